@@ -1,0 +1,418 @@
+package biometric
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"slices"
+)
+
+// DefaultResolution is the input resolution assumed when
+// [Options.Resolution] is zero, in pixels per inch.
+const DefaultResolution = 500
+
+// DefaultMaxMinutiae is the number of minutiae kept when
+// [Options.MaxMinutiae] is zero: the MINEX III / PIV limit.
+const DefaultMaxMinutiae = 128
+
+// Image size limits of the extractor, in pixels at the working resolution
+// of 500 ppi (an input of another resolution is first resampled to 500 ppi).
+const (
+	MinImageSize = 64
+	MaxImageSize = 2000
+)
+
+// ErrImage is the category of images the extractor cannot process: too
+// small, too large, or with an inconsistent buffer. The details come in an
+// [*ImageError] that unwraps to it.
+var ErrImage = errors.New("biometric: unusable image")
+
+// ImageError reports why an image was rejected. It unwraps to [ErrImage].
+type ImageError struct {
+	Width, Height int    // as given by the caller
+	Reason        string // what is wrong, e.g. "pixel buffer too short"
+}
+
+func (e *ImageError) Error() string {
+	return fmt.Sprintf("biometric: image %dx%d: %s", e.Width, e.Height, e.Reason)
+}
+
+// Unwrap returns [ErrImage].
+func (e *ImageError) Unwrap() error { return ErrImage }
+
+// Options configures an [Extractor]. The zero value is valid and gives the
+// documented defaults.
+type Options struct {
+	// Resolution is the resolution of the input images in pixels per inch.
+	// Zero means 500 (DefaultResolution). Images of another resolution are
+	// resampled to 500 ppi before extraction; the minutiae are reported in
+	// the coordinates of the input image. Values outside 250..1000 are
+	// rejected by Extract with an *ImageError.
+	Resolution int
+
+	// MaxMinutiae caps the number of minutiae returned, highest quality
+	// first. Zero means 128 (DefaultMaxMinutiae); negative means no cap.
+	MaxMinutiae int
+
+	// Debug, when non-nil, is called after each pipeline stage with the
+	// stage name ("input", "mask", "normalized", "orientation",
+	// "frequency", "enhanced", "binary", "skeleton", "candidates",
+	// "minutiae") and a picture of its result. The pictures are freshly
+	// allocated and the callee may keep them. Debug output is slow; leave
+	// it nil in production.
+	Debug func(stage string, img image.Image)
+}
+
+// An Extractor finds the minutiae of fingerprint images.
+//
+// It keeps scratch buffers between calls, so that once it has seen an image
+// of a given size, extracting from images of that size or smaller allocates
+// nothing (for *image.Gray, *image.YCbCr, *image.RGBA, *image.NRGBA input
+// and raw buffers; other image types are converted pixel by pixel through
+// their color model, which may allocate).
+//
+// The zero Extractor is ready to use with default [Options]. An Extractor
+// is not safe for concurrent use by multiple goroutines: use one per
+// goroutine.
+type Extractor struct {
+	Options Options
+
+	inW, inH int     // input size
+	scale    float32 // input pixels per working pixel
+	w, h     int     // working size (500 ppi)
+	s        int     // stride of padded planes
+	bw, bh   int     // block grid
+	kernS    int     // stride the kernel offsets were built for
+
+	in   []uint8 // input converted to gray, tight, inW*inH
+	gray []uint8 // working image, tight, w*h
+
+	norm, tmp, enh []float32 // padded planes
+	bin, skel      []uint8   // padded planes
+	mark           []int32   // padded: candidate index+1
+	stamp          []uint32  // padded: tracing visit stamps
+	gen            uint32
+
+	// Block maps, bw*bh each.
+	bsum, bsq  []float32
+	bmean      []float32
+	bistd      []float32
+	mask, mtmp []uint8
+	bdist      []uint8
+	gxx        []float32
+	gyy        []float32
+	gxy        []float32
+	pw         []float32
+	ori        []float32 // ridge direction, radians in [0, pi)
+	coh        []float32 // coherence 0..1
+	period     []float32 // ridge period in working pixels
+	obin, pbin []uint8
+	f1, f2     []float32 // block-grid scratch
+	cmean      []float32 // corner grid (bw+1)*(bh+1)
+	cistd      []float32
+	stack      []int32
+
+	list []int32 // ridge / skeleton pixels
+	dels []int32
+	cand []candidate
+	out  []Minutia
+
+	kern    kernels
+	quality uint8
+	fgBlock int
+}
+
+// candidate is a minutia during detection and filtering, in working
+// coordinates.
+type candidate struct {
+	p       int32 // padded index
+	x, y    int32
+	dx, dy  float32 // unit direction (image coordinates, y down)
+	kind    MinutiaKind
+	q       float32
+	removed bool
+}
+
+// Quality returns the finger quality 0..100 of the last image processed:
+// 0 when nothing was extracted yet or no fingerprint was found.
+func (e *Extractor) Quality() uint8 { return e.quality }
+
+// Extract appends the minutiae found in img to dst and returns the
+// extended slice, highest quality first, at most Options.MaxMinutiae of
+// them. Coordinates are in the pixel space of img with its Bounds().Min
+// as the origin.
+//
+// An image without a usable fingerprint gives no minutiae and no error.
+// It returns an *ImageError (unwrapping to [ErrImage]) when img is too
+// small or too large or the resolution is out of range; dst is then
+// returned unchanged.
+func (e *Extractor) Extract(dst []Minutia, img image.Image) ([]Minutia, error) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if err := e.checkSize(w, h); err != nil {
+		return dst, err
+	}
+	e.inW, e.inH = w, h
+	e.in = grow(e.in, w*h)
+	switch m := img.(type) {
+	case *image.Gray:
+		copyPlane(e.in, w, h, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride)
+	case *image.YCbCr:
+		copyPlane(e.in, w, h, m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride)
+	case *image.RGBA:
+		rgbaToGray(e.in, w, h, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride)
+	case *image.NRGBA:
+		rgbaToGray(e.in, w, h, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride)
+	default:
+		for y := 0; y < h; y++ {
+			row := e.in[y*w : y*w+w]
+			for x := range row {
+				row[x] = color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
+			}
+		}
+	}
+	return e.run(dst)
+}
+
+// ExtractRaw is [Extractor.Extract] for an 8-bit grayscale buffer: pixel
+// (x, y) is pix[y*stride+x], 0 black and 255 white. It returns an
+// *ImageError when the sizes are out of range or pix is too short.
+func (e *Extractor) ExtractRaw(dst []Minutia, pix []byte, width, height, stride int) ([]Minutia, error) {
+	if err := e.checkSize(width, height); err != nil {
+		return dst, err
+	}
+	if stride < width {
+		return dst, &ImageError{Width: width, Height: height, Reason: fmt.Sprintf("stride %d less than width", stride)}
+	}
+	if len(pix) < (height-1)*stride+width {
+		return dst, &ImageError{Width: width, Height: height, Reason: fmt.Sprintf("pixel buffer of %d bytes too short", len(pix))}
+	}
+	e.inW, e.inH = width, height
+	e.in = grow(e.in, width*height)
+	copyPlane(e.in, width, height, pix, stride)
+	return e.run(dst)
+}
+
+// ExtractTemplate extracts the minutiae of img into a new [Template] with
+// the image size, the resolution in pixels per centimetre, the finger
+// quality and position FingerUnknown, impression type 0 (live-scan plain).
+// It returns the errors of [Extractor.Extract].
+func (e *Extractor) ExtractTemplate(img image.Image) (Template, error) {
+	ms, err := e.Extract(nil, img)
+	if err != nil {
+		return Template{}, err
+	}
+	b := img.Bounds()
+	res := PxPerCM(e.resolution())
+	return Template{
+		Width:       uint16(b.Dx()),
+		Height:      uint16(b.Dy()),
+		ResolutionX: res,
+		ResolutionY: res,
+		Quality:     e.quality,
+		Minutiae:    ms,
+	}, nil
+}
+
+func (e *Extractor) resolution() int {
+	if e.Options.Resolution == 0 {
+		return DefaultResolution
+	}
+	return e.Options.Resolution
+}
+
+func (e *Extractor) checkSize(w, h int) error {
+	ppi := e.resolution()
+	if ppi < 250 || ppi > 1000 {
+		return &ImageError{Width: w, Height: h, Reason: fmt.Sprintf("resolution %d ppi outside 250..1000", ppi)}
+	}
+	ww, wh := w*workPPI/ppi, h*workPPI/ppi
+	if ww < MinImageSize || wh < MinImageSize {
+		return &ImageError{Width: w, Height: h, Reason: fmt.Sprintf("smaller than %d pixels at 500 ppi", MinImageSize)}
+	}
+	if ww > MaxImageSize || wh > MaxImageSize {
+		return &ImageError{Width: w, Height: h, Reason: fmt.Sprintf("larger than %d pixels at 500 ppi", MaxImageSize)}
+	}
+	return nil
+}
+
+// run extracts from e.in (inW x inH set by the caller through grow).
+func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
+	e.setup()
+	e.debugGray("input", e.gray, e.w, e.h, e.w)
+	e.segment()
+	e.debugMask()
+	e.normalize()
+	e.debugFloat("normalized", e.norm)
+	e.orientation()
+	e.debugOrientation()
+	e.frequency()
+	e.debugFrequency()
+	e.enhance()
+	e.debugFloat("enhanced", e.enh)
+	e.binarize()
+	e.debugBinary("binary", e.bin)
+	e.thin()
+	e.debugBinary("skeleton", e.skel)
+	e.detect()
+	e.debugCandidates()
+	e.filter()
+	e.fingerQuality()
+	e.collect()
+	e.debugMinutiae()
+	e.clearMarks()
+	return append(dst, e.out...), nil
+}
+
+// setup sizes the buffers for the image in e.in and resamples it to the
+// working resolution.
+func (e *Extractor) setup() {
+	ppi := e.resolution()
+	w, h := e.inW, e.inH
+	e.w, e.h = w, h
+	e.scale = 1
+	if ppi < workPPI-10 || ppi > workPPI+10 {
+		e.scale = float32(ppi) / workPPI
+		e.w = int(float32(w)/e.scale + 0.5)
+		e.h = int(float32(h)/e.scale + 0.5)
+	}
+	e.bw, e.bh = (e.w+blk-1)/blk, (e.h+blk-1)/blk
+	newS := e.w + 2*pad
+	n := newS * (e.h + 2*pad)
+	if newS != e.s || len(e.norm) != n {
+		// Geometry changed: padding must be zero in every plane.
+		e.s = newS
+		e.norm = growClear(e.norm, n)
+		e.tmp = growClear(e.tmp, n)
+		e.enh = growClear(e.enh, n)
+		e.bin = growClear(e.bin, n)
+		e.skel = growClear(e.skel, n)
+		e.mark = growClear(e.mark, n)
+		e.stamp = growClear(e.stamp, n)
+		e.gen = 0
+	}
+	if e.kernS != e.s {
+		e.kern.build(e.s)
+		e.kernS = e.s
+	}
+	nb := e.bw * e.bh
+	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.gxx, &e.gyy, &e.gxy, &e.pw, &e.ori, &e.coh, &e.period, &e.f1, &e.f2} {
+		*p = grow(*p, nb)
+	}
+	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.bdist, &e.obin, &e.pbin} {
+		*p = grow(*p, nb)
+	}
+	nc := (e.bw + 1) * (e.bh + 1)
+	e.cmean = grow(e.cmean, nc)
+	e.cistd = grow(e.cistd, nc)
+	e.stack = grow(e.stack, nb)[:0]
+	e.list = grow(e.list, e.w*e.h)[:0]
+	e.dels = grow(e.dels, e.w*e.h)[:0]
+	if cap(e.cand) < maxCandidates {
+		e.cand = make([]candidate, 0, maxCandidates)
+	}
+	e.cand = e.cand[:0]
+	if cap(e.out) < maxCandidates {
+		e.out = make([]Minutia, 0, maxCandidates)
+	}
+	e.out = e.out[:0]
+	e.gray = grow(e.gray, e.w*e.h)
+	if e.scale == 1 {
+		copy(e.gray, e.in[:w*h])
+	} else {
+		resample(e.gray, e.w, e.h, e.in, w, h, e.scale)
+	}
+}
+
+// collect converts the surviving candidates to input coordinates, sorted
+// by quality, capped at MaxMinutiae.
+func (e *Extractor) collect() {
+	for i := range e.cand {
+		c := &e.cand[i]
+		if c.removed {
+			continue
+		}
+		x := int((float32(c.x) + 0.5) * e.scale)
+		y := int((float32(c.y) + 0.5) * e.scale)
+		x = min(max(x, 0), e.inW-1)
+		y = min(max(y, 0), e.inH-1)
+		q := int(c.q*100 + 0.5)
+		q = min(max(q, 1), 100)
+		e.out = append(e.out, Minutia{
+			X: uint16(x), Y: uint16(y),
+			Angle:   isoAngle(c.dx, c.dy),
+			Kind:    c.kind,
+			Quality: uint8(q),
+		})
+	}
+	slices.SortStableFunc(e.out, func(a, b Minutia) int { return int(b.Quality) - int(a.Quality) })
+	n := e.Options.MaxMinutiae
+	if n == 0 {
+		n = DefaultMaxMinutiae
+	}
+	if n > 0 && len(e.out) > n {
+		e.out = e.out[:n]
+	}
+}
+
+func (e *Extractor) clearMarks() {
+	for i := range e.cand {
+		e.mark[e.cand[i].p] = 0
+	}
+}
+
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
+}
+
+func growClear[T any](b []T, n int) []T {
+	b = grow(b, n)
+	clear(b)
+	return b
+}
+
+func copyPlane(dst []uint8, w, h int, src []uint8, stride int) {
+	for y := 0; y < h; y++ {
+		copy(dst[y*w:y*w+w], src[y*stride:y*stride+w])
+	}
+}
+
+func rgbaToGray(dst []uint8, w, h int, src []uint8, stride int) {
+	for y := 0; y < h; y++ {
+		row := src[y*stride : y*stride+4*w]
+		out := dst[y*w : y*w+w]
+		for x := range out {
+			r, g, b := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2])
+			// Same weights as color.GrayModel (JFIF), in 8-bit.
+			out[x] = uint8((19595*r + 38470*g + 7471*b + 1<<15) >> 16)
+		}
+	}
+}
+
+// resample scales src (sw x sh) to dst (dw x dh) bilinearly; scale is
+// source pixels per destination pixel.
+func resample(dst []uint8, dw, dh int, src []uint8, sw, sh int, scale float32) {
+	for y := 0; y < dh; y++ {
+		fy := (float32(y)+0.5)*scale - 0.5
+		fy = min(max(fy, 0), float32(sh-1))
+		y0 := int(fy)
+		y1 := min(y0+1, sh-1)
+		wy := fy - float32(y0)
+		r0, r1 := src[y0*sw:y0*sw+sw], src[y1*sw:y1*sw+sw]
+		out := dst[y*dw : y*dw+dw]
+		for x := range out {
+			fx := (float32(x)+0.5)*scale - 0.5
+			fx = min(max(fx, 0), float32(sw-1))
+			x0 := int(fx)
+			x1 := min(x0+1, sw-1)
+			wx := fx - float32(x0)
+			a := float32(r0[x0])*(1-wx) + float32(r0[x1])*wx
+			b := float32(r1[x0])*(1-wx) + float32(r1[x1])*wx
+			out[x] = uint8(a*(1-wy) + b*wy + 0.5)
+		}
+	}
+}

@@ -1,0 +1,994 @@
+package biometric
+
+import (
+	"math"
+	"math/bits"
+)
+
+// Pipeline geometry. Every length is in working pixels at 500 ppi.
+const (
+	workPPI       = 500
+	blk           = 8    // block size of the block maps
+	pad           = 8    // zero margin around the padded planes (>= filter radii)
+	maxCandidates = 1024 // cap on raw minutia candidates per image
+
+	nOri       = 24 // orientation bins of the filter bank (7.5 degrees)
+	minPeriod  = 4.5
+	maxPeriod  = 15.0
+	periodStep = 0.5
+	nPer       = int((maxPeriod-minPeriod)/periodStep) + 1
+
+	alongR  = 5 // radius of the smoothing along the ridges
+	acrossR = 7 // radius of the band-pass across the ridges
+
+	minStd = 6.0 // gray levels: below this a block is background
+
+	dirLen      = 10 // skeleton steps traced to measure a minutia direction
+	spurLen     = 10 // an ending this close (along the skeleton) to a bifurcation is a spur
+	shortRidge  = 16 // two endings this close along the skeleton form a short ridge
+	bridgeLen   = 10 // two bifurcations this close along the skeleton form a bridge or hole
+	breakDist   = 14 // facing endings this close form a broken ridge
+	clusterDist = 6  // two minutiae this close are both suspect
+	cloudRadius = 16 // more than cloudCount minutiae within this radius are noise
+	cloudCount  = 4
+)
+
+// kernels is the oriented filter bank, with offsets for one plane stride.
+type kernels struct {
+	along   [nOri][2*alongR + 1]int32
+	alongW  [2*alongR + 1]float32
+	across  [nOri][2*acrossR + 1]int32
+	acrossW [nOri][nPer][2*acrossR + 1]float32
+}
+
+// build fills the bank for planes of stride s. Orientation bin o is the
+// ridge direction o*pi/nOri in image coordinates (y down).
+func (k *kernels) build(s int) {
+	var sum float64
+	for t := -alongR; t <= alongR; t++ {
+		g := math.Exp(-float64(t*t) / (2 * 3.0 * 3.0))
+		k.alongW[t+alongR] = float32(g)
+		sum += g
+	}
+	for i := range k.alongW {
+		k.alongW[i] /= float32(sum)
+	}
+	for o := range nOri {
+		th := float64(o) * math.Pi / nOri
+		c, sn := math.Cos(th), math.Sin(th)
+		for t := -alongR; t <= alongR; t++ {
+			dx, dy := int(math.Round(float64(t)*c)), int(math.Round(float64(t)*sn))
+			k.along[o][t+alongR] = int32(dy*s + dx)
+		}
+		nx, ny := -sn, c
+		var d [2*acrossR + 1]float64
+		for t := -acrossR; t <= acrossR; t++ {
+			dx, dy := math.Round(float64(t)*nx), math.Round(float64(t)*ny)
+			k.across[o][t+acrossR] = int32(int(dy)*s + int(dx))
+			d[t+acrossR] = dx*nx + dy*ny // exact distance across the ridge
+		}
+		for pi := range nPer {
+			per := minPeriod + float64(pi)*periodStep
+			sigma := min(0.45*per, 4.0)
+			var g, cw [2*acrossR + 1]float64
+			var sg, sc float64
+			for i, di := range d {
+				g[i] = math.Exp(-di * di / (2 * sigma * sigma))
+				cw[i] = g[i] * math.Cos(2*math.Pi*di/per)
+				sg += g[i]
+				sc += cw[i]
+			}
+			// Remove the DC response, then give unit gain at the ridge frequency.
+			var gain float64
+			for i, di := range d {
+				cw[i] -= sc / sg * g[i]
+				gain += cw[i] * math.Cos(2*math.Pi*di/per)
+			}
+			for i := range cw {
+				k.acrossW[o][pi][i] = float32(cw[i] / gain)
+			}
+		}
+	}
+}
+
+// Thinning and crossing-number tables indexed by the 8-neighbourhood byte
+// of neighbours: bit 0 N, 1 NE, 2 E, 3 SE, 4 S, 5 SW, 6 W, 7 NW.
+var (
+	thinTable  = buildThinTable()
+	crossTable = buildCrossTable()
+)
+
+// buildThinTable gives the deletion rule of Guo and Hall's parallel
+// thinning (CACM 32(3), 1989, algorithm A1) for its two sub-iterations.
+func buildThinTable() (t [2][256]bool) {
+	for nb := range 256 {
+		p := func(i int) int { return nb >> i & 1 }
+		p2, p3, p4, p5, p6, p7, p8, p9 := p(0), p(1), p(2), p(3), p(4), p(5), p(6), p(7)
+		not := func(v int) int { return 1 - v }
+		c := not(p2)&(p3|p4) + not(p4)&(p5|p6) + not(p6)&(p7|p8) + not(p8)&(p9|p2)
+		n1 := (p9 | p2) + (p3 | p4) + (p5 | p6) + (p7 | p8)
+		n2 := (p2 | p3) + (p4 | p5) + (p6 | p7) + (p8 | p9)
+		n := min(n1, n2)
+		for sub := range 2 {
+			var m int
+			if sub == 0 {
+				m = (p6 | p7 | not(p9)) & p8
+			} else {
+				m = (p2 | p3 | not(p5)) & p4
+			}
+			t[sub][nb] = c == 1 && n >= 2 && n <= 3 && m == 0
+		}
+	}
+	return t
+}
+
+// buildCrossTable gives the crossing number: the count of 0-to-1
+// transitions around the 8-neighbourhood.
+func buildCrossTable() (t [256]uint8) {
+	for nb := range 256 {
+		var c uint8
+		for i := range 8 {
+			if nb>>i&1 == 0 && nb>>((i+1)&7)&1 == 1 {
+				c++
+			}
+		}
+		t[nb] = c
+	}
+	return t
+}
+
+func nbits(b []uint8, i, s int) uint8 {
+	return b[i-s] | b[i-s+1]<<1 | b[i+1]<<2 | b[i+s+1]<<3 | b[i+s]<<4 | b[i+s-1]<<5 | b[i-1]<<6 | b[i-s-1]<<7
+}
+
+// ---------------------------------------------------------------------------
+// Stage 1: segmentation.
+
+// segment computes per-block mean and standard deviation over 3x3-block
+// windows and marks as foreground the blocks with enough contrast, then
+// cleans the mask (majority vote, largest component, holes filled) and
+// computes each block's distance to the background.
+func (e *Extractor) segment() {
+	w, h, bw, bh := e.w, e.h, e.bw, e.bh
+	clear(e.bsum[:bw*bh])
+	clear(e.bsq[:bw*bh])
+	for y := range h {
+		row := e.gray[y*w : y*w+w]
+		bo := (y / blk) * bw
+		for bx := range bw {
+			x0 := bx * blk
+			x1 := min(x0+blk, w)
+			var s, q uint32
+			for _, v := range row[x0:x1] {
+				s += uint32(v)
+				q += uint32(v) * uint32(v)
+			}
+			e.bsum[bo+bx] += float32(s)
+			e.bsq[bo+bx] += float32(q)
+		}
+	}
+	var hist [256]int32
+	for by := range bh {
+		for bx := range bw {
+			var s, q, n float32
+			for yy := max(by-1, 0); yy <= min(by+1, bh-1); yy++ {
+				for xx := max(bx-1, 0); xx <= min(bx+1, bw-1); xx++ {
+					s += e.bsum[yy*bw+xx]
+					q += e.bsq[yy*bw+xx]
+					n += float32((min(xx*blk+blk, w) - xx*blk) * (min(yy*blk+blk, h) - yy*blk))
+				}
+			}
+			m := s / n
+			sd := float32(math.Sqrt(float64(max(q/n-m*m, 0))))
+			b := by*bw + bx
+			e.bmean[b] = m
+			e.bistd[b] = sd
+			hist[min(int(sd), 255)]++
+		}
+	}
+	// Threshold relative to the contrast of the print (95th percentile).
+	nb := int32(bw * bh)
+	var acc int32
+	p95 := 0
+	for i, c := range hist {
+		acc += c
+		if acc*20 >= nb*19 {
+			p95 = i
+			break
+		}
+	}
+	thr := max(float32(minStd), 0.3*float32(p95))
+	for b := range bw * bh {
+		sd := e.bistd[b]
+		if sd > thr {
+			e.mask[b] = 1
+		} else {
+			e.mask[b] = 0
+		}
+		e.bistd[b] = 1 / max(sd, 10)
+	}
+	e.majority()
+	e.majority()
+	e.keepLargest()
+	e.fillHoles()
+	e.blockDistance()
+	e.fgBlock = 0
+	for _, m := range e.mask[:bw*bh] {
+		e.fgBlock += int(m)
+	}
+}
+
+// majority replaces each block by the majority of its 3x3 neighbourhood
+// (outside the grid counts as background).
+func (e *Extractor) majority() {
+	bw, bh := e.bw, e.bh
+	for by := range bh {
+		for bx := range bw {
+			n := 0
+			for yy := max(by-1, 0); yy <= min(by+1, bh-1); yy++ {
+				for xx := max(bx-1, 0); xx <= min(bx+1, bw-1); xx++ {
+					n += int(e.mask[yy*bw+xx])
+				}
+			}
+			if n >= 5 {
+				e.mtmp[by*bw+bx] = 1
+			} else {
+				e.mtmp[by*bw+bx] = 0
+			}
+		}
+	}
+	copy(e.mask, e.mtmp[:bw*bh])
+}
+
+// flood marks with mark every block reachable from seed through blocks
+// whose mask equals val (4-connected); it returns the count. mtmp holds
+// the marks (0 = unmarked).
+func (e *Extractor) flood(seed int, val, mark uint8) int {
+	bw, bh := e.bw, e.bh
+	st := e.stack[:0]
+	st = append(st, int32(seed))
+	e.mtmp[seed] = mark
+	n := 0
+	for len(st) > 0 {
+		b := int(st[len(st)-1])
+		st = st[:len(st)-1]
+		n++
+		bx, by := b%bw, b/bw
+		if bx > 0 && e.mask[b-1] == val && e.mtmp[b-1] == 0 {
+			e.mtmp[b-1] = mark
+			st = append(st, int32(b-1))
+		}
+		if bx < bw-1 && e.mask[b+1] == val && e.mtmp[b+1] == 0 {
+			e.mtmp[b+1] = mark
+			st = append(st, int32(b+1))
+		}
+		if by > 0 && e.mask[b-bw] == val && e.mtmp[b-bw] == 0 {
+			e.mtmp[b-bw] = mark
+			st = append(st, int32(b-bw))
+		}
+		if by < bh-1 && e.mask[b+bw] == val && e.mtmp[b+bw] == 0 {
+			e.mtmp[b+bw] = mark
+			st = append(st, int32(b+bw))
+		}
+	}
+	e.stack = st
+	return n
+}
+
+// keepLargest keeps only the largest 4-connected foreground component.
+func (e *Extractor) keepLargest() {
+	nb := e.bw * e.bh
+	clear(e.mtmp[:nb])
+	best, bestN := -1, 0
+	for b := range nb {
+		if e.mask[b] == 1 && e.mtmp[b] == 0 {
+			if n := e.flood(b, 1, 1); n > bestN {
+				best, bestN = b, n
+			}
+		}
+	}
+	if best < 0 {
+		return
+	}
+	clear(e.mtmp[:nb])
+	e.flood(best, 1, 2)
+	for b := range nb {
+		if e.mtmp[b] != 2 {
+			e.mask[b] = 0
+		}
+	}
+}
+
+// fillHoles turns into foreground the background blocks not connected to
+// the edge of the grid.
+func (e *Extractor) fillHoles() {
+	bw, bh := e.bw, e.bh
+	nb := bw * bh
+	clear(e.mtmp[:nb])
+	for b := range nb {
+		bx, by := b%bw, b/bw
+		edge := bx == 0 || by == 0 || bx == bw-1 || by == bh-1
+		if edge && e.mask[b] == 0 && e.mtmp[b] == 0 {
+			e.flood(b, 0, 1)
+		}
+	}
+	for b := range nb {
+		if e.mask[b] == 0 && e.mtmp[b] == 0 {
+			e.mask[b] = 1
+		}
+	}
+}
+
+// blockDistance sets bdist to each block's chessboard distance (in blocks)
+// to the nearest background block or the edge of the grid: 0 for
+// background, 1 for foreground blocks on the boundary.
+func (e *Extractor) blockDistance() {
+	bw, bh := e.bw, e.bh
+	d := e.bdist[:bw*bh]
+	at := func(x, y int) uint8 {
+		if x < 0 || y < 0 || x >= bw || y >= bh {
+			return 0
+		}
+		return d[y*bw+x]
+	}
+	for b := range d {
+		d[b] = e.mask[b] * 255
+	}
+	for y := range bh {
+		for x := range bw {
+			v := d[y*bw+x]
+			if v == 0 {
+				continue
+			}
+			m := min(at(x-1, y), at(x, y-1), at(x-1, y-1), at(x+1, y-1))
+			d[y*bw+x] = min(v, m+1)
+		}
+	}
+	for y := bh - 1; y >= 0; y-- {
+		for x := bw - 1; x >= 0; x-- {
+			v := d[y*bw+x]
+			if v == 0 {
+				continue
+			}
+			m := min(at(x+1, y), at(x, y+1), at(x+1, y+1), at(x-1, y+1))
+			d[y*bw+x] = min(v, m+1)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Stage 2: normalisation.
+
+// normalize writes (gray - local mean) / local standard deviation into the
+// padded norm plane, with the block statistics interpolated bilinearly
+// between block corners, clamped to +-2.5.
+func (e *Extractor) normalize() {
+	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
+	cw := bw + 1
+	for cy := 0; cy <= bh; cy++ {
+		for cx := 0; cx <= bw; cx++ {
+			var m, is float32
+			var n float32
+			for by := max(cy-1, 0); by <= min(cy, bh-1); by++ {
+				for bx := max(cx-1, 0); bx <= min(cx, bw-1); bx++ {
+					m += e.bmean[by*bw+bx]
+					is += e.bistd[by*bw+bx]
+					n++
+				}
+			}
+			e.cmean[cy*cw+cx] = m / n
+			e.cistd[cy*cw+cx] = is / n
+		}
+	}
+	for by := range bh {
+		y0, y1 := by*blk, min(by*blk+blk, h)
+		for bx := range bw {
+			x0, x1 := bx*blk, min(bx*blk+blk, w)
+			c := by*cw + bx
+			m00, m10, m01, m11 := e.cmean[c], e.cmean[c+1], e.cmean[c+cw], e.cmean[c+cw+1]
+			s00, s10, s01, s11 := e.cistd[c], e.cistd[c+1], e.cistd[c+cw], e.cistd[c+cw+1]
+			for y := y0; y < y1; y++ {
+				v := (float32(y-y0) + 0.5) / blk
+				ml, mr := m00+(m01-m00)*v, m10+(m11-m10)*v
+				sl, sr := s00+(s01-s00)*v, s10+(s11-s10)*v
+				src := e.gray[y*w+x0 : y*w+x1]
+				dst := e.norm[(y+pad)*s+x0+pad : (y+pad)*s+x1+pad]
+				for i, g := range src {
+					u := (float32(i) + 0.5) / blk
+					m := ml + (mr-ml)*u
+					is := sl + (sr-sl)*u
+					n := (float32(g) - m) * is
+					dst[i] = min(max(n, -2.5), 2.5)
+				}
+			}
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Stage 3: orientation field (block-wise structure tensor).
+
+// orientation sums the gradient structure tensor per block, smooths the
+// doubled-angle field over 5x5 blocks to get the ridge direction ori and
+// its bin obin, and computes the coherence coh over 3x3 blocks.
+func (e *Extractor) orientation() {
+	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
+	for by := range bh {
+		y0, y1 := by*blk, min(by*blk+blk, h)
+		for bx := range bw {
+			x0, x1 := bx*blk, min(bx*blk+blk, w)
+			var sxx, syy, sxy, sp float32
+			for y := y0; y < y1; y++ {
+				o := (y+pad)*s + pad
+				row := e.norm[o+x0-1 : o+x1+1]
+				up := e.norm[o-s+x0 : o-s+x1]
+				dn := e.norm[o+s+x0 : o+s+x1]
+				for i := range up {
+					gx := (row[i+2] - row[i]) * 0.5
+					gy := (dn[i] - up[i]) * 0.5
+					v := row[i+1]
+					sxx += gx * gx
+					syy += gy * gy
+					sxy += gx * gy
+					sp += v * v
+				}
+			}
+			b := by*bw + bx
+			e.gxx[b], e.gyy[b], e.gxy[b], e.pw[b] = sxx, syy, sxy, sp
+		}
+	}
+	// Coherence over 3x3 blocks.
+	for by := range bh {
+		for bx := range bw {
+			var sxx, syy, sxy float32
+			for yy := max(by-1, 0); yy <= min(by+1, bh-1); yy++ {
+				for xx := max(bx-1, 0); xx <= min(bx+1, bw-1); xx++ {
+					b := yy*bw + xx
+					sxx += e.gxx[b]
+					syy += e.gyy[b]
+					sxy += e.gxy[b]
+				}
+			}
+			c := float32(0)
+			if t := sxx + syy; t > 1e-6 {
+				c = float32(math.Sqrt(float64((sxx-syy)*(sxx-syy)+4*sxy*sxy))) / t
+			}
+			e.coh[by*bw+bx] = c
+		}
+	}
+	// Doubled-angle vectors, box-smoothed over 5x5 blocks.
+	for b := range bw * bh {
+		e.f1[b] = e.gxx[b] - e.gyy[b]
+		e.f2[b] = 2 * e.gxy[b]
+	}
+	e.boxBlocks(e.f1, 2)
+	e.boxBlocks(e.f2, 2)
+	for b := range bw * bh {
+		th := 0.5*math.Atan2(float64(e.f2[b]), float64(e.f1[b])) + math.Pi/2
+		if th >= math.Pi {
+			th -= math.Pi
+		}
+		e.ori[b] = float32(th)
+		e.obin[b] = uint8(int(th*nOri/math.Pi+0.5) % nOri)
+	}
+}
+
+// boxBlocks replaces the block map v by its sums over (2r+1)^2 windows,
+// using period as scratch (it must not be one of the arguments' owners).
+func (e *Extractor) boxBlocks(v []float32, r int) {
+	bw, bh := e.bw, e.bh
+	t := e.period[:bw*bh] // scratch; frequency() overwrites it later
+	for by := range bh {
+		row := v[by*bw : by*bw+bw]
+		out := t[by*bw : by*bw+bw]
+		for bx := range bw {
+			var a float32
+			for xx := max(bx-r, 0); xx <= min(bx+r, bw-1); xx++ {
+				a += row[xx]
+			}
+			out[bx] = a
+		}
+	}
+	for bx := range bw {
+		for by := range bh {
+			var a float32
+			for yy := max(by-r, 0); yy <= min(by+r, bh-1); yy++ {
+				a += t[yy*bw+bx]
+			}
+			v[by*bw+bx] = a
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Stage 4: ridge frequency.
+
+// frequency estimates the ridge period of each block from the ratio of
+// gradient energy to signal energy over 5x5 blocks: for a sampled sinusoid
+// of angular frequency w across the ridges (direction c, s) and central
+// differences, that ratio is sin^2(w c) + sin^2(w s), solved for w by
+// Newton's method.
+func (e *Extractor) frequency() {
+	bw, bh := e.bw, e.bh
+	for b := range bw * bh {
+		e.f1[b] = e.gxx[b] + e.gyy[b]
+		e.f2[b] = e.pw[b]
+	}
+	e.boxBlocks(e.f1, 2)
+	e.boxBlocks(e.f2, 2)
+	const wMin, wMax = 2 * math.Pi / maxPeriod, 2 * math.Pi / minPeriod
+	for b := range bw * bh {
+		per := float32(9)
+		if e.f2[b] > 1e-3 {
+			r := float64(e.f1[b] / e.f2[b])
+			phi := float64(e.ori[b]) - math.Pi/2
+			c, s := math.Abs(math.Cos(phi)), math.Abs(math.Sin(phi))
+			wv := min(max(math.Sqrt(r), wMin), wMax)
+			for range 4 {
+				f := math.Pow(math.Sin(wv*c), 2) + math.Pow(math.Sin(wv*s), 2) - r
+				fp := c*math.Sin(2*wv*c) + s*math.Sin(2*wv*s)
+				if fp < 1e-3 {
+					break
+				}
+				wv = min(max(wv-f/fp, wMin), wMax)
+			}
+			per = float32(2 * math.Pi / wv)
+		}
+		e.period[b] = per
+		e.pbin[b] = uint8(min(max(int((per-minPeriod)/periodStep+0.5), 0), nPer-1))
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Stage 5: contextual enhancement.
+
+// enhance applies, block by block, an oriented Gabor filter split in two
+// passes: a Gaussian smoothing along the ridge direction into tmp, then an
+// even Gabor band-pass across the ridges tuned to the block's period into
+// enh. Ridges (dark) come out negative.
+func (e *Extractor) enhance() {
+	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
+	clear(e.tmp)
+	k := &e.kern
+	for by := range bh {
+		y0, y1 := by*blk, min(by*blk+blk, h)
+		for bx := range bw {
+			if !e.nearForeground(bx, by) {
+				continue
+			}
+			x0, x1 := bx*blk, min(bx*blk+blk, w)
+			b := by*bw + bx
+			offs := &k.along[e.obin[b]]
+			wts := &k.alongW
+			for y := y0; y < y1; y++ {
+				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
+					var a float32
+					for t, o := range offs {
+						a += wts[t] * e.norm[i+int(o)]
+					}
+					e.tmp[i] = a
+				}
+			}
+		}
+	}
+	for by := range bh {
+		y0, y1 := by*blk, min(by*blk+blk, h)
+		for bx := range bw {
+			b := by*bw + bx
+			if e.mask[b] == 0 {
+				continue
+			}
+			x0, x1 := bx*blk, min(bx*blk+blk, w)
+			offs := &k.across[e.obin[b]]
+			wts := &k.acrossW[e.obin[b]][e.pbin[b]]
+			for y := y0; y < y1; y++ {
+				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
+					var a float32
+					for t, o := range offs {
+						a += wts[t] * e.tmp[i+int(o)]
+					}
+					e.enh[i] = a
+				}
+			}
+		}
+	}
+}
+
+// nearForeground reports whether block (bx, by) or one of its 8
+// neighbours is foreground.
+func (e *Extractor) nearForeground(bx, by int) bool {
+	for yy := max(by-1, 0); yy <= min(by+1, e.bh-1); yy++ {
+		for xx := max(bx-1, 0); xx <= min(bx+1, e.bw-1); xx++ {
+			if e.mask[yy*e.bw+xx] != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ---------------------------------------------------------------------------
+// Stage 6: binarisation.
+
+// binarize sets bin to 1 on ridge pixels (negative enhanced response) of
+// foreground blocks, listing them in e.list.
+func (e *Extractor) binarize() {
+	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
+	clear(e.bin)
+	e.list = e.list[:0]
+	for by := range bh {
+		y0, y1 := by*blk, min(by*blk+blk, h)
+		for bx := range bw {
+			if e.mask[by*bw+bx] == 0 {
+				continue
+			}
+			x0, x1 := bx*blk, min(bx*blk+blk, w)
+			for y := y0; y < y1; y++ {
+				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
+					if e.enh[i] < 0 {
+						e.bin[i] = 1
+						e.list = append(e.list, int32(i))
+					}
+				}
+			}
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Stage 7: thinning.
+
+// thin copies bin to skel and thins it to a one-pixel-wide, 8-connected
+// skeleton with Guo-Hall parallel thinning, visiting only the listed ridge
+// pixels. On return e.list holds the skeleton pixels.
+func (e *Extractor) thin() {
+	s := e.s
+	clear(e.skel)
+	for _, i := range e.list {
+		e.skel[i] = 1
+	}
+	for {
+		changed := false
+		for sub := range 2 {
+			tbl := &thinTable[sub]
+			dels := e.dels[:0]
+			for _, i := range e.list {
+				if tbl[nbits(e.skel, int(i), s)] {
+					dels = append(dels, i)
+				}
+			}
+			for _, i := range dels {
+				e.skel[i] = 0
+			}
+			if len(dels) > 0 {
+				changed = true
+				j := 0
+				for _, i := range e.list {
+					if e.skel[i] != 0 {
+						e.list[j] = i
+						j++
+					}
+				}
+				e.list = e.list[:j]
+			}
+			e.dels = dels
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Stage 8: minutiae detection.
+
+// detect finds skeleton endings (crossing number 1) and bifurcations
+// (crossing number 3) inside the foreground, away from the image edge.
+func (e *Extractor) detect() {
+	s := e.s
+	e.cand = e.cand[:0]
+	for _, i := range e.list {
+		nb := nbits(e.skel, int(i), s)
+		cn := crossTable[nb]
+		var kind MinutiaKind
+		switch {
+		case cn == 1:
+			kind = KindEnding
+		case cn == 3 && bits.OnesCount8(nb) >= 3:
+			kind = KindBifurcation
+		default:
+			continue
+		}
+		x, y := int(i)%s-pad, int(i)/s-pad
+		if x < 4 || y < 4 || x >= e.w-4 || y >= e.h-4 {
+			continue
+		}
+		if e.bdist[(y/blk)*e.bw+x/blk] == 0 {
+			continue
+		}
+		if kind == KindBifurcation && e.nearBifurcation(int(i)) {
+			continue
+		}
+		if len(e.cand) == cap(e.cand) {
+			break
+		}
+		e.cand = append(e.cand, candidate{p: i, x: int32(x), y: int32(y), kind: kind})
+		e.mark[i] = int32(len(e.cand))
+	}
+}
+
+// nearBifurcation reports whether a neighbour of pixel i is already a
+// bifurcation candidate (thick junctions give two adjacent ones).
+func (e *Extractor) nearBifurcation(i int) bool {
+	s := e.s
+	for _, o := range [8]int{-s, -s + 1, 1, s + 1, s, s - 1, -1, -s - 1} {
+		if m := e.mark[i+o]; m != 0 && e.cand[m-1].kind == KindBifurcation {
+			return true
+		}
+	}
+	return false
+}
+
+// ---------------------------------------------------------------------------
+// Stage 9: false-minutiae removal, directions and qualities.
+
+func (e *Extractor) nextGen() uint32 {
+	e.gen++
+	if e.gen == 0 {
+		clear(e.stamp)
+		e.gen = 1
+	}
+	return e.gen
+}
+
+// branches returns the first pixel of each skeleton branch leaving pixel
+// i (one per run of neighbours, a 4-neighbour preferred), at most 4.
+func (e *Extractor) branches(i int32) (out [4]int32, n int) {
+	s := int32(e.s)
+	offs := [8]int32{-s, -s + 1, 1, s + 1, s, s - 1, -1, -s - 1}
+	nb := nbits(e.skel, int(i), e.s)
+	for k := range 8 {
+		if nb>>k&1 == 0 || nb>>((k+7)&7)&1 == 1 {
+			continue // not the start of a run
+		}
+		best := -1
+		for j := k; j < k+8 && nb>>(j&7)&1 == 1; j++ {
+			if best < 0 || (j&1 == 0 && best&1 == 1) {
+				best = j & 7
+			}
+		}
+		if n < len(out) {
+			out[n] = i + offs[best]
+			n++
+		}
+	}
+	return out, n
+}
+
+// trace follows the skeleton from start through first for at most maxLen
+// pixels, never revisiting pixels stamped with gen. It returns the last
+// pixel reached, the steps taken and the index+1 of the candidate met
+// (0 when none).
+func (e *Extractor) trace(start, first int32, maxLen int, gen uint32) (last int32, n int, hit int32) {
+	s := int32(e.s)
+	offs := [8]int32{-s, 1, s, -1, -s + 1, s + 1, s - 1, -s - 1}
+	if m := e.mark[first]; m != 0 {
+		return first, 1, m
+	}
+	e.stamp[first] = gen
+	cur := first
+	for n = 1; n < maxLen; n++ {
+		next := int32(-1)
+		for _, o := range offs {
+			q := cur + o
+			if e.skel[q] == 0 || q == start {
+				continue
+			}
+			if m := e.mark[q]; m != 0 {
+				return q, n + 1, m
+			}
+			if e.stamp[q] == gen {
+				continue
+			}
+			next = q
+			break
+		}
+		if next < 0 {
+			return cur, n, 0
+		}
+		e.stamp[next] = gen
+		cur = next
+	}
+	return cur, n, 0
+}
+
+// filter removes false minutiae: spurs, short ridges, bridges and holes
+// (by tracing the skeleton), broken ridges, minutiae near the mask border,
+// close pairs and clouds; it also sets each survivor's direction and
+// quality.
+func (e *Extractor) filter() {
+	cs := e.cand
+	// Topological rules.
+	for ci := range cs {
+		c := &cs[ci]
+		if c.removed {
+			continue
+		}
+		br, nbr := e.branches(c.p)
+		gen := e.nextGen()
+		e.stamp[c.p] = gen
+		for _, f := range br[:nbr] {
+			e.stamp[f] = gen
+		}
+		for _, f := range br[:nbr] {
+			limit := bridgeLen
+			if c.kind == KindEnding {
+				limit = shortRidge
+			}
+			_, n, hit := e.trace(c.p, f, limit, gen)
+			if hit == 0 || int(hit-1) == ci {
+				continue
+			}
+			o := &cs[hit-1]
+			switch {
+			case c.kind == KindEnding && o.kind == KindEnding && n <= shortRidge,
+				c.kind != o.kind && n <= spurLen,
+				c.kind == KindBifurcation && o.kind == KindBifurcation && n <= bridgeLen:
+				c.removed, o.removed = true, true
+			}
+		}
+	}
+	// Directions of the survivors.
+	for ci := range cs {
+		c := &cs[ci]
+		if !c.removed {
+			e.direction(c)
+		}
+	}
+	// Broken ridges: two endings facing each other along the ridge flow.
+	for i := range cs {
+		a := &cs[i]
+		if a.removed || a.kind != KindEnding {
+			continue
+		}
+		for j := i + 1; j < len(cs); j++ {
+			b := &cs[j]
+			if b.removed || b.kind != KindEnding {
+				continue
+			}
+			dx, dy := float32(b.x-a.x), float32(b.y-a.y)
+			d2 := dx*dx + dy*dy
+			if d2 > breakDist*breakDist || d2 == 0 {
+				continue
+			}
+			d := float32(math.Sqrt(float64(d2)))
+			if a.dx*dx+a.dy*dy < -0.5*d && b.dx*dx+b.dy*dy > 0.5*d {
+				a.removed, b.removed = true, true
+			}
+		}
+	}
+	// Border.
+	for i := range cs {
+		c := &cs[i]
+		if c.removed {
+			continue
+		}
+		b := int(c.y/blk)*e.bw + int(c.x/blk)
+		if e.bdist[b] <= 1 {
+			c.removed = true
+		}
+	}
+	// Close pairs and clouds.
+	for i := range cs {
+		a := &cs[i]
+		if a.removed {
+			continue
+		}
+		near := 0
+		for j := range cs {
+			b := &cs[j]
+			if j == i || b.removed {
+				continue
+			}
+			dx, dy := b.x-a.x, b.y-a.y
+			d2 := dx*dx + dy*dy
+			if d2 <= clusterDist*clusterDist {
+				a.removed, b.removed = true, true
+				break
+			}
+			if d2 <= cloudRadius*cloudRadius {
+				near++
+			}
+		}
+		if near > cloudCount {
+			a.removed = true
+		}
+	}
+	// Quality: coherence of the ridge flow, lowered near the border.
+	for i := range cs {
+		c := &cs[i]
+		if c.removed {
+			continue
+		}
+		b := int(c.y/blk)*e.bw + int(c.x/blk)
+		q := e.coh[b]
+		if e.bdist[b] == 2 {
+			q *= 0.6
+		}
+		c.q = q
+	}
+}
+
+// direction sets the unit direction of c: the local ridge orientation,
+// pointing up the ridge for an ending and between the two branches for a
+// bifurcation (the ISO/IEC 19794-2 convention).
+func (e *Extractor) direction(c *candidate) {
+	br, nbr := e.branches(c.p)
+	gen := e.nextGen()
+	e.stamp[c.p] = gen
+	for _, f := range br[:nbr] {
+		e.stamp[f] = gen
+	}
+	var vx, vy [4]float32
+	for k, f := range br[:nbr] {
+		last, _, _ := e.trace(c.p, f, dirLen, gen)
+		x, y := int(last)%e.s-pad, int(last)/e.s-pad
+		dx, dy := float32(x)-float32(c.x), float32(y)-float32(c.y)
+		if l := float32(math.Sqrt(float64(dx*dx + dy*dy))); l > 0 {
+			vx[k], vy[k] = dx/l, dy/l
+		}
+	}
+	var sx, sy float32
+	switch {
+	case c.kind == KindEnding && nbr >= 1:
+		sx, sy = vx[0], vy[0]
+	case nbr >= 3:
+		bi, bj, best := 0, 1, float32(-2)
+		for i := range nbr {
+			for j := i + 1; j < nbr; j++ {
+				if d := vx[i]*vx[j] + vy[i]*vy[j]; d > best {
+					bi, bj, best = i, j, d
+				}
+			}
+		}
+		sx, sy = vx[bi]+vx[bj], vy[bi]+vy[bj]
+	}
+	th := float64(e.ori[int(c.y/blk)*e.bw+int(c.x/blk)])
+	ux, uy := float32(math.Cos(th)), float32(math.Sin(th))
+	if ux*sx+uy*sy < 0 {
+		ux, uy = -ux, -uy
+	}
+	c.dx, c.dy = ux, uy
+}
+
+// fingerQuality sets e.quality from the mean coherence of the interior
+// foreground and the foreground area.
+func (e *Extractor) fingerQuality() {
+	var sum float32
+	n := 0
+	for b := range e.bw * e.bh {
+		if e.bdist[b] >= 2 {
+			sum += e.coh[b]
+			n++
+		}
+	}
+	if n == 0 {
+		e.quality = 0
+		return
+	}
+	mc := sum / float32(n)
+	q := min(max((mc-0.1)/0.6, 0), 1)
+	area := min(float32(e.fgBlock*blk*blk)/(200*250), 1)
+	e.quality = uint8(100*q*area + 0.5)
+}
+
+// isoAngle converts a unit direction in image coordinates (y down) to the
+// ISO/IEC 19794-2 angle: counter-clockwise on screen from +x, in units of
+// 360/256 degrees.
+func isoAngle(dx, dy float32) uint8 {
+	a := math.Atan2(float64(-dy), float64(dx))
+	if a < 0 {
+		a += 2 * math.Pi
+	}
+	return uint8(int(a*256/(2*math.Pi)+0.5) & 255)
+}
