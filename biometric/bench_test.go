@@ -1,0 +1,110 @@
+package biometric
+
+import (
+	"image"
+	"path/filepath"
+	"testing"
+)
+
+// benchImage is a 400x500 synthetic 500-ppi print (the target size).
+func benchImage() *image.Gray { return synthAMFM(11, 400, 500, 24, 9, 15).img }
+
+// BenchmarkExtract measures end-to-end extraction with a reused Extractor.
+func BenchmarkExtract(b *testing.B) {
+	b.Run("synthetic400x500", func(b *testing.B) {
+		img := benchImage()
+		benchExtract(b, img, 0)
+	})
+	b.Run("fvc2002db1", func(b *testing.B) {
+		dir := sharedDir(b, "data/fingerprints/fvc2002")
+		img := loadPNG(b, filepath.Join(dir, "DB1_B", "101_1.png"))
+		benchExtract(b, img, 0)
+	})
+	b.Run("fvc2002db2-569ppi", func(b *testing.B) {
+		dir := sharedDir(b, "data/fingerprints/fvc2002")
+		img := loadPNG(b, filepath.Join(dir, "DB2_B", "101_1.png"))
+		benchExtract(b, img, 569)
+	})
+}
+
+func benchExtract(b *testing.B, img image.Image, res int) {
+	e := Extractor{Options: Options{Resolution: res}}
+	dst := make([]Minutia, 0, 256)
+	if _, err := e.Extract(dst, img); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(img.Bounds().Dx() * img.Bounds().Dy()))
+	for b.Loop() {
+		dst, _ = e.Extract(dst[:0], img)
+	}
+	b.ReportMetric(float64(len(dst)), "minutiae")
+}
+
+// BenchmarkStage measures each pipeline stage alone on the 400x500 image,
+// the earlier stages having run once.
+func BenchmarkStage(b *testing.B) {
+	img := benchImage()
+	var e Extractor
+	if _, err := e.Extract(nil, img); err != nil {
+		b.Fatal(err)
+	}
+	// Re-run up to the state each stage needs.
+	prepare := func() {
+		e.inW, e.inH = 400, 500
+		copyPlane(e.in, 400, 500, img.Pix, img.Stride)
+		e.setup()
+	}
+	stages := []struct {
+		name string
+		pre  func()
+		run  func()
+	}{
+		{"segmentation", func() { prepare() }, e.segment},
+		{"normalisation", func() { prepare(); e.segment() }, e.normalize},
+		{"orientation", func() { prepare(); e.segment(); e.normalize() }, e.orientation},
+		{"frequency", func() { prepare(); e.segment(); e.normalize(); e.orientation() }, e.frequency},
+		{"enhancement", func() { prepare(); e.segment(); e.normalize(); e.orientation(); e.frequency() }, e.enhance},
+		{"binarisation", func() { prepare(); e.segment(); e.normalize(); e.orientation(); e.frequency(); e.enhance() }, e.binarize},
+		{"thinning", func() {
+			prepare()
+			e.segment()
+			e.normalize()
+			e.orientation()
+			e.frequency()
+			e.enhance()
+			e.binarize()
+		}, func() { e.binarize(); e.thin() }},
+		{"detection", func() {
+			prepare()
+			e.segment()
+			e.normalize()
+			e.orientation()
+			e.frequency()
+			e.enhance()
+			e.binarize()
+			e.thin()
+		}, func() { e.detect(); e.clearMarks() }},
+		{"filtering", func() {
+			prepare()
+			e.segment()
+			e.normalize()
+			e.orientation()
+			e.frequency()
+			e.enhance()
+			e.binarize()
+			e.thin()
+		}, func() { e.detect(); e.filter(); e.clearMarks() }},
+	}
+	for _, st := range stages {
+		b.Run(st.name+"/500ppi", func(b *testing.B) {
+			st.pre()
+			st.run()
+			b.ReportAllocs()
+			b.SetBytes(400 * 500)
+			for b.Loop() {
+				st.run()
+			}
+		})
+	}
+}
