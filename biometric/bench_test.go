@@ -55,50 +55,28 @@ func BenchmarkStage(b *testing.B) {
 		copyPlane(e.in, 400, 500, img.Pix, img.Stride)
 		e.setup()
 	}
+	// Each stage runs after all earlier ones have run once; stages that
+	// consume their input (thinning) redo the step that produces it.
 	stages := []struct {
 		name string
-		pre  func()
 		run  func()
 	}{
-		{"segmentation", func() { prepare() }, e.segment},
-		{"normalisation", func() { prepare(); e.segment() }, e.normalize},
-		{"orientation", func() { prepare(); e.segment(); e.normalize() }, e.orientation},
-		{"frequency", func() { prepare(); e.segment(); e.normalize(); e.orientation() }, e.frequency},
-		{"enhancement", func() { prepare(); e.segment(); e.normalize(); e.orientation(); e.frequency() }, e.enhance},
-		{"binarisation", func() { prepare(); e.segment(); e.normalize(); e.orientation(); e.frequency(); e.enhance() }, e.binarize},
-		{"thinning", func() {
-			prepare()
-			e.segment()
-			e.normalize()
-			e.orientation()
-			e.frequency()
-			e.enhance()
-			e.binarize()
-		}, func() { e.binarize(); e.thin() }},
-		{"detection", func() {
-			prepare()
-			e.segment()
-			e.normalize()
-			e.orientation()
-			e.frequency()
-			e.enhance()
-			e.binarize()
-			e.thin()
-		}, func() { e.detect(); e.clearMarks() }},
-		{"filtering", func() {
-			prepare()
-			e.segment()
-			e.normalize()
-			e.orientation()
-			e.frequency()
-			e.enhance()
-			e.binarize()
-			e.thin()
-		}, func() { e.detect(); e.filter(); e.clearMarks() }},
+		{"segmentation", e.segment},
+		{"normalisation", e.normalize},
+		{"orientation", e.orientation},
+		{"frequency", e.frequency},
+		{"enhancement", e.enhance},
+		{"binarisation", e.binarize},
+		{"thinning", func() { e.binarize(); e.thin() }},
+		{"detection", func() { e.detect(); e.clearMarks() }},
+		{"filtering", func() { e.detect(); e.filter(); e.clearMarks() }},
 	}
-	for _, st := range stages {
+	for i, st := range stages {
 		b.Run(st.name+"/500ppi", func(b *testing.B) {
-			st.pre()
+			prepare()
+			for _, pre := range stages[:i] {
+				pre.run()
+			}
 			st.run()
 			b.ReportAllocs()
 			b.SetBytes(400 * 500)

@@ -128,6 +128,7 @@ type Extractor struct {
 type candidate struct {
 	p       int32 // padded index
 	x, y    int32
+	fx, fy  float32 // refined position
 	dx, dy  float32 // unit direction (image coordinates, y down)
 	kind    MinutiaKind
 	q       float32
@@ -333,8 +334,8 @@ func (e *Extractor) collect() {
 		if c.removed {
 			continue
 		}
-		x := int((float32(c.x) + 0.5) * e.scale)
-		y := int((float32(c.y) + 0.5) * e.scale)
+		x := int((c.fx + 0.5) * e.scale)
+		y := int((c.fy + 0.5) * e.scale)
 		x = min(max(x, 0), e.inW-1)
 		y = min(max(y, 0), e.inH-1)
 		q := int(c.q*100 + 0.5)

@@ -31,6 +31,7 @@ const (
 	clusterDist = 6  // two minutiae this close are both suspect
 	cloudRadius = 16 // more than cloudCount minutiae within this radius are noise
 	cloudCount  = 4
+	borderReach = 24 // an ending whose ridge would run into the background this soon is cut by the edge
 )
 
 // kernels is the oriented filter bank, with offsets for one plane stride.
@@ -874,7 +875,7 @@ func (e *Extractor) filter() {
 			continue
 		}
 		b := int(c.y/blk)*e.bw + int(c.x/blk)
-		if e.bdist[b] <= 1 {
+		if e.bdist[b] <= 1 || e.facesBackground(c) {
 			c.removed = true
 		}
 	}
@@ -919,6 +920,31 @@ func (e *Extractor) filter() {
 	}
 }
 
+// facesBackground reports whether the background (or the image edge) lies
+// within borderReach pixels of c along its ridge: behind an ending (where
+// the ridge would continue), on either side along a bifurcation. Such
+// minutiae are mostly ridges cut by the edge of the print.
+func (e *Extractor) facesBackground(c *candidate) bool {
+	for t := float32(4); t <= borderReach; t += 4 {
+		if e.background(float32(c.x)-t*c.dx, float32(c.y)-t*c.dy) {
+			return true
+		}
+		if c.kind == KindBifurcation && e.background(float32(c.x)+t*c.dx, float32(c.y)+t*c.dy) {
+			return true
+		}
+	}
+	return false
+}
+
+// background reports whether working pixel (x, y) is outside the image or
+// in a background block.
+func (e *Extractor) background(x, y float32) bool {
+	if x < 0 || y < 0 || x >= float32(e.w) || y >= float32(e.h) {
+		return true
+	}
+	return e.mask[(int(y)/blk)*e.bw+int(x)/blk] == 0
+}
+
 // direction sets the unit direction of c: the local ridge orientation,
 // pointing up the ridge for an ending and between the two branches for a
 // bifurcation (the ISO/IEC 19794-2 convention).
@@ -959,6 +985,15 @@ func (e *Extractor) direction(c *candidate) {
 		ux, uy = -ux, -uy
 	}
 	c.dx, c.dy = ux, uy
+	// The skeleton puts a fork about a third of a period behind the point
+	// where the ridges meet, and an ending slightly inside the ridge.
+	per := e.period[int(c.y/blk)*e.bw+int(c.x/blk)]
+	shift := -0.1 * per
+	if c.kind == KindBifurcation {
+		shift = 0.3 * per
+	}
+	c.fx = float32(c.x) + shift*ux
+	c.fy = float32(c.y) + shift*uy
 }
 
 // fingerQuality sets e.quality from the mean coherence of the interior
