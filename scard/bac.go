@@ -1,0 +1,253 @@
+package scard
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+)
+
+// ErrInvalidKey: an access key (MRZ information, CAN) is malformed.
+var ErrInvalidKey = errors.New("scard: invalid access key")
+
+// MRZKey is the MRZ information that keys BAC and serves as PACE password
+// (ICAO Doc 9303-11 clause 9.7.2): document number, date of birth and date
+// of expiry as printed in the MRZ. It is personal data and an access key:
+// String, GoString and LogValue redact it.
+type MRZKey struct {
+	DocumentNumber string // e.g. "CA00000AA"; '<' fillers optional
+	BirthDate      string // YYMMDD
+	ExpiryDate     string // YYMMDD
+}
+
+// String returns a redaction.
+func (MRZKey) String() string { return "MRZKey(redacted)" }
+
+// GoString returns a redaction.
+func (MRZKey) GoString() string { return "scard.MRZKey{redacted}" }
+
+// LogValue returns a redaction.
+func (MRZKey) LogValue() slog.Value { return slog.StringValue("redacted") }
+
+// mrzCheckDigit computes the ICAO 9303-3 check digit (weights 7, 3, 1).
+func mrzCheckDigit(s string) (byte, bool) {
+	w := [3]int{7, 3, 1}
+	sum := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var v int
+		switch {
+		case c >= '0' && c <= '9':
+			v = int(c - '0')
+		case c >= 'A' && c <= 'Z':
+			v = int(c-'A') + 10
+		case c == '<':
+			v = 0
+		default:
+			return 0, false
+		}
+		sum += v * w[i%3]
+	}
+	return byte('0' + sum%10), true
+}
+
+// Info returns the MRZ information string: document number (padded with
+// '<' to 9 characters) and its check digit, date of birth and check digit,
+// date of expiry and check digit. It returns an error wrapping
+// [ErrInvalidKey] for characters outside [0-9A-Z<] or dates that are not
+// six digits; the error names the field, never its value.
+func (k MRZKey) Info() (string, error) {
+	doc := k.DocumentNumber
+	for len(doc) < 9 {
+		doc += "<"
+	}
+	fields := []struct{ name, v string }{
+		{"document number", doc}, {"date of birth", k.BirthDate}, {"date of expiry", k.ExpiryDate},
+	}
+	out := make([]byte, 0, 32)
+	for i, f := range fields {
+		if i > 0 && len(f.v) != 6 {
+			return "", fmt.Errorf("scard: MRZ key: %s has %d characters, want 6: %w", f.name, len(f.v), ErrInvalidKey)
+		}
+		if i > 0 {
+			for j := 0; j < 6; j++ {
+				if f.v[j] < '0' || f.v[j] > '9' {
+					return "", fmt.Errorf("scard: MRZ key: %s position %d is not a digit: %w", f.name, j+1, ErrInvalidKey)
+				}
+			}
+		}
+		cd, ok := mrzCheckDigit(f.v)
+		if !ok {
+			return "", fmt.Errorf("scard: MRZ key: %s has a character outside [0-9A-Z<]: %w", f.name, ErrInvalidKey)
+		}
+		out = append(out, f.v...)
+		out = append(out, cd)
+	}
+	return string(out), nil
+}
+
+// hash returns SHA-1 of the MRZ information (ICAO 9303-11 9.7.2, 9.7.3).
+func (k MRZKey) hash() ([]byte, error) {
+	info, err := k.Info()
+	if err != nil {
+		return nil, err
+	}
+	h := sha1.Sum([]byte(info))
+	return h[:], nil
+}
+
+// BACKeys derives the BAC document basic access keys K_enc and K_mac
+// (16 bytes each, two-key 3DES) from the MRZ information (ICAO Doc 9303-11
+// clause 9.7.2 and appendix D.1). Card emulators use it too.
+func (k MRZKey) BACKeys() (kEnc, kMac []byte, err error) {
+	h, err := k.hash()
+	if err != nil {
+		return nil, nil, err
+	}
+	seed := h[:16]
+	return DeriveKey(CipherTDES, seed, KDFEnc), DeriveKey(CipherTDES, seed, KDFMAC), nil
+}
+
+func readRand(r io.Reader, n int) ([]byte, error) {
+	if r == nil {
+		r = rand.Reader
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, fmt.Errorf("scard: reading randomness: %v", err)
+	}
+	return b, nil
+}
+
+// bacSessionKeys derives the session keys and the SSC (ICAO 9303-11 9.7.4).
+func bacSession(kIFD, kICC, rndICC, rndIFD []byte) (*SecureMessaging, error) {
+	seed := make([]byte, 16)
+	subtle.XORBytes(seed, kIFD, kICC)
+	ssc := append(append([]byte(nil), rndICC[4:8]...), rndIFD[4:8]...)
+	return NewSecureMessaging(CipherTDES, DeriveKey(CipherTDES, seed, KDFEnc), DeriveKey(CipherTDES, seed, KDFMAC), ssc)
+}
+
+// BAC runs Basic Access Control (ICAO Doc 9303-11 clause 4.3) with the MRZ
+// key and installs the resulting 3DES secure messaging on the card. The
+// eMRTD application must be selected. Randomness comes from
+// CardOptions.Rand: 8 bytes RND.IFD, then 16 bytes K.IFD.
+//
+// A wrong key gives an error wrapping [ErrAuthentication]; an invalid key
+// [ErrInvalidKey]; other errors are transport or status errors.
+func (c *Card) BAC(ctx context.Context, key MRZKey) error {
+	kEnc, kMac, err := key.BACKeys()
+	if err != nil {
+		return err
+	}
+	c.sm = nil
+	rndICC, err := c.GetChallenge(ctx, 8)
+	if err != nil {
+		return fmt.Errorf("BAC: %w", err)
+	}
+	rndIFD, err := readRand(c.opts.Rand, 8)
+	if err != nil {
+		return err
+	}
+	kIFD, err := readRand(c.opts.Rand, 16)
+	if err != nil {
+		return err
+	}
+	enc, _ := newBlock(CipherTDES, kEnc)
+	s := make([]byte, 0, 32)
+	s = append(append(append(s, rndIFD...), rndICC...), kIFD...)
+	eIFD := cbcEncrypt(enc, nil, s)
+	data := append(eIFD, retailMAC(kMac, eIFD)...)
+	r, err := c.Send(ctx, Command{INS: InsExternalAuthenticate, Data: data, Ne: 40})
+	if err != nil {
+		return fmt.Errorf("BAC: %w", err)
+	}
+	if r.SW != SWSuccess {
+		return fmt.Errorf("BAC: wrong MRZ key or card refused (%w): %w", r.Err(InsExternalAuthenticate), ErrAuthentication)
+	}
+	if len(r.Data) != 40 {
+		return fmt.Errorf("BAC: MUTUAL AUTHENTICATE returned %d bytes, want 40: %w", len(r.Data), ErrAuthentication)
+	}
+	if subtle.ConstantTimeCompare(retailMAC(kMac, r.Data[:32]), r.Data[32:]) != 1 {
+		return fmt.Errorf("BAC: card MAC mismatch: %w", ErrAuthentication)
+	}
+	plain, _ := cbcDecrypt(enc, nil, r.Data[:32])
+	if subtle.ConstantTimeCompare(plain[0:8], rndICC) != 1 || subtle.ConstantTimeCompare(plain[8:16], rndIFD) != 1 {
+		return fmt.Errorf("BAC: card nonces do not match: %w", ErrAuthentication)
+	}
+	sm, err := bacSession(kIFD, plain[16:32], rndICC, rndIFD)
+	if err != nil {
+		return err
+	}
+	c.sm = sm
+	return nil
+}
+
+// BACChip is the card side of BAC, for card emulators. Create one per
+// session; call Challenge for GET CHALLENGE and MutualAuthenticate for
+// the EXTERNAL/MUTUAL AUTHENTICATE command.
+type BACChip struct {
+	kEnc, kMac []byte
+	rand       io.Reader
+	rndICC     []byte
+}
+
+// NewBACChip returns the card side of BAC for the document's MRZ key.
+// rnd supplies RND.ICC and K.ICC (nil means crypto/rand).
+func NewBACChip(key MRZKey, rnd io.Reader) (*BACChip, error) {
+	kEnc, kMac, err := key.BACKeys()
+	if err != nil {
+		return nil, err
+	}
+	return &BACChip{kEnc: kEnc, kMac: kMac, rand: rnd}, nil
+}
+
+// Challenge returns a fresh 8-byte RND.ICC and remembers it.
+func (b *BACChip) Challenge() ([]byte, error) {
+	r, err := readRand(b.rand, 8)
+	if err != nil {
+		return nil, err
+	}
+	b.rndICC = r
+	return append([]byte(nil), r...), nil
+}
+
+// MutualAuthenticate checks the terminal's E.IFD||M.IFD (40 bytes) and
+// returns the card's E.ICC||M.ICC with the new secure-messaging session. An
+// error wrapping [ErrAuthentication] means the card must answer 6300 (or
+// 6982); the challenge is consumed either way.
+func (b *BACChip) MutualAuthenticate(data []byte) ([]byte, *SecureMessaging, error) {
+	rndICC := b.rndICC
+	b.rndICC = nil
+	if rndICC == nil {
+		return nil, nil, fmt.Errorf("BAC: no challenge issued: %w", ErrAuthentication)
+	}
+	if len(data) != 40 {
+		return nil, nil, fmt.Errorf("BAC: MUTUAL AUTHENTICATE data of %d bytes, want 40: %w", len(data), ErrAuthentication)
+	}
+	if subtle.ConstantTimeCompare(retailMAC(b.kMac, data[:32]), data[32:]) != 1 {
+		return nil, nil, fmt.Errorf("BAC: terminal MAC mismatch: %w", ErrAuthentication)
+	}
+	enc, _ := newBlock(CipherTDES, b.kEnc)
+	plain, _ := cbcDecrypt(enc, nil, data[:32])
+	if subtle.ConstantTimeCompare(plain[8:16], rndICC) != 1 {
+		return nil, nil, fmt.Errorf("BAC: terminal did not echo RND.ICC: %w", ErrAuthentication)
+	}
+	rndIFD, kIFD := plain[0:8], plain[16:32]
+	kICC, err := readRand(b.rand, 16)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := make([]byte, 0, 32)
+	r = append(append(append(r, rndICC...), rndIFD...), kICC...)
+	eICC := cbcEncrypt(enc, nil, r)
+	resp := append(eICC, retailMAC(b.kMac, eICC)...)
+	sm, err := bacSession(kIFD, kICC, rndICC, rndIFD)
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp, sm, nil
+}

@@ -1,0 +1,333 @@
+package scard
+
+import (
+	"crypto/cipher"
+	"crypto/subtle"
+	"fmt"
+
+	"github.com/ciekit/ciekit/internal/tlv"
+)
+
+// SecureMessaging is one ISO/IEC 7816-4 secure-messaging session as ICAO
+// Doc 9303-11 clause 9.8 specifies it: command data encrypted in DO 87
+// (DO 85 for odd instructions), Le in DO 97, the response status word in
+// DO 99 and a MAC in DO 8E over the send sequence counter (SSC), the padded
+// header and the data objects.
+//
+// It serves both sides. The terminal calls [SecureMessaging.WrapCommand]
+// then [SecureMessaging.UnwrapResponse]; a card emulator calls
+// [SecureMessaging.UnwrapCommand] then [SecureMessaging.WrapResponse]. Each
+// of the four calls increments the SSC first, so the two sides stay in step
+// exactly as on a real card. A card emulator that gets an error from
+// UnwrapCommand should answer with the plain status word 6988 (or 6987 for
+// missing objects) and discard the session, as ICAO requires.
+//
+// With [CipherTDES] the SSC is 8 bytes, encryption is 3DES-CBC with a zero
+// IV and the MAC is ISO/IEC 9797-1 algorithm 3. With AES the SSC is 16
+// bytes, the IV is E(K_enc, SSC) and the MAC is CMAC truncated to 8 bytes.
+//
+// A SecureMessaging is not safe for concurrent use.
+type SecureMessaging struct {
+	c    Cipher
+	enc  cipher.Block
+	kmac []byte
+	mblk cipher.Block // AES MAC block
+	ssc  []byte
+}
+
+// NewSecureMessaging starts a session with the session keys kEnc and kMac
+// (KeyLen bytes each) and the initial send sequence counter ssc
+// (BlockSize bytes; nil means all zeros, as after PACE). The keys and SSC
+// are copied.
+func NewSecureMessaging(c Cipher, kEnc, kMac, ssc []byte) (*SecureMessaging, error) {
+	enc, err := newBlock(c, kEnc)
+	if err != nil {
+		return nil, err
+	}
+	s := &SecureMessaging{c: c, enc: enc, kmac: append([]byte(nil), kMac...)}
+	if len(kMac) != c.KeyLen() {
+		return nil, fmt.Errorf("scard: %v MAC key of %d bytes, want %d", c, len(kMac), c.KeyLen())
+	}
+	if c != CipherTDES {
+		if s.mblk, err = newBlock(c, kMac); err != nil {
+			return nil, err
+		}
+	}
+	s.ssc = make([]byte, c.BlockSize())
+	if ssc != nil {
+		if len(ssc) != c.BlockSize() {
+			return nil, fmt.Errorf("scard: SSC of %d bytes, want %d", len(ssc), c.BlockSize())
+		}
+		copy(s.ssc, ssc)
+	}
+	return s, nil
+}
+
+// Cipher returns the session's cipher.
+func (s *SecureMessaging) Cipher() Cipher { return s.c }
+
+// SSC returns a copy of the current send sequence counter.
+func (s *SecureMessaging) SSC() []byte { return append([]byte(nil), s.ssc...) }
+
+func (s *SecureMessaging) inc() {
+	for i := len(s.ssc) - 1; i >= 0; i-- {
+		s.ssc[i]++
+		if s.ssc[i] != 0 {
+			return
+		}
+	}
+}
+
+func (s *SecureMessaging) bs() int { return s.c.BlockSize() }
+
+func (s *SecureMessaging) iv() []byte {
+	if s.c == CipherTDES {
+		return nil
+	}
+	iv := make([]byte, 16)
+	s.enc.Encrypt(iv, s.ssc)
+	return iv
+}
+
+// mac computes the 8-byte MAC of SSC || data, padded.
+func (s *SecureMessaging) mac(data []byte) []byte {
+	in := make([]byte, 0, len(s.ssc)+len(data)+16)
+	in = append(in, s.ssc...)
+	in = append(in, data...)
+	if s.c == CipherTDES {
+		return retailMAC(s.kmac, in)
+	}
+	return cmac(s.mblk, pad(in, 16))[:8]
+}
+
+func (s *SecureMessaging) encrypt(plain []byte) []byte {
+	return cbcEncrypt(s.enc, s.iv(), pad(plain, s.bs()))
+}
+
+func (s *SecureMessaging) decrypt(ct []byte) ([]byte, error) {
+	p, ok := cbcDecrypt(s.enc, s.iv(), ct)
+	if !ok {
+		return nil, &SMError{Msg: "cryptogram length not a multiple of the block size"}
+	}
+	u, ok := unpad(p)
+	if !ok {
+		return nil, &SMError{Msg: "bad padding in cryptogram"}
+	}
+	return u, nil
+}
+
+func leBytes(ne int) []byte {
+	if ne <= MaxShortNe {
+		return []byte{byte(ne)}
+	}
+	return []byte{byte(ne >> 8), byte(ne)}
+}
+
+// WrapCommand protects a plain command (terminal side). The result has
+// CLA|0C and Ne 256 (or 65536 if extended lengths are needed).
+func (s *SecureMessaging) WrapCommand(cmd Command) (Command, error) {
+	if cmd.Ne < 0 || cmd.Ne > MaxExtendedNe {
+		return Command{}, &APDUError{Offset: 4, Msg: fmt.Sprintf("Ne %d outside 0..%d", cmd.Ne, MaxExtendedNe)}
+	}
+	s.inc()
+	cla := cmd.CLA | ClaSM
+	hdr := pad([]byte{cla, cmd.INS, cmd.P1, cmd.P2}, s.bs())
+	var dos []byte
+	if len(cmd.Data) > 0 {
+		ct := s.encrypt(cmd.Data)
+		if cmd.INS&1 == 0 {
+			dos = tlv.Append(dos, 0x87, append([]byte{0x01}, ct...))
+		} else {
+			dos = tlv.Append(dos, 0x85, ct)
+		}
+	}
+	if cmd.Ne > 0 {
+		dos = tlv.Append(dos, 0x97, leBytes(cmd.Ne))
+	}
+	m := s.mac(append(hdr, dos...))
+	dos = tlv.Append(dos, 0x8E, m)
+	out := Command{CLA: cla, INS: cmd.INS, P1: cmd.P1, P2: cmd.P2, Data: dos, Ne: MaxShortNe}
+	if len(dos) > MaxShortData || cmd.Ne > MaxShortNe {
+		out.Ne = MaxExtendedNe
+	}
+	return out, nil
+}
+
+// UnwrapResponse verifies and decrypts a protected response (terminal
+// side). A response without data and with an error status word is a plain
+// error from the card (which has then dropped the session) and is returned
+// as is. Other failures give an [*SMError].
+func (s *SecureMessaging) UnwrapResponse(r Response) (Response, error) {
+	s.inc()
+	if len(r.Data) == 0 {
+		if r.SW != SWSuccess && r.SW1() != 0x62 && r.SW1() != 0x63 {
+			return r, nil
+		}
+		return Response{}, &SMError{Msg: fmt.Sprintf("response %04X without SM data objects", r.SW)}
+	}
+	p := tlv.Parser(r.Data)
+	var (
+		crypto, sw, mac []byte
+		odd, have99     bool
+	)
+	for !p.Empty() {
+		start := len(r.Data) - len(p)
+		var t tlv.Tag
+		var v []byte
+		if !p.Read(&t, &v) {
+			return Response{}, &SMError{Msg: fmt.Sprintf("malformed data object at byte %d", start)}
+		}
+		switch t {
+		case 0x87, 0x85:
+			if crypto != nil || have99 || mac != nil {
+				return Response{}, &SMError{Msg: fmt.Sprintf("DO %s out of order", t)}
+			}
+			crypto, odd = v, t == 0x85
+		case 0x99:
+			if have99 || mac != nil {
+				return Response{}, &SMError{Msg: "DO 99 out of order"}
+			}
+			if len(v) != 2 {
+				return Response{}, &SMError{Msg: fmt.Sprintf("DO 99 of %d bytes, want 2", len(v))}
+			}
+			sw, have99 = v, true
+		case 0x8E:
+			if mac != nil {
+				return Response{}, &SMError{Msg: "duplicate DO 8E"}
+			}
+			mac = v
+			if !p.Empty() {
+				return Response{}, &SMError{Msg: "data after DO 8E"}
+			}
+			if got := s.mac(r.Data[:start]); len(mac) != 8 || subtle.ConstantTimeCompare(got, mac) != 1 {
+				return Response{}, &SMError{Msg: "response MAC mismatch"}
+			}
+		default:
+			return Response{}, &SMError{Msg: fmt.Sprintf("unexpected DO %s", t)}
+		}
+	}
+	if mac == nil {
+		return Response{}, &SMError{Msg: "missing DO 8E"}
+	}
+	if !have99 {
+		return Response{}, &SMError{Msg: "missing DO 99"}
+	}
+	out := Response{SW: uint16(sw[0])<<8 | uint16(sw[1])}
+	if crypto != nil {
+		ct := crypto
+		if !odd {
+			if len(ct) < 1 || ct[0] != 0x01 {
+				return Response{}, &SMError{Msg: "DO 87 without padding indicator 01"}
+			}
+			ct = ct[1:]
+		}
+		plain, err := s.decrypt(ct)
+		if err != nil {
+			return Response{}, err
+		}
+		out.Data = plain
+	}
+	return out, nil
+}
+
+// UnwrapCommand verifies and decrypts a protected command (card side, for
+// card emulators). The result has the SM bits cleared from CLA, the plain
+// data and the Ne from DO 97 (0 if absent). Failures give an [*SMError];
+// the emulator should then answer 6988 in plain and end the session.
+func (s *SecureMessaging) UnwrapCommand(cmd Command) (Command, error) {
+	s.inc()
+	if cmd.CLA&ClaSM != ClaSM {
+		return Command{}, &SMError{Msg: "command not SM-protected (CLA bits 0C clear)"}
+	}
+	hdr := pad([]byte{cmd.CLA, cmd.INS, cmd.P1, cmd.P2}, s.bs())
+	p := tlv.Parser(cmd.Data)
+	var (
+		crypto, le, mac []byte
+		odd, haveLe     bool
+	)
+	for !p.Empty() {
+		start := len(cmd.Data) - len(p)
+		var t tlv.Tag
+		var v []byte
+		if !p.Read(&t, &v) {
+			return Command{}, &SMError{Msg: fmt.Sprintf("malformed data object at byte %d", start)}
+		}
+		switch t {
+		case 0x87, 0x85:
+			if crypto != nil || haveLe || mac != nil {
+				return Command{}, &SMError{Msg: fmt.Sprintf("DO %s out of order", t)}
+			}
+			crypto, odd = v, t == 0x85
+		case 0x97:
+			if haveLe || mac != nil {
+				return Command{}, &SMError{Msg: "DO 97 out of order"}
+			}
+			if len(v) > 2 {
+				return Command{}, &SMError{Msg: fmt.Sprintf("DO 97 of %d bytes, want at most 2", len(v))}
+			}
+			le, haveLe = v, true
+		case 0x8E:
+			if mac != nil {
+				return Command{}, &SMError{Msg: "duplicate DO 8E"}
+			}
+			mac = v
+			if !p.Empty() {
+				return Command{}, &SMError{Msg: "data after DO 8E"}
+			}
+			in := append(hdr, cmd.Data[:start]...)
+			if got := s.mac(in); len(mac) != 8 || subtle.ConstantTimeCompare(got, mac) != 1 {
+				return Command{}, &SMError{Msg: "command MAC mismatch"}
+			}
+		default:
+			return Command{}, &SMError{Msg: fmt.Sprintf("unexpected DO %s", t)}
+		}
+	}
+	if mac == nil {
+		return Command{}, &SMError{Msg: "missing DO 8E"}
+	}
+	out := Command{CLA: cmd.CLA &^ ClaSM, INS: cmd.INS, P1: cmd.P1, P2: cmd.P2}
+	if haveLe {
+		switch len(le) {
+		case 0:
+		case 1:
+			out.Ne = int(le[0])
+			if out.Ne == 0 {
+				out.Ne = MaxShortNe
+			}
+		case 2:
+			out.Ne = int(le[0])<<8 | int(le[1])
+			if out.Ne == 0 {
+				out.Ne = MaxExtendedNe
+			}
+		}
+	}
+	if crypto != nil {
+		ct := crypto
+		if !odd {
+			if len(ct) < 1 || ct[0] != 0x01 {
+				return Command{}, &SMError{Msg: "DO 87 without padding indicator 01"}
+			}
+			ct = ct[1:]
+		}
+		plain, err := s.decrypt(ct)
+		if err != nil {
+			return Command{}, err
+		}
+		out.Data = plain
+	}
+	return out, nil
+}
+
+// WrapResponse protects a plain response (card side, for card emulators):
+// data in DO 87, the status word in DO 99, the MAC in DO 8E. The outer
+// status word is r.SW.
+func (s *SecureMessaging) WrapResponse(r Response) (Response, error) {
+	s.inc()
+	var dos []byte
+	if len(r.Data) > 0 {
+		dos = tlv.Append(dos, 0x87, append([]byte{0x01}, s.encrypt(r.Data)...))
+	}
+	dos = tlv.Append(dos, 0x99, []byte{r.SW1(), r.SW2()})
+	dos = tlv.Append(dos, 0x8E, s.mac(dos))
+	return Response{Data: dos, SW: r.SW}, nil
+}
