@@ -40,6 +40,10 @@ type kernels struct {
 	alongW  [2*alongR + 1]float32
 	across  [nOri][2*acrossR + 1]int32
 	acrossW [nOri][nPer][2*acrossR + 1]float32
+	// ratio[o][k] is the gradient-to-signal energy ratio of a sinusoid of
+	// period minPeriod+k*periodStep across ridges of orientation bin o,
+	// sampled with central differences (decreasing in k).
+	ratio [nOri][nPer]float32
 }
 
 // build fills the bank for planes of stride s. Orientation bin o is the
@@ -62,6 +66,11 @@ func (k *kernels) build(s int) {
 			k.along[o][t+alongR] = int32(dy*s + dx)
 		}
 		nx, ny := -sn, c
+		for pi := range nPer {
+			w := 2 * math.Pi / (minPeriod + float64(pi)*periodStep)
+			a, b := math.Sin(w*nx), math.Sin(w*ny)
+			k.ratio[o][pi] = float32(a*a + b*b)
+		}
 		var d [2*acrossR + 1]float64
 		for t := -acrossR; t <= acrossR; t++ {
 			dx, dy := math.Round(float64(t)*nx), math.Round(float64(t)*ny)
@@ -507,8 +516,8 @@ func (e *Extractor) boxBlocks(v []float32, r int) {
 // frequency estimates the ridge period of each block from the ratio of
 // gradient energy to signal energy over 5x5 blocks: for a sampled sinusoid
 // of angular frequency w across the ridges (direction c, s) and central
-// differences, that ratio is sin^2(w c) + sin^2(w s), solved for w by
-// Newton's method.
+// differences, that ratio is sin^2(w c) + sin^2(w s), inverted through a
+// table over the period grid of the filter bank.
 func (e *Extractor) frequency() {
 	bw, bh := e.bw, e.bh
 	for b := range bw * bh {
@@ -517,26 +526,22 @@ func (e *Extractor) frequency() {
 	}
 	e.boxBlocks(e.f1, 2)
 	e.boxBlocks(e.f2, 2)
-	const wMin, wMax = 2 * math.Pi / maxPeriod, 2 * math.Pi / minPeriod
 	for b := range bw * bh {
-		per := float32(9)
+		k := nPer / 2
 		if e.f2[b] > 1e-3 {
-			r := float64(e.f1[b] / e.f2[b])
-			phi := float64(e.ori[b]) - math.Pi/2
-			c, s := math.Abs(math.Cos(phi)), math.Abs(math.Sin(phi))
-			wv := min(max(math.Sqrt(r), wMin), wMax)
-			for range 4 {
-				f := math.Pow(math.Sin(wv*c), 2) + math.Pow(math.Sin(wv*s), 2) - r
-				fp := c*math.Sin(2*wv*c) + s*math.Sin(2*wv*s)
-				if fp < 1e-3 {
-					break
-				}
-				wv = min(max(wv-f/fp, wMin), wMax)
+			r := e.f1[b] / e.f2[b]
+			tab := &e.kern.ratio[e.obin[b]]
+			// The ratio falls with the period: take the closest entry.
+			k = 0
+			for k < nPer-1 && tab[k+1] >= r {
+				k++
 			}
-			per = float32(2 * math.Pi / wv)
+			if k < nPer-1 && tab[k]-r > r-tab[k+1] {
+				k++
+			}
 		}
-		e.period[b] = per
-		e.pbin[b] = uint8(min(max(int((per-minPeriod)/periodStep+0.5), 0), nPer-1))
+		e.pbin[b] = uint8(k)
+		e.period[b] = minPeriod + float32(k)*periodStep
 	}
 }
 
@@ -551,6 +556,7 @@ func (e *Extractor) enhance() {
 	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
 	clear(e.tmp)
 	k := &e.kern
+	norm, tmp, enh := e.norm, e.tmp, e.enh
 	for by := range bh {
 		y0, y1 := by*blk, min(by*blk+blk, h)
 		for bx := range bw {
@@ -565,9 +571,9 @@ func (e *Extractor) enhance() {
 				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
 					var a float32
 					for t, o := range offs {
-						a += wts[t] * e.norm[i+int(o)]
+						a += wts[t] * norm[i+int(o)]
 					}
-					e.tmp[i] = a
+					tmp[i] = a
 				}
 			}
 		}
@@ -586,9 +592,9 @@ func (e *Extractor) enhance() {
 				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
 					var a float32
 					for t, o := range offs {
-						a += wts[t] * e.tmp[i+int(o)]
+						a += wts[t] * tmp[i+int(o)]
 					}
-					e.enh[i] = a
+					enh[i] = a
 				}
 			}
 		}
@@ -648,31 +654,32 @@ func (e *Extractor) thin() {
 	for _, i := range e.list {
 		e.skel[i] = 1
 	}
+	skel, list, dels := e.skel, e.list, e.dels
+	defer func() { e.list, e.dels = list, dels }()
 	for {
 		changed := false
 		for sub := range 2 {
 			tbl := &thinTable[sub]
-			dels := e.dels[:0]
-			for _, i := range e.list {
-				if tbl[nbits(e.skel, int(i), s)] {
+			dels = dels[:0]
+			for _, i := range list {
+				if tbl[nbits(skel, int(i), s)] {
 					dels = append(dels, i)
 				}
 			}
 			for _, i := range dels {
-				e.skel[i] = 0
+				skel[i] = 0
 			}
 			if len(dels) > 0 {
 				changed = true
 				j := 0
-				for _, i := range e.list {
-					if e.skel[i] != 0 {
-						e.list[j] = i
+				for _, i := range list {
+					if skel[i] != 0 {
+						list[j] = i
 						j++
 					}
 				}
-				e.list = e.list[:j]
+				list = list[:j]
 			}
-			e.dels = dels
 		}
 		if !changed {
 			return
