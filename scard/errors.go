@@ -230,3 +230,20 @@ func insName(ins byte) string {
 	}
 	return fmt.Sprintf("INS %02X", ins)
 }
+
+// ErrMalformedData: a file or data object read from the card (EF.COM,
+// EF.CardAccess, a data group, EF.SOD) does not parse.
+var ErrMalformedData = errors.New("scard: malformed card data")
+
+// DataError reports malformed card data. File names the file or object
+// ("EF.CardAccess", "DG11", "EF.SOD"), Msg says what is wrong and where; it
+// never repeats personal data. It unwraps to [ErrMalformedData].
+type DataError struct {
+	File string
+	Msg  string
+}
+
+func (e *DataError) Error() string { return fmt.Sprintf("scard: %s: %s", e.File, e.Msg) }
+
+// Unwrap returns [ErrMalformedData].
+func (e *DataError) Unwrap() error { return ErrMalformedData }

@@ -1,0 +1,557 @@
+package scard
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/asn1"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+
+	"github.com/ciekit/ciekit/internal/tlv"
+)
+
+// PasswordKind is the PACE password reference of MSE:SET AT (ICAO Doc
+// 9303-11 clause 4.4.4.1, BSI TR-03110-3 table B.1).
+type PasswordKind byte
+
+// Password kinds.
+const (
+	PasswordMRZ PasswordKind = 1
+	PasswordCAN PasswordKind = 2
+	PasswordPIN PasswordKind = 3
+	PasswordPUK PasswordKind = 4
+)
+
+func (k PasswordKind) String() string {
+	switch k {
+	case PasswordMRZ:
+		return "MRZ"
+	case PasswordCAN:
+		return "CAN"
+	case PasswordPIN:
+		return "PIN"
+	case PasswordPUK:
+		return "PUK"
+	}
+	return fmt.Sprintf("PasswordKind(%d)", byte(k))
+}
+
+// PACEPassword is a PACE password: the CAN (card access number, 6 digits
+// printed on the front of the CIE) or the MRZ information. It redacts
+// itself in String, GoString and LogValue. The zero value is invalid.
+type PACEPassword struct {
+	kind PasswordKind
+	key  []byte // CAN as ASCII, or SHA-1 of the MRZ information
+}
+
+// CANPassword returns the PACE password for a card access number. It must
+// be 6 decimal digits; otherwise the error wraps [ErrInvalidKey].
+func CANPassword(can string) (PACEPassword, error) {
+	if len(can) != 6 {
+		return PACEPassword{}, fmt.Errorf("scard: CAN has %d characters, want 6: %w", len(can), ErrInvalidKey)
+	}
+	for i := 0; i < len(can); i++ {
+		if can[i] < '0' || can[i] > '9' {
+			return PACEPassword{}, fmt.Errorf("scard: CAN position %d is not a digit: %w", i+1, ErrInvalidKey)
+		}
+	}
+	return PACEPassword{kind: PasswordCAN, key: []byte(can)}, nil
+}
+
+// MRZPassword returns the PACE password for the MRZ information (ICAO Doc
+// 9303-11 clause 9.7.3: K = SHA-1(MRZ information)).
+func MRZPassword(k MRZKey) (PACEPassword, error) {
+	h, err := k.hash()
+	if err != nil {
+		return PACEPassword{}, err
+	}
+	return PACEPassword{kind: PasswordMRZ, key: h}, nil
+}
+
+// Kind returns the password kind.
+func (p PACEPassword) Kind() PasswordKind { return p.kind }
+
+// String returns a redaction.
+func (p PACEPassword) String() string { return "PACEPassword(" + p.kind.String() + ", redacted)" }
+
+// GoString returns a redaction.
+func (p PACEPassword) GoString() string {
+	return "scard.PACEPassword{" + p.kind.String() + ", redacted}"
+}
+
+// LogValue returns a redaction.
+func (p PACEPassword) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// paceProto is what a PACE OID selects.
+type paceProto struct {
+	oid    asn1.ObjectIdentifier
+	dh     bool
+	cipher Cipher
+}
+
+func paceProtocol(oid asn1.ObjectIdentifier) (paceProto, error) {
+	if !hasPrefix(oid, OIDPACE) || len(oid) != 11 {
+		return paceProto{}, fmt.Errorf("scard: %s is not a PACE protocol: %w", oid, ErrNotSupported)
+	}
+	p := paceProto{oid: oid}
+	switch oid[9] {
+	case 1:
+		p.dh = true
+	case 2:
+	default:
+		return paceProto{}, fmt.Errorf("scard: PACE mapping %s (only Generic Mapping is implemented): %w", oid, ErrNotSupported)
+	}
+	switch oid[10] {
+	case 1:
+		p.cipher = CipherTDES
+	case 2:
+		p.cipher = CipherAES128
+	case 3:
+		p.cipher = CipherAES192
+	case 4:
+		p.cipher = CipherAES256
+	default:
+		return paceProto{}, fmt.Errorf("scard: PACE cipher in %s: %w", oid, ErrNotSupported)
+	}
+	return p, nil
+}
+
+// pace holds the state shared by both sides of one PACE run.
+type pace struct {
+	proto   paceProto
+	grp     group
+	kpi     []byte
+	rnd     io.Reader
+	s       []byte
+	skMap   *big.Int
+	pkMap   any
+	mapped  group
+	sk      *big.Int
+	pk      any
+	pkPeer  any
+	kEnc    []byte
+	kMac    []byte
+	oidDER  []byte
+	step    int
+	sm      *SecureMessaging
+	failure error
+}
+
+func newPACE(info PACEInfo, pw PACEPassword, rnd io.Reader) (*pace, error) {
+	if pw.kind == 0 {
+		return nil, fmt.Errorf("scard: zero PACEPassword: %w", ErrInvalidKey)
+	}
+	proto, err := paceProtocol(info.Protocol)
+	if err != nil {
+		return nil, err
+	}
+	grp := standardGroup(info.ParameterID)
+	if grp == nil {
+		return nil, fmt.Errorf("scard: PACE domain parameters %d: %w", info.ParameterID, ErrNotSupported)
+	}
+	if grp.isDH() != proto.dh {
+		return nil, fmt.Errorf("scard: PACE protocol %s does not match parameters %d: %w", info.Protocol, info.ParameterID, ErrNotSupported)
+	}
+	der, err := asn1.Marshal(info.Protocol)
+	if err != nil {
+		return nil, fmt.Errorf("scard: PACE protocol OID: %v", err)
+	}
+	_, _, h, _ := tlv.Header(der)
+	return &pace{
+		proto:  proto,
+		grp:    grp,
+		kpi:    DeriveKey(proto.cipher, pw.key, KDFPassword),
+		rnd:    rnd,
+		oidDER: der[h:],
+	}, nil
+}
+
+// pubKeyDO builds the public key data object that the authentication tokens
+// MAC (ICAO Doc 9303-11 clause 4.4.3.4, 9.4.2).
+func (p *pace) pubKeyDO(pk any) []byte {
+	var b tlv.Builder
+	b.AddConstructed(0x7F49, func(b *tlv.Builder) {
+		b.Add(0x06, p.oidDER)
+		if p.proto.dh {
+			b.Add(0x84, p.mapped.encode(pk))
+		} else {
+			b.Add(0x86, p.mapped.encode(pk))
+		}
+	})
+	return b.Bytes()
+}
+
+func (p *pace) nonceCipher() (func(dst, src []byte), func(dst, src []byte), error) {
+	blk, err := newBlock(p.proto.cipher, p.kpi)
+	if err != nil {
+		return nil, nil, err
+	}
+	enc := func(dst, src []byte) { copy(dst, cbcEncrypt(blk, nil, src)) }
+	dec := func(dst, src []byte) { d, _ := cbcDecrypt(blk, nil, src); copy(dst, d) }
+	return enc, dec, nil
+}
+
+// mapGenerator performs Generic Mapping: G~ = s*G + H, H = sk_map * PK_map,peer.
+func (p *pace) mapGenerator(peerMap []byte) error {
+	pk, err := p.grp.decode(peerMap)
+	if err != nil {
+		return fmt.Errorf("PACE mapping data: %v: %w", err, ErrAuthentication)
+	}
+	if p.grp.equal(pk, p.pkMap) {
+		return fmt.Errorf("PACE mapping data: peer echoed our key: %w", ErrAuthentication)
+	}
+	h := p.grp.mul(pk, p.skMap)
+	g := p.grp.add(p.grp.mul(p.grp.gen(), new(big.Int).SetBytes(p.s)), h)
+	if p.grp.isDH() && g.(*big.Int).Cmp(big.NewInt(1)) == 0 {
+		return fmt.Errorf("PACE mapping: degenerate generator: %w", ErrAuthentication)
+	}
+	if !p.grp.isDH() && g.(*ecPoint) == nil {
+		return fmt.Errorf("PACE mapping: degenerate generator: %w", ErrAuthentication)
+	}
+	p.mapped = p.grp.withGen(g)
+	return nil
+}
+
+func (p *pace) genMapKey() error {
+	k, err := randScalar(p.rnd, p.grp.order())
+	if err != nil {
+		return err
+	}
+	p.skMap, p.pkMap = k, p.grp.mul(p.grp.gen(), k)
+	return nil
+}
+
+func (p *pace) genEphemeral() error {
+	k, err := randScalar(p.rnd, p.mapped.order())
+	if err != nil {
+		return err
+	}
+	p.sk, p.pk = k, p.mapped.mul(p.mapped.gen(), k)
+	return nil
+}
+
+// agree computes K and the session keys from the peer's ephemeral key.
+func (p *pace) agree(peer []byte) error {
+	pk, err := p.mapped.decode(peer)
+	if err != nil {
+		return fmt.Errorf("PACE key agreement: %v: %w", err, ErrAuthentication)
+	}
+	if p.mapped.equal(pk, p.pk) {
+		return fmt.Errorf("PACE key agreement: peer echoed our key: %w", ErrAuthentication)
+	}
+	p.pkPeer = pk
+	k := p.mapped.secret(p.mapped.mul(pk, p.sk))
+	p.kEnc = DeriveKey(p.proto.cipher, k, KDFEnc)
+	p.kMac = DeriveKey(p.proto.cipher, k, KDFMAC)
+	return nil
+}
+
+func (p *pace) token(pk any) ([]byte, error) {
+	return tokenMAC(p.proto.cipher, p.kMac, p.pubKeyDO(pk))
+}
+
+func (p *pace) startSM() error {
+	sm, err := NewSecureMessaging(p.proto.cipher, p.kEnc, p.kMac, nil)
+	if err != nil {
+		return err
+	}
+	p.sm = sm
+	return nil
+}
+
+func dynAuth(tag tlv.Tag, v []byte) []byte {
+	var b tlv.Builder
+	b.AddConstructed(0x7C, func(b *tlv.Builder) {
+		if v != nil || tag != 0 {
+			b.Add(tag, v)
+		}
+	})
+	return b.Bytes()
+}
+
+func parseDynAuth(data []byte, tag tlv.Tag) ([]byte, error) {
+	inner, err := tlv.Unwrap(data, 0x7C)
+	if err != nil {
+		return nil, fmt.Errorf("dynamic authentication data: %v: %w", err, ErrAuthentication)
+	}
+	v, ok := tlv.Find(inner, tag)
+	if !ok {
+		return nil, fmt.Errorf("dynamic authentication data: no DO %s: %w", tag, ErrAuthentication)
+	}
+	return v, nil
+}
+
+// MSESetATPACE returns the data field of MSE:SET AT for PACE (ICAO Doc
+// 9303-11 clause 4.4.4.1): DO 80 the protocol OID, DO 83 the password
+// reference, and DO 84 the parameter ID when parameterID >= 0 (needed only
+// when the card offers several domain parameters for the protocol).
+func MSESetATPACE(protocol asn1.ObjectIdentifier, kind PasswordKind, parameterID int) ([]byte, error) {
+	der, err := asn1.Marshal(protocol)
+	if err != nil {
+		return nil, fmt.Errorf("scard: PACE protocol OID: %v", err)
+	}
+	_, _, h, _ := tlv.Header(der)
+	var b tlv.Builder
+	b.Add(0x80, der[h:])
+	b.Add(0x83, []byte{byte(kind)})
+	if parameterID >= 0 {
+		b.Add(0x84, []byte{byte(parameterID)})
+	}
+	return b.Bytes(), nil
+}
+
+// ParseMSESetATPACE decodes the MSE:SET AT data field of a PACE request
+// (card side). parameterID is -1 when DO 84 is absent. Malformed data gives
+// a [*DataError].
+func ParseMSESetATPACE(data []byte) (protocol asn1.ObjectIdentifier, kind PasswordKind, parameterID int, err error) {
+	bad := func(msg string) error { return &DataError{File: "MSE:SET AT", Msg: msg} }
+	parameterID = -1
+	if _, derr := tlv.Decode(data); derr != nil {
+		return nil, 0, -1, bad(derr.Error())
+	}
+	o, ok := tlv.Find(data, 0x80)
+	if !ok || len(o) == 0 || len(o) > 64 {
+		return nil, 0, -1, bad("missing or bad protocol DO 80")
+	}
+	full := tlv.Append(nil, 0x06, o)
+	if rest, uerr := asn1.Unmarshal(full, &protocol); uerr != nil || len(rest) != 0 {
+		return nil, 0, -1, bad("protocol DO 80 is not an OID")
+	}
+	r, ok := tlv.Find(data, 0x83)
+	if !ok || len(r) != 1 {
+		return nil, 0, -1, bad("missing or bad password reference DO 83")
+	}
+	kind = PasswordKind(r[0])
+	if v, ok := tlv.Find(data, 0x84); ok {
+		if len(v) != 1 {
+			return nil, 0, -1, bad("bad parameter DO 84")
+		}
+		parameterID = int(v[0])
+	}
+	return protocol, kind, parameterID, nil
+}
+
+// PACE runs PACE with Generic Mapping (ICAO Doc 9303-11 clause 4.4; DH or
+// ECDH, 3DES or AES, as info announces) with the password pw and installs
+// the resulting secure messaging (SSC zero). Take info from
+// [ParseCardAccess] of EF.CardAccess; on the CIE it is
+// id-PACE-DH-GM-3DES-CBC-CBC with parameter 2, whose 2048-bit public keys
+// need extended-length APDUs.
+//
+// Randomness comes from CardOptions.Rand: the mapping private key, then
+// the ephemeral private key (each byteLen(q) bytes, redrawn if out of
+// range). A wrong password gives an error wrapping [ErrAuthentication];
+// unsupported protocols or parameters wrap [ErrNotSupported].
+func (c *Card) PACE(ctx context.Context, info PACEInfo, pw PACEPassword) error {
+	p, err := newPACE(info, pw, c.opts.Rand)
+	if err != nil {
+		return err
+	}
+	c.sm = nil
+	set, err := MSESetATPACE(info.Protocol, pw.kind, -1)
+	if err != nil {
+		return err
+	}
+	if _, err := c.Do(ctx, Command{INS: InsManageSecurityEnvironment, P1: 0xC1, P2: 0xA4, Data: set}); err != nil {
+		return fmt.Errorf("PACE: MSE:SET AT: %w", err)
+	}
+	ga := func(last bool, tag tlv.Tag, v []byte, want tlv.Tag) ([]byte, error) {
+		data := dynAuth(tag, v)
+		cmd := Command{CLA: ClaChaining, INS: InsGeneralAuthenticate, Data: data, Ne: MaxShortNe}
+		if last {
+			cmd.CLA = 0
+		}
+		if len(data) > MaxShortData {
+			cmd.Ne = MaxExtendedNe
+		}
+		r, err := c.Send(ctx, cmd)
+		if err != nil {
+			return nil, fmt.Errorf("PACE: %w", err)
+		}
+		if r.SW != SWSuccess {
+			serr := r.Err(InsGeneralAuthenticate)
+			if last || r.SW == SWNoInformation || r.SW&0xFFF0 == 0x63C0 {
+				return nil, fmt.Errorf("PACE: wrong password or token (%w): %w", serr, ErrAuthentication)
+			}
+			return nil, fmt.Errorf("PACE: %w", serr)
+		}
+		return parseDynAuth(r.Data, want)
+	}
+	// Step 1: encrypted nonce.
+	z, err := ga(false, 0, nil, 0x80)
+	if err != nil {
+		return err
+	}
+	bs := p.proto.cipher.BlockSize()
+	if len(z) != bs {
+		return fmt.Errorf("PACE: encrypted nonce of %d bytes, want %d: %w", len(z), bs, ErrAuthentication)
+	}
+	_, dec, err := p.nonceCipher()
+	if err != nil {
+		return err
+	}
+	p.s = make([]byte, bs)
+	dec(p.s, z)
+	// Step 2: mapping.
+	if err := p.genMapKey(); err != nil {
+		return err
+	}
+	peerMap, err := ga(false, 0x81, p.grp.encode(p.pkMap), 0x82)
+	if err != nil {
+		return err
+	}
+	if err := p.mapGenerator(peerMap); err != nil {
+		return err
+	}
+	// Step 3: key agreement.
+	if err := p.genEphemeral(); err != nil {
+		return err
+	}
+	peer, err := ga(false, 0x83, p.mapped.encode(p.pk), 0x84)
+	if err != nil {
+		return err
+	}
+	if err := p.agree(peer); err != nil {
+		return err
+	}
+	// Step 4: mutual authentication.
+	tIFD, err := p.token(p.pkPeer)
+	if err != nil {
+		return err
+	}
+	tIC, err := ga(true, 0x85, tIFD, 0x86)
+	if err != nil {
+		return err
+	}
+	want, err := p.token(p.pk)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare(tIC, want) != 1 {
+		return fmt.Errorf("PACE: chip authentication token mismatch: %w", ErrAuthentication)
+	}
+	if err := p.startSM(); err != nil {
+		return err
+	}
+	c.sm = p.sm
+	return nil
+}
+
+// PACEChip is the card side of PACE Generic Mapping, for card emulators.
+// Create one per MSE:SET AT; feed each GENERAL AUTHENTICATE data field to
+// [PACEChip.GeneralAuthenticate] and answer with its result. After the
+// fourth step, [PACEChip.SecureMessaging] returns the session.
+//
+// Not safe for concurrent use.
+type PACEChip struct {
+	p *pace
+}
+
+// NewPACEChip prepares the card side for the protocol and parameters in
+// info and the document's password pw. rnd supplies the nonce and private
+// keys (nil means crypto/rand). Unsupported protocols wrap [ErrNotSupported].
+func NewPACEChip(info PACEInfo, pw PACEPassword, rnd io.Reader) (*PACEChip, error) {
+	p, err := newPACE(info, pw, rnd)
+	if err != nil {
+		return nil, err
+	}
+	return &PACEChip{p: p}, nil
+}
+
+// GeneralAuthenticate processes one GENERAL AUTHENTICATE command data field
+// (a 7C template) and returns the response data field. Errors wrapping
+// [ErrAuthentication] (bad token, bad public key, protocol out of order)
+// mean the card must answer 6300 and forget the run; other errors are
+// randomness failures.
+func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
+	p := c.p
+	if p.failure != nil {
+		return nil, p.failure
+	}
+	fail := func(err error) ([]byte, error) {
+		p.failure = fmt.Errorf("PACE run aborted: %w", ErrAuthentication)
+		return nil, err
+	}
+	switch p.step {
+	case 0:
+		inner, err := tlv.Unwrap(data, 0x7C)
+		if err != nil || len(inner) != 0 {
+			return fail(fmt.Errorf("PACE step 1: want an empty 7C template: %w", ErrAuthentication))
+		}
+		s, err := readRand(p.rnd, p.proto.cipher.BlockSize())
+		if err != nil {
+			return nil, err
+		}
+		p.s = s
+		enc, _, err := p.nonceCipher()
+		if err != nil {
+			return nil, err
+		}
+		z := make([]byte, len(s))
+		enc(z, s)
+		p.step++
+		return dynAuth(0x80, z), nil
+	case 1:
+		peer, err := parseDynAuth(data, 0x81)
+		if err != nil {
+			return fail(err)
+		}
+		if err := p.genMapKey(); err != nil {
+			return nil, err
+		}
+		if err := p.mapGenerator(peer); err != nil {
+			return fail(err)
+		}
+		p.step++
+		return dynAuth(0x82, p.grp.encode(p.pkMap)), nil
+	case 2:
+		peer, err := parseDynAuth(data, 0x83)
+		if err != nil {
+			return fail(err)
+		}
+		if err := p.genEphemeral(); err != nil {
+			return nil, err
+		}
+		if err := p.agree(peer); err != nil {
+			return fail(err)
+		}
+		p.step++
+		return dynAuth(0x84, p.mapped.encode(p.pk)), nil
+	case 3:
+		t, err := parseDynAuth(data, 0x85)
+		if err != nil {
+			return fail(err)
+		}
+		want, err := p.token(p.pk)
+		if err != nil {
+			return nil, err
+		}
+		if subtle.ConstantTimeCompare(t, want) != 1 {
+			return fail(fmt.Errorf("PACE: terminal authentication token mismatch: %w", ErrAuthentication))
+		}
+		tIC, err := p.token(p.pkPeer)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.startSM(); err != nil {
+			return nil, err
+		}
+		p.step++
+		return dynAuth(0x86, tIC), nil
+	}
+	return fail(fmt.Errorf("PACE: GENERAL AUTHENTICATE after completion: %w", ErrAuthentication))
+}
+
+// Done reports whether the run completed successfully.
+func (c *PACEChip) Done() bool { return c.p.step == 4 && c.p.sm != nil }
+
+// SecureMessaging returns the session established by a completed run, or
+// nil.
+func (c *PACEChip) SecureMessaging() *SecureMessaging {
+	if !c.Done() {
+		return nil
+	}
+	return c.p.sm
+}
