@@ -90,6 +90,8 @@ type Extractor struct {
 
 	norm, tmp, enh []float32 // padded planes
 	bin, skel      []uint8   // padded planes
+	tflag          []uint8   // padded: thinning state
+	q1, q2         []int32   // thinning queues
 	mark           []int32   // padded: candidate index+1
 	stamp          []uint32  // padded: tracing visit stamps
 	gen            uint32
@@ -99,6 +101,7 @@ type Extractor struct {
 	bmean      []float32
 	bistd      []float32
 	mask, mtmp []uint8
+	near       []uint8 // foreground or next to it
 	bdist      []uint8
 	gxx        []float32
 	gyy        []float32
@@ -289,6 +292,7 @@ func (e *Extractor) setup() {
 		e.enh = growClear(e.enh, n)
 		e.bin = growClear(e.bin, n)
 		e.skel = growClear(e.skel, n)
+		e.tflag = growClear(e.tflag, n)
 		e.mark = growClear(e.mark, n)
 		e.stamp = growClear(e.stamp, n)
 		e.gen = 0
@@ -301,7 +305,7 @@ func (e *Extractor) setup() {
 	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.gxx, &e.gyy, &e.gxy, &e.pw, &e.ori, &e.coh, &e.period, &e.f1, &e.f2} {
 		*p = grow(*p, nb)
 	}
-	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.bdist, &e.obin, &e.pbin} {
+	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin} {
 		*p = grow(*p, nb)
 	}
 	nc := (e.bw + 1) * (e.bh + 1)
@@ -310,6 +314,8 @@ func (e *Extractor) setup() {
 	e.stack = grow(e.stack, nb)[:0]
 	e.list = grow(e.list, e.w*e.h)[:0]
 	e.dels = grow(e.dels, e.w*e.h)[:0]
+	e.q1 = grow(e.q1, e.w*e.h)[:0]
+	e.q2 = grow(e.q2, e.w*e.h)[:0]
 	if cap(e.cand) < maxCandidates {
 		e.cand = make([]candidate, 0, maxCandidates)
 	}

@@ -1,6 +1,7 @@
 package biometric
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 )
@@ -147,6 +148,36 @@ func buildCrossTable() (t [256]uint8) {
 	return t
 }
 
+// rasterThin and rasterCross are thinTable and crossTable indexed by
+// rasterCode.
+var rasterThin, rasterCross = buildRasterTables()
+
+func buildRasterTables() (thin [2][512]uint8, cross [512]uint8) {
+	for idx := range 512 {
+		b := func(i int) uint8 { return uint8(idx >> i & 1) }
+		// rasterCode bits: 0 NW, 1 W, 2 SW, 3 N, 4 centre, 5 S, 6 NE, 7 E, 8 SE.
+		nb := b(3) | b(6)<<1 | b(7)<<2 | b(8)<<3 | b(5)<<4 | b(2)<<5 | b(1)<<6 | b(0)<<7
+		if thinTable[0][nb] {
+			thin[0][idx] = 1
+		}
+		if thinTable[1][nb] {
+			thin[1][idx] = 1
+		}
+		cross[idx] = crossTable[nb]
+	}
+	return thin, cross
+}
+
+// rasterCode packs the 8-neighbourhood of pixel i of a 0/1 plane with three
+// 4-byte loads: bits 0 NW, 1 W, 2 SW, 3 N, 5 S, 6 NE, 7 E, 8 SE.
+func rasterCode(b []uint8, i, s int) uint32 {
+	top := binary.LittleEndian.Uint32(b[i-s-1:]) & 0x010101
+	mid := binary.LittleEndian.Uint32(b[i-1:]) & 0x010001
+	bot := binary.LittleEndian.Uint32(b[i+s-1:]) & 0x010101
+	x := top | mid<<1 | bot<<2
+	return x&0xff | (x>>8&0xff)<<3 | (x>>16&0xff)<<6
+}
+
 func nbits(b []uint8, i, s int) uint8 {
 	return b[i-s] | b[i-s+1]<<1 | b[i+1]<<2 | b[i+s+1]<<3 | b[i+s]<<4 | b[i+s-1]<<5 | b[i-1]<<6 | b[i-s-1]<<7
 }
@@ -222,6 +253,14 @@ func (e *Extractor) segment() {
 	e.keepLargest()
 	e.fillHoles()
 	e.blockDistance()
+	for by := range bh {
+		for bx := range bw {
+			e.near[by*bw+bx] = 0
+			if e.nearForeground(bx, by) {
+				e.near[by*bw+bx] = 1
+			}
+		}
+	}
 	e.fgBlock = 0
 	for _, m := range e.mask[:bw*bh] {
 		e.fgBlock += int(m)
@@ -370,7 +409,7 @@ func (e *Extractor) blockDistance() {
 // Stage 2: normalisation.
 
 // normalize writes (gray - local mean) / local standard deviation into the
-// padded norm plane, with the block statistics interpolated bilinearly
+// padded norm plane (zero far from the foreground), with the block statistics interpolated bilinearly
 // between block corners, clamped to +-2.5.
 func (e *Extractor) normalize() {
 	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
@@ -390,9 +429,13 @@ func (e *Extractor) normalize() {
 			e.cistd[cy*cw+cx] = is / n
 		}
 	}
+	clear(e.norm)
 	for by := range bh {
 		y0, y1 := by*blk, min(by*blk+blk, h)
 		for bx := range bw {
+			if e.near[by*bw+bx] == 0 {
+				continue
+			}
 			x0, x1 := bx*blk, min(bx*blk+blk, w)
 			c := by*cw + bx
 			m00, m10, m01, m11 := e.cmean[c], e.cmean[c+1], e.cmean[c+cw], e.cmean[c+cw+1]
@@ -426,6 +469,11 @@ func (e *Extractor) orientation() {
 	for by := range bh {
 		y0, y1 := by*blk, min(by*blk+blk, h)
 		for bx := range bw {
+			b := by*bw + bx
+			if e.near[b] == 0 {
+				e.gxx[b], e.gyy[b], e.gxy[b], e.pw[b] = 0, 0, 0, 0
+				continue
+			}
 			x0, x1 := bx*blk, min(bx*blk+blk, w)
 			var sxx, syy, sxy, sp float32
 			for y := y0; y < y1; y++ {
@@ -443,7 +491,6 @@ func (e *Extractor) orientation() {
 					sp += v * v
 				}
 			}
-			b := by*bw + bx
 			e.gxx[b], e.gyy[b], e.gxy[b], e.pw[b] = sxx, syy, sxy, sp
 		}
 	}
@@ -560,7 +607,7 @@ func (e *Extractor) enhance() {
 	for by := range bh {
 		y0, y1 := by*blk, min(by*blk+blk, h)
 		for bx := range bw {
-			if !e.nearForeground(bx, by) {
+			if e.near[by*bw+bx] == 0 {
 				continue
 			}
 			x0, x1 := bx*blk, min(bx*blk+blk, w)
@@ -646,45 +693,79 @@ func (e *Extractor) binarize() {
 // Stage 7: thinning.
 
 // thin copies bin to skel and thins it to a one-pixel-wide, 8-connected
-// skeleton with Guo-Hall parallel thinning, visiting only the listed ridge
-// pixels. On return e.list holds the skeleton pixels.
+// skeleton with Guo-Hall parallel thinning. The first sub-iterations scan
+// all remaining ridge pixels; once few pixels go per sub-iteration, only
+// the neighbours of the pixels deleted in the last two sub-iterations are
+// checked (no other pixel can change). On return e.list holds the skeleton
+// pixels.
 func (e *Extractor) thin() {
 	s := e.s
-	clear(e.skel)
+	skel, flag := e.skel, e.tflag
+	clear(skel)
 	for _, i := range e.list {
-		e.skel[i] = 1
+		skel[i] = 1
 	}
-	skel, list, dels := e.skel, e.list, e.dels
-	defer func() { e.list, e.dels = list, dels }()
-	for {
-		changed := false
-		for sub := range 2 {
-			tbl := &thinTable[sub]
-			dels = dels[:0]
+	list, dels, q, prev := e.list, e.dels, e.q1[:0], e.q2[:0]
+	offs := [8]int32{int32(-s - 1), int32(-s), int32(-s + 1), -1, 1, int32(s - 1), int32(s), int32(s + 1)}
+	full := true
+	prevN := -1
+	for k := 0; ; k++ {
+		src := list
+		if !full {
+			src = q
+		}
+		// Branch-free: the decisions are unpredictable.
+		tbl := &rasterThin[k&1]
+		dels = dels[:len(src)]
+		n := 0
+		for _, i := range src {
+			dels[n] = i
+			n += int(tbl[rasterCode(skel, int(i), s)])
+		}
+		dels = dels[:n]
+		for _, i := range dels {
+			skel[i] = 0
+		}
+		if n == 0 && prevN == 0 {
+			break
+		}
+		if full && n > 0 {
+			j := 0
 			for _, i := range list {
-				if tbl[nbits(skel, int(i), s)] {
-					dels = append(dels, i)
-				}
+				list[j] = i
+				j += int(skel[i])
 			}
-			for _, i := range dels {
-				skel[i] = 0
-			}
-			if len(dels) > 0 {
-				changed = true
-				j := 0
-				for _, i := range list {
-					if skel[i] != 0 {
-						list[j] = i
-						j++
+			list = list[:j]
+		}
+		if full && k >= 1 && n*16 < len(list) {
+			full = false
+		}
+		if !full {
+			q = q[:0]
+			for _, d := range [2][]int32{dels, prev} {
+				for _, i := range d {
+					for _, o := range offs {
+						j := i + o
+						if skel[j] != 0 && flag[j] == 0 {
+							flag[j] = 1
+							q = append(q, j)
+						}
 					}
 				}
-				list = list[:j]
+			}
+			for _, i := range q {
+				flag[i] = 0
 			}
 		}
-		if !changed {
-			return
-		}
+		prev = append(prev[:0], dels...)
+		prevN = n
 	}
+	j := 0
+	for _, i := range list {
+		list[j] = i
+		j += int(skel[i])
+	}
+	e.list, e.dels, e.q1, e.q2 = list[:j], dels, q, prev
 }
 
 // ---------------------------------------------------------------------------
