@@ -1,0 +1,124 @@
+package scard
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ciekit/ciekit/internal/tlv"
+)
+
+// readChunk is the largest READ BINARY Le that keeps an SM-protected
+// response (3DES or AES) within a short APDU (ICAO Doc 9303-10 advises
+// 0xDF).
+const readChunk = 0xDF
+
+// maxFile bounds the size of a file read, against a hostile card.
+const maxFile = 1 << 20
+
+// ReadBinary reads up to n bytes at offset from the currently selected
+// EF. Offsets up to 0x7FFF use READ BINARY (B0); larger offsets use the
+// odd-instruction READ BINARY (B1) with the offset in DO 54 (ISO/IEC
+// 7816-4 clause 11.2.3). It returns fewer than n bytes at the end of the
+// file (SW 6282), and an error unwrapping to [ErrWrongParameters] for an
+// offset beyond the end.
+func (c *Card) ReadBinary(ctx context.Context, offset, n int) ([]byte, error) {
+	if offset < 0 || offset > 0xFFFFFF || n <= 0 || n > MaxExtendedNe {
+		return nil, fmt.Errorf("scard: READ BINARY offset %d, length %d out of range", offset, n)
+	}
+	if offset <= 0x7FFF {
+		r, err := c.Send(ctx, Command{INS: InsReadBinary, P1: byte(offset >> 8), P2: byte(offset), Ne: n})
+		if err != nil {
+			return nil, err
+		}
+		if r.SW != SWSuccess && r.SW != SWEndOfFile {
+			return nil, r.Err(InsReadBinary)
+		}
+		return r.Data, nil
+	}
+	var off []byte
+	if offset <= 0xFFFF {
+		off = []byte{byte(offset >> 8), byte(offset)}
+	} else {
+		off = []byte{byte(offset >> 16), byte(offset >> 8), byte(offset)}
+	}
+	// Ask for the 53 header too.
+	r, err := c.Send(ctx, Command{INS: InsReadBinaryOdd, Data: tlv.Append(nil, 0x54, off), Ne: min(n+4, MaxExtendedNe)})
+	if err != nil {
+		return nil, err
+	}
+	if r.SW != SWSuccess && r.SW != SWEndOfFile {
+		return nil, r.Err(InsReadBinaryOdd)
+	}
+	v, ok := tlv.Find(r.Data, 0x53)
+	if !ok {
+		return nil, &DataError{File: "READ BINARY (B1)", Msg: "response without DO 53"}
+	}
+	return v, nil
+}
+
+// ReadTLVFile selects the EF fid under the current DF and reads it whole,
+// using the length of its outer TLV object to know where it ends. It
+// returns an error unwrapping to [ErrNotFound] for a missing file and a
+// [*DataError] if the file is not TLV.
+func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string) ([]byte, error) {
+	if err := c.SelectEF(ctx, fid); err != nil {
+		return nil, fmt.Errorf("selecting %s: %w", name, err)
+	}
+	head, err := c.ReadBinary(ctx, 0, 8)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	_, l, h, ok := tlv.Header(head)
+	if !ok {
+		return nil, &DataError{File: name, Msg: "file does not start with a TLV header"}
+	}
+	total := h + l
+	if total > maxFile {
+		return nil, &DataError{File: name, Msg: fmt.Sprintf("declared length %d exceeds %d", total, maxFile)}
+	}
+	buf := make([]byte, 0, total)
+	buf = append(buf, head[:min(len(head), total)]...)
+	for len(buf) < total {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		part, err := c.ReadBinary(ctx, len(buf), min(readChunk, total-len(buf)))
+		if err != nil {
+			return nil, fmt.Errorf("reading %s at offset %d: %w", name, len(buf), err)
+		}
+		if len(part) == 0 {
+			return nil, &DataError{File: name, Msg: fmt.Sprintf("file ends at %d bytes, header says %d", len(buf), total)}
+		}
+		buf = append(buf, part...)
+	}
+	return buf[:total], nil
+}
+
+// ReadFile selects the EF fid under the current DF and reads it to its end
+// (for files that are not TLV, such as the CIE's EF.ID_Servizi). The end is
+// detected by a short read, SW 6282 or SW 6B00.
+func (c *Card) ReadFile(ctx context.Context, fid uint16, name string) ([]byte, error) {
+	if err := c.SelectEF(ctx, fid); err != nil {
+		return nil, fmt.Errorf("selecting %s: %w", name, err)
+	}
+	var buf []byte
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		part, err := c.ReadBinary(ctx, len(buf), readChunk)
+		if err != nil {
+			if isEOF(err) && len(buf) > 0 {
+				return buf, nil
+			}
+			return nil, fmt.Errorf("reading %s at offset %d: %w", name, len(buf), err)
+		}
+		buf = append(buf, part...)
+		if len(part) < readChunk {
+			return buf, nil
+		}
+		if len(buf) > maxFile {
+			return nil, &DataError{File: name, Msg: fmt.Sprintf("file exceeds %d bytes", maxFile)}
+		}
+	}
+}
