@@ -612,15 +612,20 @@ func (e *Extractor) enhance() {
 			}
 			x0, x1 := bx*blk, min(bx*blk+blk, w)
 			b := by*bw + bx
-			offs := &k.along[e.obin[b]]
-			wts := &k.alongW
+			// Symmetric kernel, unrolled (alongR == 5): offsets and
+			// weights of taps +-1..5 around the centre tap.
+			o := (*[alongR]int32)(k.along[e.obin[b]][alongR+1:])
+			wt := (*[alongR + 1]float32)(k.alongW[alongR:])
+			o1, o2, o3, o4, o5 := int(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])
+			w0, w1, w2, w3, w4, w5 := wt[0], wt[1], wt[2], wt[3], wt[4], wt[5]
 			for y := y0; y < y1; y++ {
 				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
-					var a float32
-					for t, o := range offs {
-						a += wts[t] * norm[i+int(o)]
-					}
-					tmp[i] = a
+					tmp[i] = w0*norm[i] +
+						w1*(norm[i+o1]+norm[i-o1]) +
+						w2*(norm[i+o2]+norm[i-o2]) +
+						w3*(norm[i+o3]+norm[i-o3]) +
+						w4*(norm[i+o4]+norm[i-o4]) +
+						w5*(norm[i+o5]+norm[i-o5])
 				}
 			}
 		}
@@ -633,15 +638,21 @@ func (e *Extractor) enhance() {
 				continue
 			}
 			x0, x1 := bx*blk, min(bx*blk+blk, w)
-			offs := &k.across[e.obin[b]]
-			wts := &k.acrossW[e.obin[b]][e.pbin[b]]
+			// Symmetric kernel, unrolled (acrossR == 7).
+			o := (*[acrossR]int32)(k.across[e.obin[b]][acrossR+1:])
+			wt := (*[acrossR + 1]float32)(k.acrossW[e.obin[b]][e.pbin[b]][acrossR:])
+			o1, o2, o3, o4, o5, o6, o7 := int(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4]), int(o[5]), int(o[6])
+			w0, w1, w2, w3, w4, w5, w6, w7 := wt[0], wt[1], wt[2], wt[3], wt[4], wt[5], wt[6], wt[7]
 			for y := y0; y < y1; y++ {
 				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
-					var a float32
-					for t, o := range offs {
-						a += wts[t] * tmp[i+int(o)]
-					}
-					enh[i] = a
+					enh[i] = w0*tmp[i] +
+						w1*(tmp[i+o1]+tmp[i-o1]) +
+						w2*(tmp[i+o2]+tmp[i-o2]) +
+						w3*(tmp[i+o3]+tmp[i-o3]) +
+						w4*(tmp[i+o4]+tmp[i-o4]) +
+						w5*(tmp[i+o5]+tmp[i-o5]) +
+						w6*(tmp[i+o6]+tmp[i-o6]) +
+						w7*(tmp[i+o7]+tmp[i-o7])
 				}
 			}
 		}
