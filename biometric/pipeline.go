@@ -193,19 +193,28 @@ func (e *Extractor) segment() {
 	w, h, bw, bh := e.w, e.h, e.bw, e.bh
 	clear(e.bsum[:bw*bh])
 	clear(e.bsq[:bw*bh])
-	for y := range h {
-		row := e.gray[y*w : y*w+w]
-		bo := (y / blk) * bw
+	full := w / blk // blocks entirely inside each row
+	for by := range bh {
+		bs := e.bsum[by*bw : by*bw+bw]
+		bq := e.bsq[by*bw : by*bw+bw]
 		for bx := range bw {
 			x0 := bx * blk
-			x1 := min(x0+blk, w)
 			var s, q uint32
-			for _, v := range row[x0:x1] {
-				s += uint32(v)
-				q += uint32(v) * uint32(v)
+			for y := by * blk; y < min(by*blk+blk, h); y++ {
+				if bx < full {
+					r := (*[blk]uint8)(e.gray[y*w+x0:])
+					a0, a1, a2, a3 := uint32(r[0]), uint32(r[1]), uint32(r[2]), uint32(r[3])
+					a4, a5, a6, a7 := uint32(r[4]), uint32(r[5]), uint32(r[6]), uint32(r[7])
+					s += a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7
+					q += a0*a0 + a1*a1 + a2*a2 + a3*a3 + a4*a4 + a5*a5 + a6*a6 + a7*a7
+					continue
+				}
+				for _, v := range e.gray[y*w+x0 : y*w+w] {
+					s += uint32(v)
+					q += uint32(v) * uint32(v)
+				}
 			}
-			e.bsum[bo+bx] += float32(s)
-			e.bsq[bo+bx] += float32(q)
+			bs[bx], bq[bx] = float32(s), float32(q)
 		}
 	}
 	var hist [256]int32
@@ -444,14 +453,15 @@ func (e *Extractor) normalize() {
 				v := (float32(y-y0) + 0.5) / blk
 				ml, mr := m00+(m01-m00)*v, m10+(m11-m10)*v
 				sl, sr := s00+(s01-s00)*v, s10+(s11-s10)*v
+				dm, ds := (mr-ml)/blk, (sr-sl)/blk
+				m, is := ml+dm/2, sl+ds/2
 				src := e.gray[y*w+x0 : y*w+x1]
 				dst := e.norm[(y+pad)*s+x0+pad : (y+pad)*s+x1+pad]
+				dst = dst[:len(src)]
 				for i, g := range src {
-					u := (float32(i) + 0.5) / blk
-					m := ml + (mr-ml)*u
-					is := sl + (sr-sl)*u
-					n := (float32(g) - m) * is
-					dst[i] = min(max(n, -2.5), 2.5)
+					dst[i] = min(max((float32(g)-m)*is, -2.5), 2.5)
+					m += dm
+					is += ds
 				}
 			}
 		}
