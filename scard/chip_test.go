@@ -86,3 +86,117 @@ func (c *paceCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
 	}
 	return Response{SW: SWInsNotSupported}.Bytes(), nil
 }
+
+// fsCard is a small eMRTD card for tests of the read path: MF with
+// EF.CardAccess, the eMRTD application with files, BAC, PACE and SM.
+type fsCard struct {
+	mf, app  map[uint16][]byte
+	inApp    bool
+	selected []byte
+	bac      *BACChip
+	paceInfo PACEInfo
+	pw       PACEPassword
+	pace     *PACEChip
+	sm       *SecureMessaging
+	cmds     int
+}
+
+func (c *fsCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
+	c.cmds++
+	cmd, err := ParseCommand(capdu)
+	if err != nil {
+		return Response{SW: SWWrongLength}.Bytes(), nil
+	}
+	sm := c.sm
+	if cmd.CLA&ClaSM == ClaSM {
+		if sm == nil {
+			return Response{SW: SWSMObjectsMissing}.Bytes(), nil
+		}
+		if cmd, err = sm.UnwrapCommand(cmd); err != nil {
+			c.sm = nil
+			return Response{SW: SWSMObjectsIncorrect}.Bytes(), nil
+		}
+	} else if sm != nil {
+		c.sm, sm = nil, nil // plain command ends the session
+	}
+	r := c.handle(cmd)
+	if sm != nil && c.sm == sm {
+		r, _ = sm.WrapResponse(r)
+	}
+	return r.Bytes(), nil
+}
+
+func (c *fsCard) handle(cmd Command) Response {
+	switch cmd.INS {
+	case InsSelect:
+		switch cmd.P1 {
+		case 0x04:
+			if string(cmd.Data) == string(AIDeMRTD()) {
+				c.inApp, c.selected = true, nil
+				return Response{SW: SWSuccess}
+			}
+			return Response{SW: SWFileNotFound}
+		case 0x02:
+			if len(cmd.Data) != 2 {
+				return Response{SW: SWWrongLength}
+			}
+			fid := uint16(cmd.Data[0])<<8 | uint16(cmd.Data[1])
+			files := c.mf
+			if c.inApp {
+				files = c.app
+			}
+			f, ok := files[fid]
+			if !ok {
+				return Response{SW: SWFileNotFound}
+			}
+			if c.inApp && c.sm == nil {
+				return Response{SW: SWSecurityStatusNotSatisfied}
+			}
+			c.selected = f
+			return Response{SW: SWSuccess}
+		}
+		return Response{SW: SWIncorrectP1P2}
+	case InsReadBinary:
+		if c.selected == nil {
+			return Response{SW: SWConditionsNotSatisfied}
+		}
+		off := int(cmd.P1)<<8 | int(cmd.P2)
+		if off > len(c.selected) {
+			return Response{SW: SWWrongOffset}
+		}
+		end := min(off+cmd.Ne, len(c.selected))
+		r := Response{Data: c.selected[off:end], SW: SWSuccess}
+		if end-off < cmd.Ne {
+			r.SW = SWEndOfFile
+		}
+		return r
+	case InsGetChallenge:
+		ch, _ := c.bac.Challenge()
+		return Response{Data: ch, SW: SWSuccess}
+	case InsExternalAuthenticate:
+		resp, sm, err := c.bac.MutualAuthenticate(cmd.Data)
+		if err != nil {
+			return Response{SW: SWSecurityStatusNotSatisfied}
+		}
+		c.sm = sm
+		// the response itself goes out in plain
+		return Response{Data: resp, SW: SWSuccess}
+	case InsManageSecurityEnvironment:
+		c.pace, _ = NewPACEChip(c.paceInfo, c.pw, nil)
+		return Response{SW: SWSuccess}
+	case InsGeneralAuthenticate:
+		if c.pace == nil {
+			return Response{SW: SWConditionsNotSatisfied}
+		}
+		r, err := c.pace.GeneralAuthenticate(cmd.Data)
+		if err != nil {
+			c.pace = nil
+			return Response{SW: SWNoInformation}
+		}
+		if c.pace.Done() {
+			c.sm = c.pace.SecureMessaging()
+		}
+		return Response{Data: r, SW: SWSuccess}
+	}
+	return Response{SW: SWInsNotSupported}
+}

@@ -118,6 +118,18 @@ func paceProtocol(oid asn1.ObjectIdentifier) (paceProto, error) {
 	return p, nil
 }
 
+// PACESupported reports whether ciekit implements the protocol and domain
+// parameters of info (Generic Mapping; DH parameters 0-2; NIST P-224,
+// P-256, P-384, P-521 and brainpoolP256r1).
+func PACESupported(info PACEInfo) bool {
+	proto, err := paceProtocol(info.Protocol)
+	if err != nil {
+		return false
+	}
+	g := standardGroup(info.ParameterID)
+	return g != nil && g.isDH() == proto.dh
+}
+
 // pace holds the state shared by both sides of one PACE run.
 type pace struct {
 	proto   paceProto

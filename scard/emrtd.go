@@ -1,0 +1,207 @@
+package scard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// EMRTDOptions configures [ReadEMRTD]. Give the CAN, the MRZ key or both.
+type EMRTDOptions struct {
+	// CAN, if set, is the PACE password (6 digits printed on the CIE).
+	CAN string
+	// MRZ is the BAC key, and the PACE password when CAN is empty.
+	MRZ MRZKey
+	// NoPACE uses BAC even when EF.CardAccess offers PACE.
+	NoPACE bool
+	// DataGroups lists the data groups to read; nil means every data group
+	// EF.COM lists except DG3 and DG4, which need EAC terminal
+	// authentication.
+	DataGroups []int
+}
+
+// EMRTD is the raw content read from the eMRTD application, with helpers
+// to decode it. Files are kept raw so that passive authentication hashes
+// exactly what the chip returned.
+type EMRTD struct {
+	Access        string         // "PACE" or "BAC"
+	CardAccess    []byte         // raw EF.CardAccess, nil if absent
+	SecurityInfos *SecurityInfos // parsed EF.CardAccess, nil if absent
+	COM           *COM
+	RawCOM        []byte
+	DataGroups    map[int][]byte // raw data groups by number
+	SOD           []byte         // raw EF.SOD
+}
+
+// ReadEMRTD opens the ICAO eMRTD application and reads EF.COM, the data
+// groups and EF.SOD (ICAO Doc 9303-10 and -11). Access control: if
+// EF.CardAccess offers a PACE protocol that ciekit implements and a CAN or
+// MRZ key is given, PACE; otherwise BAC with the MRZ key. A wrong CAN or MRZ
+// gives an error wrapping [ErrAuthentication]; a missing key
+// [ErrInvalidKey]. The caller then verifies with [EMRTD.Verify].
+//
+// The card's secure messaging stays installed on c for further reads.
+func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) {
+	e := &EMRTD{DataGroups: map[int][]byte{}}
+	c.SetSecureMessaging(nil)
+	var info *PACEInfo
+	if !opts.NoPACE && (opts.CAN != "" || opts.MRZ.DocumentNumber != "") {
+		if ca, err := c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess"); err == nil {
+			e.CardAccess = ca
+			if si, err := ParseCardAccess(ca); err == nil {
+				e.SecurityInfos = si
+				for i := range si.PACE {
+					if PACESupported(si.PACE[i]) {
+						info = &si.PACE[i]
+						break
+					}
+				}
+			}
+		} else if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		} else if isTransport(err) {
+			return nil, err
+		}
+	}
+	if info != nil {
+		var pw PACEPassword
+		var err error
+		if opts.CAN != "" {
+			pw, err = CANPassword(opts.CAN)
+		} else {
+			pw, err = MRZPassword(opts.MRZ)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := c.PACE(ctx, *info, pw); err != nil {
+			return nil, err
+		}
+		e.Access = "PACE"
+		if err := c.SelectAID(ctx, AIDeMRTD()); err != nil {
+			return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
+		}
+	} else {
+		if opts.MRZ.DocumentNumber == "" {
+			return nil, fmt.Errorf("scard: BAC needs the MRZ key and none was given: %w", ErrInvalidKey)
+		}
+		if err := c.SelectAID(ctx, AIDeMRTD()); err != nil {
+			return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
+		}
+		if err := c.BAC(ctx, opts.MRZ); err != nil {
+			return nil, err
+		}
+		e.Access = "BAC"
+	}
+	raw, err := c.ReadTLVFile(ctx, FIDCOM, "EF.COM")
+	if err != nil {
+		return nil, err
+	}
+	e.RawCOM = raw
+	if e.COM, err = ParseCOM(raw); err != nil {
+		return nil, err
+	}
+	want := opts.DataGroups
+	if want == nil {
+		for _, n := range e.COM.DataGroups {
+			if n != 3 && n != 4 {
+				want = append(want, n)
+			}
+		}
+	}
+	for _, n := range want {
+		if n < 1 || n > 16 {
+			return nil, fmt.Errorf("scard: data group %d out of range 1..16", n)
+		}
+		b, err := c.ReadTLVFile(ctx, FIDDataGroup(n), dgName(n))
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == 0 || b[0] != DataGroupTag(n) {
+			return nil, &DataError{File: dgName(n), Msg: fmt.Sprintf("outer tag %02X, want %02X", b[0], DataGroupTag(n))}
+		}
+		e.DataGroups[n] = b
+	}
+	if e.SOD, err = c.ReadTLVFile(ctx, FIDSOD, "EF.SOD"); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// isTransport reports whether err is a transport-level failure (as opposed
+// to a status word), which must abort the read.
+func isTransport(err error) bool {
+	var se *StatusError
+	var pe *PINError
+	var de *DataError
+	return !errors.As(err, &se) && !errors.As(err, &pe) && !errors.As(err, &de)
+}
+
+// DataGroupNumbers returns the numbers of the data groups read, sorted.
+func (e *EMRTD) DataGroupNumbers() []int {
+	out := make([]int, 0, len(e.DataGroups))
+	for n := range e.DataGroups {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (e *EMRTD) dg(n int) ([]byte, error) {
+	b, ok := e.DataGroups[n]
+	if !ok {
+		return nil, fmt.Errorf("scard: %s was not read: %w", dgName(n), ErrNotFound)
+	}
+	return b, nil
+}
+
+// MRZ returns the MRZ lines from DG1 (see [ParseDG1]).
+func (e *EMRTD) MRZ() (string, error) {
+	b, err := e.dg(1)
+	if err != nil {
+		return "", err
+	}
+	return ParseDG1(b)
+}
+
+// Faces returns the facial images from DG2 (see [ParseDG2]).
+func (e *EMRTD) Faces() ([]FaceImage, error) {
+	b, err := e.dg(2)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDG2(b)
+}
+
+// DG11 decodes DG11 (see [ParseDG11]).
+func (e *EMRTD) DG11() (*DG11, error) {
+	b, err := e.dg(11)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDG11(b)
+}
+
+// DG12 decodes DG12 (see [ParseDG12]).
+func (e *EMRTD) DG12() (*DG12, error) {
+	b, err := e.dg(12)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDG12(b)
+}
+
+// DG14 decodes DG14 (see [ParseDG14]).
+func (e *EMRTD) DG14() (*SecurityInfos, error) {
+	b, err := e.dg(14)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDG14(b)
+}
+
+// Verify runs [PassiveAuthentication] over the SOD and the data groups read.
+func (e *EMRTD) Verify(opts PAOptions) (*PAResult, error) {
+	return PassiveAuthentication(e.SOD, e.DataGroups, opts)
+}

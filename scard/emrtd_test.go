@@ -1,0 +1,104 @@
+package scard
+
+import (
+	"bytes"
+	"crypto"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const testMRZ = "C<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125F3310318ITA<<<<<<<<<<<6\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<"
+
+func newFSCard(t *testing.T, pace bool) (*fsCard, MRZKey) {
+	t.Helper()
+	pki := pkiOnce()
+	key := MRZKey{DocumentNumber: "CA00000AA", BirthDate: "640812", ExpiryDate: "331031"}
+	face := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte{7}, 3000)...)
+	dg11 := &DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501Z", PlaceOfBirth: "ROMA<RM",
+		Address: "VIA ROMA 1<ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)}
+	dg12 := &DG12{IssuingAuthority: "COMUNE DI ROMA", DateOfIssue: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)}
+	dgs := map[int][]byte{1: EncodeDG1(testMRZ), 2: EncodeDG2(FaceImage{Format: ImageJPEG, Width: 240, Height: 320, Data: face}),
+		11: dg11.Marshal(), 12: dg12.Marshal()}
+	sod, err := CreateSOD(dgs, pki.dsCert, pki.dsKey, &SODOptions{Hash: crypto.SHA256})
+	require.NoError(t, err)
+	com := &COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2, 3, 11, 12}}
+	app := map[uint16][]byte{FIDCOM: com.Marshal(), FIDSOD: sod}
+	for n, b := range dgs {
+		app[FIDDataGroup(n)] = b
+	}
+	bac, err := NewBACChip(key, nil)
+	require.NoError(t, err)
+	c := &fsCard{mf: map[uint16][]byte{}, app: app, bac: bac}
+	if pace {
+		info := PACEInfo{Protocol: oid(t, OIDPACEDHGM3DES), Version: 2, ParameterID: ParamDH2048256}
+		pi, err := info.Marshal()
+		require.NoError(t, err)
+		c.mf[FIDCardAccess] = MarshalSecurityInfos(pi)
+		c.paceInfo = info
+		c.pw, err = CANPassword("123456")
+		require.NoError(t, err)
+	}
+	return c, key
+}
+
+func TestReadEMRTD(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		pace   bool
+		opts   func(MRZKey) EMRTDOptions
+		access string
+	}{
+		{"BAC", false, func(k MRZKey) EMRTDOptions { return EMRTDOptions{MRZ: k} }, "BAC"},
+		{"PACE-CAN", true, func(k MRZKey) EMRTDOptions { return EMRTDOptions{CAN: "123456"} }, "PACE"},
+		{"BAC-forced", true, func(k MRZKey) EMRTDOptions { return EMRTDOptions{MRZ: k, NoPACE: true} }, "BAC"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			card, key := newFSCard(t, tc.pace)
+			c := NewCard(card, nil)
+			e, err := ReadEMRTD(t.Context(), c, tc.opts(key))
+			require.NoError(t, err)
+			assert.Equal(t, tc.access, e.Access)
+			assert.Equal(t, []int{1, 2, 11, 12}, e.DataGroupNumbers())
+			m, err := e.MRZ()
+			require.NoError(t, err)
+			assert.Equal(t, testMRZ, m)
+			faces, err := e.Faces()
+			require.NoError(t, err)
+			require.Len(t, faces, 1)
+			assert.Equal(t, ImageJPEG, faces[0].Format)
+			assert.Equal(t, 240, faces[0].Width)
+			assert.Equal(t, 3004, len(faces[0].Data))
+			d11, err := e.DG11()
+			require.NoError(t, err)
+			assert.Equal(t, "ROSSI", d11.Surname())
+			assert.Equal(t, "MARIO", d11.GivenNames())
+			assert.Equal(t, []string{"ROMA", "RM"}, d11.PlaceOfBirthParts())
+			assert.Equal(t, "RSSMRA64M12H501Z", d11.PersonalNumber)
+			assert.Equal(t, 1964, d11.FullDateOfBirth.Year())
+			d12, err := e.DG12()
+			require.NoError(t, err)
+			assert.Equal(t, "COMUNE DI ROMA", d12.IssuingAuthority)
+			res, err := e.Verify(PAOptions{CSCA: pool(pkiOnce().csca)})
+			require.NoError(t, err)
+			assert.Equal(t, []int{1, 2, 11, 12}, res.Verified)
+		})
+	}
+}
+
+func TestReadEMRTDWrongKeys(t *testing.T) {
+	t.Parallel()
+	card, key := newFSCard(t, true)
+	_, err := ReadEMRTD(t.Context(), NewCard(card, nil), EMRTDOptions{CAN: "654321"})
+	require.ErrorIs(t, err, ErrAuthentication)
+	wrong := key
+	wrong.ExpiryDate = "331030"
+	_, err = ReadEMRTD(t.Context(), NewCard(card, nil), EMRTDOptions{MRZ: wrong, NoPACE: true})
+	require.ErrorIs(t, err, ErrAuthentication)
+	_, err = ReadEMRTD(t.Context(), NewCard(card, nil), EMRTDOptions{})
+	require.ErrorIs(t, err, ErrInvalidKey)
+}
