@@ -1,0 +1,892 @@
+package cardsim
+
+import (
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ciekit/ciekit/internal/tlv"
+	"github.com/ciekit/ciekit/scard"
+)
+
+// Application identifiers and file identifiers of the CIE 3.0 chip (ICAO
+// Doc 9303-10 clause 4.1, and the public CIE middleware for the IAS part).
+var (
+	// AIDeMRTD is the ICAO LDS1 eMRTD application.
+	AIDeMRTD = []byte{0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01}
+	// AIDIAS is the IAS-ECC application.
+	AIDIAS = []byte{0xA0, 0x00, 0x00, 0x00, 0x30, 0x80, 0x00, 0x00, 0x00, 0x09, 0x81, 0x60, 0x01}
+	// AIDCIE is the CIE DF (NIS, serial, keys, IAS SOD) under the IAS application.
+	AIDCIE = []byte{0xA0, 0x00, 0x00, 0x00, 0x00, 0x39}
+)
+
+// DefaultATR is the ATR the simulated CIE answers with unless configured:
+// the contactless pseudo-ATR of a Gemalto CIE 3.0 as a PC/SC reader reports it.
+var DefaultATR = []byte{0x3B, 0x8F, 0x80, 0x01, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x00, 0x11, 0x12, 0x0F, 0xFF, 0x82, 0x90, 0x00, 0x8A}
+
+// Default PIN and PUK of a simulated CIE (8 digits each, as on real cards).
+const (
+	DefaultPIN = "12345678"
+	DefaultPUK = "87654321"
+)
+
+// Retry counters of a real CIE: 3 for the PIN, 10 for the PUK.
+const (
+	PINTries = 3
+	PUKTries = 10
+)
+
+// CIEConfig describes the simulated card. The personal data fields are
+// required; the rest have documented defaults.
+type CIEConfig struct {
+	// MRZ is the TD1 machine-readable zone, 90 characters with or without
+	// line breaks. It feeds DG1 and the BAC/PACE MRZ key. Required.
+	MRZ string
+	// Personal is DG11. Document is DG12.
+	Personal PersonalDetails
+	Document DocumentDetails
+	// CAN is the 6-digit card access number, the PACE password. Required.
+	CAN string
+
+	// Photo is the DG2 facial image (JPEG 2000 on a real CIE; any bytes
+	// here). PhotoType, PhotoWidth and PhotoHeight describe it.
+	Photo                   []byte
+	PhotoType               ImageType
+	PhotoWidth, PhotoHeight int
+	// Fingerprints are the two DG3 templates (opaque). DG3 is listed in
+	// EF.COM and hashed in EF.SOD but, as on a real CIE, cannot be read
+	// without EAC terminal authentication, which the simulator does not
+	// offer: reading it gives 6982.
+	Fingerprints [2][]byte
+
+	// NIS is the 12-digit ID_Servizi. Default: 12 digits from Rand.
+	NIS string
+	// PIN and PUK are 8 digits. Defaults DefaultPIN and DefaultPUK.
+	PIN, PUK string
+
+	// PKI signs EF.SOD and the IAS SOD and issues the CIE certificate.
+	// Nil means a new PKI from Rand with KeyBits.
+	PKI *PKI
+	// KeyBits is the size of the chip's RSA keys (and of a generated PKI).
+	// Default 2048; at least 1024.
+	KeyBits int
+	// Rand is the source of keys, challenges and nonces. Nil means
+	// crypto/rand; [DeterministicRand] makes the card reproducible.
+	Rand io.Reader
+	// ECDH additionally offers PACE ECDH Generic Mapping with AES-128 and
+	// P-256 in EF.CardAccess (real CIEs offer only DH).
+	ECDH bool
+	// ATR defaults to DefaultATR.
+	ATR []byte
+	// Latency delays every response, like a slow contactless link. The
+	// wait honours ctx and card removal.
+	Latency time.Duration
+}
+
+// CIE is a virtual CIE 3.0 chip that answers command APDUs like a real
+// card: the eMRTD application with BAC, PACE and secure messaging, and the
+// IAS application with the NIS, internal authentication, the CIE
+// certificate and PIN/PUK with retry counters.
+//
+// It implements [scard.Transmitter]. All keys are generated at run time.
+// A CIE is safe for concurrent use by multiple goroutines; exchanges are
+// serialised as on a real card.
+type CIE struct {
+	dev device
+
+	mrzKey scard.MRZKey
+	can    string
+	ecdh   bool
+	rand   io.Reader
+	pki    *PKI
+
+	mf, emrtd, ias, ciedf *df
+
+	servKey *rsa.PrivateKey // SDO 0x83, NIS internal authentication
+	authKey *rsa.PrivateKey // key 0x81, behind the CIE certificate
+	intKey  *rsa.PrivateKey // EF.Int.Kpub 1004
+	cert    *x509.Certificate
+	nis     string
+
+	pin, puk *secret
+
+	s session
+}
+
+// session is the volatile state lost on reset or removal.
+type session struct {
+	cur      *df
+	curEF    *ef
+	sm       *scard.SecureMessaging
+	bac      *scard.BACChip
+	pace     *paceState
+	chain    []byte
+	chainINS byte
+	chaining bool
+	pending  []byte // data left for GET RESPONSE
+	mseKey   byte   // key selected by MSE:SET AT for INTERNAL AUTHENTICATE
+	pinOK    bool
+	pukOK    bool
+}
+
+var _ scard.Transmitter = (*CIE)(nil)
+
+// NewCIE builds a simulated CIE: it generates the chip keys (and a PKI if
+// cfg.PKI is nil), encodes the data groups and signs EF.SOD and the IAS SOD.
+// Errors name the configuration field at fault, or come from Rand.
+func NewCIE(cfg CIEConfig) (*CIE, error) {
+	c := &CIE{ecdh: cfg.ECDH, rand: randOrDefault(cfg.Rand)}
+	mrz := strings.NewReplacer("\n", "", "\r", "").Replace(cfg.MRZ)
+	if len(mrz) != 90 {
+		return nil, fmt.Errorf("cardsim: CIEConfig.MRZ has %d characters, want 90 (TD1)", len(mrz))
+	}
+	// TD1 (ICAO 9303-5 4.2.2): document number in line 1 positions 6-14,
+	// birth date line 2 positions 1-6, expiry line 2 positions 9-14.
+	c.mrzKey = scard.MRZKey{DocumentNumber: mrz[5:14], BirthDate: mrz[30:36], ExpiryDate: mrz[38:44]}
+	if _, err := c.mrzKey.Info(); err != nil {
+		return nil, fmt.Errorf("cardsim: CIEConfig.MRZ: %w", err)
+	}
+	if len(cfg.CAN) != 6 || !digits(cfg.CAN) {
+		return nil, errors.New("cardsim: CIEConfig.CAN must be 6 digits")
+	}
+	c.can = cfg.CAN
+	pin, puk := cfg.PIN, cfg.PUK
+	if pin == "" {
+		pin = DefaultPIN
+	}
+	if puk == "" {
+		puk = DefaultPUK
+	}
+	if !validPIN([]byte(pin)) || !validPIN([]byte(puk)) {
+		return nil, errors.New("cardsim: CIEConfig.PIN and PUK must be 8 digits")
+	}
+	c.pin, c.puk = newSecret(pin, PINTries), newSecret(puk, PUKTries)
+	bits := cfg.KeyBits
+	if bits == 0 {
+		bits = 2048
+	}
+	if bits < 1024 {
+		return nil, fmt.Errorf("cardsim: CIEConfig.KeyBits %d, want at least 1024", bits)
+	}
+	var err error
+	c.pki = cfg.PKI
+	if c.pki == nil {
+		if c.pki, err = NewPKI(&PKIConfig{Rand: c.rand, KeyBits: bits}); err != nil {
+			return nil, err
+		}
+	}
+	c.nis = cfg.NIS
+	if c.nis == "" {
+		b, err := readRand(c.rand, 12)
+		if err != nil {
+			return nil, err
+		}
+		for i := range b {
+			b[i] = '0' + b[i]%10
+		}
+		c.nis = string(b)
+	}
+	if len(c.nis) != 12 || !digits(c.nis) {
+		return nil, errors.New("cardsim: CIEConfig.NIS must be 12 digits")
+	}
+	serial, err := readRand(c.rand, 12)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range []**rsa.PrivateKey{&c.servKey, &c.authKey, &c.intKey} {
+		if *k, err = generateRSA(c.rand, bits); err != nil {
+			return nil, err
+		}
+	}
+	dhX, err := readRand(c.rand, 32)
+	if err != nil {
+		return nil, err
+	}
+	dhY := new(big.Int).Exp(dhG, new(big.Int).SetBytes(dhX), dhP)
+	name := cfg.Personal.FullName
+	if name == "" {
+		name = "CIE " + c.nis
+	}
+	c.cert, err = issue(c.rand, &x509.Certificate{
+		Subject:  pkix.Name{Country: []string{"IT"}, CommonName: strings.ReplaceAll(strings.ReplaceAll(name, "<<", " "), "<", " "), SerialNumber: cfg.Personal.PersonalNumber},
+		KeyUsage: x509.KeyUsageDigitalSignature,
+	}, c.pki.CSCA, &c.authKey.PublicKey, c.pki.CSCAKey)
+	if err != nil {
+		return nil, err
+	}
+	atr := cfg.ATR
+	if atr == nil {
+		atr = DefaultATR
+	}
+
+	// eMRTD application.
+	dg := map[int][]byte{
+		1:  EncodeDG1(mrz),
+		2:  EncodeDG2(cfg.Photo, cfg.PhotoType, cfg.PhotoWidth, cfg.PhotoHeight),
+		3:  EncodeDG3(cfg.Fingerprints[0], cfg.Fingerprints[1]),
+		11: EncodeDG11(cfg.Personal),
+		12: EncodeDG12(cfg.Document),
+		14: encodeDG14(dhY, cfg.ECDH),
+	}
+	sod, err := securityObject(dg, c.pki)
+	if err != nil {
+		return nil, err
+	}
+	c.emrtd = &df{name: "eMRTD", aid: AIDeMRTD, efs: []*ef{
+		{fid: 0x011E, sfi: 0x1E, data: EncodeCOM([]byte{tagDG1, tagDG2, tagDG3, tagDG11, tagDG12, tagDG14}), read: accessSM},
+		{fid: 0x0101, sfi: 0x01, data: dg[1], read: accessSM},
+		{fid: 0x0102, sfi: 0x02, data: dg[2], read: accessSM},
+		{fid: 0x0103, sfi: 0x03, data: dg[3], read: accessNever},
+		{fid: 0x010B, sfi: 0x0B, data: dg[11], read: accessSM},
+		{fid: 0x010C, sfi: 0x0C, data: dg[12], read: accessSM},
+		{fid: 0x010E, sfi: 0x0E, data: dg[14], read: accessSM},
+		{fid: 0x011D, sfi: 0x1D, data: sod, read: accessSM},
+	}}
+
+	// Master file.
+	dhParams, err := asn1.Marshal(struct{ P, G, Q *big.Int }{dhP, dhG, dhQ})
+	if err != nil {
+		return nil, err
+	}
+	c.mf = &df{name: "MF", fid: 0x3F00, efs: []*ef{
+		{fid: 0x2F01, sfi: 0x1D, data: append([]byte(nil), atr...)},
+		{fid: 0xD003, data: serial},
+		{fid: 0xD004, sfi: 0x1B, data: dhParams},
+		{fid: 0x011C, sfi: 0x1C, data: EncodeCardAccess(cfg.ECDH)},
+	}}
+
+	// IAS application and CIE DF.
+	servPub := x509.MarshalPKCS1PublicKey(&c.servKey.PublicKey)
+	intPub := x509.MarshalPKCS1PublicKey(&c.intKey.PublicKey)
+	iasSOD, err := securityObject(map[int][]byte{
+		0xA1: []byte(c.nis), 0xA2: serial[:9], 0xA3: c.cert.Raw, 0xA4: intPub, 0xA5: servPub, 0x1B: dhParams,
+	}, c.pki)
+	if err != nil {
+		return nil, err
+	}
+	c.ias = &df{name: "IAS", aid: AIDIAS}
+	c.ciedf = &df{name: "CIE", aid: AIDCIE, efs: []*ef{
+		{fid: 0x1001, sfi: 0x01, data: []byte(c.nis)},
+		{fid: 0x1002, sfi: 0x02, data: serial},
+		{fid: 0x1003, sfi: 0x03, data: c.cert.Raw, read: accessPIN},
+		{fid: 0x1004, sfi: 0x04, data: intPub},
+		{fid: 0x1005, sfi: 0x05, data: servPub},
+		{fid: 0x1006, sfi: 0x06, data: iasSOD},
+	}}
+
+	c.dev.init(atr, cfg.Latency)
+	c.resetSession()
+	return c, nil
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func (c *CIE) resetSession() { c.s = session{cur: c.mf} }
+
+// Transmit sends one command APDU to the card and returns the response
+// APDU. It returns [scard.ErrCardRemoved] if the card is out of the reader
+// or is pulled before the answer, and ctx.Err() if ctx ends first. Card
+// errors are status words in the response, never Go errors.
+func (c *CIE) Transmit(ctx context.Context, capdu []byte) ([]byte, error) {
+	return c.dev.transmit(ctx, capdu, c.process)
+}
+
+// ATR returns a copy of the answer to reset.
+func (c *CIE) ATR() []byte { return c.dev.atrCopy() }
+
+// Reset is a warm reset: secure messaging, selections and verified PINs
+// are lost; retry counters persist.
+func (c *CIE) Reset() {
+	c.dev.xmu.Lock()
+	defer c.dev.xmu.Unlock()
+	c.resetSession()
+}
+
+// Remove pulls the card from the reader: a Transmit waiting for its answer
+// and every later one return [scard.ErrCardRemoved] until Insert.
+func (c *CIE) Remove() { c.dev.remove() }
+
+// RemoveAfter arranges for the card to be pulled while it processes the
+// n-th next command (n >= 1), so that tests can cut a read at an exact
+// point. n <= 0 cancels.
+func (c *CIE) RemoveAfter(n int) { c.dev.setRemoveAfter(n) }
+
+// Insert puts the card back and powers it: a fresh session.
+func (c *CIE) Insert() {
+	c.dev.insert()
+	c.dev.xmu.Lock()
+	defer c.dev.xmu.Unlock()
+	c.resetSession()
+}
+
+// Present reports whether the card is in the reader.
+func (c *CIE) Present() bool { return c.dev.isPresent() }
+
+// SetLatency changes the delay before each response.
+func (c *CIE) SetLatency(d time.Duration) { c.dev.setLatency(d) }
+
+// PKI returns the CSCA and document signer that signed the card's security
+// objects.
+func (c *CIE) PKI() *PKI { return c.pki }
+
+// NIS returns the card's 12-digit ID_Servizi.
+func (c *CIE) NIS() string { return c.nis }
+
+// Certificate returns the CIE authentication certificate (EF 1003).
+func (c *CIE) Certificate() *x509.Certificate { return c.cert }
+
+// NISPublicKey returns the public half of the internal-authentication key
+// 0x83, whose DER form is EF 1005.
+func (c *CIE) NISPublicKey() *rsa.PublicKey { return &c.servKey.PublicKey }
+
+// Retries returns the tries left for the PIN and the PUK.
+func (c *CIE) Retries() (pin, puk int) {
+	c.dev.xmu.Lock()
+	defer c.dev.xmu.Unlock()
+	return c.pin.left, c.puk.left
+}
+
+// DataGroup returns a copy of the stored content of data group n (1, 2, 3,
+// 11, 12, 14), or nil if the card has no such group.
+func (c *CIE) DataGroup(n int) []byte {
+	c.dev.xmu.Lock()
+	defer c.dev.xmu.Unlock()
+	if e := c.emrtd.byFID(0x0100 | uint16(n)); n > 0 && n < 32 && e != nil {
+		return append([]byte(nil), e.data...)
+	}
+	return nil
+}
+
+// SetDataGroup replaces the content of data group n without re-signing
+// EF.SOD, as a forged chip would: passive authentication must then fail
+// for that group. It returns an error if the card has no such group.
+func (c *CIE) SetDataGroup(n int, data []byte) error {
+	c.dev.xmu.Lock()
+	defer c.dev.xmu.Unlock()
+	if n <= 0 || n >= 32 || n == 0x1D || n == 0x1E {
+		return fmt.Errorf("cardsim: no data group %d", n)
+	}
+	e := c.emrtd.byFID(0x0100 | uint16(n))
+	if e == nil {
+		return fmt.Errorf("cardsim: no data group %d", n)
+	}
+	e.data = append([]byte(nil), data...)
+	return nil
+}
+
+// maxChain bounds the data accumulated over a command chain.
+const maxChain = 1 << 16
+
+// process handles one command APDU with the device lock held. It never
+// panics and always answers with at least a status word.
+func (c *CIE) process(capdu []byte) (out []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			// A bug in the simulator must not take the test process down;
+			// a real card answers 6F00 to whatever confuses it.
+			c.s.sm = nil
+			out = []byte{0x6F, 0x00}
+		}
+	}()
+	cmd, err := scard.ParseCommand(capdu)
+	if err != nil {
+		return sw(scard.SWWrongLength).Bytes()
+	}
+	if cmd.CLA == 0xFF || cmd.CLA&0x80 != 0 {
+		return sw(scard.SWClaNotSupported).Bytes()
+	}
+	if cmd.CLA&0x03 != 0 || cmd.CLA&0x60 != 0 {
+		return sw(0x6881).Bytes() // logical channel not supported
+	}
+	if cmd.INS == scard.InsGetResponse && cmd.CLA&scard.ClaSM == 0 {
+		return c.getResponse(cmd)
+	}
+	c.s.pending = nil
+	var r scard.Response
+	if cmd.CLA&scard.ClaSM != 0 {
+		if c.s.sm == nil {
+			return sw(scard.SWSMObjectsIncorrect).Bytes()
+		}
+		plain, err := c.s.sm.UnwrapCommand(cmd)
+		if err != nil {
+			c.s.sm = nil
+			return sw(scard.SWSMObjectsIncorrect).Bytes()
+		}
+		sm := c.s.sm
+		r = c.exec(plain)
+		if c.s.sm != sm || sm == nil {
+			// The command replaced or ended the session: answer in plain.
+			return c.outer(cmd, r)
+		}
+		w, err := sm.WrapResponse(r)
+		if err != nil {
+			c.s.sm = nil
+			return sw(scard.SWUnknown).Bytes()
+		}
+		r = w
+	} else {
+		// A plain command ends any secure-messaging session (ICAO 9303-11 9.8.6).
+		c.s.sm = nil
+		r = c.exec(cmd)
+	}
+	return c.outer(cmd, r)
+}
+
+// outer applies the transport rules to the final response: when the data
+// does not fit Ne (or Ne is absent), the card answers 61xx and keeps the
+// rest for GET RESPONSE (ISO/IEC 7816-4 5.1.3).
+func (c *CIE) outer(cmd scard.Command, r scard.Response) []byte {
+	if len(r.Data) == 0 || (cmd.Ne > 0 && len(r.Data) <= cmd.Ne) {
+		return r.Bytes()
+	}
+	n := cmd.Ne // 0 when the command had no Le: everything via GET RESPONSE
+	c.s.pending = append(append([]byte(nil), r.Data[n:]...), byte(r.SW>>8), byte(r.SW))
+	return c.moreAvailable(r.Data[:n])
+}
+
+func (c *CIE) moreAvailable(data []byte) []byte {
+	rest := len(c.s.pending) - 2
+	return scard.Response{Data: data, SW: 0x6100 | uint16(min(rest, 256)&0xFF)}.Bytes()
+}
+
+func (c *CIE) getResponse(cmd scard.Command) []byte {
+	if c.s.pending == nil {
+		return sw(scard.SWConditionsNotSatisfied).Bytes()
+	}
+	rest := c.s.pending[:len(c.s.pending)-2]
+	swb := c.s.pending[len(c.s.pending)-2:]
+	ne := cmd.Ne
+	if ne == 0 {
+		ne = scard.MaxShortNe
+	}
+	if len(rest) <= ne {
+		out := append(append([]byte(nil), rest...), swb...)
+		c.s.pending = nil
+		return out
+	}
+	data := append([]byte(nil), rest[:ne]...)
+	c.s.pending = append(append([]byte(nil), rest[ne:]...), swb...)
+	return c.moreAvailable(data)
+}
+
+// exec runs a plain (or unwrapped) command.
+func (c *CIE) exec(cmd scard.Command) scard.Response {
+	if cmd.CLA&scard.ClaChaining != 0 {
+		if c.s.chaining && c.s.chainINS != cmd.INS {
+			c.s.chain, c.s.chaining = nil, false
+			return sw(0x6883) // last command of the chain expected
+		}
+		if len(c.s.chain)+len(cmd.Data) > maxChain {
+			c.s.chain, c.s.chaining = nil, false
+			return sw(scard.SWWrongLength)
+		}
+		c.s.chain = append(c.s.chain, cmd.Data...)
+		c.s.chainINS, c.s.chaining = cmd.INS, true
+		if cmd.INS == scard.InsGeneralAuthenticate {
+			// PACE steps are chained one per command, not split data.
+			return c.generalAuthenticate(cmd, true)
+		}
+		return ok(nil)
+	}
+	if c.s.chaining {
+		if c.s.chainINS == cmd.INS && cmd.INS != scard.InsGeneralAuthenticate {
+			cmd.Data = append(c.s.chain, cmd.Data...)
+		}
+		c.s.chain, c.s.chaining = nil, false
+	}
+	switch cmd.INS {
+	case scard.InsSelect:
+		return c.selectFile(cmd)
+	case scard.InsReadBinary, scard.InsReadBinaryOdd:
+		return c.readBinary(cmd)
+	case scard.InsGetChallenge:
+		return c.getChallenge(cmd)
+	case scard.InsExternalAuthenticate:
+		return c.mutualAuthenticate(cmd)
+	case scard.InsManageSecurityEnvironment:
+		return c.mse(cmd)
+	case scard.InsGeneralAuthenticate:
+		return c.generalAuthenticate(cmd, false)
+	case scard.InsInternalAuthenticate:
+		return c.internalAuthenticate(cmd)
+	case scard.InsVerify:
+		return c.verify(cmd)
+	case scard.InsChangeReferenceData:
+		return c.changeReference(cmd)
+	case scard.InsResetRetryCounter:
+		return c.resetRetryCounter(cmd)
+	case scard.InsUpdateBinary:
+		return sw(scard.SWSecurityStatusNotSatisfied)
+	case scard.InsGetResponse:
+		return sw(scard.SWConditionsNotSatisfied)
+	}
+	return sw(scard.SWInsNotSupported)
+}
+
+func (c *CIE) selectFile(cmd scard.Command) scard.Response {
+	var (
+		d *df
+		e *ef
+	)
+	switch cmd.P1 {
+	case 0x00: // MF or EF/DF by FID
+		if len(cmd.Data) == 0 || (len(cmd.Data) == 2 && cmd.Data[0] == 0x3F && cmd.Data[1] == 0x00) {
+			d = c.mf
+			break
+		}
+		if len(cmd.Data) != 2 {
+			return sw(scard.SWWrongLength)
+		}
+		e = c.findEF(uint16(cmd.Data[0])<<8 | uint16(cmd.Data[1]))
+	case 0x02: // EF under the current DF
+		if len(cmd.Data) != 2 {
+			return sw(scard.SWWrongLength)
+		}
+		e = c.findEF(uint16(cmd.Data[0])<<8 | uint16(cmd.Data[1]))
+	case 0x04: // DF name (AID)
+		for _, x := range []*df{c.emrtd, c.ias, c.ciedf} {
+			if string(x.aid) == string(cmd.Data) {
+				d = x
+			}
+		}
+	case 0x08: // path from the MF
+		if len(cmd.Data) != 2 && len(cmd.Data) != 4 {
+			return sw(scard.SWWrongLength)
+		}
+		fid := uint16(cmd.Data[len(cmd.Data)-2])<<8 | uint16(cmd.Data[len(cmd.Data)-1])
+		if len(cmd.Data) == 4 && (cmd.Data[0] != 0x3F || cmd.Data[1] != 0x00) {
+			return sw(scard.SWFileNotFound)
+		}
+		if len(cmd.Data) == 4 || fid != 0x3F00 {
+			e = c.mf.byFID(fid)
+		} else {
+			d = c.mf
+		}
+	default:
+		return sw(scard.SWIncorrectP1P2)
+	}
+	if d == nil && e == nil {
+		return sw(scard.SWFileNotFound)
+	}
+	if d != nil {
+		c.s.cur, c.s.curEF = d, nil
+		if d != c.emrtd {
+			c.s.bac = nil
+		}
+	} else {
+		c.s.curEF = e
+	}
+	switch cmd.P2 &^ 0x03 {
+	case 0x0C:
+		return ok(nil)
+	case 0x00, 0x04:
+		if d != nil {
+			return ok(d.fcp())
+		}
+		return ok(e.fcp())
+	}
+	return sw(scard.SWIncorrectP1P2)
+}
+
+// findEF looks in the current DF, then in the MF (where EF.CardAccess lives).
+func (c *CIE) findEF(fid uint16) *ef {
+	if e := c.s.cur.byFID(fid); e != nil {
+		return e
+	}
+	return c.mf.byFID(fid)
+}
+
+func (c *CIE) findSFI(sfi byte) *ef {
+	if e := c.s.cur.bySFI(sfi); e != nil {
+		return e
+	}
+	return c.mf.bySFI(sfi)
+}
+
+func (c *CIE) readBinary(cmd scard.Command) scard.Response {
+	var (
+		e   *ef
+		off int
+	)
+	odd := cmd.INS == scard.InsReadBinaryOdd
+	if odd {
+		// Offset in DO 54; P1-P2 a FID (0000: current EF) or 00 + SFI.
+		v, ok := tlv.Find(cmd.Data, 0x54)
+		if !ok || len(v) == 0 || len(v) > 3 {
+			return sw(scard.SWWrongData)
+		}
+		for _, x := range v {
+			off = off<<8 | int(x)
+		}
+		switch {
+		case cmd.P1 == 0 && cmd.P2 == 0:
+			e = c.s.curEF
+		case cmd.P1 == 0 && cmd.P2&0xE0 == 0:
+			e = c.findSFI(cmd.P2 & 0x1F)
+		default:
+			e = c.findEF(uint16(cmd.P1)<<8 | uint16(cmd.P2))
+		}
+		if e == nil {
+			return sw(scard.SWFileNotFound)
+		}
+	} else if cmd.P1&0x80 != 0 {
+		if cmd.P1&0x60 != 0 {
+			return sw(scard.SWIncorrectP1P2)
+		}
+		if e = c.findSFI(cmd.P1 & 0x1F); e == nil {
+			return sw(scard.SWFileNotFound)
+		}
+		off = int(cmd.P2)
+	} else {
+		if e = c.s.curEF; e == nil {
+			return sw(0x6986) // command not allowed: no current EF
+		}
+		off = int(cmd.P1)<<8 | int(cmd.P2)
+	}
+	switch e.read {
+	case accessSM:
+		if c.s.sm == nil {
+			return sw(scard.SWSecurityStatusNotSatisfied)
+		}
+	case accessPIN:
+		if !c.s.pinOK {
+			return sw(scard.SWSecurityStatusNotSatisfied)
+		}
+	case accessNever:
+		return sw(scard.SWSecurityStatusNotSatisfied)
+	}
+	c.s.curEF = e
+	if cmd.Ne == 0 {
+		return sw(scard.SWWrongLength)
+	}
+	if off > len(e.data) {
+		return sw(scard.SWWrongOffset)
+	}
+	n := min(cmd.Ne, len(e.data)-off)
+	if odd {
+		// The response is DO 53; fit the whole object in Ne.
+		for n > 0 && n+1+len(tlv.AppendLength(nil, n)) > cmd.Ne {
+			n--
+		}
+		return ok(tlv.Append(nil, 0x53, e.data[off:off+n]))
+	}
+	if off == len(e.data) {
+		return sw(scard.SWEndOfFile)
+	}
+	return ok(append([]byte(nil), e.data[off:off+n]...))
+}
+
+func (c *CIE) getChallenge(cmd scard.Command) scard.Response {
+	if cmd.P1 != 0 || cmd.P2 != 0 {
+		return sw(scard.SWIncorrectP1P2)
+	}
+	if c.s.cur == c.emrtd && c.s.sm == nil {
+		if cmd.Ne != 8 {
+			return sw(scard.SWWrongLength)
+		}
+		chip, err := scard.NewBACChip(c.mrzKey, c.rand)
+		if err != nil {
+			return sw(scard.SWUnknown)
+		}
+		r, err := chip.Challenge()
+		if err != nil {
+			return sw(scard.SWUnknown)
+		}
+		c.s.bac = chip
+		return ok(r)
+	}
+	if cmd.Ne == 0 || cmd.Ne > 32 {
+		return sw(scard.SWWrongLength)
+	}
+	r, err := readRand(c.rand, cmd.Ne)
+	if err != nil {
+		return sw(scard.SWUnknown)
+	}
+	return ok(r)
+}
+
+func (c *CIE) mutualAuthenticate(cmd scard.Command) scard.Response {
+	chip := c.s.bac
+	c.s.bac = nil
+	if chip == nil {
+		return sw(scard.SWConditionsNotSatisfied)
+	}
+	if cmd.P1 != 0 || cmd.P2 != 0 {
+		return sw(scard.SWIncorrectP1P2)
+	}
+	resp, sm, err := chip.MutualAuthenticate(cmd.Data)
+	if err != nil {
+		return sw(scard.SWNoInformation) // 6300: authentication failed
+	}
+	c.s.sm = sm
+	return ok(resp)
+}
+
+func (c *CIE) mse(cmd scard.Command) scard.Response {
+	switch {
+	case cmd.P1 == 0xC1 && cmd.P2 == 0xA4: // MSE:SET AT for PACE (ICAO 9303-11 4.4.4.1)
+		return c.paceMSE(cmd)
+	case cmd.P1 == 0x41 && cmd.P2 == 0xA4: // MSE:SET AT for INTERNAL AUTHENTICATE
+		if c.s.cur != c.ias && c.s.cur != c.ciedf {
+			return sw(scard.SWConditionsNotSatisfied)
+		}
+		ref, ok1 := tlv.Find(cmd.Data, 0x84)
+		if !ok1 || len(ref) != 1 {
+			return sw(scard.SWWrongData)
+		}
+		if alg, ok2 := tlv.Find(cmd.Data, 0x80); ok2 && (len(alg) != 1 || alg[0] != 0x02) {
+			return sw(scard.SWWrongData)
+		}
+		switch ref[0] {
+		case 0x83, 0x81:
+			c.s.mseKey = ref[0]
+			return ok(nil)
+		}
+		return sw(scard.SWRefDataNotFound)
+	}
+	return sw(scard.SWIncorrectP1P2)
+}
+
+func (c *CIE) internalAuthenticate(cmd scard.Command) scard.Response {
+	var key *rsa.PrivateKey
+	switch c.s.mseKey {
+	case 0x83:
+		key = c.servKey
+	case 0x81:
+		if !c.s.pinOK {
+			return sw(scard.SWSecurityStatusNotSatisfied)
+		}
+		key = c.authKey
+	default:
+		return sw(scard.SWConditionsNotSatisfied)
+	}
+	if len(cmd.Data) == 0 || len(cmd.Data) > key.Size()-11 {
+		return sw(scard.SWWrongLength)
+	}
+	sig, err := rsa.SignPKCS1v15(nil, key, crypto.Hash(0), cmd.Data)
+	if err != nil {
+		return sw(scard.SWUnknown)
+	}
+	return ok(sig)
+}
+
+// pinRef returns the secret named by P2 (81 PIN, 82 PUK).
+func (c *CIE) pinRef(p2 byte) (*secret, bool) {
+	switch p2 {
+	case 0x81:
+		return c.pin, true
+	case 0x82:
+		return c.puk, true
+	}
+	return nil, false
+}
+
+func (c *CIE) verify(cmd scard.Command) scard.Response {
+	if cmd.P1 != 0 {
+		return sw(scard.SWIncorrectP1P2)
+	}
+	s, found := c.pinRef(cmd.P2)
+	if !found {
+		return sw(scard.SWRefDataNotFound)
+	}
+	if c.s.cur == c.emrtd {
+		return sw(scard.SWConditionsNotSatisfied)
+	}
+	flag := &c.s.pinOK
+	if s == c.puk {
+		flag = &c.s.pukOK
+	}
+	if len(cmd.Data) == 0 {
+		return sw(s.status(*flag))
+	}
+	if !validPIN(cmd.Data) {
+		return sw(scard.SWWrongLength)
+	}
+	r := s.verify(cmd.Data)
+	*flag = r == scard.SWSuccess
+	return sw(r)
+}
+
+func (c *CIE) changeReference(cmd scard.Command) scard.Response {
+	if cmd.P1 != 0 {
+		return sw(scard.SWIncorrectP1P2)
+	}
+	s, found := c.pinRef(cmd.P2)
+	if !found {
+		return sw(scard.SWRefDataNotFound)
+	}
+	if len(cmd.Data) != 16 || !validPIN(cmd.Data[:8]) || !validPIN(cmd.Data[8:]) {
+		return sw(scard.SWWrongLength)
+	}
+	r := s.verify(cmd.Data[:8])
+	if r != scard.SWSuccess {
+		return sw(r)
+	}
+	s.set(cmd.Data[8:])
+	return ok(nil)
+}
+
+// resetRetryCounter implements RESET RETRY COUNTER on the PIN (P2 81):
+// P1 00 data PUK||new PIN; 01 data PUK (unblock only); 02 data new PIN and
+// 03 no data, both after VERIFY PUK in the session (ISO/IEC 7816-4 11.5.10).
+func (c *CIE) resetRetryCounter(cmd scard.Command) scard.Response {
+	if cmd.P2 != 0x81 {
+		return sw(scard.SWRefDataNotFound)
+	}
+	var newPIN []byte
+	switch cmd.P1 {
+	case 0x00, 0x01:
+		want := 8
+		if cmd.P1 == 0x00 {
+			want = 16
+		}
+		if len(cmd.Data) != want || !validPIN(cmd.Data[:8]) {
+			return sw(scard.SWWrongLength)
+		}
+		r := c.puk.verify(cmd.Data[:8])
+		c.s.pukOK = r == scard.SWSuccess
+		if r != scard.SWSuccess {
+			return sw(r)
+		}
+		if cmd.P1 == 0x00 {
+			newPIN = cmd.Data[8:]
+		}
+	case 0x02, 0x03:
+		if !c.s.pukOK {
+			return sw(scard.SWSecurityStatusNotSatisfied)
+		}
+		if cmd.P1 == 0x02 {
+			newPIN = cmd.Data
+		} else if len(cmd.Data) != 0 {
+			return sw(scard.SWWrongLength)
+		}
+	default:
+		return sw(scard.SWIncorrectP1P2)
+	}
+	if newPIN != nil {
+		if !validPIN(newPIN) {
+			return sw(scard.SWWrongLength)
+		}
+		c.pin.set(newPIN)
+	} else {
+		c.pin.left = c.pin.max
+	}
+	c.s.pinOK = false
+	return ok(nil)
+}

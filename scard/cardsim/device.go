@@ -1,0 +1,122 @@
+package cardsim
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/ciekit/ciekit/scard"
+)
+
+// device is the physical behaviour shared by the simulated cards: presence,
+// removal mid-command, latency, ATR and ctx handling. xmu serialises the
+// exchanges and guards the card state; smu guards presence only, so that
+// Remove can interrupt an exchange that is waiting out its latency.
+type device struct {
+	xmu sync.Mutex
+
+	smu         sync.Mutex
+	present     bool
+	pulled      chan struct{} // closed by Remove
+	latency     time.Duration
+	removeAfter int // >0: the card is pulled during the removeAfter-th next command
+	atr         []byte
+}
+
+func (d *device) init(atr []byte, latency time.Duration) {
+	d.atr = append([]byte(nil), atr...)
+	d.latency = latency
+	d.present = true
+	d.pulled = make(chan struct{})
+}
+
+// transmit runs one exchange. process is called with xmu held.
+func (d *device) transmit(ctx context.Context, capdu []byte, process func([]byte) []byte) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d.xmu.Lock()
+	defer d.xmu.Unlock()
+
+	d.smu.Lock()
+	if d.present && d.removeAfter > 0 {
+		d.removeAfter--
+		if d.removeAfter == 0 {
+			d.removeLocked()
+		}
+	}
+	present, pulled, lat := d.present, d.pulled, d.latency
+	d.smu.Unlock()
+	if !present {
+		return nil, scard.ErrCardRemoved
+	}
+	if lat > 0 {
+		t := time.NewTimer(lat)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-pulled:
+			t.Stop()
+			return nil, scard.ErrCardRemoved
+		case <-t.C:
+		}
+	}
+	resp := process(capdu)
+	select {
+	case <-pulled:
+		return nil, scard.ErrCardRemoved
+	default:
+	}
+	return resp, nil
+}
+
+func (d *device) removeLocked() {
+	if d.present {
+		d.present = false
+		close(d.pulled)
+	}
+}
+
+func (d *device) remove() {
+	d.smu.Lock()
+	d.removeLocked()
+	d.smu.Unlock()
+}
+
+// insert powers the card again; the caller resets the session state.
+func (d *device) insert() {
+	d.smu.Lock()
+	if !d.present {
+		d.present = true
+		d.pulled = make(chan struct{})
+	}
+	d.removeAfter = 0
+	d.smu.Unlock()
+}
+
+func (d *device) isPresent() bool {
+	d.smu.Lock()
+	defer d.smu.Unlock()
+	return d.present
+}
+
+func (d *device) setRemoveAfter(n int) {
+	d.smu.Lock()
+	d.removeAfter = max(n, 0)
+	d.smu.Unlock()
+}
+
+func (d *device) setLatency(l time.Duration) {
+	d.smu.Lock()
+	d.latency = l
+	d.smu.Unlock()
+}
+
+func (d *device) atrCopy() []byte { return append([]byte(nil), d.atr...) }
+
+// sw returns a response APDU with no data.
+func sw(w uint16) scard.Response { return scard.Response{SW: w} }
+
+// ok returns data with 9000.
+func ok(data []byte) scard.Response { return scard.Response{Data: data, SW: scard.SWSuccess} }

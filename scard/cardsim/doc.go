@@ -1,0 +1,67 @@
+// Package cardsim provides in-memory smart cards that answer command APDUs
+// as the real ones do: a virtual CIE 3.0 ([CIE], built with [NewCIE]) and a
+// virtual operator card ([SCO], built with [NewSCO]). Both implement
+// [scard.Transmitter], so the same object serves unit tests, the examples
+// (no hardware needed) and, through scard/vpcd, real pcscd clients.
+//
+// Simulators are production code, not test doubles: they keep retry
+// counters, secure-messaging state and selections, answer with the status
+// words of ISO/IEC 7816-4 (6982 security status, 6988 bad SM objects,
+// 6A82 not found, 6300 authentication failed, 63Cx wrong PIN, 6983
+// blocked, 61xx more data), can be pulled out mid-read ([CIE.Remove],
+// [CIE.RemoveAfter]), and honour ctx cancellation and an optional latency.
+//
+// # The virtual CIE
+//
+// [NewCIE] takes the personal data (MRZ, DG11, DG12, CAN, photo and two
+// fingerprint templates) and generates at run time everything secret:
+// a test CSCA and document signer ([PKI], [NewPKI]), the chip's RSA keys,
+// the CIE certificate. Never real keys. With [DeterministicRand] as
+// CIEConfig.Rand the card is reproducible byte for byte, so APDU
+// transcripts can be recorded and replayed (scard/scardtest).
+//
+// The file system mirrors a CIE 3.0:
+//
+//	MF 3F00        EF.ATR 2F01, EF.SN.ICC D003, EF.DH D004, EF.CardAccess 011C
+//	eMRTD A0000002471001  EF.COM 011E, DG1 0101, DG2 0102, DG3 0103 (EAC only),
+//	               DG11 010B, DG12 010C, DG14 010E, EF.SOD 011D (after BAC/PACE)
+//	IAS A0000000308000000009816001, CIE DF A00000000039
+//	               1001 NIS (SFI 1), 1002 serial, 1003 certificate (after PIN),
+//	               1004 Int.Kpub, 1005 Servizi_Int.Kpub, 1006 IAS SOD
+//
+// Access to the eMRTD application is by BAC (GET CHALLENGE, MUTUAL
+// AUTHENTICATE; ICAO Doc 9303-11 clause 4.3) or PACE (MSE:SET AT, four
+// GENERAL AUTHENTICATE steps; clause 4.4) with id-PACE-DH-GM-3DES-CBC-CBC
+// and parameter set 2, as EF.CardAccess of real CIEs declares, and
+// optionally ECDH-GM-AES-128 on P-256. Afterwards every command must be
+// protected (clause 9.8): a bad MAC gives a plain 6988 and ends the
+// session, as does any plain command.
+//
+// The IAS side serves the NIS without authentication (00 B0 81 00 0C after
+// selecting the IAS and CIE applications), INTERNAL AUTHENTICATE with key
+// 83 (RSA PKCS#1 v1.5 over the raw challenge, after MSE:SET 00 22 41 A4
+// 06 80 01 02 84 01 83), and the PIN (reference 81, 3 tries) and PUK (82,
+// 10 tries) with VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER.
+// EF.SOD and the IAS SOD (file 1006) are CMS SignedData over an
+// LDSSecurityObject with SHA-256, signed by the document signer with
+// RSA PKCS#1 v1.5; the IAS SOD hashes the NIS (A1), the serial (A2), the
+// certificate (A3), the two public keys (A4, A5) and EF.DH (1B).
+//
+// # Limits
+//
+// Not simulated: EAC (chip and terminal authentication; DG3 is listed but
+// unreadable), Active Authentication (absent on the CIE), the IAS
+// Diffie-Hellman/DAPP secure channel of the CIE middleware (PIN commands
+// are accepted in plain), and signature formats other than PKCS#1 v1.5.
+//
+// # Security
+//
+// The simulators are for testing. Their PINs, PUKs and keys are held in
+// memory in the clear and, with a DeterministicRand, are as secret as its
+// seed. PINs are still compared in constant time and never logged.
+//
+// # Concurrency
+//
+// CIE and SCO are safe for concurrent use by multiple goroutines; exchanges
+// are serialised as on a real card.
+package cardsim
