@@ -128,7 +128,7 @@ type session struct {
 	curEF    *ef
 	sm       *scard.SecureMessaging
 	bac      *scard.BACChip
-	pace     *paceState
+	pace     *scard.PACEChip
 	chain    []byte
 	chainINS byte
 	chaining bool
@@ -487,6 +487,11 @@ func (c *CIE) getResponse(cmd scard.Command) []byte {
 
 // exec runs a plain (or unwrapped) command.
 func (c *CIE) exec(cmd scard.Command) scard.Response {
+	if cmd.INS == scard.InsGeneralAuthenticate {
+		// PACE steps are chained one per command, not split data.
+		c.s.chain, c.s.chaining = nil, false
+		return c.generalAuthenticate(cmd, cmd.CLA&scard.ClaChaining != 0)
+	}
 	if cmd.CLA&scard.ClaChaining != 0 {
 		if c.s.chaining && c.s.chainINS != cmd.INS {
 			c.s.chain, c.s.chaining = nil, false
@@ -498,14 +503,10 @@ func (c *CIE) exec(cmd scard.Command) scard.Response {
 		}
 		c.s.chain = append(c.s.chain, cmd.Data...)
 		c.s.chainINS, c.s.chaining = cmd.INS, true
-		if cmd.INS == scard.InsGeneralAuthenticate {
-			// PACE steps are chained one per command, not split data.
-			return c.generalAuthenticate(cmd, true)
-		}
 		return ok(nil)
 	}
 	if c.s.chaining {
-		if c.s.chainINS == cmd.INS && cmd.INS != scard.InsGeneralAuthenticate {
+		if c.s.chainINS == cmd.INS {
 			cmd.Data = append(c.s.chain, cmd.Data...)
 		}
 		c.s.chain, c.s.chaining = nil, false
@@ -521,8 +522,6 @@ func (c *CIE) exec(cmd scard.Command) scard.Response {
 		return c.mutualAuthenticate(cmd)
 	case scard.InsManageSecurityEnvironment:
 		return c.mse(cmd)
-	case scard.InsGeneralAuthenticate:
-		return c.generalAuthenticate(cmd, false)
 	case scard.InsInternalAuthenticate:
 		return c.internalAuthenticate(cmd)
 	case scard.InsVerify:

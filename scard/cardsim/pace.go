@@ -1,14 +1,87 @@
 package cardsim
 
-import "github.com/ciekit/ciekit/scard"
+import (
+	"errors"
 
-// paceState is the card side of a PACE run in progress.
-type paceState struct{}
+	"github.com/ciekit/ciekit/scard"
+)
 
-func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
-	return sw(scard.SWFunctionNotSupported)
+// paceInfos returns the PACE protocols the card offers, as in EF.CardAccess.
+func (c *CIE) paceInfos() []scard.PACEInfo {
+	infos := []scard.PACEInfo{{Protocol: oidPACEDHGM3DES, Version: 2, ParameterID: paramDH2048_256}}
+	if c.ecdh {
+		infos = append(infos, scard.PACEInfo{Protocol: oidPACEECDHGMAES128, Version: 2, ParameterID: paramP256})
+	}
+	return infos
 }
 
+// paceMSE handles MSE:SET AT for PACE (ICAO Doc 9303-11 4.4.4.1, D.3):
+// DO 80 protocol, DO 83 password reference (01 MRZ, 02 CAN), optional DO 84
+// parameter ID. It starts a new run and ends any secure messaging.
+func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
+	c.s.pace = nil
+	oid, kind, param, err := scard.ParseMSESetATPACE(cmd.Data)
+	if err != nil {
+		return sw(scard.SWWrongData)
+	}
+	var info *scard.PACEInfo
+	for _, in := range c.paceInfos() {
+		if in.Protocol.Equal(oid) && (param < 0 || param == in.ParameterID) {
+			info = &in
+			break
+		}
+	}
+	if info == nil {
+		return sw(scard.SWRefDataNotFound)
+	}
+	var pw scard.PACEPassword
+	switch kind {
+	case scard.PasswordCAN:
+		pw, err = scard.CANPassword(c.can)
+	case scard.PasswordMRZ:
+		pw, err = scard.MRZPassword(c.mrzKey)
+	default:
+		return sw(scard.SWRefDataNotFound) // PIN/PUK-keyed PACE is not on the CIE
+	}
+	if err != nil {
+		return sw(scard.SWUnknown)
+	}
+	chip, err := scard.NewPACEChip(*info, pw, c.rand)
+	if errors.Is(err, scard.ErrNotSupported) {
+		return sw(scard.SWRefDataNotFound)
+	}
+	if err != nil {
+		return sw(scard.SWUnknown)
+	}
+	c.s.pace = chip
+	return ok(nil)
+}
+
+// generalAuthenticate runs one PACE step. The first three steps come with
+// CLA bit 10 (command chaining), the last without. A failed step answers
+// 6300 and forgets the run; the terminal must start again with MSE:SET AT.
 func (c *CIE) generalAuthenticate(cmd scard.Command, chained bool) scard.Response {
-	return sw(scard.SWConditionsNotSatisfied)
+	chip := c.s.pace
+	if chip == nil {
+		return sw(scard.SWConditionsNotSatisfied)
+	}
+	if cmd.P1 != 0 || cmd.P2 != 0 {
+		return sw(scard.SWIncorrectP1P2)
+	}
+	resp, err := chip.GeneralAuthenticate(cmd.Data)
+	if err != nil {
+		c.s.pace = nil
+		if errors.Is(err, scard.ErrAuthentication) {
+			return sw(scard.SWNoInformation)
+		}
+		return sw(scard.SWUnknown)
+	}
+	if chip.Done() {
+		c.s.pace = nil
+		if chained {
+			return sw(scard.SWConditionsNotSatisfied)
+		}
+		c.s.sm = chip.SecureMessaging()
+	}
+	return ok(resp)
 }

@@ -1,0 +1,127 @@
+package cardsim_test
+
+import (
+	"testing"
+
+	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestReadEMRTD(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   scard.EMRTDOptions
+		access string
+	}{
+		{"BAC", scard.EMRTDOptions{MRZ: testKey, NoPACE: true}, "BAC"},
+		{"PACE-CAN", scard.EMRTDOptions{CAN: testCAN}, "PACE"},
+		{"PACE-MRZ", scard.EMRTDOptions{MRZ: testKey}, "PACE"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sim := newCIE(t)
+			c := scard.NewCard(sim, &scard.CardOptions{Rand: cardsim.DeterministicRand(5)})
+			e, err := scard.ReadEMRTD(t.Context(), c, tc.opts)
+			require.NoError(t, err, "ReadEMRTD")
+			assert.Equal(t, tc.access, e.Access)
+			assert.ElementsMatch(t, []int{1, 2, 11, 12, 14}, e.DataGroupNumbers())
+			for _, n := range e.DataGroupNumbers() {
+				assert.Equal(t, sim.DataGroup(n), e.DataGroups[n], "DG%d", n)
+			}
+			mrz, err := e.MRZ()
+			require.NoError(t, err)
+			assert.Equal(t, testMRZ("CA00000AA", "850315", "340315")[:30], mrz[:30])
+			res, err := e.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+			require.NoError(t, err, "passive authentication")
+			assert.ElementsMatch(t, []int{1, 2, 11, 12, 14}, res.Verified)
+			assert.Equal(t, []int{3}, res.NotRead)
+		})
+	}
+}
+
+// TestReadEMRTDDecoded checks that the data groups the simulator encodes
+// decode to the configured personal data.
+func TestReadEMRTDDecoded(t *testing.T) {
+	sim := newCIE(t)
+	e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: testCAN})
+	require.NoError(t, err)
+	cfg := testConfig(7)
+	d11, err := e.DG11()
+	require.NoError(t, err)
+	assert.Equal(t, cfg.Personal.FullName, d11.FullName)
+	assert.Equal(t, cfg.Personal.PersonalNumber, d11.PersonalNumber)
+	assert.Equal(t, cfg.Personal.BirthDate, d11.FullDateOfBirth)
+	assert.Equal(t, cfg.Personal.PlaceOfBirth, d11.PlaceOfBirth)
+	assert.Equal(t, cfg.Personal.Address, d11.Address)
+	d12, err := e.DG12()
+	require.NoError(t, err)
+	assert.Equal(t, cfg.Document.IssuingAuthority, d12.IssuingAuthority)
+	assert.Equal(t, cfg.Document.IssueDate, d12.DateOfIssue)
+	faces, err := e.Faces()
+	require.NoError(t, err)
+	require.Len(t, faces, 1)
+	assert.Equal(t, cfg.Photo, faces[0].Data)
+	assert.Equal(t, 240, faces[0].Width)
+	assert.Equal(t, 320, faces[0].Height)
+	si, err := e.DG14()
+	require.NoError(t, err)
+	assert.NotNil(t, si)
+	assert.Equal(t, []byte("0107"), []byte(e.COM.LDSVersion))
+}
+
+func TestPassiveAuthenticationFails(t *testing.T) {
+	t.Run("tampered DG11", func(t *testing.T) {
+		sim := newCIE(t)
+		dg := sim.DataGroup(11)
+		dg[len(dg)-1] ^= 0x01
+		require.NoError(t, sim.SetDataGroup(11, dg))
+		e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: testCAN})
+		require.NoError(t, err)
+		_, err = e.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+		require.ErrorIs(t, err, scard.ErrHashMismatch)
+		var hm *scard.HashMismatchError
+		require.ErrorAs(t, err, &hm)
+		assert.Equal(t, 11, hm.DG)
+	})
+	t.Run("wrong CSCA", func(t *testing.T) {
+		sim := newCIE(t)
+		other, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(1000), KeyBits: 1024})
+		require.NoError(t, err)
+		e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: testKey, NoPACE: true})
+		require.NoError(t, err)
+		_, err = e.Verify(scard.PAOptions{CSCA: other.CSCAPool()})
+		require.ErrorIs(t, err, scard.ErrUntrustedSigner)
+		assert.NotErrorIs(t, err, scard.ErrHashMismatch)
+	})
+	t.Run("wrong CAN", func(t *testing.T) {
+		sim := newCIE(t)
+		_, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "654321"})
+		require.ErrorIs(t, err, scard.ErrAuthentication)
+		// The card is still usable with the right CAN.
+		_, err = scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: testCAN})
+		require.NoError(t, err)
+	})
+	t.Run("wrong MRZ", func(t *testing.T) {
+		sim := newCIE(t)
+		bad := testKey
+		bad.ExpiryDate = "340316"
+		_, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: bad, NoPACE: true})
+		require.ErrorIs(t, err, scard.ErrAuthentication)
+	})
+}
+
+func TestPACEECDH(t *testing.T) {
+	sim := newCIE(t)
+	c := scard.NewCard(sim, nil)
+	ctx := t.Context()
+	pw, err := scard.CANPassword(testCAN)
+	require.NoError(t, err)
+	info := scard.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}, Version: 2, ParameterID: 12}
+	require.NoError(t, c.PACE(ctx, info, pw))
+	assert.Equal(t, scard.CipherAES128, c.SecureMessaging().Cipher())
+	require.NoError(t, c.SelectAID(ctx, cardsim.AIDeMRTD))
+	assert.Equal(t, sim.DataGroup(1), readFile(t, c, 0x0101))
+}
