@@ -36,8 +36,9 @@ func TestFVC2002Agreement(t *testing.T) {
 			if err != nil {
 				continue
 			}
-			rw, rh, ref, ok := readISOMinutiae(raw)
-			require.True(t, ok, "reading %s", f)
+			tpl, err := ParseISO(raw)
+			require.NoError(t, err, "ParseISO(%s)", f)
+			rw, rh, ref := int(tpl.Width), int(tpl.Height), tpl.Minutiae
 			img := loadPNG(t, f)
 			b := img.Bounds()
 			for i := range ref {

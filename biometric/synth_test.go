@@ -1,7 +1,6 @@
 package biometric
 
 import (
-	"encoding/binary"
 	"image"
 	"math"
 	"math/rand/v2"
@@ -205,28 +204,4 @@ func sharedDir(t testing.TB, sub string) string {
 		t.Skipf("test data absent: %v", err)
 	}
 	return p
-}
-
-// readISOMinutiae is a minimal reader of ISO/IEC 19794-2:2005 records for
-// these tests (first view only): it returns the image size and minutiae.
-func readISOMinutiae(b []byte) (w, h int, ms []Minutia, ok bool) {
-	if len(b) < 28 || string(b[:8]) != "FMR\x00 20\x00" {
-		return 0, 0, nil, false
-	}
-	w, h = int(binary.BigEndian.Uint16(b[14:])), int(binary.BigEndian.Uint16(b[16:]))
-	n := int(b[27])
-	if len(b) < 28+6*n {
-		return 0, 0, nil, false
-	}
-	for i := range n {
-		m := b[28+6*i:]
-		ms = append(ms, Minutia{
-			Kind:    MinutiaKind(m[0] >> 6),
-			X:       binary.BigEndian.Uint16(m[0:]) & 0x3fff,
-			Y:       binary.BigEndian.Uint16(m[2:]) & 0x3fff,
-			Angle:   m[4],
-			Quality: m[5],
-		})
-	}
-	return w, h, ms, true
 }
