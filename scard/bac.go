@@ -251,3 +251,39 @@ func (b *BACChip) MutualAuthenticate(data []byte) ([]byte, *SecureMessaging, err
 	}
 	return resp, sm, nil
 }
+
+// MRZKeyFromMRZ extracts the BAC/PACE key fields from MRZ lines (TD1,
+// 3×30 characters as on the CIE, or TD3, 2×44; newlines optional). It does
+// not verify check digits (cie.ParseMRZ does); malformed input gives an
+// error wrapping [ErrInvalidKey] that never repeats the MRZ.
+func MRZKeyFromMRZ(mrz string) (MRZKey, error) {
+	m := make([]byte, 0, 90)
+	for i := 0; i < len(mrz); i++ {
+		if mrz[i] != '\n' && mrz[i] != '\r' {
+			m = append(m, mrz[i])
+		}
+	}
+	trim := func(s []byte) string {
+		e := len(s)
+		for e > 0 && s[e-1] == '<' {
+			e--
+		}
+		return string(s[:e])
+	}
+	switch len(m) {
+	case 90: // TD1
+		doc := trim(m[5:14])
+		if m[14] == '<' && len(trim(m[15:30])) > 0 {
+			// Long document number continued in the optional field
+			// (ICAO 9303-5 4.2.4): the last digit there is its check digit.
+			ext := trim(m[15:30])
+			doc = string(m[5:14]) + ext[:len(ext)-1]
+		}
+		return MRZKey{DocumentNumber: doc, BirthDate: string(m[30:36]), ExpiryDate: string(m[38:44])}, nil
+	case 88: // TD3
+		return MRZKey{DocumentNumber: trim(m[44:53]), BirthDate: string(m[57:63]), ExpiryDate: string(m[65:71])}, nil
+	case 72: // TD2
+		return MRZKey{DocumentNumber: trim(m[36:45]), BirthDate: string(m[49:55]), ExpiryDate: string(m[57:63])}, nil
+	}
+	return MRZKey{}, fmt.Errorf("scard: MRZ of %d characters, want 90 (TD1), 72 (TD2) or 88 (TD3): %w", len(m), ErrInvalidKey)
+}

@@ -1,0 +1,324 @@
+package scard
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+var (
+	aidIAS = [...]byte{0xA0, 0x00, 0x00, 0x00, 0x30, 0x80, 0x00, 0x00, 0x00, 0x09, 0x81, 0x60, 0x01}
+	aidCIE = [...]byte{0xA0, 0x00, 0x00, 0x00, 0x00, 0x39}
+)
+
+// AIDIAS returns the IAS-ECC application identifier of the CIE.
+func AIDIAS() []byte { return append([]byte(nil), aidIAS[:]...) }
+
+// AIDCIE returns the identifier of the CIE DF inside the IAS application.
+func AIDCIE() []byte { return append([]byte(nil), aidCIE[:]...) }
+
+// File identifiers in the CIE DF (from the public CIE middleware; see the
+// package spec sheet).
+const (
+	FIDNIS           uint16 = 0x1001 // EF.ID_Servizi: 12 ASCII digits, SFI 01
+	FIDSerial        uint16 = 0x1002 // EF.Serial
+	FIDCertCIE       uint16 = 0x1003 // authentication certificate (after PIN)
+	FIDIntKpub       uint16 = 0x1004 // ICC DAPP public key
+	FIDServiziKpub   uint16 = 0x1005 // public key of the NIS internal authentication
+	FIDIASSOD        uint16 = 0x1006 // IAS document security object
+	FIDSNICC         uint16 = 0xD003 // MF: EF.SN.ICC
+	FIDDH            uint16 = 0xD004 // MF: DH domain parameters
+	KeyRefServiziInt byte   = 0x83   // SDO of the NIS internal-authentication key
+	PINRefUser       byte   = 0x81   // CIE PIN reference
+	PINRefPUK        byte   = 0x82   // CIE PUK reference
+)
+
+// Numbers under which the IAS SOD (EF 1006) hashes the CIE files. They are
+// not ICAO data group numbers; reconstructed from the CIE middleware
+// (AbilitaCIE.cpp).
+const (
+	IASSODNIS         = 0xA1 // EF 1001, first 12 bytes
+	IASSODSerial      = 0xA2 // EF 1002, first 9 bytes
+	IASSODCertCIE     = 0xA3 // EF 1003
+	IASSODIntKpub     = 0xA4 // EF 1004
+	IASSODServiziKpub = 0xA5 // EF 1005
+	IASSODDH          = 0x1B // EF D004
+)
+
+// IAS drives the IAS-ECC ("CIE PKI") side of the CIE: NIS, serial,
+// internal authentication and PIN/PUK management. Not safe for concurrent
+// use (it shares the [Card]).
+//
+// # Compatibility
+//
+// Real CIEs require the IAS secure channel (DH key agreement and DAPP
+// device authentication) before VERIFY PIN and before reading EF 1003;
+// ciekit does not implement that channel (its terminal keys are only
+// published inside third-party code that may not be copied). The PIN
+// methods therefore work with the simulator and with cards or channels
+// that accept them in the clear; the NIS path needs no PIN and works with
+// real cards.
+type IAS struct {
+	c *Card
+}
+
+// NewIAS returns an IAS client over c.
+func NewIAS(c *Card) *IAS { return &IAS{c: c} }
+
+// Select selects the IAS application and then the CIE DF.
+func (i *IAS) Select(ctx context.Context) error {
+	if err := i.c.SelectAID(ctx, AIDIAS()); err != nil {
+		return fmt.Errorf("selecting the IAS application: %w", err)
+	}
+	if err := i.c.SelectAID(ctx, AIDCIE()); err != nil {
+		return fmt.Errorf("selecting the CIE DF: %w", err)
+	}
+	return nil
+}
+
+// ReadNIS reads the NIS (Numero Identificativo per i Servizi, EF.ID_Servizi)
+// with READ BINARY by SFI (00 B0 81 00 0C) and returns its 12 digits. The
+// CIE DF must be selected ([IAS.Select]). A file that is not 12 digits
+// gives a [*DataError].
+func (i *IAS) ReadNIS(ctx context.Context) (string, error) {
+	r, err := i.c.Send(ctx, Command{INS: InsReadBinary, P1: 0x81, P2: 0x00, Ne: 12})
+	if err != nil {
+		return "", fmt.Errorf("reading the NIS: %w", err)
+	}
+	if r.SW != SWSuccess {
+		return "", fmt.Errorf("reading the NIS: %w", r.Err(InsReadBinary))
+	}
+	return parseNIS(r.Data)
+}
+
+func parseNIS(b []byte) (string, error) {
+	if len(b) < 12 {
+		return "", &DataError{File: "EF.ID_Servizi", Msg: fmt.Sprintf("%d bytes, want 12", len(b))}
+	}
+	for k := 0; k < 12; k++ {
+		if b[k] < '0' || b[k] > '9' {
+			return "", &DataError{File: "EF.ID_Servizi", Msg: fmt.Sprintf("position %d is not a digit", k+1)}
+		}
+	}
+	return string(b[:12]), nil
+}
+
+// ReadSerial reads EF.Serial (1002) whole.
+func (i *IAS) ReadSerial(ctx context.Context) ([]byte, error) {
+	return i.c.ReadFile(ctx, FIDSerial, "EF.Serial")
+}
+
+// ReadServicesKey reads EF.Servizi_Int.Kpub (1005): the RSA public key of
+// the NIS internal authentication, as PKCS#1 RSAPublicKey or
+// SubjectPublicKeyInfo DER. It returns the key and the raw file.
+func (i *IAS) ReadServicesKey(ctx context.Context) (*rsa.PublicKey, []byte, error) {
+	raw, err := i.c.ReadTLVFile(ctx, FIDServiziKpub, "EF.Servizi_Int.Kpub")
+	if err != nil {
+		return nil, nil, err
+	}
+	pub, err := parseRSAPublicKey(raw)
+	if err != nil {
+		return nil, nil, &DataError{File: "EF.Servizi_Int.Kpub", Msg: err.Error()}
+	}
+	return pub, raw, nil
+}
+
+func parseRSAPublicKey(der []byte) (*rsa.PublicKey, error) {
+	if k, err := x509.ParsePKCS1PublicKey(der); err == nil {
+		return k, nil
+	}
+	k, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		return nil, errors.New("not an RSA public key (PKCS#1 or SubjectPublicKeyInfo)")
+	}
+	rk, ok := k.(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("public key is %T, want RSA", k)
+	}
+	return rk, nil
+}
+
+// ReadSOD reads the IAS document security object (EF 1006).
+func (i *IAS) ReadSOD(ctx context.Context) ([]byte, error) {
+	return i.c.ReadTLVFile(ctx, FIDIASSOD, "IAS EF.SOD")
+}
+
+// InternalAuthenticate has the card sign challenge with the NIS
+// internal-authentication key (SDO 0x83, RSA PKCS#1 v1.5 without
+// DigestInfo): MSE:SET 00 22 41 A4 [80 01 02 84 01 83], then INTERNAL
+// AUTHENTICATE 00 88 00 00. It returns the signature.
+func (i *IAS) InternalAuthenticate(ctx context.Context, challenge []byte) ([]byte, error) {
+	mse := Command{INS: InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, KeyRefServiziInt}}
+	if _, err := i.c.Do(ctx, mse); err != nil {
+		return nil, fmt.Errorf("internal authentication: MSE:SET: %w", err)
+	}
+	sig, err := i.c.Do(ctx, Command{INS: InsInternalAuthenticate, Data: challenge, Ne: MaxShortNe})
+	if err != nil {
+		return nil, fmt.Errorf("internal authentication: %w", err)
+	}
+	return sig, nil
+}
+
+// NISOptions configures [IAS.VerifyNIS].
+type NISOptions struct {
+	// CSCA is the trust anchor for the IAS SOD signer. Required.
+	CSCA *x509.CertPool
+	// CurrentTime for certificate validity; zero means time.Now().
+	CurrentTime time.Time
+	// Rand supplies the 8-byte challenge; nil means crypto/rand.
+	Rand io.Reader
+}
+
+// NISResult is the outcome of [IAS.VerifyNIS].
+type NISResult struct {
+	NIS       string
+	PublicKey *rsa.PublicKey
+	PA        *PAResult
+}
+
+// VerifyNIS reads and authenticates the NIS as the CIE "pinless"
+// procedure describes: it selects IAS and the CIE DF, reads the NIS
+// (1001), the internal-authentication public key (1005) and the IAS SOD
+// (1006), checks the SOD signature and chain and that it hashes the NIS
+// and the key, then runs INTERNAL AUTHENTICATE on a fresh challenge and
+// checks the signature with that key (anti-cloning).
+//
+// Errors: those of [PassiveAuthentication] ([ErrHashMismatch],
+// [ErrBadSignature], [ErrUntrustedSigner]); an error wrapping
+// [ErrAuthentication] if the challenge signature is wrong; card and
+// transport errors. The result is returned only when everything verified.
+func (i *IAS) VerifyNIS(ctx context.Context, opts NISOptions) (*NISResult, error) {
+	if err := i.Select(ctx); err != nil {
+		return nil, err
+	}
+	nis, err := i.ReadNIS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pub, rawKey, err := i.ReadServicesKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sod, err := i.ReadSOD(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pa, err := PassiveAuthentication(sod, map[int][]byte{IASSODNIS: []byte(nis), IASSODServiziKpub: rawKey},
+		PAOptions{CSCA: opts.CSCA, CurrentTime: opts.CurrentTime})
+	if err != nil {
+		return nil, fmt.Errorf("verifying the IAS SOD: %w", err)
+	}
+	challenge, err := readRand(opts.Rand, 8)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := i.InternalAuthenticate(ctx, challenge)
+	if err != nil {
+		return nil, err
+	}
+	if err := rsa.VerifyPKCS1v15(pub, 0, challenge, sig); err != nil {
+		return nil, fmt.Errorf("internal authentication signature does not verify with EF 1005: %w", ErrAuthentication)
+	}
+	return &NISResult{NIS: nis, PublicKey: pub, PA: pa}, nil
+}
+
+// pinErr converts the status of a PIN command into the documented errors.
+func pinErr(r Response, ins byte) error {
+	return r.Err(ins)
+}
+
+func need8(kind string, n int) error {
+	if n != 8 {
+		return fmt.Errorf("scard: the CIE %s has 8 digits, got %d: %w", kind, n, ErrInvalidKey)
+	}
+	return nil
+}
+
+// VerifyPIN verifies the user PIN (VERIFY 00 20 00 81). A wrong PIN gives
+// a [*PINError] with the tries left (unwrapping to [ErrWrongPIN], and to
+// [ErrAuthBlocked] at zero); an already blocked PIN a [*StatusError]
+// unwrapping to [ErrAuthBlocked]. The CIE PIN has 8 digits.
+func (i *IAS) VerifyPIN(ctx context.Context, pin PIN) error {
+	if err := need8("PIN", pin.Len()); err != nil {
+		return err
+	}
+	r, err := i.c.Send(ctx, Command{INS: InsVerify, P2: PINRefUser, Data: pin.Bytes()})
+	if err != nil {
+		return err
+	}
+	return pinErr(r, InsVerify)
+}
+
+// PINRetries asks how many PIN tries are left (VERIFY without data, ISO/IEC
+// 7816-4 clause 11.5.6). It returns 0 with a [*StatusError] unwrapping to
+// [ErrAuthBlocked] when blocked, and -1 with nil if the PIN is already
+// verified in this session.
+func (i *IAS) PINRetries(ctx context.Context) (int, error) {
+	r, err := i.c.Send(ctx, Command{INS: InsVerify, P2: PINRefUser})
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case r.SW == SWSuccess:
+		return -1, nil
+	case r.SW&0xFFF0 == 0x63C0:
+		return int(r.SW & 0x0F), nil
+	}
+	return 0, r.Err(InsVerify)
+}
+
+// VerifyPUK verifies the PUK (VERIFY 00 20 00 82); errors as [IAS.VerifyPIN].
+func (i *IAS) VerifyPUK(ctx context.Context, puk PUK) error {
+	if err := need8("PUK", puk.Len()); err != nil {
+		return err
+	}
+	r, err := i.c.Send(ctx, Command{INS: InsVerify, P2: PINRefPUK, Data: puk.Bytes()})
+	if err != nil {
+		return err
+	}
+	return pinErr(r, InsVerify)
+}
+
+// ChangePIN replaces the PIN (CHANGE REFERENCE DATA 00 24 00 81 with
+// old||new); errors as [IAS.VerifyPIN].
+func (i *IAS) ChangePIN(ctx context.Context, old, pin PIN) error {
+	if err := need8("PIN", old.Len()); err != nil {
+		return err
+	}
+	if err := need8("PIN", pin.Len()); err != nil {
+		return err
+	}
+	data := append(append(make([]byte, 0, 16), old.Bytes()...), pin.Bytes()...)
+	defer clear(data)
+	r, err := i.c.Send(ctx, Command{INS: InsChangeReferenceData, P2: PINRefUser, Data: data})
+	if err != nil {
+		return err
+	}
+	return pinErr(r, InsChangeReferenceData)
+}
+
+// UnblockPIN verifies the PUK and resets the PIN retry counter (RESET
+// RETRY COUNTER 00 2C 03 81), or, when pin is non-nil, also sets a new PIN
+// (00 2C 02 81 with the new PIN). A wrong PUK gives a [*PINError] for the
+// PUK's counter.
+func (i *IAS) UnblockPIN(ctx context.Context, puk PUK, pin *PIN) error {
+	if err := i.VerifyPUK(ctx, puk); err != nil {
+		return err
+	}
+	cmd := Command{INS: InsResetRetryCounter, P1: 0x03, P2: PINRefUser}
+	if pin != nil {
+		if err := need8("PIN", pin.Len()); err != nil {
+			return err
+		}
+		cmd.P1, cmd.Data = 0x02, pin.Bytes()
+	}
+	r, err := i.c.Send(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	return pinErr(r, InsResetRetryCounter)
+}

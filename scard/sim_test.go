@@ -1,0 +1,252 @@
+package scard_test
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// cd computes an ICAO 9303-3 check digit.
+func cd(s string) string {
+	w := []int{7, 3, 1}
+	sum := 0
+	for i, c := range s {
+		v := 0
+		switch {
+		case c >= '0' && c <= '9':
+			v = int(c - '0')
+		case c >= 'A' && c <= 'Z':
+			v = int(c-'A') + 10
+		}
+		sum += v * w[i%3]
+	}
+	return string(rune('0' + sum%10))
+}
+
+// td1 builds a valid CIE-style TD1 MRZ.
+func td1(doc, birth, sex, expiry, names string) string {
+	l1 := "C<ITA" + doc + cd(doc) + "<<<<<<<<<<<<<<<"
+	l2 := birth + cd(birth) + sex + expiry + cd(expiry) + "ITA" + "<<<<<<<<<<<"
+	comp := l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]
+	l2 += cd(comp)
+	l3 := names
+	for len(l3) < 30 {
+		l3 += "<"
+	}
+	return l1 + "\n" + l2 + "\n" + l3
+}
+
+var simMRZ = td1("CA00000AA", "640812", "M", "331031", "ROSSI<<MARIO")
+
+const simCAN = "123456"
+
+var simPKI = sync.OnceValue(func() *cardsim.PKI {
+	p, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(1), KeyBits: 1024})
+	if err != nil {
+		panic(err)
+	}
+	return p
+})
+
+var simPhoto = append([]byte{0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A}, bytes.Repeat([]byte{0x42}, 5000)...)
+
+func newSimCIE(t testing.TB, ecdh bool) *cardsim.CIE {
+	t.Helper()
+	c, err := cardsim.NewCIE(cardsim.CIEConfig{
+		MRZ: simMRZ,
+		Personal: cardsim.PersonalDetails{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501Z",
+			BirthDate: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC), PlaceOfBirth: "ROMA<RM", Address: "VIA ROMA 1<ROMA<RM"},
+		Document: cardsim.DocumentDetails{IssuingAuthority: "COMUNE DI ROMA", IssueDate: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)},
+		CAN:      simCAN,
+		Photo:    simPhoto, PhotoType: cardsim.ImageJPEG2000, PhotoWidth: 480, PhotoHeight: 640,
+		Fingerprints: [2][]byte{{1, 2, 3}, {4, 5, 6}},
+		NIS:          "123456789012",
+		PKI:          simPKI(),
+		KeyBits:      1024,
+		Rand:         cardsim.DeterministicRand(2),
+		ECDH:         ecdh,
+	})
+	require.NoError(t, err)
+	return c
+}
+
+func simKey(t testing.TB) scard.MRZKey {
+	k, err := scard.MRZKeyFromMRZ(simMRZ)
+	require.NoError(t, err)
+	return k
+}
+
+func TestSimFullRead(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		ecdh   bool
+		opts   func(k scard.MRZKey) scard.EMRTDOptions
+		access string
+	}{
+		{"BAC", false, func(k scard.MRZKey) scard.EMRTDOptions { return scard.EMRTDOptions{MRZ: k, NoPACE: true} }, "BAC"},
+		{"PACE-DH-CAN", false, func(k scard.MRZKey) scard.EMRTDOptions { return scard.EMRTDOptions{CAN: simCAN} }, "PACE"},
+		{"PACE-DH-MRZ", false, func(k scard.MRZKey) scard.EMRTDOptions { return scard.EMRTDOptions{MRZ: k} }, "PACE"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sim := newSimCIE(t, tc.ecdh)
+			c := scard.NewCard(sim, nil)
+			e, err := scard.ReadEMRTD(t.Context(), c, tc.opts(simKey(t)))
+			require.NoError(t, err)
+			assert.Equal(t, tc.access, e.Access)
+			assert.Equal(t, "0107", e.COM.LDSVersion)
+			assert.Contains(t, e.COM.DataGroups, 3, "EF.COM lists DG3")
+			assert.NotContains(t, e.DataGroupNumbers(), 3, "DG3 is not read without EAC")
+			m, err := e.MRZ()
+			require.NoError(t, err)
+			assert.Equal(t, simMRZ, m)
+			faces, err := e.Faces()
+			require.NoError(t, err)
+			require.Len(t, faces, 1)
+			assert.Equal(t, scard.ImageJPEG2000, faces[0].Format)
+			assert.Equal(t, simPhoto, faces[0].Data)
+			d11, err := e.DG11()
+			require.NoError(t, err)
+			assert.Equal(t, "RSSMRA64M12H501Z", d11.PersonalNumber)
+			assert.Equal(t, []string{"VIA ROMA 1", "ROMA", "RM"}, d11.AddressParts())
+			d12, err := e.DG12()
+			require.NoError(t, err)
+			assert.Equal(t, 2023, d12.DateOfIssue.Year())
+
+			res, err := e.Verify(scard.PAOptions{CSCA: simPKI().CSCAPool()})
+			require.NoError(t, err)
+			assert.Subset(t, res.Verified, []int{1, 2, 11, 12})
+			assert.Contains(t, res.NotRead, 3)
+		})
+	}
+}
+
+func TestSimPassiveAuthenticationFailures(t *testing.T) {
+	t.Parallel()
+	sim := newSimCIE(t, false)
+	dg11 := sim.DataGroup(11)
+	forged := bytes.Replace(dg11, []byte("ROSSI"), []byte("BIANC"), 1)
+	require.NoError(t, sim.SetDataGroup(11, forged))
+	e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: simCAN})
+	require.NoError(t, err)
+	_, err = e.Verify(scard.PAOptions{CSCA: simPKI().CSCAPool()})
+	require.ErrorIs(t, err, scard.ErrHashMismatch)
+	var he *scard.HashMismatchError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 11, he.DG)
+
+	other, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(99), KeyBits: 1024})
+	require.NoError(t, err)
+	_, err = e.Verify(scard.PAOptions{CSCA: other.CSCAPool()})
+	require.ErrorIs(t, err, scard.ErrUntrustedSigner)
+}
+
+func TestSimWrongAccessKeys(t *testing.T) {
+	t.Parallel()
+	sim := newSimCIE(t, false)
+	_, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "000000"})
+	require.ErrorIs(t, err, scard.ErrAuthentication)
+	wrong := simKey(t)
+	wrong.BirthDate = "640813"
+	_, err = scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: wrong, NoPACE: true})
+	require.ErrorIs(t, err, scard.ErrAuthentication)
+	// The card still works with the right key afterwards.
+	_, err = scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: simCAN})
+	require.NoError(t, err)
+}
+
+func TestSimRemovedMidRead(t *testing.T) {
+	t.Parallel()
+	sim := newSimCIE(t, false)
+	sim.RemoveAfter(20)
+	_, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: simKey(t), NoPACE: true})
+	require.ErrorIs(t, err, scard.ErrCardRemoved)
+}
+
+func TestSimCancelled(t *testing.T) {
+	t.Parallel()
+	sim := newSimCIE(t, false)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := scard.ReadEMRTD(ctx, scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: simCAN})
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestSimNIS(t *testing.T) {
+	t.Parallel()
+	sim := newSimCIE(t, false)
+	ias := scard.NewIAS(scard.NewCard(sim, nil))
+	res, err := ias.VerifyNIS(t.Context(), scard.NISOptions{CSCA: simPKI().CSCAPool()})
+	require.NoError(t, err)
+	assert.Equal(t, "123456789012", res.NIS)
+	assert.Equal(t, sim.NISPublicKey().N, res.PublicKey.N)
+
+	other, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(98), KeyBits: 1024})
+	require.NoError(t, err)
+	_, err = ias.VerifyNIS(t.Context(), scard.NISOptions{CSCA: other.CSCAPool()})
+	require.ErrorIs(t, err, scard.ErrUntrustedSigner)
+}
+
+func TestSimPIN(t *testing.T) {
+	t.Parallel()
+	sim := newSimCIE(t, false)
+	ias := scard.NewIAS(scard.NewCard(sim, nil))
+	require.NoError(t, ias.Select(t.Context()))
+	pin := mustPIN(t, cardsim.DefaultPIN)
+	wrong := mustPIN(t, "11111111")
+
+	n, err := ias.PINRetries(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	err = ias.VerifyPIN(t.Context(), wrong)
+	var pe *scard.PINError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, 2, pe.Retries)
+	require.ErrorIs(t, err, scard.ErrWrongPIN)
+	assert.NotContains(t, err.Error(), "11111111")
+	require.NoError(t, ias.VerifyPIN(t.Context(), pin), "a right PIN resets the counter")
+
+	for want := 2; want >= 1; want-- {
+		err = ias.VerifyPIN(t.Context(), wrong)
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, want, pe.Retries)
+	}
+	// The last wrong try blocks: 63C0 or 6983 depending on the card.
+	err = ias.VerifyPIN(t.Context(), wrong)
+	require.ErrorIs(t, err, scard.ErrAuthBlocked)
+	err = ias.VerifyPIN(t.Context(), pin)
+	require.ErrorIs(t, err, scard.ErrAuthBlocked, "blocked PIN")
+
+	newPIN := mustPIN(t, "24681357")
+	require.NoError(t, ias.UnblockPIN(t.Context(), mustPUK(t, cardsim.DefaultPUK), &newPIN))
+	require.NoError(t, ias.VerifyPIN(t.Context(), newPIN))
+	require.NoError(t, ias.ChangePIN(t.Context(), newPIN, pin))
+	require.NoError(t, ias.VerifyPIN(t.Context(), pin))
+
+	err = ias.UnblockPIN(t.Context(), mustPUK(t, "00000000"), nil)
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, 9, pe.Retries)
+	_, puk := sim.Retries()
+	assert.Equal(t, 9, puk)
+}
+
+func mustPIN(t testing.TB, s string) scard.PIN {
+	p, err := scard.NewPIN(s)
+	require.NoError(t, err)
+	return p
+}
+
+func mustPUK(t testing.TB, s string) scard.PUK {
+	p, err := scard.NewPUK(s)
+	require.NoError(t, err)
+	return p
+}
