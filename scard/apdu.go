@@ -22,7 +22,9 @@ const (
 	InsResetRetryCounter         byte = 0x2C
 	InsGetResponse               byte = 0xC0
 	InsGetData                   byte = 0xCB
-	InsPutData                   byte = 0xDB
+	InsPutData                   byte = 0xDA
+	InsPutDataOdd                byte = 0xDB
+	InsTerminateDF               byte = 0xE6 // ISO/IEC 7816-9
 )
 
 // Class byte bits (ISO/IEC 7816-4 clause 5.1.1).

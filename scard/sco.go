@@ -1,0 +1,461 @@
+package scard
+
+// # The operator card (SCO) and the ciekit SCO profile
+//
+// The SCO ("Smart Card Operatore") is the card with which registry
+// officers of the comuni log into the Ministry's CIEOnline portal and sign
+// CIE requests (Circolare del Ministero dell'Interno n. 4/2017). Its
+// technical specification, applet, AID, file system, key references and
+// PIN policy are NOT public, and neither is the protocol of its
+// activation by the Security Officer with the "master password". What the
+// circulars describe is the behaviour: the operator logs in with a PIN,
+// the Security Officer activates the card with the master password,
+// associates it to a sede (the municipal office), and revokes it; the card
+// signs and authenticates with the operator's certificate.
+//
+// ciekit therefore defines the domain interface [OperatorCard] around that
+// behaviour, and, so that it can be exercised end to end, an APDU profile
+// of its own, implemented by [SCOClient] and by the simulator
+// scard/cardsim.SCO. The profile is IAS-like but it is ciekit's invention:
+// a real SCO will not answer it. An adapter for the real card would
+// implement OperatorCard with the real protocol once it is known.
+//
+// The ciekit SCO profile (all commands CLA 00, short APDUs; status words
+// as in ISO/IEC 7816-4: 63Cx wrong PIN or password with x tries left,
+// 6983 blocked, 6982 security status not satisfied, 6985 conditions of use
+// not satisfied, 6A82 not found):
+//
+//	SELECT application      00 A4 04 0C 0A F0 43 49 45 4B 49 54 53 43 4F   (AID F0 "CIEKITSCO", see AIDSCO)
+//	SELECT EF               00 A4 02 0C 02 <FID>
+//	                        FID 0101 card information (TLV, see SCOInfo)
+//	                        FID 0102 authentication certificate (X.509 DER)
+//	                        FID 0103 signature certificate (X.509 DER)
+//	READ BINARY             00 B0 <offset> <Le>
+//	VERIFY operator PIN     00 20 00 81 <PIN, 8 ASCII digits>         3 tries
+//	VERIFY master password  00 20 00 83 <8..32 ASCII characters>     5 tries; the Security Officer role
+//	VERIFY (no data)        00 20 00 81 / 83                         63Cx: tries left, 9000: verified
+//	activate (SO)           00 2C 02 81 <new PIN>                    RESET RETRY COUNTER: sets the PIN,
+//	                                                                 state issued -> active
+//	change PIN (operator)   00 24 00 81 <old PIN || new PIN>
+//	associate sede (SO)     00 DA 00 82 <sede code, 1..32 ASCII>     PUT DATA of DO 82
+//	revoke (SO)             00 E6 00 00                              TERMINATE DF: state -> revoked, for good
+//	MSE:SET for signing     00 22 41 B6 06 80 01 <alg> 84 01 02      key 02 = signature key
+//	sign (PIN)              00 2A 9E 9A <input> 00                   PSO: COMPUTE DIGITAL SIGNATURE
+//	MSE:SET for auth        00 22 41 A4 06 80 01 <alg> 84 01 01      key 01 = authentication key
+//	authenticate (PIN)      00 88 00 00 <input> 00                   INTERNAL AUTHENTICATE
+//
+// alg is 02 for RSA PKCS#1 v1.5 (input: the DER DigestInfo; the card adds
+// the type-1 padding) or 04 for ECDSA (input: the hash; output: the DER
+// ECDSA-Sig-Value). Signing and authentication need the operator PIN
+// verified in the session and the card active; the SO operations need the
+// master password verified in the session. A revoked card answers 6985 to
+// everything but SELECT, READ BINARY and VERIFY.
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/asn1"
+	"fmt"
+	"io"
+
+	"github.com/ciekit/ciekit/internal/tlv"
+)
+
+// OperatorCard is what ciekit needs from an operator card (SCO), in the
+// terms of the Ministry's circulars. [SCOClient] implements it over the
+// ciekit SCO profile (see the sco.go comment); the real card's protocol
+// is not public.
+type OperatorCard interface {
+	// Info reads the card state, serial, sede and operator.
+	Info(ctx context.Context) (*SCOInfo, error)
+	// Login verifies the operator PIN for this session.
+	Login(ctx context.Context, pin PIN) error
+	// Activate is the Security Officer's first activation: with the
+	// master password it sets the operator's PIN.
+	Activate(ctx context.Context, so MasterPassword, pin PIN) error
+	// AssociateSede binds the card to a sede (municipal office code).
+	AssociateSede(ctx context.Context, so MasterPassword, sede string) error
+	// Revoke permanently disables the card.
+	Revoke(ctx context.Context, so MasterPassword) error
+	// Certificate returns the operator certificate of a key.
+	Certificate(ctx context.Context, key SCOKey) (*x509.Certificate, error)
+	// Sign signs a digest with a key after Login.
+	Sign(ctx context.Context, key SCOKey, digest []byte, opts crypto.SignerOpts) ([]byte, error)
+}
+
+// SCOKey names an operator key.
+type SCOKey byte
+
+// Operator keys of the ciekit SCO profile.
+const (
+	SCOKeyAuthentication SCOKey = 0x01 // TLS client authentication to CIEOnline
+	SCOKeySignature      SCOKey = 0x02 // digital signature of requests
+)
+
+func (k SCOKey) String() string {
+	switch k {
+	case SCOKeyAuthentication:
+		return "authentication"
+	case SCOKeySignature:
+		return "signature"
+	}
+	return fmt.Sprintf("SCOKey(%d)", byte(k))
+}
+
+// SCOState is the life-cycle state of an operator card.
+type SCOState byte
+
+// SCO states.
+const (
+	SCOIssued  SCOState = 1 // personalised, not yet activated by the Security Officer
+	SCOActive  SCOState = 2 // activated: the operator PIN is set
+	SCORevoked SCOState = 3 // revoked for good
+)
+
+func (s SCOState) String() string {
+	switch s {
+	case SCOIssued:
+		return "issued"
+	case SCOActive:
+		return "active"
+	case SCORevoked:
+		return "revoked"
+	}
+	return fmt.Sprintf("SCOState(%d)", byte(s))
+}
+
+// Profile constants of the ciekit SCO profile.
+const (
+	FIDSCOInfo     uint16 = 0x0101
+	FIDSCOAuthCert uint16 = 0x0102
+	FIDSCOSignCert uint16 = 0x0103
+	SCORefPIN      byte   = 0x81
+	SCORefSO       byte   = 0x83
+	SCOAlgRSA      byte   = 0x02
+	SCOAlgECDSA    byte   = 0x04
+)
+
+var aidSCO = [...]byte{0xF0, 0x43, 0x49, 0x45, 0x4B, 0x49, 0x54, 0x53, 0x43, 0x4F}
+
+// AIDSCO returns the application identifier of the ciekit SCO profile:
+// F0 "CIEKITSCO" (proprietary, unregistered RID category F).
+func AIDSCO() []byte { return append([]byte(nil), aidSCO[:]...) }
+
+// SCOInfo is the card information file (FID 0101): template E1 with DO 80
+// state (1 byte), 81 serial, 82 sede, 83 operator (codice fiscale), all
+// ASCII.
+type SCOInfo struct {
+	State    SCOState
+	Serial   string
+	Sede     string // "" until associated
+	Operator string
+}
+
+// Marshal encodes the information file; card emulators use it.
+func (i *SCOInfo) Marshal() []byte {
+	var b tlv.Builder
+	b.AddConstructed(0xE1, func(b *tlv.Builder) {
+		b.Add(0x80, []byte{byte(i.State)})
+		b.Add(0x81, []byte(i.Serial))
+		if i.Sede != "" {
+			b.Add(0x82, []byte(i.Sede))
+		}
+		b.Add(0x83, []byte(i.Operator))
+	})
+	return b.Bytes()
+}
+
+// ParseSCOInfo decodes the information file. Malformed input gives a
+// [*DataError].
+func ParseSCOInfo(b []byte) (*SCOInfo, error) {
+	v, err := tlv.Unwrap(b, 0xE1)
+	if err != nil {
+		return nil, &DataError{File: "SCO info", Msg: err.Error()}
+	}
+	if _, err := tlv.Decode(v); err != nil {
+		return nil, &DataError{File: "SCO info", Msg: err.Error()}
+	}
+	st, ok := tlv.Find(v, 0x80)
+	if !ok || len(st) != 1 || st[0] < 1 || st[0] > 3 {
+		return nil, &DataError{File: "SCO info", Msg: "missing or bad state (DO 80)"}
+	}
+	i := &SCOInfo{State: SCOState(st[0])}
+	if x, ok := tlv.Find(v, 0x81); ok {
+		i.Serial = string(x)
+	}
+	if x, ok := tlv.Find(v, 0x82); ok {
+		i.Sede = string(x)
+	}
+	if x, ok := tlv.Find(v, 0x83); ok {
+		i.Operator = string(x)
+	}
+	return i, nil
+}
+
+// SCOClient implements [OperatorCard] over the ciekit SCO profile. It
+// caches certificates; it is not safe for concurrent use.
+type SCOClient struct {
+	c     *Card
+	certs map[SCOKey]*x509.Certificate
+}
+
+var _ OperatorCard = (*SCOClient)(nil)
+
+// NewSCOClient returns a client for the operator card behind c. Call
+// [SCOClient.Select] first (every method assumes the application is
+// selected).
+func NewSCOClient(c *Card) *SCOClient {
+	return &SCOClient{c: c, certs: map[SCOKey]*x509.Certificate{}}
+}
+
+// Select selects the SCO application. A card that is not an SCO of the
+// ciekit profile gives an error unwrapping to [ErrNotFound].
+func (s *SCOClient) Select(ctx context.Context) error {
+	if err := s.c.SelectAID(ctx, AIDSCO()); err != nil {
+		return fmt.Errorf("selecting the SCO application: %w", err)
+	}
+	return nil
+}
+
+// Info reads the card information file.
+func (s *SCOClient) Info(ctx context.Context) (*SCOInfo, error) {
+	b, err := s.c.ReadTLVFile(ctx, FIDSCOInfo, "SCO info")
+	if err != nil {
+		return nil, err
+	}
+	return ParseSCOInfo(b)
+}
+
+func (s *SCOClient) verify(ctx context.Context, ref byte, secret []byte) error {
+	r, err := s.c.Send(ctx, Command{INS: InsVerify, P2: ref, Data: secret})
+	if err != nil {
+		return err
+	}
+	return r.Err(InsVerify)
+}
+
+// Login verifies the operator PIN (8 digits). A wrong PIN gives a
+// [*PINError] with the tries left; a blocked PIN a [*StatusError]
+// unwrapping to [ErrAuthBlocked].
+func (s *SCOClient) Login(ctx context.Context, pin PIN) error {
+	if err := need8("PIN", pin.Len()); err != nil {
+		return err
+	}
+	return s.verify(ctx, SCORefPIN, pin.Bytes())
+}
+
+// PINRetries returns the operator PIN tries left (-1 if verified in this
+// session).
+func (s *SCOClient) PINRetries(ctx context.Context) (int, error) {
+	r, err := s.c.Send(ctx, Command{INS: InsVerify, P2: SCORefPIN})
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case r.SW == SWSuccess:
+		return -1, nil
+	case r.SW&0xFFF0 == 0x63C0:
+		return int(r.SW & 0x0F), nil
+	}
+	return 0, r.Err(InsVerify)
+}
+
+// ChangePIN changes the operator PIN.
+func (s *SCOClient) ChangePIN(ctx context.Context, old, pin PIN) error {
+	if err := need8("PIN", old.Len()); err != nil {
+		return err
+	}
+	if err := need8("PIN", pin.Len()); err != nil {
+		return err
+	}
+	data := append(append(make([]byte, 0, 16), old.Bytes()...), pin.Bytes()...)
+	defer clear(data)
+	r, err := s.c.Send(ctx, Command{INS: InsChangeReferenceData, P2: SCORefPIN, Data: data})
+	if err != nil {
+		return err
+	}
+	return r.Err(InsChangeReferenceData)
+}
+
+func (s *SCOClient) so(ctx context.Context, pw MasterPassword) error {
+	if err := s.verify(ctx, SCORefSO, pw.Bytes()); err != nil {
+		return fmt.Errorf("verifying the master password: %w", err)
+	}
+	return nil
+}
+
+// Activate verifies the master password and sets the operator PIN; the
+// card goes from issued to active. A wrong master password gives a
+// [*PINError]; an already active or revoked card a [*StatusError]
+// unwrapping to [ErrConditionsNotSatisfied].
+func (s *SCOClient) Activate(ctx context.Context, so MasterPassword, pin PIN) error {
+	if err := need8("PIN", pin.Len()); err != nil {
+		return err
+	}
+	if err := s.so(ctx, so); err != nil {
+		return err
+	}
+	r, err := s.c.Send(ctx, Command{INS: InsResetRetryCounter, P1: 0x02, P2: SCORefPIN, Data: pin.Bytes()})
+	if err != nil {
+		return err
+	}
+	return r.Err(InsResetRetryCounter)
+}
+
+// AssociateSede verifies the master password and records the sede code
+// (1 to 32 printable ASCII characters) on the card.
+func (s *SCOClient) AssociateSede(ctx context.Context, so MasterPassword, sede string) error {
+	if len(sede) < 1 || len(sede) > 32 {
+		return fmt.Errorf("scard: sede code of %d characters, want 1 to 32: %w", len(sede), ErrWrongData)
+	}
+	for i := 0; i < len(sede); i++ {
+		if sede[i] < 0x20 || sede[i] > 0x7E {
+			return fmt.Errorf("scard: sede code position %d is not printable ASCII: %w", i+1, ErrWrongData)
+		}
+	}
+	if err := s.so(ctx, so); err != nil {
+		return err
+	}
+	r, err := s.c.Send(ctx, Command{INS: InsPutData, P1: 0x00, P2: 0x82, Data: []byte(sede)})
+	if err != nil {
+		return err
+	}
+	return r.Err(InsPutData)
+}
+
+// Revoke verifies the master password and terminates the application:
+// the card can no longer log in, sign or authenticate.
+func (s *SCOClient) Revoke(ctx context.Context, so MasterPassword) error {
+	if err := s.so(ctx, so); err != nil {
+		return err
+	}
+	r, err := s.c.Send(ctx, Command{INS: InsTerminateDF})
+	if err != nil {
+		return err
+	}
+	return r.Err(InsTerminateDF)
+}
+
+// Certificate reads (once, then from cache) the certificate of key.
+func (s *SCOClient) Certificate(ctx context.Context, key SCOKey) (*x509.Certificate, error) {
+	if c, ok := s.certs[key]; ok {
+		return c, nil
+	}
+	var fid uint16
+	switch key {
+	case SCOKeyAuthentication:
+		fid = FIDSCOAuthCert
+	case SCOKeySignature:
+		fid = FIDSCOSignCert
+	default:
+		return nil, fmt.Errorf("scard: unknown SCO key %d: %w", byte(key), ErrWrongParameters)
+	}
+	der, err := s.c.ReadTLVFile(ctx, fid, "SCO "+key.String()+" certificate")
+	if err != nil {
+		return nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, &DataError{File: "SCO " + key.String() + " certificate", Msg: err.Error()}
+	}
+	s.certs[key] = cert
+	return cert, nil
+}
+
+// digestInfo prefixes (RFC 8017 section 9.2 note 1).
+var digestInfoOIDs = map[crypto.Hash]string{
+	crypto.SHA1: oidSHA1, crypto.SHA224: oidSHA224, crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512,
+}
+
+func digestInfo(h crypto.Hash, digest []byte) ([]byte, error) {
+	o, ok := digestInfoOIDs[h]
+	if !ok {
+		return nil, fmt.Errorf("scard: hash %v not supported for RSA signatures", h)
+	}
+	oid, _ := parseOID(o)
+	type algID struct {
+		Algorithm  asn1.ObjectIdentifier
+		Parameters asn1.RawValue
+	}
+	type di struct {
+		Alg    algID
+		Digest []byte
+	}
+	return asn1.Marshal(di{Alg: algID{oid, asn1.RawValue{Tag: asn1.TagNull}}, Digest: digest})
+}
+
+// Sign signs digest (the hash of the message under opts.HashFunc()) with
+// key, which must be logged in ([SCOClient.Login]). RSA keys give PKCS#1
+// v1.5 signatures (PSS options are refused); ECDSA keys give DER
+// signatures. Without login the error unwraps to [ErrSecurityStatus].
+func (s *SCOClient) Sign(ctx context.Context, key SCOKey, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	cert, err := s.Certificate(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	h := opts.HashFunc()
+	if h != 0 && len(digest) != h.Size() {
+		return nil, fmt.Errorf("scard: digest of %d bytes for %v: %w", len(digest), h, ErrWrongData)
+	}
+	var alg byte
+	input := digest
+	switch cert.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if _, pss := opts.(*rsa.PSSOptions); pss {
+			return nil, fmt.Errorf("scard: SCO profile signs with PKCS#1 v1.5 only: %w", ErrNotSupported)
+		}
+		alg = SCOAlgRSA
+		if h != 0 {
+			if input, err = digestInfo(h, digest); err != nil {
+				return nil, err
+			}
+		}
+	case *ecdsa.PublicKey:
+		alg = SCOAlgECDSA
+	default:
+		return nil, fmt.Errorf("scard: SCO certificate key %T: %w", cert.PublicKey, ErrNotSupported)
+	}
+	var mse, op Command
+	if key == SCOKeySignature {
+		mse = Command{INS: InsManageSecurityEnvironment, P1: 0x41, P2: 0xB6, Data: []byte{0x80, 0x01, alg, 0x84, 0x01, byte(key)}}
+		op = Command{INS: InsPerformSecurityOperation, P1: 0x9E, P2: 0x9A, Data: input, Ne: MaxShortNe}
+	} else {
+		mse = Command{INS: InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, alg, 0x84, 0x01, byte(key)}}
+		op = Command{INS: InsInternalAuthenticate, Data: input, Ne: MaxShortNe}
+	}
+	if _, err := s.c.Do(ctx, mse); err != nil {
+		return nil, fmt.Errorf("signing with the SCO %v key: %w", key, err)
+	}
+	sig, err := s.c.Do(ctx, op)
+	if err != nil {
+		return nil, fmt.Errorf("signing with the SCO %v key: %w", key, err)
+	}
+	return sig, nil
+}
+
+// Signer returns a [crypto.Signer] for key, for use as the private key of
+// a tls.Certificate (mutual TLS to CIEOnline) or to sign documents. Its
+// Sign method has no context and uses context.Background(); the card must
+// be logged in and the certificate must have been read or be readable.
+func (s *SCOClient) Signer(ctx context.Context, key SCOKey) (crypto.Signer, error) {
+	cert, err := s.Certificate(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return &scoSigner{s: s, key: key, pub: cert.PublicKey}, nil
+}
+
+type scoSigner struct {
+	s   *SCOClient
+	key SCOKey
+	pub crypto.PublicKey
+}
+
+func (k *scoSigner) Public() crypto.PublicKey { return k.pub }
+
+func (k *scoSigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	return k.s.Sign(context.Background(), k.key, digest, opts)
+}
