@@ -1,0 +1,193 @@
+package scardtest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ciekit/ciekit/scard"
+)
+
+// Recorder is a Transmitter that forwards to a live one and remembers every
+// exchange. It is safe for concurrent use, though a transcript of
+// concurrent exchanges replays only in the same order.
+type Recorder struct {
+	tr   scard.Transmitter
+	mu   sync.Mutex
+	note []string
+	xs   []Exchange
+}
+
+var _ scard.Transmitter = (*Recorder)(nil)
+
+// Record returns a Recorder over tr that writes the transcript to path
+// (conventionally testdata/NAME.apdu) when the test ends, if it passed.
+// The directory is created if needed. Write errors fail the test.
+func Record(t testing.TB, tr scard.Transmitter, path string) *Recorder {
+	t.Helper()
+	r := &Recorder{tr: tr}
+	t.Cleanup(func() {
+		if t.Failed() {
+			return
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Errorf("scardtest: %v", err)
+			return
+		}
+		var b bytes.Buffer
+		if err := WriteTranscript(&b, r.Exchanges()); err != nil {
+			t.Errorf("scardtest: %v", err)
+			return
+		}
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Errorf("scardtest: %v", err)
+		}
+	})
+	return r
+}
+
+// Note adds a comment to the next exchange, typically the protocol step
+// ("ICAO 9303-11 4.4.4.2 step 1: encrypted nonce"). Secrets must not go in
+// notes.
+func (r *Recorder) Note(format string, args ...any) {
+	r.mu.Lock()
+	r.note = append(r.note, fmt.Sprintf(format, args...))
+	r.mu.Unlock()
+}
+
+// Transmit forwards to the live transmitter and records the exchange.
+// Commands with VERIFY, CHANGE REFERENCE DATA or RESET RETRY COUNTER in
+// plain carry PINs: they are recorded as sent, so record only test cards.
+func (r *Recorder) Transmit(ctx context.Context, capdu []byte) ([]byte, error) {
+	resp, err := r.tr.Transmit(ctx, capdu)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	x := Exchange{Comments: append(r.note, Describe(capdu)), Command: bytes.Clone(capdu), Err: err}
+	if err == nil {
+		x.Response = bytes.Clone(resp)
+	}
+	r.note = nil
+	r.xs = append(r.xs, x)
+	return resp, err
+}
+
+// Exchanges returns a copy of the exchanges recorded so far.
+func (r *Recorder) Exchanges() []Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Exchange(nil), r.xs...)
+}
+
+// ErrMismatch is returned by a Player's Transmit when the command differs
+// from the recording or the recording is exhausted; the test has then
+// already been marked failed.
+var ErrMismatch = errors.New("scardtest: command does not match the transcript")
+
+// Player is a Transmitter that replays a transcript.
+type Player struct {
+	t    testing.TB
+	path string
+	mu   sync.Mutex
+	xs   []Exchange
+	i    int
+}
+
+var _ scard.Transmitter = (*Player)(nil)
+
+// Playback loads the transcript at path and returns a Player over it. A
+// missing or malformed file stops the test (t.Fatal). When the test ends,
+// unreplayed exchanges fail it.
+func Playback(t testing.TB, path string) *Player {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("scardtest: %v (record it first with scardtest.Record)", err)
+	}
+	defer f.Close()
+	xs, err := ParseTranscript(f)
+	if err != nil {
+		t.Fatalf("scardtest: %s: %v", path, err)
+	}
+	return PlaybackExchanges(t, path, xs)
+}
+
+// PlaybackExchanges is Playback over exchanges already in memory; name
+// labels the failure messages.
+func PlaybackExchanges(t testing.TB, name string, xs []Exchange) *Player {
+	p := &Player{t: t, path: name, xs: xs}
+	t.Cleanup(func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.i < len(p.xs) && !t.Failed() {
+			t.Errorf("scardtest: %s: %d of %d exchanges not replayed; next expected command: %X (%s)",
+				p.path, len(p.xs)-p.i, len(p.xs), p.xs[p.i].Command, Describe(p.xs[p.i].Command))
+		}
+	})
+	return p
+}
+
+// Transmit returns the recorded response if capdu equals the next recorded
+// command. Otherwise it marks the test failed with a diff (t.Errorf, so it
+// may be called from any goroutine) and returns ErrMismatch. ctx is
+// honoured: a cancelled ctx returns its error without consuming an exchange.
+func (p *Player) Transmit(ctx context.Context, capdu []byte) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.i >= len(p.xs) {
+		p.t.Errorf("scardtest: %s: extra command %d after the end of the transcript:\n  got  %X (%s)", p.path, p.i+1, capdu, Describe(capdu))
+		return nil, ErrMismatch
+	}
+	x := p.xs[p.i]
+	if !bytes.Equal(x.Command, capdu) {
+		p.t.Errorf("scardtest: %s: command %d differs from the recording%s\n%s", p.path, p.i+1, context1(x), Diff(x.Command, capdu))
+		p.i = len(p.xs) // stop: later exchanges cannot be trusted
+		return nil, ErrMismatch
+	}
+	p.i++
+	if x.Err != nil {
+		return nil, x.Err
+	}
+	return bytes.Clone(x.Response), nil
+}
+
+// Remaining returns the number of exchanges not yet replayed.
+func (p *Player) Remaining() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.xs) - p.i
+}
+
+func context1(x Exchange) string {
+	if len(x.Comments) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(x.Comments, "; ") + ")"
+}
+
+// Diff formats want and got as hex, marks the first differing byte with
+// '^' and gives its offset, for failure messages.
+func Diff(want, got []byte) string {
+	i := 0
+	for i < len(want) && i < len(got) && want[i] == got[i] {
+		i++
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "  want %X\n  got  %X\n       %s^ first difference at byte %d", want, got, strings.Repeat("  ", i), i)
+	switch {
+	case len(want) != len(got):
+		fmt.Fprintf(&b, " (lengths %d and %d)", len(want), len(got))
+	}
+	if i < 4 {
+		b.WriteString(" [header: CLA INS P1 P2]")
+	}
+	return b.String()
+}
