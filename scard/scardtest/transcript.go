@@ -190,7 +190,7 @@ func Describe(capdu []byte) string {
 			d = "MANAGE SECURITY ENVIRONMENT (ISO/IEC 7816-4 11.5.11)"
 		}
 	case scard.InsGeneralAuthenticate:
-		d = "GENERAL AUTHENTICATE (ICAO 9303-11 4.4.4.2, PACE)"
+		d = "GENERAL AUTHENTICATE (ICAO 9303-11 4.4.4.2, PACE" + paceStep(capdu) + ")"
 	case scard.InsInternalAuthenticate:
 		d = "INTERNAL AUTHENTICATE (ISO/IEC 7816-4 11.5.2)"
 	case scard.InsVerify:
@@ -215,4 +215,34 @@ func Describe(capdu []byte) string {
 		d += ", chained"
 	}
 	return d
+}
+
+// paceStep names the PACE step from the first data object inside the 7C
+// dynamic authentication template of a plain GENERAL AUTHENTICATE.
+func paceStep(capdu []byte) string {
+	c, err := scard.ParseCommand(capdu)
+	if err != nil || c.CLA&scard.ClaSM != 0 || len(c.Data) < 2 || c.Data[0] != 0x7C {
+		return ""
+	}
+	i := 2
+	if c.Data[1] == 0x81 {
+		i = 3
+	} else if c.Data[1] == 0x82 {
+		i = 4
+	}
+	if c.Data[1] == 0 {
+		return " step 1: encrypted nonce"
+	}
+	if i >= len(c.Data) {
+		return ""
+	}
+	switch c.Data[i] {
+	case 0x81:
+		return " step 2: map nonce"
+	case 0x83:
+		return " step 3: key agreement"
+	case 0x85:
+		return " step 4: mutual authentication"
+	}
+	return ""
 }
