@@ -1,0 +1,183 @@
+package sad
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/beevik/etree"
+)
+
+// Codec encodes and decodes SAD messages with a [Dialect] and decoding
+// [Limits]. The zero value uses [DefaultDialect] and the default limits.
+// A Codec is safe for concurrent use as long as its Dialect is not modified.
+type Codec struct {
+	// Dialect is the layout; nil selects the reconstruction ([DefaultDialect]).
+	Dialect *Dialect
+	// Limits bound what the decoders accept.
+	Limits Limits
+}
+
+// defaultDialect is the shared default, never handed out, so never modified.
+var defaultDialect = sync.OnceValue(DefaultDialect)
+
+func (c Codec) dialect() *Dialect {
+	if c.Dialect == nil {
+		return defaultDialect()
+	}
+	return c.Dialect
+}
+
+// DecodeRequest reads one RichiestaSAD from r. It reads at most
+// Limits.MaxBytes. Errors are [*SyntaxError] values wrapping ErrMalformed,
+// ErrTooLarge, ErrTooDeep, ErrTooManyElements, ErrDTD, ErrCharset,
+// ErrWrongRoot, ErrMissingElement, ErrDuplicateElement,
+// ErrUnexpectedElement, ErrInvalidValue or ErrUnknownValue, or the
+// reader's own error.
+func (c Codec) DecodeRequest(r io.Reader) (*Request, error) {
+	t, err := readTree(r, c.Limits)
+	if err != nil {
+		return nil, err
+	}
+	x := &decoder{d: c.dialect(), lines: t.lines}
+	return x.request(t)
+}
+
+// DecodeResponse reads one RispostaSAD from r, with the errors of
+// [Codec.DecodeRequest].
+func (c Codec) DecodeResponse(r io.Reader) (*Response, error) {
+	t, err := readTree(r, c.Limits)
+	if err != nil {
+		return nil, err
+	}
+	x := &decoder{d: c.dialect(), lines: t.lines}
+	return x.response(t)
+}
+
+// UnmarshalRequest decodes a request held in memory.
+func (c Codec) UnmarshalRequest(b []byte) (*Request, error) {
+	return c.DecodeRequest(bytes.NewReader(b))
+}
+
+// UnmarshalResponse decodes a response held in memory.
+func (c Codec) UnmarshalResponse(b []byte) (*Response, error) {
+	return c.DecodeResponse(bytes.NewReader(b))
+}
+
+// EncodeRequest validates req and writes it to w as an XML document in the
+// dialect's charset, indented by two spaces and ending with a newline. The
+// output is stable byte for byte. An invalid request returns a
+// [*ValidationError] and writes nothing.
+func (c Codec) EncodeRequest(w io.Writer, req *Request) error {
+	b, err := c.MarshalRequest(req)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// EncodeResponse validates resp and writes it to w, as EncodeRequest does.
+func (c Codec) EncodeResponse(w io.Writer, resp *Response) error {
+	b, err := c.MarshalResponse(resp)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// MarshalRequest returns the encoding of req; see [Codec.EncodeRequest].
+func (c Codec) MarshalRequest(req *Request) ([]byte, error) {
+	return c.AppendRequest(nil, req)
+}
+
+// MarshalResponse returns the encoding of resp; see [Codec.EncodeRequest].
+func (c Codec) MarshalResponse(resp *Response) ([]byte, error) {
+	return c.AppendResponse(nil, resp)
+}
+
+// AppendRequest appends the encoding of req to dst.
+func (c Codec) AppendRequest(dst []byte, req *Request) ([]byte, error) {
+	if req == nil {
+		return dst, &ValidationError{Path: "/", Err: fmt.Errorf("%w: nil request", ErrMissingElement)}
+	}
+	b := &builder{d: c.dialect()}
+	root := b.request(req)
+	if err := checkBuilt(b, root, (*decoder).request); err != nil {
+		return dst, err
+	}
+	return c.write(dst, root)
+}
+
+// AppendResponse appends the encoding of resp to dst.
+func (c Codec) AppendResponse(dst []byte, resp *Response) ([]byte, error) {
+	if resp == nil {
+		return dst, &ValidationError{Path: "/", Err: fmt.Errorf("%w: nil response", ErrMissingElement)}
+	}
+	b := &builder{d: c.dialect()}
+	root := b.response(resp)
+	if err := checkBuilt(b, root, (*decoder).response); err != nil {
+		return dst, err
+	}
+	return c.write(dst, root)
+}
+
+// writeSettings are pinned so that goldens are stable: only &, < and > are
+// escaped in text (apostrophes in names such as D'ANGELO stay literal, as
+// APR software expects), and empty elements are self-closed.
+func writeSettings() etree.WriteSettings {
+	return etree.WriteSettings{
+		CanonicalEndTags: false,
+		CanonicalText:    true,
+		CanonicalAttrVal: true,
+		AttrSingleQuote:  false,
+	}
+}
+
+func (c Codec) write(dst []byte, root *etree.Element) ([]byte, error) {
+	d := c.dialect()
+	doc := etree.NewDocument()
+	doc.WriteSettings = writeSettings()
+	doc.CreateProcInst("xml", `version="1.0" encoding="`+d.Charset.String()+`"`)
+	doc.SetRoot(root)
+	doc.IndentWithSettings(&etree.IndentSettings{Spaces: 2})
+	var buf bytes.Buffer
+	if _, err := doc.WriteTo(&buf); err != nil {
+		return dst, err
+	}
+	if d.Charset == Latin1 {
+		return toLatin1(dst, buf.Bytes())
+	}
+	return append(dst, buf.Bytes()...), nil
+}
+
+// DecodeRequest decodes a request with the zero [Codec]: the reconstruction
+// dialect and the default limits.
+func DecodeRequest(r io.Reader) (*Request, error) { return Codec{}.DecodeRequest(r) }
+
+// DecodeResponse decodes a response with the zero [Codec].
+func DecodeResponse(r io.Reader) (*Response, error) { return Codec{}.DecodeResponse(r) }
+
+// WriteTo encodes r with the zero [Codec] (the reconstruction dialect) and
+// writes it to w. It implements [io.WriterTo].
+func (r *Request) WriteTo(w io.Writer) (int64, error) {
+	b, err := Codec{}.MarshalRequest(r)
+	if err != nil {
+		return 0, err
+	}
+	n, err := w.Write(b)
+	return int64(n), err
+}
+
+// WriteTo encodes r with the zero [Codec] and writes it to w. It implements
+// [io.WriterTo].
+func (r *Response) WriteTo(w io.Writer) (int64, error) {
+	b, err := Codec{}.MarshalResponse(r)
+	if err != nil {
+		return 0, err
+	}
+	n, err := w.Write(b)
+	return int64(n), err
+}
