@@ -192,8 +192,8 @@ func (p *Parser) SkipPadding() {
 	*p = b
 }
 
-// Object is one decoded TLV object. Children is filled by [Decode] for
-// constructed tags whose value parses as TLV.
+// Object is one decoded TLV object. For constructed tags [Decode] fills
+// Children, and the value must itself parse as TLV.
 type Object struct {
 	Tag      Tag
 	Value    []byte // aliases the input
