@@ -38,12 +38,12 @@ type Pair int
 
 // The six pairs the SAD 2.8 installation accepts.
 const (
-	PairSN         Pair = iota // S / N, recommended; the zero value
-	PairTF                     // T / F
-	PairSINO                   // SI / NO
-	PairTRUEFALSE              // TRUE / FALSE
-	PairVEROFALSO              // VERO / FALSO
-	Pair10                     // 1 / 0
+	PairSN        Pair = iota // S / N, recommended; the zero value
+	PairTF                    // T / F
+	PairSINO                  // SI / NO
+	PairTRUEFALSE             // TRUE / FALSE
+	PairVEROFALSO             // VERO / FALSO
+	Pair10                    // 1 / 0
 	numPairs
 )
 
@@ -174,12 +174,12 @@ func (c Code) String() string {
 // writes them exactly as given.
 type Names struct {
 	RequestRoot, ResponseRoot string // RichiestaSAD, RispostaSAD
-	VersionAttr                string // versione (attribute of the roots)
+	VersionAttr               string // versione (attribute of the roots)
 
 	RequestID, Operation, RequestTime, ResponseTime string // IdRichiesta, TipoRichiesta, DataOraRichiesta, DataOraRisposta
-	RequestComune, Workstation, Operator           string // CodiceIstatComune, IdPostazione, IdOperatore
-	Query, Card                                    string // CriteriRicerca, DatiCarta
-	Outcome, OutcomeCode, OutcomeText              string // Esito, Codice, Descrizione
+	RequestComune, Workstation, Operator            string // CodiceIstatComune, IdPostazione, IdOperatore
+	Query, Card                                     string // CriteriRicerca, DatiCarta
+	Outcome, OutcomeCode, OutcomeText               string // Esito, Codice, Descrizione
 
 	Subject, APRID, CodiceFiscale, Surname, GivenNames, Sex, BirthDate string
 	BirthComune, BirthState, BirthLocality                             string // ComuneNascita, StatoEsteroNascita, LocalitaEsteraNascita

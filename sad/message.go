@@ -114,17 +114,17 @@ type Subject struct {
 	Sex           string    // Sesso "M" or "F", mandatory
 	BirthDate     time.Time // DataNascita, mandatory
 	// Exactly one of BirthComune and BirthState is set.
-	BirthComune   *Place
-	BirthState    *Place
-	BirthLocality string    // LocalitaEsteraNascita, with BirthState (optional)
-	BirthAct      *BirthAct // EstremiAttoNascita (optional)
-	Citizenships  []Place   // Cittadinanza, ISTAT state codes (100 = Italian)
-	MaritalStatus string    // StatoCivile, ISTAT code 1-9 (optional)
-	Residence     *Residence
-	AIRE          *bool      // IscrittoAIRE (optional)
+	BirthComune    *Place
+	BirthState     *Place
+	BirthLocality  string    // LocalitaEsteraNascita, with BirthState (optional)
+	BirthAct       *BirthAct // EstremiAttoNascita (optional)
+	Citizenships   []Place   // Cittadinanza, ISTAT state codes (100 = Italian)
+	MaritalStatus  string    // StatoCivile, ISTAT code 1-9 (optional)
+	Residence      *Residence
+	AIRE           *bool     // IscrittoAIRE (optional)
 	ValidForTravel *bool     // ValiditaEspatrio (optional)
-	Parents       *Parents   // Genitori, for minors (optional)
-	Document      *Document  // CartaIdentita, the current document (optional)
+	Parents        *Parents  // Genitori, for minors (optional)
+	Document       *Document // CartaIdentita, the current document (optional)
 }
 
 // BirthAct is EstremiAttoNascita, the birth record's reference. Legacy APRs

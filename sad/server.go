@@ -1,0 +1,196 @@
+package sad
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Registry is the APR side of SAD: what a population-register vendor
+// implements so that [Server] and [Spool] can answer the workstation.
+//
+// Lookup returns the subjects matching q: none (or [ErrUnknownPerson]) for
+// outcome 01, several for 02; returning subjects together with an error
+// wrapping [ErrNotResident] answers 05 with the data.
+//
+// The notices return nil when recorded, or an error wrapping
+// [ErrNotAllowed] (04, e.g. a cancellation of an unknown card) or
+// [ErrInvalidRequest] (03). Any other error answers 99, without its text.
+//
+// After a crash the [Spool] may deliver the same notice twice (at-least-once
+// towards the Registry, exactly-once towards the workstation): a repeated
+// notice for the same card and operation must succeed again without
+// changing the register twice. Implementations must be safe for concurrent
+// use.
+type Registry interface {
+	Lookup(ctx context.Context, q *Query) ([]Subject, error)
+	CardIssued(ctx context.Context, c *CardData) error
+	CardCancelled(ctx context.Context, c *CardData) error
+	CardRevoked(ctx context.Context, c *CardData) error
+}
+
+// Server answers SAD requests from a [Registry]. It is an [http.Handler]
+// for the http transport, and the engine of the [Spool] for the ftp one.
+// Its fields must not change once it serves; it is then safe for concurrent
+// use.
+type Server struct {
+	// Registry answers the requests. Required.
+	Registry Registry
+	// Codec decodes requests and encodes responses; the zero value is the
+	// reconstruction dialect with default limits.
+	Codec Codec
+	// Now returns the time written in DataOraRisposta; nil means time.Now.
+	Now func() time.Time
+	// Logger receives one debug line per failed request (no personal
+	// data); nil discards.
+	Logger *slog.Logger
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Answer runs req against the Registry and returns the response to send.
+// It never fails: registry errors become outcome codes.
+func (s *Server) Answer(ctx context.Context, req *Request) *Response {
+	resp := &Response{ID: req.ID, Op: req.Op, Time: s.now()}
+	var err error
+	switch req.Op {
+	case OpLookup:
+		var subs []Subject
+		subs, err = s.Registry.Lookup(ctx, req.Query)
+		switch {
+		case errors.Is(err, ErrNotResident):
+			resp.Outcome.Code = CodeNotResident
+			resp.Subjects = subs
+			err = nil
+		case err == nil && len(subs) == 0:
+			resp.Outcome.Code = CodeNotFound
+		case err == nil && len(subs) == 1:
+			resp.Outcome.Code = CodeOK
+			resp.Subjects = subs
+		case err == nil:
+			resp.Outcome.Code = CodeMultiple
+			resp.Subjects = subs
+		}
+	case OpIssue:
+		err = s.Registry.CardIssued(ctx, req.Card)
+	case OpCancel:
+		err = s.Registry.CardCancelled(ctx, req.Card)
+	case OpRevoke:
+		err = s.Registry.CardRevoked(ctx, req.Card)
+	default:
+		err = ErrInvalidRequest
+	}
+	if err == nil {
+		if resp.Outcome.Code == 0 {
+			resp.Outcome.Code = CodeOK
+			if req.Card != nil {
+				resp.CardNumber = req.Card.Number
+			}
+		}
+		resp.Outcome.Description = describe(resp.Outcome.Code)
+		return resp
+	}
+	resp.Subjects = nil
+	var oe *OutcomeError
+	switch {
+	case errors.As(err, &oe) && oe.Code != CodeOK && oe.Code != CodeMultiple:
+		resp.Outcome = Outcome{Code: oe.Code, Description: oe.Description}
+	case errors.Is(err, ErrUnknownPerson):
+		resp.Outcome.Code = CodeNotFound
+	case errors.Is(err, ErrNotAllowed):
+		resp.Outcome.Code = CodeNotAllowed
+	case errors.Is(err, ErrInvalidRequest):
+		resp.Outcome.Code = CodeInvalidRequest
+	default:
+		resp.Outcome.Code = CodeInternal
+		s.logger().Debug("sad: registry error", "id", req.ID, "op", req.Op.String(), "err", err)
+	}
+	if resp.Outcome.Description == "" {
+		resp.Outcome.Description = describe(resp.Outcome.Code)
+	}
+	return resp
+}
+
+// describe is the default Esito/Descrizione of each code.
+func describe(c Code) string {
+	switch c {
+	case CodeOK:
+		return "OK"
+	case CodeNotFound:
+		return "SOGGETTO NON TROVATO"
+	case CodeMultiple:
+		return "PIU' SOGGETTI TROVATI"
+	case CodeInvalidRequest:
+		return "RICHIESTA NON VALIDA"
+	case CodeNotAllowed:
+		return "OPERAZIONE NON CONSENTITA"
+	case CodeNotResident:
+		return "SOGGETTO NON RESIDENTE"
+	}
+	return "ERRORE INTERNO APR"
+}
+
+func (s *Server) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// ServeHTTP implements the http binding: POST a RichiestaSAD as the body
+// (text/xml or application/xml; a form field named "xml" is accepted from
+// legacy workstations), receive 200 with a RispostaSAD. The body is limited
+// to Codec.Limits.MaxBytes (413 beyond). A body that does not decode gets 400
+// with a plain-text reason naming the element; other methods get 405.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "sad: POST a RichiestaSAD", http.StatusMethodNotAllowed)
+		return
+	}
+	lim := s.Codec.Limits.withDefaults()
+	body := http.MaxBytesReader(w, r.Body, lim.MaxBytes)
+	codec := s.Codec
+	var req *Request
+	var err error
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		r.Body = body
+		if err = r.ParseForm(); err == nil {
+			req, err = codec.DecodeRequest(strings.NewReader(r.PostForm.Get("xml")))
+		}
+	} else {
+		req, err = codec.DecodeRequest(body)
+	}
+	if err != nil {
+		var mbe *http.MaxBytesError
+		code := http.StatusBadRequest
+		if errors.As(err, &mbe) || errors.Is(err, ErrTooLarge) {
+			code = http.StatusRequestEntityTooLarge
+		}
+		s.logger().Debug("sad: rejected request", "err", err)
+		http.Error(w, err.Error(), code)
+		return
+	}
+	resp := s.Answer(r.Context(), req)
+	out, err := codec.MarshalResponse(resp)
+	if err != nil {
+		// The registry returned data the layout cannot carry.
+		s.logger().Debug("sad: unencodable response", "id", req.ID, "err", err)
+		resp = &Response{ID: req.ID, Op: req.Op, Time: resp.Time, Outcome: Outcome{Code: CodeInternal, Description: describe(CodeInternal)}}
+		if out, err = codec.MarshalResponse(resp); err != nil {
+			http.Error(w, "sad: cannot encode the response", http.StatusInternalServerError)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/xml; charset="+codec.dialect().Charset.String())
+	w.WriteHeader(http.StatusOK)
+	w.Write(out)
+}
