@@ -64,6 +64,7 @@ func BenchmarkStage(b *testing.B) {
 		{"segmentation", e.segment},
 		{"normalisation", e.normalize},
 		{"orientation", e.orientation},
+		{"smoothing", e.smooth},
 		{"frequency", e.frequency},
 		{"enhancement", e.enhance},
 		{"binarisation", e.binarize},

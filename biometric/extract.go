@@ -106,7 +106,6 @@ type Extractor struct {
 	gxx        []float32
 	gyy        []float32
 	gxy        []float32
-	pw         []float32
 	ori        []float32 // ridge direction, radians in [0, pi)
 	coh        []float32 // coherence 0..1
 	period     []float32 // ridge period in working pixels
@@ -118,6 +117,10 @@ type Extractor struct {
 
 	list []int32 // ridge / skeleton pixels
 	dels []int32
+	path []int32 // pixels of the last trace
+	uf   []int32 // union-find over candidates
+	ext  []uint8 // external branches per junction cluster
+	size []uint8 // members per junction cluster
 	cand []candidate
 	out  []Minutia
 
@@ -136,6 +139,7 @@ type candidate struct {
 	kind    MinutiaKind
 	q       float32
 	removed bool
+	why     uint8 // which rule removed it (debugging aid)
 }
 
 // Quality returns the finger quality 0..100 of the last image processed:
@@ -251,6 +255,7 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.debugFloat("normalized", e.norm)
 	e.orientation()
 	e.debugOrientation()
+	e.smooth()
 	e.frequency()
 	e.debugFrequency()
 	e.enhance()
@@ -302,7 +307,7 @@ func (e *Extractor) setup() {
 		e.kernS = e.s
 	}
 	nb := e.bw * e.bh
-	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.gxx, &e.gyy, &e.gxy, &e.pw, &e.ori, &e.coh, &e.period, &e.f1, &e.f2} {
+	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.gxx, &e.gyy, &e.gxy, &e.ori, &e.coh, &e.period, &e.f1, &e.f2} {
 		*p = grow(*p, nb)
 	}
 	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin} {
@@ -316,8 +321,12 @@ func (e *Extractor) setup() {
 	e.dels = grow(e.dels, e.w*e.h)[:0]
 	e.q1 = grow(e.q1, e.w*e.h)[:0]
 	e.q2 = grow(e.q2, e.w*e.h)[:0]
+	e.path = grow(e.path, 4*shortRidge)[:0]
 	if cap(e.cand) < maxCandidates {
 		e.cand = make([]candidate, 0, maxCandidates)
+		e.uf = make([]int32, maxCandidates)
+		e.ext = make([]uint8, maxCandidates)
+		e.size = make([]uint8, maxCandidates)
 	}
 	e.cand = e.cand[:0]
 	if cap(e.out) < maxCandidates {

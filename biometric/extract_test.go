@@ -33,6 +33,8 @@ func TestSyntheticRecall(t *testing.T) {
 		{"noise20/period9", 9, 20},
 		{"clean/period7", 7, 0},
 		{"noise20/period11", 11, 20},
+		{"noise60/period8", 8, 60},
+		{"noise60/period10", 10, 60},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

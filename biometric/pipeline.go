@@ -32,6 +32,7 @@ const (
 	clusterDist = 6  // two minutiae this close are both suspect
 	cloudRadius = 16 // more than cloudCount minutiae within this radius are noise
 	cloudCount  = 4
+	junctionLen = 5  // bifurcations this close along the skeleton are one junction
 	borderReach = 24 // an ending whose ridge would run into the background this soon is cut by the edge
 )
 
@@ -481,11 +482,11 @@ func (e *Extractor) orientation() {
 		for bx := range bw {
 			b := by*bw + bx
 			if e.near[b] == 0 {
-				e.gxx[b], e.gyy[b], e.gxy[b], e.pw[b] = 0, 0, 0, 0
+				e.gxx[b], e.gyy[b], e.gxy[b] = 0, 0, 0
 				continue
 			}
 			x0, x1 := bx*blk, min(bx*blk+blk, w)
-			var sxx, syy, sxy, sp float32
+			var sxx, syy, sxy float32
 			for y := y0; y < y1; y++ {
 				o := (y+pad)*s + pad
 				row := e.norm[o+x0-1 : o+x1+1]
@@ -494,14 +495,12 @@ func (e *Extractor) orientation() {
 				for i := range up {
 					gx := (row[i+2] - row[i]) * 0.5
 					gy := (dn[i] - up[i]) * 0.5
-					v := row[i+1]
 					sxx += gx * gx
 					syy += gy * gy
 					sxy += gx * gy
-					sp += v * v
 				}
 			}
-			e.gxx[b], e.gyy[b], e.gxy[b], e.pw[b] = sxx, syy, sxy, sp
+			e.gxx[b], e.gyy[b], e.gxy[b] = sxx, syy, sxy
 		}
 	}
 	// Coherence over 3x3 blocks.
@@ -571,15 +570,39 @@ func (e *Extractor) boxBlocks(v []float32, r int) {
 // Stage 4: ridge frequency.
 
 // frequency estimates the ridge period of each block from the ratio of
-// gradient energy to signal energy over 5x5 blocks: for a sampled sinusoid
+// gradient energy to signal energy over 5x5 blocks of the image smoothed
+// along the ridges (see smooth): for a sampled sinusoid
 // of angular frequency w across the ridges (direction c, s) and central
 // differences, that ratio is sin^2(w c) + sin^2(w s), inverted through a
 // table over the period grid of the filter bank.
 func (e *Extractor) frequency() {
-	bw, bh := e.bw, e.bh
-	for b := range bw * bh {
-		e.f1[b] = e.gxx[b] + e.gyy[b]
-		e.f2[b] = e.pw[b]
+	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
+	tmp := e.tmp
+	for by := range bh {
+		y0, y1 := by*blk, min(by*blk+blk, h)
+		for bx := range bw {
+			b := by*bw + bx
+			if e.near[b] == 0 {
+				e.f1[b], e.f2[b] = 0, 0
+				continue
+			}
+			x0, x1 := bx*blk, min(bx*blk+blk, w)
+			var g2, p2 float32
+			for y := y0; y < y1; y++ {
+				o := (y+pad)*s + pad
+				row := tmp[o+x0-1 : o+x1+1]
+				up := tmp[o-s+x0 : o-s+x1]
+				dn := tmp[o+s+x0 : o+s+x1]
+				for i := range up {
+					gx := (row[i+2] - row[i]) * 0.5
+					gy := (dn[i] - up[i]) * 0.5
+					v := row[i+1]
+					g2 += gx*gx + gy*gy
+					p2 += v * v
+				}
+			}
+			e.f1[b], e.f2[b] = g2, p2
+		}
 	}
 	e.boxBlocks(e.f1, 2)
 	e.boxBlocks(e.f2, 2)
@@ -605,15 +628,15 @@ func (e *Extractor) frequency() {
 // ---------------------------------------------------------------------------
 // Stage 5: contextual enhancement.
 
-// enhance applies, block by block, an oriented Gabor filter split in two
-// passes: a Gaussian smoothing along the ridge direction into tmp, then an
-// even Gabor band-pass across the ridges tuned to the block's period into
-// enh. Ridges (dark) come out negative.
-func (e *Extractor) enhance() {
+// smooth is the first half of the contextual enhancement: a Gaussian
+// smoothing along the local ridge direction (block-wise, from the filter
+// bank), from norm into tmp, for the blocks near the foreground. The
+// frequency stage measures on its output, where noise is much reduced.
+func (e *Extractor) smooth() {
 	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
 	clear(e.tmp)
 	k := &e.kern
-	norm, tmp, enh := e.norm, e.tmp, e.enh
+	norm, tmp := e.norm, e.tmp
 	for by := range bh {
 		y0, y1 := by*blk, min(by*blk+blk, h)
 		for bx := range bw {
@@ -640,6 +663,16 @@ func (e *Extractor) enhance() {
 			}
 		}
 	}
+}
+
+// enhance is the second half of the contextual enhancement, which with
+// smooth makes an oriented Gabor filter split in two passes: an even Gabor
+// band-pass across the ridges, tuned to the block's period, from tmp into
+// enh. Ridges (dark) come out negative.
+func (e *Extractor) enhance() {
+	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
+	k := &e.kern
+	tmp, enh := e.tmp, e.enh
 	for by := range bh {
 		y0, y1 := by*blk, min(by*blk+blk, h)
 		for bx := range bw {
@@ -816,27 +849,12 @@ func (e *Extractor) detect() {
 		if e.bdist[(y/blk)*e.bw+x/blk] == 0 {
 			continue
 		}
-		if kind == KindBifurcation && e.nearBifurcation(int(i)) {
-			continue
-		}
 		if len(e.cand) == cap(e.cand) {
 			break
 		}
 		e.cand = append(e.cand, candidate{p: i, x: int32(x), y: int32(y), kind: kind})
 		e.mark[i] = int32(len(e.cand))
 	}
-}
-
-// nearBifurcation reports whether a neighbour of pixel i is already a
-// bifurcation candidate (thick junctions give two adjacent ones).
-func (e *Extractor) nearBifurcation(i int) bool {
-	s := e.s
-	for _, o := range [8]int{-s, -s + 1, 1, s + 1, s, s - 1, -1, -s - 1} {
-		if m := e.mark[i+o]; m != 0 && e.cand[m-1].kind == KindBifurcation {
-			return true
-		}
-	}
-	return false
 }
 
 // ---------------------------------------------------------------------------
@@ -878,14 +896,17 @@ func (e *Extractor) branches(i int32) (out [4]int32, n int) {
 // trace follows the skeleton from start through first for at most maxLen
 // pixels, never revisiting pixels stamped with gen. It returns the last
 // pixel reached, the steps taken and the index+1 of the candidate met
-// (0 when none).
+// (0 when none); e.path holds the pixels walked, without start and the
+// candidate met.
 func (e *Extractor) trace(start, first int32, maxLen int, gen uint32) (last int32, n int, hit int32) {
 	s := int32(e.s)
 	offs := [8]int32{-s, 1, s, -1, -s + 1, s + 1, s - 1, -s - 1}
+	e.path = e.path[:0]
 	if m := e.mark[first]; m != 0 {
 		return first, 1, m
 	}
 	e.stamp[first] = gen
+	e.path = append(e.path, first)
 	cur := first
 	for n = 1; n < maxLen; n++ {
 		next := int32(-1)
@@ -907,6 +928,7 @@ func (e *Extractor) trace(start, first int32, maxLen int, gen uint32) (last int3
 			return cur, n, 0
 		}
 		e.stamp[next] = gen
+		e.path = append(e.path, next)
 		cur = next
 	}
 	return cur, n, 0
@@ -918,6 +940,8 @@ func (e *Extractor) trace(start, first int32, maxLen int, gen uint32) (last int3
 // quality.
 func (e *Extractor) filter() {
 	cs := e.cand
+	e.pruneSpurs()
+	e.mergeJunctions()
 	// Topological rules.
 	for ci := range cs {
 		c := &cs[ci]
@@ -945,6 +969,7 @@ func (e *Extractor) filter() {
 				c.kind != o.kind && n <= spurLen,
 				c.kind == KindBifurcation && o.kind == KindBifurcation && n <= bridgeLen:
 				c.removed, o.removed = true, true
+				c.why, o.why = 1, 1
 			}
 		}
 	}
@@ -974,6 +999,7 @@ func (e *Extractor) filter() {
 			d := float32(math.Sqrt(float64(d2)))
 			if a.dx*dx+a.dy*dy < -0.5*d && b.dx*dx+b.dy*dy > 0.5*d {
 				a.removed, b.removed = true, true
+				a.why, b.why = 4, 4
 			}
 		}
 	}
@@ -986,6 +1012,7 @@ func (e *Extractor) filter() {
 		b := int(c.y/blk)*e.bw + int(c.x/blk)
 		if e.bdist[b] <= 1 || e.facesBackground(c) {
 			c.removed = true
+			c.why = 5
 		}
 	}
 	// Close pairs and clouds.
@@ -1004,6 +1031,7 @@ func (e *Extractor) filter() {
 			d2 := dx*dx + dy*dy
 			if d2 <= clusterDist*clusterDist {
 				a.removed, b.removed = true, true
+				a.why, b.why = 7, 7
 				break
 			}
 			if d2 <= cloudRadius*cloudRadius {
@@ -1012,6 +1040,7 @@ func (e *Extractor) filter() {
 		}
 		if near > cloudCount {
 			a.removed = true
+			a.why = 8
 		}
 	}
 	// Quality: coherence of the ridge flow, lowered near the border.
@@ -1027,6 +1056,149 @@ func (e *Extractor) filter() {
 		}
 		c.q = q
 	}
+}
+
+// pruneSpurs removes spurs from the skeleton: a branch from an ending that
+// meets a bifurcation within spurLen pixels is erased with its ending, and
+// the bifurcation is dropped if it no longer is one (the spur made it).
+// A true bifurcation with a noise spur next to it survives this way, where
+// removing both minutiae of every close ending-bifurcation pair would lose
+// it.
+func (e *Extractor) pruneSpurs() {
+	cs := e.cand
+	for ci := range cs {
+		c := &cs[ci]
+		if c.removed || c.kind != KindEnding {
+			continue
+		}
+		br, nbr := e.branches(c.p)
+		if nbr != 1 {
+			continue
+		}
+		gen := e.nextGen()
+		e.stamp[c.p] = gen
+		_, n, hit := e.trace(c.p, br[0], spurLen, gen)
+		if hit == 0 || n > spurLen || cs[hit-1].kind != KindBifurcation {
+			continue
+		}
+		c.removed = true
+		c.why = 9
+		e.skel[c.p] = 0
+		for _, p := range e.path {
+			e.skel[p] = 0
+		}
+		b := &cs[hit-1]
+		if crossTable[nbits(e.skel, int(b.p), e.s)] != 3 {
+			b.removed = true
+			b.why = 9
+		}
+	}
+}
+
+// mergeJunctions handles clusters of bifurcation candidates joined by
+// skeleton paths of at most junctionLen pixels, which thinning makes
+// around small lakes and thick forks. Counting the branches that leave a
+// cluster: three make one bifurcation (kept at the cluster's centre), two
+// are a hole in a ridge and four or more a crossing (all removed).
+func (e *Extractor) mergeJunctions() {
+	cs := e.cand
+	uf := e.uf[:len(cs)]
+	for i := range uf {
+		uf[i] = int32(i)
+	}
+	// Union bifurcations joined by short paths; count members in size.
+	multi := false
+	for ci := range cs {
+		c := &cs[ci]
+		if c.removed || c.kind != KindBifurcation {
+			continue
+		}
+		br, nbr := e.branches(c.p)
+		gen := e.nextGen()
+		e.stamp[c.p] = gen
+		for _, f := range br[:nbr] {
+			e.stamp[f] = gen
+		}
+		for _, f := range br[:nbr] {
+			_, _, hit := e.trace(c.p, f, junctionLen, gen)
+			if hit == 0 || int(hit-1) == ci || cs[hit-1].kind != KindBifurcation || cs[hit-1].removed {
+				continue
+			}
+			a, b := e.find(int32(ci)), e.find(hit-1)
+			if a != b {
+				uf[max(a, b)] = min(a, b)
+				multi = true
+			}
+		}
+	}
+	if !multi {
+		return
+	}
+	// Count external branches per cluster root (in the root's q, as scratch).
+	ext := e.ext[:len(cs)]
+	clear(ext)
+	size := e.size[:len(cs)]
+	clear(size)
+	for ci := range cs {
+		c := &cs[ci]
+		if c.removed || c.kind != KindBifurcation {
+			continue
+		}
+		root := e.find(int32(ci))
+		size[root]++
+		br, nbr := e.branches(c.p)
+		gen := e.nextGen()
+		e.stamp[c.p] = gen
+		for _, f := range br[:nbr] {
+			e.stamp[f] = gen
+		}
+		for _, f := range br[:nbr] {
+			_, _, hit := e.trace(c.p, f, junctionLen, gen)
+			if hit == 0 || cs[hit-1].removed || cs[hit-1].kind != KindBifurcation || e.find(hit-1) != root {
+				ext[root]++
+			}
+		}
+	}
+	for ci := range cs {
+		c := &cs[ci]
+		if c.removed || c.kind != KindBifurcation {
+			continue
+		}
+		root := e.find(int32(ci))
+		if size[root] < 2 {
+			continue
+		}
+		switch {
+		case ext[root] == 3 && int32(ci) != root:
+			// Merged into the root: no longer a junction for tracing.
+			c.removed, c.why = true, 10
+			e.mark[c.p] = 0
+			r := &cs[root]
+			r.fx += float32(c.x)
+			r.fy += float32(c.y)
+		case ext[root] != 3:
+			c.removed, c.why = true, 11
+		}
+	}
+	// Centre of the kept clusters: fx, fy accumulated the other members.
+	for ci := range cs {
+		c := &cs[ci]
+		if !c.removed && c.kind == KindBifurcation && size[ci] >= 2 {
+			n := float32(size[ci])
+			c.x = int32((c.fx+float32(c.x))/n + 0.5)
+			c.y = int32((c.fy+float32(c.y))/n + 0.5)
+		}
+	}
+}
+
+// find returns the root of candidate i in the union-find forest e.uf.
+func (e *Extractor) find(i int32) int32 {
+	uf := e.uf
+	for uf[i] != i {
+		uf[i] = uf[uf[i]]
+		i = uf[i]
+	}
+	return i
 }
 
 // facesBackground reports whether the background (or the image edge) lies
