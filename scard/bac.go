@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"github.com/ciekit/ciekit/cie"
 	"io"
 	"log/slog"
 )
@@ -286,4 +287,9 @@ func MRZKeyFromMRZ(mrz string) (MRZKey, error) {
 		return MRZKey{DocumentNumber: trim(m[36:45]), BirthDate: string(m[49:55]), ExpiryDate: string(m[57:63])}, nil
 	}
 	return MRZKey{}, fmt.Errorf("scard: MRZ of %d characters, want 90 (TD1), 72 (TD2) or 88 (TD3): %w", len(m), ErrInvalidKey)
+}
+
+// MRZKeyFromCIE returns the access key of a parsed MRZ.
+func MRZKeyFromCIE(m *cie.MRZ) MRZKey {
+	return MRZKey{DocumentNumber: m.DocumentNumber, BirthDate: m.Birth, ExpiryDate: m.Expiry}
 }

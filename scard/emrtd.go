@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ciekit/ciekit/cie"
 	"slices"
 )
 
@@ -156,13 +157,28 @@ func (e *EMRTD) dg(n int) ([]byte, error) {
 	return b, nil
 }
 
-// MRZ returns the MRZ lines from DG1 (see [ParseDG1]).
-func (e *EMRTD) MRZ() (string, error) {
+// MRZLines returns the MRZ lines from DG1 (see [ParseDG1]).
+func (e *EMRTD) MRZLines() (string, error) {
 	b, err := e.dg(1)
 	if err != nil {
 		return "", err
 	}
 	return ParseDG1(b)
+}
+
+// MRZ decodes DG1 with [cie.ParseMRZ], which validates every check digit.
+// Errors are [*DataError] for a malformed DG1 or the [*cie.MRZError] of
+// ParseMRZ.
+func (e *EMRTD) MRZ() (*cie.MRZ, error) {
+	s, err := e.MRZLines()
+	if err != nil {
+		return nil, err
+	}
+	m, err := cie.ParseMRZ(s)
+	if err != nil {
+		return nil, fmt.Errorf("decoding DG1: %w", err)
+	}
+	return m, nil
 }
 
 // Faces returns the facial images from DG2 (see [ParseDG2]).

@@ -17,7 +17,7 @@ func newFSCard(t *testing.T, pace bool) (*fsCard, MRZKey) {
 	pki := pkiOnce()
 	key := MRZKey{DocumentNumber: "CA00000AA", BirthDate: "640812", ExpiryDate: "331031"}
 	face := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte{7}, 3000)...)
-	dg11 := &DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501Z", PlaceOfBirth: "ROMA<RM",
+	dg11 := &DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R", PlaceOfBirth: "ROMA<RM",
 		Address: "VIA ROMA 1<ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)}
 	dg12 := &DG12{IssuingAuthority: "COMUNE DI ROMA", DateOfIssue: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)}
 	dgs := map[int][]byte{1: EncodeDG1(testMRZ), 2: EncodeDG2(FaceImage{Format: ImageJPEG, Width: 240, Height: 320, Data: face}),
@@ -64,7 +64,7 @@ func TestReadEMRTD(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.access, e.Access)
 			assert.Equal(t, []int{1, 2, 11, 12}, e.DataGroupNumbers())
-			m, err := e.MRZ()
+			m, err := e.MRZLines()
 			require.NoError(t, err)
 			assert.Equal(t, testMRZ, m)
 			faces, err := e.Faces()
@@ -78,7 +78,7 @@ func TestReadEMRTD(t *testing.T) {
 			assert.Equal(t, "ROSSI", d11.Surname())
 			assert.Equal(t, "MARIO", d11.GivenNames())
 			assert.Equal(t, []string{"ROMA", "RM"}, d11.PlaceOfBirthParts())
-			assert.Equal(t, "RSSMRA64M12H501Z", d11.PersonalNumber)
+			assert.Equal(t, "RSSMRA64M12H501R", d11.PersonalNumber)
 			assert.Equal(t, 1964, d11.FullDateOfBirth.Year())
 			d12, err := e.DG12()
 			require.NoError(t, err)

@@ -3,6 +3,7 @@ package scard
 import (
 	"bytes"
 	"fmt"
+	"github.com/ciekit/ciekit/cie"
 	"strings"
 	"time"
 
@@ -339,6 +340,16 @@ func (d *DG11) GivenNames() string {
 // or the state alone, and some documents carry "(EE)" or a single field.
 // Callers should not assume the number of parts.
 func (d *DG11) PlaceOfBirthParts() []string { return splitFillers(d.PlaceOfBirth) }
+
+// CodiceFiscale validates PersonalNumber as a codice fiscale with
+// [cie.ParseCodiceFiscale].
+func (d *DG11) CodiceFiscale() (cie.CodiceFiscale, error) {
+	cf, err := cie.ParseCodiceFiscale(d.PersonalNumber)
+	if err != nil {
+		return "", fmt.Errorf("DG11 personal number: %w", err)
+	}
+	return cf, nil
+}
 
 // AddressParts splits Address at '<' and drops empty parts.
 func (d *DG11) AddressParts() []string { return splitFillers(d.Address) }

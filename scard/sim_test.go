@@ -61,7 +61,7 @@ func newSimCIE(t testing.TB, ecdh bool) *cardsim.CIE {
 	t.Helper()
 	c, err := cardsim.NewCIE(cardsim.CIEConfig{
 		MRZ: simMRZ,
-		Personal: cardsim.PersonalDetails{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501Z",
+		Personal: cardsim.PersonalDetails{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
 			BirthDate: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC), PlaceOfBirth: "ROMA<RM", Address: "VIA ROMA 1<ROMA<RM"},
 		Document: cardsim.DocumentDetails{IssuingAuthority: "COMUNE DI ROMA", IssueDate: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)},
 		CAN:      simCAN,
@@ -106,9 +106,14 @@ func TestSimFullRead(t *testing.T) {
 			assert.Equal(t, "0107", e.COM.LDSVersion)
 			assert.Contains(t, e.COM.DataGroups, 3, "EF.COM lists DG3")
 			assert.NotContains(t, e.DataGroupNumbers(), 3, "DG3 is not read without EAC")
-			m, err := e.MRZ()
+			m, err := e.MRZLines()
 			require.NoError(t, err)
 			assert.Equal(t, simMRZ, m)
+			mrz, err := e.MRZ()
+			require.NoError(t, err)
+			assert.Equal(t, "CA00000AA", mrz.DocumentNumber)
+			assert.Equal(t, "ROSSI", mrz.Surname)
+			assert.Equal(t, simKey(t), scard.MRZKeyFromCIE(mrz))
 			faces, err := e.Faces()
 			require.NoError(t, err)
 			require.Len(t, faces, 1)
@@ -116,7 +121,10 @@ func TestSimFullRead(t *testing.T) {
 			assert.Equal(t, simPhoto, faces[0].Data)
 			d11, err := e.DG11()
 			require.NoError(t, err)
-			assert.Equal(t, "RSSMRA64M12H501Z", d11.PersonalNumber)
+			assert.Equal(t, "RSSMRA64M12H501R", d11.PersonalNumber)
+			cf, err := d11.CodiceFiscale()
+			require.NoError(t, err)
+			assert.EqualValues(t, "RSSMRA64M12H501R", cf)
 			assert.Equal(t, []string{"VIA ROMA 1", "ROMA", "RM"}, d11.AddressParts())
 			d12, err := e.DG12()
 			require.NoError(t, err)
