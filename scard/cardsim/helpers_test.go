@@ -31,7 +31,7 @@ func pad(s string, n int) string { return s + strings.Repeat("<", n-len(s)) }
 
 // testMRZ builds a valid TD1 MRZ for the test holder.
 func testMRZ(doc, birth, expiry string) string {
-	l1 := "I<ITA" + doc + string(checkDigit(doc))
+	l1 := "C<ITA" + doc + string(checkDigit(doc))
 	l1 = pad(l1, 30)
 	l2 := birth + string(checkDigit(birth)) + "F" + expiry + string(checkDigit(expiry)) + "ITA"
 	l2 = pad(l2, 29)

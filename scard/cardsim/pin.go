@@ -15,7 +15,8 @@ func newSecret(v string, tries int) *secret {
 }
 
 // verify checks v and updates the counter. It returns the status word:
-// 9000, 63Cx (x tries left), 6983 when blocked.
+// 9000, 63Cx (x tries left; 63C0 on the attempt that blocks it), 6983
+// when already blocked.
 func (s *secret) verify(v []byte) uint16 {
 	if s.left == 0 {
 		return 0x6983
@@ -24,10 +25,7 @@ func (s *secret) verify(v []byte) uint16 {
 		s.left = s.max
 		return 0x9000
 	}
-	s.left--
-	if s.left == 0 {
-		return 0x6983
-	}
+	s.left-- // the attempt that blocks answers 63C0; later ones 6983
 	return 0x63C0 | uint16(min(s.left, 15))
 }
 

@@ -1,0 +1,96 @@
+package cardsim_test
+
+import (
+	"testing"
+
+	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/cardsim"
+)
+
+// Benchmarks of the terminal (scard) and the card (cardsim) together, in
+// memory: the cost of the protocol arithmetic without a radio link.
+
+func BenchmarkBAC(b *testing.B) {
+	sim := newCIE(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		sim.Reset()
+		c := scard.NewCard(sim, nil)
+		if err := c.SelectAID(b.Context(), cardsim.AIDeMRTD); err != nil {
+			b.Fatal(err)
+		}
+		if err := c.BAC(b.Context(), testKey); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPACE(b *testing.B) {
+	pw, err := scard.CANPassword(testCAN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		info scard.PACEInfo
+	}{
+		{"DH-GM-3DES/param2", scard.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 1, 1}, Version: 2, ParameterID: 2}},
+		{"ECDH-GM-AES128/P256", scard.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}, Version: 2, ParameterID: 12}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			sim := newCIE(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				sim.Reset()
+				if err := scard.NewCard(sim, nil).PACE(b.Context(), bc.info, pw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkFullRead(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		opts scard.EMRTDOptions
+	}{
+		{"BAC", scard.EMRTDOptions{MRZ: testKey, NoPACE: true}},
+		{"PACE", scard.EMRTDOptions{CAN: testCAN}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			sim := newCIE(b, func(c *cardsim.CIEConfig) { c.Photo = make([]byte, 15000) }) // a typical JPEG 2000 face
+			p, err := pkiOnce()
+			if err != nil {
+				b.Fatal(err)
+			}
+			pool := p.CSCAPool()
+			b.ReportAllocs()
+			for b.Loop() {
+				sim.Reset()
+				e, err := scard.ReadEMRTD(b.Context(), scard.NewCard(sim, nil), bc.opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := e.Verify(scard.PAOptions{CSCA: pool}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkNewCIE(b *testing.B) {
+	p, err := pkiOnce()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		cfg := testConfig(3)
+		cfg.PKI = p
+		if _, err := cardsim.NewCIE(cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

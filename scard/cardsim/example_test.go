@@ -1,0 +1,130 @@
+package cardsim_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/cardsim"
+)
+
+// exampleConfig is the card of the examples. Fixed randomness makes the
+// keys reproducible; KeyBits 1024 keeps the examples fast.
+func exampleConfig() cardsim.CIEConfig {
+	return cardsim.CIEConfig{
+		MRZ: "C<ITACA00000AA4<<<<<<<<<<<<<<<\n" +
+			"8503150F3403152ITA<<<<<<<<<<<4\n" +
+			"ROSSI<<MARIA<LUISA<<<<<<<<<<<<",
+		Personal: cardsim.PersonalDetails{
+			FullName:       "ROSSI<<MARIA<LUISA",
+			PersonalNumber: "RSSMLS85C55H501Z",
+			BirthDate:      time.Date(1985, 3, 15, 0, 0, 0, 0, time.UTC),
+			PlaceOfBirth:   "ROMA<RM",
+		},
+		Document: cardsim.DocumentDetails{IssuingAuthority: "COMUNE DI ROMA", IssueDate: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)},
+		CAN:      "123456",
+		NIS:      "123456789012",
+		KeyBits:  1024,
+		Rand:     cardsim.DeterministicRand(1),
+	}
+}
+
+// Example_readCIE reads a simulated CIE through BAC, as an application
+// would read a real one, and checks it with passive authentication.
+func Example_readCIE() {
+	sim, err := cardsim.NewCIE(exampleConfig())
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	card := scard.NewCard(sim, nil)
+	doc, err := scard.ReadEMRTD(ctx, card, scard.EMRTDOptions{
+		MRZ:    scard.MRZKey{DocumentNumber: "CA00000AA", BirthDate: "850315", ExpiryDate: "340315"},
+		NoPACE: true,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	dg11, err := doc.DG11()
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := doc.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("access:", doc.Access)
+	fmt.Println("name:", dg11.FullName)
+	fmt.Println("codice fiscale:", dg11.PersonalNumber)
+	fmt.Println("verified data groups:", res.Verified)
+	// Output:
+	// access: BAC
+	// name: ROSSI<<MARIA<LUISA
+	// codice fiscale: RSSMLS85C55H501Z
+	// verified data groups: [1 2 11 12 14]
+}
+
+// Example_readCIEPACE reads the same card with PACE and the CAN printed on
+// its front, as real CIEs require on most readers.
+func Example_readCIEPACE() {
+	sim, err := cardsim.NewCIE(exampleConfig())
+	if err != nil {
+		log.Fatal(err)
+	}
+	doc, err := scard.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "123456"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mrz, err := doc.MRZ()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(doc.Access, mrz.DocumentNumber, mrz.Surname, mrz.GivenNames)
+	_, err = scard.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "000000"})
+	fmt.Println("wrong CAN:", err != nil)
+	// Output:
+	// PACE CA00000AA ROSSI MARIA LUISA
+	// wrong CAN: true
+}
+
+// ExampleCIE_Transmit reads the NIS with the raw APDUs of the public CIE
+// SDKs: no authentication is needed.
+func ExampleCIE_Transmit() {
+	sim, err := cardsim.NewCIE(exampleConfig())
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, apdu := range [][]byte{
+		{0x00, 0xA4, 0x04, 0x0C, 0x0D, 0xA0, 0x00, 0x00, 0x00, 0x30, 0x80, 0x00, 0x00, 0x00, 0x09, 0x81, 0x60, 0x01},
+		{0x00, 0xA4, 0x04, 0x0C, 0x06, 0xA0, 0x00, 0x00, 0x00, 0x00, 0x39},
+		{0x00, 0xB0, 0x81, 0x00, 0x0C},
+	} {
+		r, err := sim.Transmit(ctx, apdu)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%q %X\n", r[:len(r)-2], r[len(r)-2:])
+	}
+	// Output:
+	// "" 9000
+	// "" 9000
+	// "123456789012" 9000
+}
+
+// ExampleCIE_Remove shows a card pulled from the reader in the middle of a
+// read: the read fails with scard.ErrCardRemoved.
+func ExampleCIE_Remove() {
+	sim, err := cardsim.NewCIE(exampleConfig())
+	if err != nil {
+		log.Fatal(err)
+	}
+	sim.RemoveAfter(10)
+	_, err = scard.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "123456"})
+	fmt.Println(errors.Is(err, scard.ErrCardRemoved))
+	// Output:
+	// true
+}
