@@ -271,3 +271,42 @@ func (cf CodiceFiscale) Omocodes() iter.Seq[CodiceFiscale] {
 func (cf CodiceFiscale) Equivalent(other CodiceFiscale) bool {
 	return cf.Valid() && other.Valid() && cf.Base() == other.Base()
 }
+
+// cfLetters transliterates a name to the letters A-Z (Italian table, Circ.
+// 34/E 2011) and drops spaces, apostrophes and hyphens. It reports false if
+// the name holds a character it cannot write.
+func cfLetters(name string) (string, bool) {
+	t, bad := translitName(name, UmlautExpand)
+	if bad != 0 {
+		return "", false
+	}
+	return strings.ReplaceAll(t, " ", ""), true
+}
+
+func cfIsVowel(c byte) bool { return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U' }
+
+// cfTriplet returns the 3-letter code of a surname (given=false) or of the
+// given names (given=true): consonants, then vowels, then X; for given
+// names with 4 or more consonants, the 1st, 3rd and 4th consonants.
+func cfTriplet(name string, given bool) (string, bool) {
+	letters, ok := cfLetters(name)
+	if !ok || letters == "" {
+		return "", false
+	}
+	var cons, vows []byte
+	for i := 0; i < len(letters); i++ {
+		if c := letters[i]; cfIsVowel(c) {
+			vows = append(vows, c)
+		} else {
+			cons = append(cons, c)
+		}
+	}
+	if given && len(cons) >= 4 {
+		return string([]byte{cons[0], cons[2], cons[3]}), true
+	}
+	out := append(cons, vows...)
+	for len(out) < 3 {
+		out = append(out, 'X')
+	}
+	return string(out[:3]), true
+}

@@ -122,19 +122,32 @@ func (e *MRZError) Unwrap() error { return e.Err }
 
 // MismatchError reports that Field of a codice fiscale, MRZ or card does not
 // agree with the person or card it is checked against. It unwraps to
-// [ErrMismatch]. Got and Want are the compared forms (triplets, dates, codes);
-// they never hold a whole codice fiscale or MRZ line.
+// [ErrMismatch]. Got and Want are the compared forms (triplets, dates,
+// codes) for the caller's use; they are personal data, so the message
+// names only the field.
 type MismatchError struct {
 	Field     string
 	Got, Want string
 }
 
 func (e *MismatchError) Error() string {
-	return "cie: " + e.Field + " mismatch: got " + strconv.Quote(e.Got) + ", want " + strconv.Quote(e.Want)
+	return "cie: " + e.Field + " mismatch"
 }
 
 // Unwrap returns [ErrMismatch].
 func (e *MismatchError) Unwrap() error { return ErrMismatch }
+
+// FieldError reports a problem with one field of a [Card] or [Person]. Err
+// is one of the package sentinels.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return "cie: " + e.Field + ": " + cieErrText(e.Err) }
+
+// Unwrap returns the sentinel error.
+func (e *FieldError) Unwrap() error { return e.Err }
 
 // cieErrText drops the "cie: " prefix of a wrapped sentinel so that typed
 // errors read "cie: MRZ line 2 ...: check digit mismatch".

@@ -1,0 +1,107 @@
+package cie_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ciekit/ciekit/cie"
+)
+
+func FuzzParseMRZ(f *testing.F) {
+	for _, s := range []string{
+		"C<ITACA00000AA4<<<<<<<<<<<<<<<\n6412308F2212304ITA<<<<<<<<<<<0\nROSSI<<BIANCA<<<<<<<<<<<<<<<<<",
+		"I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+		"I<UTOD23145890<7349<<<<<<<<<<<\n3407127M9507122UTO<<<<<<<<<<<2\nSTEVENSON<<PETER<JOHN<<<<<<<<<",
+		"IDBEL600001795<0152<<<<<<<<<<<\n1301014F2311207BEL130101987398\nSPECIMEN<<SPECIMEN<<<<<<<<<<<<",
+		"IDFRAX4RTBPFW46<<<<<<<<<<<<<<<9007138F3002119FRA<<<<<<<<<<<6MARTIN<<MAELYS<GAELLE<MARIE<<<",
+		"", "\n\n", strings.Repeat("<", 90),
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := cie.ParseMRZ(s)
+		if err != nil {
+			if m != nil {
+				t.Fatalf("ParseMRZ returned a result with error %v", err)
+			}
+			var me *cie.MRZError
+			if !errors.As(err, &me) {
+				t.Fatalf("ParseMRZ error %T, want *cie.MRZError", err)
+			}
+			return
+		}
+		out := m.String()
+		if out == "" {
+			t.Fatalf("String() of a parsed MRZ is empty: %+v", m)
+		}
+		if want := strings.Join(strings.Fields(s), ""); strings.ReplaceAll(out, "\n", "") != want {
+			t.Fatalf("String() = %q, want %q", out, want)
+		}
+		m2, err := cie.ParseMRZ(out)
+		if err != nil {
+			t.Fatalf("ParseMRZ(String()) = %v", err)
+		}
+		if *m2 != *m {
+			t.Fatalf("round trip %+v != %+v", m2, m)
+		}
+	})
+}
+
+func FuzzParseCardNumber(f *testing.F) {
+	for _, s := range []string{"CA00000AA", "ca12345bz", "CA0O000AA", "", "CA00000AAA", " CA00000AA\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := cie.ParseCardNumber(s)
+		if err != nil {
+			var ce *cie.CardNumberError
+			if n != "" || !errors.As(err, &ce) {
+				t.Fatalf("ParseCardNumber(%q) = %q, %v", s, n, err)
+			}
+			return
+		}
+		if !n.Valid() || !strings.EqualFold(n.String(), strings.TrimSpace(s)) {
+			t.Fatalf("ParseCardNumber(%q) = %q, not valid or not the input", s, n)
+		}
+	})
+}
+
+func FuzzParseCodiceFiscale(f *testing.F) {
+	for _, s := range []string{
+		"RSSMRA80A01H501U", "BNZVCNPNSMLERTPX", "rssmra80a01h501u", "RSSMRA80B31H501W",
+		"MCHFDA07A01D877A", "BLIPTR93MO4A674Q", "*RSSMRA80A01H501U*\r\n", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cf, err := cie.ParseCodiceFiscale(s)
+		if bc, berr := cie.ParseCodiceFiscaleBarcode(s); err == nil && (berr != nil || bc != cf) {
+			t.Fatalf("ParseCodiceFiscaleBarcode(%q) = %q, %v; ParseCodiceFiscale gave %q", s, bc, berr, cf)
+		}
+		if err != nil {
+			var ce *cie.CodiceFiscaleError
+			if cf != "" || !errors.As(err, &ce) {
+				t.Fatalf("ParseCodiceFiscale(%q) = %q, %v", s, cf, err)
+			}
+			return
+		}
+		if !cf.Valid() {
+			t.Fatalf("ParseCodiceFiscale(%q) = %q, not Valid", s, cf)
+		}
+		base := cf.Base()
+		if base.OmocodiaMask() != 0 || !base.Valid() {
+			t.Fatalf("Base(%q) = %q, mask %d", cf, base, base.OmocodiaMask())
+		}
+		n := 0
+		for o := range cf.Omocodes() {
+			if !o.Valid() || o.Base() != base || o.Sex() != cf.Sex() {
+				t.Fatalf("omocode %q of %q: valid %v, base %q", o, cf, o.Valid(), o.Base())
+			}
+			n++
+		}
+		if n != 128 {
+			t.Fatalf("%d omocodes of %q, want 128", n, cf)
+		}
+	})
+}

@@ -1,0 +1,79 @@
+// peers.mjs: the npm peer implementations behind one JSON-lines protocol, for
+// the cie differential tests (cie/peers_test.go, build tag "peers").
+//
+// Each stdin line is a request {"id":N,"op":...}; each stdout line is the
+// answer {"id":N,...}, in the same order. Ops:
+//   mrz        {lines:[l1,l2,l3]}      -> {valid, fields, invalid:[field...]}           (mrz@5.0.2)
+//   cf_check   {cf}                     -> {cfjs, marketto, decode:{year,month,day,gender,place}}
+//   cf_encode  {surname,name,year,month,day,sex,place}
+//                                       -> {cfjs, marketto, cfjsSurname, cfjsName, mkSurname, mkName}
+//   cf_omocodes {cf}                    -> {cfjs:[...127 codes]}
+import { createInterface } from 'node:readline';
+import { parse as parseMRZ } from 'mrz';
+import cfjsModule from 'codice-fiscale-js';
+import cfuModule from '@marketto/codice-fiscale-utils';
+import bceModule from '@marketto/belfiore-connector-embedded';
+
+const CF = cfjsModule.CodiceFiscale;
+const { CodiceFiscaleUtils } = cfuModule;
+const { belfioreConnector } = bceModule;
+const cfu = new CodiceFiscaleUtils(belfioreConnector);
+
+async function handle(req) {
+  switch (req.op) {
+    case 'mrz': {
+      const r = parseMRZ(req.lines);
+      return {
+        valid: r.valid,
+        fields: r.fields,
+        invalid: r.details.filter((d) => !d.valid).map((d) => d.field),
+      };
+    }
+    case 'cf_check': {
+      let cfjs = false;
+      try { cfjs = CF.check(req.cf); } catch { cfjs = false; }
+      let marketto = false;
+      try { marketto = await cfu.validator.codiceFiscale(req.cf).valid; } catch { marketto = false; }
+      let decode = null;
+      try {
+        const d = await cfu.parser.cfDecode(req.cf);
+        decode = { year: d.year, month: d.month + 1, day: d.day, gender: d.gender, place: d.place ? d.place.belfioreCode : null };
+      } catch { decode = null; }
+      return { cfjs, marketto, decode };
+    }
+    case 'cf_encode': {
+      // codice-fiscale-js resolves places by name from its own table; use
+      // its name and date helpers with our Belfiore code instead.
+      let cfjs = null;
+      try {
+        const partial = CF.surnameCode(req.surname) + CF.nameCode(req.name) +
+          CF.dateCode(req.day, req.month, req.year, req.sex) + req.place;
+        cfjs = partial + CF.getCheckCode(partial);
+      } catch (e) { cfjs = 'error: ' + e.message; }
+      let marketto = null;
+      try {
+        marketto = await cfu.parser.encodeCf({
+          lastName: req.surname, firstName: req.name,
+          date: new Date(Date.UTC(req.year, req.month - 1, req.day)),
+          gender: req.sex, place: req.place,
+        });
+      } catch (e) { marketto = 'error: ' + e.message; }
+      return { cfjs, marketto };
+    }
+    case 'cf_omocodes': {
+      return { cfjs: new CF(req.cf).omocodie() };
+    }
+    default:
+      return { error: 'unknown op ' + req.op };
+  }
+}
+
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of rl) {
+  if (!line.trim()) continue;
+  const req = JSON.parse(line);
+  let res;
+  try { res = await handle(req); } catch (e) { res = { error: String(e && e.message || e) }; }
+  res.id = req.id;
+  process.stdout.write(JSON.stringify(res) + '\n');
+}
