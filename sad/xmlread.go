@@ -54,8 +54,9 @@ type tree struct {
 
 // limitReader returns ErrTooLarge instead of reading past n bytes.
 type limitReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	hit bool // the limit was exceeded (decoders may report another error)
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
@@ -65,6 +66,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 		for {
 			k, err := l.r.Read(one[:])
 			if k > 0 {
+				l.hit = true
 				return 0, ErrTooLarge
 			}
 			if err != nil {
@@ -86,7 +88,8 @@ func (l *limitReader) Read(p []byte) (int, error) {
 // beyond the five predefined ones.
 func readTree(r io.Reader, lim Limits) (*tree, error) {
 	lim = lim.withDefaults()
-	br := bufio.NewReader(&limitReader{r: r, n: lim.MaxBytes})
+	lr := &limitReader{r: r, n: lim.MaxBytes}
+	br := bufio.NewReader(lr)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3) // UTF-8 byte-order mark
 	}
@@ -103,6 +106,9 @@ func readTree(r io.Reader, lim Limits) (*tree, error) {
 		}
 		line, _ := dec.InputPos()
 		if err != nil {
+			if lr.hit {
+				err = fmt.Errorf("%w (limit %d bytes)", ErrTooLarge, lim.MaxBytes)
+			}
 			return nil, &SyntaxError{Line: line, Path: pathOf(stack), Err: classify(err)}
 		}
 		switch tok := tok.(type) {

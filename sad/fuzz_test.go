@@ -1,0 +1,105 @@
+package sad
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func addSeeds(f *testing.F, prefix string) {
+	files, _ := filepath.Glob(filepath.Join("testdata", prefix+"*.golden"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`<RichiestaSAD><IdRichiesta>X</IdRichiesta></RichiestaSAD>`))
+	f.Add([]byte(`<!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>`))
+}
+
+// fuzzLimits keep each input cheap.
+var fuzzCodec = Codec{Limits: Limits{MaxBytes: 64 << 10, MaxElements: 2000}}
+
+// FuzzDecodeRequest: never panic, no partial result with an error, typed
+// errors, and whatever decodes re-encodes and decodes to the same bytes.
+func FuzzDecodeRequest(f *testing.F) {
+	addSeeds(f, "request_")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req, err := fuzzCodec.UnmarshalRequest(b)
+		if err != nil {
+			if req != nil {
+				t.Fatalf("partial result with error %v", err)
+			}
+			if _, ok := err.(*SyntaxError); !ok {
+				t.Fatalf("error %T %v, want *SyntaxError", err, err)
+			}
+			return
+		}
+		out, err := fuzzCodec.MarshalRequest(req)
+		if err != nil {
+			t.Fatalf("decoded request does not encode: %v", err)
+		}
+		again, err := fuzzCodec.UnmarshalRequest(out)
+		if err != nil {
+			t.Fatalf("encoded request does not decode: %v\n%s", err, out)
+		}
+		out2, err := fuzzCodec.MarshalRequest(again)
+		if err != nil || !bytes.Equal(out, out2) {
+			t.Fatalf("round trip not stable: %v\n%s\n%s", err, out, out2)
+		}
+	})
+}
+
+// FuzzDecodeResponse is FuzzDecodeRequest for responses.
+func FuzzDecodeResponse(f *testing.F) {
+	addSeeds(f, "response_")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		resp, err := fuzzCodec.UnmarshalResponse(b)
+		if err != nil {
+			if resp != nil {
+				t.Fatalf("partial result with error %v", err)
+			}
+			if _, ok := err.(*SyntaxError); !ok {
+				t.Fatalf("error %T %v, want *SyntaxError", err, err)
+			}
+			return
+		}
+		out, err := fuzzCodec.MarshalResponse(resp)
+		if err != nil {
+			t.Fatalf("decoded response does not encode: %v", err)
+		}
+		again, err := fuzzCodec.UnmarshalResponse(out)
+		if err != nil {
+			t.Fatalf("encoded response does not decode: %v\n%s", err, out)
+		}
+		out2, err := fuzzCodec.MarshalResponse(again)
+		if err != nil || !bytes.Equal(out, out2) {
+			t.Fatalf("round trip not stable: %v\n%s\n%s", err, out, out2)
+		}
+	})
+}
+
+// FuzzLatin1 checks the charset conversions against each other.
+func FuzzLatin1(f *testing.F) {
+	f.Add([]byte("D'ANGELO NICOL\xd2"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var sb strings.Builder
+		buf := make([]byte, 3)
+		r := &latin1Reader{r: bytes.NewReader(b)}
+		for {
+			n, err := r.Read(buf)
+			sb.Write(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		back, err := toLatin1(nil, []byte(sb.String()))
+		if err != nil || !bytes.Equal(back, b) {
+			t.Fatalf("latin1 round trip: %v %q != %q", err, back, b)
+		}
+	})
+}
