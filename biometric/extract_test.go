@@ -229,3 +229,34 @@ func TestExtractAllocs(t *testing.T) {
 		t.Errorf("Extract: %v allocs, want 0", n)
 	}
 }
+
+// TestResolution scans the same synthetic print at other resolutions: the
+// extractor resamples to 500 ppi and must report the minutiae in the
+// coordinates of the input image.
+func TestResolution(t *testing.T) {
+	t.Parallel()
+	sp := synthAMFM(12, 416, 512, 24, 9, 10)
+	for _, ppi := range []int{400, 569, 750, 1000} {
+		t.Run(fmt.Sprint(ppi), func(t *testing.T) {
+			t.Parallel()
+			f := float64(ppi) / 500
+			w, h := int(416*f+0.5), int(512*f+0.5)
+			img := image.NewGray(image.Rect(0, 0, w, h))
+			resample(img.Pix, w, h, sp.img.Pix, 416, 512, float32(1/f))
+			truth := make([]Minutia, len(sp.truth))
+			for i, m := range sp.truth {
+				truth[i] = m
+				truth[i].X = uint16(float64(m.X)*f + 0.5)
+				truth[i].Y = uint16(float64(m.Y)*f + 0.5)
+			}
+			e := Extractor{Options: Options{Resolution: ppi}}
+			ms, err := e.Extract(nil, img)
+			require.NoError(t, err)
+			st := matchMinutiae(truth, ms, 10*f)
+			t.Logf("%d ppi (%dx%d): precision %.3f recall %.3f, mean position error %.2f px",
+				ppi, w, h, st.precision(), st.recall(), st.posErr/float64(max(st.matched, 1)))
+			assert.GreaterOrEqual(t, st.recall(), 0.9, "recall at %d ppi", ppi)
+			assert.GreaterOrEqual(t, st.precision(), 0.9, "precision at %d ppi", ppi)
+		})
+	}
+}

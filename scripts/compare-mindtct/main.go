@@ -89,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	var samples []sample
 	periods := []float64{7, 8, 9, 10, 11}
-	noises := []float64{0, 15, 30}
+	noises := []float64{0, 30, 60}
 	for i := range *nSynth {
 		p, n := periods[i%len(periods)], noises[(i/len(periods))%len(noises)]
 		sp := synthAMFM(uint64(i+1), 416, 512, 24, p, n)
