@@ -1,0 +1,701 @@
+package sedi
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+)
+
+// EventKind names what the central systems do after an action (§3.1.7,
+// §3.2).
+type EventKind string
+
+// Event kinds.
+const (
+	// EventMasterPassword: generate and send a Security Officer's master
+	// password, about 60 days before the installation date (§3.1.7).
+	EventMasterPassword EventKind = "master-password"
+	// EventMonitoraUpdate: send the sede's data to the supply portal
+	// Monitora (§3.1.7).
+	EventMonitoraUpdate EventKind = "monitora-update"
+	// EventAgendaUpdate: generate and send the AgendaCIE credentials to the
+	// issuing-service manager and communicate the sede's changes (§3.1.7).
+	EventAgendaUpdate EventKind = "agenda-update"
+	// EventAgendaRemoved: the sede leaves AgendaCIE; no new bookings, and
+	// the existing ones can no longer be managed (§3.2).
+	EventAgendaRemoved EventKind = "agenda-removed"
+	// EventCredentialsRevoked: a Security Officer who served no other sede
+	// loses the credentials (§3.2).
+	EventCredentialsRevoked EventKind = "security-officer-removed"
+	// EventMonitoraDisabled: the installation contact loses access to
+	// Monitora (§3.2).
+	EventMonitoraDisabled EventKind = "monitora-access-disabled"
+	// EventManagerRemoved: the issuing-service manager is removed (§3.2).
+	EventManagerRemoved EventKind = "manager-removed"
+)
+
+// Event is an effect of an action, recorded in the store's outbox in the
+// same transaction as the action. Due is when it should happen (zero:
+// now); ReferenteID is the person concerned, if any.
+type Event struct {
+	Kind        EventKind `json:"kind"`
+	Comune      string    `json:"comune"`
+	SedeID      int64     `json:"sede"`
+	ReferenteID int64     `json:"referente,omitempty"`
+	Due         time.Time `json:"due,omitzero"`
+}
+
+// Options tunes a [Registry]. The zero value is valid.
+type Options struct {
+	// MasterPasswordDays is how many days before the installation date the
+	// master password is due; zero means 60 (§3.1.7: "circa 60 giorni").
+	MasterPasswordDays int
+}
+
+// Registry applies the SediCIE rules to the data in a Store. It is safe
+// for concurrent use; each action is one transaction.
+type Registry struct {
+	store Store
+	opts  Options
+}
+
+// NewRegistry returns a Registry over s.
+func NewRegistry(s Store, opts Options) *Registry {
+	if opts.MasterPasswordDays == 0 {
+		opts.MasterPasswordDays = 60
+	}
+	return &Registry{store: s, opts: opts}
+}
+
+// Steps of the insertion flow (§3.1).
+const (
+	StepDati          = 1 // PASSO 1: dati della sede
+	StepReferenti     = 2 // PASSO 2: referenti
+	StepSecurity      = 3 // PASSO 3: Security Officer
+	StepInstallazioni = 4 // PASSO 4: referente per le installazioni
+	StepResponsabile  = 5 // PASSO 5: responsabile del servizio
+	StepRiepilogo     = 6 // PASSO 6: riepilogo dati, confirmed
+	StepTrasmessa     = 7 // TRASMETTI DATI done
+)
+
+// Flow is one run of the six-step insertion flow for a sede (§3.1). Each
+// method is one transaction, so a flow interrupted at any point leaves the
+// sede INCOMPLETA with everything confirmed so far, and [Registry.Resume]
+// takes it up again.
+//
+// An action of step N is allowed once steps 1 to N-1 are done; it undoes
+// steps N and later (they must be walked again, as after INDIETRO), and
+// Next completes step N. A Flow is as safe for concurrent use as its
+// Registry.
+type Flow struct {
+	r  *Registry
+	id int64
+}
+
+// Sede returns the flow's sede as stored now.
+func (f *Flow) Sede(ctx context.Context) (*Sede, error) { return f.r.Sede(ctx, f.id) }
+
+// ID is the sede's ID.
+func (f *Flow) ID() int64 { return f.id }
+
+// Begin starts the insertion of a new sede of the comune with cadastral
+// code comune (AGGIUNGI, then INIZIA). The sede exists from now on, as
+// INCOMPLETA.
+func (r *Registry) Begin(ctx context.Context, comune string) (*Flow, error) {
+	comune = strings.ToUpper(strings.TrimSpace(comune))
+	if len(comune) != 4 {
+		return nil, ruleErr(RuleFormat, "Comune", "3.1")
+	}
+	var id int64
+	err := r.store.Update(ctx, func(tx Tx) error {
+		var err error
+		id, err = tx.PutSede(&Sede{Comune: comune, State: Incompleta})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Flow{r: r, id: id}, nil
+}
+
+// Edit starts the flow again for an existing sede (MODIFICA SEDE, §3.2):
+// the sede is INCOMPLETA until transmitted again. Its data stay as they
+// are, to be confirmed step by step.
+func (r *Registry) Edit(ctx context.Context, id int64) (*Flow, error) {
+	err := r.store.Update(ctx, func(tx Tx) error {
+		s, err := tx.Sede(id)
+		if err != nil {
+			return err
+		}
+		s.State, s.Step = Incompleta, 0
+		_, err = tx.PutSede(s)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Flow{r: r, id: id}, nil
+}
+
+// Resume returns the flow of an INCOMPLETA sede where it stopped.
+func (r *Registry) Resume(ctx context.Context, id int64) (*Flow, error) {
+	s, err := r.Sede(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.State == Completa {
+		return nil, ruleErr(RuleStep, "", "3.2")
+	}
+	return &Flow{r: r, id: id}, nil
+}
+
+// Sede returns a sede by ID.
+func (r *Registry) Sede(ctx context.Context, id int64) (*Sede, error) {
+	var s *Sede
+	err := r.store.View(ctx, func(tx Tx) error {
+		var err error
+		s, err = tx.Sede(id)
+		return err
+	})
+	return s, err
+}
+
+// Sedi returns the sedi of a comune ("" for all), ordered by ID.
+func (r *Registry) Sedi(ctx context.Context, comune string) ([]*Sede, error) {
+	var out []*Sede
+	err := r.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Sedi(comune)
+		return err
+	})
+	return out, err
+}
+
+// Referenti returns a comune's list of contacts ("" for all).
+func (r *Registry) Referenti(ctx context.Context, comune string) ([]*Referente, error) {
+	var out []*Referente
+	err := r.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Referenti(comune)
+		return err
+	})
+	return out, err
+}
+
+// Events returns the outbox, oldest first.
+func (r *Registry) Events(ctx context.Context) ([]Event, error) {
+	var out []Event
+	err := r.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.Events()
+		return err
+	})
+	return out, err
+}
+
+// step runs one action of step n on the flow's sede in a transaction.
+func (f *Flow) step(ctx context.Context, n int, fn func(tx Tx, s *Sede) error) error {
+	return f.r.store.Update(ctx, func(tx Tx) error {
+		s, err := tx.Sede(f.id)
+		if err != nil {
+			return err
+		}
+		if s.State == Completa || s.Step < n-1 {
+			return ruleErr(RuleStep, "", "3.1")
+		}
+		if err := fn(tx, s); err != nil {
+			return err
+		}
+		s.State = Incompleta
+		s.Step = min(s.Step, n-1)
+		_, err = tx.PutSede(s)
+		return err
+	})
+}
+
+// next completes step n after checking it.
+func (f *Flow) next(ctx context.Context, n int, check func(tx Tx, s *Sede) error) error {
+	return f.r.store.Update(ctx, func(tx Tx) error {
+		s, err := tx.Sede(f.id)
+		if err != nil {
+			return err
+		}
+		if s.State == Completa || s.Step < n-1 {
+			return ruleErr(RuleStep, "", "3.1")
+		}
+		if err := check(tx, s); err != nil {
+			return err
+		}
+		s.Step = max(s.Step, n)
+		_, err = tx.PutSede(s)
+		return err
+	})
+}
+
+// Dati saves the data of step 1 and completes it (AVANTI) if they are
+// valid; otherwise it returns every problem, joined.
+func (f *Flow) Dati(ctx context.Context, d SedeData) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	d.CAP = strings.TrimSpace(d.CAP)
+	d.IBAN = strings.ToUpper(strings.ReplaceAll(d.IBAN, " ", ""))
+	if err := f.step(ctx, StepDati, func(_ Tx, s *Sede) error { s.SedeData = d; return nil }); err != nil {
+		return err
+	}
+	return f.next(ctx, StepDati, func(Tx, *Sede) error { return nil })
+}
+
+// AddReferente inserts a new contact in the comune's list and associates it
+// with the sede (step 2, ASSOCIA with new data). A person whose codice
+// fiscale is already in the list is refused with
+// [RuleDuplicateReferente].
+func (f *Flow) AddReferente(ctx context.Context, d ReferenteData) (int64, error) {
+	if err := d.Validate(); err != nil {
+		return 0, err
+	}
+	d.CodiceFiscale = normCF(d.CodiceFiscale)
+	var id int64
+	err := f.step(ctx, StepReferenti, func(tx Tx, s *Sede) error {
+		list, err := tx.Referenti(s.Comune)
+		if err != nil {
+			return err
+		}
+		for _, r := range list {
+			if normCF(r.CodiceFiscale) == d.CodiceFiscale {
+				return ruleErr(RuleDuplicateReferente, "Codice Fiscale", "3.1.2")
+			}
+		}
+		id, err = tx.PutReferente(&Referente{Comune: s.Comune, ReferenteData: d})
+		s.Referenti = append(s.Referenti, id)
+		return err
+	})
+	return id, err
+}
+
+// Associa associates a contact already in the comune's list (step 2).
+func (f *Flow) Associa(ctx context.Context, referente int64) error {
+	return f.step(ctx, StepReferenti, func(tx Tx, s *Sede) error {
+		r, err := tx.Referente(referente)
+		if err != nil {
+			return err
+		}
+		if r.Comune != s.Comune {
+			return ruleErr(RuleOtherComune, "Referente", "3.1.2")
+		}
+		if !slices.Contains(s.Referenti, referente) {
+			s.Referenti = append(s.Referenti, referente)
+		}
+		return nil
+	})
+}
+
+// ModificaReferente changes a contact's data (MODIFICA, step 2). The
+// change shows in every sede the contact is associated with. Changing the
+// codice fiscale to one already in the list is refused.
+func (f *Flow) ModificaReferente(ctx context.Context, referente int64, d ReferenteData) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	d.CodiceFiscale = normCF(d.CodiceFiscale)
+	return f.step(ctx, StepReferenti, func(tx Tx, s *Sede) error {
+		r, err := tx.Referente(referente)
+		if err != nil {
+			return err
+		}
+		if r.Comune != s.Comune {
+			return ruleErr(RuleOtherComune, "Referente", "3.1.2")
+		}
+		list, err := tx.Referenti(s.Comune)
+		if err != nil {
+			return err
+		}
+		for _, o := range list {
+			if o.ID != referente && normCF(o.CodiceFiscale) == d.CodiceFiscale {
+				return ruleErr(RuleDuplicateReferente, "Codice Fiscale", "3.1.2")
+			}
+		}
+		if err := checkSecurityOfficerElsewhere(tx, s.Comune, referente, d.CodiceFiscale); err != nil {
+			return err
+		}
+		r.ReferenteData = d
+		_, err = tx.PutReferente(r)
+		return err
+	})
+}
+
+// Dissocia removes a contact from the sede (DISSOCIA, step 2), and from any
+// role the contact held in it. If the contact is then associated with no
+// other sede of the comune, keep chooses between CONSERVA (true: the
+// contact stays in the list) and ELIMINA (false: deleted); deleted reports
+// the latter.
+func (f *Flow) Dissocia(ctx context.Context, referente int64, keep bool) (deleted bool, err error) {
+	err = f.step(ctx, StepReferenti, func(tx Tx, s *Sede) error {
+		if !slices.Contains(s.Referenti, referente) {
+			return ruleErr(RuleNotFound, "Referente", "3.1.2")
+		}
+		dropRoles(s, referente)
+		others, err := tx.Sedi(s.Comune)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if o.ID != s.ID && slices.Contains(o.Referenti, referente) {
+				return nil
+			}
+		}
+		if keep {
+			return nil
+		}
+		deleted = true
+		return tx.DeleteReferente(referente)
+	})
+	return deleted, err
+}
+
+func dropRoles(s *Sede, referente int64) {
+	s.Referenti = slices.DeleteFunc(s.Referenti, func(id int64) bool { return id == referente })
+	s.SecurityOfficers = slices.DeleteFunc(s.SecurityOfficers, func(id int64) bool { return id == referente })
+	if s.InstallContact == referente {
+		s.InstallContact = 0
+	}
+	if s.Manager == referente {
+		s.Manager = 0
+	}
+}
+
+// NextReferenti completes step 2: the sede needs at least one contact.
+func (f *Flow) NextReferenti(ctx context.Context) error {
+	return f.next(ctx, StepReferenti, func(_ Tx, s *Sede) error {
+		if len(s.Referenti) == 0 {
+			return ruleErr(RuleNeedReferente, "", "3.1.2")
+		}
+		return nil
+	})
+}
+
+// AddSecurityOfficer names an associated contact Security Officer of the
+// sede (step 3). A Security Officer may serve several sedi of the same
+// comune, never another comune (§3.1.3).
+func (f *Flow) AddSecurityOfficer(ctx context.Context, referente int64) error {
+	return f.step(ctx, StepSecurity, func(tx Tx, s *Sede) error {
+		r, err := associated(tx, s, referente, "Security Officer", "3.1.3")
+		if err != nil {
+			return err
+		}
+		if err := checkSecurityOfficerElsewhere(tx, s.Comune, referente, r.CodiceFiscale); err != nil {
+			return err
+		}
+		if !slices.Contains(s.SecurityOfficers, referente) {
+			s.SecurityOfficers = append(s.SecurityOfficers, referente)
+		}
+		return nil
+	})
+}
+
+// RemoveSecurityOfficer takes the role away from a contact (step 3).
+func (f *Flow) RemoveSecurityOfficer(ctx context.Context, referente int64) error {
+	return f.step(ctx, StepSecurity, func(_ Tx, s *Sede) error {
+		s.SecurityOfficers = slices.DeleteFunc(s.SecurityOfficers, func(id int64) bool { return id == referente })
+		return nil
+	})
+}
+
+// NextSecurityOfficers completes step 3: at least one Security Officer.
+func (f *Flow) NextSecurityOfficers(ctx context.Context) error {
+	return f.next(ctx, StepSecurity, func(_ Tx, s *Sede) error {
+		if len(s.SecurityOfficers) == 0 {
+			return ruleErr(RuleNeedSecurityOff, "", "3.1.3")
+		}
+		return nil
+	})
+}
+
+// SetInstallContact names the sede's one installation contact (step 4),
+// replacing any previous one. The same person may be installation contact
+// in other comuni too (§3.1.4).
+func (f *Flow) SetInstallContact(ctx context.Context, referente int64) error {
+	return f.step(ctx, StepInstallazioni, func(tx Tx, s *Sede) error {
+		if _, err := associated(tx, s, referente, "Referente per le installazioni", "3.1.4"); err != nil {
+			return err
+		}
+		s.InstallContact = referente
+		return nil
+	})
+}
+
+// NextInstallContact completes step 4: exactly one installation contact.
+func (f *Flow) NextInstallContact(ctx context.Context) error {
+	return f.next(ctx, StepInstallazioni, func(_ Tx, s *Sede) error {
+		if s.InstallContact == 0 {
+			return ruleErr(RuleOneInstallContact, "", "3.1.4")
+		}
+		return nil
+	})
+}
+
+// SetManager names the sede's issuing-service manager (step 5), replacing
+// any previous one.
+func (f *Flow) SetManager(ctx context.Context, referente int64) error {
+	return f.step(ctx, StepResponsabile, func(tx Tx, s *Sede) error {
+		if _, err := associated(tx, s, referente, "Responsabile del servizio di emissione CIE", "3.1.5"); err != nil {
+			return err
+		}
+		s.Manager = referente
+		return nil
+	})
+}
+
+// NextManager completes step 5: the manager is named.
+func (f *Flow) NextManager(ctx context.Context) error {
+	return f.next(ctx, StepResponsabile, func(_ Tx, s *Sede) error {
+		if s.Manager == 0 {
+			return ruleErr(RuleNeedManager, "", "3.1.5")
+		}
+		return nil
+	})
+}
+
+// Riepilogo is the summary of step 6 (§3.1.6): the sede, its contacts and
+// its role holders.
+type Riepilogo struct {
+	Sede             *Sede
+	Referenti        []*Referente
+	SecurityOfficers []*Referente
+	InstallContact   *Referente
+	Manager          *Referente
+}
+
+// Riepilogo returns the summary of step 6 after checking every rule; the
+// error joins every violation found.
+func (f *Flow) Riepilogo(ctx context.Context) (*Riepilogo, error) {
+	var out *Riepilogo
+	err := f.r.store.View(ctx, func(tx Tx) error {
+		s, err := tx.Sede(f.id)
+		if err != nil {
+			return err
+		}
+		if s.Step < StepResponsabile {
+			return ruleErr(RuleStep, "", "3.1.6")
+		}
+		if err := Validate(tx, s); err != nil {
+			return err
+		}
+		out = &Riepilogo{Sede: s}
+		for _, id := range s.Referenti {
+			r, err := tx.Referente(id)
+			if err != nil {
+				return err
+			}
+			out.Referenti = append(out.Referenti, r)
+			if slices.Contains(s.SecurityOfficers, id) {
+				out.SecurityOfficers = append(out.SecurityOfficers, r)
+			}
+			if id == s.InstallContact {
+				out.InstallContact = r
+			}
+			if id == s.Manager {
+				out.Manager = r
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Conferma completes step 6 (CONFERMA) after checking every rule.
+func (f *Flow) Conferma(ctx context.Context) error {
+	return f.next(ctx, StepRiepilogo, Validate)
+}
+
+// Trasmetti sends the data (TRASMETTI DATI, §3.1.7): the sede becomes
+// COMPLETA and the events of the manual go to the outbox and are returned:
+// a master password for each Security Officer who has not had one for this
+// comune, due MasterPasswordDays before installation (zero: not yet
+// planned), the update to Monitora and to AgendaCIE.
+func (f *Flow) Trasmetti(ctx context.Context, installation time.Time) ([]Event, error) {
+	var evs []Event
+	err := f.r.store.Update(ctx, func(tx Tx) error {
+		s, err := tx.Sede(f.id)
+		if err != nil {
+			return err
+		}
+		if s.State == Completa || s.Step < StepRiepilogo {
+			return ruleErr(RuleStep, "", "3.1.7")
+		}
+		if err := Validate(tx, s); err != nil {
+			return err
+		}
+		past, err := tx.Events()
+		if err != nil {
+			return err
+		}
+		var due time.Time
+		if !installation.IsZero() {
+			due = installation.AddDate(0, 0, -f.r.opts.MasterPasswordDays)
+		}
+		for _, so := range s.SecurityOfficers {
+			sent := slices.ContainsFunc(past, func(e Event) bool {
+				return e.Kind == EventMasterPassword && e.Comune == s.Comune && e.ReferenteID == so
+			})
+			if !sent {
+				evs = append(evs, Event{Kind: EventMasterPassword, Comune: s.Comune, SedeID: s.ID, ReferenteID: so, Due: due})
+			}
+		}
+		evs = append(evs,
+			Event{Kind: EventMonitoraUpdate, Comune: s.Comune, SedeID: s.ID, ReferenteID: s.InstallContact},
+			Event{Kind: EventAgendaUpdate, Comune: s.Comune, SedeID: s.ID, ReferenteID: s.Manager})
+		s.State, s.Step = Completa, StepTrasmessa
+		if _, err := tx.PutSede(s); err != nil {
+			return err
+		}
+		return tx.AddEvents(evs...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return evs, nil
+}
+
+// RemoveSede deletes a sede and its roles (RIMUOVI SEDE, §3.2): the sede
+// leaves AgendaCIE, its Security Officers lose their credentials (unless
+// they serve another sede of the comune), its installation contact loses
+// Monitora access (unless installation contact elsewhere) and its manager
+// is removed. The contacts stay in the comune's list. It is irreversible.
+func (r *Registry) RemoveSede(ctx context.Context, id int64) ([]Event, error) {
+	var evs []Event
+	err := r.store.Update(ctx, func(tx Tx) error {
+		s, err := tx.Sede(id)
+		if err != nil {
+			return err
+		}
+		all, err := tx.Sedi("")
+		if err != nil {
+			return err
+		}
+		servesElsewhere := func(ref int64, holds func(o *Sede) bool) bool {
+			return slices.ContainsFunc(all, func(o *Sede) bool { return o.ID != id && holds(o) })
+		}
+		evs = append(evs, Event{Kind: EventAgendaRemoved, Comune: s.Comune, SedeID: id})
+		for _, so := range s.SecurityOfficers {
+			if !servesElsewhere(so, func(o *Sede) bool { return slices.Contains(o.SecurityOfficers, so) }) {
+				evs = append(evs, Event{Kind: EventCredentialsRevoked, Comune: s.Comune, SedeID: id, ReferenteID: so})
+			}
+		}
+		if ic := s.InstallContact; ic != 0 && !servesElsewhere(ic, func(o *Sede) bool { return o.InstallContact == ic }) {
+			evs = append(evs, Event{Kind: EventMonitoraDisabled, Comune: s.Comune, SedeID: id, ReferenteID: ic})
+		}
+		if s.Manager != 0 {
+			evs = append(evs, Event{Kind: EventManagerRemoved, Comune: s.Comune, SedeID: id, ReferenteID: s.Manager})
+		}
+		if err := tx.DeleteSede(id); err != nil {
+			return err
+		}
+		return tx.AddEvents(evs...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return evs, nil
+}
+
+// DeleteReferente deletes a contact kept in the comune's list (after a
+// CONSERVA). A contact still associated with a sede cannot be deleted.
+func (r *Registry) DeleteReferente(ctx context.Context, id int64) error {
+	return r.store.Update(ctx, func(tx Tx) error {
+		ref, err := tx.Referente(id)
+		if err != nil {
+			return err
+		}
+		sedi, err := tx.Sedi(ref.Comune)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(sedi, func(s *Sede) bool { return slices.Contains(s.Referenti, id) }) {
+			return ruleErr(RuleRoleNotAssociated, "Referente", "3.1.2")
+		}
+		return tx.DeleteReferente(id)
+	})
+}
+
+// associated returns the contact if it is associated with the sede.
+func associated(tx Tx, s *Sede, referente int64, field, section string) (*Referente, error) {
+	if !slices.Contains(s.Referenti, referente) {
+		return nil, ruleErr(RuleRoleNotAssociated, field, section)
+	}
+	return tx.Referente(referente)
+}
+
+// checkSecurityOfficerElsewhere refuses a person (by codice fiscale) who
+// is Security Officer of a sede of another comune (§3.1.3).
+func checkSecurityOfficerElsewhere(tx Tx, comune string, referente int64, cf string) error {
+	all, err := tx.Sedi("")
+	if err != nil {
+		return err
+	}
+	for _, o := range all {
+		if o.Comune == comune {
+			continue
+		}
+		for _, so := range o.SecurityOfficers {
+			r, err := tx.Referente(so)
+			if err != nil {
+				return err
+			}
+			if normCF(r.CodiceFiscale) == normCF(cf) {
+				return ruleErr(RuleSecurityOffComune, "Security Officer", "3.1.3")
+			}
+		}
+	}
+	return nil
+}
+
+// Validate checks every rule of the manual on a sede as stored in tx and
+// returns every violation, joined; nil if the sede could be transmitted.
+func Validate(tx Tx, s *Sede) error {
+	var errs []error
+	if err := s.SedeData.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(s.Referenti) == 0 {
+		errs = append(errs, ruleErr(RuleNeedReferente, "", "3.1.2"))
+	}
+	for _, id := range s.Referenti {
+		r, err := tx.Referente(id)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if r.Comune != s.Comune {
+			errs = append(errs, ruleErr(RuleOtherComune, "Referente", "3.1.2"))
+		}
+	}
+	holders := append(slices.Clone(s.SecurityOfficers), s.InstallContact, s.Manager)
+	for _, id := range holders {
+		if id != 0 && !slices.Contains(s.Referenti, id) {
+			errs = append(errs, ruleErr(RuleRoleNotAssociated, "", "3.1.2"))
+			break
+		}
+	}
+	if len(s.SecurityOfficers) == 0 {
+		errs = append(errs, ruleErr(RuleNeedSecurityOff, "", "3.1.3"))
+	}
+	for _, so := range s.SecurityOfficers {
+		r, err := tx.Referente(so)
+		if err == nil {
+			err = checkSecurityOfficerElsewhere(tx, s.Comune, so, r.CodiceFiscale)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if s.InstallContact == 0 {
+		errs = append(errs, ruleErr(RuleOneInstallContact, "", "3.1.4"))
+	}
+	if s.Manager == 0 {
+		errs = append(errs, ruleErr(RuleNeedManager, "", "3.1.5"))
+	}
+	return errors.Join(errs...)
+}
