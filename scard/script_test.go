@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -46,3 +47,5 @@ func (s *scripted) done() {
 		s.t.Errorf("script consumed %d of %d steps", s.i, len(s.steps))
 	}
 }
+
+func fmtSprintf(f string, v any) string { return fmt.Sprintf(f, v) }
