@@ -1,0 +1,5 @@
+//go:build !race
+
+package scansim_test
+
+const raceEnabled = false
