@@ -415,7 +415,7 @@ func (c *CIE) process(capdu []byte) (out []byte) {
 		return sw(0x6881).Bytes() // logical channel not supported
 	}
 	if cmd.INS == scard.InsGetResponse && cmd.CLA&scard.ClaSM == 0 {
-		return c.getResponse(cmd)
+		return getResponse(&c.s.pending, cmd)
 	}
 	c.s.pending = nil
 	var r scard.Response
@@ -448,41 +448,10 @@ func (c *CIE) process(capdu []byte) (out []byte) {
 	return c.outer(cmd, r)
 }
 
-// outer applies the transport rules to the final response: when the data
-// does not fit Ne (or Ne is absent), the card answers 61xx and keeps the
-// rest for GET RESPONSE (ISO/IEC 7816-4 5.1.3).
+// outer applies the transport rules to the final response (see
+// outerResponse).
 func (c *CIE) outer(cmd scard.Command, r scard.Response) []byte {
-	if len(r.Data) == 0 || (cmd.Ne > 0 && len(r.Data) <= cmd.Ne) {
-		return r.Bytes()
-	}
-	n := cmd.Ne // 0 when the command had no Le: everything via GET RESPONSE
-	c.s.pending = append(append([]byte(nil), r.Data[n:]...), byte(r.SW>>8), byte(r.SW))
-	return c.moreAvailable(r.Data[:n])
-}
-
-func (c *CIE) moreAvailable(data []byte) []byte {
-	rest := len(c.s.pending) - 2
-	return scard.Response{Data: data, SW: 0x6100 | uint16(min(rest, 256)&0xFF)}.Bytes()
-}
-
-func (c *CIE) getResponse(cmd scard.Command) []byte {
-	if c.s.pending == nil {
-		return sw(scard.SWConditionsNotSatisfied).Bytes()
-	}
-	rest := c.s.pending[:len(c.s.pending)-2]
-	swb := c.s.pending[len(c.s.pending)-2:]
-	ne := cmd.Ne
-	if ne == 0 {
-		ne = scard.MaxShortNe
-	}
-	if len(rest) <= ne {
-		out := append(append([]byte(nil), rest...), swb...)
-		c.s.pending = nil
-		return out
-	}
-	data := append([]byte(nil), rest[:ne]...)
-	c.s.pending = append(append([]byte(nil), rest[ne:]...), swb...)
-	return c.moreAvailable(data)
+	return outerResponse(&c.s.pending, cmd, r)
 }
 
 // exec runs a plain (or unwrapped) command.

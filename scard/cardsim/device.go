@@ -120,3 +120,41 @@ func sw(w uint16) scard.Response { return scard.Response{SW: w} }
 
 // ok returns data with 9000.
 func ok(data []byte) scard.Response { return scard.Response{Data: data, SW: scard.SWSuccess} }
+
+// outerResponse applies the transport rules to a final response: when the
+// data does not fit Ne (or Ne is absent), the card answers 61xx and keeps
+// the rest, with the status word, in *pending for GET RESPONSE (ISO/IEC
+// 7816-4 5.1.3).
+func outerResponse(pending *[]byte, cmd scard.Command, r scard.Response) []byte {
+	if len(r.Data) == 0 || (cmd.Ne > 0 && len(r.Data) <= cmd.Ne) {
+		return r.Bytes()
+	}
+	n := cmd.Ne // 0 when the command had no Le: everything via GET RESPONSE
+	*pending = append(append([]byte(nil), r.Data[n:]...), byte(r.SW>>8), byte(r.SW))
+	return moreAvailable(*pending, r.Data[:n])
+}
+
+func moreAvailable(pending, data []byte) []byte {
+	rest := len(pending) - 2
+	return scard.Response{Data: data, SW: 0x6100 | uint16(min(rest, 256)&0xFF)}.Bytes()
+}
+
+// getResponse answers GET RESPONSE from *pending.
+func getResponse(pending *[]byte, cmd scard.Command) []byte {
+	p := *pending
+	if p == nil {
+		return sw(scard.SWConditionsNotSatisfied).Bytes()
+	}
+	rest, swb := p[:len(p)-2], p[len(p)-2:]
+	ne := cmd.Ne
+	if ne == 0 {
+		ne = scard.MaxShortNe
+	}
+	if len(rest) <= ne {
+		*pending = nil
+		return append(append([]byte(nil), rest...), swb...)
+	}
+	data := append([]byte(nil), rest[:ne]...)
+	*pending = append(append([]byte(nil), rest[ne:]...), swb...)
+	return moreAvailable(*pending, data)
+}

@@ -112,3 +112,5 @@ func generateRSA(r io.Reader, bits int) (*rsa.PrivateKey, error) {
 	}
 	return nil, errors.New("cardsim: RSA key generation failed")
 }
+
+func newBig(b []byte) *big.Int { return new(big.Int).SetBytes(b) }
