@@ -47,6 +47,20 @@
 // RSA PKCS#1 v1.5; the IAS SOD hashes the NIS (A1), the serial (A2), the
 // certificate (A3), the two public keys (A4, A5) and EF.DH (1B).
 //
+// # The virtual SCO
+//
+// The operator card's real protocol is not public. [SCO] implements the
+// card side of the ciekit SCO profile that scard defines (scard/sco.go,
+// scard.SCOClient): application F0 "CIEKITSCO", information file 0101,
+// certificates 0102 and 0103, operator PIN (3 tries), the Security
+// Officer's master password (5 tries, compared in constant time over
+// SHA-256 digests), activation (issued to active), association to a sede,
+// revocation (for good: afterwards only SELECT, READ BINARY and VERIFY
+// work), and signing (PSO:CDS, key 02) and authentication (INTERNAL
+// AUTHENTICATE, key 01) with RSA PKCS#1 v1.5 or ECDSA P-256. As an
+// extension, the Security Officer may reset a blocked PIN of an active
+// card with the same RESET RETRY COUNTER that activates it.
+//
 // # Limits
 //
 // Not simulated: EAC (chip and terminal authentication; DG3 is listed but
