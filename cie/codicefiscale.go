@@ -310,3 +310,55 @@ func cfTriplet(name string, given bool) (string, bool) {
 	}
 	return string(out[:3]), true
 }
+
+// cfCompute composes a base codice fiscale without checking the place code
+// against the tables. It reports the field that cannot be computed.
+func cfCompute(surname, given string, sex Sex, birth time.Time, code string) (CodiceFiscale, error) {
+	sur, ok := cfTriplet(surname, false)
+	if !ok {
+		return "", &FieldError{Field: "surname", Err: ErrName}
+	}
+	name, ok := cfTriplet(given, true)
+	if !ok {
+		return "", &FieldError{Field: "given names", Err: ErrName}
+	}
+	if sex != SexMale && sex != SexFemale {
+		return "", &FieldError{Field: "sex", Err: ErrSex}
+	}
+	if birth.IsZero() {
+		return "", &DateError{Field: "birth date", Err: ErrMissing}
+	}
+	if !cfPlaceSyntax(code) {
+		return "", &CodiceFiscaleError{Pos: 12, Field: "place", Err: ErrCharacter}
+	}
+	birth = civilDate(birth)
+	day := birth.Day()
+	if sex == SexFemale {
+		day += 40
+	}
+	yy := birth.Year() % 100
+	if yy < 0 {
+		yy = -yy
+	}
+	b := make([]byte, 0, 16)
+	b = append(b, sur...)
+	b = append(b, name...)
+	b = append(b, byte('0'+yy/10), byte('0'+yy%10), cfMonths[birth.Month()-1], byte('0'+day/10), byte('0'+day%10))
+	b = append(b, code...)
+	b = append(b, cfCheckChar(b))
+	return CodiceFiscale(b), nil
+}
+
+// cfPlaceSyntax reports whether code looks like a Belfiore code: a letter
+// and three digits.
+func cfPlaceSyntax(code string) bool {
+	if len(code) != 4 || code[0] < 'A' || code[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < 4; i++ {
+		if code[i] < '0' || code[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -6,7 +6,7 @@
 //   mrz        {lines:[l1,l2,l3]}      -> {valid, fields, invalid:[field...]}           (mrz@5.0.2)
 //   cf_check   {cf}                     -> {cfjs, marketto, decode:{year,month,day,gender,place}}
 //   cf_encode  {surname,name,year,month,day,sex,place}
-//                                       -> {cfjs, marketto, cfjsSurname, cfjsName, mkSurname, mkName}
+//                                       -> {cfjs, marketto, mkSurname, mkName}
 //   cf_omocodes {cf}                    -> {cfjs:[...127 codes]}
 import { createInterface } from 'node:readline';
 import { parse as parseMRZ } from 'mrz';
@@ -58,7 +58,10 @@ async function handle(req) {
           gender: req.sex, place: req.place,
         });
       } catch (e) { marketto = 'error: ' + e.message; }
-      return { cfjs, marketto };
+      let mkSurname = null, mkName = null;
+      try { mkSurname = cfu.parser.lastNameToCf(req.surname); } catch { mkSurname = null; }
+      try { mkName = cfu.parser.firstNameToCf(req.name); } catch { mkName = null; }
+      return { cfjs, marketto, mkSurname, mkName };
     }
     case 'cf_omocodes': {
       return { cfjs: new CF(req.cf).omocodie() };
