@@ -467,3 +467,102 @@ func cfComputeBase(p genPerson) CodiceFiscale {
 	c, _ := cfCompute(tr(p.Surname), tr(p.Given), p.Sex, p.Birth, p.Place)
 	return c
 }
+
+func TestPeersCodiceFiscaleCheck(t *testing.T) {
+	pr := startPeer(t)
+	r := rand.New(rand.NewPCG(1976, 12))
+	var codes []string
+	codes = append(codes, cfFixtures...)
+	for _, p := range peerGenerate(peerPeople) {
+		c, err := cfCompute(p.Surname, p.Given, p.Sex, p.Birth, p.Place)
+		if err != nil {
+			t.Fatalf("cfCompute(%+v): %v", p, err)
+		}
+		codes = append(codes, string(c), string(c.omocode(uint8(1+r.IntN(127)))))
+		// One character replaced anywhere.
+		b := []byte(c)
+		const alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+		b[r.IntN(16)] = alpha[r.IntN(len(alpha))]
+		codes = append(codes, string(b))
+		// An impossible day with a correct check character.
+		if r.IntN(10) == 0 {
+			b := []byte(c)
+			b[8], b[9], b[10] = 'B', '3', '0'
+			b[15] = cfCheckChar(b)
+			codes = append(codes, string(b))
+		}
+	}
+	reqs := make([]map[string]any, len(codes))
+	for i, c := range codes {
+		reqs[i] = map[string]any{"op": "cf_check", "cf": c}
+	}
+	var ans []cfCheckAnswer
+	pr.batch(t, reqs, &ans)
+	var cj, mk peerStats
+	for i, code := range codes {
+		a := ans[i]
+		cf, gerr := ParseCodiceFiscale(code)
+		// codice-fiscale-js: syntax and check character only.
+		switch {
+		case (gerr == nil) == a.CFJS:
+			cj.agree++
+		case a.CFJS && errors.Is(gerr, ErrDate):
+			cj.allow(t, "cfjs-calendar", gerr.Error())
+		default:
+			t.Errorf("%s: ParseCodiceFiscale error %v, codice-fiscale-js check %v", code, gerr, a.CFJS)
+		}
+		// marketto: also place and century.
+		switch {
+		case (gerr == nil) == a.Marketto:
+			mk.agree++
+		case gerr == nil && !a.Marketto:
+			// Our parser does not look at places; Decode does. The
+			// classifier is refined by TestPeersCodiceFiscaleDecode.
+			mk.allow(t, "marketto-place", code)
+		default:
+			t.Errorf("%s: ParseCodiceFiscale error %v, marketto valid %v", code, gerr, a.Marketto)
+		}
+		// Decoded fields, when both accept.
+		if gerr == nil && a.Marketto && a.Decode != nil {
+			yy, month, day, sex := cfDateParts([]byte(cf.Base()))
+			place := string(cf.Base()[11:15])
+			if a.Decode.Year%100 != yy || a.Decode.Month != int(month) || a.Decode.Day != day ||
+				a.Decode.Gender != sex.String() || a.Decode.Place == nil || *a.Decode.Place != place {
+				t.Errorf("%s: decoded %02d-%02d-%02d %s %s; marketto %+v", code, yy, month, day, sex, place, *a.Decode)
+			}
+		}
+	}
+	cj.report(t, "codice-fiscale-js check")
+	mk.report(t, "marketto validator")
+}
+
+func TestPeersOmocodes(t *testing.T) {
+	pr := startPeer(t)
+	people := peerGenerate(300)
+	reqs := make([]map[string]any, len(people))
+	codes := make([]CodiceFiscale, len(people))
+	for i, p := range people {
+		c, err := cfCompute(p.Surname, p.Given, p.Sex, p.Birth, p.Place)
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes[i] = c
+		reqs[i] = map[string]any{"op": "cf_omocodes", "cf": string(c)}
+	}
+	var ans []struct{ CFJS []string }
+	pr.batch(t, reqs, &ans)
+	for i, c := range codes {
+		var ours []string
+		for o := range c.Omocodes() {
+			if o != c {
+				ours = append(ours, string(o))
+			}
+		}
+		slices.Sort(ours)
+		theirs := slices.Clone(ans[i].CFJS)
+		slices.Sort(theirs)
+		if !slices.Equal(ours, theirs) {
+			t.Errorf("%s: %d omocodes, codice-fiscale-js %d; sets differ", c, len(ours), len(theirs))
+		}
+	}
+}
