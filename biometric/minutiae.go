@@ -1,0 +1,493 @@
+package biometric
+
+import (
+	"math"
+	"math/bits"
+)
+
+// ---------------------------------------------------------------------------
+// Stage 8: minutiae detection.
+
+// detect finds skeleton endings (crossing number 1) and bifurcations
+// (crossing number 3) inside the foreground, away from the image edge.
+func (e *Extractor) detect() {
+	s := e.s
+	e.cand = e.cand[:0]
+	for _, i := range e.list {
+		nb := nbits(e.skel, int(i), s)
+		cn := crossTable[nb]
+		var kind MinutiaKind
+		switch {
+		case cn == 1:
+			kind = KindEnding
+		case cn == 3 && bits.OnesCount8(nb) >= 3:
+			kind = KindBifurcation
+		default:
+			continue
+		}
+		x, y := int(i)%s-pad, int(i)/s-pad
+		if x < 4 || y < 4 || x >= e.w-4 || y >= e.h-4 {
+			continue
+		}
+		if e.bdist[(y/blk)*e.bw+x/blk] == 0 {
+			continue
+		}
+		if len(e.cand) == cap(e.cand) {
+			break
+		}
+		e.cand = append(e.cand, candidate{p: i, x: int32(x), y: int32(y), kind: kind})
+		e.mark[i] = int32(len(e.cand))
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Stage 9: false-minutiae removal, directions and qualities.
+
+func (e *Extractor) nextGen() uint32 {
+	e.gen++
+	if e.gen == 0 {
+		clear(e.stamp)
+		e.gen = 1
+	}
+	return e.gen
+}
+
+// branches returns the first pixel of each skeleton branch leaving pixel
+// i (one per run of neighbours, a 4-neighbour preferred), at most 4.
+func (e *Extractor) branches(i int32) (out [4]int32, n int) {
+	s := int32(e.s)
+	offs := [8]int32{-s, -s + 1, 1, s + 1, s, s - 1, -1, -s - 1}
+	nb := nbits(e.skel, int(i), e.s)
+	for k := range 8 {
+		if nb>>k&1 == 0 || nb>>((k+7)&7)&1 == 1 {
+			continue // not the start of a run
+		}
+		best := -1
+		for j := k; j < k+8 && nb>>(j&7)&1 == 1; j++ {
+			if best < 0 || (j&1 == 0 && best&1 == 1) {
+				best = j & 7
+			}
+		}
+		if n < len(out) {
+			out[n] = i + offs[best]
+			n++
+		}
+	}
+	return out, n
+}
+
+// trace follows the skeleton from start through first for at most maxLen
+// pixels, never revisiting pixels stamped with gen. It returns the last
+// pixel reached, the steps taken and the index+1 of the candidate met
+// (0 when none); e.path holds the pixels walked, without start and the
+// candidate met.
+func (e *Extractor) trace(start, first int32, maxLen int, gen uint32) (last int32, n int, hit int32) {
+	s := int32(e.s)
+	offs := [8]int32{-s, 1, s, -1, -s + 1, s + 1, s - 1, -s - 1}
+	e.path = e.path[:0]
+	if m := e.mark[first]; m != 0 {
+		return first, 1, m
+	}
+	e.stamp[first] = gen
+	e.path = append(e.path, first)
+	cur := first
+	for n = 1; n < maxLen; n++ {
+		next := int32(-1)
+		for _, o := range offs {
+			q := cur + o
+			if e.skel[q] == 0 || q == start {
+				continue
+			}
+			if m := e.mark[q]; m != 0 {
+				return q, n + 1, m
+			}
+			if e.stamp[q] == gen {
+				continue
+			}
+			next = q
+			break
+		}
+		if next < 0 {
+			return cur, n, 0
+		}
+		e.stamp[next] = gen
+		e.path = append(e.path, next)
+		cur = next
+	}
+	return cur, n, 0
+}
+
+// filter removes false minutiae: spurs, short ridges, bridges and holes
+// (by tracing the skeleton), broken ridges, minutiae near the mask border,
+// close pairs and clouds; it also sets each survivor's direction and
+// quality.
+func (e *Extractor) filter() {
+	cs := e.cand
+	e.pruneSpurs()
+	e.mergeJunctions()
+	// Topological rules.
+	for ci := range cs {
+		c := &cs[ci]
+		if c.removed {
+			continue
+		}
+		br, nbr := e.branches(c.p)
+		gen := e.nextGen()
+		e.stamp[c.p] = gen
+		for _, f := range br[:nbr] {
+			e.stamp[f] = gen
+		}
+		for _, f := range br[:nbr] {
+			limit := bridgeLen
+			if c.kind == KindEnding {
+				limit = shortRidge
+			}
+			_, n, hit := e.trace(c.p, f, limit, gen)
+			if hit == 0 || int(hit-1) == ci {
+				continue
+			}
+			o := &cs[hit-1]
+			switch {
+			case c.kind == KindEnding && o.kind == KindEnding && n <= shortRidge,
+				c.kind != o.kind && n <= spurLen,
+				c.kind == KindBifurcation && o.kind == KindBifurcation && n <= bridgeLen:
+				c.removed, o.removed = true, true
+				c.why, o.why = 1, 1
+			}
+		}
+	}
+	// Directions of the survivors.
+	for ci := range cs {
+		c := &cs[ci]
+		if !c.removed {
+			e.direction(c)
+		}
+	}
+	// Broken ridges: two endings facing each other along the ridge flow.
+	for i := range cs {
+		a := &cs[i]
+		if a.removed || a.kind != KindEnding {
+			continue
+		}
+		for j := i + 1; j < len(cs); j++ {
+			b := &cs[j]
+			if b.removed || b.kind != KindEnding {
+				continue
+			}
+			dx, dy := float32(b.x-a.x), float32(b.y-a.y)
+			d2 := dx*dx + dy*dy
+			if d2 > breakDist*breakDist || d2 == 0 {
+				continue
+			}
+			d := float32(math.Sqrt(float64(d2)))
+			if a.dx*dx+a.dy*dy < -0.5*d && b.dx*dx+b.dy*dy > 0.5*d {
+				a.removed, b.removed = true, true
+				a.why, b.why = 4, 4
+			}
+		}
+	}
+	// Border.
+	for i := range cs {
+		c := &cs[i]
+		if c.removed {
+			continue
+		}
+		b := int(c.y/blk)*e.bw + int(c.x/blk)
+		if e.bdist[b] <= 1 || e.facesBackground(c) {
+			c.removed = true
+			c.why = 5
+		}
+	}
+	// Close pairs and clouds.
+	for i := range cs {
+		a := &cs[i]
+		if a.removed {
+			continue
+		}
+		near := 0
+		for j := range cs {
+			b := &cs[j]
+			if j == i || b.removed {
+				continue
+			}
+			dx, dy := b.x-a.x, b.y-a.y
+			d2 := dx*dx + dy*dy
+			if d2 <= clusterDist*clusterDist {
+				a.removed, b.removed = true, true
+				a.why, b.why = 7, 7
+				break
+			}
+			if d2 <= cloudRadius*cloudRadius {
+				near++
+			}
+		}
+		if near > cloudCount {
+			a.removed = true
+			a.why = 8
+		}
+	}
+	// Quality: coherence of the ridge flow, lowered near the border.
+	for i := range cs {
+		c := &cs[i]
+		if c.removed {
+			continue
+		}
+		b := int(c.y/blk)*e.bw + int(c.x/blk)
+		q := e.coh[b]
+		if e.bdist[b] == 2 {
+			q *= 0.6
+		}
+		c.q = q
+	}
+}
+
+// pruneSpurs removes spurs from the skeleton: a branch from an ending that
+// meets a bifurcation within spurLen pixels is erased with its ending, and
+// the bifurcation is dropped if it no longer is one (the spur made it).
+// A true bifurcation with a noise spur next to it survives this way, where
+// removing both minutiae of every close ending-bifurcation pair would lose
+// it.
+func (e *Extractor) pruneSpurs() {
+	cs := e.cand
+	for ci := range cs {
+		c := &cs[ci]
+		if c.removed || c.kind != KindEnding {
+			continue
+		}
+		br, nbr := e.branches(c.p)
+		if nbr != 1 {
+			continue
+		}
+		gen := e.nextGen()
+		e.stamp[c.p] = gen
+		_, n, hit := e.trace(c.p, br[0], spurLen, gen)
+		if hit == 0 || n > spurLen || cs[hit-1].kind != KindBifurcation {
+			continue
+		}
+		c.removed = true
+		c.why = 9
+		e.skel[c.p] = 0
+		for _, p := range e.path {
+			e.skel[p] = 0
+		}
+		b := &cs[hit-1]
+		if crossTable[nbits(e.skel, int(b.p), e.s)] != 3 {
+			b.removed = true
+			b.why = 9
+		}
+	}
+}
+
+// mergeJunctions handles clusters of bifurcation candidates joined by
+// skeleton paths of at most junctionLen pixels, which thinning makes
+// around small lakes and thick forks. Counting the branches that leave a
+// cluster: three make one bifurcation (kept at the cluster's centre), two
+// are a hole in a ridge and four or more a crossing (all removed).
+func (e *Extractor) mergeJunctions() {
+	cs := e.cand
+	uf := e.uf[:len(cs)]
+	for i := range uf {
+		uf[i] = int32(i)
+	}
+	// Union bifurcations joined by short paths; count members in size.
+	multi := false
+	for ci := range cs {
+		c := &cs[ci]
+		if c.removed || c.kind != KindBifurcation {
+			continue
+		}
+		br, nbr := e.branches(c.p)
+		gen := e.nextGen()
+		e.stamp[c.p] = gen
+		for _, f := range br[:nbr] {
+			e.stamp[f] = gen
+		}
+		for _, f := range br[:nbr] {
+			_, _, hit := e.trace(c.p, f, junctionLen, gen)
+			if hit == 0 || int(hit-1) == ci || cs[hit-1].kind != KindBifurcation || cs[hit-1].removed {
+				continue
+			}
+			a, b := e.find(int32(ci)), e.find(hit-1)
+			if a != b {
+				uf[max(a, b)] = min(a, b)
+				multi = true
+			}
+		}
+	}
+	if !multi {
+		return
+	}
+	// Count external branches per cluster root (in the root's q, as scratch).
+	ext := e.ext[:len(cs)]
+	clear(ext)
+	size := e.size[:len(cs)]
+	clear(size)
+	for ci := range cs {
+		c := &cs[ci]
+		if c.removed || c.kind != KindBifurcation {
+			continue
+		}
+		root := e.find(int32(ci))
+		size[root]++
+		br, nbr := e.branches(c.p)
+		gen := e.nextGen()
+		e.stamp[c.p] = gen
+		for _, f := range br[:nbr] {
+			e.stamp[f] = gen
+		}
+		for _, f := range br[:nbr] {
+			_, _, hit := e.trace(c.p, f, junctionLen, gen)
+			if hit == 0 || cs[hit-1].removed || cs[hit-1].kind != KindBifurcation || e.find(hit-1) != root {
+				ext[root]++
+			}
+		}
+	}
+	for ci := range cs {
+		c := &cs[ci]
+		if c.removed || c.kind != KindBifurcation {
+			continue
+		}
+		root := e.find(int32(ci))
+		if size[root] < 2 {
+			continue
+		}
+		switch {
+		case ext[root] == 3 && int32(ci) != root:
+			// Merged into the root: no longer a junction for tracing.
+			c.removed, c.why = true, 10
+			e.mark[c.p] = 0
+			r := &cs[root]
+			r.fx += float32(c.x)
+			r.fy += float32(c.y)
+		case ext[root] != 3:
+			c.removed, c.why = true, 11
+		}
+	}
+	// Centre of the kept clusters: fx, fy accumulated the other members.
+	for ci := range cs {
+		c := &cs[ci]
+		if !c.removed && c.kind == KindBifurcation && size[ci] >= 2 {
+			n := float32(size[ci])
+			c.x = int32((c.fx+float32(c.x))/n + 0.5)
+			c.y = int32((c.fy+float32(c.y))/n + 0.5)
+		}
+	}
+}
+
+// find returns the root of candidate i in the union-find forest e.uf.
+func (e *Extractor) find(i int32) int32 {
+	uf := e.uf
+	for uf[i] != i {
+		uf[i] = uf[uf[i]]
+		i = uf[i]
+	}
+	return i
+}
+
+// facesBackground reports whether the background (or the image edge) lies
+// within borderReach pixels of c along its ridge: behind an ending (where
+// the ridge would continue), on either side along a bifurcation. Such
+// minutiae are mostly ridges cut by the edge of the print.
+func (e *Extractor) facesBackground(c *candidate) bool {
+	for t := float32(4); t <= borderReach; t += 4 {
+		if e.background(float32(c.x)-t*c.dx, float32(c.y)-t*c.dy) {
+			return true
+		}
+		if c.kind == KindBifurcation && e.background(float32(c.x)+t*c.dx, float32(c.y)+t*c.dy) {
+			return true
+		}
+	}
+	return false
+}
+
+// background reports whether working pixel (x, y) is outside the image or
+// in a background block.
+func (e *Extractor) background(x, y float32) bool {
+	if x < 0 || y < 0 || x >= float32(e.w) || y >= float32(e.h) {
+		return true
+	}
+	return e.mask[(int(y)/blk)*e.bw+int(x)/blk] == 0
+}
+
+// direction sets the unit direction of c: the local ridge orientation,
+// pointing up the ridge for an ending and between the two branches for a
+// bifurcation (the ISO/IEC 19794-2 convention).
+func (e *Extractor) direction(c *candidate) {
+	br, nbr := e.branches(c.p)
+	gen := e.nextGen()
+	e.stamp[c.p] = gen
+	for _, f := range br[:nbr] {
+		e.stamp[f] = gen
+	}
+	var vx, vy [4]float32
+	for k, f := range br[:nbr] {
+		last, _, _ := e.trace(c.p, f, dirLen, gen)
+		x, y := int(last)%e.s-pad, int(last)/e.s-pad
+		dx, dy := float32(x)-float32(c.x), float32(y)-float32(c.y)
+		if l := float32(math.Sqrt(float64(dx*dx + dy*dy))); l > 0 {
+			vx[k], vy[k] = dx/l, dy/l
+		}
+	}
+	var sx, sy float32
+	switch {
+	case c.kind == KindEnding && nbr >= 1:
+		sx, sy = vx[0], vy[0]
+	case nbr >= 3:
+		bi, bj, best := 0, 1, float32(-2)
+		for i := range nbr {
+			for j := i + 1; j < nbr; j++ {
+				if d := vx[i]*vx[j] + vy[i]*vy[j]; d > best {
+					bi, bj, best = i, j, d
+				}
+			}
+		}
+		sx, sy = vx[bi]+vx[bj], vy[bi]+vy[bj]
+	}
+	th := float64(e.ori[int(c.y/blk)*e.bw+int(c.x/blk)])
+	ux, uy := float32(math.Cos(th)), float32(math.Sin(th))
+	if ux*sx+uy*sy < 0 {
+		ux, uy = -ux, -uy
+	}
+	c.dx, c.dy = ux, uy
+	// The skeleton puts a fork about a third of a period behind the point
+	// where the ridges meet, and an ending slightly inside the ridge.
+	per := e.period[int(c.y/blk)*e.bw+int(c.x/blk)]
+	shift := -0.1 * per
+	if c.kind == KindBifurcation {
+		shift = 0.3 * per
+	}
+	c.fx = float32(c.x) + shift*ux
+	c.fy = float32(c.y) + shift*uy
+}
+
+// fingerQuality sets e.quality from the mean coherence of the interior
+// foreground and the foreground area.
+func (e *Extractor) fingerQuality() {
+	var sum float32
+	n := 0
+	for b := range e.bw * e.bh {
+		if e.bdist[b] >= 2 {
+			sum += e.coh[b]
+			n++
+		}
+	}
+	if n == 0 {
+		e.quality = 0
+		return
+	}
+	mc := sum / float32(n)
+	q := min(max((mc-0.1)/0.6, 0), 1)
+	area := min(float32(e.fgBlock*blk*blk)/(200*250), 1)
+	e.quality = uint8(100*q*area + 0.5)
+}
+
+// isoAngle converts a unit direction in image coordinates (y down) to the
+// ISO/IEC 19794-2 angle: counter-clockwise on screen from +x, in units of
+// 360/256 degrees.
+func isoAngle(dx, dy float32) uint8 {
+	a := math.Atan2(float64(-dy), float64(dx))
+	if a < 0 {
+		a += 2 * math.Pi
+	}
+	return uint8(int(a*256/(2*math.Pi)+0.5) & 255)
+}
