@@ -2,6 +2,9 @@ package cardsim_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log"
@@ -127,4 +130,44 @@ func ExampleCIE_Remove() {
 	fmt.Println(errors.Is(err, scard.ErrCardRemoved))
 	// Output:
 	// true
+}
+
+// ExampleNewSCO activates a simulated operator card as the Security
+// Officer, associates it to a sede and signs with the operator's key.
+func ExampleNewSCO() {
+	sim, err := cardsim.NewSCO(cardsim.SCOConfig{
+		MasterPassword: "S3cur1ty-Officer!",
+		Operator:       "BNCGNN70A01F205X",
+		Serial:         "SCO00000001",
+		KeyBits:        1024,
+		Rand:           cardsim.DeterministicRand(2),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	sco := scard.NewSCOClient(scard.NewCard(sim, nil))
+	so, _ := scard.NewMasterPassword("S3cur1ty-Officer!")
+	pin, _ := scard.NewPIN("11112222")
+	steps := []error{
+		sco.Select(ctx),
+		sco.Activate(ctx, so, pin),
+		sco.AssociateSede(ctx, so, "H501-01"),
+		sco.Login(ctx, pin),
+	}
+	if err := errors.Join(steps...); err != nil {
+		log.Fatal(err)
+	}
+	digest := sha256.Sum256([]byte("richiesta CIE"))
+	sig, err := sco.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cert := sim.Certificate(scard.SCOKeySignature)
+	fmt.Println("signature valid:", rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, digest[:], sig) == nil)
+	info, _ := sco.Info(ctx)
+	fmt.Println(info.State, info.Sede, info.Operator)
+	// Output:
+	// signature valid: true
+	// active H501-01 BNCGNN70A01F205X
 }
