@@ -94,7 +94,7 @@ func (f funcTransmitter) Transmit(_ context.Context, capdu []byte) ([]byte, erro
 func TestCardGetResponseAndLe(t *testing.T) {
 	t.Parallel()
 	s := &scripted{t: t, steps: [][2]string{
-		{"00B0000000", "6C05"},             // wrong Le: retry with 05
+		{"00B0000000", "6C05"},                // wrong Le: retry with 05
 		{"00B0000005", "0102030405" + "6103"}, // 3 more bytes
 		{"00C0000003", "060708" + "9000"},
 	}}

@@ -3,6 +3,8 @@ package scard
 import (
 	"context"
 	"errors"
+
+	"github.com/ciekit/ciekit/internal/tlv"
 )
 
 // chipTransmitter is a minimal BAC-only card for tests.
@@ -170,6 +172,23 @@ func (c *fsCard) handle(cmd Command) Response {
 			r.SW = SWEndOfFile
 		}
 		return r
+	case InsReadBinaryOdd:
+		if c.selected == nil {
+			return Response{SW: SWConditionsNotSatisfied}
+		}
+		v, ok := tlv.Find(cmd.Data, 0x54)
+		if !ok {
+			return Response{SW: SWWrongData}
+		}
+		off := 0
+		for _, x := range v {
+			off = off<<8 | int(x)
+		}
+		if off > len(c.selected) {
+			return Response{SW: SWWrongOffset}
+		}
+		end := min(off+cmd.Ne-4, len(c.selected))
+		return Response{Data: tlv.Append(nil, 0x53, c.selected[off:end]), SW: SWSuccess}
 	case InsGetChallenge:
 		ch, _ := c.bac.Challenge()
 		return Response{Data: ch, SW: SWSuccess}

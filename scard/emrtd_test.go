@@ -102,3 +102,25 @@ func TestReadEMRTDWrongKeys(t *testing.T) {
 	_, err = ReadEMRTD(t.Context(), NewCard(card, nil), EMRTDOptions{})
 	require.ErrorIs(t, err, ErrInvalidKey)
 }
+
+func TestReadLargeFileOddOffsets(t *testing.T) {
+	t.Parallel()
+	card, key := newFSCard(t, false)
+	photo := make([]byte, 40000) // DG2 beyond the 32767 offsets of READ BINARY B0
+	for i := range photo {
+		photo[i] = byte(i * 7)
+	}
+	photo[0], photo[1] = 0xFF, 0xD8
+	card.app[FIDDataGroup(2)] = EncodeDG2(FaceImage{Format: ImageJPEG, Data: photo})
+	c := NewCard(card, nil)
+	e, err := ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, DataGroups: []int{2}})
+	require.NoError(t, err)
+	faces, err := e.Faces()
+	require.NoError(t, err)
+	assert.Equal(t, photo, faces[0].Data)
+	// PA fails for DG2 (the SOD hashes the small photo): the DG is named.
+	_, err = e.Verify(PAOptions{CSCA: pool(pkiOnce().csca)})
+	var he *HashMismatchError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 2, he.DG)
+}

@@ -371,6 +371,9 @@ func (c *Card) PACE(ctx context.Context, info PACEInfo, pw PACEPassword) error {
 	}
 	ga := func(last bool, tag tlv.Tag, v []byte, want tlv.Tag) ([]byte, error) {
 		data := dynAuth(tag, v)
+		if c.opts.NoExtended && len(data) > MaxShortData {
+			return nil, fmt.Errorf("scard: PACE with %s needs extended-length APDUs (CardOptions.NoExtended is set): %w", p.grp.name(), ErrNotSupported)
+		}
 		cmd := Command{CLA: ClaChaining, INS: InsGeneralAuthenticate, Data: data, Ne: MaxShortNe}
 		if last {
 			cmd.CLA = 0
