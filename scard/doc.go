@@ -15,10 +15,31 @@
 // Entry points:
 //
 //   - [NewCard], then [Card.Do] / [Card.Send] for raw commands;
-//   - [ReadEMRTD] (BAC or PACE, then EF.COM, DGs and EF.SOD) and
-//     [PassiveAuthentication];
+//   - [ReadEMRTD] (BAC or PACE, then EF.COM, DGs and EF.SOD), its decoders
+//     ([EMRTD.MRZ] to a cie.MRZ, [EMRTD.Faces], [EMRTD.DG11], [EMRTD.DG12])
+//     and [EMRTD.Verify] / [PassiveAuthentication];
 //   - [IAS] for the NIS, internal authentication and PIN/PUK;
-//   - [SCOClient] for the operator card profile described in sco.go.
+//   - [OperatorCard] and [SCOClient] for the operator card.
+//
+// # Terms
+//
+// CIE: Carta d'Identità Elettronica, the Italian identity card. CAN: the
+// 6-digit card access number printed on its front, the PACE password. NIS:
+// Numero Identificativo per i Servizi, a 12-digit number readable without
+// PIN. SCO: Smart Card Operatore, the registry officer's card. Sede: the
+// municipal office an SCO is associated to. Comune: municipality.
+//
+// # Access control
+//
+// [Card.BAC] and [Card.PACE] install secure messaging on the [Card]. The
+// CIE offers PACE with id-PACE-DH-GM-3DES-CBC-CBC and standardized domain
+// parameters 2 (RFC 5114 2048-bit MODP group with a 256-bit prime-order
+// subgroup; ICAO Doc 9303-11 table 6), which needs extended-length APDUs,
+// and BAC with the MRZ. PACE with ECDH Generic Mapping and AES
+// (brainpoolP256r1, NIST P-224/256/384/521) is implemented for other
+// documents. Integrated and Chip Authentication Mapping, EAC (chip and
+// terminal authentication, needed for DG3 fingerprints) and active
+// authentication are not implemented.
 //
 // # Card emulators
 //
@@ -41,6 +62,14 @@
 // arithmetic for PACE uses math/big and is not constant time: this matches
 // the threat model of a terminal talking to a card over a short-range link,
 // but the card simulators are for testing only.
+//
+// # Compatibility
+//
+// Verified against the ICAO worked examples and the ciekit simulator
+// (scard/cardsim), not yet against a physical CIE. The IAS secure channel
+// (DH + DAPP) that real CIEs require before VERIFY PIN is not implemented,
+// see [IAS]. The SCO protocol is not public: [SCOClient] speaks ciekit's
+// own profile (documented in sco.go), not the real card's.
 //
 // # Concurrency
 //
