@@ -37,6 +37,9 @@ func ParseCardNumber(s string) (CardNumber, error) {
 		}
 		b[i] = c
 	}
+	if string(b[:]) == s {
+		return CardNumber(s), nil // already canonical: no copy
+	}
 	return CardNumber(b[:]), nil
 }
 

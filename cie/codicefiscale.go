@@ -131,6 +131,9 @@ func ParseCodiceFiscale(s string) (CodiceFiscale, error) {
 	if day > maxDay {
 		return "", &CodiceFiscaleError{Pos: 10, Field: "day", Err: ErrDate}
 	}
+	if string(b[:]) == s {
+		return CodiceFiscale(s), nil // already canonical: no copy
+	}
 	return CodiceFiscale(b[:]), nil
 }
 

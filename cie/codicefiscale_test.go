@@ -97,3 +97,18 @@ func TestOmocodes(t *testing.T) {
 	assert.Equal(t, SexMale, cf.Sex())
 	assert.Equal(t, SexFemale, CodiceFiscale("DNGMTR01T71F205U").Sex())
 }
+
+func TestParseAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation budget: skipped in -short mode")
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = ParseCodiceFiscale("BNZVCNPNSMLERTPX") }); n != 0 {
+		t.Errorf("ParseCodiceFiscale: %v allocs, want 0", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = CodiceFiscale("RSSMRA80A01H501U").Valid() }); n != 0 {
+		t.Errorf("CodiceFiscale.Valid: %v allocs, want 0", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = ParseCardNumber("CA00000AA") }); n != 0 {
+		t.Errorf("ParseCardNumber: %v allocs, want 0", n)
+	}
+}
