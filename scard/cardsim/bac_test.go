@@ -35,7 +35,7 @@ func TestBACRead(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, &scard.CardOptions{Rand: cardsim.DeterministicRand(99)})
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, cardsim.AIDeMRTD))
+	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
 	// Before BAC every data group needs secure messaging.
 	_, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 4})
 	require.ErrorIs(t, err, scard.ErrSecurityStatus)
@@ -54,7 +54,7 @@ func TestBACWrongKey(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, nil)
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, cardsim.AIDeMRTD))
+	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
 	bad := testKey
 	bad.BirthDate = "850316"
 	require.ErrorIs(t, c.BAC(ctx, bad), scard.ErrAuthentication)

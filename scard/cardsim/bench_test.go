@@ -16,7 +16,7 @@ func BenchmarkBAC(b *testing.B) {
 	for b.Loop() {
 		sim.Reset()
 		c := scard.NewCard(sim, nil)
-		if err := c.SelectAID(b.Context(), cardsim.AIDeMRTD); err != nil {
+		if err := c.SelectAID(b.Context(), scard.AIDeMRTD()); err != nil {
 			b.Fatal(err)
 		}
 		if err := c.BAC(b.Context(), testKey); err != nil {

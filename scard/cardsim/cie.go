@@ -18,20 +18,9 @@ import (
 	"github.com/ciekit/ciekit/scard"
 )
 
-// Application identifiers and file identifiers of the CIE 3.0 chip (ICAO
-// Doc 9303-10 clause 4.1, and the public CIE middleware for the IAS part).
-var (
-	// AIDeMRTD is the ICAO LDS1 eMRTD application.
-	AIDeMRTD = []byte{0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01}
-	// AIDIAS is the IAS-ECC application.
-	AIDIAS = []byte{0xA0, 0x00, 0x00, 0x00, 0x30, 0x80, 0x00, 0x00, 0x00, 0x09, 0x81, 0x60, 0x01}
-	// AIDCIE is the CIE DF (NIS, serial, keys, IAS SOD) under the IAS application.
-	AIDCIE = []byte{0xA0, 0x00, 0x00, 0x00, 0x00, 0x39}
-)
-
-// DefaultATR is the ATR the simulated CIE answers with unless configured:
-// the contactless pseudo-ATR of a Gemalto CIE 3.0 as a PC/SC reader reports it.
-var DefaultATR = []byte{0x3B, 0x8F, 0x80, 0x01, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x00, 0x11, 0x12, 0x0F, 0xFF, 0x82, 0x90, 0x00, 0x8A}
+// defaultATR is the contactless pseudo-ATR of a Gemalto CIE 3.0 as a PC/SC
+// reader reports it.
+var defaultATR = []byte{0x3B, 0x8F, 0x80, 0x01, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x00, 0x11, 0x12, 0x0F, 0xFF, 0x82, 0x90, 0x00, 0x8A}
 
 // Default PIN and PUK of a simulated CIE (8 digits each, as on real cards).
 const (
@@ -85,7 +74,9 @@ type CIEConfig struct {
 	// ECDH additionally offers PACE ECDH Generic Mapping with AES-128 and
 	// P-256 in EF.CardAccess (real CIEs offer only DH).
 	ECDH bool
-	// ATR defaults to DefaultATR.
+	// ATR is the answer to reset, 2 to 33 bytes starting with 3B or 3F.
+	// Default: 3B 8F 80 01 80 31 80 65 B0 85 04 00 11 12 0F FF 82 90 00 8A,
+	// the pseudo-ATR a PC/SC contactless reader reports for a Gemalto CIE.
 	ATR []byte
 	// Latency delays every response, like a slow contactless link. The
 	// wait honours ctx and card removal.
@@ -223,9 +214,9 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	if err != nil {
 		return nil, err
 	}
-	atr := cfg.ATR
-	if atr == nil {
-		atr = DefaultATR
+	atr, err := checkATR(cfg.ATR, defaultATR)
+	if err != nil {
+		return nil, err
 	}
 
 	// eMRTD application.
@@ -241,7 +232,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.emrtd = &df{name: "eMRTD", aid: AIDeMRTD, efs: []*ef{
+	c.emrtd = &df{name: "eMRTD", aid: scard.AIDeMRTD(), efs: []*ef{
 		{fid: 0x011E, sfi: 0x1E, data: EncodeCOM([]byte{tagDG1, tagDG2, tagDG3, tagDG11, tagDG12, tagDG14}), read: accessSM},
 		{fid: 0x0101, sfi: 0x01, data: dg[1], read: accessSM},
 		{fid: 0x0102, sfi: 0x02, data: dg[2], read: accessSM},
@@ -273,8 +264,8 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.ias = &df{name: "IAS", aid: AIDIAS}
-	c.ciedf = &df{name: "CIE", aid: AIDCIE, efs: []*ef{
+	c.ias = &df{name: "IAS", aid: scard.AIDIAS()}
+	c.ciedf = &df{name: "CIE", aid: scard.AIDCIE(), efs: []*ef{
 		{fid: 0x1001, sfi: 0x01, data: []byte(c.nis)},
 		{fid: 0x1002, sfi: 0x02, data: serial},
 		{fid: 0x1003, sfi: 0x03, data: c.cert.Raw, read: accessPIN},

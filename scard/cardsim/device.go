@@ -2,6 +2,7 @@ package cardsim
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -157,4 +158,15 @@ func getResponse(pending *[]byte, cmd scard.Command) []byte {
 	data := append([]byte(nil), rest[:ne]...)
 	*pending = append(append([]byte(nil), rest[ne:]...), swb...)
 	return moreAvailable(*pending, data)
+}
+
+// checkATR validates a configured ATR or returns the default.
+func checkATR(atr, def []byte) ([]byte, error) {
+	if atr == nil {
+		return def, nil
+	}
+	if len(atr) < 2 || len(atr) > 33 || (atr[0] != 0x3B && atr[0] != 0x3F) {
+		return nil, errors.New("cardsim: ATR must be 2 to 33 bytes starting with 3B or 3F")
+	}
+	return atr, nil
 }

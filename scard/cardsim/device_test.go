@@ -53,7 +53,7 @@ func TestResetDropsSession(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, nil)
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, cardsim.AIDeMRTD))
+	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
 	require.NoError(t, c.BAC(ctx, testKey))
 	sim.Reset()
 	_, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 4})
@@ -67,7 +67,7 @@ func TestSecureMessagingErrors(t *testing.T) {
 	t.Run("bad MAC", func(t *testing.T) {
 		sim := newCIE(t)
 		c := scard.NewCard(sim, nil)
-		require.NoError(t, c.SelectAID(ctx, cardsim.AIDeMRTD))
+		require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
 		require.NoError(t, c.BAC(ctx, testKey))
 		w, err := c.SecureMessaging().WrapCommand(scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 4})
 		require.NoError(t, err)
@@ -84,7 +84,7 @@ func TestSecureMessagingErrors(t *testing.T) {
 	t.Run("plain command", func(t *testing.T) {
 		sim := newCIE(t)
 		c := scard.NewCard(sim, nil)
-		require.NoError(t, c.SelectAID(ctx, cardsim.AIDeMRTD))
+		require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
 		require.NoError(t, c.BAC(ctx, testKey))
 		r, err := sim.Transmit(ctx, []byte{0x00, 0xB0, 0x81, 0x00, 0x04})
 		require.NoError(t, err)
@@ -95,7 +95,7 @@ func TestSecureMessagingErrors(t *testing.T) {
 	t.Run("error status under SM", func(t *testing.T) {
 		sim := newCIE(t)
 		c := scard.NewCard(sim, nil)
-		require.NoError(t, c.SelectAID(ctx, cardsim.AIDeMRTD))
+		require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
 		require.NoError(t, c.BAC(ctx, testKey))
 		err := c.SelectEF(ctx, 0x0105)
 		require.ErrorIs(t, err, scard.ErrNotFound)
@@ -106,16 +106,22 @@ func TestSecureMessagingErrors(t *testing.T) {
 }
 
 func TestReadBinaryVariants(t *testing.T) {
-	sim := newCIE(t)
+	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.Photo = make([]byte, 1000) })
 	c := scard.NewCard(sim, nil)
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, cardsim.AIDeMRTD))
+	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
 	require.NoError(t, c.BAC(ctx, testKey))
 	dg2 := sim.DataGroup(2)
 	t.Run("extended", func(t *testing.T) {
 		b, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x82, Ne: 65536})
 		require.NoError(t, err)
 		assert.Equal(t, dg2, b)
+	})
+	t.Run("256 bytes under SM", func(t *testing.T) {
+		// The protected answer exceeds 256 bytes: 61xx, then GET RESPONSE.
+		b, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x82, Ne: 256})
+		require.NoError(t, err)
+		assert.Equal(t, dg2[:256], b)
 	})
 	t.Run("odd INS", func(t *testing.T) {
 		b, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinaryOdd, P1: 0x01, P2: 0x02, Data: []byte{0x54, 0x01, 0x04}, Ne: 256})
@@ -169,6 +175,7 @@ func TestNewCIEErrors(t *testing.T) {
 		{"bad PIN", func(c *cardsim.CIEConfig) { c.PIN = "1234" }},
 		{"bad NIS", func(c *cardsim.CIEConfig) { c.NIS = "12" }},
 		{"small keys", func(c *cardsim.CIEConfig) { c.KeyBits = 512 }},
+		{"bad ATR", func(c *cardsim.CIEConfig) { c.ATR = []byte{0x12, 0x34} }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

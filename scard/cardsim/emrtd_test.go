@@ -124,6 +124,6 @@ func TestPACEECDH(t *testing.T) {
 	info := scard.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}, Version: 2, ParameterID: 12}
 	require.NoError(t, c.PACE(ctx, info, pw))
 	assert.Equal(t, scard.CipherAES128, c.SecureMessaging().Cipher())
-	require.NoError(t, c.SelectAID(ctx, cardsim.AIDeMRTD))
+	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
 	assert.Equal(t, sim.DataGroup(1), readFile(t, c, 0x0101))
 }

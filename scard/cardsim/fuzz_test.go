@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/ciekit/ciekit/scard"
-	"github.com/ciekit/ciekit/scard/cardsim"
 )
 
 // FuzzCIETransmit feeds arbitrary bytes to a simulated CIE in one of four
@@ -38,7 +37,7 @@ func FuzzCIETransmit(f *testing.F) {
 		var err error
 		switch mode % 4 {
 		case 1:
-			if err = c.SelectAID(ctx, cardsim.AIDeMRTD); err == nil {
+			if err = c.SelectAID(ctx, scard.AIDeMRTD()); err == nil {
 				err = c.BAC(ctx, testKey)
 			}
 		case 2:
@@ -48,8 +47,8 @@ func FuzzCIETransmit(f *testing.F) {
 				_, err = c.Do(ctx, scard.Command{CLA: 0x10, INS: scard.InsGeneralAuthenticate, Data: []byte{0x7C, 0x00}, Ne: 256})
 			}
 		case 3:
-			if err = c.SelectAID(ctx, cardsim.AIDIAS); err == nil {
-				err = c.SelectAID(ctx, cardsim.AIDCIE)
+			if err = c.SelectAID(ctx, scard.AIDIAS()); err == nil {
+				err = c.SelectAID(ctx, scard.AIDCIE())
 			}
 		}
 		if err != nil {

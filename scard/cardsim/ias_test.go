@@ -13,8 +13,8 @@ import (
 
 func selectCIE(t *testing.T, c *scard.Card) {
 	t.Helper()
-	require.NoError(t, c.SelectAID(t.Context(), cardsim.AIDIAS))
-	require.NoError(t, c.SelectAID(t.Context(), cardsim.AIDCIE))
+	require.NoError(t, c.SelectAID(t.Context(), scard.AIDIAS()))
+	require.NoError(t, c.SelectAID(t.Context(), scard.AIDCIE()))
 }
 
 // TestNIS reads the NIS with the exact APDUs of the public CIE SDKs,

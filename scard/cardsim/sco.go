@@ -54,15 +54,16 @@ type SCOConfig struct {
 	PKI *PKI
 	// Rand is the source of keys and signatures. Nil means crypto/rand.
 	Rand io.Reader
-	// ATR defaults to DefaultSCOATR.
+	// ATR is the answer to reset, 2 to 33 bytes starting with 3B or 3F.
+	// Default: 3B DA 18 FF 81 B1 FE 75 1F 03 and the historical bytes
+	// "CIEKITSCO" 00 00 (an invented contact card, T=1).
 	ATR []byte
 	// Latency delays every response; the wait honours ctx and removal.
 	Latency time.Duration
 }
 
-// DefaultSCOATR is the ATR of the simulated SCO: a contact card, T=1,
-// historical bytes "CIEKITSCO".
-var DefaultSCOATR = []byte{0x3B, 0xDA, 0x18, 0xFF, 0x81, 0xB1, 0xFE, 0x75, 0x1F, 0x03, 0x43, 0x49, 0x45, 0x4B, 0x49, 0x54, 0x53, 0x43, 0x4F, 0x00, 0x00}
+// defaultSCOATR is the ATR of the simulated SCO.
+var defaultSCOATR = []byte{0x3B, 0xDA, 0x18, 0xFF, 0x81, 0xB1, 0xFE, 0x75, 0x1F, 0x03, 0x43, 0x49, 0x45, 0x4B, 0x49, 0x54, 0x53, 0x43, 0x4F, 0x00, 0x00}
 
 // SCO is a virtual operator card (Smart Card Operatore) speaking the ciekit
 // SCO profile that scard defines (see scard.SCOClient): the operator PIN
@@ -187,9 +188,9 @@ func NewSCO(cfg SCOConfig) (*SCO, error) {
 			return nil, err
 		}
 	}
-	atr := cfg.ATR
-	if atr == nil {
-		atr = DefaultSCOATR
+	atr, err := checkATR(cfg.ATR, defaultSCOATR)
+	if err != nil {
+		return nil, err
 	}
 	s.dev.init(atr, cfg.Latency)
 	return s, nil
