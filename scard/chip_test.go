@@ -132,6 +132,12 @@ func (c *fsCard) handle(cmd Command) Response {
 	switch cmd.INS {
 	case InsSelect:
 		switch cmd.P1 {
+		case 0x00:
+			if string(cmd.Data) == "\x3F\x00" {
+				c.inApp, c.selected = false, nil
+				return Response{SW: SWSuccess}
+			}
+			return Response{SW: SWFileNotFound}
 		case 0x04:
 			if string(cmd.Data) == string(AIDeMRTD()) {
 				c.inApp, c.selected = true, nil

@@ -48,7 +48,15 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 	c.SetSecureMessaging(nil)
 	var info *PACEInfo
 	if !opts.NoPACE && (opts.CAN != "" || opts.MRZ.DocumentNumber != "") {
-		if ca, err := c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess"); err == nil {
+		ca, err := c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess")
+		if errors.Is(err, ErrNotFound) {
+			// An application may still be selected from an earlier
+			// session: select the MF and try again.
+			if c.Select(ctx, 0x00, []byte{0x3F, 0x00}) == nil {
+				ca, err = c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess")
+			}
+		}
+		if err == nil {
 			e.CardAccess = ca
 			if si, err := ParseCardAccess(ca); err == nil {
 				e.SecurityInfos = si
@@ -76,14 +84,23 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 		if err != nil {
 			return nil, err
 		}
-		if err := c.PACE(ctx, *info, pw); err != nil {
+		err = c.PACE(ctx, *info, pw)
+		switch {
+		case err == nil:
+			e.Access = "PACE"
+			if err := c.SelectAID(ctx, AIDeMRTD()); err != nil {
+				return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
+			}
+		case errors.Is(err, ErrAuthentication) || isTransport(err) && !errors.Is(err, ErrNotSupported) || opts.MRZ.DocumentNumber == "":
 			return nil, err
+		default:
+			// PACE refused for another reason (unsupported by the reader
+			// or the card): ICAO Doc 9303-11 4.2 allows falling back to BAC.
+			info = nil
+			c.SetSecureMessaging(nil)
 		}
-		e.Access = "PACE"
-		if err := c.SelectAID(ctx, AIDeMRTD()); err != nil {
-			return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
-		}
-	} else {
+	}
+	if info == nil {
 		if opts.MRZ.DocumentNumber == "" {
 			return nil, fmt.Errorf("scard: BAC needs the MRZ key and none was given: %w", ErrInvalidKey)
 		}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ciekit/ciekit/internal/tlv"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -123,4 +125,35 @@ func TestReadLargeFileOddOffsets(t *testing.T) {
 	var he *HashMismatchError
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, 2, he.DG)
+}
+
+func TestReadEMRTDFallsBackToBAC(t *testing.T) {
+	t.Parallel()
+	card, key := newFSCard(t, true)
+	// A reader without extended APDUs cannot run DH-2048 PACE: BAC instead.
+	c := NewCard(card, &CardOptions{NoExtended: true})
+	e, err := ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, DataGroups: []int{1}})
+	require.NoError(t, err)
+	assert.Equal(t, "BAC", e.Access)
+	// With only the CAN there is nothing to fall back to.
+	_, err = ReadEMRTD(t.Context(), NewCard(card, &CardOptions{NoExtended: true}), EMRTDOptions{CAN: "123456"})
+	require.ErrorIs(t, err, ErrNotSupported)
+}
+
+func TestParseDG2Fallback(t *testing.T) {
+	t.Parallel()
+	jp2 := []byte{0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A, 1, 2, 3}
+	var b tlv.Builder
+	b.AddConstructed(0x75, func(b *tlv.Builder) {
+		b.AddConstructed(0x7F61, func(b *tlv.Builder) {
+			b.Add(0x02, []byte{1})
+			b.AddConstructed(0x7F60, func(b *tlv.Builder) {
+				b.Add(0x5F2E, append([]byte{0xA1, 0x02, 0x00, 0x00}, jp2...))
+			})
+		})
+	})
+	faces, err := ParseDG2(b.Bytes())
+	require.NoError(t, err)
+	assert.Equal(t, ImageJPEG2000, faces[0].Format)
+	assert.Equal(t, jp2, faces[0].Data)
 }

@@ -69,10 +69,17 @@ type IAS struct {
 // NewIAS returns an IAS client over c.
 func NewIAS(c *Card) *IAS { return &IAS{c: c} }
 
-// Select selects the IAS application and then the CIE DF.
+// Select selects the IAS application (or, on chips that do not know its
+// AID, the MF, as the CIE middleware does for NXP chips) and then the CIE DF.
 func (i *IAS) Select(ctx context.Context) error {
 	if err := i.c.SelectAID(ctx, AIDIAS()); err != nil {
-		return fmt.Errorf("selecting the IAS application: %w", err)
+		// NXP and newer chips: the CIE middleware selects the MF instead.
+		if !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("selecting the IAS application: %w", err)
+		}
+		if _, err := i.c.Do(ctx, Command{INS: InsSelect}); err != nil {
+			return fmt.Errorf("selecting the IAS application or the MF: %w", err)
+		}
 	}
 	if err := i.c.SelectAID(ctx, AIDCIE()); err != nil {
 		return fmt.Errorf("selecting the CIE DF: %w", err)

@@ -215,7 +215,14 @@ func ParseDG2(b []byte) ([]FaceImage, error) {
 		}
 		faces, err := parseFacialRecord(bdb)
 		if err != nil {
-			return nil, bad("face %d: %v", len(out)+1, err)
+			// Not an ISO/IEC 19794-5:2005 record (e.g. the ISO/IEC
+			// 39794-5 encoding of newer documents): fall back to the
+			// embedded image, found by its signature.
+			img, ok := findImage(bdb)
+			if !ok {
+				return nil, bad("face %d: %v", len(out)+1, err)
+			}
+			faces = []FaceImage{img}
 		}
 		out = append(out, faces...)
 	}
@@ -231,6 +238,27 @@ func be(b []byte) int {
 		n = n<<8 | int(x)
 	}
 	return n
+}
+
+// findImage locates a JPEG or JPEG 2000 stream inside b by its signature
+// and returns it to the end of b.
+func findImage(b []byte) (FaceImage, bool) {
+	sigs := [][]byte{
+		{0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20},
+		{0xFF, 0x4F, 0xFF, 0x51},
+		{0xFF, 0xD8, 0xFF},
+	}
+	best := -1
+	for _, sig := range sigs {
+		if i := bytes.Index(b, sig); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return FaceImage{}, false
+	}
+	data := b[best:]
+	return FaceImage{Format: sniffImage(data), Data: data}, true
 }
 
 // parseFacialRecord parses an ISO/IEC 19794-5:2005 facial record data block.
