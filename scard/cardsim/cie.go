@@ -81,6 +81,10 @@ type CIEConfig struct {
 	// Latency delays every response, like a slow contactless link. The
 	// wait honours ctx and card removal.
 	Latency time.Duration
+	// ExactLe makes a plain READ BINARY whose Le asks for more bytes than
+	// remain answer 6Cxx with the exact count (ISO/IEC 7816-4 5.1.3), as
+	// some IAS chips do, instead of returning the shorter data with 9000.
+	ExactLe bool
 }
 
 // CIE is a virtual CIE 3.0 chip that answers command APDUs like a real
@@ -94,11 +98,12 @@ type CIEConfig struct {
 type CIE struct {
 	dev device
 
-	mrzKey scard.MRZKey
-	can    string
-	ecdh   bool
-	rand   io.Reader
-	pki    *PKI
+	mrzKey  scard.MRZKey
+	can     string
+	ecdh    bool
+	exactLe bool
+	rand    io.Reader
+	pki     *PKI
 
 	mf, emrtd, ias, ciedf *df
 
@@ -135,7 +140,7 @@ var _ scard.Transmitter = (*CIE)(nil)
 // cfg.PKI is nil), encodes the data groups and signs EF.SOD and the IAS SOD.
 // Errors name the configuration field at fault, or come from Rand.
 func NewCIE(cfg CIEConfig) (*CIE, error) {
-	c := &CIE{ecdh: cfg.ECDH, rand: randOrDefault(cfg.Rand)}
+	c := &CIE{ecdh: cfg.ECDH, exactLe: cfg.ExactLe, rand: randOrDefault(cfg.Rand)}
 	mrz := strings.NewReplacer("\n", "", "\r", "").Replace(cfg.MRZ)
 	if len(mrz) != 90 {
 		return nil, fmt.Errorf("cardsim: CIEConfig.MRZ has %d characters, want 90 (TD1)", len(mrz))
@@ -647,6 +652,9 @@ func (c *CIE) readBinary(cmd scard.Command) scard.Response {
 	}
 	if off == len(e.data) {
 		return sw(scard.SWEndOfFile)
+	}
+	if c.exactLe && c.s.sm == nil && n < cmd.Ne && n < 256 {
+		return sw(0x6C00 | uint16(n))
 	}
 	return ok(append([]byte(nil), e.data[off:off+n]...))
 }

@@ -207,3 +207,20 @@ func TestSetDataGroup(t *testing.T) {
 	assert.Equal(t, []byte{0x61, 0x00}, sim.DataGroup(1))
 	assert.Nil(t, sim.DataGroup(5))
 }
+
+func TestExactLe(t *testing.T) {
+	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.ExactLe = true })
+	ctx := t.Context()
+	c := scard.NewCard(sim, nil)
+	selectCIE(t, c)
+	r, err := sim.Transmit(ctx, []byte{0x00, 0xB0, 0x81, 0x00, 0x00})
+	require.NoError(t, err)
+	assert.Equal(t, []byte{0x6C, 0x0C}, r)
+	// scard.Card re-sends with the right Le.
+	b, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 256})
+	require.NoError(t, err)
+	assert.Equal(t, "123456789012", string(b))
+	nis, err := scard.NewIAS(c).ReadNIS(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "123456789012", nis)
+}
