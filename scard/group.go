@@ -178,113 +178,195 @@ func (c *ecGroup) decode(b []byte) (any, error) {
 }
 
 // Jacobian coordinates: (X, Y, Z) is (X/Z^2, Y/Z^3); Z = 0 is infinity.
-type jac struct{ x, y, z *big.Int }
+type jac struct{ x, y, z big.Int }
 
-func (c *ecGroup) toJac(p *ecPoint) jac {
-	if p == nil {
-		return jac{new(big.Int), new(big.Int), new(big.Int)}
-	}
-	return jac{new(big.Int).Set(p.x), new(big.Int).Set(p.y), big.NewInt(1)}
+// ecCalc holds scratch integers so that a scalar multiplication allocates
+// little. Not safe for concurrent use; one per call.
+type ecCalc struct {
+	c *ecGroup
+	t [12]big.Int
+	q big.Int
 }
 
-func (c *ecGroup) fromJac(j jac) *ecPoint {
+// mod reduces x into [0, p) reusing the quotient's storage.
+func (k *ecCalc) mod(x *big.Int) {
+	k.q.QuoRem(x, k.c.p, x)
+	if x.Sign() < 0 {
+		x.Add(x, k.c.p)
+	}
+}
+
+func (k *ecCalc) setAffine(j *jac, p *ecPoint) {
+	if p == nil {
+		j.z.SetInt64(0)
+		return
+	}
+	j.x.Set(p.x)
+	j.y.Set(p.y)
+	j.z.SetInt64(1)
+}
+
+func (k *ecCalc) affine(j *jac) *ecPoint {
 	if j.z.Sign() == 0 {
 		return nil
 	}
-	zi := new(big.Int).ModInverse(j.z, c.p)
+	p := k.c.p
+	zi := new(big.Int).ModInverse(&j.z, p)
 	zi2 := new(big.Int).Mul(zi, zi)
-	x := new(big.Int).Mul(j.x, zi2)
-	x.Mod(x, c.p)
-	y := zi2.Mul(zi2, zi)
-	y.Mul(y, j.y)
-	y.Mod(y, c.p)
+	zi2.Mod(zi2, p)
+	x := new(big.Int).Mul(&j.x, zi2)
+	x.Mod(x, p)
+	zi2.Mul(zi2, zi)
+	y := new(big.Int).Mul(&j.y, zi2)
+	y.Mod(y, p)
 	return &ecPoint{x, y}
 }
 
-func (c *ecGroup) mod(x *big.Int) *big.Int { return x.Mod(x, c.p) }
-
-func (c *ecGroup) double(j jac) jac {
-	if j.z.Sign() == 0 || j.y.Sign() == 0 {
-		return jac{new(big.Int), new(big.Int), new(big.Int)}
+// double sets r = 2a; r may alias a.
+func (k *ecCalc) double(r, a *jac) {
+	if a.z.Sign() == 0 || a.y.Sign() == 0 {
+		r.z.SetInt64(0)
+		return
 	}
-	p := c.p
-	xx := c.mod(new(big.Int).Mul(j.x, j.x))
-	yy := c.mod(new(big.Int).Mul(j.y, j.y))
-	yyyy := c.mod(new(big.Int).Mul(yy, yy))
-	zz := c.mod(new(big.Int).Mul(j.z, j.z))
-	s := c.mod(new(big.Int).Mul(j.x, yy))
+	xx, yy, yyyy, zz, s, m, x3, y3, z3 := &k.t[0], &k.t[1], &k.t[2], &k.t[3], &k.t[4], &k.t[5], &k.t[6], &k.t[7], &k.t[8]
+	xx.Mul(&a.x, &a.x)
+	k.mod(xx)
+	yy.Mul(&a.y, &a.y)
+	k.mod(yy)
+	yyyy.Mul(yy, yy)
+	k.mod(yyyy)
+	zz.Mul(&a.z, &a.z)
+	k.mod(zz)
+	s.Mul(&a.x, yy)
 	s.Lsh(s, 2)
-	c.mod(s)
-	m := new(big.Int).Mul(xx, big.NewInt(3))
-	t := new(big.Int).Mul(zz, zz)
-	t.Mul(t, c.a)
-	m.Add(m, t)
-	c.mod(m)
-	x3 := new(big.Int).Mul(m, m)
-	x3.Sub(x3, new(big.Int).Lsh(s, 1))
-	c.mod(x3)
-	y3 := new(big.Int).Sub(s, x3)
+	k.mod(s)
+	m.Mul(zz, zz)
+	k.mod(m)
+	m.Mul(m, k.c.a)
+	xx.Mul(xx, big3)
+	m.Add(m, xx)
+	k.mod(m)
+	x3.Mul(m, m)
+	x3.Sub(x3, s)
+	x3.Sub(x3, s)
+	k.mod(x3)
+	y3.Sub(s, x3)
 	y3.Mul(y3, m)
-	y3.Sub(y3, new(big.Int).Lsh(yyyy, 3))
-	c.mod(y3)
-	z3 := new(big.Int).Mul(j.y, j.z)
+	yyyy.Lsh(yyyy, 3)
+	y3.Sub(y3, yyyy)
+	k.mod(y3)
+	z3.Mul(&a.y, &a.z)
 	z3.Lsh(z3, 1)
-	z3.Mod(z3, p)
-	return jac{x3, y3, z3}
+	k.mod(z3)
+	r.x.Set(x3)
+	r.y.Set(y3)
+	r.z.Set(z3)
 }
 
-func (c *ecGroup) addJac(a, b jac) jac {
+var big3 = big.NewInt(3)
+
+// add sets r = a + b; r may alias a.
+func (k *ecCalc) add(r, a, b *jac) {
 	if a.z.Sign() == 0 {
-		return b
+		r.x.Set(&b.x)
+		r.y.Set(&b.y)
+		r.z.Set(&b.z)
+		return
 	}
 	if b.z.Sign() == 0 {
-		return a
+		if r != a {
+			r.x.Set(&a.x)
+			r.y.Set(&a.y)
+			r.z.Set(&a.z)
+		}
+		return
 	}
-	z1z1 := c.mod(new(big.Int).Mul(a.z, a.z))
-	z2z2 := c.mod(new(big.Int).Mul(b.z, b.z))
-	u1 := c.mod(new(big.Int).Mul(a.x, z2z2))
-	u2 := c.mod(new(big.Int).Mul(b.x, z1z1))
-	s1 := c.mod(new(big.Int).Mul(a.y, c.mod(new(big.Int).Mul(b.z, z2z2))))
-	s2 := c.mod(new(big.Int).Mul(b.y, c.mod(new(big.Int).Mul(a.z, z1z1))))
+	z1z1, z2z2, u1, u2, s1, s2, h, rr, hh, hhh, v, x3 := &k.t[0], &k.t[1], &k.t[2], &k.t[3], &k.t[4], &k.t[5], &k.t[6], &k.t[7], &k.t[8], &k.t[9], &k.t[10], &k.t[11]
+	z1z1.Mul(&a.z, &a.z)
+	k.mod(z1z1)
+	z2z2.Mul(&b.z, &b.z)
+	k.mod(z2z2)
+	u1.Mul(&a.x, z2z2)
+	k.mod(u1)
+	u2.Mul(&b.x, z1z1)
+	k.mod(u2)
+	s1.Mul(&b.z, z2z2)
+	k.mod(s1)
+	s1.Mul(s1, &a.y)
+	k.mod(s1)
+	s2.Mul(&a.z, z1z1)
+	k.mod(s2)
+	s2.Mul(s2, &b.y)
+	k.mod(s2)
 	if u1.Cmp(u2) == 0 {
 		if s1.Cmp(s2) != 0 {
-			return jac{new(big.Int), new(big.Int), new(big.Int)}
+			r.z.SetInt64(0)
+			return
 		}
-		return c.double(a)
+		k.double(r, a)
+		return
 	}
-	h := c.mod(new(big.Int).Sub(u2, u1))
-	r := c.mod(new(big.Int).Sub(s2, s1))
-	hh := c.mod(new(big.Int).Mul(h, h))
-	hhh := c.mod(new(big.Int).Mul(hh, h))
-	v := c.mod(new(big.Int).Mul(u1, hh))
-	x3 := new(big.Int).Mul(r, r)
+	h.Sub(u2, u1)
+	k.mod(h)
+	rr.Sub(s2, s1)
+	k.mod(rr)
+	hh.Mul(h, h)
+	k.mod(hh)
+	hhh.Mul(hh, h)
+	k.mod(hhh)
+	v.Mul(u1, hh)
+	k.mod(v)
+	x3.Mul(rr, rr)
 	x3.Sub(x3, hhh)
-	x3.Sub(x3, new(big.Int).Lsh(v, 1))
-	c.mod(x3)
-	y3 := new(big.Int).Sub(v, x3)
-	y3.Mul(y3, r)
-	y3.Sub(y3, new(big.Int).Mul(s1, hhh))
-	c.mod(y3)
-	z3 := new(big.Int).Mul(a.z, b.z)
-	z3.Mul(z3, h)
-	c.mod(z3)
-	return jac{x3, y3, z3}
+	x3.Sub(x3, v)
+	x3.Sub(x3, v)
+	k.mod(x3)
+	// y3 = r*(v - x3) - s1*hhh, reusing u2 and s2
+	u2.Sub(v, x3)
+	u2.Mul(u2, rr)
+	s2.Mul(s1, hhh)
+	u2.Sub(u2, s2)
+	k.mod(u2)
+	// z3 = z1*z2*h, reusing z1z1
+	z1z1.Mul(&a.z, &b.z)
+	k.mod(z1z1)
+	z1z1.Mul(z1z1, h)
+	k.mod(z1z1)
+	r.x.Set(x3)
+	r.y.Set(u2)
+	r.z.Set(z1z1)
 }
 
 func (c *ecGroup) add(a, b any) any {
-	return c.fromJac(c.addJac(c.toJac(a.(*ecPoint)), c.toJac(b.(*ecPoint))))
+	k := &ecCalc{c: c}
+	var ja, jb jac
+	k.setAffine(&ja, a.(*ecPoint))
+	k.setAffine(&jb, b.(*ecPoint))
+	k.add(&ja, &ja, &jb)
+	return k.affine(&ja)
 }
 
-func (c *ecGroup) mul(e any, k *big.Int) any {
-	base := c.toJac(e.(*ecPoint))
-	acc := jac{new(big.Int), new(big.Int), new(big.Int)}
-	for i := k.BitLen() - 1; i >= 0; i-- {
-		acc = c.double(acc)
-		if k.Bit(i) == 1 {
-			acc = c.addJac(acc, base)
+// mul computes k*e with a 4-bit fixed window.
+func (c *ecGroup) mul(e any, n *big.Int) any {
+	k := &ecCalc{c: c}
+	var table [16]jac
+	k.setAffine(&table[1], e.(*ecPoint))
+	for i := 2; i < 16; i++ {
+		k.add(&table[i], &table[i-1], &table[1])
+	}
+	var acc jac
+	acc.z.SetInt64(0)
+	words := (n.BitLen() + 3) / 4
+	for i := words - 1; i >= 0; i-- {
+		for range 4 {
+			k.double(&acc, &acc)
+		}
+		w := n.Bit(4*i) | n.Bit(4*i+1)<<1 | n.Bit(4*i+2)<<2 | n.Bit(4*i+3)<<3
+		if w != 0 {
+			k.add(&acc, &acc, &table[w])
 		}
 	}
-	return c.fromJac(acc)
+	return k.affine(&acc)
 }
 
 // ---- standardized domain parameters (ICAO Doc 9303-11 clause 9.5.1) ----
