@@ -48,5 +48,9 @@ func TestTranscripts(t *testing.T) {
 			_, err = e.Verify(scard.PAOptions{CSCA: p.CSCAPool()})
 			require.NoError(t, err)
 		})
+		t.Run(tc.name+"/card", func(t *testing.T) {
+			// The simulator itself still answers exactly as recorded.
+			scardtest.Replay(t, newCIE(t), "testdata/"+tc.name+".apdu")
+		})
 	}
 }

@@ -106,7 +106,7 @@ func EncodeDG2(img []byte, typ ImageType, width, height int) []byte {
 // EncodeDG3 returns DG3 (tag 63) with one biometric data block per finger
 // template (ISO/IEC 19794-4 records on a real CIE; stored as given).
 func EncodeDG3(fingers ...[]byte) []byte {
-	return biometricGroup(tagDG3, []byte{0x08}, 0x0009, fingers)
+	return biometricGroup(tagDG3, []byte{0x08}, 0x0007, fingers)
 }
 
 // biometricGroup builds tag { 7F61 { 02 n, 7F60 { A1 {...}, 5F2E rec } ... } }.

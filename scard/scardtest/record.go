@@ -191,3 +191,36 @@ func Diff(want, got []byte) string {
 	}
 	return b.String()
 }
+
+// Replay sends the commands of the transcript at path, in order, to a live
+// Transmitter (typically a card simulator) and fails the test with a diff
+// at the first response or transport error that differs from the
+// recording. It is the card-side counterpart of Playback: Playback holds
+// the terminal to a recording, Replay holds the card to it. It stops at
+// the first difference and returns the number of exchanges that matched.
+func Replay(t testing.TB, live scard.Transmitter, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("scardtest: %v", err)
+	}
+	defer f.Close()
+	xs, err := ParseTranscript(f)
+	if err != nil {
+		t.Fatalf("scardtest: %s: %v", path, err)
+	}
+	for i, x := range xs {
+		resp, err := live.Transmit(t.Context(), x.Command)
+		switch {
+		case x.Err != nil || err != nil:
+			if x.Err == nil || err == nil || ErrorName(x.Err) != ErrorName(err) {
+				t.Errorf("scardtest: %s: exchange %d%s: Transmit(%X) error = %v, want %v", path, i+1, context1(x), x.Command, err, x.Err)
+				return i
+			}
+		case !bytes.Equal(resp, x.Response):
+			t.Errorf("scardtest: %s: exchange %d%s: response to %X differs from the recording\n%s", path, i+1, context1(x), x.Command, Diff(x.Response, resp))
+			return i
+		}
+	}
+	return len(xs)
+}
