@@ -27,6 +27,7 @@ const (
 	CipherAES256
 )
 
+// String returns the name.
 func (c Cipher) String() string {
 	switch c {
 	case CipherTDES:

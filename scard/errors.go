@@ -70,6 +70,7 @@ type StatusError struct {
 	Ins byte   // instruction byte of the command, e.g. InsSelect
 }
 
+// Error returns the error message.
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("scard: %s: status %04X (%s)", insName(e.Ins), e.SW, swText(e.SW))
 }
@@ -86,6 +87,7 @@ type PINError struct {
 	Ins     byte
 }
 
+// Error returns the error message.
 func (e *PINError) Error() string {
 	if e.Retries == 0 {
 		return fmt.Sprintf("scard: %s: wrong PIN, blocked", insName(e.Ins))
@@ -108,6 +110,7 @@ type APDUError struct {
 	Msg    string
 }
 
+// Error returns the error message.
 func (e *APDUError) Error() string {
 	return fmt.Sprintf("scard: malformed APDU at byte %d: %s", e.Offset, e.Msg)
 }
@@ -122,6 +125,7 @@ type SMError struct {
 	Msg string
 }
 
+// Error returns the error message.
 func (e *SMError) Error() string { return "scard: secure messaging: " + e.Msg }
 
 // Unwrap returns [ErrSecureMessaging].
@@ -243,6 +247,7 @@ type DataError struct {
 	Msg  string
 }
 
+// Error returns the error message.
 func (e *DataError) Error() string { return fmt.Sprintf("scard: %s: %s", e.File, e.Msg) }
 
 // Unwrap returns [ErrMalformedData].

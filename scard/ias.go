@@ -149,6 +149,21 @@ func parseRSAPublicKey(der []byte) (*rsa.PublicKey, error) {
 	return rk, nil
 }
 
+// ReadCertificate reads the CIE authentication certificate (EF 1003). The
+// card releases it only after [IAS.VerifyPIN]; before, the error unwraps to
+// [ErrSecurityStatus].
+func (i *IAS) ReadCertificate(ctx context.Context) (*x509.Certificate, error) {
+	der, err := i.c.ReadTLVFile(ctx, FIDCertCIE, "EF.CertCIE")
+	if err != nil {
+		return nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, &DataError{File: "EF.CertCIE", Msg: err.Error()}
+	}
+	return cert, nil
+}
+
 // ReadSOD reads the IAS document security object (EF 1006).
 func (i *IAS) ReadSOD(ctx context.Context) ([]byte, error) {
 	return i.c.ReadTLVFile(ctx, FIDIASSOD, "IAS EF.SOD")

@@ -153,6 +153,7 @@ const (
 	ImageJPEG2000
 )
 
+// String returns the name.
 func (f ImageFormat) String() string {
 	switch f {
 	case ImageJPEG:

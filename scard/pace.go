@@ -24,6 +24,7 @@ const (
 	PasswordPUK PasswordKind = 4
 )
 
+// String returns the name.
 func (k PasswordKind) String() string {
 	switch k {
 	case PasswordMRZ:

@@ -95,6 +95,7 @@ const (
 	SCOKeySignature      SCOKey = 0x02 // digital signature of requests
 )
 
+// String returns the name.
 func (k SCOKey) String() string {
 	switch k {
 	case SCOKeyAuthentication:
@@ -115,6 +116,7 @@ const (
 	SCORevoked SCOState = 3 // revoked for good
 )
 
+// String returns the name.
 func (s SCOState) String() string {
 	switch s {
 	case SCOIssued:

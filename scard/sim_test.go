@@ -212,6 +212,8 @@ func TestSimPIN(t *testing.T) {
 	pin := mustPIN(t, cardsim.DefaultPIN)
 	wrong := mustPIN(t, "11111111")
 
+	_, err := ias.ReadCertificate(t.Context())
+	require.ErrorIs(t, err, scard.ErrSecurityStatus, "certificate before PIN")
 	n, err := ias.PINRetries(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, 3, n)
@@ -222,6 +224,9 @@ func TestSimPIN(t *testing.T) {
 	require.ErrorIs(t, err, scard.ErrWrongPIN)
 	assert.NotContains(t, err.Error(), "11111111")
 	require.NoError(t, ias.VerifyPIN(t.Context(), pin), "a right PIN resets the counter")
+	cert, err := ias.ReadCertificate(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, sim.Certificate().Raw, cert.Raw)
 
 	for want := 2; want >= 1; want-- {
 		err = ias.VerifyPIN(t.Context(), wrong)

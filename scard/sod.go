@@ -351,6 +351,7 @@ type HashMismatchError struct {
 	DG int // data group number (or IAS SOD number)
 }
 
+// Error returns the error message.
 func (e *HashMismatchError) Error() string {
 	return fmt.Sprintf("scard: passive authentication: %s does not match its hash in the SOD", dgName(e.DG))
 }
@@ -361,6 +362,7 @@ func (e *HashMismatchError) Unwrap() error { return ErrHashMismatch }
 // SignatureError reports why the SOD signature failed.
 type SignatureError struct{ Msg string }
 
+// Error returns the error message.
 func (e *SignatureError) Error() string { return "scard: passive authentication: " + e.Msg }
 
 // Unwrap returns [ErrBadSignature].
@@ -370,6 +372,7 @@ func (e *SignatureError) Unwrap() error { return ErrBadSignature }
 // to the CSCA pool; Err is the x509 verification error.
 type ChainError struct{ Err error }
 
+// Error returns the error message.
 func (e *ChainError) Error() string {
 	return fmt.Sprintf("scard: passive authentication: document signer certificate: %v", e.Err)
 }

@@ -61,6 +61,7 @@ type SyntaxError struct {
 	Msg    string
 }
 
+// Error returns the error message.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("tlv: offset %d: %s", e.Offset, e.Msg)
 }
