@@ -9,6 +9,9 @@
 //   - [Playback] replays a transcript as a Transmitter and fails the test,
 //     with a byte-level diff, on the first command that differs from the
 //     recording; leftover exchanges fail it too.
+//   - [Replay] sends a transcript's commands to a live card and fails the
+//     test at the first response that differs: Playback holds the
+//     terminal to a recording, Replay holds the card to it.
 //   - [TestTransmitter] is the conformance suite every Transmitter must
 //     pass: status words for bad input instead of panics, ctx cancellation,
 //     concurrency, and, for the optional capabilities a device offers

@@ -159,3 +159,25 @@ func (e *echoCard) Transmit(ctx context.Context, c []byte) ([]byte, error) {
 	}
 	return e.echo.Transmit(ctx, c)
 }
+
+func TestReplay(t *testing.T) {
+	path := t.TempDir() + "/echo.apdu"
+	t.Run("record", func(t *testing.T) {
+		r := scardtest.Record(t, &echo{}, path)
+		_, _ = r.Transmit(t.Context(), []byte{0, 0xA4, 0, 0x0C, 2, 0x3F, 0})
+		_, _ = r.Transmit(t.Context(), []byte{0, 0x7E, 0, 0})
+	})
+	t.Run("same card", func(t *testing.T) {
+		assert.Equal(t, 2, scardtest.Replay(t, &echo{}, path))
+	})
+	t.Run("different card", func(t *testing.T) {
+		f := &fakeTB{TB: t}
+		n := scardtest.Replay(f, &echoCard{}, path) // answers 6700? no: 9000 then 6D00, same
+		assert.Equal(t, 2, n)
+		f2 := &fakeTB{TB: t}
+		n = scardtest.Replay(f2, &echo{removed: true}, path)
+		assert.Equal(t, 0, n)
+		require.Len(t, f2.errs, 1)
+		assert.Contains(t, f2.errs[0], "exchange 1")
+	})
+}
