@@ -172,7 +172,7 @@ func TestReplay(t *testing.T) {
 	})
 	t.Run("different card", func(t *testing.T) {
 		f := &fakeTB{TB: t}
-		n := scardtest.Replay(f, &echoCard{}, path) // answers 6700? no: 9000 then 6D00, same
+		n := scardtest.Replay(f, &echoCard{}, path) // a different type with the same answers
 		assert.Equal(t, 2, n)
 		f2 := &fakeTB{TB: t}
 		n = scardtest.Replay(f2, &echo{removed: true}, path)
