@@ -188,7 +188,14 @@ func (p *pace) pubKeyDO(pk any) []byte {
 	b.AddConstructed(0x7F49, func(b *tlv.Builder) {
 		b.Add(0x06, p.oidDER)
 		if p.proto.dh {
-			b.Add(0x84, p.mapped.encode(pk))
+			// An unsigned integer without leading zero octets (BSI
+			// TR-03110-3 D.3.4; as BouncyCastle's UnsignedInteger used by
+			// the reference implementations encodes it).
+			y := p.mapped.encode(pk)
+			for len(y) > 1 && y[0] == 0 {
+				y = y[1:]
+			}
+			b.Add(0x84, y)
 		} else {
 			b.Add(0x86, p.mapped.encode(pk))
 		}
