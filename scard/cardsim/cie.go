@@ -81,6 +81,11 @@ type CIEConfig struct {
 	// Latency delays every response, like a slow contactless link. The
 	// wait honours ctx and card removal.
 	Latency time.Duration
+	// PSS signs EF.SOD and the IAS SOD with SHA-512 and RSASSA-PSS (salt
+	// 64 bytes, less with test keys under 1040 bits), as newer CIEs do; the default is SHA-256 with RSA PKCS#1
+	// v1.5. PSS signatures are randomised, so such cards are not
+	// byte-for-byte reproducible.
+	PSS bool
 	// ExactLe makes a plain READ BINARY whose Le asks for more bytes than
 	// remain answer 6Cxx with the exact count (ISO/IEC 7816-4 5.1.3), as
 	// some IAS chips do, instead of returning the shorter data with 9000.
@@ -233,7 +238,8 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 		12: EncodeDG12(cfg.Document),
 		14: encodeDG14(dhY, cfg.ECDH),
 	}
-	sod, err := securityObject(dg, c.pki)
+	prof := sodProfile{pss: cfg.PSS, rand: c.rand}
+	sod, err := securityObject(dg, c.pki, prof)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +271,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	intPub := x509.MarshalPKCS1PublicKey(&c.intKey.PublicKey)
 	iasSOD, err := securityObject(map[int][]byte{
 		0xA1: []byte(c.nis), 0xA2: serial[:9], 0xA3: c.cert.Raw, 0xA4: intPub, 0xA5: servPub, 0x1B: dhParams,
-	}, c.pki)
+	}, c.pki, prof)
 	if err != nil {
 		return nil, err
 	}

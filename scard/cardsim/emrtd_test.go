@@ -127,3 +127,14 @@ func TestPACEECDH(t *testing.T) {
 	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
 	assert.Equal(t, sim.DataGroup(1), readFile(t, c, 0x0101))
 }
+
+func TestPSSSecurityObjects(t *testing.T) {
+	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.PSS = true })
+	e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: testCAN})
+	require.NoError(t, err)
+	res, err := e.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	require.NoError(t, err, "EF.SOD with SHA-512 and RSASSA-PSS")
+	assert.ElementsMatch(t, []int{1, 2, 11, 12, 14}, res.Verified)
+	_, err = scard.NewIAS(scard.NewCard(sim, nil)).VerifyNIS(t.Context(), scard.NISOptions{CSCA: sim.PKI().CSCAPool()})
+	require.NoError(t, err, "IAS SOD with SHA-512 and RSASSA-PSS")
+}
