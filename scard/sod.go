@@ -53,6 +53,16 @@ const (
 
 func hashForOID(oid string) (crypto.Hash, bool) {
 	switch oid {
+	case oidECDSAPlainPrefix + ".1":
+		return crypto.SHA1, true
+	case oidECDSAPlainPrefix + ".2":
+		return crypto.SHA224, true
+	case oidECDSAPlainPrefix + ".3":
+		return crypto.SHA256, true
+	case oidECDSAPlainPrefix + ".4":
+		return crypto.SHA384, true
+	case oidECDSAPlainPrefix + ".5":
+		return crypto.SHA512, true
 	case oidSHA1, oidSHA1WithRSA, oidECDSAWithSHA1:
 		return crypto.SHA1, true
 	case oidSHA224, oidSHA224WithRSA, oidECDSAWithSHA224:
@@ -560,6 +570,22 @@ func VerifySignature(pub crypto.PublicKey, alg string, params []byte, digest cry
 	case *ecdsa.PublicKey:
 		switch alg {
 		case oidECDSAWithSHA1, oidECDSAWithSHA224, oidECDSAWithSHA256, oidECDSAWithSHA384, oidECDSAWithSHA512, oidECPublicKey:
+		case oidECDSAPlainPrefix + ".1", oidECDSAPlainPrefix + ".2", oidECDSAPlainPrefix + ".3", oidECDSAPlainPrefix + ".4", oidECDSAPlainPrefix + ".5":
+			// Plain r||s (BSI TR-03111 5.2.1): convert to ASN.1.
+			if len(sig) == 0 || len(sig)%2 != 0 {
+				return &SignatureError{Msg: "plain ECDSA signature of odd length"}
+			}
+			half := len(sig) / 2
+			var b cryptobyte.Builder
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1BigInt(new(big.Int).SetBytes(sig[:half]))
+				b.AddASN1BigInt(new(big.Int).SetBytes(sig[half:]))
+			})
+			der, err := b.Bytes()
+			if err != nil {
+				return &SignatureError{Msg: "plain ECDSA signature does not convert"}
+			}
+			sig = der
 		default:
 			return &SignatureError{Msg: fmt.Sprintf("signature algorithm %s does not fit an ECDSA key", alg)}
 		}

@@ -121,3 +121,18 @@ func TestParseSODMalformed(t *testing.T) {
 		require.ErrorIs(t, err, ErrMalformedData, "ParseSOD(%X)", b)
 	}
 }
+
+func TestVerifySignaturePlainECDSA(t *testing.T) {
+	t.Parallel()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	msg := []byte("LDS security object")
+	h := crypto.SHA256.New()
+	h.Write(msg)
+	r, s, err := ecdsa.Sign(rand.Reader, key, h.Sum(nil))
+	require.NoError(t, err)
+	plain := append(r.FillBytes(make([]byte, 32)), s.FillBytes(make([]byte, 32))...)
+	require.NoError(t, VerifySignature(&key.PublicKey, "0.4.0.127.0.7.1.1.4.1.3", nil, 0, msg, plain))
+	plain[5] ^= 1
+	require.ErrorIs(t, VerifySignature(&key.PublicKey, "0.4.0.127.0.7.1.1.4.1.3", nil, 0, msg, plain), ErrBadSignature)
+}
