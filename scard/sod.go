@@ -44,6 +44,7 @@ const (
 	oidECDSAWithSHA384   = "1.2.840.10045.4.3.3"
 	oidECDSAWithSHA512   = "1.2.840.10045.4.3.4"
 	oidECPublicKey       = "1.2.840.10045.2.1"
+	oidECDSAPlainPrefix  = "0.4.0.127.0.7.1.1.4.1" // BSI TR-03111 ecdsa-plain-signatures
 	oidSHA1              = "1.3.14.3.2.26"
 	oidSHA224            = "2.16.840.1.101.3.4.2.4"
 	oidSHA256            = "2.16.840.1.101.3.4.2.1"
