@@ -173,3 +173,14 @@ func TestSecureMessagingRoundTrip(t *testing.T) {
 		require.ErrorIs(t, err, ErrSecureMessaging)
 	}
 }
+
+func TestCardDropsSMOnPlainSMError(t *testing.T) {
+	t.Parallel()
+	c := NewCard(funcTransmitter(func([]byte) ([]byte, error) { return []byte{0x69, 0x88}, nil }), nil)
+	sm, err := NewSecureMessaging(CipherTDES, make([]byte, 16), make([]byte, 16), nil)
+	require.NoError(t, err)
+	c.SetSecureMessaging(sm)
+	_, err = c.Do(t.Context(), Command{INS: InsReadBinary, Ne: 4})
+	require.ErrorIs(t, err, ErrSecureMessaging)
+	assert.Nil(t, c.SecureMessaging())
+}

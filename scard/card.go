@@ -131,6 +131,11 @@ func (c *Card) sendOne(ctx context.Context, cmd Command) (Response, error) {
 	if err != nil {
 		return Response{}, fmt.Errorf("%s: %w", insName(cmd.INS), err)
 	}
+	if len(r.Data) == 0 && (r.SW == SWSMObjectsMissing || r.SW == SWSMObjectsIncorrect) {
+		// The card rejected the protection and has ended the session
+		// (ICAO Doc 9303-11 9.8.6); so do we.
+		c.sm = nil
+	}
 	return u, nil
 }
 
