@@ -81,4 +81,3 @@ func (o OrganDonation) String() string {
 	}
 	return "invalid"
 }
-
