@@ -4,7 +4,8 @@
 // precision and recall.
 //
 // Images: synthetic AM-FM prints with exact ground truth (generated here),
-// and, when present, the FVC2002 DB_B images of ../shared/data/fingerprints,
+// SFinGe-style prints from biometric/scansim with their ground truth, and,
+// when present, the FVC2002 DB_B images of ../shared/data/fingerprints,
 // scored against the reference ISO templates beside them (a third
 // extractor's minutiae, so "agreement" rather than ground truth).
 //
@@ -35,6 +36,7 @@ import (
 	"time"
 
 	"github.com/ciekit/ciekit/biometric"
+	"github.com/ciekit/ciekit/biometric/scansim"
 )
 
 func main() {
@@ -64,7 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare-mindtct", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	driver := fs.String("driver", "/tmp/ciekit-mindtct/driver", "MINDTCT driver built by build.sh")
-	nSynth := fs.Int("synthetic", 40, "number of synthetic prints")
+	nSynth := fs.Int("synthetic", 40, "number of synthetic AM-FM prints")
+	nSim := fs.Int("scansim", 40, "number of scansim (SFinGe-style) prints")
 	fvc := fs.String("fvc", "", "FVC2002 directory with DB1_B..DB4_B (default: ../shared/data/fingerprints/fvc2002 if present)")
 	reps := fs.Int("reps", 3, "runs per image; the best time counts")
 	tmp := fs.String("tmp", "", "directory for the PGM files (default: a new temporary directory)")
@@ -94,6 +97,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		p, n := periods[i%len(periods)], noises[(i/len(periods))%len(noises)]
 		sp := synthAMFM(uint64(i+1), 416, 512, 24, p, n)
 		samples = append(samples, sample{set: "synthetic", name: fmt.Sprintf("synth%03d", i), img: sp.img, ppi: 500, ref: sp.truth})
+	}
+	for i := range *nSim {
+		im := scansim.Generate(uint64(1000+i), 400, 500)
+		samples = append(samples, sample{set: "scansim", name: fmt.Sprintf("sim%03d", i), img: im.Image, ppi: 500, ref: im.Minutiae})
 	}
 	if *fvc != "" {
 		for _, db := range []string{"DB1_B", "DB2_B", "DB3_B", "DB4_B"} {
@@ -262,7 +269,7 @@ func printTable(w io.Writer, samples []sample, ours, theirs []result, reps int) 
 	}
 	fmt.Fprintf(w, "Side by side on %d images (%s, %s/%s, GOMAXPROCS=1; time = best of %d runs per image, I/O excluded).\n",
 		len(samples), runtime.Version(), runtime.GOOS, runtime.GOARCH, reps)
-	fmt.Fprintf(w, "Synthetic: precision/recall against exact ground truth, a pair within 8 px; dir = share of pairs within 30°.\n")
+	fmt.Fprintf(w, "synthetic (AM-FM spirals, noise 0/30/60) and scansim (SFinGe-style prints of biometric/scansim, natural conditions): precision/recall against exact ground truth, a pair within 8 px; dir = share of pairs within 30°.\n")
 	fmt.Fprintf(w, "FVC2002: the reference is another extractor's ISO template (SecuGen, rescaled), pairs within 12 px: agreement, not ground truth.\n\n")
 	fmt.Fprintf(w, "| set | images | extractor | median ms | mean ms | p95 ms | minutiae/img | precision | recall | dir ok | pos err px |\n")
 	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|\n")
@@ -271,7 +278,7 @@ func printTable(w io.Writer, samples []sample, ours, theirs []result, reps int) 
 		var so, st stats
 		n := 0
 		tol := 12.0
-		if set == "synthetic" {
+		if set == "synthetic" || set == "scansim" {
 			tol = 8
 		}
 		for i, s := range samples {
