@@ -105,3 +105,43 @@ func FuzzParseCodiceFiscale(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMRZLines renders arbitrary field values: rendering never panics, the
+// lines are 30 characters, and whatever renders and parses round-trips.
+func FuzzMRZLines(f *testing.F) {
+	f.Add("CA00000AA", "641230", "221230", "ROSSI", "BIANCA", "", "")
+	f.Add("D23145890734", "7408<<", "120415", "DELLA VALLE DI SANTA CROCE", "MARIA ANTONIETTA GIUSEPPINA", "ABC", "12345678901")
+	f.Add("X", "000229", "000229", "A B C D E F G H I J K L M N O P", "Q", "<A", "")
+	f.Fuzz(func(t *testing.T, number, birth, expiry, surname, given, opt1, opt2 string) {
+		m := &cie.MRZ{DocumentCode: "C<", IssuingState: "ITA", DocumentNumber: number, OptionalData1: opt1,
+			Birth: birth, Sex: cie.SexFemale, Expiry: expiry, Nationality: "ITA", OptionalData2: opt2,
+			Surname: surname, GivenNames: given}
+		lines, err := m.Lines()
+		if err != nil {
+			if m.String() != "" {
+				t.Fatalf("String() not empty for an MRZ that does not render: %v", err)
+			}
+			return
+		}
+		for i, l := range lines {
+			if len(l) != 30 {
+				t.Fatalf("line %d has %d characters", i+1, len(l))
+			}
+		}
+		full := strings.Join(strings.Fields(surname), "<")
+		if g := strings.Join(strings.Fields(given), "<"); g != "" {
+			full += "<<" + g
+		}
+		if len(full) > 30 && lines[2][29] == '<' {
+			t.Fatalf("truncated name line %q ends with a filler", lines[2])
+		}
+		p, err := cie.ParseMRZ(strings.Join(lines[:], "\n"))
+		if err != nil {
+			return // e.g. an impossible date: rendering does not validate dates
+		}
+		l2, err := p.Lines()
+		if err != nil || l2 != lines {
+			t.Fatalf("re-rendering the parsed MRZ: %q, %v; want %q", l2, err, lines)
+		}
+	})
+}
