@@ -32,6 +32,15 @@ func TestArtifacts(t *testing.T) {
 		writePNG(t, filepath.Join(dir, name+".png"), im.Image)
 		writePNG(t, filepath.Join(dir, name+"-truth.png"), drawTruth(im))
 	}
+	// A 3x zoom of the centre, to judge ridge edges, pores and noise.
+	im := f.Impress(scansim.NaturalCondition(9), 9)
+	z := image.NewGray(image.Rect(0, 0, 360, 360))
+	for y := range 360 {
+		for x := range 360 {
+			z.Pix[y*360+x] = im.Image.GrayAt(140+x/3, 190+y/3).Y
+		}
+	}
+	writePNG(t, filepath.Join(dir, "finger4-zoom.png"), z)
 }
 
 func writePNG(t *testing.T, path string, img image.Image) {

@@ -23,12 +23,19 @@
 // is noise-free, thinning its ridges gives the minutiae exactly; they are
 // the ground truth, in the direction convention of [biometric.Minutia].
 //
-// An impression moves the pad rigidly, thresholds the master field at a
-// level set by the pressure (thicker or thinner ridges, broken ridges when
-// dry, merged when wet), masks it with the elliptical pad and an optional
-// cut for partial contact, blurs it and adds sensor noise. Ground-truth
-// minutiae follow the same transform; those less than 8 pixels inside the
-// contact area are dropped.
+// Each finger also has sweat pores along its ridges and, on about half the
+// fingers, a few creases; they are skin detail, not minutiae, and an
+// extractor that reports them makes false minutiae as on real prints.
+//
+// An impression moves the pad rigidly and warps it with a smooth elastic
+// distortion, thresholds the master field at a level set by the pressure
+// (thicker or thinner ridges, broken ridges when dry, merged when wet),
+// roughens the ridge edges, masks it with the elliptical pad and an
+// optional cut for partial contact, blurs it and adds sensor noise.
+// Ground-truth minutiae follow the same rotation, translation and warp;
+// those less than 8 pixels inside the contact area are dropped. Minutia
+// directions are rotated with the finger; the warp's effect on them (a
+// degree or two) is ignored.
 //
 // Everything is deterministic for a seed. The package does not import
 // testing: the same simulator serves tests, examples and demos.

@@ -55,6 +55,8 @@ type Finger struct {
 	CanvasWidth, CanvasHeight int
 
 	field      []float32 // ridge field, > 0 on ridges, about -1..1
+	pores      []Point   // sweat pores on the ridges, master coordinates
+	creases    []crease  // thin white lines across the ridges
 	cx, cy     float64   // finger pad centre
 	rx, ry     float64   // finger pad semi-axes
 	imgW, imgH int       // image size the canvas was made for
@@ -123,6 +125,7 @@ func NewFinger(seed uint64, width, height int) *Finger {
 	period := f.periods(r)
 	f.field = grow(r, f.CanvasWidth, f.CanvasHeight, orient, period)
 	f.Minutiae = findMinutiae(f.field, f.CanvasWidth, f.CanvasHeight, f.inPad)
+	f.addSkinDetail(r)
 	return f
 }
 
@@ -137,8 +140,11 @@ func (f *Finger) inPad(x, y, d float64) bool {
 // modulo pi) at every canvas pixel: the zero-pole model of Sherlock and
 // Monro (1993) for classes with singular points, a Gaussian bump for
 // arches, plus a slow random bend.
+//
+// The field is sampled every second pixel (the resolution of the ridge
+// growth): element y*((W+1)/2)+x is canvas pixel (2x, 2y).
 func (f *Finger) orientation(r *rand.Rand) []float32 {
-	W, H := f.CanvasWidth, f.CanvasHeight
+	W, H := (f.CanvasWidth+1)/2, (f.CanvasHeight+1)/2
 	o := make([]float32, W*H)
 	base := (r.Float64() - 0.5) * 0.25
 	bendA := 0.10 + r.Float64()*0.12
@@ -147,9 +153,9 @@ func (f *Finger) orientation(r *rand.Rand) []float32 {
 	archH := 50 + r.Float64()*40
 	archS := 90 + r.Float64()*50
 	for y := range H {
-		fy := float64(y)
+		fy := float64(2 * y)
 		for x := range W {
-			fx := float64(x)
+			fx := float64(2 * x)
 			var th float64
 			if len(f.Cores)+len(f.Deltas) == 0 {
 				// Ridges y = y0 - h(y0) exp(-(x-cx)^2/s^2): slope of
@@ -175,16 +181,16 @@ func (f *Finger) orientation(r *rand.Rand) []float32 {
 	return o
 }
 
-// periods returns the ridge period at every canvas pixel: the finger's
-// mean period with a slow variation of about 10%, a little shorter near
-// the cores as on real fingers.
+// periods returns the ridge period in pixels, sampled like orientation:
+// the finger's mean period with a slow variation of about 10%, a little
+// shorter near the cores as on real fingers.
 func (f *Finger) periods(r *rand.Rand) []float32 {
-	W, H := f.CanvasWidth, f.CanvasHeight
+	W, H := (f.CanvasWidth+1)/2, (f.CanvasHeight+1)/2
 	p := make([]float32, W*H)
 	ph1, ph2 := r.Float64()*2*math.Pi, r.Float64()*2*math.Pi
 	for y := range H {
 		for x := range W {
-			fx, fy := float64(x), float64(y)
+			fx, fy := float64(2*x), float64(2*y)
 			v := f.Period * (1 + 0.06*math.Sin(fx/70+ph1) + 0.05*math.Sin(fy/90+ph2))
 			for _, c := range f.Cores {
 				v *= 1 - 0.08*math.Exp(-(sq(fx-c.X)+sq(fy-c.Y))/(2*60*60))
@@ -196,3 +202,84 @@ func (f *Finger) periods(r *rand.Rand) []float32 {
 }
 
 func sq(v float64) float64 { return v * v }
+
+// crease is a line segment of skin crease: centre, unit direction, half
+// length and half width in pixels.
+type crease struct {
+	cx, cy, dx, dy, half, width float64
+}
+
+// addSkinDetail places pores along the ridges and, on about half the
+// fingers, one to three creases. They are drawn by Impress and are not
+// minutiae: an extractor that reports them makes false minutiae, as on
+// real prints.
+func (f *Finger) addSkinDetail(r *rand.Rand) {
+	W, H := f.CanvasWidth, f.CanvasHeight
+	n := int(math.Pi * f.rx * f.ry / 260)
+	for range n * 3 {
+		if len(f.pores) >= n {
+			break
+		}
+		x, y := r.Float64()*float64(W-2), r.Float64()*float64(H-2)
+		if f.inPad(x, y, 0) && f.sample(x, y) > 0.6 {
+			f.pores = append(f.pores, Point{x, y})
+		}
+	}
+	if r.IntN(2) == 0 {
+		return
+	}
+	for range 1 + r.IntN(3) {
+		a := (r.Float64() - 0.5) * math.Pi / 2.5 // mostly across the finger
+		f.creases = append(f.creases, crease{
+			cx: f.cx + (r.Float64()-0.5)*f.rx*1.2, cy: f.cy + (r.Float64()-0.3)*f.ry,
+			dx: math.Cos(a), dy: math.Sin(a),
+			half: 20 + r.Float64()*70, width: 0.8 + r.Float64()*1.2,
+		})
+	}
+}
+
+// skin returns how much pores and creases lighten the ridges at master
+// point (x, y), 0 (none) to 1.
+func (f *Finger) skin(x, y float64, pores *poreGrid) float64 {
+	v := pores.at(x, y)
+	for _, c := range f.creases {
+		px, py := x-c.cx, y-c.cy
+		along := px*c.dx + py*c.dy
+		if math.Abs(along) > c.half {
+			continue
+		}
+		across := math.Abs(-px*c.dy + py*c.dx)
+		taper := 1 - sq(along/c.half)
+		v = max(v, math.Exp(-sq(across/(c.width*taper+0.3)))*0.9)
+	}
+	return v
+}
+
+// poreGrid buckets pores for fast lookup.
+type poreGrid struct {
+	cell  float64
+	w     int
+	cells map[int][]Point
+}
+
+func (f *Finger) poreGrid() *poreGrid {
+	g := &poreGrid{cell: 8, w: f.CanvasWidth/8 + 1, cells: map[int][]Point{}}
+	for _, p := range f.pores {
+		k := int(p.Y/g.cell)*g.w + int(p.X/g.cell)
+		g.cells[k] = append(g.cells[k], p)
+	}
+	return g
+}
+
+func (g *poreGrid) at(x, y float64) float64 {
+	cx, cy := int(x/g.cell), int(y/g.cell)
+	v := 0.0
+	for dy := -1; dy <= 1; dy++ {
+		for dx := -1; dx <= 1; dx++ {
+			for _, p := range g.cells[(cy+dy)*g.w+cx+dx] {
+				v = max(v, 0.55*math.Exp(-(sq(x-p.X)+sq(y-p.Y))/1.4))
+			}
+		}
+	}
+	return v
+}

@@ -71,7 +71,8 @@ func buildKernel(theta, p float64, stride int) kernel {
 }
 
 // grow returns the ridge field of a W x H canvas (> 0 on ridges) grown
-// along the given per-pixel orientation (radians) and period (pixels).
+// along the given orientation (radians) and period (pixels), both sampled
+// every second canvas pixel.
 func grow(r *rand.Rand, W, H int, orient, period []float32) []float32 {
 	hw, hh := (W+1)/2, (H+1)/2
 	pad := growRadius
@@ -84,7 +85,7 @@ func grow(r *rand.Rand, W, H int, orient, period []float32) []float32 {
 	kernels := make([]*kernel, oriBins*perBins)
 	for y := range hh {
 		for x := range hw {
-			i := min(2*y, H-1)*W + min(2*x, W-1)
+			i := y*hw + x
 			th := math.Mod(float64(orient[i]), math.Pi)
 			if th < 0 {
 				th += math.Pi
@@ -105,7 +106,7 @@ func grow(r *rand.Rand, W, H int, orient, period []float32) []float32 {
 	nseeds := max(hw*hh/(24*24), 4)
 	for range nseeds {
 		sx, sy := r.IntN(hw), r.IntN(hh)
-		i := min(2*sy, H-1)*W + min(2*sx, W-1)
+		i := sy*hw + sx
 		th := float64(orient[i])
 		p := float64(period[i]) / 2
 		ph := r.Float64() * 2 * math.Pi
@@ -127,10 +128,17 @@ func grow(r *rand.Rand, W, H int, orient, period []float32) []float32 {
 			for x := range hw {
 				k := kernels[kidx[y*hw+x]]
 				base := int32(row + x + pad)
-				var s float32
-				for j, o := range k.off {
-					s += k.w[j] * src[base+o]
+				off, w := k.off, k.w[:len(k.off)]
+				var s0, s1 float32
+				j := 0
+				for ; j+1 < len(off); j += 2 {
+					s0 += w[j] * src[base+off[j]]
+					s1 += w[j+1] * src[base+off[j+1]]
 				}
+				if j < len(off) {
+					s0 += w[j] * src[base+off[j]]
+				}
+				s := s0 + s1
 				s *= gain
 				if clip {
 					s = min(max(s, -1), 1)

@@ -27,6 +27,10 @@ type Condition struct {
 	Noise float64
 	// Smear is the length in pixels of a motion blur (finger moved).
 	Smear float64
+	// Distortion is the amplitude in pixels of a smooth elastic
+	// distortion of the skin (pressing and dragging); the ground truth
+	// follows it.
+	Distortion float64
 }
 
 // NaturalCondition returns the variation of a normal, usable capture,
@@ -42,6 +46,8 @@ func NaturalCondition(seed uint64) Condition {
 		Pressure: (r.Float64()*2 - 1) * 0.3,
 		Partial:  r.Float64() * 0.1,
 		Noise:    4 + r.Float64()*8,
+		// Drawn last so that the fields above keep their values.
+		Distortion: r.Float64() * 3,
 	}
 }
 
@@ -152,6 +158,17 @@ func (f *Finger) Impress(c Condition, seed uint64) *Impression {
 		return cosr*x + sinr*y + icx + c.DX, -sinr*x + cosr*y + icy + c.DY
 	}
 
+	// Elastic distortion: image point p shows the master point of
+	// p + warp(p), a smooth field of amplitude c.Distortion.
+	wph := [4]float64{r.Float64() * 6.3, r.Float64() * 6.3, r.Float64() * 6.3, r.Float64() * 6.3}
+	warp := func(u, v float64) (float64, float64) {
+		if c.Distortion == 0 {
+			return 0, 0
+		}
+		return c.Distortion * math.Sin(u/97+wph[0]) * math.Cos(v/131+wph[1]),
+			c.Distortion * math.Sin(v/89+wph[2]) * math.Cos(u/113+wph[3])
+	}
+
 	// Partial contact: a half-plane through the pad cuts off a fraction
 	// of it on a random side.
 	cutA := r.Float64() * 2 * math.Pi
@@ -172,16 +189,23 @@ func (f *Finger) Impress(c Condition, seed uint64) *Impression {
 	dry := float32(max(-c.Pressure-0.3, 0) * 1.1)
 	wet := max(c.Pressure-0.3, 0)
 	blob := newValueNoise(r, 24)
+	pores := f.poreGrid()
 
 	img := image.NewGray(image.Rect(0, 0, W, H))
 	plane := make([]float32, W*H)
 	for v := range H {
 		for u := range W {
-			x, y := toMaster(float64(u), float64(v))
+			wx, wy := warp(float64(u), float64(v))
+			x, y := toMaster(float64(u)+wx, float64(v)+wy)
 			m := contact(x, y)
 			val := float32(0)
 			if m > 0 {
 				fv := f.sample(x, y)
+				// Wavy ridge edges, pores and creases.
+				fv += float32(0.3 * (blob.at(float64(u)*5+900, float64(v)*5) - 0.5))
+				if sk := f.skin(x, y, pores); sk > 0 {
+					fv -= float32(2 * sk)
+				}
 				if dry > 0 {
 					fv -= dry * float32(blob.at(float64(u), float64(v))*0.8+0.4)
 				}
@@ -211,10 +235,18 @@ func (f *Finger) Impress(c Condition, seed uint64) *Impression {
 	da := int(math.Round(c.Rotation * 256 / 360))
 	for _, m := range f.Minutiae {
 		x, y := toImage(float64(m.X), float64(m.Y))
+		// Invert the warp: find p with p + warp(p) = (x, y).
+		px, py := x, y
+		for range 6 {
+			wx, wy := warp(px, py)
+			px, py = x-wx, y-wy
+		}
+		x, y = px, py
 		if x < 8 || y < 8 || x >= float64(W-8) || y >= float64(H-8) {
 			continue
 		}
-		mx, my := toMaster(x, y)
+		wx, wy := warp(x, y)
+		mx, my := toMaster(x+wx, y+wy)
 		// Keep only minutiae well inside the contact area.
 		if !f.inPad(mx, my, 10) || contact(mx, my) < 0.99 || !insideAfterCut(mx, my, f, c, cutNX, cutNY, cutD) {
 			continue
