@@ -271,8 +271,8 @@ func printTable(w io.Writer, samples []sample, ours, theirs []result, reps int) 
 		len(samples), runtime.Version(), runtime.GOOS, runtime.GOARCH, reps)
 	fmt.Fprintf(w, "synthetic (AM-FM spirals, noise 0/30/60) and scansim (SFinGe-style prints of biometric/scansim, natural conditions): precision/recall against exact ground truth, a pair within 8 px; dir = share of pairs within 30°.\n")
 	fmt.Fprintf(w, "FVC2002: the reference is another extractor's ISO template (SecuGen, rescaled), pairs within 12 px: agreement, not ground truth.\n\n")
-	fmt.Fprintf(w, "| set | images | extractor | median ms | mean ms | p95 ms | minutiae/img | precision | recall | dir ok | pos err px |\n")
-	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "| set | images | extractor | median ms | mean ms | p95 ms | minutiae/img | precision | recall | F1 | dir ok | pos err px |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	var allO, allT stats
 	for _, set := range sets {
 		var so, st stats
@@ -295,9 +295,11 @@ func printTable(w io.Writer, samples []sample, ours, theirs []result, reps int) 
 			name string
 			s    *stats
 		}{{"ciekit", &so}, {"mindtct", &st}} {
-			fmt.Fprintf(w, "| %s | %d | %s | %.2f | %.2f | %.2f | %.1f | %.3f | %.3f | %.3f | %.2f |\n",
+			p := float64(r.s.matched) / max(float64(r.s.det), 1)
+			rc := float64(r.s.matched) / max(float64(r.s.ref), 1)
+			fmt.Fprintf(w, "| %s | %d | %s | %.2f | %.2f | %.2f | %.1f | %.3f | %.3f | %.3f | %.3f | %.2f |\n",
 				set, n, r.name, r.s.median(), r.s.mean(), r.s.p95(), float64(r.s.det)/float64(n),
-				float64(r.s.matched)/max(float64(r.s.det), 1), float64(r.s.matched)/max(float64(r.s.ref), 1),
+				p, rc, 2*p*rc/max(p+rc, 1e-9),
 				float64(r.s.dirOK)/max(float64(r.s.matched), 1), r.s.posErr/max(float64(r.s.matched), 1))
 		}
 	}
