@@ -34,7 +34,7 @@ func (c Codec) dialect() *Dialect {
 // ErrTooLarge, ErrTooDeep, ErrTooManyElements, ErrDTD, ErrCharset,
 // ErrWrongRoot, ErrMissingElement, ErrDuplicateElement,
 // ErrUnexpectedElement, ErrInvalidValue or ErrUnknownValue, or the
-// reader's own error.
+// reader's own error wrapped as "reading the document: %w".
 func (c Codec) DecodeRequest(r io.Reader) (*Request, error) {
 	t, err := readTree(r, c.Limits)
 	if err != nil {

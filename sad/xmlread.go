@@ -56,7 +56,8 @@ type tree struct {
 type limitReader struct {
 	r   io.Reader
 	n   int64
-	hit bool // the limit was exceeded (decoders may report another error)
+	hit bool  // the limit was exceeded (decoders may report another error)
+	err error // the first read error other than io.EOF
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
@@ -70,6 +71,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 				return 0, ErrTooLarge
 			}
 			if err != nil {
+				l.note(err)
 				return 0, err
 			}
 		}
@@ -79,7 +81,14 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	}
 	k, err := l.r.Read(p)
 	l.n -= int64(k)
+	l.note(err)
 	return k, err
+}
+
+func (l *limitReader) note(err error) {
+	if err != nil && err != io.EOF && l.err == nil {
+		l.err = err
+	}
 }
 
 // readTree parses untrusted bytes into a tree. It enforces the limits while
@@ -106,8 +115,11 @@ func readTree(r io.Reader, lim Limits) (*tree, error) {
 		}
 		line, _ := dec.InputPos()
 		if err != nil {
-			if lr.hit {
+			switch {
+			case lr.hit:
 				err = fmt.Errorf("%w (limit %d bytes)", ErrTooLarge, lim.MaxBytes)
+			case lr.err != nil:
+				return nil, fmt.Errorf("reading the document: %w", lr.err)
 			}
 			return nil, &SyntaxError{Line: line, Path: pathOf(stack), Err: classify(err)}
 		}
