@@ -29,7 +29,8 @@ func ParseANSIRecord(b []byte) (*Record, error) {
 
 // MarshalANSI encodes t as a single-view ANSI INCITS 378-2004 record with
 // no extended data, capture equipment 0 and CBEFF product identifier 0
-// (unreported; use [Record] to set one). Angles are rounded to the nearest
+// (unreported: NIST's validator wants an IBIA-registered owner, set one with
+// [Record]). Angles are rounded to the nearest
 // 2-degree unit. It returns an error wrapping [ErrEncoding] if a field is
 // out of range.
 func (t *Template) MarshalANSI() ([]byte, error) { return t.AppendANSI(nil) }

@@ -458,12 +458,17 @@ func TestFVCTemplates(t *testing.T) {
 	if len(files) == 0 {
 		t.Skip("no FVC2002 templates")
 	}
+	invalid := 0
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
 		require.NoError(t, err)
 		r, err := biometric.ParseISORecord(raw)
 		require.NoError(t, err, f)
 		require.Len(t, r.Views, 1, f)
+		if err := r.Validate(biometric.FormatISO2005); err != nil {
+			invalid++
+			t.Logf("%s: %v", f, err)
+		}
 		got, err := r.MarshalISO()
 		require.NoError(t, err, f)
 		require.Equal(t, raw, got, "%s: marshal(parse(record)) differs", f)
@@ -473,5 +478,27 @@ func TestFVCTemplates(t *testing.T) {
 		require.NoError(t, err, f)
 		require.Equal(t, raw, again, "%s: Template round trip differs", f)
 	}
-	t.Logf("%d FVC2002 ISO templates round-tripped", len(files))
+	t.Logf("%d FVC2002 ISO templates round-tripped, %d fail Validate", len(files), invalid)
+	assert.Zero(t, invalid, "FVC2002 templates failing Validate")
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	ri, err := biometric.ParseISORecord(annexC2(t))
+	require.NoError(t, err)
+	require.NoError(t, ri.Validate(biometric.FormatISO2005), "ISO Annex C.2")
+	ra, err := biometric.ParseANSIRecord(readTestdata(t, "ansi/annex-b2.raw"))
+	require.NoError(t, err)
+	require.NoError(t, ra.Validate(biometric.FormatANSI2004), "ANSI Annex B.2")
+
+	ra.ProductOwner = 0
+	ra.Views[1].ViewNumber = 2
+	ra.Views[0].Minutiae[3].X = 600
+	ra.Views[1].Extended[0].Data[0] = 7
+	err = ra.Validate(biometric.FormatANSI2004)
+	require.ErrorIs(t, err, biometric.ErrInvalidRecord)
+	for _, want := range []string{"product owner is zero", "view 1: view number 2 for finger position 2, want 0",
+		"view 0 minutia 3 at (600, 22) outside", "ridge count method 7 undefined"} {
+		assert.Contains(t, err.Error(), want)
+	}
 }
