@@ -148,11 +148,10 @@ func buildCrossTable() (t [256]uint8) {
 	return t
 }
 
-// rasterThin and rasterCross are thinTable and crossTable indexed by
-// rasterCode.
-var rasterThin, rasterCross = buildRasterTables()
+// rasterThin is thinTable indexed by rasterCode (1 = delete).
+var rasterThin = buildRasterTables()
 
-func buildRasterTables() (thin [2][512]uint8, cross [512]uint8) {
+func buildRasterTables() (thin [2][512]uint8) {
 	for idx := range 512 {
 		b := func(i int) uint8 { return uint8(idx >> i & 1) }
 		// rasterCode bits: 0 NW, 1 W, 2 SW, 3 N, 4 centre, 5 S, 6 NE, 7 E, 8 SE.
@@ -163,9 +162,8 @@ func buildRasterTables() (thin [2][512]uint8, cross [512]uint8) {
 		if thinTable[1][nb] {
 			thin[1][idx] = 1
 		}
-		cross[idx] = crossTable[nb]
 	}
-	return thin, cross
+	return thin
 }
 
 // rasterCode packs the 8-neighbourhood of pixel i of a 0/1 plane with three
