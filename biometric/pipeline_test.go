@@ -1,6 +1,8 @@
 package biometric
 
 import (
+	"fmt"
+	"image"
 	"math"
 	"testing"
 )
@@ -108,5 +110,95 @@ func TestThinning(t *testing.T) {
 	}
 	if far*100 > ridge {
 		t.Errorf("%d of %d ridge pixels farther than 4 px from the skeleton", far, ridge)
+	}
+}
+
+// ridges renders straight ridges of the given period whose direction is
+// angle radians from +x (image coordinates), inside a disc of radius r on
+// white, with Gaussian-free deterministic content.
+func ridges(w, h int, angle, period, r float64) *image.Gray {
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	nx, ny := -math.Sin(angle), math.Cos(angle) // across the ridges
+	for y := range h {
+		for x := range w {
+			v := 250.0
+			if math.Hypot(float64(x)-float64(w)/2, float64(y)-float64(h)/2) < r {
+				v = 128 + 100*math.Cos(2*math.Pi*(float64(x)*nx+float64(y)*ny)/period)
+			}
+			img.Pix[y*img.Stride+x] = uint8(v)
+		}
+	}
+	return img
+}
+
+// stagesUpTo runs the pipeline on img up to and including the frequency
+// stage.
+func stagesUpTo(t *testing.T, e *Extractor, img *image.Gray) {
+	t.Helper()
+	b := img.Bounds()
+	e.inW, e.inH = b.Dx(), b.Dy()
+	e.in = grow(e.in, e.inW*e.inH)
+	copyPlane(e.in, e.inW, e.inH, img.Pix, img.Stride)
+	e.setup()
+	e.segment()
+	e.normalize()
+	e.orientation()
+	e.smooth()
+	e.frequency()
+}
+
+// TestStagesOnStraightRidges checks segmentation, orientation and
+// frequency against straight ridges of known direction and period.
+func TestStagesOnStraightRidges(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ angleDeg, period float64 }{
+		{0, 9}, {30, 7}, {75, 11}, {120, 8}, {160, 13},
+	} {
+		t.Run(fmt.Sprintf("%.0fdeg-%.0fpx", tc.angleDeg, tc.period), func(t *testing.T) {
+			t.Parallel()
+			const w, h, r = 320, 320, 130
+			var e Extractor
+			angle := tc.angleDeg * math.Pi / 180
+			stagesUpTo(t, &e, ridges(w, h, angle, tc.period, r))
+			var fgIn, in, fgOut, out, oriBad, perBad, inner int
+			for by := range e.bh {
+				for bx := range e.bw {
+					b := by*e.bw + bx
+					d := math.Hypot(float64(bx*blk+blk/2)-w/2, float64(by*blk+blk/2)-h/2)
+					switch {
+					case d < r-16:
+						in++
+						fgIn += int(e.mask[b])
+					case d > r+24:
+						out++
+						fgOut += int(e.mask[b])
+					}
+					if d >= r-32 {
+						continue
+					}
+					inner++
+					diff := math.Abs(float64(e.ori[b]) - angle)
+					diff = math.Min(diff, math.Pi-diff)
+					if diff > 5*math.Pi/180 {
+						oriBad++
+					}
+					if math.Abs(float64(e.period[b])-tc.period) > 0.15*tc.period {
+						perBad++
+					}
+				}
+			}
+			if fgIn*100 < in*98 {
+				t.Errorf("segmentation: %d of %d blocks inside the print are foreground", fgIn, in)
+			}
+			if fgOut*100 > out*2 {
+				t.Errorf("segmentation: %d of %d blocks outside the print are foreground", fgOut, out)
+			}
+			if oriBad*100 > inner*2 {
+				t.Errorf("orientation: %d of %d inner blocks off by more than 5°", oriBad, inner)
+			}
+			if perBad*100 > inner*5 {
+				t.Errorf("frequency: %d of %d inner blocks with the period off by more than 15%%", perBad, inner)
+			}
+		})
 	}
 }
