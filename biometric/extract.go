@@ -193,7 +193,7 @@ func (e *Extractor) ExtractRaw(dst []Minutia, pix []byte, width, height, stride 
 	if stride < width {
 		return dst, &ImageError{Width: width, Height: height, Reason: fmt.Sprintf("stride %d less than width", stride)}
 	}
-	if len(pix) < (height-1)*stride+width {
+	if stride > len(pix) || len(pix) < (height-1)*stride+width {
 		return dst, &ImageError{Width: width, Height: height, Reason: fmt.Sprintf("pixel buffer of %d bytes too short", len(pix))}
 	}
 	e.inW, e.inH = width, height

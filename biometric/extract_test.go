@@ -108,6 +108,7 @@ func TestExtractErrors(t *testing.T) {
 		{"huge", Options{}, make([]byte, 10), 3000, 10, 3000},
 		{"short buffer", Options{}, make([]byte, 100), 100, 100, 100},
 		{"bad stride", Options{}, make([]byte, 100*100), 100, 100, 50},
+		{"huge stride", Options{}, make([]byte, 100*100), 100, 100, 1 << 62},
 		{"resolution", Options{Resolution: 100}, make([]byte, 100*100), 100, 100, 100},
 	}
 	for _, tc := range cases {
