@@ -44,7 +44,8 @@
 // 10 tries) with VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER.
 // EF.SOD and the IAS SOD (file 1006) are CMS SignedData over an
 // LDSSecurityObject with SHA-256, signed by the document signer with
-// RSA PKCS#1 v1.5; the IAS SOD hashes the NIS (A1), the serial (A2), the
+// RSA PKCS#1 v1.5 (or SHA-512 and RSASSA-PSS with CIEConfig.PSS, as on
+// newer cards); the IAS SOD hashes the NIS (A1), the serial (A2), the
 // certificate (A3), the two public keys (A4, A5) and EF.DH (1B).
 //
 // # The virtual SCO
@@ -60,6 +61,14 @@
 // AUTHENTICATE, key 01) with RSA PKCS#1 v1.5 or ECDSA P-256. As an
 // extension, the Security Officer may reset a blocked PIN of an active
 // card with the same RESET RETRY COUNTER that activates it.
+//
+// # Testing the terminal's corner cases
+//
+// [CIE.SetDataGroup] replaces a data group without re-signing EF.SOD (a
+// forged chip); [CIE.RemoveAfter] pulls the card at an exact command;
+// CIEConfig.Latency slows every answer; CIEConfig.ExactLe makes plain
+// reads answer 6Cxx; commands without Le that produce data answer 61xx
+// and wait for GET RESPONSE, as do protected answers longer than Ne.
 //
 // # Limits
 //
