@@ -2,6 +2,9 @@ package scard_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -139,4 +142,56 @@ func ExampleMRZKey_BACKeys() {
 	// K_enc AB94FDECF2674FDFB9B391F85D7F76F2
 	// K_mac 7962D9ECE03D1ACD4C76089DCE131543
 	// MRZKey(redacted)
+}
+
+// Example_operatorCard activates a (simulated) operator card with the
+// Security Officer's master password, associates it to a sede, logs in
+// and signs. The APDU profile is ciekit's own: the real SCO protocol is
+// not public (see OperatorCard).
+func Example_operatorCard() {
+	sim, err := cardsim.NewSCO(cardsim.SCOConfig{
+		MasterPassword: "Password-SO-1",
+		Operator:       "RSSMRA64M12H501R",
+		Serial:         "SCO00000001",
+		ECDSA:          true,
+		Rand:           cardsim.DeterministicRand(3),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	var sco scard.OperatorCard = scard.NewSCOClient(scard.NewCard(sim, nil))
+	if err := sco.(*scard.SCOClient).Select(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	so, _ := scard.NewMasterPassword("Password-SO-1")
+	pin, _ := scard.NewPIN("24681357")
+	if err := sco.Activate(ctx, so, pin); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := sco.AssociateSede(ctx, so, "H501"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	info, _ := sco.Info(ctx)
+	fmt.Println(info.Serial, info.State, info.Sede)
+
+	if err := sco.Login(ctx, pin); err != nil {
+		fmt.Println(err)
+		return
+	}
+	digest := sha256.Sum256([]byte("richiesta di emissione CIE"))
+	sig, err := sco.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cert, _ := sco.Certificate(ctx, scard.SCOKeySignature)
+	fmt.Println("signature verifies:", ecdsa.VerifyASN1(cert.PublicKey.(*ecdsa.PublicKey), digest[:], sig))
+	// Output:
+	// SCO00000001 active H501
+	// signature verifies: true
 }
