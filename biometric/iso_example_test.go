@@ -1,8 +1,11 @@
 package biometric_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/ciekit/ciekit/biometric"
 )
@@ -67,4 +70,30 @@ func ExampleTemplate_CheckMINEX() {
 	// Output:
 	// biometric: template violates MINEX III constraints: minutia 1 at (400, 10) outside the 400x500 image
 	// <nil> 1
+}
+
+// Reading a multi-view record: the example record of ISO/IEC 19794-2:2005
+// Annex C.2 (NIST biomdi sample data, with its record length corrected).
+func ExampleParseISORecord() {
+	raw, err := os.ReadFile("testdata/iso/annex-c2.raw")
+	if err != nil {
+		panic(err)
+	}
+	binary.BigEndian.PutUint32(raw[8:], uint32(len(raw))) // the sample declares 340 bytes for 341
+	r, err := biometric.ParseISORecord(raw)
+	if err != nil {
+		panic(err)
+	}
+	for i, t := range r.Templates() {
+		fmt.Printf("view %d: finger %d, quality %d, %d minutiae, %d extended blocks\n",
+			i, t.Finger, t.Quality, len(t.Minutiae), len(r.Views[i].Extended))
+	}
+	fmt.Println(r.Validate(biometric.FormatISO2005))
+	again, _ := r.MarshalISO()
+	fmt.Println(bytes.Equal(again, raw))
+	// Output:
+	// view 0: finger 7, quality 90, 27 minutiae, 0 extended blocks
+	// view 1: finger 2, quality 70, 22 minutiae, 1 extended blocks
+	// <nil>
+	// true
 }
