@@ -37,6 +37,8 @@
 // directions are rotated with the finger; the warp's effect on them (a
 // degree or two) is ignored.
 //
-// Everything is deterministic for a seed. The package does not import
+// Everything is deterministic for a seed on a given architecture (the
+// compiler may fuse floating-point multiply-adds differently elsewhere,
+// which can move a pixel or a minutia). The package does not import
 // testing: the same simulator serves tests, examples and demos.
 package scansim

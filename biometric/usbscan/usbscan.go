@@ -171,6 +171,10 @@ type Model struct {
 // 500 dpi.
 var ModelR307 = Model{Name: "R307", Width: 256, Height: 288, Resolution: 500}
 
+// ModelR503 is the Grow R503 round capacitive module: 192 x 192 pixels at
+// 508 dpi (R503 user manual, section 1).
+var ModelR503 = Model{Name: "R503", Width: 192, Height: 192, Resolution: 508}
+
 // Options configures [Open] and [NewScanner]. The zero value is valid.
 type Options struct {
 	// Model is the sensor geometry; the zero Model means ModelR307.
