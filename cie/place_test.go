@@ -23,10 +23,10 @@ func TestLookupPlace(t *testing.T) {
 	}{
 		{"H501", day(1980, 1, 1), "ROMA", "RM", nil},
 		{"h501", day(2026, 11, 23), "ROMA", "RM", nil},
-		{"A001", day(1900, 1, 1), "ABANO", "PD", nil},       // ANPR row 12560: renamed in 1924
+		{"A001", day(1900, 1, 1), "ABANO", "PD", nil},         // ANPR row 12560: renamed in 1924
 		{"A001", day(1924, 11, 14), "ABANO TERME", "PD", nil}, // ANPR row 1
-		{"D877", day(1907, 1, 1), "GALLICO", "RC", nil},      // ceased 1927-08-02
-		{"D877", day(1927, 8, 2), "GALLICO", "RC", nil},      // its last valid day
+		{"D877", day(1907, 1, 1), "GALLICO", "RC", nil},       // ceased 1927-08-02
+		{"D877", day(1927, 8, 2), "GALLICO", "RC", nil},       // its last valid day
 		{"D877", day(1927, 8, 3), "", "", ErrPlaceNotValid},
 		{"G371", day(1984, 12, 31), "PATERNÒ", "CT", nil},
 		{"L885", day(1925, 1, 1), "VIGNOLA", "MO", nil}, // homonym of Vignola TN L884
