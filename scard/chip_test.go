@@ -101,6 +101,9 @@ type fsCard struct {
 	pace     *PACEChip
 	sm       *SecureMessaging
 	cmds     int
+	ca       *CAKey
+	caCipher Cipher
+	nextSM   *SecureMessaging
 }
 
 func (c *fsCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
@@ -124,6 +127,9 @@ func (c *fsCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
 	r := c.handle(cmd)
 	if sm != nil && c.sm == sm {
 		r, _ = sm.WrapResponse(r)
+	}
+	if c.nextSM != nil {
+		c.sm, c.nextSM = c.nextSM, nil
 	}
 	return r.Bytes(), nil
 }
@@ -207,6 +213,18 @@ func (c *fsCard) handle(cmd Command) Response {
 		// the response itself goes out in plain
 		return Response{Data: resp, SW: SWSuccess}
 	case InsManageSecurityEnvironment:
+		if cmd.P1 == 0x41 && cmd.P2 == 0xA6 && c.ca != nil && c.sm != nil {
+			pk, ok := tlv.Find(cmd.Data, 0x91)
+			if !ok {
+				return Response{SW: SWWrongData}
+			}
+			next, err := c.ca.Agree(c.caCipher, pk)
+			if err != nil {
+				return Response{SW: SWWrongData}
+			}
+			c.nextSM = next
+			return Response{SW: SWSuccess}
+		}
 		c.pace, _ = NewPACEChip(c.paceInfo, c.pw, nil)
 		return Response{SW: SWSuccess}
 	case InsGeneralAuthenticate:

@@ -20,6 +20,10 @@ type EMRTDOptions struct {
 	// EF.COM lists except DG3 and DG4, which need EAC terminal
 	// authentication.
 	DataGroups []int
+	// ChipAuthentication reads DG14 first and runs [Card.ChipAuthentication]
+	// before the other data groups (anti-cloning; DG14 is then verified by
+	// passive authentication with the rest).
+	ChipAuthentication bool
 }
 
 // EMRTD is the raw content read from the eMRTD application, with helpers
@@ -33,6 +37,8 @@ type EMRTD struct {
 	RawCOM        []byte
 	DataGroups    map[int][]byte // raw data groups by number
 	SOD           []byte         // raw EF.SOD
+	// ChipAuthenticated reports that chip authentication succeeded.
+	ChipAuthenticated bool
 }
 
 // ReadEMRTD opens the ICAO eMRTD application and reads EF.COM, the data
@@ -128,7 +134,25 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 			}
 		}
 	}
+	if opts.ChipAuthentication {
+		b, err := c.ReadTLVFile(ctx, FIDDataGroup(14), "DG14")
+		if err != nil {
+			return nil, err
+		}
+		si, err := ParseDG14(b)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.ChipAuthentication(ctx, si); err != nil {
+			return nil, err
+		}
+		e.DataGroups[14] = b
+		e.ChipAuthenticated = true
+	}
 	for _, n := range want {
+		if _, done := e.DataGroups[n]; done {
+			continue
+		}
 		if n < 1 || n > 16 {
 			return nil, fmt.Errorf("scard: data group %d out of range 1..16", n)
 		}
