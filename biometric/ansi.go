@@ -11,7 +11,7 @@ func ParseANSI(b []byte) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	return firstView(r)
+	return firstView(r, FormatANSI2004)
 }
 
 // ParseANSIRecord decodes an ANSI INCITS 378-2004 finger minutiae record

@@ -188,7 +188,7 @@ func ParseISO(b []byte) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	return firstView(r)
+	return firstView(r, FormatISO2005)
 }
 
 // ParseISORecord decodes an ISO/IEC 19794-2:2005 finger minutiae record
@@ -224,11 +224,11 @@ func (r *Record) AppendISO(dst []byte) ([]byte, error) {
 	return appendRecord(dst, r, FormatISO2005)
 }
 
-func firstView(r *Record) (*Template, error) {
+func firstView(r *Record, f Format) (*Template, error) {
 	if len(r.Views) == 0 {
-		off := 22
-		if r.ProductOwner != 0 || r.ProductType != 0 {
-			off = 24
+		off := isoHeaderLen - 2
+		if f == FormatANSI2004 {
+			off = ansiHeaderLen - 2 // a record without views is never in the long form
 		}
 		return nil, &FormatError{Offset: off, Field: "number of views", Err: errors.New("record has no views")}
 	}

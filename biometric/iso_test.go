@@ -365,6 +365,13 @@ func TestParseErrors(t *testing.T) {
 	fe, ok := errors.AsType[*biometric.FormatError](err)
 	require.True(t, ok, "ParseISO(no views) = %v, want *FormatError", err)
 	assert.Equal(t, "number of views", fe.Field)
+	assert.Equal(t, 22, fe.Offset)
+	emptyANSI, err := (&biometric.Record{ProductOwner: 1}).MarshalANSI()
+	require.NoError(t, err)
+	_, err = biometric.ParseANSI(emptyANSI)
+	fe, ok = errors.AsType[*biometric.FormatError](err)
+	require.True(t, ok, "ParseANSI(no views) = %v, want *FormatError", err)
+	assert.Equal(t, 24, fe.Offset)
 }
 
 func TestEncodeErrors(t *testing.T) {

@@ -215,11 +215,12 @@ func direction(b []uint8, W, x, y int, kind biometric.MinutiaKind) (dx, dy float
 	if kind == biometric.KindEnding {
 		return vec[0][0], vec[0][1], true
 	}
-	// The stem is the branch farthest in angle from the other two.
-	stem, bestDot := 0, 2.0
+	// The forks are the two branches closest in angle; the third is the
+	// stem.
+	stem, bestDot := 0, math.Inf(-1)
 	for s := range 3 {
 		a, c := vec[(s+1)%3], vec[(s+2)%3]
-		if d := a[0]*c[0] + a[1]*c[1]; d > -2 && (bestDot == 2 || d > bestDot) {
+		if d := a[0]*c[0] + a[1]*c[1]; d > bestDot {
 			stem, bestDot = s, d
 		}
 	}
