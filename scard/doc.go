@@ -37,9 +37,10 @@
 // subgroup; ICAO Doc 9303-11 table 6), which needs extended-length APDUs,
 // and BAC with the MRZ. PACE with ECDH Generic Mapping and AES
 // (brainpoolP256r1, NIST P-224/256/384/521) is implemented for other
-// documents. Integrated and Chip Authentication Mapping, EAC (chip and
-// terminal authentication, needed for DG3 fingerprints) and active
-// authentication are not implemented.
+// documents. [Card.ChipAuthentication] runs EAC chip authentication with
+// the DH key of DG14 (anti-cloning). Integrated and Chip Authentication
+// Mapping, ECDH chip authentication, terminal authentication (needed for
+// the DG3 fingerprints) and active authentication are not implemented.
 //
 // # Card emulators
 //
