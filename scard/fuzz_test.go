@@ -88,6 +88,12 @@ func FuzzParseLDS(f *testing.F) {
 	f.Add((&COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2}}).Marshal())
 	f.Add(unhex(f, "31143012060A04007F0007020204010102010202010 2"))
 	f.Add((&SCOInfo{State: SCOActive, Serial: "1"}).Marshal())
+	if k, err := NewCAKey(ParamDH1024, nil); err == nil {
+		if e, err := k.SecurityInfos(oid(f, OIDCADH3DES), 1); err == nil {
+			f.Add(e[1])
+			f.Add(e[1][14:])
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = ParseDG1(b)
 		if faces, err := ParseDG2(b); err != nil && faces != nil {
@@ -101,6 +107,7 @@ func FuzzParseLDS(f *testing.F) {
 		_, _ = ParseSCOInfo(b)
 		_, _, _, _ = ParseMSESetATPACE(b)
 		_, _ = MRZKeyFromMRZ(string(b))
+		_, _ = parseCAKey(b)
 	})
 }
 
