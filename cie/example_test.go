@@ -144,3 +144,88 @@ func ExampleFeeSchedule() {
 	// 16.79
 	// 22.21 27.37
 }
+
+func ExampleComputeCodiceFiscale() {
+	birth := time.Date(2001, time.December, 31, 0, 0, 0, 0, time.UTC)
+	milano, err := cie.LookupPlace("F205", birth)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p := cie.Person{
+		Surname:    "D'Angelo",
+		GivenNames: "Maria Teresa",
+		Sex:        cie.SexFemale,
+		BirthDate:  birth,
+		BirthPlace: milano,
+	}
+	cf, err := cie.ComputeCodiceFiscale(p)
+	fmt.Println(cf, err)
+	fmt.Println(cf.Check(p))
+	// Output:
+	// DNGMTR01T71F205U <nil>
+	// <nil>
+}
+
+func ExampleCodiceFiscale_Decode() {
+	today := time.Date(2026, time.November, 23, 0, 0, 0, 0, time.UTC)
+	// Born in Gallico, a comune that ceased in 1927: only 1907 fits.
+	info, err := cie.CodiceFiscale("MCHFDA07A01D877A").Decode(today)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range info.Candidates {
+		fmt.Println(info.Sex, c.Date.Format(time.DateOnly), c.Place.Name, c.Place.Code)
+	}
+	// Output:
+	// M 1907-01-01 GALLICO D877
+}
+
+func ExampleEncodeMRZ() {
+	birth := time.Date(1970, time.February, 2, 0, 0, 0, 0, time.UTC)
+	c := &cie.Card{
+		Holder: cie.Person{
+			Surname: "Müller-Lüdenscheidt", GivenNames: "Jürgen", Sex: cie.SexMale,
+			BirthDate: birth, Citizenship: "ITA",
+		},
+		Document: cie.Document{
+			Number:     "CA12345BZ",
+			IssueDate:  time.Date(2026, time.November, 23, 0, 0, 0, 0, time.UTC),
+			ExpiryDate: time.Date(2036, time.February, 2, 0, 0, 0, 0, time.UTC),
+		},
+	}
+	m, err := cie.EncodeMRZ(c, cie.MRZOptions{}) // Italian table: Ü → UE
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(m)
+	m, _ = cie.EncodeMRZ(c, cie.MRZOptions{Umlauts: cie.UmlautBase}) // ICAO option: Ü → U
+	l, _ := m.Lines()
+	fmt.Println(l[2])
+	// Output:
+	// C<ITACA12345BZ5<<<<<<<<<<<<<<<
+	// 7002025M3602025ITA<<<<<<<<<<<4
+	// MUELLER<LUEDENSCHEIDT<<JUERGEN
+	// MULLER<LUDENSCHEIDT<<JURGEN<<<
+}
+
+func ExampleEspatrioEligible() {
+	today := time.Date(2026, time.November, 23, 0, 0, 0, 0, time.UTC)
+	child := cie.Person{BirthDate: time.Date(2016, time.May, 4, 0, 0, 0, 0, time.UTC), Citizenship: "ITA"}
+
+	_, err := cie.EspatrioEligible(child, today, cie.EspatrioRequest{})
+	fmt.Println(err) // no default: the operator must record the parents' choice
+
+	ok, _ := cie.EspatrioEligible(child, today, cie.EspatrioRequest{ParentsConsent: cie.ConsentGiven})
+	fmt.Println(ok)
+
+	foreign := cie.Person{BirthDate: time.Date(1990, time.May, 4, 0, 0, 0, 0, time.UTC), Citizenship: "DEU"}
+	ok, _ = cie.EspatrioEligible(foreign, today, cie.EspatrioRequest{Declaration: cie.ConsentGiven})
+	fmt.Println(ok)
+	// Output:
+	// cie: parents' consent: required value missing
+	// true
+	// false
+}
