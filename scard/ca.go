@@ -111,7 +111,7 @@ func parseCAKey(spki []byte) (*CAKey, error) {
 		if !alg.ReadASN1(&params, cbasn1.SEQUENCE) || !params.ReadASN1Integer(p) || !params.ReadASN1Integer(g) || !params.ReadASN1Integer(q) {
 			return nil, bad("malformed X9.42 domain parameters")
 		}
-		if p.BitLen() < 1024 || p.BitLen() > 4096 || q.Sign() <= 0 || g.Cmp(big.NewInt(1)) <= 0 || g.Cmp(p) >= 0 {
+		if p.BitLen() < 1024 || p.BitLen() > 4096 || q.Sign() <= 0 || q.BitLen() >= p.BitLen() || g.Cmp(big.NewInt(1)) <= 0 || g.Cmp(p) >= 0 {
 			return nil, bad("DH domain parameters out of range")
 		}
 		k.grp = &dhGroup{label: "DG14 DH parameters", p: p, g: g, q: q}
