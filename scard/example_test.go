@@ -195,3 +195,31 @@ func Example_operatorCard() {
 	// SCO00000001 active H501
 	// signature verifies: true
 }
+
+// ExampleSecureMessaging_UnwrapCommand is the card side of secure
+// messaging, as a card emulator uses it, with the session of the ICAO Doc
+// 9303-11 appendix D worked example: it unwraps the protected SELECT of
+// EF.COM and protects the answer.
+func ExampleSecureMessaging_UnwrapCommand() {
+	kEnc, _ := hex.DecodeString("979EC13B1CBFE9DCD01AB0FED307EAE5")
+	kMac, _ := hex.DecodeString("F1CB1F1FB5ADF208806B89DC579DC1F8")
+	ssc, _ := hex.DecodeString("887022120C06C226")
+	sm, err := scard.NewSecureMessaging(scard.CipherTDES, kEnc, kMac, ssc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	capdu, _ := hex.DecodeString("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800")
+	cmd, _ := scard.ParseCommand(capdu)
+	plain, err := sm.UnwrapCommand(cmd)
+	if err != nil {
+		fmt.Println("answer 6988:", err)
+		return
+	}
+	fmt.Printf("plain: %02X %02X %02X %02X %X\n", plain.CLA, plain.INS, plain.P1, plain.P2, plain.Data)
+	r, _ := sm.WrapResponse(scard.Response{SW: scard.SWSuccess})
+	fmt.Printf("protected response: %X\n", r.Bytes())
+	// Output:
+	// plain: 00 A4 02 0C 011E
+	// protected response: 990290008E08FA855A5D4C50A8ED9000
+}
