@@ -90,3 +90,13 @@ func ExampleWriteCSV() {
 	// region,comune,province,start,end,training_hub,course,time_slot,operators,workstations
 	// Campania,Salerno,SA,26/04/2017,05/05/2017,,,,6,
 }
+
+func ExampleCheck() {
+	plan := &deploy.Plan{Installations: []deploy.Installation{{Line: 507, Region: "Toscana", Comune: "Camaione", Province: "LU",
+		Start: time.Date(2017, 6, 12, 0, 0, 0, 0, time.UTC), End: time.Date(2017, 6, 23, 0, 0, 0, 0, time.UTC)}}}
+	for _, e := range deploy.Check(plan) {
+		fmt.Println(e)
+	}
+	// Output:
+	// deploy: line 507: Camaione: comune not in the ANPR table (as of 12/06/2017); did you mean "CAMAIORE"?
+}
