@@ -1,6 +1,20 @@
 package scard
 
-// # The operator card (SCO) and the ciekit SCO profile
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/asn1"
+	"fmt"
+	"io"
+
+	"github.com/ciekit/ciekit/internal/tlv"
+)
+
+// OperatorCard is what ciekit needs from an operator card (SCO), in the
+// terms of the Ministry's circulars.
 //
 // The SCO ("Smart Card Operatore") is the card with which registry
 // officers of the comuni log into the Ministry's CIEOnline portal and sign
@@ -20,54 +34,8 @@ package scard
 // a real SCO will not answer it. An adapter for the real card would
 // implement OperatorCard with the real protocol once it is known.
 //
-// The ciekit SCO profile (all commands CLA 00, short APDUs; status words
-// as in ISO/IEC 7816-4: 63Cx wrong PIN or password with x tries left,
-// 6983 blocked, 6982 security status not satisfied, 6985 conditions of use
-// not satisfied, 6A82 not found):
-//
-//	SELECT application      00 A4 04 0C 0A F0 43 49 45 4B 49 54 53 43 4F   (AID F0 "CIEKITSCO", see AIDSCO)
-//	SELECT EF               00 A4 02 0C 02 <FID>
-//	                        FID 0101 card information (TLV, see SCOInfo)
-//	                        FID 0102 authentication certificate (X.509 DER)
-//	                        FID 0103 signature certificate (X.509 DER)
-//	READ BINARY             00 B0 <offset> <Le>
-//	VERIFY operator PIN     00 20 00 81 <PIN, 8 ASCII digits>         3 tries
-//	VERIFY master password  00 20 00 83 <8..32 ASCII characters>     5 tries; the Security Officer role
-//	VERIFY (no data)        00 20 00 81 / 83                         63Cx: tries left, 9000: verified
-//	activate (SO)           00 2C 02 81 <new PIN>                    RESET RETRY COUNTER: sets the PIN,
-//	                                                                 state issued -> active
-//	change PIN (operator)   00 24 00 81 <old PIN || new PIN>
-//	associate sede (SO)     00 DA 00 82 <sede code, 1..32 ASCII>     PUT DATA of DO 82
-//	revoke (SO)             00 E6 00 00                              TERMINATE DF: state -> revoked, for good
-//	MSE:SET for signing     00 22 41 B6 06 80 01 <alg> 84 01 02      key 02 = signature key
-//	sign (PIN)              00 2A 9E 9A <input> 00                   PSO: COMPUTE DIGITAL SIGNATURE
-//	MSE:SET for auth        00 22 41 A4 06 80 01 <alg> 84 01 01      key 01 = authentication key
-//	authenticate (PIN)      00 88 00 00 <input> 00                   INTERNAL AUTHENTICATE
-//
-// alg is 02 for RSA PKCS#1 v1.5 (input: the DER DigestInfo; the card adds
-// the type-1 padding) or 04 for ECDSA (input: the hash; output: the DER
-// ECDSA-Sig-Value). Signing and authentication need the operator PIN
-// verified in the session and the card active; the SO operations need the
-// master password verified in the session. A revoked card answers 6985 to
-// everything but SELECT, READ BINARY and VERIFY.
-
-import (
-	"context"
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/asn1"
-	"fmt"
-	"io"
-
-	"github.com/ciekit/ciekit/internal/tlv"
-)
-
-// OperatorCard is what ciekit needs from an operator card (SCO), in the
-// terms of the Ministry's circulars. [SCOClient] implements it over the
-// ciekit SCO profile (see the sco.go comment); the real card's protocol
-// is not public.
+// Implementations: [SCOClient] (ciekit's own APDU profile, documented
+// there) and the simulator scard/cardsim.SCO.
 type OperatorCard interface {
 	// Info reads the card state, serial, sede and operator.
 	Info(ctx context.Context) (*SCOInfo, error)
@@ -199,6 +167,41 @@ func ParseSCOInfo(b []byte) (*SCOInfo, error) {
 
 // SCOClient implements [OperatorCard] over the ciekit SCO profile. It
 // caches certificates; it is not safe for concurrent use.
+//
+// This profile is ciekit's invention, so that the operator-card flows can
+// be built and tested end to end; the real SCO's wire protocol is not
+// public and a real SCO will not answer it.
+//
+// The ciekit SCO profile (all commands CLA 00, short APDUs; status words
+// as in ISO/IEC 7816-4: 63Cx wrong PIN or password with x tries left,
+// 6983 blocked, 6982 security status not satisfied, 6985 conditions of use
+// not satisfied, 6A82 not found):
+//
+//	SELECT application      00 A4 04 0C 0A F0 43 49 45 4B 49 54 53 43 4F   (AID F0 "CIEKITSCO", see AIDSCO)
+//	SELECT EF               00 A4 02 0C 02 <FID>
+//	                        FID 0101 card information (TLV, see SCOInfo)
+//	                        FID 0102 authentication certificate (X.509 DER)
+//	                        FID 0103 signature certificate (X.509 DER)
+//	READ BINARY             00 B0 <offset> <Le>
+//	VERIFY operator PIN     00 20 00 81 <PIN, 8 ASCII digits>         3 tries
+//	VERIFY master password  00 20 00 83 <8..32 ASCII characters>     5 tries; the Security Officer role
+//	VERIFY (no data)        00 20 00 81 / 83                         63Cx: tries left, 9000: verified
+//	activate (SO)           00 2C 02 81 <new PIN>                    RESET RETRY COUNTER: sets the PIN,
+//	                                                                 state issued -> active
+//	change PIN (operator)   00 24 00 81 <old PIN || new PIN>
+//	associate sede (SO)     00 DA 00 82 <sede code, 1..32 ASCII>     PUT DATA of DO 82
+//	revoke (SO)             00 E6 00 00                              TERMINATE DF: state -> revoked, for good
+//	MSE:SET for signing     00 22 41 B6 06 80 01 <alg> 84 01 02      key 02 = signature key
+//	sign (PIN)              00 2A 9E 9A <input> 00                   PSO: COMPUTE DIGITAL SIGNATURE
+//	MSE:SET for auth        00 22 41 A4 06 80 01 <alg> 84 01 01      key 01 = authentication key
+//	authenticate (PIN)      00 88 00 00 <input> 00                   INTERNAL AUTHENTICATE
+//
+// alg is 02 for RSA PKCS#1 v1.5 (input: the DER DigestInfo; the card adds
+// the type-1 padding) or 04 for ECDSA (input: the hash; output: the DER
+// ECDSA-Sig-Value). Signing and authentication need the operator PIN
+// verified in the session and the card active; the SO operations need the
+// master password verified in the session. A revoked card answers 6985 to
+// everything but SELECT, READ BINARY and VERIFY.
 type SCOClient struct {
 	c     *Card
 	certs map[SCOKey]*x509.Certificate
@@ -442,6 +445,8 @@ func (s *SCOClient) Sign(ctx context.Context, key SCOKey, digest []byte, opts cr
 // a tls.Certificate (mutual TLS to CIEOnline) or to sign documents. Its
 // Sign method has no context and uses context.Background(); the card must
 // be logged in and the certificate must have been read or be readable.
+// RSA keys sign with PKCS#1 v1.5 only, so with RSA cards limit TLS to
+// version 1.2 (TLS 1.3 requires RSA-PSS); ECDSA keys work with both.
 func (s *SCOClient) Signer(ctx context.Context, key SCOKey) (crypto.Signer, error) {
 	cert, err := s.Certificate(ctx, key)
 	if err != nil {
