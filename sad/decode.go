@@ -17,29 +17,52 @@ type decoder struct {
 	lines map[*etree.Element]int
 }
 
-// node is an element and its path for error messages.
+// node is an element of the tree being decoded. Paths for error messages
+// are computed from the tree only when an error occurs.
 type node struct {
-	e    *etree.Element
-	path string
+	e *etree.Element
 }
 
 func (x *decoder) fail(n node, err error) error {
-	return &SyntaxError{Line: x.lines[n.e], Path: n.path, Err: err}
+	return &SyntaxError{Line: x.lines[n.e], Path: elemPath(n.e), Err: err}
+}
+
+// elemPath renders e's path, with 1-based indexes for repeated names.
+func elemPath(e *etree.Element) string {
+	var parts []string
+	for ; e != nil && e.Tag != ""; e = e.Parent() {
+		seg := e.Tag
+		if p := e.Parent(); p != nil {
+			n, i := 0, 0
+			for _, t := range p.Child {
+				if c, ok := t.(*etree.Element); ok && strings.EqualFold(c.Tag, e.Tag) {
+					n++
+					if c == e {
+						i = n
+					}
+				}
+			}
+			if n > 1 {
+				seg += "[" + strconv.Itoa(i) + "]"
+			}
+		}
+		parts = append(parts, seg)
+	}
+	var b strings.Builder
+	for i := len(parts) - 1; i >= 0; i-- {
+		b.WriteByte('/')
+		b.WriteString(parts[i])
+	}
+	return b.String()
 }
 
 // kids returns the child elements of p whose local name matches name,
 // ignoring case and namespace prefixes.
 func (x *decoder) kids(p node, name string) []node {
 	var out []node
-	for _, c := range p.e.ChildElements() {
-		if strings.EqualFold(c.Tag, name) {
+	for _, t := range p.e.Child {
+		if c, ok := t.(*etree.Element); ok && strings.EqualFold(c.Tag, name) {
 			out = append(out, node{e: c})
-		}
-	}
-	for i := range out {
-		out[i].path = p.path + "/" + out[i].e.Tag
-		if len(out) > 1 {
-			out[i].path += "[" + strconv.Itoa(i+1) + "]"
 		}
 	}
 	return out
@@ -48,17 +71,31 @@ func (x *decoder) kids(p node, name string) []node {
 // one returns the single child called name. A missing required child is an
 // ErrMissingElement naming the parent; two children are ErrDuplicateElement.
 func (x *decoder) one(p node, name string, required bool) (node, bool, error) {
-	ks := x.kids(p, name)
-	switch len(ks) {
-	case 0:
+	var found *etree.Element
+	for _, t := range p.e.Child {
+		if c, ok := t.(*etree.Element); ok && strings.EqualFold(c.Tag, name) {
+			if found != nil {
+				return node{}, false, x.fail(node{e: c}, ErrDuplicateElement)
+			}
+			found = c
+		}
+	}
+	if found == nil {
 		if required {
 			return node{}, false, x.fail(p, fmt.Errorf("%w: %s", ErrMissingElement, name))
 		}
 		return node{}, false, nil
-	case 1:
-		return ks[0], true, nil
 	}
-	return node{}, false, x.fail(ks[1], ErrDuplicateElement)
+	return node{e: found}, true, nil
+}
+
+func hasChildElement(e *etree.Element) bool {
+	for _, t := range e.Child {
+		if _, ok := t.(*etree.Element); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // leaf returns the trimmed text of the single child called name. An empty
@@ -68,7 +105,7 @@ func (x *decoder) leaf(p node, name string, required bool) (string, node, error)
 	if err != nil || !ok {
 		return "", c, err
 	}
-	if len(c.e.ChildElements()) > 0 {
+	if hasChildElement(c.e) {
 		return "", c, x.fail(c, fmt.Errorf("%w: child elements in a text field", ErrUnexpectedElement))
 	}
 	s := strings.TrimSpace(allText(c.e))
@@ -80,6 +117,11 @@ func (x *decoder) leaf(p node, name string, required bool) (string, node, error)
 
 // allText concatenates the character data directly inside e.
 func allText(e *etree.Element) string {
+	if len(e.Child) == 1 {
+		if cd, ok := e.Child[0].(*etree.CharData); ok {
+			return cd.Data
+		}
+	}
 	var b strings.Builder
 	for _, t := range e.Child {
 		if cd, ok := t.(*etree.CharData); ok {
@@ -125,7 +167,11 @@ func (x *decoder) date(p node, name string, required bool) (time.Time, error) {
 	if err != nil || s == "" {
 		return time.Time{}, err
 	}
-	for _, layout := range append([]string{x.d.DateLayout}, x.d.AcceptDates...) {
+	for i := -1; i < len(x.d.AcceptDates); i++ {
+		layout := x.d.DateLayout
+		if i >= 0 {
+			layout = x.d.AcceptDates[i]
+		}
 		if layout == "" {
 			continue
 		}
@@ -144,7 +190,11 @@ func (x *decoder) dateTime(p node, name string, required bool) (time.Time, error
 	if err != nil || s == "" {
 		return time.Time{}, err
 	}
-	for _, layout := range append([]string{x.d.DateTimeLayout}, x.d.AcceptDateTimes...) {
+	for i := -1; i < len(x.d.AcceptDateTimes); i++ {
+		layout := x.d.DateTimeLayout
+		if i >= 0 {
+			layout = x.d.AcceptDateTimes[i]
+		}
 		if layout == "" {
 			continue
 		}
@@ -171,7 +221,7 @@ func (x *decoder) flag(p node, name string, pair Pair) (*bool, error) {
 }
 
 func (x *decoder) root(t *tree, name string) (node, error) {
-	n := node{e: t.root, path: "/" + t.root.Tag}
+	n := node{e: t.root}
 	if !strings.EqualFold(t.root.Tag, name) {
 		return n, x.fail(n, fmt.Errorf("%w: %s, want %s", ErrWrongRoot, clip(t.root.Tag), name))
 	}
@@ -559,7 +609,7 @@ func (x *decoder) subject(n node) (*Subject, error) {
 func (x *decoder) birthAct(n node) (*BirthAct, error) {
 	nm := &x.d.Names
 	a := &BirthAct{}
-	if len(n.e.ChildElements()) == 0 {
+	if !hasChildElement(n.e) {
 		a.Text = strings.TrimSpace(allText(n.e))
 		if a.Text == "" {
 			return nil, nil // an empty element is an absent one

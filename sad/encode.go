@@ -27,7 +27,7 @@ func (b *builder) leaf(parent *etree.Element, name, value string) {
 		return
 	}
 	if b.bad == "" && !xmlText(value) {
-		b.bad = pathTo(parent) + "/" + name
+		b.bad = elemPath(parent) + "/" + name
 	}
 	parent.CreateElement(name).SetText(value)
 }
@@ -162,7 +162,7 @@ func (b *builder) subject(parent *etree.Element, s *Subject) {
 		if a.Text != "" && a.Comune == nil && a.Year == "" && a.Part == "" && a.Series == "" && a.Number == "" {
 			ae.SetText(a.Text)
 			if b.bad == "" && !xmlText(a.Text) {
-				b.bad = pathTo(ae)
+				b.bad = elemPath(ae)
 			}
 		} else {
 			b.place(ae, nm.ActComune, a.Comune)
@@ -211,18 +211,6 @@ func (b *builder) parent(parent *etree.Element, name string, p *Parent) {
 	b.leaf(e, b.d.Names.Surname, p.Surname)
 	b.leaf(e, b.d.Names.GivenNames, p.GivenNames)
 	b.leaf(e, b.d.Names.CodiceFiscale, p.CodiceFiscale)
-}
-
-// pathTo renders an element's path for error messages.
-func pathTo(e *etree.Element) string {
-	s := ""
-	for ; e != nil; e = e.Parent() {
-		if e.Tag == "" {
-			break
-		}
-		s = "/" + e.Tag + s
-	}
-	return s
 }
 
 // xmlText reports whether s is valid UTF-8 made only of characters XML 1.0
