@@ -184,10 +184,11 @@ func (f *Finger) Impress(c Condition, seed uint64) *Impression {
 		return m
 	}
 
-	thr := float32(-0.35 * c.Pressure) // lower threshold: thicker ridges
-	// Dry fingers break ridges: low-frequency noise on the field.
+	// Dry fingers break ridges: low-frequency noise on the field. Wet
+	// ones fill the valleys.
 	dry := float32(max(-c.Pressure-0.3, 0) * 1.1)
 	wet := max(c.Pressure-0.3, 0)
+	thr := float32(-0.35*c.Pressure - 0.8*wet) // lower threshold: thicker ridges
 	blob := newValueNoise(r, 24)
 	pores := f.poreGrid()
 

@@ -111,7 +111,7 @@ func (s *Scanner) Close() error {
 // Capture implements [biometric.Scanner]: it asks the module to take an
 // image (GenImg) until a finger is on the sensor, polling every
 // Options.PollInterval, then uploads it (UpImage) and returns it as 8-bit
-// gray with feedback from a simple contrast and coverage check. The
+// gray with feedback from [biometric.AssessImage] (the module gives none). The
 // finger position is only copied into the result. Errors: an error
 // matching [biometric.ErrNoFinger] and ctx.Err() if ctx ends before a
 // finger is placed; ctx.Err() during the upload;
@@ -169,7 +169,7 @@ func (s *Scanner) Capture(ctx context.Context, finger biometric.FingerPosition) 
 		img.Pix[2*i] = (b >> 4) * 17
 		img.Pix[2*i+1] = (b & 0x0f) * 17
 	}
-	fb, q := assess(img)
+	fb, q := biometric.AssessImage(img)
 	return &biometric.Capture{Image: img, Resolution: m.Resolution, Finger: finger, Quality: q, Feedback: fb}, nil
 }
 
@@ -288,51 +288,4 @@ func (s *Scanner) readPacket(ctx context.Context) (pid byte, content []byte, err
 		return 0, nil, fmt.Errorf("%w: package checksum %#04x, computed %#04x", ErrProtocol, got, sum)
 	}
 	return pid, content, nil
-}
-
-// assess judges an image by its 16x16 blocks: a block with a gray-level
-// standard deviation above 14 holds ridges. Too few such blocks is a
-// partial contact; ridge blocks too dark or too light on average mean too
-// much or too little pressure. Quality is the share of ridge blocks.
-func assess(img *image.Gray) (biometric.Feedback, uint8) {
-	b := img.Bounds()
-	const bs = 16
-	var blocks, ridge int
-	var meanSum float64
-	for by := b.Min.Y; by+bs <= b.Max.Y; by += bs {
-		for bx := b.Min.X; bx+bs <= b.Max.X; bx += bs {
-			var s, s2 float64
-			for y := by; y < by+bs; y++ {
-				row := img.Pix[(y-b.Min.Y)*img.Stride+(bx-b.Min.X):]
-				for _, p := range row[:bs] {
-					v := float64(p)
-					s += v
-					s2 += v * v
-				}
-			}
-			mean := s / (bs * bs)
-			sd := s2/(bs*bs) - mean*mean
-			blocks++
-			if sd > 14*14 {
-				ridge++
-				meanSum += mean
-			}
-		}
-	}
-	if blocks == 0 {
-		return biometric.FeedbackPoor, 0
-	}
-	cover := float64(ridge) / float64(blocks)
-	q := uint8(min(100, 100*cover/0.7))
-	switch {
-	case ridge == 0:
-		return biometric.FeedbackPoor, 0
-	case meanSum/float64(ridge) < 70:
-		return biometric.FeedbackTooDark, q
-	case meanSum/float64(ridge) > 200:
-		return biometric.FeedbackTooLight, q
-	case cover < 0.35:
-		return biometric.FeedbackPartial, q
-	}
-	return biometric.FeedbackGood, q
 }
