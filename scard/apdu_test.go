@@ -184,3 +184,37 @@ func TestCardDropsSMOnPlainSMError(t *testing.T) {
 	require.ErrorIs(t, err, ErrSecureMessaging)
 	assert.Nil(t, c.SecureMessaging())
 }
+
+func TestCardChainingUnderSM(t *testing.T) {
+	t.Parallel()
+	kEnc := DeriveKey(CipherAES128, []byte("k"), KDFEnc)
+	kMac := DeriveKey(CipherAES128, []byte("k"), KDFMAC)
+	cardSM, err := NewSecureMessaging(CipherAES128, kEnc, kMac, nil)
+	require.NoError(t, err)
+	var got []byte
+	var clas []byte
+	tr := funcTransmitter(func(capdu []byte) ([]byte, error) {
+		cmd, err := ParseCommand(capdu)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(capdu), 5+255+1, "short APDUs only")
+		plain, err := cardSM.UnwrapCommand(cmd)
+		require.NoError(t, err)
+		clas = append(clas, plain.CLA)
+		got = append(got, plain.Data...)
+		r, err := cardSM.WrapResponse(Response{SW: SWSuccess})
+		require.NoError(t, err)
+		return r.Bytes(), nil
+	})
+	c := NewCard(tr, &CardOptions{NoExtended: true})
+	termSM, err := NewSecureMessaging(CipherAES128, kEnc, kMac, nil)
+	require.NoError(t, err)
+	c.SetSecureMessaging(termSM)
+	data := make([]byte, 500)
+	for i := range data {
+		data[i] = byte(i)
+	}
+	_, err = c.Do(t.Context(), Command{INS: InsPutData, Data: data})
+	require.NoError(t, err)
+	assert.Equal(t, data, got)
+	assert.Equal(t, []byte{0x10, 0x10, 0x00}, clas)
+}
