@@ -167,17 +167,18 @@ type Model struct {
 	Resolution    int // pixels per inch
 }
 
-// ModelR307 is the Grow R305/R307 and ZFM-20 family: 256 x 288 pixels at
-// 500 dpi.
-var ModelR307 = Model{Name: "R307", Width: 256, Height: 288, Resolution: 500}
+// R307 returns the geometry of the Grow R305/R307 and ZhianTec ZFM-20
+// family: 256 x 288 pixels at 500 dpi (R307 user manual: "Image Buffer ...
+// 256*288 pixels").
+func R307() Model { return Model{Name: "R307", Width: 256, Height: 288, Resolution: 500} }
 
-// ModelR503 is the Grow R503 round capacitive module: 192 x 192 pixels at
-// 508 dpi (R503 user manual, section 1).
-var ModelR503 = Model{Name: "R503", Width: 192, Height: 192, Resolution: 508}
+// R503 returns the geometry of the Grow R503 round module: 192 x 192
+// pixels at 508 dpi (R503 user manual, section 1).
+func R503() Model { return Model{Name: "R503", Width: 192, Height: 192, Resolution: 508} }
 
 // Options configures [Open] and [NewScanner]. The zero value is valid.
 type Options struct {
-	// Model is the sensor geometry; the zero Model means ModelR307.
+	// Model is the sensor geometry; the zero Model means R307().
 	Model Model
 	// Address is the module address; zero means the factory default
 	// 0xFFFFFFFF.
@@ -194,7 +195,7 @@ type Options struct {
 
 func (o *Options) defaults() {
 	if o.Model.Width == 0 {
-		o.Model = ModelR307
+		o.Model = R307()
 	}
 	if o.Address == 0 {
 		o.Address = 0xFFFFFFFF
