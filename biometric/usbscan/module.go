@@ -82,6 +82,9 @@ type Scanner struct {
 // [*ModuleError], ctx.Err().
 func NewScanner(ctx context.Context, t Transport, opts Options) (*Scanner, error) {
 	opts.defaults()
+	if m := opts.Model; m.Width <= 0 || m.Height <= 0 || m.Width*m.Height%2 != 0 || m.Resolution <= 0 {
+		return nil, fmt.Errorf("usbscan: model %q: %dx%d pixels at %d dpi is not a valid 4-bit image geometry", m.Name, m.Width, m.Height, m.Resolution)
+	}
 	s := &Scanner{t: t, opts: opts}
 	if err := setupCP210x(ctx, t, opts.Baud); err != nil {
 		return nil, err
