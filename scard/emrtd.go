@@ -24,6 +24,11 @@ type EMRTDOptions struct {
 	// before the other data groups (anti-cloning; DG14 is then verified by
 	// passive authentication with the rest).
 	ChipAuthentication bool
+	// Progress, if set, is called after each chunk of a file with the
+	// file's name ("DG2"), the bytes read so far and its size, for user
+	// interfaces (DG2 takes seconds over NFC). It runs on the caller's
+	// goroutine and must not block.
+	Progress func(file string, read, total int)
 }
 
 // EMRTD is the raw content read from the eMRTD application, with helpers
@@ -118,7 +123,7 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 		}
 		e.Access = "BAC"
 	}
-	raw, err := c.ReadTLVFile(ctx, FIDCOM, "EF.COM")
+	raw, err := c.readTLVFile(ctx, FIDCOM, "EF.COM", opts.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +140,7 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 		}
 	}
 	if opts.ChipAuthentication {
-		b, err := c.ReadTLVFile(ctx, FIDDataGroup(14), "DG14")
+		b, err := c.readTLVFile(ctx, FIDDataGroup(14), "DG14", opts.Progress)
 		if err != nil {
 			return nil, err
 		}
@@ -156,7 +161,7 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 		if n < 1 || n > 16 {
 			return nil, fmt.Errorf("scard: data group %d out of range 1..16", n)
 		}
-		b, err := c.ReadTLVFile(ctx, FIDDataGroup(n), dgName(n))
+		b, err := c.readTLVFile(ctx, FIDDataGroup(n), dgName(n), opts.Progress)
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +170,7 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 		}
 		e.DataGroups[n] = b
 	}
-	if e.SOD, err = c.ReadTLVFile(ctx, FIDSOD, "EF.SOD"); err != nil {
+	if e.SOD, err = c.readTLVFile(ctx, FIDSOD, "EF.SOD", opts.Progress); err != nil {
 		return nil, err
 	}
 	return e, nil

@@ -115,8 +115,19 @@ func TestReadLargeFileOddOffsets(t *testing.T) {
 	photo[0], photo[1] = 0xFF, 0xD8
 	card.app[FIDDataGroup(2)] = EncodeDG2(FaceImage{Format: ImageJPEG, Data: photo})
 	c := NewCard(card, nil)
-	e, err := ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, DataGroups: []int{2}})
+	var calls, last int
+	progress := func(file string, read, total int) {
+		if file == "DG2" {
+			calls++
+			assert.Greater(t, read, last)
+			last = read
+			assert.Equal(t, len(card.app[FIDDataGroup(2)]), total)
+		}
+	}
+	e, err := ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, DataGroups: []int{2}, Progress: progress})
 	require.NoError(t, err)
+	assert.Equal(t, len(card.app[FIDDataGroup(2)]), last, "progress reaches the file size")
+	assert.Greater(t, calls, 100)
 	faces, err := e.Faces()
 	require.NoError(t, err)
 	assert.Equal(t, photo, faces[0].Data)

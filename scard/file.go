@@ -61,6 +61,10 @@ func (c *Card) ReadBinary(ctx context.Context, offset, n int) ([]byte, error) {
 // returns an error unwrapping to [ErrNotFound] for a missing file and a
 // [*DataError] if the file is not TLV.
 func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string) ([]byte, error) {
+	return c.readTLVFile(ctx, fid, name, nil)
+}
+
+func (c *Card) readTLVFile(ctx context.Context, fid uint16, name string, progress func(string, int, int)) ([]byte, error) {
 	if err := c.SelectEF(ctx, fid); err != nil {
 		return nil, fmt.Errorf("selecting %s: %w", name, err)
 	}
@@ -90,6 +94,9 @@ func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string) ([]byte
 			return nil, &DataError{File: name, Msg: fmt.Sprintf("file ends at %d bytes, header says %d", len(buf), total)}
 		}
 		buf = append(buf, part...)
+		if progress != nil {
+			progress(name, min(len(buf), total), total)
+		}
 	}
 	return buf[:total], nil
 }
