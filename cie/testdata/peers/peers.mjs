@@ -4,9 +4,9 @@
 // Each stdin line is a request {"id":N,"op":...}; each stdout line is the
 // answer {"id":N,...}, in the same order. Ops:
 //   mrz        {lines:[l1,l2,l3]}      -> {valid, fields, invalid:[field...]}           (mrz@5.0.2)
-//   cf_check   {cf}                     -> {cfjs, marketto, decode:{year,month,day,gender,place}}
+//   cf_check   {cf[,place,year,month,day]} -> {cfjs, marketto, decode:{year,month,day,gender,place}[, mkPlaceValid]}
 //   cf_encode  {surname,name,year,month,day,sex,place}
-//                                       -> {cfjs, marketto, mkSurname, mkName}
+//                                       -> {cfjs, marketto, mkSurname, mkName, mkPlaceValid}
 //   cf_omocodes {cf}                    -> {cfjs:[...127 codes]}
 import { createInterface } from 'node:readline';
 import { parse as parseMRZ } from 'mrz';
@@ -18,6 +18,17 @@ const CF = cfjsModule.CodiceFiscale;
 const { CodiceFiscaleUtils } = cfuModule;
 const { belfioreConnector } = bceModule;
 const cfu = new CodiceFiscaleUtils(belfioreConnector);
+
+// placeValid reports whether the marketto Belfiore connector knows code as
+// valid on the given date.
+async function placeValid(code, year, month, day) {
+  try {
+    const p = await belfioreConnector.from(new Date(Date.UTC(year, month - 1, day))).findByCode(code);
+    return !!p;
+  } catch {
+    return false;
+  }
+}
 
 async function handle(req) {
   switch (req.op) {
@@ -39,7 +50,9 @@ async function handle(req) {
         const d = await cfu.parser.cfDecode(req.cf);
         decode = { year: d.year, month: d.month + 1, day: d.day, gender: d.gender, place: d.place ? d.place.belfioreCode : null };
       } catch { decode = null; }
-      return { cfjs, marketto, decode };
+      const res = { cfjs, marketto, decode };
+      if (req.place) res.mkPlaceValid = await placeValid(req.place, req.year, req.month, req.day);
+      return res;
     }
     case 'cf_encode': {
       // codice-fiscale-js resolves places by name from its own table; use
@@ -61,7 +74,8 @@ async function handle(req) {
       let mkSurname = null, mkName = null;
       try { mkSurname = cfu.parser.lastNameToCf(req.surname); } catch { mkSurname = null; }
       try { mkName = cfu.parser.firstNameToCf(req.name); } catch { mkName = null; }
-      return { cfjs, marketto, mkSurname, mkName };
+      const mkPlaceValid = await placeValid(req.place, req.year, req.month, req.day);
+      return { cfjs, marketto, mkSurname, mkName, mkPlaceValid };
     }
     case 'cf_omocodes': {
       return { cfjs: new CF(req.cf).omocodie() };
