@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
 )
@@ -34,16 +35,24 @@ const (
 	PUKTries = 10
 )
 
-// CIEConfig describes the simulated card. The personal data fields are
-// required; the rest have documented defaults.
+// CIEConfig describes the simulated card. Give the personal data either as
+// a cie.Card model (Card) or field by field (MRZ, Personal, Document, CAN);
+// the rest have documented defaults.
 type CIEConfig struct {
+	// Card is the model the chip is personalised from, as the issuing
+	// software does: when set, it provides MRZ (cie.EncodeMRZ), Personal
+	// (PersonalDetailsFrom), Document (DocumentDetailsFrom) and CAN,
+	// wherever those fields are left empty.
+	Card *cie.Card
 	// MRZ is the TD1 machine-readable zone, 90 characters with or without
-	// line breaks. It feeds DG1 and the BAC/PACE MRZ key. Required.
+	// line breaks. It feeds DG1 and the BAC/PACE MRZ key. Required unless
+	// Card is set.
 	MRZ string
 	// Personal is DG11. Document is DG12.
 	Personal PersonalDetails
 	Document DocumentDetails
-	// CAN is the 6-digit card access number, the PACE password. Required.
+	// CAN is the 6-digit card access number, the PACE password. Required
+	// unless Card is set.
 	CAN string
 
 	// Photo is the DG2 facial image (JPEG 2000 on a real CIE; any bytes
@@ -146,6 +155,11 @@ var _ scard.Transmitter = (*CIE)(nil)
 // Errors name the configuration field at fault, or come from Rand.
 func NewCIE(cfg CIEConfig) (*CIE, error) {
 	c := &CIE{ecdh: cfg.ECDH, exactLe: cfg.ExactLe, rand: randOrDefault(cfg.Rand)}
+	if cfg.Card != nil {
+		if err := fromCard(&cfg); err != nil {
+			return nil, err
+		}
+	}
 	mrz := strings.NewReplacer("\n", "", "\r", "").Replace(cfg.MRZ)
 	if len(mrz) != 90 {
 		return nil, fmt.Errorf("cardsim: CIEConfig.MRZ has %d characters, want 90 (TD1)", len(mrz))

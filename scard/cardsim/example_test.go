@@ -10,28 +10,40 @@ import (
 	"log"
 	"time"
 
+	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 )
 
-// exampleConfig is the card of the examples. Fixed randomness makes the
-// keys reproducible; KeyBits 1024 keeps the examples fast.
+// exampleConfig is the card of the examples, personalised from a cie.Card
+// model. Fixed randomness makes the keys reproducible; KeyBits 1024 keeps
+// the examples fast (real cards use 2048).
 func exampleConfig() cardsim.CIEConfig {
+	holder := cie.Person{
+		Surname: "Rossi", GivenNames: "Maria Luisa", Sex: cie.SexFemale,
+		BirthDate:   time.Date(1985, 3, 15, 0, 0, 0, 0, time.UTC),
+		BirthPlace:  cie.Place{Code: "H501", Name: "ROMA", Province: "RM"},
+		Citizenship: "ITA",
+	}
+	cf, err := cie.ComputeCodiceFiscale(holder)
+	if err != nil {
+		log.Fatal(err)
+	}
+	holder.CodiceFiscale = cf
 	return cardsim.CIEConfig{
-		MRZ: "C<ITACA00000AA4<<<<<<<<<<<<<<<\n" +
-			"8503150F3403152ITA<<<<<<<<<<<4\n" +
-			"ROSSI<<MARIA<LUISA<<<<<<<<<<<<",
-		Personal: cardsim.PersonalDetails{
-			FullName:       "ROSSI<<MARIA<LUISA",
-			PersonalNumber: "RSSMLS85C55H501Z",
-			BirthDate:      time.Date(1985, 3, 15, 0, 0, 0, 0, time.UTC),
-			PlaceOfBirth:   "ROMA<RM",
+		Card: &cie.Card{
+			Holder: holder,
+			Document: cie.Document{
+				Number:    "CA00000AA",
+				IssueDate: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), ExpiryDate: time.Date(2034, 3, 15, 0, 0, 0, 0, time.UTC),
+				IssuingComune: "Roma", ValidForTravel: true, CAN: "123456",
+			},
+			Residence: cie.Address{Street: "Via del Corso 1", Comune: "Roma", Province: "RM"},
 		},
-		Document: cardsim.DocumentDetails{IssuingAuthority: "COMUNE DI ROMA", IssueDate: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)},
-		CAN:      "123456",
-		NIS:      "123456789012",
-		KeyBits:  1024,
-		Rand:     cardsim.DeterministicRand(1),
+		Photo:   []byte("JPEG 2000 bytes"),
+		NIS:     "123456789012",
+		KeyBits: 1024,
+		Rand:    cardsim.DeterministicRand(1),
 	}
 }
 
@@ -66,7 +78,7 @@ func Example_readCIE() {
 	// Output:
 	// access: BAC
 	// name: ROSSI<<MARIA<LUISA
-	// codice fiscale: RSSMLS85C55H501Z
+	// codice fiscale: RSSMLS85C55H501J
 	// verified data groups: [1 2 11 12 14]
 }
 

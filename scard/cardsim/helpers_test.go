@@ -50,7 +50,7 @@ func testConfig(seed uint64) cardsim.CIEConfig {
 		MRZ: testMRZ("CA00000AA", "850315", "340315"),
 		Personal: cardsim.PersonalDetails{
 			FullName:       "ROSSI<<MARIA<LUISA",
-			PersonalNumber: "RSSMLS85C55H501Z",
+			PersonalNumber: "RSSMLS85C55H501J",
 			BirthDate:      time.Date(1985, 3, 15, 0, 0, 0, 0, time.UTC),
 			PlaceOfBirth:   "ROMA<RM",
 			Address:        "VIA DEL CORSO 1<ROMA<RM",

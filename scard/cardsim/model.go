@@ -1,10 +1,62 @@
 package cardsim
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/ciekit/ciekit/cie"
 )
+
+// fromCard fills the empty personal-data fields of cfg from cfg.Card.
+func fromCard(cfg *CIEConfig) error {
+	c := cfg.Card
+	if cfg.MRZ == "" {
+		m, err := c.MRZ()
+		if err != nil {
+			return fmt.Errorf("cardsim: CIEConfig.Card: %w", err)
+		}
+		lines, err := m.Lines()
+		if err != nil {
+			return fmt.Errorf("cardsim: CIEConfig.Card: %w", err)
+		}
+		cfg.MRZ = strings.Join(lines[:], "\n")
+	}
+	if cfg.Personal == (PersonalDetails{}) {
+		cfg.Personal = PersonalDetailsFrom(c)
+	}
+	if cfg.Document == (DocumentDetails{}) {
+		cfg.Document = DocumentDetailsFrom(c.Document)
+	}
+	if cfg.CAN == "" {
+		cfg.CAN = c.Document.CAN
+	}
+	return nil
+}
+
+// PersonalDetailsFrom returns the DG11 content the issuing software writes
+// for a card: full name "SURNAME<<GIVEN<NAMES" in upper case with accents
+// and apostrophes kept (the MRZ transliterates, DG11 does not), the
+// codice fiscale as personal number, the full date of birth, the place of
+// birth "COMUNE<PROVINCIA" (for a foreign state its name alone) and the
+// residence "STREET<COMUNE<PROVINCIA".
+func PersonalDetailsFrom(c *cie.Card) PersonalDetails {
+	h := c.Holder
+	var place string
+	switch bp := h.BirthPlace; {
+	case bp.Name == "":
+	case bp.Foreign || bp.Province == "":
+		place = dg11Text(bp.Name)
+	default:
+		place = dg11Text(bp.Name) + "<" + bp.Province
+	}
+	return PersonalDetails{
+		FullName:       fullName(h.Surname, h.GivenNames),
+		PersonalNumber: string(h.CodiceFiscale),
+		BirthDate:      h.BirthDate,
+		PlaceOfBirth:   place,
+		Address:        addressField(c.Residence),
+	}
+}
 
 // This file maps the cie data model onto the chip's data groups, as the
 // issuing software personalises a real CIE.

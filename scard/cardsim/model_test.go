@@ -42,3 +42,14 @@ func TestFullName(t *testing.T) {
 		t.Errorf("fullName(no given names) = %q", got)
 	}
 }
+
+func TestPersonalDetailsFromForeignBirth(t *testing.T) {
+	c := &cie.Card{Holder: cie.Person{Surname: "Rossi", GivenNames: "Anna", BirthPlace: cie.Place{Code: "Z110", Name: "FRANCIA", Foreign: true}}}
+	if got := PersonalDetailsFrom(c).PlaceOfBirth; got != "FRANCIA" {
+		t.Errorf("PlaceOfBirth = %q, want FRANCIA", got)
+	}
+	c.Holder.BirthPlace = cie.Place{}
+	if got := PersonalDetailsFrom(c).PlaceOfBirth; got != "" {
+		t.Errorf("PlaceOfBirth of unknown place = %q, want empty", got)
+	}
+}
