@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ciekit/ciekit/cie"
 )
@@ -102,6 +103,22 @@ func FuzzParseCodiceFiscale(f *testing.F) {
 		}
 		if n != 128 {
 			t.Fatalf("%d omocodes of %q, want 128", n, cf)
+		}
+		// Decoding never panics; every candidate has the encoded day, month
+		// and place, is not after the reference date, and the place is valid then.
+		ref := time.Date(2026, time.November, 23, 0, 0, 0, 0, time.UTC)
+		info, err := cf.Decode(ref)
+		if err != nil {
+			if info != nil {
+				t.Fatalf("Decode(%q) returned a result with error %v", cf, err)
+			}
+			return
+		}
+		for _, c := range info.Candidates {
+			if c.Date.After(ref) || c.Date.Day() != info.Day || c.Date.Month() != info.Month ||
+				c.Date.Year()%100 != info.Year || c.Place.Code != info.PlaceCode || !c.Place.ValidAt(c.Date) {
+				t.Fatalf("Decode(%q): inconsistent candidate %+v of %+v", cf, c, info)
+			}
 		}
 	})
 }
