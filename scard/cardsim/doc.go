@@ -13,8 +13,11 @@
 //
 // # The virtual CIE
 //
-// [NewCIE] takes the personal data (MRZ, DG11, DG12, CAN, photo and two
-// fingerprint templates) and generates at run time everything secret:
+// [NewCIE] personalises the chip from a cie.Card model (CIEConfig.Card:
+// DG1 from cie.EncodeMRZ, DG11 and DG12 from the holder, residence and
+// document, the CAN), or from the fields given one by one, plus a photo
+// and two fingerprint templates, and generates at run time everything
+// secret:
 // a test CSCA and document signer ([PKI], [NewPKI]), the chip's RSA keys,
 // the CIE certificate. Never real keys. With [DeterministicRand] as
 // CIEConfig.Rand the card is reproducible byte for byte, so APDU
