@@ -48,6 +48,7 @@ type CardNumberError struct {
 	Err  error
 }
 
+// Error returns the message; it never contains whole codes, lines or names.
 func (e *CardNumberError) Error() string {
 	if e.Pos == 0 {
 		return "cie: card number: " + cieErrText(e.Err)
@@ -73,6 +74,7 @@ type CodiceFiscaleError struct {
 	Err   error
 }
 
+// Error returns the message; it never contains whole codes, lines or names.
 func (e *CodiceFiscaleError) Error() string {
 	s := "cie: codice fiscale"
 	if e.Pos > 0 {
@@ -103,6 +105,7 @@ type MRZError struct {
 	Err   error
 }
 
+// Error returns the message; it never contains whole codes, lines or names.
 func (e *MRZError) Error() string {
 	s := "cie: MRZ"
 	if e.Line > 0 {
@@ -130,6 +133,7 @@ type MismatchError struct {
 	Got, Want string
 }
 
+// Error returns the message; it never contains whole codes, lines or names.
 func (e *MismatchError) Error() string {
 	return "cie: " + e.Field + " mismatch"
 }
@@ -144,6 +148,7 @@ type FieldError struct {
 	Err   error
 }
 
+// Error returns the message; it never contains whole codes, lines or names.
 func (e *FieldError) Error() string { return "cie: " + e.Field + ": " + cieErrText(e.Err) }
 
 // Unwrap returns the sentinel error.

@@ -164,6 +164,7 @@ type DateError struct {
 	Err   error
 }
 
+// Error returns the message; it never contains whole codes, lines or names.
 func (e *DateError) Error() string { return "cie: " + e.Field + ": " + cieErrText(e.Err) }
 
 // Unwrap returns the sentinel error.
