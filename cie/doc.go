@@ -11,6 +11,11 @@
 //     handle the tax code printed on the back (and as a Code 39 barcode, see
 //     [ParseCodiceFiscaleBarcode]).
 //   - [Expiry] and [EspatrioEligible] apply the issuance rules.
+//   - [LookupPlace] and [FindComune] resolve places of birth as of a date.
+//
+// The model itself is [Card]: the holder ([Person]), the physical document
+// ([Document]) and what the comune records (residence, parents of a minor,
+// organ-donation choice, birth-act reference). [Card.Validate] checks it.
 //
 // # Terms
 //
@@ -63,6 +68,14 @@
 // [EspatrioEligible] requires an explicit choice and never defaults to
 // "valid for travel". [FeeSchedule] computes fees in cents; the State fee is
 // 13.76 EUR + 22% VAT = 16.79 EUR (DM MEF 25/05/2016).
+//
+// # Places
+//
+// Comuni and foreign states come from the ANPR archives (CC BY 4.0, see
+// internal/anpr/NOTICE.md), embedded with their periods of validity, so that
+// a Belfiore code resolves to the place it denoted on a given date: ceased
+// comuni (Gallico D877, until 1927), renamed ones and homonyms. [Place]
+// values are records of one period; [PlaceHistory] lists all of a code.
 //
 // # Security
 //
