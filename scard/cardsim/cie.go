@@ -580,6 +580,9 @@ func (c *CIE) selectFile(cmd scard.Command) scard.Response {
 	case 0x0C:
 		return ok(nil)
 	case 0x00, 0x04:
+		if cmd.Ne == 0 {
+			return ok(nil) // no Le: the control parameters are not sent
+		}
 		if d != nil {
 			return ok(d.fcp())
 		}
