@@ -113,6 +113,13 @@ func (c *Conn) guard(ctx context.Context, f func() error, extra ...net.Conn) err
 	if !stop() || ctx.Err() != nil {
 		return ctx.Err() // the connection is now unusable
 	}
+	if dl, ok := ctx.Deadline(); ok && err != nil && !time.Now().Before(dl) {
+		// The socket deadline fired a moment before the context's timer.
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return context.DeadlineExceeded
+		}
+	}
 	for _, nc := range conns {
 		nc.SetDeadline(time.Time{})
 	}
