@@ -235,6 +235,8 @@ func TestTranslitName(t *testing.T) {
 		{"  De  Rossi ", UmlautExpand, "DE ROSSI", 0},
 		{"Łukasz Żółć", UmlautExpand, "LUKASZ ZOLC", 0},
 		{"Jean 2", UmlautExpand, "", 6},
+		{"Anna (Maria)", UmlautExpand, "ANNA MARIA", 0},
+		{"Jean+", UmlautExpand, "", 5},
 		{"Иван", UmlautExpand, "", 1},
 	}
 	for _, tc := range tests {

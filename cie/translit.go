@@ -44,8 +44,9 @@ var mrzLatin = map[rune]string{
 // components: apostrophes (and the other marks used as apostrophes) are
 // dropped, joining the components; spaces, hyphens and commas separate
 // components; full stops are dropped; letters with diacritics are
-// transliterated. It returns the 1-based rune position of the first
-// character it cannot write (a digit, a non-Latin letter, a symbol), or 0.
+// transliterated; other punctuation is dropped. It returns the 1-based rune
+// position of the first character it cannot write (a digit, a non-Latin
+// letter, a symbol), or 0.
 func translitName(s string, u UmlautPolicy) (string, int) {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -63,6 +64,8 @@ func translitName(s string, u UmlautPolicy) (string, int) {
 		case r == ' ' || r == '-' || r == ',' || r == '\t' || r == '‐' || r == '–' || r == 0xa0:
 			sep = true
 			continue
+		case unicode.IsPunct(r):
+			continue // other punctuation is omitted (Doc 9303-3 §4.6)
 		case r == 'Ä' || r == 'Ö' || r == 'Ü' || r == 'Å':
 			out = translitUmlaut(r, u)
 		default:
