@@ -70,8 +70,9 @@ type Scanner struct {
 	info   DeviceInfo
 	opts   Options
 
-	busy sync.Mutex
-	in   []byte // received bytes not yet consumed
+	busy  sync.Mutex
+	dirty bool   // an exchange was cut short: purge before the next one
+	in    []byte // received bytes not yet consumed
 	rbuf [readChunk]byte
 }
 
@@ -130,6 +131,10 @@ func (s *Scanner) Capture(ctx context.Context, finger biometric.FingerPosition) 
 		if err == nil {
 			break
 		}
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			// The deadline fell inside a GenImg exchange: still no finger.
+			return nil, fmt.Errorf("%w: %w", biometric.ErrNoFinger, ctx.Err())
+		}
 		var me *ModuleError
 		if !errors.As(err, &me) || me.Code != codeNoFinger {
 			return nil, err
@@ -151,12 +156,15 @@ func (s *Scanner) Capture(ctx context.Context, finger biometric.FingerPosition) 
 	for {
 		pid, content, err := s.readPacket(ctx)
 		if err != nil {
+			s.dirty = true
 			return nil, fmt.Errorf("reading the image: %w", err)
 		}
 		if pid != pktData && pid != pktEnd {
+			s.dirty = true
 			return nil, fmt.Errorf("%w: package identifier %#02x inside the image data", ErrProtocol, pid)
 		}
 		if len(raw)+len(content) > want {
+			s.dirty = true
 			return nil, fmt.Errorf("%w: image data longer than %d bytes", ErrProtocol, want)
 		}
 		raw = append(raw, content...)
@@ -179,7 +187,24 @@ func (s *Scanner) Capture(ctx context.Context, finger biometric.FingerPosition) 
 // command sends a command package and reads the acknowledgement. It
 // returns the acknowledgement's parameters; a non-zero confirmation code
 // is a *ModuleError.
-func (s *Scanner) command(ctx context.Context, ins byte, params ...byte) ([]byte, error) {
+//
+// After an exchange cut short (a transport or protocol error, ctx ending)
+// the byte stream may hold the rest of an answer, so the next command
+// first drops what is buffered and purges the bridge's queues.
+func (s *Scanner) command(ctx context.Context, ins byte, params ...byte) (ack []byte, err error) {
+	if s.dirty {
+		s.in = nil
+		if _, err := s.t.Control(ctx, cpRequestOut, cpPurge, 0x000f, 0, nil); err != nil {
+			return nil, fmt.Errorf("purging the CP210x bridge: %w", err)
+		}
+		s.dirty = false
+	}
+	defer func() {
+		var me *ModuleError
+		if err != nil && !errors.As(err, &me) {
+			s.dirty = true
+		}
+	}()
 	content := append([]byte{ins}, params...)
 	if err := s.writePacket(ctx, pktCommand, content); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 //	ctrl RT RQ VALUE INDEX [DATA]   control transfer (all hex), host to device
 //	out HEX                         one bulk OUT transfer, exactly these bytes
 //	in HEX                          one bulk IN transfer returning these bytes
+//	err                             the next transfer fails (a transient USB error)
 //
 // Text after '#' is a comment. replay plays the device side: it checks each
 // transfer the driver makes against the next line and fails the test with
@@ -76,6 +78,8 @@ func parseTranscript(t testing.TB, text string) []step {
 			}
 		case "in", "out":
 			f = f[1:]
+		case "err":
+			f = nil
 		default:
 			t.Fatalf("transcript line %d: unknown transfer %q", ln, f[0])
 		}
@@ -113,6 +117,9 @@ func (r *replay) next(got step) (step, error) {
 	}
 	want := r.steps[r.pos]
 	r.pos++
+	if want.kind == "err" {
+		return step{}, errTransient
+	}
 	mismatch := want.kind != got.kind
 	if got.kind == "ctrl" {
 		mismatch = mismatch || got.String() != want.String()
@@ -171,6 +178,8 @@ func (r *replay) done() {
 }
 
 var _ usbscan.Transport = (*replay)(nil)
+
+var errTransient = errors.New("replay: transient USB error")
 
 func readTranscript(t testing.TB, name string) string {
 	t.Helper()

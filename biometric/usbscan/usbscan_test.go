@@ -216,6 +216,32 @@ func TestReplayNoFinger(t *testing.T) {
 	assert.Greater(t, r.pos, 8, "GenImg polled a few times")
 }
 
+// TestResync checks that after an exchange cut short the driver purges
+// the bridge before its next command, and carries on.
+func TestResync(t *testing.T) {
+	t.Parallel()
+	tr := handshake +
+		"out " + pkGenImg + "\nerr  # the acknowledgement is lost\n" +
+		"ctrl 41 12 000f 0000  # PURGE before the next command\n" +
+		"out " + pkGenImg + "\nin " + ackNoFinger + "\n" +
+		"out " + pkGenImg + "\nin " + ackOK + "\nout " + pkUpImage + "\nin " + ackOK + "\nerr  # the image stream breaks\n" +
+		"ctrl 41 12 000f 0000\n" +
+		"out " + pkGenImg + "\nin " + ackNoFinger + "\n"
+	r := newReplay(t, tr)
+	r.fail = context.DeadlineExceeded
+	s, err := usbscan.NewScanner(t.Context(), r, usbscan.Options{PollInterval: time.Millisecond})
+	require.NoError(t, err)
+	_, err = s.Capture(t.Context(), biometric.RightThumb)
+	require.ErrorIs(t, err, errTransient)
+	_, err = s.Capture(t.Context(), biometric.RightThumb)
+	require.ErrorIs(t, err, errTransient)
+	// Third capture: purge, one poll without a finger, then the recording
+	// ends (the replay reports a timeout).
+	_, err = s.Capture(t.Context(), biometric.RightThumb)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	r.done()
+}
+
 func TestKnown(t *testing.T) {
 	t.Parallel()
 	k := usbscan.Known()
