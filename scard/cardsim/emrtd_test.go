@@ -70,7 +70,16 @@ func TestReadEMRTDDecoded(t *testing.T) {
 	assert.Equal(t, 320, faces[0].Height)
 	si, err := e.DG14()
 	require.NoError(t, err)
-	assert.NotNil(t, si)
+	require.Len(t, si.ChipAuthentication, 1)
+	assert.Equal(t, "0.4.0.127.0.7.2.2.3.1.1", si.ChipAuthentication[0].Protocol.String(), "id-CA-DH-3DES-CBC-CBC")
+	require.Len(t, si.ChipAuthenticationPublicKeys, 1)
+	assert.Equal(t, "0.4.0.127.0.7.2.2.1.1", si.ChipAuthenticationPublicKeys[0].Protocol.String(), "id-PK-DH")
+	assert.Len(t, si.PACE, 2)
+	assert.False(t, si.ActiveAuthentication, "the CIE has no Active Authentication")
+	ca, err := scard.ParseCardAccess(e.CardAccess)
+	require.NoError(t, err)
+	require.NotEmpty(t, ca.PACE)
+	assert.Equal(t, 2, ca.PACE[0].ParameterID)
 	assert.Equal(t, []byte("0107"), []byte(e.COM.LDSVersion))
 }
 
@@ -137,4 +146,12 @@ func TestPSSSecurityObjects(t *testing.T) {
 	assert.ElementsMatch(t, []int{1, 2, 11, 12, 14}, res.Verified)
 	_, err = scard.NewIAS(scard.NewCard(sim, nil)).VerifyNIS(t.Context(), scard.NISOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err, "IAS SOD with SHA-512 and RSASSA-PSS")
+}
+
+// TestCardAccessMatchesRealCIE: EF.CardAccess is byte for byte the one of
+// the two public traces of real CIEs (OpenSC issue 2486,
+// italia/cie-mrtd-example-app issue 1).
+func TestCardAccessMatchesRealCIE(t *testing.T) {
+	want := []byte{0x31, 0x14, 0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x01, 0x01, 0x02, 0x01, 0x02, 0x02, 0x01, 0x02}
+	assert.Equal(t, want, cardsim.EncodeCardAccess(false))
 }
