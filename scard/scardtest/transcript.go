@@ -62,6 +62,7 @@ type ParseError struct {
 	Msg  string
 }
 
+// Error formats the error with its line number.
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("scardtest: transcript line %d: %s", e.Line, e.Msg)
 }
