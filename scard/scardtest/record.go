@@ -224,3 +224,17 @@ func Replay(t testing.TB, live scard.Transmitter, path string) int {
 	}
 	return len(xs)
 }
+
+// TranscriptPath returns the conventional transcript file of the running
+// test: "testdata/" and the test name, with subtest separators and other
+// characters unsafe in file names replaced by '_', and ".apdu". Use it as
+// Record(t, tr, TranscriptPath(t)) and Playback(t, TranscriptPath(t)).
+func TranscriptPath(t testing.TB) string {
+	name := []byte(t.Name())
+	for i, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			name[i] = '_'
+		}
+	}
+	return filepath.Join("testdata", string(name)+".apdu")
+}

@@ -181,3 +181,9 @@ func TestReplay(t *testing.T) {
 		assert.Contains(t, f2.errs[0], "exchange 1")
 	})
 }
+
+func TestTranscriptPath(t *testing.T) {
+	t.Run("PACE/CAN 1", func(t *testing.T) {
+		assert.Equal(t, "testdata/TestTranscriptPath_PACE_CAN_1.apdu", scardtest.TranscriptPath(t))
+	})
+}
