@@ -442,9 +442,34 @@ var cfFixtures = []string{
 	"MCHFDA07A01D877A", "DGRFNC84T31G371E", "RSSMRA80B31H501W", "BLIPTR93MO4A674Q",
 }
 
+// peerFixturePeople are people whose codes are the spec sheet's §5.4 fixtures
+// (names invented where the sheet gives only the code).
+func peerFixturePeople(t *testing.T) []genPerson {
+	t.Helper()
+	fx := []genPerson{
+		{"Rossi", "Mario", SexMale, date(1980, 1, 1), Place{Code: "H501"}},
+		{"Moreno", "Luca", SexMale, date(2000, 1, 1), Place{Code: "H501"}},
+		{"Benzi", "Vincenzo", SexMale, date(1932, 11, 10), Place{Code: "E573"}},
+		{"D'Angelo", "Maria Teresa", SexFemale, date(2001, 12, 31), Place{Code: "F205"}},
+		{"Fo", "Nicolò", SexMale, date(1999, 6, 5), Place{Code: "H501"}},
+		{"De Rossi", "Gianfranco", SexMale, date(1975, 3, 15), Place{Code: "F839"}},
+		{"Müller", "Jürgen", SexMale, date(1970, 2, 2), Place{Code: "Z112"}},
+		{"Michelangeli", "Fadia", SexMale, date(1907, 1, 1), Place{Code: "D877"}},
+		{"De Grandi", "Francesco", SexMale, date(1984, 12, 31), Place{Code: "G371"}},
+	}
+	for i := range fx {
+		pl, err := LookupPlace(fx[i].Place.Code, fx[i].Birth)
+		if err != nil {
+			t.Fatalf("LookupPlace(%s, %s): %v", fx[i].Place.Code, fx[i].Birth.Format(time.DateOnly), err)
+		}
+		fx[i].Place = pl
+	}
+	return fx
+}
+
 func TestPeersCodiceFiscaleEncode(t *testing.T) {
 	pr := startPeer(t)
-	people := peerGenerate(peerPeople)
+	people := append(peerFixturePeople(t), peerGenerate(peerPeople)...)
 	reqs := make([]map[string]any, len(people))
 	for i, p := range people {
 		reqs[i] = map[string]any{"op": "cf_encode", "surname": p.Surname, "name": p.Given,
