@@ -37,6 +37,9 @@
 // directions are rotated with the finger; the warp's effect on them (a
 // degree or two) is ignored.
 //
+// [Impression.Resample] and Options.Resolution give captures at other
+// resolutions (250..1000 ppi), ground truth scaled with them.
+//
 // Everything is deterministic for a seed on a given architecture (the
 // compiler may fuse floating-point multiply-adds differently elsewhere,
 // which can move a pixel or a minutia). The package does not import

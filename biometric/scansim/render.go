@@ -97,8 +97,11 @@ func (c Condition) Feedback() (biometric.Feedback, uint8) {
 
 // Impression is one synthetic capture with its ground truth.
 type Impression struct {
-	// Image is the capture: dark ridges on a light background, 500 ppi.
+	// Image is the capture: dark ridges on a light background.
 	Image *image.Gray
+	// Resolution is the image resolution in pixels per inch: 500, unless
+	// the impression was resampled (see Resample).
+	Resolution int
 	// Minutiae are the ground-truth minutiae in image coordinates: the
 	// master minutiae moved by the capture's rotation and translation,
 	// keeping those at least 8 pixels inside the contact area.
@@ -116,13 +119,14 @@ type Impression struct {
 	Quality  uint8
 }
 
-// Template returns the ground truth as a template (500 ppi, the image
-// size, the finger position and quality). The minutiae slice is shared.
+// Template returns the ground truth as a template (the image size and
+// resolution, the finger position and quality). The minutiae slice is
+// shared.
 func (im *Impression) Template() biometric.Template {
 	b := im.Image.Bounds()
 	return biometric.Template{
 		Width: uint16(b.Dx()), Height: uint16(b.Dy()),
-		ResolutionX: biometric.PxPerCM(500), ResolutionY: biometric.PxPerCM(500),
+		ResolutionX: biometric.PxPerCM(im.Resolution), ResolutionY: biometric.PxPerCM(im.Resolution),
 		Finger: im.Finger, Quality: im.Quality, Minutiae: im.Minutiae,
 	}
 }
@@ -130,7 +134,7 @@ func (im *Impression) Template() biometric.Template {
 // Capture returns the impression as a scanner delivers it. The image is
 // shared.
 func (im *Impression) Capture() *biometric.Capture {
-	return &biometric.Capture{Image: im.Image, Resolution: 500, Finger: im.Finger,
+	return &biometric.Capture{Image: im.Image, Resolution: im.Resolution, Finger: im.Finger,
 		Quality: im.Quality, Feedback: im.Feedback}
 }
 
@@ -231,7 +235,7 @@ func (f *Finger) Impress(c Condition, seed uint64) *Impression {
 		img.Pix[i] = uint8(min(max(g, 0), 255))
 	}
 
-	im := &Impression{Image: img, Condition: c}
+	im := &Impression{Image: img, Resolution: 500, Condition: c}
 	im.Feedback, im.Quality = c.Feedback()
 	da := int(math.Round(c.Rotation * 256 / 360))
 	for _, m := range f.Minutiae {
@@ -372,4 +376,51 @@ func smear(p []float32, W, H int, l, a float64) {
 			p[y*W+x] = s / float32(max(n, 1))
 		}
 	}
+}
+
+// Resample returns a copy of im as a scanner of ppi pixels per inch would
+// capture it: the image scaled by ppi/500 with bilinear interpolation and
+// the ground truth scaled with it (directions unchanged). Resolutions are
+// limited to 250..1000 ppi; others are clamped.
+func (im *Impression) Resample(ppi int) *Impression {
+	ppi = min(max(ppi, 250), 1000)
+	s := float64(ppi) / float64(im.Resolution)
+	sb := im.Image.Bounds()
+	w, h := max(int(math.Round(float64(sb.Dx())*s)), 1), max(int(math.Round(float64(sb.Dy())*s)), 1)
+	out := *im
+	out.Resolution = ppi
+	out.Image = image.NewGray(image.Rect(0, 0, w, h))
+	src := im.Image
+	for y := range h {
+		fy := min(max((float64(y)+0.5)/s-0.5, 0), float64(sb.Dy()-1))
+		y0 := int(fy)
+		y1 := min(y0+1, sb.Dy()-1)
+		ty := fy - float64(y0)
+		for x := range w {
+			fx := min(max((float64(x)+0.5)/s-0.5, 0), float64(sb.Dx()-1))
+			x0 := int(fx)
+			x1 := min(x0+1, sb.Dx()-1)
+			tx := fx - float64(x0)
+			p := func(xx, yy int) float64 { return float64(src.Pix[yy*src.Stride+xx]) }
+			v := (p(x0, y0)*(1-tx)+p(x1, y0)*tx)*(1-ty) + (p(x0, y1)*(1-tx)+p(x1, y1)*tx)*ty
+			out.Image.Pix[y*out.Image.Stride+x] = uint8(v + 0.5)
+		}
+	}
+	scale := func(v uint16, n int) uint16 {
+		return uint16(min(max(int(math.Round((float64(v)+0.5)*s-0.5)), 0), n-1))
+	}
+	out.Minutiae = make([]biometric.Minutia, len(im.Minutiae))
+	for i, m := range im.Minutiae {
+		m.X, m.Y = scale(m.X, w), scale(m.Y, h)
+		out.Minutiae[i] = m
+	}
+	scalePts := func(ps []Point) []Point {
+		var r []Point
+		for _, p := range ps {
+			r = append(r, Point{(p.X+0.5)*s - 0.5, (p.Y+0.5)*s - 0.5})
+		}
+		return r
+	}
+	out.Cores, out.Deltas = scalePts(im.Cores), scalePts(im.Deltas)
+	return &out
 }

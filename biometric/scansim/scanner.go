@@ -20,8 +20,14 @@ type Options struct {
 	// Seed selects the simulated person: the same seed gives the same
 	// fingers and the same sequence of captures.
 	Seed uint64
-	// Width and Height are the image size in pixels; zero means 400 x 500.
+	// Width and Height are the size in pixels of the 500-ppi image the
+	// simulator renders; zero means 400 x 500.
 	Width, Height int
+	// Resolution, when not zero or 500, is the resolution in pixels per
+	// inch the captures are resampled to (250..1000): a 569-ppi scanner
+	// like FVC2002 DB2's, for instance. The delivered image is then
+	// Width*Resolution/500 pixels wide.
+	Resolution int
 	// Latency is how long each capture takes (the finger placement and
 	// the sensor read-out); zero means none. Capture honours ctx during it.
 	Latency time.Duration
@@ -197,6 +203,9 @@ func (s *Scanner) CaptureImpression(ctx context.Context, finger biometric.Finger
 		c = NaturalCondition(seed)
 	}
 	im := f.Impress(c, seed)
+	if s.opts.Resolution != 0 && s.opts.Resolution != im.Resolution {
+		im = im.Resample(s.opts.Resolution)
+	}
 	im.Finger = finger
 	return im, nil
 }

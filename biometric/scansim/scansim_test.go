@@ -126,10 +126,13 @@ func TestAgainstExtractor(t *testing.T) {
 		t.Skip("extraction of several prints; slow under -short and -race")
 	}
 	t.Parallel()
-	var e biometric.Extractor
 	var ref, found, dirOK, detected int
-	for seed := uint64(11); seed <= 14; seed++ {
+	for seed := uint64(11); seed <= 15; seed++ {
 		im := scansim.Generate(seed, 400, 500)
+		if seed == 15 {
+			im = im.Resample(569) // FVC2002 DB2's resolution
+		}
+		e := biometric.Extractor{Options: biometric.Options{Resolution: im.Resolution}}
 		got, err := e.Extract(nil, im.Image)
 		require.NoError(t, err)
 		detected += len(got)
@@ -230,4 +233,30 @@ func TestScannerContext(t *testing.T) {
 	wg.Wait()
 	require.ErrorIs(t, err, context.Canceled)
 	assert.False(t, errors.Is(err, biometric.ErrNoFinger))
+}
+
+func TestResample(t *testing.T) {
+	t.Parallel()
+	im := scansim.Generate(5, 300, 360)
+	up := im.Resample(569)
+	assert.Equal(t, 569, up.Resolution)
+	assert.Equal(t, 341, up.Image.Bounds().Dx(), "300 px at 500 ppi -> 569 ppi")
+	require.Len(t, up.Minutiae, len(im.Minutiae))
+	tpl := up.Template()
+	assert.Equal(t, biometric.PxPerCM(569), tpl.ResolutionX)
+	// The pixels around each scaled minutia look like the original's.
+	var diff, n float64
+	for i, m := range im.Minutiae {
+		u := up.Minutiae[i]
+		assert.InDelta(t, float64(m.X)*569/500, float64(u.X), 1.2)
+		assert.Equal(t, m.Angle, u.Angle)
+		diff += math.Abs(float64(im.Image.GrayAt(int(m.X), int(m.Y)).Y) - float64(up.Image.GrayAt(int(u.X), int(u.Y)).Y))
+		n++
+	}
+	assert.Less(t, diff/n, 40.0, "mean gray difference at the minutiae after resampling")
+	s := scansim.New(scansim.Options{Seed: 1, Width: 200, Height: 240, Resolution: 569})
+	c, err := s.Capture(t.Context(), biometric.LeftRing)
+	require.NoError(t, err)
+	assert.Equal(t, 569, c.Resolution)
+	assert.Equal(t, 228, c.Image.Bounds().Dx())
 }
