@@ -107,7 +107,8 @@ type Client struct {
 }
 
 // NewClient checks cfg and returns a Client. A missing host, ftp
-// directories or an unknown transport is an error wrapping [ErrConfig].
+// directories, an unknown transport or an invalid dialect
+// ([Dialect.Validate]) is an error wrapping [ErrConfig].
 func NewClient(cfg Config) (*Client, error) {
 	if cfg.Host == "" {
 		return nil, fmt.Errorf("%w: no APR host", ErrConfig)
@@ -123,6 +124,9 @@ func NewClient(cfg Config) (*Client, error) {
 		}
 	default:
 		return nil, fmt.Errorf("%w: %v", ErrConfig, cfg.Transport)
+	}
+	if err := cfg.Codec.dialect().Validate(); err != nil {
+		return nil, err
 	}
 	c := &Client{cfg: cfg, http: cfg.HTTPClient}
 	if c.http == nil {

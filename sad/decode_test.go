@@ -1,7 +1,11 @@
 package sad
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -194,4 +198,62 @@ func mustMarshal(t *testing.T, r *Request) []byte {
 	b, err := Codec{}.MarshalRequest(r)
 	require.NoError(t, err)
 	return b
+}
+
+func TestDialectValidate(t *testing.T) {
+	t.Parallel()
+	require.NoError(t, DefaultDialect().Validate())
+	require.NoError(t, latin1Dialect().Validate())
+	breakers := map[string]func(d *Dialect){
+		"empty name":      func(d *Dialect) { d.Names.Surname = "" },
+		"bad name":        func(d *Dialect) { d.Names.Surname = "Cog nome" },
+		"repeated op":     func(d *Dialect) { d.Operations[OpCancel] = "emissione" },
+		"missing code":    func(d *Dialect) { delete(d.Codes, CodeInternal) },
+		"bad pair":        func(d *Dialect) { d.Espatrio = Pair(42) },
+		"lossy layout":    func(d *Dialect) { d.DateLayout = "2006-01" },
+		"no seconds":      func(d *Dialect) { d.DateTimeLayout = "2006-01-02T15:04" },
+		"unknown charset": func(d *Dialect) { d.Charset = Charset(7) },
+	}
+	for name, f := range breakers {
+		d := DefaultDialect()
+		f(d)
+		assert.ErrorIs(t, d.Validate(), ErrConfig, name)
+	}
+	d := DefaultDialect()
+	d.Names.Surname = ""
+	_, err := NewClient(Config{Host: "x", Codec: Codec{Dialect: d}})
+	assert.ErrorIs(t, err, ErrConfig, "NewClient with an invalid dialect")
+}
+
+// TestHandlerAllocs locks the allocation budget of a lookup.
+func TestHandlerAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation budget")
+	}
+	s := &Server{Registry: sampleRegistry(), Now: fixtureTime}
+	body := mustMarshal(t, lookupByCF())
+	n := testing.AllocsPerRun(50, func() {
+		r := httptest.NewRequest(http.MethodPost, "/sad", bytes.NewReader(body))
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+	})
+	if n > 600 {
+		t.Errorf("ServeHTTP(lookup by CF): %v allocs, want at most 600 (BENCHMARKS.md: 511)", n)
+	}
+}
+
+// badRegistry returns data the layout cannot carry.
+type badRegistry struct{ MemoryRegistry }
+
+func (*badRegistry) Lookup(context.Context, *Query) ([]Subject, error) {
+	s := subjectMaria()
+	s.CodiceFiscale = "NOT-A-CF"
+	return []Subject{s}, nil
+}
+
+func TestHandlerUnencodableAnswer(t *testing.T) {
+	t.Parallel()
+	c := newHTTPClient(t, &Server{Registry: &badRegistry{}})
+	_, err := c.Lookup(t.Context(), Query{CodiceFiscale: "RSSMRA80A41H501Y"})
+	require.ErrorIs(t, err, ErrAPR, "invalid registry data become outcome 99")
 }

@@ -2,7 +2,9 @@ package sad
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
+	"time"
 )
 
 // Charset is the character encoding of the XML documents a [Dialect] writes.
@@ -338,4 +340,73 @@ func clip(s string) string {
 		return s
 	}
 	return s[:max] + "…"
+}
+
+// Validate reports whether d can encode and decode: every element name
+// set and a valid XML name, the four operations and seven outcome codes
+// present and distinct, a known pair and charset, and date layouts that
+// round-trip a date. It returns an error wrapping [ErrConfig] naming the
+// first problem.
+func (d *Dialect) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: dialect %q: %s", ErrConfig, d.Name, fmt.Sprintf(format, args...))
+	}
+	v := reflect.ValueOf(d.Names)
+	for i := range v.NumField() {
+		name := v.Field(i).String()
+		if !xmlName(name) {
+			return bad("element name %s is %q", v.Type().Field(i).Name, name)
+		}
+	}
+	if !d.Espatrio.valid() || !d.Flags.valid() {
+		return bad("unknown constant pair")
+	}
+	if d.Charset != UTF8 && d.Charset != Latin1 {
+		return bad("unknown charset")
+	}
+	seen := make(map[string]bool)
+	for op := OpLookup; op <= OpRevoke; op++ {
+		s := strings.ToUpper(d.Operations[op])
+		if s == "" || seen[s] {
+			return bad("operation %v missing or repeated", op)
+		}
+		seen[s] = true
+	}
+	clear(seen)
+	for c := CodeOK; c <= CodeInternal; c++ {
+		s := strings.ToUpper(d.Codes[c])
+		if s == "" || seen[s] {
+			return bad("outcome code %v missing or repeated", c)
+		}
+		seen[s] = true
+	}
+	probe := time.Date(1999, 12, 31, 23, 58, 59, 0, time.UTC)
+	if t, err := time.Parse(d.DateLayout, probe.Format(d.DateLayout)); err != nil || !t.Equal(probe.Truncate(24*time.Hour)) {
+		return bad("date layout %q does not round-trip a date", d.DateLayout)
+	}
+	if t, err := time.Parse(d.DateTimeLayout, probe.Format(d.DateTimeLayout)); err != nil || !t.Equal(probe) {
+		return bad("timestamp layout %q does not round-trip a time to the second", d.DateTimeLayout)
+	}
+	return nil
+}
+
+// xmlName reports whether s is a usable element name: ASCII letters,
+// digits, '_', '-' and '.', not starting with a digit, '-' or '.'.
+func xmlName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c == '_':
+		case (c >= '0' && c <= '9') || c == '-' || c == '.':
+			if i == 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }

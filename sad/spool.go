@@ -100,6 +100,9 @@ func (s *Spool) check() error {
 	if s.UploadDir == "" || s.DownloadDir == "" {
 		return fmt.Errorf("%w: spool needs the upload and download directories", ErrConfig)
 	}
+	if err := s.Server.Codec.dialect().Validate(); err != nil {
+		return err
+	}
 	work, done, rejected := s.dirs()
 	for _, d := range []string{s.UploadDir, s.DownloadDir, work, done, rejected} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
