@@ -72,8 +72,12 @@ type CodiceFiscaleInfo struct {
 // [ErrDate] when the date exists in no allowed century; or for field "place"
 // wrapping the error of [LookupPlace] when the place code was valid in none
 // of them (for example a comune that ceased before the only possible
-// century, or an unknown code).
+// century, or an unknown code). A zero at is a [*DateError] wrapping
+// [ErrMissing].
 func (cf CodiceFiscale) Decode(at time.Time) (*CodiceFiscaleInfo, error) {
+	if at.IsZero() {
+		return nil, &DateError{Field: "reference date", Err: ErrMissing}
+	}
 	p, err := ParseCodiceFiscale(string(cf))
 	if err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ type EspatrioRequest struct {
 //   - for an adult, only with r.Declaration given.
 //
 // It returns an error wrapping [ErrMissing] if p.Citizenship or
-// p.BirthDate is empty, or if the consent that applies is [ConsentUnset]:
+// p.BirthDate or at is zero, or if the consent that applies is [ConsentUnset]:
 // there is no default. Under-14s also need to travel with a parent or an
 // accompanying declaration; that is not a property of the card.
 func EspatrioEligible(p Person, at time.Time, r EspatrioRequest) (bool, error) {
@@ -50,6 +50,9 @@ func EspatrioEligible(p Person, at time.Time, r EspatrioRequest) (bool, error) {
 	}
 	if p.BirthDate.IsZero() {
 		return false, &DateError{Field: "birth date", Err: ErrMissing}
+	}
+	if at.IsZero() {
+		return false, &DateError{Field: "date", Err: ErrMissing}
 	}
 	c, field := r.Declaration, "espatrio declaration"
 	if p.Minor(at) {

@@ -382,8 +382,12 @@ func mrzSplitName(l3 string) (primary, secondary string) {
 // date has unknown parts or is not a calendar date.
 //
 // The century is a guess: for holders over 100 years old it is wrong.
-// The chip's DG11 (tag 5F2B) holds the full date.
+// The chip's DG11 (tag 5F2B) holds the full date. A zero ref is an error
+// wrapping [ErrMissing].
 func (m *MRZ) BirthDate(ref time.Time) (time.Time, error) {
+	if ref.IsZero() {
+		return time.Time{}, &DateError{Field: "reference date", Err: ErrMissing}
+	}
 	yy, mm, dd, ok := mrzDigits(m.Birth)
 	if !ok {
 		return time.Time{}, &MRZError{Line: 2, Pos: 1, Field: "date of birth", Err: ErrDate}

@@ -252,3 +252,13 @@ func TestParseANSCActID(t *testing.T) {
 		require.Error(t, err, "ParseANSCActID(%q)", s)
 	}
 }
+
+func TestZeroReferenceDates(t *testing.T) {
+	t.Parallel()
+	_, err := MustParseMRZ("C<ITACA00000AA4<<<<<<<<<<<<<<<\n6412308F2212304ITA<<<<<<<<<<<0\nROSSI<<BIANCA<<<<<<<<<<<<<<<<<").BirthDate(time.Time{})
+	require.ErrorIs(t, err, ErrMissing)
+	_, err = CodiceFiscale("RSSMRA80A01H501U").Decode(time.Time{})
+	require.ErrorIs(t, err, ErrMissing)
+	_, err = EspatrioEligible(Person{BirthDate: date(1980, 1, 1), Citizenship: "ITA"}, time.Time{}, EspatrioRequest{Declaration: ConsentGiven})
+	require.ErrorIs(t, err, ErrMissing)
+}
