@@ -183,3 +183,42 @@ func ExampleNewSCO() {
 	// signature valid: true
 	// active H501-01 BNCGNN70A01F205X
 }
+
+// Example_workstation puts the two simulators side by side, as on a
+// comune's workstation: the officer logs in with the operator card, reads
+// and authenticates the NIS of the citizen's CIE, and signs it.
+func Example_workstation() {
+	ctx := context.Background()
+	cieSim, err := cardsim.NewCIE(exampleConfig())
+	if err != nil {
+		log.Fatal(err)
+	}
+	scoSim, err := cardsim.NewSCO(cardsim.SCOConfig{
+		MasterPassword: "S3cur1ty-Officer!", PIN: "11112222", Sede: "H501-01",
+		KeyBits: 1024, Rand: cardsim.DeterministicRand(2),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	sco := scard.NewSCOClient(scard.NewCard(scoSim, nil))
+	pin, _ := scard.NewPIN("11112222")
+	if err := errors.Join(sco.Select(ctx), sco.Login(ctx, pin)); err != nil {
+		log.Fatal(err)
+	}
+	nis, err := scard.NewIAS(scard.NewCard(cieSim, nil)).VerifyNIS(ctx, scard.NISOptions{CSCA: cieSim.PKI().CSCAPool()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	digest := sha256.Sum256([]byte(nis.NIS))
+	sig, err := sco.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	if err != nil {
+		log.Fatal(err)
+	}
+	pub := scoSim.Certificate(scard.SCOKeySignature).PublicKey.(*rsa.PublicKey)
+	fmt.Println("NIS", nis.NIS, "authenticated")
+	fmt.Println("signed by the operator:", rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig) == nil)
+	// Output:
+	// NIS 123456789012 authenticated
+	// signed by the operator: true
+}

@@ -214,3 +214,27 @@ func TestNISVariants(t *testing.T) {
 		})
 	}
 }
+
+// TestCommandChaining: a challenge split over two chained commands (CLA
+// 10) is signed whole.
+func TestCommandChaining(t *testing.T) {
+	sim := newCIE(t)
+	c := scard.NewCard(sim, nil)
+	ctx := t.Context()
+	selectCIE(t, c)
+	_, err := c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, 0x83}})
+	require.NoError(t, err)
+	challenge := []byte("0123456789abcdef")
+	_, err = c.Do(ctx, scard.Command{CLA: scard.ClaChaining, INS: scard.InsInternalAuthenticate, Data: challenge[:10]})
+	require.NoError(t, err)
+	sig, err := c.Do(ctx, scard.Command{INS: scard.InsInternalAuthenticate, Data: challenge[10:], Ne: 256})
+	require.NoError(t, err)
+	require.NoError(t, rsa.VerifyPKCS1v15(sim.NISPublicKey(), 0, challenge, sig))
+
+	// A chain broken by another instruction is refused.
+	_, err = c.Do(ctx, scard.Command{CLA: scard.ClaChaining, INS: scard.InsInternalAuthenticate, Data: challenge[:10]})
+	require.NoError(t, err)
+	r, err := c.Send(ctx, scard.Command{CLA: scard.ClaChaining, INS: scard.InsVerify, P2: 0x81, Data: []byte(cardsim.DefaultPIN)})
+	require.NoError(t, err)
+	assert.Equal(t, uint16(0x6883), r.SW)
+}
