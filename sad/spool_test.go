@@ -246,6 +246,8 @@ func spoolChild() {
 
 // TestSpoolLoad pushes 10,000 requests through a running spool while a
 // consumer takes the answers, and checks each is answered exactly once.
+// Durability is the crash tests' subject, so fsync is off here unless
+// SAD_LOAD_FSYNC=1.
 func TestSpoolLoad(t *testing.T) {
 	t.Parallel()
 	n := 10000
@@ -255,7 +257,7 @@ func TestSpoolLoad(t *testing.T) {
 	d := newSpoolDirs(t)
 	reg := sampleRegistry()
 	s := &Spool{Server: &Server{Registry: reg}, UploadDir: d.up, DownloadDir: d.down, StateDir: d.state,
-		PollInterval: 5 * time.Millisecond, Workers: 4, NoSync: true}
+		PollInterval: 5 * time.Millisecond, Workers: 4, NoSync: os.Getenv("SAD_LOAD_FSYNC") == ""}
 	ctx, cancel := contextWithTimeout(t, 4*time.Minute)
 	defer cancel()
 	done := make(chan error, 1)
