@@ -131,6 +131,31 @@ func (im *Impression) Template() biometric.Template {
 	}
 }
 
+// Record returns the ground truth as a single-view record whose view
+// carries the cores and deltas in an ISO/IEC 19794-2 core and delta
+// extended data block (positions only). Encode it with
+// [biometric.Record.MarshalISO]; for ANSI, re-encode the block with
+// [biometric.CoreDelta.Append] in that format first.
+func (im *Impression) Record() *biometric.Record {
+	t := im.Template()
+	r, _ := biometric.NewRecord(t) // one template: cannot fail
+	var cd biometric.CoreDelta
+	for _, p := range im.Cores {
+		cd.Cores = append(cd.Cores, biometric.Core{X: clampCoord(p.X), Y: clampCoord(p.Y)})
+	}
+	for _, p := range im.Deltas {
+		cd.Deltas = append(cd.Deltas, biometric.Delta{X: clampCoord(p.X), Y: clampCoord(p.Y)})
+	}
+	if len(cd.Cores)+len(cd.Deltas) > 0 {
+		if data, err := cd.Append(nil, biometric.FormatISO2005); err == nil {
+			r.Views[0].Extended = []biometric.ExtendedData{{Type: biometric.ExtendedCoreDelta, Data: data}}
+		}
+	}
+	return r
+}
+
+func clampCoord(v float64) uint16 { return uint16(min(max(math.Round(v), 0), 16383)) }
+
 // Capture returns the impression as a scanner delivers it. The image is
 // shared.
 func (im *Impression) Capture() *biometric.Capture {

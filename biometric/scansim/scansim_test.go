@@ -260,3 +260,22 @@ func TestResample(t *testing.T) {
 	assert.Equal(t, 569, c.Resolution)
 	assert.Equal(t, 228, c.Image.Bounds().Dx())
 }
+
+func TestImpressionRecord(t *testing.T) {
+	t.Parallel()
+	f := scansim.NewFinger(4, 300, 360) // a whorl: two cores, two deltas
+	im := f.Impress(scansim.Condition{}, 1)
+	r := im.Record()
+	require.NoError(t, r.Validate(biometric.FormatISO2005))
+	b, err := r.MarshalISO()
+	require.NoError(t, err)
+	back, err := biometric.ParseISORecord(b)
+	require.NoError(t, err)
+	assert.Equal(t, im.Minutiae, back.Views[0].Minutiae)
+	require.Len(t, back.Views[0].Extended, 1)
+	cd, err := biometric.ParseCoreDelta(back.Views[0].Extended[0].Data, biometric.FormatISO2005)
+	require.NoError(t, err)
+	assert.Len(t, cd.Cores, len(im.Cores))
+	assert.Len(t, cd.Deltas, len(im.Deltas))
+	t.Logf("%v: %d cores, %d deltas in the image", f.Class, len(im.Cores), len(im.Deltas))
+}
