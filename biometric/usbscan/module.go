@@ -73,7 +73,7 @@ type Scanner struct {
 	busy  sync.Mutex
 	dirty bool   // an exchange was cut short: purge before the next one
 	in    []byte // received bytes not yet consumed
-	rbuf [readChunk]byte
+	rbuf  [readChunk]byte
 }
 
 // NewScanner configures the CP210x bridge behind t, performs the module
