@@ -245,3 +245,10 @@ func TestTranslitName(t *testing.T) {
 		assert.Equal(t, tc.badPos, pos, "translitName(%q) bad position", tc.in)
 	}
 }
+
+func TestMRZPossiblyTruncated(t *testing.T) {
+	t.Parallel()
+	assert.False(t, (&MRZ{Surname: "ROSSI", GivenNames: "BIANCA"}).PossiblyTruncated())
+	assert.True(t, (&MRZ{Surname: "PAPANDROPOULOUS", GivenNames: "JONATHON ALEC"}).PossiblyTruncated(), "fits exactly: must be assumed truncated")
+	assert.True(t, (&MRZ{Surname: "DELLA VALLE DI SANTA CROCE", GivenNames: "MARIA"}).PossiblyTruncated())
+}
