@@ -108,11 +108,26 @@ func (x *decoder) leaf(p node, name string, required bool) (string, node, error)
 	if hasChildElement(c.e) {
 		return "", c, x.fail(c, fmt.Errorf("%w: child elements in a text field", ErrUnexpectedElement))
 	}
-	s := strings.TrimSpace(allText(c.e))
+	s := clean(allText(c.e))
 	if s == "" && required {
 		return "", c, x.fail(c, fmt.Errorf("%w: empty", ErrMissingElement))
 	}
 	return s, c, nil
+}
+
+// clean trims a value and turns tabs and line breaks into spaces: SAD
+// values are single lines, and a raw CR would not survive re-encoding.
+func clean(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, "\t\r\n") {
+		s = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\r' || r == '\n' {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	return s
 }
 
 // allText concatenates the character data directly inside e.
@@ -231,7 +246,7 @@ func (x *decoder) root(t *tree, name string) (node, error) {
 func (x *decoder) version(n node) (string, error) {
 	for _, a := range n.e.Attr {
 		if strings.EqualFold(a.Key, x.d.Names.VersionAttr) {
-			v := strings.TrimSpace(a.Value)
+			v := clean(a.Value)
 			if err := checkLen(v, 10, "version"); err != nil {
 				return "", x.fail(n, err)
 			}
@@ -610,7 +625,7 @@ func (x *decoder) birthAct(n node) (*BirthAct, error) {
 	nm := &x.d.Names
 	a := &BirthAct{}
 	if !hasChildElement(n.e) {
-		a.Text = strings.TrimSpace(allText(n.e))
+		a.Text = clean(allText(n.e))
 		if a.Text == "" {
 			return nil, nil // an empty element is an absent one
 		}

@@ -303,14 +303,6 @@ func DefaultDialect() *Dialect {
 	}
 }
 
-// dialectOrDefault returns d, or the default dialect when d is nil.
-func dialectOrDefault(d *Dialect) *Dialect {
-	if d == nil {
-		return DefaultDialect()
-	}
-	return d
-}
-
 // operation decodes a TipoRichiesta value case-insensitively.
 func (d *Dialect) operation(s string) (Operation, bool) {
 	s = strings.TrimSpace(s)

@@ -19,6 +19,8 @@ func addSeeds(f *testing.F, prefix string) {
 	}
 	f.Add([]byte(`<RichiestaSAD><IdRichiesta>X</IdRichiesta></RichiestaSAD>`))
 	f.Add([]byte(`<!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>`))
+	f.Add([]byte("<RichiestaSAD versione=\"2&#13;8\"><IdRichiesta>X</IdRichiesta><TipoRichiesta>INTERROGAZIONE</TipoRichiesta>" +
+		"<CriteriRicerca><Cognome>A&#13;B</Cognome><Nome>C&#9;D</Nome><DataNascita>1980-01-01</DataNascita></CriteriRicerca></RichiestaSAD>"))
 }
 
 // fuzzLimits keep each input cheap.

@@ -150,11 +150,11 @@ func TestHandlerRejects(t *testing.T) {
 func TestClientErrors(t *testing.T) {
 	t.Parallel()
 	t.Run("status", func(t *testing.T) {
-		c := newHTTPClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 503) }))
+		c := newHTTPClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusServiceUnavailable) }))
 		_, err := c.Lookup(t.Context(), Query{CodiceFiscale: "RSSMRA80A41H501Y"})
 		var he *HTTPStatusError
 		require.ErrorAs(t, err, &he)
-		assert.Equal(t, 503, he.StatusCode)
+		assert.Equal(t, http.StatusServiceUnavailable, he.StatusCode)
 	})
 	t.Run("mismatched ID", func(t *testing.T) {
 		c := newHTTPClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
