@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/internal/pcsclock"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/vpcd"
@@ -28,6 +29,7 @@ const (
 // openPCSC opens a context or skips the test with the reason.
 func openPCSC(t *testing.T) *Context {
 	t.Helper()
+	pcsclock.Acquire(t)
 	c, err := Open()
 	if errors.Is(err, scard.ErrNoService) {
 		t.Skipf("pcscd is not running: %v", err)
