@@ -126,6 +126,7 @@ type CIE struct {
 	intKey  *rsa.PrivateKey // EF.Int.Kpub 1004
 	cert    *x509.Certificate
 	nis     string
+	caKey   *scard.CAKey // chip authentication (DG14)
 
 	pin, puk *secret
 
@@ -137,6 +138,7 @@ type session struct {
 	cur      *df
 	curEF    *ef
 	sm       *scard.SecureMessaging
+	nextSM   *scard.SecureMessaging // installed after answering (chip authentication)
 	bac      *scard.BACChip
 	pace     *scard.PACEChip
 	chain    []byte
@@ -222,11 +224,13 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 			return nil, err
 		}
 	}
-	dhX, err := readRand(c.rand, 32)
+	if c.caKey, err = scard.NewCAKey(scard.ParamDH2048256, c.rand); err != nil {
+		return nil, err
+	}
+	dg14, err := encodeDG14(c.caKey, cfg.ECDH)
 	if err != nil {
 		return nil, err
 	}
-	dhY := new(big.Int).Exp(dhG, new(big.Int).SetBytes(dhX), dhP)
 	name := cfg.Personal.FullName
 	if name == "" {
 		name = "CIE " + c.nis
@@ -250,7 +254,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 		3:  EncodeDG3(cfg.Fingerprints[0], cfg.Fingerprints[1]),
 		11: EncodeDG11(cfg.Personal),
 		12: EncodeDG12(cfg.Document),
-		14: encodeDG14(dhY, cfg.ECDH),
+		14: dg14,
 	}
 	prof := sodProfile{pss: cfg.PSS, rand: c.rand}
 	sod, err := securityObject(dg, c.pki, prof)
@@ -406,6 +410,28 @@ func (c *CIE) SetDataGroup(n int, data []byte) error {
 	return nil
 }
 
+// CloneFrom turns c into a clone of src as a skimmer would make one: it
+// copies the eMRTD files (EF.COM, the data groups, EF.SOD) and the access
+// keys (MRZ, CAN) but keeps c's own chip authentication key, which cannot
+// be read out of a chip. Passive authentication of the clone passes; chip
+// authentication fails. src and c must be different cards.
+func (c *CIE) CloneFrom(src *CIE) {
+	src.dev.xmu.Lock()
+	files := make([]*ef, len(src.emrtd.efs))
+	for i, e := range src.emrtd.efs {
+		cp := *e
+		cp.data = append([]byte(nil), e.data...)
+		files[i] = &cp
+	}
+	key, can := src.mrzKey, src.can
+	src.dev.xmu.Unlock()
+	c.dev.xmu.Lock()
+	defer c.dev.xmu.Unlock()
+	c.emrtd.efs = files
+	c.mrzKey, c.can = key, can
+	c.resetSession()
+}
+
 // maxChain bounds the data accumulated over a command chain.
 const maxChain = 1 << 16
 
@@ -456,6 +482,11 @@ func (c *CIE) process(capdu []byte) (out []byte) {
 			return sw(scard.SWUnknown).Bytes()
 		}
 		r = w
+		if c.s.nextSM != nil {
+			// Chip authentication: answered under the old session, the
+			// new one starts with the next command.
+			c.s.sm, c.s.nextSM = c.s.nextSM, nil
+		}
 	} else {
 		// A plain command ends any secure-messaging session (ICAO 9303-11 9.8.6).
 		c.s.sm = nil
@@ -732,6 +763,8 @@ func (c *CIE) mse(cmd scard.Command) scard.Response {
 	switch {
 	case cmd.P1 == 0xC1 && cmd.P2 == 0xA4: // MSE:SET AT for PACE (ICAO 9303-11 4.4.4.1)
 		return c.paceMSE(cmd)
+	case cmd.P1 == 0x41 && cmd.P2 == 0xA6: // MSE:SET KAT, chip authentication v1 (ICAO 9303-11 6.2.4.1)
+		return c.chipAuthentication(cmd)
 	case cmd.P1 == 0x41 && cmd.P2 == 0xA4: // MSE:SET AT for INTERNAL AUTHENTICATE
 		if c.s.cur != c.ias && c.s.cur != c.ciedf {
 			return sw(scard.SWConditionsNotSatisfied)
@@ -751,6 +784,28 @@ func (c *CIE) mse(cmd scard.Command) scard.Response {
 		return sw(scard.SWRefDataNotFound)
 	}
 	return sw(scard.SWIncorrectP1P2)
+}
+
+// chipAuthentication handles MSE:SET KAT with the terminal's ephemeral DH
+// public value in DO 91 (and an optional key reference in DO 84), under
+// the secure messaging of BAC or PACE in the eMRTD application.
+func (c *CIE) chipAuthentication(cmd scard.Command) scard.Response {
+	if c.s.sm == nil || c.s.cur != c.emrtd {
+		return sw(scard.SWSecurityStatusNotSatisfied)
+	}
+	pk, ok1 := tlv.Find(cmd.Data, 0x91)
+	if !ok1 {
+		return sw(scard.SWWrongData)
+	}
+	if ref, ok2 := tlv.Find(cmd.Data, 0x84); ok2 && (len(ref) != 1 || ref[0] != 0) {
+		return sw(scard.SWRefDataNotFound) // the card's only key has no key ID
+	}
+	next, err := c.caKey.Agree(scard.CipherTDES, pk)
+	if err != nil {
+		return sw(scard.SWWrongData)
+	}
+	c.s.nextSM = next
+	return ok(nil)
 }
 
 func (c *CIE) internalAuthenticate(cmd scard.Command) scard.Response {

@@ -75,8 +75,12 @@
 //
 // # Limits
 //
-// Not simulated: EAC (chip and terminal authentication; DG3 is listed but
-// unreadable), Active Authentication (absent on the CIE), the IAS
+// Chip Authentication version 1 (MSE:SET KAT with 3DES, ICAO 9303-11
+// 6.2) is answered with the DH key published in DG14; [CIE.CloneFrom]
+// makes a clone that passes passive authentication but fails chip
+// authentication.
+//
+// Not simulated: Terminal Authentication (DG3 is listed but unreadable), Active Authentication (absent on the CIE), the IAS
 // Diffie-Hellman/DAPP secure channel of the CIE middleware (PIN commands
 // are accepted in plain), and signature formats other than PKCS#1 v1.5.
 //

@@ -155,3 +155,33 @@ func TestCardAccessMatchesRealCIE(t *testing.T) {
 	want := []byte{0x31, 0x14, 0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x01, 0x01, 0x02, 0x01, 0x02, 0x02, 0x01, 0x02}
 	assert.Equal(t, want, cardsim.EncodeCardAccess(false))
 }
+
+func TestChipAuthentication(t *testing.T) {
+	for _, opts := range []scard.EMRTDOptions{
+		{MRZ: testKey, NoPACE: true, ChipAuthentication: true},
+		{CAN: testCAN, ChipAuthentication: true},
+	} {
+		sim := newCIE(t)
+		e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), opts)
+		require.NoError(t, err, "ReadEMRTD with chip authentication")
+		for _, n := range e.DataGroupNumbers() {
+			assert.Equal(t, sim.DataGroup(n), e.DataGroups[n], "DG%d read after chip authentication", n)
+		}
+		_, err = e.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+		require.NoError(t, err)
+	}
+}
+
+// TestClonedChip: a clone carries the original's files and SOD, so passive
+// authentication passes, but not its chip authentication key.
+func TestClonedChip(t *testing.T) {
+	orig := newCIE(t)
+	clone := newCIE(t, func(c *cardsim.CIEConfig) { c.Rand = cardsim.DeterministicRand(999) })
+	clone.CloneFrom(orig)
+	e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(clone, nil), scard.EMRTDOptions{MRZ: testKey, NoPACE: true})
+	require.NoError(t, err)
+	_, err = e.Verify(scard.PAOptions{CSCA: orig.PKI().CSCAPool()})
+	require.NoError(t, err, "passive authentication cannot tell a clone")
+	_, err = scard.ReadEMRTD(t.Context(), scard.NewCard(clone, nil), scard.EMRTDOptions{MRZ: testKey, NoPACE: true, ChipAuthentication: true})
+	require.ErrorIs(t, err, scard.ErrSecureMessaging, "chip authentication exposes the clone")
+}

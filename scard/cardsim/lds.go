@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ciekit/ciekit/internal/tlv"
+	"github.com/ciekit/ciekit/scard"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -28,8 +29,6 @@ var (
 	oidPACEDHGM3DES     = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 4, 1, 1}
 	oidPACEECDHGMAES128 = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}
 	oidCADH3DES         = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 3, 1, 1}
-	oidPKDH             = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 1, 1}
-	oidDHPublicNumber   = asn1.ObjectIdentifier{1, 2, 840, 10046, 2, 1}
 )
 
 // PACE standardized domain parameter IDs (ICAO 9303-11 table 6).
@@ -236,36 +235,25 @@ func paceInfo(b *cryptobyte.Builder, oid asn1.ObjectIdentifier, param int64) {
 	})
 }
 
-// encodeDG14 returns DG14 (tag 6E): ChipAuthenticationInfo for
-// id-CA-DH-3DES-CBC-CBC and the chip's DH public key y = g^x mod p in the
-// RFC 5114 2.3 group, plus the PACEInfo entries (ICAO 9303-11 9.2).
-func encodeDG14(y *big.Int, ecdh bool) []byte {
-	var b cryptobyte.Builder
-	b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ChipAuthenticationInfo
-			b.AddASN1ObjectIdentifier(oidCADH3DES)
-			b.AddASN1Int64(1)
-		})
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ChipAuthenticationPublicKeyInfo
-			b.AddASN1ObjectIdentifier(oidPKDH)
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SubjectPublicKeyInfo
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddASN1ObjectIdentifier(oidDHPublicNumber)
-					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-						b.AddASN1BigInt(dhP)
-						b.AddASN1BigInt(dhG)
-						b.AddASN1BigInt(dhQ)
-					})
-				})
-				var k cryptobyte.Builder
-				k.AddASN1BigInt(y)
-				b.AddASN1BitString(k.BytesOrPanic())
-			})
-		})
-		paceInfo(b, oidPACEDHGM3DES, paramDH2048_256)
-		if ecdh {
-			paceInfo(b, oidPACEECDHGMAES128, paramP256)
+// encodeDG14 returns DG14 (tag 6E): the chip authentication key's
+// ChipAuthenticationInfo (id-CA-DH-3DES-CBC-CBC, version 1) and
+// ChipAuthenticationPublicKeyInfo (id-PK-DH, RFC 5114 2.3 group) as
+// scard encodes them, plus the PACEInfo entries (ICAO 9303-11 9.2).
+func encodeDG14(key *scard.CAKey, ecdh bool) ([]byte, error) {
+	entries, err := key.SecurityInfos(oidCADH3DES, -1)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range []struct {
+		oid   asn1.ObjectIdentifier
+		param int64
+		on    bool
+	}{{oidPACEDHGM3DES, paramDH2048_256, true}, {oidPACEECDHGMAES128, paramP256, ecdh}} {
+		if p.on {
+			var b cryptobyte.Builder
+			paceInfo(&b, p.oid, p.param)
+			entries = append(entries, b.BytesOrPanic())
 		}
-	})
-	return tlv.Append(nil, tagDG14, b.BytesOrPanic())
+	}
+	return tlv.Append(nil, tagDG14, scard.MarshalSecurityInfos(entries...)), nil
 }
