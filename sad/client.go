@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -69,6 +70,10 @@ type Config struct {
 	Path string
 	// HTTPS uses https instead of http (the circulars name only http).
 	HTTPS bool
+	// Form posts the XML as the form field "xml"
+	// (application/x-www-form-urlencoded) instead of a raw text/xml body,
+	// for legacy APRs (sad-2.8.md §3.3.4).
+	Form bool
 	// UploadDir is the ftp directory where requests are placed. Required
 	// for ftp.
 	UploadDir string
@@ -207,11 +212,16 @@ func (c *Client) timeout(def time.Duration) time.Duration {
 func (c *Client) doHTTP(ctx context.Context, body []byte) (*Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout(30*time.Second))
 	defer cancel()
+	ctype := "text/xml; charset=" + c.cfg.Codec.dialect().Charset.String()
+	if c.cfg.Form {
+		body = []byte(url.Values{"xml": {string(body)}}.Encode())
+		ctype = "application/x-www-form-urlencoded"
+	}
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL(), bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
-	hr.Header.Set("Content-Type", "text/xml; charset="+c.cfg.Codec.dialect().Charset.String())
+	hr.Header.Set("Content-Type", ctype)
 	res, err := c.http.Do(hr)
 	if err != nil {
 		return nil, err
@@ -221,7 +231,7 @@ func (c *Client) doHTTP(ctx context.Context, body []byte) (*Response, error) {
 		io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
 		return nil, &HTTPStatusError{StatusCode: res.StatusCode}
 	}
-	resp, err := c.cfg.Codec.DecodeResponse(res.Body)
+	resp, err := c.cfg.Codec.DecodeResponse(headerCharset(res.Header.Get("Content-Type"), res.Body))
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, cerr

@@ -80,6 +80,7 @@ type SyntaxError struct {
 	Err  error
 }
 
+// Error renders "sad: line N: /path: reason".
 func (e *SyntaxError) Error() string {
 	s := "sad: "
 	if e.Line > 0 {
@@ -103,6 +104,7 @@ type ValidationError struct {
 	Err  error
 }
 
+// Error renders "sad: invalid message: /path: reason".
 func (e *ValidationError) Error() string {
 	return "sad: invalid message: " + e.Path + ": " + trimPrefix(e.Err)
 }
@@ -119,6 +121,7 @@ type OutcomeError struct {
 	Description string // Esito/Descrizione as sent by the APR
 }
 
+// Error renders the outcome and the APR's description, clipped.
 func (e *OutcomeError) Error() string {
 	s := "sad: APR answered " + e.Code.String()
 	if e.Description != "" {
@@ -152,6 +155,7 @@ type HTTPStatusError struct {
 	StatusCode int
 }
 
+// Error renders the status code.
 func (e *HTTPStatusError) Error() string {
 	return fmt.Sprintf("sad: APR answered HTTP %d", e.StatusCode)
 }

@@ -167,7 +167,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			req, err = codec.DecodeRequest(strings.NewReader(r.PostForm.Get("xml")))
 		}
 	} else {
-		req, err = codec.DecodeRequest(body)
+		req, err = codec.DecodeRequest(headerCharset(r.Header.Get("Content-Type"), body))
 	}
 	if err != nil {
 		var mbe *http.MaxBytesError

@@ -1,6 +1,7 @@
 package sad
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -203,6 +204,33 @@ func TestClientErrors(t *testing.T) {
 		require.ErrorIs(t, err, ErrConfig)
 		_, err = ParseTransport("smtp")
 		require.ErrorIs(t, err, ErrConfig)
+	})
+	t.Run("form body", func(t *testing.T) {
+		c := newHTTPClient(t, &Server{Registry: sampleRegistry()})
+		c.cfg.Form = true
+		resp, err := c.Lookup(t.Context(), Query{CodiceFiscale: "RSSMRA80A41H501Y"})
+		require.NoError(t, err)
+		assert.Len(t, resp.Subjects, 1)
+	})
+	t.Run("latin1 by header only", func(t *testing.T) {
+		c := newHTTPClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			req, err := DecodeRequest(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), 400)
+				return
+			}
+			resp := responseOne()
+			resp.ID = req.ID
+			resp.Subjects[0].GivenNames = "MARÌA"
+			b, _ := Codec{Dialect: latin1Dialect()}.MarshalResponse(resp)
+			b = b[bytes.Index(b, []byte("?>"))+2:] // no declaration: the header carries the charset
+			w.Header().Set("Content-Type", "text/xml; charset=ISO-8859-1")
+			w.Write(b)
+		}))
+		c.cfg.Codec = Codec{Dialect: latin1Dialect()}
+		resp, err := c.Lookup(t.Context(), Query{CodiceFiscale: "RSSMRA80A41H501Y"})
+		require.NoError(t, err)
+		assert.Equal(t, "MARÌA", resp.Subjects[0].GivenNames)
 	})
 	t.Run("invalid request", func(t *testing.T) {
 		c := newHTTPClient(t, &Server{Registry: sampleRegistry()})

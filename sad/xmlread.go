@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -206,4 +207,27 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 		return &latin1Reader{r: in}, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrCharset, clip(label))
+}
+
+// headerCharset applies the charset of an HTTP Content-Type header to a
+// body whose XML declaration names no encoding: a legacy peer may send
+// ISO-8859-1 declared only in the header. A declared encoding always wins.
+func headerCharset(contentType string, r io.Reader) io.Reader {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return r
+	}
+	cs := strings.ToLower(params["charset"])
+	if cs == "" || cs == "utf-8" || cs == "utf8" {
+		return r
+	}
+	if _, err := charsetReader(cs, strings.NewReader("")); err != nil {
+		return r // unknown: let the decoder judge the bytes
+	}
+	br := bufio.NewReader(r)
+	head, _ := br.Peek(200)
+	if end := bytes.Index(head, []byte("?>")); bytes.HasPrefix(head, []byte("<?xml")) && end > 0 && bytes.Contains(head[:end], []byte("encoding")) {
+		return br
+	}
+	return &latin1Reader{r: br}
 }

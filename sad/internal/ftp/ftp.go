@@ -26,6 +26,7 @@ type ReplyError struct {
 	Msg  string // the server's text, clipped
 }
 
+// Error renders the reply code and text.
 func (e *ReplyError) Error() string { return fmt.Sprintf("ftp: server replied %d %s", e.Code, e.Msg) }
 
 // NotFound reports whether err is a 550 reply (file unavailable).
