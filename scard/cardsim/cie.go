@@ -414,8 +414,11 @@ func (c *CIE) SetDataGroup(n int, data []byte) error {
 // copies the eMRTD files (EF.COM, the data groups, EF.SOD) and the access
 // keys (MRZ, CAN) but keeps c's own chip authentication key, which cannot
 // be read out of a chip. Passive authentication of the clone passes; chip
-// authentication fails. src and c must be different cards.
+// authentication fails. Cloning a card from itself does nothing.
 func (c *CIE) CloneFrom(src *CIE) {
+	if src == c {
+		return
+	}
 	src.dev.xmu.Lock()
 	files := make([]*ef, len(src.emrtd.efs))
 	for i, e := range src.emrtd.efs {
