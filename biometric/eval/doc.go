@@ -1,0 +1,32 @@
+// Package eval measures fingerprint extractors and matchers the way the
+// Fingerprint Verification Competitions do.
+//
+// [GenuinePairs] and [ImpostorPairs] list the comparisons of the FVC
+// protocol over a set of fingers × impressions; [ScorePairs] runs a
+// matcher over them (checking its context between pairs); [Compute]
+// turns the genuine and impostor scores into the error rates FVC reports
+// (EER, FMR100, FMR1000, ZeroFMR). [WriteDETSVG] and [WriteDETPNG] draw the
+// detection error trade-off curve, [WriteScoresCSV] writes every score,
+// and [CompareMinutiae] scores an extraction against ground truth
+// (precision and recall within a distance and angle tolerance).
+//
+// # FVC protocol
+//
+// With F fingers of I impressions each (FVC2002 B sets: 10 × 8), the
+// genuine comparisons are every impression against each later impression
+// of the same finger (F·I·(I−1)/2 = 280), and the impostor comparisons are
+// the first impression of every finger against the first impression of
+// every later finger (F·(F−1)/2 = 45), or optionally every impression
+// against every impression of every later finger (I²·F·(F−1)/2 = 2,880).
+// See bias.csr.unibo.it/fvc2002/perfeval.asp.
+//
+// # Error rates
+//
+// A comparison is accepted when its score is at least the threshold.
+// FMR(t) is the share of impostor scores ≥ t, FNMR(t) the share of genuine
+// scores < t. EER is computed as FVC does: at the threshold where the
+// curves cross, the mean of FMR and FNMR (interpolated between the two
+// nearest thresholds). FMR100, FMR1000 are the lowest FNMR with FMR at or
+// below 1 % and 0.1 %; ZeroFMR the lowest FNMR with no false match.
+// Samples that failed to enrol take part with the score 0.
+package eval

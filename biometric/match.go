@@ -1,0 +1,595 @@
+package biometric
+
+import (
+	"math"
+	"slices"
+)
+
+// Matching works in three steps, all on templates normalised to 500 ppi:
+//
+//  1. Every minutia is joined to its nearest neighbours by edges; an edge is
+//     described by its length and by the angles of its two minutiae relative
+//     to the edge, which do not change when the print is moved or rotated.
+//  2. Edges of the probe and the candidate with similar descriptors vote for
+//     the minutia pairs at their ends (a Hough vote over local structures);
+//     the pairs with most votes become root alignments, with the rotation
+//     averaged over the votes.
+//  3. For each root, the probe is rotated and translated onto the candidate
+//     and minutiae are paired greedily within a distance tolerance that grows
+//     with the distance from the root (elastic distortion) and an angle
+//     tolerance; the transform is refitted on the pairs and the pairing redone.
+//     The score counts the pairs against the minutiae that lie in the overlap
+//     of the two prints, and is calibrated to a false-match rate.
+
+const (
+	matchMaxMinutiae = 255 // minutiae used per template (best quality first)
+	matchNeighbours  = 9   // edges per minutia
+	matchMaxEdge     = 160 // longest edge in pixels at 500 ppi
+	matchRoots       = 24  // root alignments tried per pair
+	matchCell        = 24  // grid cell in pixels at 500 ppi
+	matchGridMax     = 48  // grid cells per side at most
+	matchLenBins     = matchMaxEdge + 1
+
+	edgeAngleTol = 14 // 360/256-degree units (about 20 degrees)
+	pairAngleTol = 22 // about 31 degrees
+	pairDistBase = 10.0
+	pairDistGrow = 0.10
+	pairDistMax  = 26.0
+)
+
+// sinTab and cosTab hold the sine and cosine of the 256 angles of
+// 360/256 degrees. They are computed once and never written afterwards.
+var sinTab, cosTab = func() (s, c [256]float32) {
+	for i := range 256 {
+		a := float64(i) * 2 * math.Pi / 256
+		s[i], c[i] = float32(math.Sin(a)), float32(math.Cos(a))
+	}
+	return
+}()
+
+type matchEdge struct {
+	length float32
+	a, b   uint8 // minutia indexes
+	ra, rb uint8 // edge direction minus minutia direction
+	dir    uint8 // edge direction (from a to b)
+}
+
+// Prepared is a Template made ready for matching: minutiae scaled to 500
+// ppi, the edges between neighbouring minutiae, and a spatial grid. Make
+// one with [Prepare] and keep it in a gallery to match it many times.
+//
+// A Prepared is read-only after Prepare and safe for concurrent use by
+// multiple goroutines.
+type Prepared struct {
+	n      int
+	x, y   []float32
+	th     []uint8
+	edges  []matchEdge // sorted by length
+	gx, gy float32     // grid origin
+	cs     float32     // grid cell size
+	gw, gh int
+	start  []int32 // CSR grid: cell c holds items[start[c]:start[c+1]]
+	items  []uint8
+	occ    []bool // cells within one cell of a minutia
+	order  []int  // scratch for preparation
+}
+
+// Prepare returns t ready for matching. Templates of any resolution are
+// scaled to 500 ppi (a zero resolution counts as 500 ppi); of templates
+// with more than 255 minutiae, the 255 of highest quality are used.
+// Prepare never fails: an empty template matches nothing.
+func Prepare(t *Template) *Prepared {
+	p := new(Prepared)
+	p.prepare(t)
+	return p
+}
+
+// N returns the number of minutiae used for matching.
+func (p *Prepared) N() int { return p.n }
+
+func matchScale(res uint16) float32 {
+	if res == 0 {
+		return 1
+	}
+	ppi := float32(res) * 2.54
+	s := 500 / ppi
+	// Resolutions far from any scanner's are clamped rather than trusted.
+	return min(max(s, 0.25), 4)
+}
+
+func (p *Prepared) prepare(t *Template) {
+	ms := t.Minutiae
+	n := min(len(ms), matchMaxMinutiae)
+	p.order = p.order[:0]
+	for i := range ms {
+		p.order = append(p.order, i)
+	}
+	if len(ms) > n {
+		slices.SortStableFunc(p.order, func(a, b int) int { return int(ms[b].Quality) - int(ms[a].Quality) })
+		p.order = p.order[:n]
+	}
+	sx, sy := matchScale(t.ResolutionX), matchScale(t.ResolutionY)
+	p.n = n
+	p.x = resize(p.x, n)
+	p.y = resize(p.y, n)
+	p.th = resize(p.th, n)
+	for k, i := range p.order {
+		p.x[k] = float32(ms[i].X) * sx
+		p.y[k] = float32(ms[i].Y) * sy
+		p.th[k] = ms[i].Angle
+	}
+	p.buildEdges()
+	p.buildGrid()
+}
+
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// buildEdges joins every minutia to its matchNeighbours nearest ones.
+func (p *Prepared) buildEdges() {
+	p.edges = p.edges[:0]
+	var nd [matchNeighbours]float32
+	var ni [matchNeighbours]int
+	for i := 0; i < p.n; i++ {
+		k := 0
+		for j := 0; j < p.n; j++ {
+			if j == i {
+				continue
+			}
+			dx, dy := p.x[j]-p.x[i], p.y[j]-p.y[i]
+			d := dx*dx + dy*dy
+			if d > matchMaxEdge*matchMaxEdge || d < 4 {
+				continue
+			}
+			if k == matchNeighbours && d >= nd[k-1] {
+				continue
+			}
+			pos := min(k, matchNeighbours-1)
+			for pos > 0 && nd[pos-1] > d {
+				if pos < matchNeighbours {
+					nd[pos], ni[pos] = nd[pos-1], ni[pos-1]
+				}
+				pos--
+			}
+			nd[pos], ni[pos] = d, j
+			if k < matchNeighbours {
+				k++
+			}
+		}
+		for q := 0; q < k; q++ {
+			j := ni[q]
+			dx, dy := p.x[j]-p.x[i], p.y[j]-p.y[i]
+			dir := angle256(dx, dy)
+			p.edges = append(p.edges, matchEdge{
+				length: float32(math.Sqrt(float64(nd[q]))),
+				a:      uint8(i), b: uint8(j),
+				ra: dir - p.th[i], rb: dir - p.th[j],
+				dir: dir,
+			})
+		}
+	}
+	slices.SortFunc(p.edges, func(a, b matchEdge) int {
+		switch {
+		case a.length < b.length:
+			return -1
+		case a.length > b.length:
+			return 1
+		}
+		return 0
+	})
+}
+
+// angle256 returns the direction of (dx, dy) in image coordinates (Y
+// down) as a counter-clockwise angle in 360/256-degree units.
+func angle256(dx, dy float32) uint8 {
+	a := math.Atan2(float64(-dy), float64(dx)) * (256 / (2 * math.Pi))
+	return uint8(int(math.Round(a)) & 0xFF)
+}
+
+func (p *Prepared) buildGrid() {
+	if p.n == 0 {
+		p.gw, p.gh = 0, 0
+		p.start, p.items, p.occ = p.start[:0], p.items[:0], p.occ[:0]
+		return
+	}
+	minX, minY, maxX, maxY := p.x[0], p.y[0], p.x[0], p.y[0]
+	for i := 1; i < p.n; i++ {
+		minX, maxX = min(minX, p.x[i]), max(maxX, p.x[i])
+		minY, maxY = min(minY, p.y[i]), max(maxY, p.y[i])
+	}
+	cs := float32(matchCell)
+	ext := max(maxX-minX, maxY-minY)
+	if ext/cs >= matchGridMax-1 {
+		cs = ext / (matchGridMax - 2)
+	}
+	p.cs = cs
+	p.gx, p.gy = minX, minY
+	p.gw = int((maxX-minX)/cs) + 1
+	p.gh = int((maxY-minY)/cs) + 1
+	nc := p.gw * p.gh
+	p.start = resize(p.start, nc+1)
+	clear(p.start)
+	p.items = resize(p.items, p.n)
+	p.occ = resize(p.occ, nc)
+	clear(p.occ)
+	for i := 0; i < p.n; i++ {
+		p.start[p.cell(i)+1]++
+	}
+	for c := 1; c <= nc; c++ {
+		p.start[c] += p.start[c-1]
+	}
+	// Fill using start[c] as a cursor, then shift back.
+	for i := 0; i < p.n; i++ {
+		c := p.cell(i)
+		p.items[p.start[c]] = uint8(i)
+		p.start[c]++
+	}
+	for c := nc; c > 0; c-- {
+		p.start[c] = p.start[c-1]
+	}
+	p.start[0] = 0
+	for i := 0; i < p.n; i++ {
+		cx := int((p.x[i] - p.gx) / cs)
+		cy := int((p.y[i] - p.gy) / cs)
+		for yy := max(cy-1, 0); yy <= min(cy+1, p.gh-1); yy++ {
+			for xx := max(cx-1, 0); xx <= min(cx+1, p.gw-1); xx++ {
+				p.occ[yy*p.gw+xx] = true
+			}
+		}
+	}
+}
+
+func (p *Prepared) cell(i int) int {
+	cx := int((p.x[i] - p.gx) / p.cs)
+	cy := int((p.y[i] - p.gy) / p.cs)
+	return cy*p.gw + cx
+}
+
+// inside reports whether the point (x, y) lies in the area of the print
+// covered by minutiae (the grid cells within one cell of a minutia).
+func (p *Prepared) inside(x, y float32) bool {
+	fx, fy := (x-p.gx)/p.cs, (y-p.gy)/p.cs
+	if fx < -1 || fy < -1 {
+		return false
+	}
+	cx, cy := int(fx+1)-1, int(fy+1)-1
+	if cx < 0 || cy < 0 || cx >= p.gw || cy >= p.gh {
+		// One cell beyond the grid still counts when next to a minutia.
+		cx, cy = min(max(cx, 0), p.gw-1), min(max(cy, 0), p.gh-1)
+		if fx < -1 || fy < -1 || fx >= float32(p.gw+1) || fy >= float32(p.gh+1) {
+			return false
+		}
+	}
+	return p.occ[cy*p.gw+cx]
+}
+
+type rootPair struct {
+	votes  float32
+	a, b   uint8
+	rc, rs float32 // summed rotation vector
+}
+
+type pairCand struct {
+	cost float32
+	a, b uint8
+}
+
+// Probe is one template prepared for matching against many candidates, with
+// the scratch buffers that make [Probe.Match] and [Probe.MatchPrepared]
+// allocation-free once they have seen candidates of the size at hand.
+//
+// A Probe is not safe for concurrent use by multiple goroutines: use one
+// per goroutine (they may share the candidates).
+type Probe struct {
+	t       Prepared
+	lenIdx  [matchLenBins + 1]int32 // first probe edge of each integer length
+	cand    Prepared                // scratch for Match(*Template)
+	vote    []int32                 // index into pairs per (a, b), -1 if none
+	pairs   []rootPair
+	roots   []rootPair
+	pc      []pairCand
+	usedA   []bool
+	usedB   []bool
+	px, py  []float32 // transformed probe minutiae
+	pth     []uint8
+	matchA  []uint8
+	matchB  []uint8
+	matched int
+	// last transform
+	sin, cos, ox, oy, tx, ty float32
+}
+
+// NewProbe prepares t as a probe.
+func NewProbe(t *Template) *Probe {
+	p := new(Probe)
+	p.t.prepare(t)
+	p.index()
+	return p
+}
+
+// NewProbePrepared returns a probe for an already prepared template. The
+// probe copies what it needs; pt is not retained.
+func NewProbePrepared(pt *Prepared) *Probe {
+	p := new(Probe)
+	p.t = Prepared{
+		n: pt.n, x: slices.Clone(pt.x), y: slices.Clone(pt.y), th: slices.Clone(pt.th),
+		edges: slices.Clone(pt.edges), gx: pt.gx, gy: pt.gy, cs: pt.cs, gw: pt.gw, gh: pt.gh,
+		start: slices.Clone(pt.start), items: slices.Clone(pt.items), occ: slices.Clone(pt.occ),
+	}
+	p.index()
+	return p
+}
+
+func (p *Probe) index() {
+	e := p.t.edges
+	k := 0
+	for l := 0; l <= matchLenBins; l++ {
+		for k < len(e) && e[k].length < float32(l) {
+			k++
+		}
+		p.lenIdx[l] = int32(k)
+	}
+}
+
+// Match returns the similarity score of the probe and candidate c (see
+// [Score] for its scale). The candidate is prepared in the probe's scratch
+// space, so Match allocates nothing once the probe has seen a candidate of
+// as many minutiae; for repeated candidates, [Probe.MatchPrepared] is
+// faster.
+func (p *Probe) Match(c *Template) float64 {
+	p.cand.prepare(c)
+	return p.MatchPrepared(&p.cand)
+}
+
+// MatchPrepared returns the similarity score of the probe and candidate c.
+// It allocates nothing once the probe has seen a candidate of as many
+// minutiae.
+func (p *Probe) MatchPrepared(c *Prepared) float64 {
+	return calibrate(p.rawScore(c))
+}
+
+func (p *Probe) rawScore(c *Prepared) float64 {
+	a := &p.t
+	if a.n < 2 || c.n < 2 {
+		return 0
+	}
+	p.vote = resize(p.vote, a.n*c.n)
+	for i := range p.vote {
+		p.vote[i] = -1
+	}
+	p.pairs = p.pairs[:0]
+	// Step 2: edge votes.
+	for ci := range c.edges {
+		ce := &c.edges[ci]
+		tol := 3 + 0.07*ce.length
+		lo := int(ce.length - tol)
+		hi := int(ce.length+tol) + 1
+		lo = max(lo, 0)
+		hi = min(hi, matchLenBins)
+		if lo >= hi {
+			continue
+		}
+		for pi := p.lenIdx[lo]; pi < p.lenIdx[hi]; pi++ {
+			pe := &a.edges[pi]
+			dl := pe.length - ce.length
+			if dl > tol || dl < -tol {
+				continue
+			}
+			da := int8(pe.ra - ce.ra)
+			db := int8(pe.rb - ce.rb)
+			if da > edgeAngleTol || da < -edgeAngleTol || db > edgeAngleTol || db < -edgeAngleTol {
+				continue
+			}
+			rot := ce.dir - pe.dir
+			w := 1 - 0.5*(abs32(dl)/tol+float32(abs8(da)+abs8(db))/(2*edgeAngleTol))
+			p.addVote(pe.a, ce.a, c.n, rot, w)
+			p.addVote(pe.b, ce.b, c.n, rot, w)
+		}
+	}
+	if len(p.pairs) == 0 {
+		return 0
+	}
+	// Best roots by votes.
+	p.roots = append(p.roots[:0], p.pairs...)
+	slices.SortFunc(p.roots, func(x, y rootPair) int {
+		switch {
+		case x.votes > y.votes:
+			return -1
+		case x.votes < y.votes:
+			return 1
+		}
+		return 0
+	})
+	nr := min(len(p.roots), matchRoots)
+	p.px = resize(p.px, a.n)
+	p.py = resize(p.py, a.n)
+	p.pth = resize(p.pth, a.n)
+	p.usedA = resize(p.usedA, a.n)
+	p.usedB = resize(p.usedB, c.n)
+	p.matchA = resize(p.matchA, min(a.n, c.n))
+	p.matchB = resize(p.matchB, min(a.n, c.n))
+	best := 0.0
+	for r := 0; r < nr; r++ {
+		rt := &p.roots[r]
+		rot := float32(math.Atan2(float64(rt.rs), float64(rt.rc)))
+		s := p.tryRoot(c, int(rt.a), int(rt.b), rot)
+		best = max(best, s)
+	}
+	return best
+}
+
+func (p *Probe) addVote(a, b uint8, m int, rot uint8, w float32) {
+	k := int(a)*m + int(b)
+	v := p.vote[k]
+	if v < 0 {
+		v = int32(len(p.pairs))
+		p.vote[k] = v
+		p.pairs = append(p.pairs, rootPair{a: a, b: b})
+	}
+	rp := &p.pairs[v]
+	rp.votes += w
+	rp.rc += w * cosTab[rot]
+	rp.rs += w * sinTab[rot]
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func abs8(x int8) int {
+	if x < 0 {
+		return -int(x)
+	}
+	return int(x)
+}
+
+// tryRoot aligns probe minutia ra onto candidate minutia rb with rotation
+// rot (radians, counter-clockwise on screen), pairs, refits and pairs again,
+// and returns the raw score.
+func (p *Probe) tryRoot(c *Prepared, ra, rb int, rot float32) float64 {
+	a := &p.t
+	ox, oy := a.x[ra], a.y[ra]
+	tx, ty := c.x[rb], c.y[rb]
+	p.transform(rot, ox, oy, tx, ty)
+	p.pair(c, tx, ty)
+	if p.matched >= 3 {
+		// Refit: rotation and translation by least squares (2D Procrustes)
+		// over the pairs, centred on their centroids.
+		var mx, my, nx, ny float32
+		for k := 0; k < p.matched; k++ {
+			i, j := p.matchA[k], p.matchB[k]
+			mx += a.x[i]
+			my += a.y[i]
+			nx += c.x[j]
+			ny += c.y[j]
+		}
+		f := 1 / float32(p.matched)
+		mx, my, nx, ny = mx*f, my*f, nx*f, ny*f
+		var sxx, sxy float32
+		for k := 0; k < p.matched; k++ {
+			i, j := p.matchA[k], p.matchB[k]
+			ux, uy := a.x[i]-mx, -(a.y[i] - my)
+			vx, vy := c.x[j]-nx, -(c.y[j] - ny)
+			sxx += ux*vx + uy*vy
+			sxy += ux*vy - uy*vx
+		}
+		rot2 := float32(math.Atan2(float64(sxy), float64(sxx)))
+		p.transform(rot2, mx, my, nx, ny)
+		p.pair(c, tx, ty)
+	}
+	return p.score(c)
+}
+
+// transform maps every probe minutia: rotate by rot about (ox, oy), then
+// move (ox, oy) onto (tx, ty).
+func (p *Probe) transform(rot, ox, oy, tx, ty float32) {
+	a := &p.t
+	s64, c64 := math.Sincos(float64(rot))
+	sn, cs := float32(s64), float32(c64)
+	p.sin, p.cos, p.ox, p.oy, p.tx, p.ty = sn, cs, ox, oy, tx, ty
+	r8 := uint8(int(math.Round(float64(rot)*256/(2*math.Pi))) & 0xFF)
+	for i := 0; i < a.n; i++ {
+		x, y := a.x[i]-ox, a.y[i]-oy
+		p.px[i] = tx + x*cs + y*sn
+		p.py[i] = ty - x*sn + y*cs
+		p.pth[i] = a.th[i] + r8
+	}
+}
+
+// pair pairs transformed probe minutiae with candidate minutiae greedily,
+// cheapest first; (rx, ry) is the root in candidate coordinates.
+func (p *Probe) pair(c *Prepared, rx, ry float32) {
+	a := &p.t
+	p.pc = p.pc[:0]
+	for i := 0; i < a.n; i++ {
+		x, y := p.px[i], p.py[i]
+		dr := float32(math.Sqrt(float64((x-rx)*(x-rx) + (y-ry)*(y-ry))))
+		tol := min(pairDistBase+pairDistGrow*dr, pairDistMax)
+		fx, fy := (x-c.gx)/c.cs, (y-c.gy)/c.cs
+		if fx < -1 || fy < -1 || fx > float32(c.gw+1) || fy > float32(c.gh+1) {
+			continue
+		}
+		cx, cy := int(fx+1)-1, int(fy+1)-1
+		for yy := max(cy-1, 0); yy <= min(cy+1, c.gh-1); yy++ {
+			for xx := max(cx-1, 0); xx <= min(cx+1, c.gw-1); xx++ {
+				cell := yy*c.gw + xx
+				for _, j := range c.items[c.start[cell]:c.start[cell+1]] {
+					dx, dy := c.x[j]-x, c.y[j]-y
+					d2 := dx*dx + dy*dy
+					if d2 > tol*tol {
+						continue
+					}
+					da := abs8(int8(c.th[j] - p.pth[i]))
+					if da > pairAngleTol {
+						continue
+					}
+					cost := float32(math.Sqrt(float64(d2)))/tol + float32(da)/pairAngleTol
+					p.pc = append(p.pc, pairCand{cost: cost, a: uint8(i), b: j})
+				}
+			}
+		}
+	}
+	slices.SortFunc(p.pc, func(x, y pairCand) int {
+		switch {
+		case x.cost < y.cost:
+			return -1
+		case x.cost > y.cost:
+			return 1
+		}
+		return 0
+	})
+	clear(p.usedA)
+	clear(p.usedB)
+	p.matched = 0
+	for _, q := range p.pc {
+		if p.usedA[q.a] || p.usedB[q.b] {
+			continue
+		}
+		p.usedA[q.a], p.usedB[q.b] = true, true
+		p.matchA[p.matched], p.matchB[p.matched] = q.a, q.b
+		p.matched++
+	}
+}
+
+// score counts the pairs of the last pairing against the minutiae of each
+// print that fall inside the other print's area.
+func (p *Probe) score(c *Prepared) float64 {
+	m := p.matched
+	if m < 2 {
+		return 0
+	}
+	a := &p.t
+	inA := 0
+	for i := 0; i < a.n; i++ {
+		if p.usedA[i] || c.inside(p.px[i], p.py[i]) {
+			inA++
+		}
+	}
+	// Candidate minutiae in the probe's area: map them back with the
+	// inverse of the last transform.
+	inB := 0
+	cs, sn := p.cos, p.sin
+	for j := 0; j < c.n; j++ {
+		if p.usedB[j] {
+			inB++
+			continue
+		}
+		x, y := c.x[j]-p.tx, c.y[j]-p.ty
+		qx := p.ox + x*cs - y*sn
+		qy := p.oy + x*sn + y*cs
+		if a.inside(qx, qy) {
+			inB++
+		}
+	}
+	fm := float64(m)
+	na := float64(max(inA, 12))
+	nb := float64(max(inB, 12))
+	return fm * fm / math.Sqrt(na*nb)
+}
