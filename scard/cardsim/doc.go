@@ -38,7 +38,10 @@
 // and parameter set 2, as EF.CardAccess of real CIEs declares, and
 // optionally ECDH-GM-AES-128 on P-256. Afterwards every command must be
 // protected (clause 9.8): a bad MAC gives a plain 6988 and ends the
-// session, as does any plain command.
+// session, as does any plain command. Chip Authentication version 1
+// (MSE:SET KAT with 3DES, clause 6.2) is answered with the DH key that
+// DG14 publishes; [CIE.CloneFrom] makes a clone that passes passive
+// authentication but fails chip authentication.
 //
 // The IAS side serves the NIS without authentication (00 B0 81 00 0C after
 // selecting the IAS and CIE applications), INTERNAL AUTHENTICATE with key
@@ -74,11 +77,6 @@
 // and wait for GET RESPONSE, as do protected answers longer than Ne.
 //
 // # Limits
-//
-// Chip Authentication version 1 (MSE:SET KAT with 3DES, ICAO 9303-11
-// 6.2) is answered with the DH key published in DG14; [CIE.CloneFrom]
-// makes a clone that passes passive authentication but fails chip
-// authentication.
 //
 // Not simulated: Terminal Authentication (DG3 is listed but unreadable), Active Authentication (absent on the CIE), the IAS
 // Diffie-Hellman/DAPP secure channel of the CIE middleware (PIN commands
