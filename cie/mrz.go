@@ -144,8 +144,8 @@ func mrzLines(s string) ([3]string, error) {
 // character A, C or I, second not V, not "AI"), the issuing State and
 // nationality (letters and fillers), the dates (a real calendar date; the
 // date of birth may have "<<" for unknown parts; the date of expiry is
-// taken as 20YY), the sex (M, F or '<'), the name (letters and fillers, not
-// empty), every check digit, the long document number and the composite
+// taken as 20YY), the sex (M, F or '<'), the name (letters and fillers,
+// starting with a letter), every check digit, the long document number and the composite
 // check digit.
 //
 // The error is a [*MRZError] naming the 1-based line and position and the
@@ -255,8 +255,8 @@ func ParseMRZ(s string) (*MRZ, error) {
 			return nil, mrzErr(3, i+1, ErrCharacter)
 		}
 	}
-	if l3[0] == '<' && strings.Trim(l3, "<") == "" {
-		return nil, mrzErr(3, 1, ErrName)
+	if l3[0] == '<' {
+		return nil, mrzErr(3, 1, ErrName) // the name starts with the primary identifier
 	}
 	m.Surname, m.GivenNames = mrzSplitName(l3)
 	return m, nil

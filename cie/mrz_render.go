@@ -126,26 +126,28 @@ func mrzPad(b []byte, n int) []byte {
 }
 
 // mrzNameLine renders line 3 from the primary and secondary identifiers
-// (components separated by spaces, letters only), truncating if needed.
+// (components separated by spaces, letters only), truncating if needed. The
+// primary identifier must be non-empty, without leading, trailing or double
+// spaces, so that the line splits back at the same "<<"; the secondary
+// identifier is written as given (trailing spaces are padding).
 func mrzNameLine(primary, secondary string) (string, error) {
-	p := strings.Join(strings.Fields(primary), "<")
-	s := strings.Join(strings.Fields(secondary), "<")
-	for i := 0; i < len(p); i++ {
-		if c := p[i]; !(c >= 'A' && c <= 'Z' || c == '<') {
-			return "", &MRZError{Line: 3, Field: "name", Err: ErrName}
+	bad := &MRZError{Line: 3, Field: "name", Err: ErrName}
+	if primary == "" || primary[0] == ' ' || primary[len(primary)-1] == ' ' || strings.Contains(primary, "  ") {
+		return "", bad
+	}
+	secondary = strings.TrimRight(secondary, " ")
+	for _, n := range [2]string{primary, secondary} {
+		for i := 0; i < len(n); i++ {
+			if c := n[i]; !(c >= 'A' && c <= 'Z' || c == ' ') {
+				return "", bad
+			}
 		}
 	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'A' && c <= 'Z' || c == '<') {
-			return "", &MRZError{Line: 3, Field: "name", Err: ErrName}
-		}
-	}
-	if p == "" && s == "" {
-		return "", &MRZError{Line: 3, Field: "name", Err: ErrName}
-	}
+	p := strings.ReplaceAll(primary, " ", "<")
+	s := strings.ReplaceAll(secondary, " ", "<")
 	line, ok := mrzTruncate(p, s, 30)
 	if !ok {
-		return "", &MRZError{Line: 3, Field: "name", Err: ErrName}
+		return "", bad
 	}
 	return string(mrzPad([]byte(line), 30)), nil
 }

@@ -102,6 +102,7 @@ func TestParseMRZErrors(t *testing.T) {
 		{"document code P", set(l1, 1, 'P') + "\n" + l2 + "\n" + l3, 1, 1, "document code", ErrDocumentCode},
 		{"digit in name", l1 + "\n" + l2 + "\n" + set(l3, 3, '5'), 3, 3, "name", ErrCharacter},
 		{"empty name", l1 + "\n" + l2 + "\n" + strings.Repeat("<", 30), 3, 1, "name", ErrName},
+		{"no primary identifier", l1 + "\n" + l2 + "\n" + "<<BIANCA" + strings.Repeat("<", 22), 3, 1, "name", ErrName},
 		{"31 February", l1 + "\n" + mrzLine2("640231", 'F', "221230", "ITA", "") + "\n" + l3, 2, 5, "date of birth", ErrDate},
 		{"month 13", l1 + "\n" + mrzLine2("641330", 'F', "221230", "ITA", "") + "\n" + l3, 2, 3, "date of birth", ErrDate},
 		{"expiry 29 Feb 2023", l1 + "\n" + mrzLine2("641230", 'F', "230229", "ITA", "") + "\n" + l3, 2, 13, "date of expiry", ErrDate},
@@ -196,6 +197,8 @@ func TestMRZNameTruncation(t *testing.T) {
 	tests := []struct{ primary, secondary, want string }{
 		{"ROSSI", "BIANCA", "ROSSI<<BIANCA<<<<<<<<<<<<<<<<<"},
 		{"D ARTAGNAN", "", "D<ARTAGNAN<<<<<<<<<<<<<<<<<<<<"},
+		// From a parsed line with three fillers: the secondary keeps its leading filler.
+		{"ABC", " DEF", "ABC<<<DEF<<<<<<<<<<<<<<<<<<<<<"},
 		{"PAPANDROPOULOUS", "JONATHON ALEC", "PAPANDROPOULOUS<<JONATHON<ALEC"},
 		{"VILARCHAO FERNANDEZ", "JOSE RAMON", "VILARCHAO<FERNANDEZ<<JOSE<RAMO"},
 		// Cut would end on a filler: the last component loses a letter.
@@ -207,6 +210,10 @@ func TestMRZNameTruncation(t *testing.T) {
 		// Primary only.
 		{"ABCDEFGHIJKLMNOPQRSTUVWXYZAB CD", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZAB<C"},
 		{"ABCDEFGHIJKLMNOPQRSTUVWXYZABC DE", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZAB<D"},
+	}
+	for _, bad := range [][2]string{{"", "BIANCA"}, {" ROSSI", ""}, {"ROSSI ", "B"}, {"DE  ROSSI", ""}, {"Rossi", ""}, {"ROSSI", "B1"}} {
+		_, err := mrzNameLine(bad[0], bad[1])
+		require.ErrorIs(t, err, ErrName, "mrzNameLine(%q, %q)", bad[0], bad[1])
 	}
 	for _, tc := range tests {
 		got, err := mrzNameLine(tc.primary, tc.secondary)

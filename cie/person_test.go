@@ -33,7 +33,7 @@ func TestComputeCodiceFiscale(t *testing.T) {
 		{"De Rossi", "Gianfranco", SexMale, date(1975, 3, 15), "F839", "DRSGFR75C15F839F"},
 		{"Müller", "Jürgen", SexMale, date(1970, 2, 2), "Z112", "MLLJGN70B02Z112T"},
 		{"Benzi", "Vincenzo", SexMale, date(1932, 11, 10), "E573", "BNZVCN32S10E573Z"},
-		{"Michelangeli", "Fadia", SexMale, date(1907, 1, 1), "D877", "MCHFDA07A01D877A"}, // Gallico, ceased 1927
+		{"Michelangeli", "Fadia", SexMale, date(1907, 1, 1), "D877", "MCHFDA07A01D877A"},    // Gallico, ceased 1927
 		{"De Grandi", "Francesco", SexMale, date(1984, 12, 31), "G371", "DGRFNC84T31G371E"}, // Paternò, old code
 	}
 	for _, tc := range tests {
