@@ -80,7 +80,7 @@
 //
 // Not simulated: Terminal Authentication (DG3 is listed but unreadable), Active Authentication (absent on the CIE), the IAS
 // Diffie-Hellman/DAPP secure channel of the CIE middleware (PIN commands
-// are accepted in plain), and signature formats other than PKCS#1 v1.5.
+// are accepted in plain), and ECDSA document signers.
 //
 // # Security
 //
