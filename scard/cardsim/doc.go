@@ -78,9 +78,10 @@
 //
 // # Limits
 //
-// Not simulated: Terminal Authentication (DG3 is listed but unreadable), Active Authentication (absent on the CIE), the IAS
-// Diffie-Hellman/DAPP secure channel of the CIE middleware (PIN commands
-// are accepted in plain), and ECDSA document signers.
+// Not simulated: Terminal Authentication (DG3 is listed but unreadable),
+// Active Authentication (absent on the CIE), the IAS Diffie-Hellman/DAPP
+// secure channel of the CIE middleware (PIN commands are accepted in
+// plain), and ECDSA document signers.
 //
 // # Security
 //
