@@ -19,7 +19,11 @@ type ANSCActID struct {
 
 // String formats the identifier as printed.
 func (a ANSCActID) String() string {
-	return strconv.Itoa(a.Year) + "-" + strconv.Itoa(a.National) + "-" + strconv.Itoa(a.Comune) + "-" + a.ISTATComune
+	y := strconv.Itoa(a.Year)
+	for len(y) < 4 {
+		y = "0" + y
+	}
+	return y + "-" + strconv.Itoa(a.National) + "-" + strconv.Itoa(a.Comune) + "-" + a.ISTATComune
 }
 
 // ParseANSCActID parses an ANSC act identifier: four hyphen-separated

@@ -195,3 +195,22 @@ func FuzzEncodeMRZ(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseANSCActID(f *testing.F) {
+	for _, s := range []string{"2022-1002-10-043023", "", "2022--1-043023", "9999-999999999-1-000000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := cie.ParseANSCActID(s)
+		if err != nil {
+			if a != (cie.ANSCActID{}) {
+				t.Fatalf("ParseANSCActID(%q) returned %+v with error %v", s, a, err)
+			}
+			return
+		}
+		b, err := cie.ParseANSCActID(a.String())
+		if err != nil || b != a {
+			t.Fatalf("ParseANSCActID(%q).String() = %q does not round-trip: %+v, %v", s, a.String(), b, err)
+		}
+	})
+}
