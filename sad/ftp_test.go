@@ -141,7 +141,7 @@ func TestFTPTimeoutAndCancel(t *testing.T) {
 	t.Parallel()
 	srv := startVsftpd(t) // no spool: nobody answers
 	c, err := NewClient(Config{Transport: FTP, Host: "127.0.0.1", Port: srv.port, UploadDir: "upload", DownloadDir: "download",
-		PollInterval: 20 * time.Millisecond, Timeout: 300 * time.Millisecond})
+		PollInterval: 20 * time.Millisecond, Timeout: 3 * time.Second})
 	require.NoError(t, err)
 	_, err = c.Lookup(t.Context(), Query{CodiceFiscale: "RSSMRA80A41H501Y"})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
