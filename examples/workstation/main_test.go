@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -41,6 +43,23 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "351230", m.Expiry)
 	assert.Empty(t, errOut.String())
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/report.golden")
+
+// TestRunGolden compares the whole report with testdata/report.golden
+// (go test ./examples/workstation -update rewrites it).
+func TestRunGolden(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.NoError(t, run(t.Context(), []string{"-issue", "2026-11-23"}, &out, &errOut))
+	golden := filepath.Join("testdata", "report.golden")
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), out.String(), "run report differs from %s (rerun with -update if intended)", golden)
 }
 
 func TestRunFlags(t *testing.T) {
