@@ -263,6 +263,13 @@ func (s *SCO) Reset() {
 // Remove pulls the card from the reader (see [CIE.Remove]).
 func (s *SCO) Remove() { s.dev.remove() }
 
+// RemoveAfter pulls the card while it processes the n-th next command
+// (see [CIE.RemoveAfter]).
+func (s *SCO) RemoveAfter(n int) { s.dev.setRemoveAfter(n) }
+
+// SetLatency changes the delay before each response.
+func (s *SCO) SetLatency(d time.Duration) { s.dev.setLatency(d) }
+
 // Insert puts the card back: a fresh session.
 func (s *SCO) Insert() {
 	s.dev.insert()

@@ -215,3 +215,19 @@ func testPKI(t testing.TB) *cardsim.PKI {
 	require.NoError(t, err)
 	return p
 }
+
+func TestSCORemovedMidSign(t *testing.T) {
+	sim, cl := newSCO(t, func(c *cardsim.SCOConfig) { c.PIN = "12121212" })
+	ctx := t.Context()
+	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
+	_, err := cl.Certificate(ctx, scard.SCOKeySignature)
+	require.NoError(t, err)
+	sim.RemoveAfter(2) // MSE:SET passes, PSO:CDS is cut
+	digest := sha256.Sum256([]byte("x"))
+	_, err = cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	require.ErrorIs(t, err, scard.ErrCardRemoved)
+	sim.Insert()
+	require.NoError(t, cl.Select(ctx))
+	_, err = cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	require.ErrorIs(t, err, scard.ErrSecurityStatus, "the login does not survive removal")
+}
