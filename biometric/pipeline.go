@@ -24,8 +24,8 @@ const (
 	minStd = 6.0 // gray levels: below this a block is background
 
 	dirLen      = 10 // skeleton steps traced to measure a minutia direction
-	spurLen     = 10 // an ending this close (along the skeleton) to a bifurcation is a spur
-	shortRidge  = 16 // two endings this close along the skeleton form a short ridge
+	spurLen     = 7  // an ending this close (along the skeleton) to a bifurcation is a spur
+	shortRidge  = 12 // two endings this close along the skeleton form a short ridge
 	bridgeLen   = 10 // two bifurcations this close along the skeleton form a bridge or hole
 	breakDist   = 14 // facing endings this close form a broken ridge
 	clusterDist = 6  // two minutiae this close are both suspect
