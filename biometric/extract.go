@@ -52,7 +52,8 @@ type Options struct {
 	Resolution int
 
 	// MaxMinutiae caps the number of minutiae returned, highest quality
-	// first. Zero means 128 (DefaultMaxMinutiae); negative means no cap.
+	// first. Zero means 128 (DefaultMaxMinutiae); negative means no cap
+	// beyond the extractor's own limit of 1024 candidates per image.
 	MaxMinutiae int
 
 	// Debug, when non-nil, is called after each pipeline stage with the
