@@ -117,15 +117,35 @@ func mrzSum(sum, w int, s string) int {
 // one piece, with white space around.
 func mrzLines(s string) ([3]string, error) {
 	var lines [3]string
-	f := strings.Fields(s)
-	switch len(f) {
+	// Split on white space into at most 4 tokens, without allocating.
+	var f [4]string
+	n := 0
+	for i := 0; i < len(s); {
+		for i < len(s) && mrzSpace(s[i]) {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		j := i
+		for j < len(s) && !mrzSpace(s[j]) {
+			j++
+		}
+		if n == len(f) {
+			return lines, &MRZError{Err: ErrLength}
+		}
+		f[n] = s[i:j]
+		n++
+		i = j
+	}
+	switch n {
 	case 1:
 		if len(f[0]) != 90 {
 			return lines, &MRZError{Err: ErrLength}
 		}
 		return [3]string{f[0][:30], f[0][30:60], f[0][60:]}, nil
 	case 3:
-		for i, l := range f {
+		for i, l := range f[:3] {
 			if len(l) != 30 {
 				return lines, &MRZError{Line: i + 1, Err: ErrLength}
 			}
@@ -134,6 +154,11 @@ func mrzLines(s string) ([3]string, error) {
 		return lines, nil
 	}
 	return lines, &MRZError{Err: ErrLength}
+}
+
+// mrzSpace reports whether c separates MRZ lines: ASCII white space.
+func mrzSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f'
 }
 
 // ParseMRZ parses and validates a TD1 machine readable zone: three lines of
