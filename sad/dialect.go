@@ -49,7 +49,24 @@ const (
 	numPairs
 )
 
-var pairValues = [numPairs][2]string{{"S", "N"}, {"T", "F"}, {"SI", "NO"}, {"TRUE", "FALSE"}, {"VERO", "FALSO"}, {"1", "0"}}
+// values returns the pair's two constants; p must be valid.
+func (p Pair) values() (t, f string) {
+	switch p {
+	case PairSN:
+		return "S", "N"
+	case PairTF:
+		return "T", "F"
+	case PairSINO:
+		return "SI", "NO"
+	case PairTRUEFALSE:
+		return "TRUE", "FALSE"
+	case PairVEROFALSO:
+		return "VERO", "FALSO"
+	case Pair10:
+		return "1", "0"
+	}
+	return "", ""
+}
 
 // ParsePair parses a pair written as at installation, such as "S/N" or
 // "vero/falso" (case-insensitive). It returns an error wrapping
@@ -58,7 +75,8 @@ func ParsePair(s string) (Pair, error) {
 	t, f, ok := strings.Cut(strings.TrimSpace(s), "/")
 	if ok {
 		for p := range numPairs {
-			if strings.EqualFold(strings.TrimSpace(t), pairValues[p][0]) && strings.EqualFold(strings.TrimSpace(f), pairValues[p][1]) {
+			pt, pf := p.values()
+			if strings.EqualFold(strings.TrimSpace(t), pt) && strings.EqualFold(strings.TrimSpace(f), pf) {
 				return p, nil
 			}
 		}
@@ -73,7 +91,8 @@ func (p Pair) String() string {
 	if !p.valid() {
 		return fmt.Sprintf("Pair(%d)", int(p))
 	}
-	return pairValues[p][0] + "/" + pairValues[p][1]
+	t, f := p.values()
+	return t + "/" + f
 }
 
 // Decode maps a wire value to a bool, after trimming spaces and ignoring
@@ -84,13 +103,14 @@ func (p Pair) Decode(s string) (bool, error) {
 		return false, fmt.Errorf("%w: %v", ErrUnknownValue, p)
 	}
 	s = strings.TrimSpace(s)
+	t, f := p.values()
 	switch {
-	case strings.EqualFold(s, pairValues[p][0]):
+	case strings.EqualFold(s, t):
 		return true, nil
-	case strings.EqualFold(s, pairValues[p][1]):
+	case strings.EqualFold(s, f):
 		return false, nil
 	}
-	return false, fmt.Errorf("%w: %q is neither %s nor %s", ErrUnknownValue, clip(s), pairValues[p][0], pairValues[p][1])
+	return false, fmt.Errorf("%w: %q is neither %s nor %s", ErrUnknownValue, clip(s), t, f)
 }
 
 // Encode returns the wire constant for v. An out-of-range Pair encodes as
@@ -99,10 +119,11 @@ func (p Pair) Encode(v bool) string {
 	if !p.valid() {
 		p = PairSN
 	}
+	t, f := p.values()
 	if v {
-		return pairValues[p][0]
+		return t
 	}
-	return pairValues[p][1]
+	return f
 }
 
 // Operation is the kind of a SAD request (TipoRichiesta).
@@ -161,12 +182,23 @@ const (
 	CodeInternal
 )
 
-var codeNames = [...]string{"", "ok", "not found", "multiple subjects", "invalid request", "not allowed", "not resident", "internal APR error"}
-
 // String returns the English meaning of the code.
 func (c Code) String() string {
-	if c > 0 && int(c) < len(codeNames) {
-		return codeNames[c]
+	switch c {
+	case CodeOK:
+		return "ok"
+	case CodeNotFound:
+		return "not found"
+	case CodeMultiple:
+		return "multiple subjects"
+	case CodeInvalidRequest:
+		return "invalid request"
+	case CodeNotAllowed:
+		return "not allowed"
+	case CodeNotResident:
+		return "not resident"
+	case CodeInternal:
+		return "internal APR error"
 	}
 	return fmt.Sprintf("Code(%d)", int(c))
 }

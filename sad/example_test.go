@@ -156,7 +156,7 @@ func ExampleSpool() {
 		return
 	}
 	defer os.RemoveAll(dir)
-	up, down := filepath.Join(dir, "upload"), filepath.Join(dir, "download")
+	up, down, state := filepath.Join(dir, "upload"), filepath.Join(dir, "download"), filepath.Join(dir, "state")
 	os.Mkdir(up, 0o755)
 	os.Mkdir(down, 0o755)
 
@@ -165,7 +165,7 @@ func ExampleSpool() {
 	os.WriteFile(filepath.Join(up, "R1.tmp"), b, 0o644)
 	os.Rename(filepath.Join(up, "R1.tmp"), filepath.Join(up, "R1.xml"))
 
-	s := &sad.Spool{Server: &sad.Server{Registry: register()}, UploadDir: up, DownloadDir: down}
+	s := &sad.Spool{Server: &sad.Server{Registry: register()}, UploadDir: up, DownloadDir: down, StateDir: state}
 	n, err := s.ProcessPending(context.Background()) // Run(ctx) does this every PollInterval
 	fmt.Println(n, err)
 	out, _ := os.ReadFile(filepath.Join(down, "R1.xml"))

@@ -57,9 +57,15 @@ type Spool struct {
 	UploadDir string
 	// DownloadDir is where responses are published. Required.
 	DownloadDir string
-	// StateDir holds the work, done and rejected subdirectories. Default:
-	// ".sad-spool" next to DownloadDir.
+	// StateDir holds the work, done and rejected subdirectories. Required.
+	// It holds the requests (personal data): keep it outside the
+	// directories the FTP daemon serves, on the same filesystem as
+	// DownloadDir.
 	StateDir string
+	// Retention is how long answered requests stay in state/done, where they
+	// serve to detect duplicate IDs; older ones are deleted. Zero keeps them
+	// until the vendor's own retention policy removes them.
+	Retention time.Duration
 	// PollInterval is the time between scans of UploadDir. Default 500ms.
 	PollInterval time.Duration
 	// Workers is the number of requests answered concurrently. Default 4.
@@ -71,6 +77,8 @@ type Spool struct {
 	// hook, when set by tests, runs after each step; an error aborts
 	// processing there, as a crash would.
 	hook func(step, id string) error
+
+	lastPrune time.Time // used only by the goroutine running passes
 }
 
 // Spool steps, in order, for the crash tests.
@@ -81,15 +89,8 @@ const (
 	stepPublished = "published"
 )
 
-func (s *Spool) stateDir() string {
-	if s.StateDir != "" {
-		return s.StateDir
-	}
-	return filepath.Join(filepath.Dir(filepath.Clean(s.DownloadDir)), ".sad-spool")
-}
-
 func (s *Spool) dirs() (work, done, rejected string) {
-	st := s.stateDir()
+	st := s.StateDir
 	return filepath.Join(st, "work"), filepath.Join(st, "done"), filepath.Join(st, "rejected")
 }
 
@@ -97,8 +98,8 @@ func (s *Spool) check() error {
 	if s.Server == nil || s.Server.Registry == nil {
 		return fmt.Errorf("%w: spool without a server and registry", ErrConfig)
 	}
-	if s.UploadDir == "" || s.DownloadDir == "" {
-		return fmt.Errorf("%w: spool needs the upload and download directories", ErrConfig)
+	if s.UploadDir == "" || s.DownloadDir == "" || s.StateDir == "" {
+		return fmt.Errorf("%w: spool needs the upload, download and state directories", ErrConfig)
 	}
 	if err := s.Server.Codec.dialect().Validate(); err != nil {
 		return err
@@ -184,6 +185,10 @@ func (s *Spool) pass(ctx context.Context) (int, error) {
 			continue
 		}
 		n++
+	}
+	if s.Retention > 0 && time.Since(s.lastPrune) > time.Minute {
+		s.lastPrune = time.Now()
+		s.prune()
 	}
 	// 2. Claim what waits in the upload directory.
 	ups, err := os.ReadDir(s.UploadDir)
@@ -343,6 +348,21 @@ func (s *Spool) finish(id string) error {
 		return err
 	}
 	return s.step(stepPublished, id)
+}
+
+// prune deletes archived requests older than Retention.
+func (s *Spool) prune() {
+	_, done, _ := s.dirs()
+	entries, err := os.ReadDir(done)
+	if err != nil {
+		return
+	}
+	cut := time.Now().Add(-s.Retention)
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.ModTime().Before(cut) {
+			os.Remove(filepath.Join(done, e.Name()))
+		}
+	}
 }
 
 func (s *Spool) step(step, id string) error {

@@ -300,3 +300,23 @@ func TestSpoolLoad(t *testing.T) {
 	done2, _ := os.ReadDir(filepath.Join(d.state, "done"))
 	assert.Len(t, done2, n, "every request archived once")
 }
+
+func TestSpoolConfigAndRetention(t *testing.T) {
+	t.Parallel()
+	d := newSpoolDirs(t)
+	_, err := (&Spool{Server: &Server{Registry: sampleRegistry()}, UploadDir: d.up, DownloadDir: d.down}).ProcessPending(t.Context())
+	require.ErrorIs(t, err, ErrConfig, "no state directory")
+	_, err = (&Spool{UploadDir: d.up, DownloadDir: d.down, StateDir: d.state}).ProcessPending(t.Context())
+	require.ErrorIs(t, err, ErrConfig, "no server")
+
+	s := &Spool{Server: &Server{Registry: sampleRegistry()}, UploadDir: d.up, DownloadDir: d.down, StateDir: d.state, Retention: time.Hour}
+	upload(t, d.up, lookupFor(1))
+	_, err = s.ProcessPending(t.Context())
+	require.NoError(t, err)
+	old := filepath.Join(d.state, "done", "REQ_000001.xml")
+	require.NoError(t, os.Chtimes(old, time.Now().Add(-2*time.Hour), time.Now().Add(-2*time.Hour)))
+	s.lastPrune = time.Time{}
+	_, err = s.ProcessPending(t.Context())
+	require.NoError(t, err)
+	assert.NoFileExists(t, old, "pruned after Retention")
+}

@@ -10,7 +10,7 @@
 //
 // Usage:
 //
-//	apr-server [-http 127.0.0.1:8080] [-path /sad] [-upload DIR -download DIR] [-pair S/N] [-register FILE]
+//	apr-server [-http 127.0.0.1:8080] [-path /sad] [-upload DIR -download DIR -state DIR] [-pair S/N] [-register FILE]
 //
 // It prints one line per transport it serves, then runs until interrupted.
 package main
@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	path := fs.String("path", "/sad", "http service path")
 	upload := fs.String("upload", "", "ftp upload directory to watch for requests (empty: no ftp spool)")
 	download := fs.String("download", "", "ftp download directory for responses")
-	state := fs.String("state", "", "spool state directory (default: .sad-spool next to -download)")
+	state := fs.String("state", "", "spool state directory, outside the ftp root, same filesystem as -download (required with -upload)")
 	pairFlag := fs.String("pair", "S/N", "expatriation constants: S/N, T/F, SI/NO, TRUE/FALSE, VERO/FALSO or 1/0")
 	latin1 := fs.Bool("latin1", false, "write ISO-8859-1 instead of UTF-8")
 	register := fs.String("register", "", "register file (a RispostaSAD listing the subjects); default: the embedded sample")
@@ -122,8 +122,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}()
 	}
 	if *upload != "" {
-		if *download == "" {
-			return errors.New("-upload needs -download")
+		if *download == "" || *state == "" {
+			return errors.New("-upload needs -download and -state")
 		}
 		sp := &sad.Spool{Server: srv, UploadDir: *upload, DownloadDir: *download, StateDir: *state, PollInterval: *poll}
 		fmt.Fprintf(stdout, "ftp: watching %s, answering into %s\n", *upload, *download)

@@ -41,7 +41,7 @@ func TestRun(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-http", "127.0.0.1:0", "-upload", up, "-download", down, "-poll", "20ms", "-pair", "VERO/FALSO"}, &stdout, &stderr)
+		done <- run(ctx, []string{"-http", "127.0.0.1:0", "-upload", up, "-download", down, "-state", filepath.Join(dir, "state"), "-poll", "20ms", "-pair", "VERO/FALSO"}, &stdout, &stderr)
 	}()
 	re := regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/sad`)
 	var port int
@@ -95,6 +95,8 @@ func TestRunFlags(t *testing.T) {
 	var stdout, stderr syncBuffer
 	err := run(t.Context(), []string{"-pair", "Y/N"}, &stdout, &stderr)
 	require.ErrorIs(t, err, sad.ErrUnknownValue)
+	err = run(t.Context(), []string{"-http", "", "-upload", "u", "-download", "d"}, &stdout, &stderr)
+	require.ErrorContains(t, err, "-state")
 	err = run(t.Context(), []string{"-http", ""}, &stdout, &stderr)
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "nothing to serve"))
