@@ -96,7 +96,8 @@ func (e *CodiceFiscaleError) Unwrap() error { return e.Err }
 // 1-based (Pos is 0 when the error concerns a whole line or field). Field
 // names the TD1 field ("document number check digit", "date of birth", ...).
 // Err is one of [ErrLength], [ErrCharacter], [ErrCheckDigit], [ErrDate],
-// [ErrSex], [ErrName] or [ErrDocumentCode]. The message never contains MRZ
+// [ErrSex], [ErrName], [ErrDocumentCode] or (when encoding) [ErrMissing]. The
+// message never contains MRZ
 // data other than a single offending character.
 type MRZError struct {
 	Line  int

@@ -3,7 +3,6 @@ package cie
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // MRZOptions configures [EncodeMRZ]. The zero value follows the Italian
@@ -29,7 +28,8 @@ type MRZOptions struct {
 // preceding component instead (ICAO leaves the exact choice to the issuer).
 //
 // It returns a [*MRZError] (line 3 wrapping [ErrName] for a name that cannot
-// be written; line 2 wrapping [ErrDate] or [ErrSex]), or a
+// be written; line 2 wrapping [ErrDate], [ErrSex], or [ErrMissing] or
+// [ErrCharacter] for the nationality), or a
 // [*CardNumberError] for an invalid card number.
 func EncodeMRZ(c *Card, opts MRZOptions) (*MRZ, error) {
 	n, err := ParseCardNumber(string(c.Document.Number))
@@ -48,6 +48,9 @@ func EncodeMRZ(c *Card, opts MRZOptions) (*MRZ, error) {
 		return nil, &MRZError{Line: 2, Pos: 8, Field: "sex", Err: ErrSex}
 	}
 	nat := h.Citizenship
+	if nat == "" {
+		return nil, &MRZError{Line: 2, Pos: 16, Field: "nationality", Err: ErrMissing}
+	}
 	if len(nat) != 3 || mrzCheckState(nat, 2, 16) != nil {
 		return nil, &MRZError{Line: 2, Pos: 16, Field: "nationality", Err: ErrCharacter}
 	}
@@ -72,7 +75,7 @@ func EncodeMRZ(c *Card, opts MRZOptions) (*MRZ, error) {
 		Birth:          fmt.Sprintf("%02d%02d%02d", b.Year()%100, b.Month(), b.Day()),
 		Sex:            h.Sex,
 		Expiry:         fmt.Sprintf("%02d%02d%02d", e.Year()%100, e.Month(), e.Day()),
-		Nationality:    strings.ToUpper(nat),
+		Nationality:    nat,
 		Surname:        ps,
 		GivenNames:     ss,
 	}, nil

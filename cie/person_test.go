@@ -215,6 +215,12 @@ func TestEncodeMRZNames(t *testing.T) {
 	c.Holder.Surname = "Иванов"
 	_, err := EncodeMRZ(c, MRZOptions{})
 	require.ErrorIs(t, err, ErrName)
+	c.Holder.Surname, c.Holder.Citizenship = "Rossi", ""
+	_, err = EncodeMRZ(c, MRZOptions{})
+	require.ErrorIs(t, err, ErrMissing)
+	c.Holder.Citizenship = "it"
+	_, err = EncodeMRZ(c, MRZOptions{})
+	require.ErrorIs(t, err, ErrCharacter)
 }
 
 func TestCardValidate(t *testing.T) {
