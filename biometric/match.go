@@ -23,12 +23,15 @@ import (
 
 const (
 	matchMaxMinutiae = 255 // minutiae used per template (best quality first)
-	matchNeighbours  = 9   // edges per minutia
+	matchNeighbours  = 7   // edges per minutia
 	matchMaxEdge     = 160 // longest edge in pixels at 500 ppi
-	matchRoots       = 24  // root alignments tried per pair
+	matchRoots       = 12  // root alignments tried per pair
+	matchFullRoots   = 4   // of which paired in full and scored
 	matchCell        = 24  // grid cell in pixels at 500 ppi
 	matchGridMax     = 48  // grid cells per side at most
-	matchLenBins     = matchMaxEdge + 1
+	matchLenBin      = 4 // edge length bin in pixels
+	matchLenBins     = matchMaxEdge/matchLenBin + 1
+	matchRaBins      = 16
 
 	edgeAngleTol = 14 // 360/256-degree units (about 20 degrees)
 	pairAngleTol = 22 // about 31 degrees
@@ -271,6 +274,7 @@ type rootPair struct {
 	votes  float32
 	a, b   uint8
 	rc, rs float32 // summed rotation vector
+	rot    float32 // mean rotation in radians
 }
 
 type pairCand struct {
@@ -286,7 +290,8 @@ type pairCand struct {
 // per goroutine (they may share the candidates).
 type Probe struct {
 	t       Prepared
-	lenIdx  [matchLenBins + 1]int32 // first probe edge of each integer length
+	bstart  [matchLenBins*matchRaBins + 1]int32 // probe edges by (length, ra) bucket
+	bedges  []matchEdge
 	cand    Prepared                // scratch for Match(*Template)
 	vote    []int32                 // index into pairs per (a, b), -1 if none
 	pairs   []rootPair
@@ -324,14 +329,26 @@ func NewProbePrepared(pt *Prepared) *Probe {
 	return p
 }
 
+func edgeBucket(e *matchEdge) int {
+	lb := min(int(e.length/matchLenBin), matchLenBins-1)
+	return lb*matchRaBins + int(e.ra)*matchRaBins/256
+}
+
 func (p *Probe) index() {
-	e := p.t.edges
-	k := 0
-	for l := 0; l <= matchLenBins; l++ {
-		for k < len(e) && e[k].length < float32(l) {
-			k++
-		}
-		p.lenIdx[l] = int32(k)
+	clear(p.bstart[:])
+	for i := range p.t.edges {
+		p.bstart[edgeBucket(&p.t.edges[i])+1]++
+	}
+	for k := 1; k < len(p.bstart); k++ {
+		p.bstart[k] += p.bstart[k-1]
+	}
+	p.bedges = resize(p.bedges, len(p.t.edges))
+	var cur [matchLenBins * matchRaBins]int32
+	copy(cur[:], p.bstart[:])
+	for i := range p.t.edges {
+		b := edgeBucket(&p.t.edges[i])
+		p.bedges[cur[b]] = p.t.edges[i]
+		cur[b]++
 	}
 }
 
@@ -366,45 +383,53 @@ func (p *Probe) rawScore(c *Prepared) float64 {
 	for ci := range c.edges {
 		ce := &c.edges[ci]
 		tol := 3 + 0.07*ce.length
-		lo := int(ce.length - tol)
-		hi := int(ce.length+tol) + 1
-		lo = max(lo, 0)
-		hi = min(hi, matchLenBins)
-		if lo >= hi {
-			continue
-		}
-		for pi := p.lenIdx[lo]; pi < p.lenIdx[hi]; pi++ {
-			pe := &a.edges[pi]
-			dl := pe.length - ce.length
-			if dl > tol || dl < -tol {
-				continue
+		lo := max(int((ce.length-tol)/matchLenBin), 0)
+		hi := min(int((ce.length+tol)/matchLenBin), matchLenBins-1)
+		r0 := int(ce.ra-edgeAngleTol) * matchRaBins / 256
+		r1 := int(ce.ra+edgeAngleTol) * matchRaBins / 256
+		for lb := lo; lb <= hi; lb++ {
+			for rb := r0; ; rb = (rb + 1) % matchRaBins {
+				bk := lb*matchRaBins + rb
+				for _, pe := range p.bedges[p.bstart[bk]:p.bstart[bk+1]] {
+					dl := pe.length - ce.length
+					if dl > tol || dl < -tol {
+						continue
+					}
+					da := int8(pe.ra - ce.ra)
+					db := int8(pe.rb - ce.rb)
+					if da > edgeAngleTol || da < -edgeAngleTol || db > edgeAngleTol || db < -edgeAngleTol {
+						continue
+					}
+					rot := ce.dir - pe.dir
+					w := 1 - 0.5*(abs32(dl)/tol+float32(abs8(da)+abs8(db))/(2*edgeAngleTol))
+					p.addVote(pe.a, ce.a, c.n, rot, w)
+					p.addVote(pe.b, ce.b, c.n, rot, w)
+				}
+				if rb == r1 {
+					break
+				}
 			}
-			da := int8(pe.ra - ce.ra)
-			db := int8(pe.rb - ce.rb)
-			if da > edgeAngleTol || da < -edgeAngleTol || db > edgeAngleTol || db < -edgeAngleTol {
-				continue
-			}
-			rot := ce.dir - pe.dir
-			w := 1 - 0.5*(abs32(dl)/tol+float32(abs8(da)+abs8(db))/(2*edgeAngleTol))
-			p.addVote(pe.a, ce.a, c.n, rot, w)
-			p.addVote(pe.b, ce.b, c.n, rot, w)
 		}
 	}
 	if len(p.pairs) == 0 {
 		return 0
 	}
-	// Best roots by votes.
-	p.roots = append(p.roots[:0], p.pairs...)
-	slices.SortFunc(p.roots, func(x, y rootPair) int {
-		switch {
-		case x.votes > y.votes:
-			return -1
-		case x.votes < y.votes:
-			return 1
+	// Best roots by votes (insertion into a short sorted list).
+	p.roots = p.roots[:0]
+	for _, rp := range p.pairs {
+		if len(p.roots) == matchRoots && rp.votes <= p.roots[matchRoots-1].votes {
+			continue
 		}
-		return 0
-	})
-	nr := min(len(p.roots), matchRoots)
+		if len(p.roots) < matchRoots {
+			p.roots = append(p.roots, rp)
+		}
+		k := len(p.roots) - 1
+		for k > 0 && p.roots[k-1].votes < rp.votes {
+			p.roots[k] = p.roots[k-1]
+			k--
+		}
+		p.roots[k] = rp
+	}
 	p.px = resize(p.px, a.n)
 	p.py = resize(p.py, a.n)
 	p.pth = resize(p.pth, a.n)
@@ -412,14 +437,68 @@ func (p *Probe) rawScore(c *Prepared) float64 {
 	p.usedB = resize(p.usedB, c.n)
 	p.matchA = resize(p.matchA, min(a.n, c.n))
 	p.matchB = resize(p.matchB, min(a.n, c.n))
-	best := 0.0
-	for r := 0; r < nr; r++ {
+	// Count the pairs each root gives with a quick pairing, then pair,
+	// refit and score only the best few.
+	var top [matchFullRoots]int
+	var topN [matchFullRoots]int
+	nt := 0
+	for r := range p.roots {
 		rt := &p.roots[r]
-		rot := float32(math.Atan2(float64(rt.rs), float64(rt.rc)))
-		s := p.tryRoot(c, int(rt.a), int(rt.b), rot)
-		best = max(best, s)
+		rt.rot = float32(math.Atan2(float64(rt.rs), float64(rt.rc)))
+		p.transform(rt.rot, a.x[rt.a], a.y[rt.a], c.x[rt.b], c.y[rt.b])
+		n := p.quickCount(c)
+		if nt == matchFullRoots && n <= topN[nt-1] {
+			continue
+		}
+		if nt < matchFullRoots {
+			nt++
+		}
+		k := nt - 1
+		for k > 0 && topN[k-1] < n {
+			top[k], topN[k] = top[k-1], topN[k-1]
+			k--
+		}
+		top[k], topN[k] = r, n
+	}
+	best := 0.0
+	for _, r := range top[:nt] {
+		rt := &p.roots[r]
+		best = max(best, p.tryRoot(c, int(rt.a), int(rt.b), rt.rot))
 	}
 	return best
+}
+
+// quickCount counts the transformed probe minutiae that have a candidate
+// minutia within the base tolerances (pairs may share minutiae).
+func (p *Probe) quickCount(c *Prepared) int {
+	a := &p.t
+	n := 0
+	const tol2 = pairDistMax * pairDistMax / 2
+	for i := 0; i < a.n; i++ {
+		x, y := p.px[i], p.py[i]
+		fx, fy := (x-c.gx)/c.cs, (y-c.gy)/c.cs
+		if fx < 0 || fy < 0 || fx >= float32(c.gw) || fy >= float32(c.gh) {
+			continue
+		}
+		cx, cy := int(fx), int(fy)
+		found := false
+		for yy := max(cy-1, 0); yy <= min(cy+1, c.gh-1) && !found; yy++ {
+			for xx := max(cx-1, 0); xx <= min(cx+1, c.gw-1) && !found; xx++ {
+				cell := yy*c.gw + xx
+				for _, j := range c.items[c.start[cell]:c.start[cell+1]] {
+					dx, dy := c.x[j]-x, c.y[j]-y
+					if dx*dx+dy*dy <= tol2 && abs8(int8(c.th[j]-p.pth[i])) <= pairAngleTol {
+						found = true
+						break
+					}
+				}
+			}
+		}
+		if found {
+			n++
+		}
+	}
+	return n
 }
 
 func (p *Probe) addVote(a, b uint8, m int, rot uint8, w float32) {

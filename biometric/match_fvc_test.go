@@ -98,3 +98,61 @@ func TestMatchReferenceFVC(t *testing.T) {
 	}
 	t.Logf("mean EER %.2f%%", 100*sum/4)
 }
+
+// extractFVC extracts templates of the 80 images of db (nil on failure).
+func extractFVC(tb testing.TB, dir, db string) (ts [10][8]*biometric.Template) {
+	tb.Helper()
+	e := biometric.Extractor{Options: biometric.Options{Resolution: fvcRes(db)}}
+	for f := range 10 {
+		for i := range 8 {
+			fh, err := os.Open(filepath.Join(dir, fmt.Sprintf("%d_%d.png", 101+f, i+1)))
+			require.NoError(tb, err)
+			img, _, err := image.Decode(fh)
+			fh.Close()
+			require.NoError(tb, err)
+			t, err := e.ExtractTemplate(img)
+			if err == nil {
+				ts[f][i] = &t
+			}
+		}
+	}
+	return ts
+}
+
+// TestMatchExtractedFVC runs the FVC protocol with our extractor and
+// matcher, and cross-matches our templates with the reference ones.
+func TestMatchExtractedFVC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("extracts 320 images")
+	}
+	root := fvcDir(t)
+	var sum, sumX float64
+	for _, db := range fvcDBs {
+		dir := filepath.Join(root, db)
+		ts := extractFVC(t, dir, db)
+		var ref [10][8]*biometric.Template
+		for f := range 10 {
+			for i := range 8 {
+				ref[f][i] = loadReferenceISO(t, dir, fmt.Sprintf("%d_%d", 101+f, i+1), fvcRes(db))
+			}
+		}
+		pairs := append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, true)...)
+		run := func(a, b *[10][8]*biometric.Template) eval.Rates {
+			ss, err := eval.ScorePairs(t.Context(), pairs, func(p eval.Pair) (float64, error) {
+				x, y := a[p.A.Finger][p.A.Impression], b[p.B.Finger][p.B.Impression]
+				if x == nil || y == nil {
+					return 0, nil
+				}
+				return biometric.Match(x, y), nil
+			})
+			require.NoError(t, err)
+			return eval.Compute(eval.Split(ss))
+		}
+		r := run(&ts, &ts)
+		x := run(&ts, &ref)
+		t.Logf("%s: ours EER %.2f%% FMR100 %.2f%% FMR1000 %.2f%% ZeroFMR %.2f%%; ours vs reference EER %.2f%%", db, 100*r.EER, 100*r.FMR100, 100*r.FMR1000, 100*r.ZeroFMR, 100*x.EER)
+		sum += r.EER
+		sumX += x.EER
+	}
+	t.Logf("mean EER %.2f%%, cross %.2f%%", 100*sum/4, 100*sumX/4)
+}

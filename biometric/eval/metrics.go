@@ -9,11 +9,11 @@ import (
 // is 5 %).
 type Rates struct {
 	Genuine, Impostor int     // number of scores
-	EER                float64 // equal error rate
-	EERThreshold       float64 // threshold at the EER
-	FMR100             float64 // lowest FNMR with FMR ≤ 1 %
-	FMR1000            float64 // lowest FNMR with FMR ≤ 0.1 %
-	ZeroFMR            float64 // lowest FNMR with FMR = 0
+	EER               float64 // equal error rate
+	EERThreshold      float64 // threshold at the EER
+	FMR100            float64 // lowest FNMR with FMR ≤ 1 %
+	FMR1000           float64 // lowest FNMR with FMR ≤ 0.1 %
+	ZeroFMR           float64 // lowest FNMR with FMR = 0
 }
 
 // Point is one threshold on a DET curve.
