@@ -23,13 +23,13 @@ import (
 
 const (
 	matchMaxMinutiae = 255 // minutiae used per template (best quality first)
-	matchNeighbours  = 7   // edges per minutia
+	matchNeighbours  = 6   // edges per minutia
 	matchMaxEdge     = 160 // longest edge in pixels at 500 ppi
-	matchRoots       = 12  // root alignments tried per pair
-	matchFullRoots   = 4   // of which paired in full and scored
+	matchRoots       = 10  // root alignments tried per pair
+	matchFullRoots   = 3   // of which paired in full and scored
 	matchCell        = 24  // grid cell in pixels at 500 ppi
 	matchGridMax     = 48  // grid cells per side at most
-	matchLenBin      = 4 // edge length bin in pixels
+	matchLenBin      = 4   // edge length bin in pixels
 	matchLenBins     = matchMaxEdge/matchLenBin + 1
 	matchRaBins      = 16
 
@@ -292,8 +292,8 @@ type Probe struct {
 	t       Prepared
 	bstart  [matchLenBins*matchRaBins + 1]int32 // probe edges by (length, ra) bucket
 	bedges  []matchEdge
-	cand    Prepared                // scratch for Match(*Template)
-	vote    []int32                 // index into pairs per (a, b), -1 if none
+	cand    Prepared // scratch for Match(*Template)
+	vote    []int32  // index into pairs per (a, b), -1 if none
 	pairs   []rootPair
 	roots   []rootPair
 	pc      []pairCand
@@ -390,7 +390,8 @@ func (p *Probe) rawScore(c *Prepared) float64 {
 		for lb := lo; lb <= hi; lb++ {
 			for rb := r0; ; rb = (rb + 1) % matchRaBins {
 				bk := lb*matchRaBins + rb
-				for _, pe := range p.bedges[p.bstart[bk]:p.bstart[bk+1]] {
+				for k, end := p.bstart[bk], p.bstart[bk+1]; k < end; k++ {
+					pe := &p.bedges[k]
 					dl := pe.length - ce.length
 					if dl > tol || dl < -tol {
 						continue
