@@ -1,0 +1,800 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ciekit/ciekit/biometric"
+	"github.com/ciekit/ciekit/biometric/scansim"
+	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/sad"
+	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/cardsim"
+)
+
+// Fingerprint capture policy of the workstation.
+const (
+	maxAttempts    = 3  // captures per finger before giving up
+	minQuality     = 40 // extractor finger quality, 0..100
+	minMinutiae    = 12 // fewer minutiae than this is a poor capture
+	istatComune    = "015146"
+	workstationID  = "PDL01"
+	issuingComune  = "MILANO"
+	issuingProv    = "MI"
+	aprHTTPPath    = "/sad"
+	ftpUploadDir   = "/upload"
+	ftpDownloadDir = "/download"
+)
+
+// The two fingers the workstation asks for, one per hand.
+var fingers = [2]biometric.FingerPosition{biometric.RightIndex, biometric.LeftIndex}
+
+// workstation is the state of one issuance.
+type workstation struct {
+	opts *options
+	out  *console
+	rec  *record
+	step int
+
+	closers []func()
+
+	// Simulated hardware and services.
+	pki      *cardsim.PKI
+	sco      *cardsim.SCO
+	scoCli   *scard.SCOClient
+	registry *sad.MemoryRegistry
+	sadCli   *sad.Client
+	sampleCF map[string]cie.CodiceFiscale
+
+	// Results carried from step to step.
+	cf        cie.CodiceFiscale
+	subject   *sad.Subject
+	holder    cie.Person
+	templates [2][]byte
+	prints    bool // fingerprints taken
+	card      *cie.Card
+	mrz       *cie.MRZ
+	photo     []byte
+	chip      *cardsim.CIE
+	nis       string
+}
+
+func (ws *workstation) close() {
+	for _, f := range slices.Backward(ws.closers) {
+		f()
+	}
+}
+
+// flow runs the seven steps, stopping at the first failure.
+func (ws *workstation) flow(ctx context.Context) error {
+	if err := ws.setup(ctx); err != nil {
+		return fmt.Errorf("setting up the simulated hardware: %w", err)
+	}
+	for i, f := range []func(context.Context, *stepRecord) error{
+		ws.login, ws.readBarcode, ws.lookup, ws.fingerprints, ws.validity, ws.personalise, ws.readBack,
+	} {
+		if err := ws.do(ctx, i+1, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// do runs step n, reports it and records it.
+func (ws *workstation) do(ctx context.Context, n int, f func(context.Context, *stepRecord) error) error {
+	name := stepNames[n-1]
+	sr := stepRecord{N: n, Name: name}
+	start := time.Now()
+	err := ctx.Err()
+	if err == nil {
+		err = f(ctx, &sr)
+	}
+	d := time.Since(start)
+	if !ws.opts.reproducible {
+		sr.Millis = float64(d.Microseconds()) / 1000
+	}
+	mark := "✓"
+	if err != nil {
+		mark = "✗"
+		sr.Error = err.Error()
+	}
+	sr.OK = err == nil
+	head := fmt.Sprintf("%s %d/7 %s", mark, n, name)
+	if ws.out.timings {
+		head = fmt.Sprintf("%-32s %10s", head, durationText(d))
+	}
+	ws.out.printf("%s\n", head)
+	for _, l := range sr.Details {
+		ws.out.detail("%s", l)
+	}
+	if err != nil {
+		ws.out.detail("error: %v", err)
+	}
+	ws.rec.Steps = append(ws.rec.Steps, sr)
+	if err != nil {
+		return &stepError{N: n, Name: name, Err: err}
+	}
+	return nil
+}
+
+// setup builds the simulated hardware and starts the in-process APR.
+func (ws *workstation) setup(ctx context.Context) error {
+	o := ws.opts
+	rnd := cardsim.DeterministicRand(o.seed)
+	pki, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: rnd, KeyBits: o.keyBits})
+	if err != nil {
+		return err
+	}
+	ws.pki = pki
+
+	// The operator card. The PKI's CSCA stands in for the Ministry's CA too.
+	opCF, err := operatorCodiceFiscale()
+	if err != nil {
+		return err
+	}
+	scfg := cardsim.SCOConfig{
+		MasterPassword: defaultMasterPassword,
+		Operator:       opCF.String(),
+		OperatorName:   "NERI ROBERTA",
+		Serial:         fmt.Sprintf("SCO%08d", o.seed%100000000),
+		KeyBits:        o.keyBits,
+		PKI:            pki,
+		Rand:           rnd,
+	}
+	if o.sco != "new" {
+		scfg.PIN = defaultPIN
+		scfg.Sede = defaultSede
+	}
+	if ws.sco, err = cardsim.NewSCO(scfg); err != nil {
+		return err
+	}
+	if o.sco == "blocked" {
+		// Three wrong PINs typed earlier in the day.
+		cli := scard.NewSCOClient(scard.NewCard(ws.sco, nil))
+		if err := cli.Select(ctx); err != nil {
+			return err
+		}
+		wrong, _ := scard.NewPIN("00000000")
+		for range cardsim.SCOPINTries {
+			_ = cli.Login(ctx, wrong)
+		}
+		ws.sco.Reset()
+	}
+
+	// The APR.
+	subjects, cfs, err := sampleSubjects()
+	if err != nil {
+		return err
+	}
+	ws.sampleCF = cfs
+	ws.registry = sad.NewMemoryRegistry(subjects)
+	ccfg := sad.Config{
+		Comune:      istatComune,
+		Workstation: workstationID,
+		Operator:    opCF.String(),
+		Timeout:     5 * time.Second,
+	}
+	if o.reproducible {
+		// A clock that starts at 09:00 on the issue date and ticks 1 s per reading.
+		t := o.issue.Add(9 * time.Hour)
+		var mu sync.Mutex
+		ccfg.Now = func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			t = t.Add(time.Second)
+			return t
+		}
+	}
+	srv := &sad.Server{Registry: ws.registry}
+	switch o.transport {
+	case "http":
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		addr := l.Addr().(*net.TCPAddr)
+		ccfg.Host, ccfg.Port, ccfg.Path = addr.IP.String(), addr.Port, aprHTTPPath
+		if o.aprDown {
+			l.Close() // nothing listens there any more
+			break
+		}
+		mux := http.NewServeMux()
+		mux.Handle(aprHTTPPath, srv)
+		hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go hs.Serve(l)
+		ws.closers = append(ws.closers, func() { hs.Close() })
+	case "ftp":
+		root, err := os.MkdirTemp("", "ciekit-workstation-ftp-")
+		if err != nil {
+			return err
+		}
+		ws.closers = append(ws.closers, func() { os.RemoveAll(root) })
+		up, down := filepath.Join(root, "upload"), filepath.Join(root, "download")
+		for _, d := range []string{up, down} {
+			if err := os.Mkdir(d, 0o755); err != nil {
+				return err
+			}
+		}
+		ccfg.Transport = sad.FTP
+		ccfg.UploadDir, ccfg.DownloadDir = ftpUploadDir, ftpDownloadDir
+		ccfg.PollInterval = 20 * time.Millisecond
+		if o.aprDown {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			addr := l.Addr().(*net.TCPAddr)
+			ccfg.Host, ccfg.Port = addr.IP.String(), addr.Port
+			l.Close()
+			break
+		}
+		fsrv, err := startFTPServer(root)
+		if err != nil {
+			return err
+		}
+		ws.closers = append(ws.closers, func() { fsrv.Close() })
+		ccfg.Host, ccfg.Port = fsrv.Addr().IP.String(), fsrv.Addr().Port
+		spool := &sad.Spool{Server: srv, UploadDir: up, DownloadDir: down, StateDir: filepath.Join(root, "state"),
+			PollInterval: 10 * time.Millisecond, Workers: 1, NoSync: true}
+		sctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); spool.Run(sctx) }()
+		ws.closers = append(ws.closers, func() { cancel(); <-done })
+	}
+	ws.sadCli, err = sad.NewClient(ccfg)
+	return err
+}
+
+// operatorCodiceFiscale is the synthetic operator's codice fiscale.
+func operatorCodiceFiscale() (cie.CodiceFiscale, error) {
+	birth := date(1975, time.March, 1)
+	milano, err := cie.LookupPlace(residenceComune, birth)
+	if err != nil {
+		return "", err
+	}
+	return cie.ComputeCodiceFiscale(cie.Person{Surname: "NERI", GivenNames: "ROBERTA", Sex: cie.SexFemale, BirthDate: birth, BirthPlace: milano})
+}
+
+// Step 1: the operator logs in with the SCO.
+func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
+	ws.scoCli = scard.NewSCOClient(scard.NewCard(ws.sco, nil))
+	if err := ws.scoCli.Select(ctx); err != nil {
+		return fmt.Errorf("selecting the SCO application: %w", err)
+	}
+	info, err := ws.scoCli.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the card information: %w", err)
+	}
+	sr.add("operator card %s, state %s", info.Serial, scoState(info.State))
+	pin, err := scard.NewPIN(ws.opts.pin)
+	if err != nil {
+		return fmt.Errorf("operator PIN: %w", err)
+	}
+	if info.State == scard.SCOIssued {
+		so, err := scard.NewMasterPassword(ws.opts.master)
+		if err != nil {
+			return fmt.Errorf("master password: %w", err)
+		}
+		if err := ws.scoCli.Activate(ctx, so, pin); err != nil {
+			return fmt.Errorf("activation by the Security Officer: %s", pinError(err))
+		}
+		if err := ws.scoCli.AssociateSede(ctx, so, defaultSede); err != nil {
+			return fmt.Errorf("association to the sede: %w", err)
+		}
+		sr.add("activated by the Security Officer (master password), operator PIN set, sede %s", defaultSede)
+	}
+	if err := ws.scoCli.Login(ctx, pin); err != nil {
+		if errors.Is(err, scard.ErrAuthBlocked) || errors.Is(err, scard.ErrWrongPIN) {
+			return errors.New(pinError(err))
+		}
+		return fmt.Errorf("verifying the PIN: %w", err)
+	}
+	if info, err = ws.scoCli.Info(ctx); err != nil {
+		return fmt.Errorf("reading the card information: %w", err)
+	}
+	cert, err := ws.scoCli.Certificate(ctx, scard.SCOKeySignature)
+	if err != nil {
+		return fmt.Errorf("reading the signature certificate: %w", err)
+	}
+	if _, err := cert.Verify(x509Opts(ws.pki, ws.opts.issue)); err != nil {
+		return fmt.Errorf("operator certificate: %w", err)
+	}
+	sr.add("operator %s logged in at sede %s (certificate %q verified)", info.Operator, info.Sede, cert.Subject.CommonName)
+	ws.rec.Operator = &operatorRecord{Card: info.Serial, Operator: info.Operator, Sede: info.Sede, Activated: ws.opts.sco == "new"}
+	return nil
+}
+
+func scoState(s scard.SCOState) string {
+	switch s {
+	case scard.SCOIssued:
+		return "new (issued, not activated)"
+	case scard.SCOActive:
+		return "active"
+	case scard.SCORevoked:
+		return "revoked"
+	}
+	return fmt.Sprintf("unknown (%d)", s)
+}
+
+// Step 2: the barcode reader delivers the Tessera Sanitaria's Code 39.
+func (ws *workstation) readBarcode(ctx context.Context, sr *stepRecord) error {
+	payload := ws.opts.barcodeText
+	if payload == "" {
+		cf := ws.opts.citizen
+		if c, ok := ws.sampleCF[cf]; ok {
+			cf = c.String()
+		}
+		payload = "*" + cf + "*\r\n" // Code 39 start/stop and the keyboard wedge's CR LF
+	}
+	reader := barcodeReader{payload: payload}
+	raw, err := reader.Read(ctx)
+	if err != nil {
+		return err
+	}
+	sr.add("barcode reader: %d bytes (Code 39 with start/stop and CR LF)", len(raw))
+	cf, err := cie.ParseCodiceFiscaleBarcode(raw)
+	if err != nil {
+		return fmt.Errorf("codice fiscale from the barcode: %w", err)
+	}
+	ws.cf = cf
+	sr.add("codice fiscale %s: well formed, check character valid", cf)
+	ws.rec.CodiceFiscale = cf.String()
+	return nil
+}
+
+// barcodeReader is a simulated keyboard-wedge barcode reader: it "types"
+// one payload.
+type barcodeReader struct{ payload string }
+
+// Read waits for the scan (immediate here) and returns the raw text.
+func (r barcodeReader) Read(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	return r.payload, nil
+}
+
+// Step 3: the citizen's data from the APR over SAD, checked.
+func (ws *workstation) lookup(ctx context.Context, sr *stepRecord) error {
+	resp, err := ws.sadCli.Lookup(ctx, sad.Query{CodiceFiscale: ws.cf.String()})
+	if err != nil {
+		if errors.Is(err, sad.ErrUnknownPerson) {
+			return fmt.Errorf("the APR does not know codice fiscale %s: %w", ws.cf, err)
+		}
+		return fmt.Errorf("querying the APR over %s: %w", ws.opts.transport, err)
+	}
+	if len(resp.Subjects) != 1 {
+		return fmt.Errorf("the APR returned %d subjects for one codice fiscale", len(resp.Subjects))
+	}
+	s := &resp.Subjects[0]
+	ws.subject = s
+	sr.add("SAD %s lookup %s: outcome %s", ws.opts.transport, resp.ID, resp.Outcome.Code)
+	if s.CodiceFiscale != ws.cf.String() {
+		return errors.New("the APR answered with another codice fiscale")
+	}
+	p, err := personFromSubject(s, ws.opts.issue)
+	if err != nil {
+		return fmt.Errorf("APR data: %w", err)
+	}
+	if err := ws.cf.Check(p); err != nil {
+		return fmt.Errorf("codice fiscale against the APR data: %w", err)
+	}
+	ws.holder = p
+	ws.holder.CodiceFiscale = ws.cf
+	age := p.Age(ws.opts.issue)
+	sr.add("%s %s, sex %s, born %s in %s, age %d", p.Surname, p.GivenNames, string(p.Sex), p.BirthDate.Format("02.01.2006"), placeText(p.BirthPlace), age)
+	sr.add("citizenship %s; resident in %s", p.Citizenship, residenceText(s))
+	sr.add("codice fiscale matches surname, name, sex, birth date and place")
+	h := &holderRecord{
+		APRID: s.APRID, Surname: p.Surname, GivenNames: p.GivenNames, Sex: string(p.Sex),
+		BirthDate: p.BirthDate.Format(time.DateOnly), BirthPlace: p.BirthPlace.Code, Citizenship: p.Citizenship, Age: age,
+	}
+	if s.Parents != nil {
+		for _, par := range []*sad.Parent{s.Parents.Father, s.Parents.Mother} {
+			if par != nil {
+				h.Parents = append(h.Parents, par.Surname+" "+par.GivenNames)
+			}
+		}
+		sr.add("parents: %s", strings.Join(h.Parents, ", "))
+	}
+	ws.rec.Holder = h
+	return nil
+}
+
+func placeText(p cie.Place) string {
+	if p.Foreign {
+		return fmt.Sprintf("%s (%s)", p.Name, p.Code)
+	}
+	return fmt.Sprintf("%s (%s, %s)", p.Name, p.Province, p.Code)
+}
+
+func residenceText(s *sad.Subject) string {
+	if s.Residence == nil {
+		return "unknown"
+	}
+	return s.Residence.Address + ", " + s.Residence.Comune.Description
+}
+
+// Step 4: two fingerprints, one per hand.
+func (ws *workstation) fingerprints(ctx context.Context, sr *stepRecord) error {
+	birth := ws.holder.BirthDate
+	if !cie.FingerprintsRequired(birth, ws.opts.issue) {
+		sr.add("not required: the holder is under %d (exempt)", cie.FingerprintAge)
+		ws.rec.Fingerprints = &fingerprintRecord{Exempt: true}
+		return nil
+	}
+	if ws.opts.noPrints {
+		sr.add("declared impossible by the operator: the card will be valid 12 months")
+		ws.rec.Fingerprints = &fingerprintRecord{Impossible: true}
+		return nil
+	}
+	scanner := scansim.New(scansim.Options{Seed: ws.opts.seed, Script: scansim.PoorFirst(ws.opts.poor)})
+	defer scanner.Close()
+	var ex biometric.Extractor
+	fr := &fingerprintRecord{}
+	ws.rec.Fingerprints = fr
+	for i, pos := range fingers {
+		t, attempts, err := captureFinger(ctx, scanner, &ex, pos, sr)
+		if err != nil {
+			return err
+		}
+		t.Finger = pos
+		iso, err := t.MarshalISO()
+		if err != nil {
+			return fmt.Errorf("encoding the %s template: %w", fingerName(pos), err)
+		}
+		ws.templates[i] = iso
+		fr.Fingers = append(fr.Fingers, fingerRecord{
+			Finger: fingerName(pos), Attempts: attempts, Quality: int(t.Quality), Minutiae: len(t.Minutiae),
+			TemplateBytes: len(iso), TemplateSHA256: fmt.Sprintf("%x", sha256.Sum256(iso)),
+		})
+	}
+	ws.prints = true
+	return nil
+}
+
+// captureFinger captures one finger until the impression and its template
+// are good enough, at most maxAttempts times.
+func captureFinger(ctx context.Context, sc biometric.Scanner, ex *biometric.Extractor, pos biometric.FingerPosition, sr *stepRecord) (biometric.Template, int, error) {
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		c, err := sc.Capture(ctx, pos)
+		if err != nil {
+			return biometric.Template{}, attempt, fmt.Errorf("capturing the %s: %w", fingerName(pos), err)
+		}
+		if !c.Feedback.OK() {
+			sr.add("%s, attempt %d: scanner says %s, retry", fingerName(pos), attempt, c.Feedback)
+			continue
+		}
+		ex.Options.Resolution = c.Resolution
+		t, err := ex.ExtractTemplate(c.Image)
+		if err != nil {
+			return biometric.Template{}, attempt, fmt.Errorf("extracting the %s: %w", fingerName(pos), err)
+		}
+		if t.Quality < minQuality || len(t.Minutiae) < minMinutiae {
+			sr.add("%s, attempt %d: quality %d, %d minutiae: too poor, retry", fingerName(pos), attempt, t.Quality, len(t.Minutiae))
+			continue
+		}
+		sr.add("%s, attempt %d: quality %d, %d minutiae, ISO/IEC 19794-2 template", fingerName(pos), attempt, t.Quality, len(t.Minutiae))
+		return t, attempt, nil
+	}
+	return biometric.Template{}, maxAttempts, fmt.Errorf("%s: no usable impression in %d attempts (if taking fingerprints is impossible, use -no-fingerprints)", fingerName(pos), maxAttempts)
+}
+
+func fingerName(p biometric.FingerPosition) string {
+	switch p {
+	case biometric.RightIndex:
+		return "right index"
+	case biometric.LeftIndex:
+		return "left index"
+	}
+	return fmt.Sprintf("finger %d", p)
+}
+
+// Step 5: expiry, espatrio, the card and its MRZ.
+func (ws *workstation) validity(ctx context.Context, sr *stepRecord) error {
+	o, p := ws.opts, ws.holder
+	expiry, err := cie.Expiry(p.BirthDate, o.issue, cie.ExpiryOptions{NoFingerprints: o.noPrints && cie.FingerprintsRequired(p.BirthDate, o.issue)})
+	if err != nil {
+		return fmt.Errorf("computing the expiry: %w", err)
+	}
+	req := cie.EspatrioRequest{Declaration: o.consent, ParentsConsent: o.consent}
+	travel, err := cie.EspatrioEligible(p, o.issue, req)
+	if err != nil {
+		return fmt.Errorf("deciding the validity for travel: %w", err)
+	}
+	why := ""
+	switch {
+	case !p.Italian():
+		why = "foreign citizen: never valid for travel"
+	case p.Minor(o.issue) && o.consent == cie.ConsentGiven:
+		why = "minor: both parents consented"
+	case p.Minor(o.issue):
+		why = "minor: no consent of the parents"
+	case o.consent == cie.ConsentGiven:
+		why = "adult: declaration of no impediments signed"
+	default:
+		why = "adult: declaration not signed"
+	}
+	if travel && ws.subject.ValidForTravel != nil && !*ws.subject.ValidForTravel {
+		travel, why = false, "the APR records an impediment to travel"
+	}
+	rnd := rand.New(rand.NewPCG(o.seed, 0x5eed))
+	number, err := cie.ParseCardNumber(fmt.Sprintf("CA%05d%c%c", rnd.IntN(100000), 'A'+rune(rnd.IntN(26)), 'A'+rune(rnd.IntN(26))))
+	if err != nil {
+		return err
+	}
+	card := &cie.Card{
+		Holder: p,
+		Document: cie.Document{
+			Number:         number,
+			IssueDate:      o.issue,
+			ExpiryDate:     expiry,
+			IssuingComune:  issuingComune,
+			ValidForTravel: travel,
+			CAN:            fmt.Sprintf("%06d", rnd.IntN(1000000)),
+		},
+		FingerprintsTaken: ws.prints,
+	}
+	for _, c := range sampleCitizens() {
+		if ws.sampleCF[c.key] == ws.cf {
+			card.Height = c.height
+		}
+	}
+	if r := ws.subject.Residence; r != nil {
+		card.Residence = cie.Address{Street: r.Address, PostalCode: r.PostCode, Comune: r.Comune.Description, Province: r.Comune.Province}
+	}
+	if s := ws.subject.Parents; s != nil && p.Minor(o.issue) {
+		if s.Father != nil {
+			card.Parents = append(card.Parents, cie.Parent{Surname: s.Father.Surname, GivenNames: s.Father.GivenNames, Role: cie.ParentFather})
+		}
+		if s.Mother != nil {
+			card.Parents = append(card.Parents, cie.Parent{Surname: s.Mother.Surname, GivenNames: s.Mother.GivenNames, Role: cie.ParentMother})
+		}
+	}
+	if err := card.Validate(o.issue); err != nil {
+		return fmt.Errorf("validating the card: %w", err)
+	}
+	m, err := cie.EncodeMRZ(card, cie.MRZOptions{})
+	if err != nil {
+		return fmt.Errorf("encoding the MRZ: %w", err)
+	}
+	lines, err := m.Lines()
+	if err != nil {
+		return fmt.Errorf("rendering the MRZ: %w", err)
+	}
+	ws.card, ws.mrz = card, m
+	term := "by age band"
+	if o.noPrints && cie.FingerprintsRequired(p.BirthDate, o.issue) {
+		term = "12 months, fingerprints impossible"
+	}
+	sr.add("card %s, CAN %s, expires %s (%s)", number, card.Document.CAN, expiry.Format("02.01.2006"), term)
+	if travel {
+		sr.add("valid for travel abroad (%s)", why)
+	} else {
+		sr.add("NON VALIDA PER L'ESPATRIO (%s)", why)
+	}
+	for _, l := range lines {
+		sr.add("MRZ  %s", l)
+	}
+	ws.rec.Document = &documentRecord{
+		Number: number.String(), CAN: card.Document.CAN, IssueDate: o.issue.Format(time.DateOnly),
+		ExpiryDate: expiry.Format(time.DateOnly), ValidForTravel: travel, TravelReason: why,
+		IssuingComune: issuingComune, MRZ: lines[:],
+	}
+	return nil
+}
+
+// Step 6: personalise the chip, sign the issuance, notify the APR.
+func (ws *workstation) personalise(ctx context.Context, sr *stepRecord) error {
+	o := ws.opts
+	ws.photo = syntheticPhoto(o.seed)
+	ws.nis = fmt.Sprintf("%012d", rand.New(rand.NewPCG(o.seed, 0x415)).Uint64()%1_000_000_000_000)
+	cfg := cardsim.CIEConfig{
+		Card:        ws.card,
+		Photo:       ws.photo,
+		PhotoType:   cardsim.ImageJPEG,
+		PhotoWidth:  photoW,
+		PhotoHeight: photoH,
+		NIS:         ws.nis,
+		PKI:         ws.pki,
+		KeyBits:     o.keyBits,
+		Rand:        cardsim.DeterministicRand(o.seed + 1),
+	}
+	if ws.prints {
+		cfg.Fingerprints = ws.templates
+	}
+	chip, err := cardsim.NewCIE(cfg)
+	if err != nil {
+		return fmt.Errorf("personalising the chip: %w", err)
+	}
+	ws.chip = chip
+	groups := "DG1 (MRZ), DG2 (photo), DG11, DG12, DG14"
+	if ws.prints {
+		groups = "DG1 (MRZ), DG2 (photo), DG3 (2 fingerprint templates), DG11, DG12, DG14"
+	}
+	sr.add("chip personalised: %s; EF.SOD signed by the document signer", groups)
+
+	// The operator signs the issuance request with the SCO.
+	digest := sha256.Sum256([]byte(strings.Join([]string{ws.card.Document.Number.String(), ws.cf.String(), ws.mrz.String()}, "\n")))
+	sig, err := ws.scoCli.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	if err != nil {
+		return fmt.Errorf("signing the issuance with the SCO: %w", err)
+	}
+	cert, err := ws.scoCli.Certificate(ctx, scard.SCOKeySignature)
+	if err != nil {
+		return err
+	}
+	if pub, ok := cert.PublicKey.(*rsa.PublicKey); ok {
+		if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig); err != nil {
+			return fmt.Errorf("the SCO signature does not verify: %w", err)
+		}
+	}
+	sr.add("issuance signed by the operator card (%d-byte signature, verified)", len(sig))
+
+	// The issued-card notice.
+	d := ws.card.Document
+	cd := sad.CardData{
+		CodiceFiscale:  ws.cf.String(),
+		APRID:          ws.subject.APRID,
+		Number:         d.Number.String(),
+		IssueDate:      d.IssueDate,
+		ExpiryDate:     d.ExpiryDate,
+		ValidForTravel: sad.Bool(d.ValidForTravel),
+		IssuingComune:  &sad.Place{IstatCode: istatComune, Description: issuingComune, Province: issuingProv},
+		Height:         ws.card.Height,
+	}
+	resp, err := ws.sadCli.NotifyIssued(ctx, cd)
+	if err != nil {
+		return fmt.Errorf("sending the issued-card notice to the APR: %w", err)
+	}
+	rec, ok := ws.registry.Card(d.Number.String())
+	if !ok || rec.CodiceFiscale != ws.cf.String() || !rec.ExpiryDate.Equal(d.ExpiryDate) {
+		return errors.New("the APR acknowledged the notice but did not record the card")
+	}
+	sr.add("SAD %s issued-card notice %s: outcome %s; the APR recorded card %s", o.transport, resp.ID, resp.Outcome.Code, rec.Number)
+	ws.rec.Notice = &noticeRecord{RequestID: resp.ID, Outcome: resp.Outcome.Code.String()}
+	return nil
+}
+
+// photo size of the synthetic portrait.
+const photoW, photoH = 120, 160
+
+// syntheticPhoto draws a small grey portrait (a head and shoulders) as a
+// JPEG, standing in for the photo the citizen brings.
+func syntheticPhoto(seed uint64) []byte {
+	img := image.NewGray(image.Rect(0, 0, photoW, photoH))
+	shade := uint8(90 + seed%60)
+	for y := range photoH {
+		for x := range photoW {
+			v := uint8(220)
+			dx, dy := float64(x-photoW/2)/32, float64(y-62)/42
+			if dx*dx+dy*dy <= 1 {
+				v = shade + 40
+			} else if y > 110 && math.Abs(float64(x-photoW/2)) < float64(y-70) {
+				v = shade
+			}
+			img.SetGray(x, y, color.Gray{Y: v})
+		}
+	}
+	var b bytes.Buffer
+	jpeg.Encode(&b, img, &jpeg.Options{Quality: 80}) // writing to memory cannot fail
+	return b.Bytes()
+}
+
+// Step 7: read the new card back and compare it with what was sent.
+func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
+	o := ws.opts
+	var mismatches []string
+	check := func(field string, ok bool) {
+		if !ok {
+			mismatches = append(mismatches, field)
+		}
+	}
+	ws.chip.Reset()
+	card := scard.NewCard(ws.chip, &scard.CardOptions{Rand: cardsim.DeterministicRand(o.seed + 2)})
+	e, err := scard.ReadEMRTD(ctx, card, scard.EMRTDOptions{CAN: ws.card.Document.CAN, ChipAuthentication: true})
+	if err != nil {
+		return fmt.Errorf("reading the eMRTD application: %w", err)
+	}
+	sr.add("%s with the CAN, chip authentication %s; read %s", e.Access, yesNo(e.ChipAuthenticated, "passed", "not done"), dgList(e.DataGroupNumbers()))
+	pa, err := e.Verify(scard.PAOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue})
+	if err != nil {
+		return fmt.Errorf("passive authentication: %w", err)
+	}
+	sr.add("passive authentication: EF.SOD signed by %q, chain to the CSCA verified, hashes of %s match", pa.Signer.Subject.CommonName, dgList(pa.Verified))
+
+	m, err := e.MRZ()
+	if err != nil {
+		return fmt.Errorf("decoding DG1: %w", err)
+	}
+	check("MRZ", m.String() == ws.mrz.String())
+	check("MRZ against the card", m.CheckCard(ws.card, cie.MRZOptions{}) == nil)
+	dg11, err := e.DG11()
+	if err != nil {
+		return fmt.Errorf("decoding DG11: %w", err)
+	}
+	check("DG11 surname", dg11.Surname() == strings.ToUpper(ws.holder.Surname))
+	check("DG11 given names", dg11.GivenNames() == strings.ToUpper(ws.holder.GivenNames))
+	cf, err := dg11.CodiceFiscale()
+	check("DG11 codice fiscale", err == nil && cf == ws.cf)
+	check("DG11 date of birth", dg11.FullDateOfBirth.Equal(ws.holder.BirthDate))
+	check("DG11 place of birth", len(dg11.PlaceOfBirthParts()) > 0 && dg11.PlaceOfBirthParts()[0] == ws.holder.BirthPlace.Name)
+	dg12, err := e.DG12()
+	if err != nil {
+		return fmt.Errorf("decoding DG12: %w", err)
+	}
+	check("DG12 issuing authority", strings.Contains(dg12.IssuingAuthority, issuingComune))
+	check("DG12 date of issue", dg12.DateOfIssue.Equal(o.issue))
+	faces, err := e.Faces()
+	check("DG2 photo", err == nil && len(faces) == 1 && bytes.Equal(faces[0].Data, ws.photo) && faces[0].Width == photoW && faces[0].Height == photoH)
+
+	// DG3 needs EAC terminal authentication to be read: compare its hash
+	// in the verified EF.SOD with the hash of the templates sent.
+	if ws.prints {
+		want := pa.SOD.HashAlgorithm.New()
+		want.Write(cardsim.EncodeDG3(ws.templates[0], ws.templates[1]))
+		check("DG3 fingerprint templates (hash in EF.SOD)", bytes.Equal(pa.SOD.Hashes[3], want.Sum(nil)))
+		sr.add("DG3 not readable without terminal authentication: its EF.SOD hash matches the 2 templates sent")
+	} else {
+		_, has := pa.SOD.Hashes[3]
+		check("DG3 absent (no fingerprints)", !has)
+	}
+
+	// The NIS, in plain on the IAS application, authenticated.
+	ws.chip.Reset()
+	ias := scard.NewIAS(scard.NewCard(ws.chip, nil))
+	nr, err := ias.VerifyNIS(ctx, scard.NISOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue, Rand: cardsim.DeterministicRand(o.seed + 3)})
+	if err != nil {
+		return fmt.Errorf("reading and authenticating the NIS: %w", err)
+	}
+	check("NIS", nr.NIS == ws.nis)
+	sr.add("NIS %s read, IAS SOD verified, internal authentication passed", nr.NIS)
+
+	if len(mismatches) > 0 {
+		return fmt.Errorf("the card read back differs from what was sent: %s", strings.Join(mismatches, ", "))
+	}
+	sr.add("every field matches what was sent: MRZ, DG11 (names, CF, birth), DG12, photo, fingerprints, NIS")
+	ws.rec.Verification = &verificationRecord{
+		Access: e.Access, ChipAuthenticated: e.ChipAuthenticated, PassiveAuthentication: true,
+		VerifiedDataGroups: pa.Verified, NIS: nr.NIS,
+	}
+	return nil
+}
+
+func yesNo(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
+}
+
+func dgList(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = fmt.Sprintf("DG%d", n)
+	}
+	return strings.Join(s, " ")
+}
+
+func x509Opts(pki *cardsim.PKI, at time.Time) x509.VerifyOptions {
+	return x509.VerifyOptions{Roots: pki.CSCAPool(), CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}
+}

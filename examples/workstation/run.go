@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/scard"
+)
+
+// Demo secrets of the simulated hardware. They are synthetic, never printed
+// and never written to the record.
+const (
+	defaultPIN            = "12345678" // the operator PIN of an active SCO
+	defaultMasterPassword = "ciekit-so-master-2026"
+	defaultSede           = "MI-SEDE-01"
+)
+
+// options are the command-line settings.
+type options struct {
+	citizen     string // adult, minor, foreign or a codice fiscale
+	transport   string // http or ftp
+	seed        uint64
+	jsonPath    string
+	pin         string
+	master      string
+	sco         string // new, active or blocked
+	poor        int    // poor captures scripted before good ones
+	noPrints    bool
+	consent     cie.Consent
+	aprDown     bool
+	issue       time.Time
+	keyBits     int
+	reproducible bool
+	barcodeText string // raw barcode payload (overrides -citizen)
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	fs := flag.NewFlagSet("workstation", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := &options{}
+	fs.StringVar(&o.citizen, "citizen", citizenAdult, "citizen to issue a card to: "+strings.Join(citizenNames, ", ")+", or a codice fiscale")
+	fs.StringVar(&o.transport, "transport", "http", "SAD transport to the APR: http or ftp")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the simulated hardware (card number, CAN, keys, fingerprints)")
+	fs.StringVar(&o.jsonPath, "json", "", "write the issuance record as JSON to `file` (- for stdout)")
+	fs.StringVar(&o.pin, "pin", defaultPIN, "operator PIN typed at login (8 digits); with -sco new, the PIN the Security Officer sets")
+	fs.StringVar(&o.master, "master", defaultMasterPassword, "Security Officer's master password typed to activate a new SCO")
+	fs.StringVar(&o.sco, "sco", "new", "state of the operator card: new (activated first), active or blocked")
+	fs.IntVar(&o.poor, "poor", 1, "number of poor fingerprint captures the scanner delivers before good ones")
+	fs.BoolVar(&o.noPrints, "no-fingerprints", false, "taking the fingerprints is impossible (12-month card)")
+	consent := fs.String("consent", "yes", "espatrio: the adult's declaration, or the parents' consent for a minor (yes or no)")
+	apr := fs.String("apr", "up", "state of the in-process APR: up or down")
+	issue := fs.String("issue", "", "issue date `YYYY-MM-DD` (default: today, UTC)")
+	fs.IntVar(&o.keyBits, "keybits", 2048, "RSA key size of the simulated cards and PKI (1024 is faster)")
+	fs.BoolVar(&o.reproducible, "reproducible", false, "omit durations and use a fixed clock (issue date, 09:00 UTC): byte-identical output for a seed")
+	fs.StringVar(&o.barcodeText, "barcode", "", "raw text the barcode reader delivers (default: the citizen's Code 39 payload)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	switch o.transport {
+	case "http", "ftp":
+	default:
+		return nil, fmt.Errorf("-transport must be http or ftp, not %q", o.transport)
+	}
+	switch o.sco {
+	case "new", "active", "blocked":
+	default:
+		return nil, fmt.Errorf("-sco must be new, active or blocked, not %q", o.sco)
+	}
+	switch *consent {
+	case "yes":
+		o.consent = cie.ConsentGiven
+	case "no":
+		o.consent = cie.ConsentRefused
+	default:
+		return nil, fmt.Errorf("-consent must be yes or no, not %q", *consent)
+	}
+	switch *apr {
+	case "up":
+	case "down":
+		o.aprDown = true
+	default:
+		return nil, fmt.Errorf("-apr must be up or down, not %q", *apr)
+	}
+	if o.poor < 0 {
+		return nil, errors.New("-poor must not be negative")
+	}
+	if o.keyBits < 1024 {
+		return nil, errors.New("-keybits must be at least 1024")
+	}
+	if *issue == "" {
+		y, m, d := time.Now().UTC().Date()
+		o.issue = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	} else {
+		t, err := time.Parse(time.DateOnly, *issue)
+		if err != nil {
+			return nil, fmt.Errorf("parsing -issue: %w", err)
+		}
+		o.issue = t
+	}
+	return o, nil
+}
+
+// run performs one issuance and writes the console report to stdout.
+// It returns a *stepError naming the failing step, or a flag error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ws := &workstation{opts: o, out: &console{w: stdout, timings: !o.reproducible}}
+	ws.rec = &record{
+		IssueDate: o.issue.Format(time.DateOnly),
+		Transport: o.transport,
+		Seed:      o.seed,
+	}
+	defer ws.close()
+
+	ws.out.title(fmt.Sprintf("CIE workstation - issuance on %s (simulated hardware, APR over SAD/%s)", o.issue.Format("02.01.2006"), o.transport))
+	flowErr := ws.flow(ctx)
+	ws.rec.OK = flowErr == nil
+	if flowErr != nil {
+		var se *stepError
+		if errors.As(flowErr, &se) {
+			ws.rec.FailedStep = se.Name
+			ws.rec.Error = se.Err.Error()
+		} else {
+			ws.rec.Error = flowErr.Error()
+		}
+	}
+	ws.summary()
+	if o.jsonPath != "" {
+		if err := ws.writeJSON(stdout); err != nil && flowErr == nil {
+			flowErr = fmt.Errorf("writing the record: %w", err)
+		}
+	}
+	if ws.out.err != nil && flowErr == nil {
+		flowErr = ws.out.err
+	}
+	return flowErr
+}
+
+// writeJSON writes the record to the -json destination.
+func (ws *workstation) writeJSON(stdout io.Writer) error {
+	b, err := json.MarshalIndent(ws.rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if ws.opts.jsonPath == "-" {
+		_, err = stdout.Write(b)
+		return err
+	}
+	return os.WriteFile(ws.opts.jsonPath, b, 0o644)
+}
+
+// stepError is the failure of one step of the flow.
+type stepError struct {
+	N    int
+	Name string
+	Err  error
+}
+
+func (e *stepError) Error() string {
+	return fmt.Sprintf("step %d (%s) failed: %v", e.N, e.Name, e.Err)
+}
+
+func (e *stepError) Unwrap() error { return e.Err }
+
+// The steps of the flow, in order.
+var stepNames = [...]string{
+	"operator login",
+	"codice fiscale",
+	"APR lookup",
+	"fingerprints",
+	"validity and MRZ",
+	"personalisation",
+	"read-back",
+}
+
+// console writes the step-by-step report and remembers the first write error.
+type console struct {
+	w       io.Writer
+	timings bool
+	err     error
+}
+
+func (c *console) printf(format string, a ...any) {
+	if c.err == nil {
+		_, c.err = fmt.Fprintf(c.w, format, a...)
+	}
+}
+
+func (c *console) title(s string) { c.printf("%s\n%s\n", s, strings.Repeat("=", len([]rune(s)))) }
+
+// detail prints an indented line under the current step.
+func (c *console) detail(format string, a ...any) { c.printf("      "+format+"\n", a...) }
+
+// durationText renders d for the report: milliseconds with one decimal.
+func durationText(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
+}
+
+// pinError renders a PIN failure without the PIN.
+func pinError(err error) string {
+	var pe *scard.PINError
+	if errors.As(err, &pe) {
+		if pe.Retries == 0 {
+			return "wrong PIN, now blocked"
+		}
+		return fmt.Sprintf("wrong PIN, %d tries left", pe.Retries)
+	}
+	if errors.Is(err, scard.ErrAuthBlocked) {
+		return "PIN blocked: the Security Officer must unblock the card"
+	}
+	return err.Error()
+}
