@@ -181,3 +181,22 @@ func (r *Response) WriteTo(w io.Writer) (int64, error) {
 	n, err := w.Write(b)
 	return int64(n), err
 }
+
+// requestID returns the IdRichiesta of a request that does not decode, when
+// the document is well-formed, has the request root and a valid ID; else "".
+func (c Codec) requestID(data []byte) string {
+	t, err := readTree(bytes.NewReader(data), c.Limits)
+	if err != nil {
+		return ""
+	}
+	x := &decoder{d: c.dialect(), lines: t.lines}
+	root, err := x.root(t, x.d.Names.RequestRoot)
+	if err != nil {
+		return ""
+	}
+	id, err := x.check(root, x.d.Names.RequestID, true, false, checkRequestID)
+	if err != nil {
+		return ""
+	}
+	return id
+}

@@ -3,6 +3,7 @@ package sad
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -119,6 +120,16 @@ func (s *Server) Answer(ctx context.Context, req *Request) *Response {
 	return resp
 }
 
+// describeErr renders a decoding error for Esito/Descrizione (at most 240
+// characters; the message names the element and never holds personal data).
+func describeErr(err error) string {
+	r := []rune(err.Error())
+	if len(r) > 240 {
+		r = r[:240]
+	}
+	return string(r)
+}
+
 // describe is the default Esito/Descrizione of each code.
 func describe(c Code) string {
 	switch c {
@@ -148,8 +159,11 @@ func (s *Server) logger() *slog.Logger {
 // ServeHTTP implements the http binding: POST a RichiestaSAD as the body
 // (text/xml or application/xml; a form field named "xml" is accepted from
 // legacy workstations), receive 200 with a RispostaSAD. The body is limited
-// to Codec.Limits.MaxBytes (413 beyond). A body that does not decode gets 400
-// with a plain-text reason naming the element; other methods get 405.
+// to Codec.Limits.MaxBytes (413 beyond). A well-formed request with an
+// invalid field and a readable IdRichiesta is answered 200 with outcome 03
+// (CodeInvalidRequest) and the reason in Esito/Descrizione; a body that is
+// not a SAD request at all gets 400 with a plain-text reason naming the
+// element; other methods get 405.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -159,15 +173,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lim := s.Codec.Limits.withDefaults()
 	body := http.MaxBytesReader(w, r.Body, lim.MaxBytes)
 	codec := s.Codec
-	var req *Request
+	var data []byte
 	var err error
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 		r.Body = body
 		if err = r.ParseForm(); err == nil {
-			req, err = codec.DecodeRequest(strings.NewReader(r.PostForm.Get("xml")))
+			data = []byte(r.PostForm.Get("xml"))
 		}
 	} else {
-		req, err = codec.DecodeRequest(headerCharset(r.Header.Get("Content-Type"), body))
+		data, err = io.ReadAll(headerCharset(ct, body))
+	}
+	var req *Request
+	if err == nil {
+		req, err = codec.UnmarshalRequest(data)
 	}
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -176,15 +194,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			code = http.StatusRequestEntityTooLarge
 		}
 		s.logger().Debug("sad: rejected request", "err", err)
+		if code == http.StatusBadRequest {
+			if id := codec.requestID(data); id != "" {
+				s.write(w, &Response{ID: id, Time: s.now(), Outcome: Outcome{Code: CodeInvalidRequest, Description: describeErr(err)}})
+				return
+			}
+		}
 		http.Error(w, err.Error(), code)
 		return
 	}
-	resp := s.Answer(r.Context(), req)
+	s.write(w, s.Answer(r.Context(), req))
+}
+
+// write encodes and sends a response, replacing one that the layout cannot
+// carry (invalid registry data) with outcome 99.
+func (s *Server) write(w http.ResponseWriter, resp *Response) {
+	codec := s.Codec
 	out, err := codec.MarshalResponse(resp)
 	if err != nil {
 		// The registry returned data the layout cannot carry.
-		s.logger().Debug("sad: unencodable response", "id", req.ID, "err", err)
-		resp = &Response{ID: req.ID, Op: req.Op, Time: resp.Time, Outcome: Outcome{Code: CodeInternal, Description: describe(CodeInternal)}}
+		s.logger().Debug("sad: unencodable response", "id", resp.ID, "err", err)
+		resp = &Response{ID: resp.ID, Op: resp.Op, Time: resp.Time, Outcome: Outcome{Code: CodeInternal, Description: describe(CodeInternal)}}
 		if out, err = codec.MarshalResponse(resp); err != nil {
 			http.Error(w, "sad: cannot encode the response", http.StatusInternalServerError)
 			return

@@ -131,6 +131,7 @@ func TestHandlerRejects(t *testing.T) {
 		{"garbage", http.MethodPost, "text/xml", "not xml", http.StatusBadRequest},
 		{"doctype", http.MethodPost, "text/xml", `<!DOCTYPE x [<!ENTITY a "b">]><RichiestaSAD/>`, http.StatusBadRequest},
 		{"too large", http.MethodPost, "text/xml", "<RichiestaSAD>" + strings.Repeat("x", 5000), http.StatusRequestEntityTooLarge},
+		{"invalid field, readable ID", http.MethodPost, "text/xml", strings.Replace(string(mustMarshal(t, lookupByCF())), "RSSMRA80A41H501Y", "RSSMRA80A41H501X", 1), http.StatusOK},
 		{"form", http.MethodPost, "application/x-www-form-urlencoded", "xml=" + url.QueryEscape(string(mustMarshal(t, lookupByCF()))), http.StatusOK},
 	}
 	for _, tc := range cases {
@@ -146,6 +147,20 @@ func TestHandlerRejects(t *testing.T) {
 			assert.Equal(t, tc.want, res.StatusCode, "%s %s", tc.method, tc.name)
 		})
 	}
+}
+
+func TestHandlerInvalidFieldAnswers03(t *testing.T) {
+	t.Parallel()
+	s := &Server{Registry: sampleRegistry()}
+	body := strings.Replace(string(mustMarshal(t, issueNotice())), "CA12345AB", "CA1234XAB", 1)
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/sad", strings.NewReader(body)))
+	require.Equal(t, http.StatusOK, w.Code)
+	resp, err := DecodeResponse(w.Body)
+	require.NoError(t, err)
+	assert.Equal(t, issueNotice().ID, resp.ID)
+	assert.Equal(t, CodeInvalidRequest, resp.Outcome.Code)
+	assert.Contains(t, resp.Outcome.Description, "/RichiestaSAD/DatiCarta/NumeroCarta")
 }
 
 func TestClientErrors(t *testing.T) {

@@ -63,8 +63,9 @@ type Spool struct {
 	// DownloadDir.
 	StateDir string
 	// Retention is how long answered requests stay in state/done, where they
-	// serve to detect duplicate IDs; older ones are deleted. Zero keeps them
-	// until the vendor's own retention policy removes them.
+	// serve to detect duplicate IDs; older ones are deleted, and so are
+	// abandoned .tmp uploads as old. Zero keeps everything until the
+	// vendor's own retention policy removes it.
 	Retention time.Duration
 	// PollInterval is the time between scans of UploadDir. Default 500ms.
 	PollInterval time.Duration
@@ -323,7 +324,7 @@ func (s *Spool) process(ctx context.Context, id string) error {
 
 func (s *Spool) invalid(id string, err error) *Response {
 	s.Server.logger().Debug("sad: spool rejected request", "id", id, "err", err)
-	return &Response{ID: id, Time: s.Server.now(), Outcome: Outcome{Code: CodeInvalidRequest, Description: describe(CodeInvalidRequest)}}
+	return &Response{ID: id, Time: s.Server.now(), Outcome: Outcome{Code: CodeInvalidRequest, Description: describeErr(err)}}
 }
 
 // finish archives the request and publishes the answer of an answered one.
@@ -350,17 +351,23 @@ func (s *Spool) finish(id string) error {
 	return s.step(stepPublished, id)
 }
 
-// prune deletes archived requests older than Retention.
+// prune deletes archived requests older than Retention, and uploads left
+// half-way (.tmp) by workstations that died, once as old.
 func (s *Spool) prune() {
 	_, done, _ := s.dirs()
-	entries, err := os.ReadDir(done)
-	if err != nil {
-		return
-	}
 	cut := time.Now().Add(-s.Retention)
-	for _, e := range entries {
-		if info, err := e.Info(); err == nil && info.ModTime().Before(cut) {
-			os.Remove(filepath.Join(done, e.Name()))
+	for _, dir := range []string{done, s.UploadDir} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if dir == s.UploadDir && !strings.HasSuffix(e.Name(), ".tmp") {
+				continue
+			}
+			if info, err := e.Info(); err == nil && info.Mode().IsRegular() && info.ModTime().Before(cut) {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
 		}
 	}
 }

@@ -315,8 +315,14 @@ func TestSpoolConfigAndRetention(t *testing.T) {
 	require.NoError(t, err)
 	old := filepath.Join(d.state, "done", "REQ_000001.xml")
 	require.NoError(t, os.Chtimes(old, time.Now().Add(-2*time.Hour), time.Now().Add(-2*time.Hour)))
+	stale, fresh := filepath.Join(d.up, "DEAD.tmp"), filepath.Join(d.up, "LIVE.tmp")
+	require.NoError(t, os.WriteFile(stale, []byte("<half"), 0o644))
+	require.NoError(t, os.WriteFile(fresh, []byte("<half"), 0o644))
+	require.NoError(t, os.Chtimes(stale, time.Now().Add(-2*time.Hour), time.Now().Add(-2*time.Hour)))
 	s.lastPrune = time.Time{}
 	_, err = s.ProcessPending(t.Context())
 	require.NoError(t, err)
 	assert.NoFileExists(t, old, "pruned after Retention")
+	assert.NoFileExists(t, stale, "abandoned upload pruned")
+	assert.FileExists(t, fresh, "upload in progress kept")
 }
