@@ -1,12 +1,37 @@
 // Command anpr generates the compact place tables embedded in package cie
 // from the ANPR archives of comuni and foreign states (CC BY 4.0,
-// Ministero dell'Interno):
+// Ministero dell'Interno). From the repository root:
 //
-//	go run ./internal/gen/anpr -src ../shared/data/anpr -out cie/internal/anpr
+//	go run ./internal/gen/anpr                   # -src ../shared/data/anpr -pkg cie
 //
-// It validates every row (dates, code shape, state) and fails on the first
-// bad one, naming the file, line and field. The output is deterministic:
-// rows sorted by code, then validity start, gzip with a fixed header.
+// or `go generate ./cie`. It writes
+//
+//	<pkg>/internal/anpr/places.tsv.gz   the table (format below)
+//	<pkg>/internal/anpr/NOTICE.md       the CC BY 4.0 attribution, copied verbatim
+//	<pkg>/zz_places_data.go             the //go:embed declaration
+//
+// It validates every row (code shape, dates, state A/C/D, ISTAT code,
+// province sigla, ISO code, overlapping periods of one code) and fails on
+// the first bad one, naming the file, line and field. Rows with the
+// placeholder code "ND" (28 comuni ceased before 1930 that never had a
+// cadastral code) are left out: they cannot appear in a codice fiscale.
+// The ceased foreign states listed in ceased_states.csv (Z105
+// Czechoslovakia, ...), which the ANPR table of states no longer carries,
+// are added.
+//
+// # Format
+//
+// places.tsv.gz is gzip (best compression, no name, zero time) of UTF-8
+// text. Line 1 is "ciekit-places 1\t<n>\t<columns>"; the n rows follow
+// column by column (n lines of codes, then n lines of names, ...), which
+// compresses about a third better than row by row. The columns are
+//
+//	code name alt province region istat from to foreign iso3
+//
+// with dates as yyyymmdd, to empty while the record is valid, foreign
+// "1" or empty. Rows are sorted by code, then start of validity. The
+// output depends on the input bytes only: running twice gives identical
+// files.
 package main
 
 import (
@@ -27,63 +52,163 @@ import (
 )
 
 func main() {
-	src := flag.String("src", filepath.Join("..", "shared", "data", "anpr"), "folder with ANPR_archivio_comuni.csv and ANPR_stati_esteri.csv")
-	out := flag.String("out", filepath.Join("cie", "internal", "anpr"), "output folder")
+	src := flag.String("src", filepath.Join("..", "shared", "data", "anpr"), "folder with ANPR_archivio_comuni.csv, ANPR_stati_esteri.csv and NOTICE.md")
+	pkg := flag.String("pkg", "cie", "folder of package cie (output)")
 	flag.Parse()
-	if err := run(*src, *out); err != nil {
+	if err := run(*src, *pkg, "ceased_states.csv"); err != nil {
 		fmt.Fprintln(os.Stderr, "anpr:", err)
 		os.Exit(1)
 	}
 }
 
-// row is one output record; see cie/internal/anpr/README for the format.
+// Output paths, relative to the package folder.
+const (
+	dataDir  = "internal/anpr"
+	dataFile = "places.tsv.gz"
+	goFile   = "zz_places_data.go"
+)
+
+// columns of the output, in order.
+var columns = []string{"code", "name", "alt", "province", "region", "istat", "from", "to", "foreign", "iso3"}
+
+// row is one output record.
 type row struct {
-	code, name, alt, province, region, istat, iso3 string
-	from, to                                       string // yyyymmdd; to "" when still valid
-	foreign                                        bool
+	code, name, alt, province, region, istat, from, to, foreign, iso3 string
 }
 
-func run(src, out string) error {
+func (r row) fields() []string {
+	return []string{r.code, r.name, r.alt, r.province, r.region, r.istat, r.from, r.to, r.foreign, r.iso3}
+}
+
+// run generates the files from the CSVs in src into pkg. ceased names the
+// supplement of ceased states; a relative name is looked up next to this
+// source file when run from the repository root, else in the working
+// folder.
+func run(src, pkg, ceased string) error {
+	rows, err := readAll(src, ceased)
+	if err != nil {
+		return err
+	}
+	files, err := render(rows, src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(pkg, dataDir), 0o755); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(mapKeys(files)) {
+		if err := os.WriteFile(filepath.Join(pkg, name), files[name], 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func mapKeys(m map[string][]byte) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// readAll reads, validates and sorts every row.
+func readAll(src, ceased string) ([]row, error) {
 	comuni, err := readComuni(filepath.Join(src, "ANPR_archivio_comuni.csv"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	stati, err := readStati(filepath.Join(src, "ANPR_stati_esteri.csv"))
+	stati, err := readStati(filepath.Join(src, "ANPR_stati_esteri.csv"), "CODAT", "DENOMINAZIONE", "DENOMINAZIONEISTAT_EN")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rows := append(comuni, stati...)
+	extra, err := readStati(findCeased(ceased), "CODAT", "DENOMINAZIONE", "DENOMINAZIONE_EN")
+	if err != nil {
+		return nil, err
+	}
+	rows := slices.Concat(comuni, stati, extra)
 	slices.SortStableFunc(rows, func(a, b row) int {
 		return cmp.Or(cmp.Compare(a.code, b.code), cmp.Compare(a.from, b.from), cmp.Compare(a.name, b.name))
 	})
+	for i := 1; i < len(rows); i++ {
+		a, b := rows[i-1], rows[i]
+		if a.code == b.code && (a.to == "" || b.from <= a.to) && !sharedCodes[a.code] {
+			return nil, fmt.Errorf("code %s: periods overlap: %s %s-%s and %s %s-%s", a.code, a.name, a.from, a.to, b.name, b.from, b.to)
+		}
+	}
+	return rows, nil
+}
+
+// sharedCodes are the codes that the ANPR archive gives to two comuni at
+// once. D588: FILAGO (ID 11225) and MARNE (ID 3886), both BG, 1861-03-17 to
+// 1928-01-25, when they merged. Any other overlap is an error.
+var sharedCodes = map[string]bool{"D588": true}
+
+func findCeased(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	if p := filepath.Join("internal", "gen", "anpr", name); fileExists(p) {
+		return p
+	}
+	if p := filepath.Join("..", "internal", "gen", "anpr", name); fileExists(p) { // go generate runs in cie/
+		return p
+	}
+	return name
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// render returns the generated files by path relative to the package.
+func render(rows []row, src string) (map[string][]byte, error) {
 	data, err := encode(rows)
 	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(out, "places.tsv.gz"), data, 0o644); err != nil {
-		return err
+		return nil, err
 	}
 	notice, err := os.ReadFile(filepath.Join(src, "NOTICE.md"))
 	if err != nil {
-		return fmt.Errorf("the CC BY notice must travel with the data: %w", err)
+		return nil, fmt.Errorf("the CC BY notice must travel with the data: %w", err)
 	}
-	return os.WriteFile(filepath.Join(out, "NOTICE.md"), notice, 0o644)
+	return map[string][]byte{
+		filepath.Join(dataDir, dataFile):    data,
+		filepath.Join(dataDir, "NOTICE.md"): notice,
+		goFile:                              []byte(goSource),
+	}, nil
 }
 
-// encode writes the rows as tab-separated lines, gzip-compressed with a
-// zero modification time so that the bytes depend on the input only.
+const goSource = `// Code generated by "go run ./internal/gen/anpr"; DO NOT EDIT.
+
+package cie
+
+import _ "embed"
+
+// placesData is the table of comuni and foreign states generated from the
+// ANPR archives (CC BY 4.0, Ministero dell'Interno; see
+// internal/anpr/NOTICE.md). Its format is documented in internal/gen/anpr.
+//
+//go:embed internal/anpr/places.tsv.gz
+var placesData []byte
+`
+
+// encode writes the rows column by column, gzip-compressed with a zero
+// modification time so that the bytes depend on the input only.
 func encode(rows []row) ([]byte, error) {
 	var raw bytes.Buffer
-	raw.WriteString("# code\tname\talt\tprovince\tregion\tistat\tfrom\tto\tforeign\tiso3\n")
-	for _, r := range rows {
-		f := "0"
-		if r.foreign {
-			f = "1"
+	fmt.Fprintf(&raw, "ciekit-places 1\t%d\t%s\n", len(rows), strings.Join(columns, " "))
+	for c := range columns {
+		for _, r := range rows {
+			v := r.fields()[c]
+			if strings.ContainsAny(v, "\t\n\r") {
+				return nil, fmt.Errorf("code %s: control character in %s %q", r.code, columns[c], v)
+			}
+			raw.WriteString(v)
+			raw.WriteByte('\n')
 		}
-		fmt.Fprintf(&raw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.code, r.name, r.alt, r.province, r.region, r.istat, r.from, r.to, f, r.iso3)
 	}
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
@@ -112,13 +237,14 @@ func readCSV(path string) (header map[string]int, recs [][]string, err error) {
 		_, _ = br.Discard(3)
 	}
 	r := csv.NewReader(br)
+	r.Comment = '#'
 	head, err := r.Read()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: header: %w", path, err)
 	}
 	header = map[string]int{}
 	for i, h := range head {
-		header[strings.TrimPrefix(h, "\ufeff")] = i
+		header[h] = i
 	}
 	for {
 		rec, err := r.Read()
@@ -132,59 +258,69 @@ func readCSV(path string) (header map[string]int, recs [][]string, err error) {
 	}
 }
 
+func needColumns(path string, h map[string]int, cols ...string) error {
+	for _, col := range cols {
+		if _, ok := h[col]; !ok {
+			return fmt.Errorf("%s: no column %s", path, col)
+		}
+	}
+	return nil
+}
+
+// fieldError names the file, line and field of a bad value.
+func fieldError(path string, line int, field, value string) error {
+	return fmt.Errorf("%s:%d: invalid %s %q", path, line, field, value)
+}
+
 func readComuni(path string) ([]row, error) {
 	h, recs, err := readCSV(path)
 	if err != nil {
 		return nil, err
 	}
-	for _, col := range []string{"DATAISTITUZIONE", "DATACESSAZIONE", "CODISTAT", "CODCATASTALE", "DENOMINAZIONE_IT", "ALTRADENOMINAZIONE", "IDREGIONE", "STATO", "SIGLAPROVINCIA"} {
-		if _, ok := h[col]; !ok {
-			return nil, fmt.Errorf("%s: no column %s", path, col)
-		}
+	if err := needColumns(path, h, "DATAISTITUZIONE", "DATACESSAZIONE", "CODISTAT", "CODCATASTALE", "DENOMINAZIONE_IT",
+		"ALTRADENOMINAZIONE", "IDREGIONE", "STATO", "SIGLAPROVINCIA"); err != nil {
+		return nil, err
 	}
 	var rows []row
 	for i, rec := range recs {
 		line := i + 2
 		get := func(c string) string { return strings.TrimSpace(rec[h[c]]) }
-		bad := func(field string) error {
-			return fmt.Errorf("%s:%d: invalid %s %q", path, line, field, get(field))
+		bad := func(field string) error { return fieldError(path, line, field, get(field)) }
+		state := get("STATO")
+		if state != "A" && state != "C" && state != "D" {
+			return nil, bad("STATO")
 		}
 		code := get("CODCATASTALE")
-		if !isBelfiore(code) {
-			// A few ceased 19th-century rows carry placeholder codes such as
-			// "ND": they cannot appear in a codice fiscale; skip them.
-			if get("STATO") == "C" && len(code) < 4 {
-				continue
-			}
+		if code == "ND" && state == "C" {
+			continue // no cadastral code: cannot appear in a codice fiscale
+		}
+		if !isBelfiore(code) || code[0] == 'Z' {
 			return nil, bad("CODCATASTALE")
 		}
 		from, err := isoDate(get("DATAISTITUZIONE"))
-		if err != nil {
+		if err != nil || from == "" {
 			return nil, bad("DATAISTITUZIONE")
 		}
 		to, err := isoDate(get("DATACESSAZIONE"))
-		if err != nil {
-			return nil, bad("DATACESSAZIONE")
-		}
-		switch get("STATO") {
-		case "A":
-			if to != "" {
-				return nil, bad("DATACESSAZIONE")
-			}
-		case "C", "D":
-		default:
-			return nil, bad("STATO")
-		}
-		if to != "" && to < from {
+		if err != nil || (state == "A") != (to == "") || (to != "" && to < from) {
 			return nil, bad("DATACESSAZIONE")
 		}
 		name := get("DENOMINAZIONE_IT")
-		if name == "" || strings.ContainsAny(name, "\t\n") {
+		if name == "" {
 			return nil, bad("DENOMINAZIONE_IT")
 		}
+		if istat := get("CODISTAT"); !isDigits(istat, 6) {
+			return nil, bad("CODISTAT")
+		}
+		if p := get("SIGLAPROVINCIA"); !isUpper(p, 2) {
+			return nil, bad("SIGLAPROVINCIA")
+		}
 		region := get("IDREGIONE")
-		if region == "EX" || region == "00" {
+		switch {
+		case region == "EX" || region == "00":
 			region = ""
+		case !isDigits(region, 2) || region < "01" || region > "20":
+			return nil, bad("IDREGIONE")
 		}
 		rows = append(rows, row{
 			code: code, name: name, alt: get("ALTRADENOMINAZIONE"), province: get("SIGLAPROVINCIA"),
@@ -194,42 +330,80 @@ func readComuni(path string) ([]row, error) {
 	return rows, nil
 }
 
-func readStati(path string) ([]row, error) {
+// readStati reads a table of foreign states; rows without a cadastral code
+// (stateless, "not attributable", territories without one) are skipped.
+func readStati(path, codeCol, nameCol, enCol string) ([]row, error) {
 	h, recs, err := readCSV(path)
 	if err != nil {
+		return nil, err
+	}
+	if err := needColumns(path, h, codeCol, nameCol, enCol, "CODISO3166_1_ALPHA3", "DATAINIZIOVALIDITA", "DATAFINEVALIDITA"); err != nil {
 		return nil, err
 	}
 	var rows []row
 	for i, rec := range recs {
 		line := i + 2
-		get := func(c string) string { return strings.TrimSpace(rec[h[c]]) }
-		code := get("CODAT")
+		get := func(c string) string {
+			if j, ok := h[c]; ok && j < len(rec) {
+				return strings.TrimSpace(rec[j])
+			}
+			return ""
+		}
+		bad := func(field string) error { return fieldError(path, line, field, get(field)) }
+		code := get(codeCol)
 		if code == "" {
-			continue // entries without a cadastral code cannot appear in a codice fiscale
+			continue
 		}
 		if !isBelfiore(code) || code[0] != 'Z' {
-			return nil, fmt.Errorf("%s:%d: invalid CODAT %q", path, line, code)
+			return nil, bad(codeCol)
 		}
 		from, err := itDate(get("DATAINIZIOVALIDITA"))
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: invalid DATAINIZIOVALIDITA: %w", path, line, err)
+		if err != nil || from == "" {
+			return nil, bad("DATAINIZIOVALIDITA")
 		}
 		to, err := itDate(get("DATAFINEVALIDITA"))
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: invalid DATAFINEVALIDITA: %w", path, line, err)
+		if err != nil || (to != "" && to < from) {
+			return nil, bad("DATAFINEVALIDITA")
 		}
-		rows = append(rows, row{code: code, name: get("DENOMINAZIONE"), alt: get("DENOMINAZIONEISTAT_EN"), istat: get("CODISTAT"),
-			iso3: get("CODISO3166_1_ALPHA3"), from: from, to: to, foreign: true})
+		if get(nameCol) == "" {
+			return nil, bad(nameCol)
+		}
+		iso := get("CODISO3166_1_ALPHA3")
+		if iso != "" && !isUpper(iso, 3) {
+			return nil, bad("CODISO3166_1_ALPHA3")
+		}
+		istat := get("CODISTAT")
+		if istat != "" && !isDigits(istat, 3) {
+			return nil, bad("CODISTAT")
+		}
+		rows = append(rows, row{code: code, name: get(nameCol), alt: get(enCol), istat: istat,
+			iso3: iso, from: from, to: to, foreign: "1"})
 	}
 	return rows, nil
 }
 
 func isBelfiore(s string) bool {
-	if len(s) != 4 || s[0] < 'A' || s[0] > 'Z' {
+	return len(s) == 4 && s[0] >= 'A' && s[0] <= 'Z' && isDigits(s[1:], 3)
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
 		return false
 	}
-	for i := 1; i < 4; i++ {
+	for i := range len(s) {
 		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isUpper(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < 'A' || s[i] > 'Z' {
 			return false
 		}
 	}
@@ -239,24 +413,27 @@ func isBelfiore(s string) bool {
 // isoDate converts yyyy-mm-dd to yyyymmdd; 9999-12-31 means "still valid"
 // and becomes "".
 func isoDate(s string) (string, error) {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return "", err
-	}
-	if t.Year() == 9999 {
-		return "", nil
-	}
-	return t.Format("20060102"), nil
+	return convDate(s, "2006-01-02")
 }
 
 // itDate converts dd/mm/yyyy likewise.
 func itDate(s string) (string, error) {
-	t, err := time.Parse("02/01/2006", s)
+	return convDate(s, "02/01/2006")
+}
+
+func convDate(s, layout string) (string, error) {
+	t, err := time.Parse(layout, s)
 	if err != nil {
 		return "", err
 	}
 	if t.Year() == 9999 {
+		if t.Month() != 12 || t.Day() != 31 {
+			return "", fmt.Errorf("date %q: year 9999 other than 31 December", s)
+		}
 		return "", nil
+	}
+	if t.Year() < 1800 {
+		return "", fmt.Errorf("date %q before 1800", s)
 	}
 	return t.Format("20060102"), nil
 }
