@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ciekit/ciekit/biometric"
+	"github.com/ciekit/ciekit/biometric/eval"
+)
+
+type fvcRow struct {
+	set       string
+	fte       int
+	minutiae  float64
+	extractMS float64
+	matchUS   float64
+	rates     eval.Rates
+	cross     eval.Rates
+	hasCross  bool
+}
+
+func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("fvc", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "folder holding the DBn_B sets (default: ../shared/data/fingerprints/fvc2002 beside the module root)")
+	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")
+	ppis := fs.String("ppi", "DB2_B=569", "comma-separated SET=PPI for sets not at 500 ppi")
+	out := fs.String("out", "", "write DET curves (det.png, det.svg) and scores.csv to this folder")
+	fingers := fs.Int("fingers", 10, "fingers per set (101..)")
+	imps := fs.Int("impressions", 8, "impressions per finger")
+	all := fs.Bool("all", true, "impostors: all cross-finger pairs (false: first impressions only, the FVC minimum)")
+	tpl := fs.String("templates", "ours", "templates to match: ours (extracted here) or reference (the <name>.iso files)")
+	cross := fs.Bool("cross", true, "also match our templates against the reference templates (when present)")
+	quiet := fs.Bool("q", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *tpl != "ours" && *tpl != "reference" {
+		return fmt.Errorf("fvc: -templates must be ours or reference, not %q", *tpl)
+	}
+	if *fingers < 2 || *imps < 2 || *fingers > 100 || *imps > 100 {
+		return errors.New("fvc: -fingers and -impressions must be 2..100")
+	}
+	if *data == "" {
+		d, err := defaultData()
+		if err != nil {
+			return err
+		}
+		*data = d
+	}
+	res := map[string]int{}
+	for _, kv := range strings.Split(*ppis, ",") {
+		if kv == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(kv, "=")
+		p, err := strconv.Atoi(v)
+		if !ok || err != nil {
+			return fmt.Errorf("fvc: bad -ppi entry %q", kv)
+		}
+		res[k] = p
+	}
+	var rows []fvcRow
+	var series []eval.Series
+	var csvw io.Writer
+	if *out != "" {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return err
+		}
+		f, err := os.Create(filepath.Join(*out, "scores.csv"))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		csvw = f
+	}
+	for si, set := range strings.Split(*sets, ",") {
+		ppi := res[set]
+		if ppi == 0 {
+			ppi = 500
+		}
+		row, ss, err := fvcSet(ctx, filepath.Join(*data, set), set, ppi, *fingers, *imps, *all, *tpl == "reference", *cross, stderr, *quiet)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row)
+		g, im := eval.Split(ss)
+		series = append(series, eval.Series{Name: set, Points: eval.Curve(g, im)})
+		if csvw != nil {
+			if err := eval.WriteScoresCSV(csvw, set, ss, si == 0); err != nil {
+				return err
+			}
+		}
+	}
+	printFVC(stdout, rows, *tpl)
+	if *out != "" {
+		for _, name := range []string{"det.svg", "det.png"} {
+			f, err := os.Create(filepath.Join(*out, name))
+			if err != nil {
+				return err
+			}
+			if name == "det.svg" {
+				err = eval.WriteDETSVG(f, series)
+			} else {
+				err = eval.WriteDETPNG(f, series)
+			}
+			if err := errors.Join(err, f.Close()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// defaultData finds ../shared/data/fingerprints/fvc2002 beside the module
+// root above the working directory.
+func defaultData() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared", "data", "fingerprints", "fvc2002"), nil
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", errors.New("fvc: no -data and no go.mod above the working directory")
+		}
+		dir = up
+	}
+}
+
+func fvcSet(ctx context.Context, dir, set string, ppi, fingers, imps int, all, reference, cross bool, stderr io.Writer, quiet bool) (fvcRow, []eval.Score, error) {
+	row := fvcRow{set: set}
+	ours := make([][]*biometric.Prepared, fingers)
+	refs := make([][]*biometric.Prepared, fingers)
+	probes := make([][]*biometric.Probe, fingers)
+	e := biometric.Extractor{Options: biometric.Options{Resolution: ppi}}
+	bar := progress{w: stderr, total: fingers * imps, label: set + " extract"}
+	if quiet {
+		bar.w = nil
+	}
+	var extractTime time.Duration
+	nmin, nok, haveRef := 0, 0, true
+	for f := range fingers {
+		ours[f] = make([]*biometric.Prepared, imps)
+		refs[f] = make([]*biometric.Prepared, imps)
+		probes[f] = make([]*biometric.Probe, imps)
+		for i := range imps {
+			if err := ctx.Err(); err != nil {
+				return row, nil, err
+			}
+			base := filepath.Join(dir, fmt.Sprintf("%d_%d", 101+f, i+1))
+			img, err := loadImage(base + ".png")
+			if err != nil {
+				return row, nil, err
+			}
+			ref, ok, err := loadTruthTemplate(base+".iso", img.Bounds().Dx(), img.Bounds().Dy(), ppi)
+			if err != nil {
+				return row, nil, err
+			}
+			if ok {
+				refs[f][i] = biometric.Prepare(ref)
+			} else {
+				haveRef = false
+			}
+			var t *biometric.Template
+			if reference {
+				if !ok {
+					return row, nil, fmt.Errorf("fvc: no reference template %s.iso", base)
+				}
+				t = ref
+			} else {
+				start := time.Now()
+				tt, err := e.ExtractTemplate(img)
+				extractTime += time.Since(start)
+				if err == nil {
+					t = &tt
+				}
+			}
+			if t == nil {
+				row.fte++
+			} else {
+				nok++
+				nmin += len(t.Minutiae)
+				ours[f][i] = biometric.Prepare(t)
+				probes[f][i] = biometric.NewProbePrepared(ours[f][i])
+			}
+			bar.set(f*imps + i + 1)
+		}
+	}
+	row.minutiae = float64(nmin) / float64(max(nok, 1))
+	if !reference {
+		row.extractMS = ms(extractTime) / float64(fingers*imps)
+	}
+	pairs := append(eval.GenuinePairs(fingers, imps), eval.ImpostorPairs(fingers, imps, all)...)
+	var matchTime time.Duration
+	matched := 0
+	score := func(gallery [][]*biometric.Prepared) func(eval.Pair) (float64, error) {
+		return func(p eval.Pair) (float64, error) {
+			pr, c := probes[p.A.Finger][p.A.Impression], gallery[p.B.Finger][p.B.Impression]
+			if pr == nil || c == nil {
+				return 0, nil // failure to enrol: score 0, as FVC counts it
+			}
+			start := time.Now()
+			s := pr.MatchPrepared(c)
+			matchTime += time.Since(start)
+			matched++
+			return s, nil
+		}
+	}
+	ss, err := eval.ScorePairs(ctx, pairs, score(ours))
+	if err != nil {
+		return row, nil, err
+	}
+	row.matchUS = matchTime.Seconds() * 1e6 / float64(max(matched, 1))
+	row.rates = eval.Compute(eval.Split(ss))
+	if cross && haveRef && !reference {
+		xs, err := eval.ScorePairs(ctx, pairs, score(refs))
+		if err != nil {
+			return row, nil, err
+		}
+		row.cross, row.hasCross = eval.Compute(eval.Split(xs)), true
+	}
+	return row, ss, nil
+}
+
+// loadTruthTemplate reads a reference ISO template, scaled to w×h and
+// labelled with ppi.
+func loadTruthTemplate(path string, w, h, ppi int) (*biometric.Template, bool, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	t, err := biometric.ParseISO(raw)
+	if err != nil {
+		return nil, false, fmt.Errorf("reading %s: %w", path, err)
+	}
+	scaleTemplate(t, w, h)
+	t.ResolutionX, t.ResolutionY = biometric.PxPerCM(ppi), biometric.PxPerCM(ppi)
+	return t, true, nil
+}
+
+func pct(x float64) string { return strconv.FormatFloat(100*x, 'f', 2, 64) }
+
+func printFVC(w io.Writer, rows []fvcRow, tpl string) {
+	fmt.Fprintf(w, "templates: %s; matcher: biometric.Probe\n\n", tpl)
+	fmt.Fprintln(w, "| set | FTE | minutiae | extract ms | match µs | EER % | FMR100 % | FMR1000 % | ZeroFMR % | EER % ours vs reference |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	var m fvcRow
+	nc := 0
+	for _, r := range rows {
+		c := "–"
+		if r.hasCross {
+			c = pct(r.cross.EER)
+			m.cross.EER += r.cross.EER
+			nc++
+		}
+		fmt.Fprintf(w, "| %s | %d | %.1f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", r.set, r.fte, r.minutiae, r.extractMS, r.matchUS,
+			pct(r.rates.EER), pct(r.rates.FMR100), pct(r.rates.FMR1000), pct(r.rates.ZeroFMR), c)
+		m.fte += r.fte
+		m.minutiae += r.minutiae
+		m.extractMS += r.extractMS
+		m.matchUS += r.matchUS
+		m.rates.EER += r.rates.EER
+		m.rates.FMR100 += r.rates.FMR100
+		m.rates.FMR1000 += r.rates.FMR1000
+		m.rates.ZeroFMR += r.rates.ZeroFMR
+	}
+	n := float64(max(len(rows), 1))
+	c := "–"
+	if nc > 0 {
+		c = pct(m.cross.EER / float64(nc))
+	}
+	fmt.Fprintf(w, "| **mean** | %d | %.1f | %.2f | %.1f | **%s** | %s | %s | %s | %s |\n", m.fte, m.minutiae/n, m.extractMS/n, m.matchUS/n,
+		pct(m.rates.EER/n), pct(m.rates.FMR100/n), pct(m.rates.FMR1000/n), pct(m.rates.ZeroFMR/n), c)
+}
