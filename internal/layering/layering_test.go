@@ -24,6 +24,24 @@ var forbidden = map[string][]string{
 // adapters may use cgo; only examples may import them.
 var adapters = []string{module + "/scard/pcsc", module + "/biometric/usbscan"}
 
+// simulators are production code for users' tests and demos: they must not
+// import the testing package, and the core packages must not import them
+// (nor the test-helper packages).
+var (
+	simulators  = []string{module + "/scard/cardsim", module + "/biometric/scansim", module + "/scard/vpcd"}
+	testHelpers = []string{module + "/scard/scardtest", module + "/biometric/scannertest", module + "/internal/pcsclock"}
+	core        = []string{module + "/cie", module + "/scard", module + "/sad", module + "/biometric", module + "/sedi", module + "/deploy"}
+)
+
+func isIn(path string, list []string) bool {
+	for _, a := range list {
+		if path == a {
+			return true
+		}
+	}
+	return false
+}
+
 type pkg struct {
 	ImportPath string
 	Deps       []string
@@ -82,6 +100,12 @@ func TestImportGraph(t *testing.T) {
 		for _, d := range p.Deps {
 			if isAdapter(d) {
 				t.Errorf("%s depends on the cgo adapter %s; only examples may", p.ImportPath, d)
+			}
+			if isIn(p.ImportPath, core) && (isIn(d, simulators) || isIn(d, testHelpers)) {
+				t.Errorf("core package %s depends on %s", p.ImportPath, d)
+			}
+			if isIn(p.ImportPath, simulators) && (d == "testing" || strings.HasPrefix(d, "github.com/stretchr/testify")) {
+				t.Errorf("simulator %s imports %s; simulators are production code", p.ImportPath, d)
 			}
 		}
 	}
