@@ -2,6 +2,8 @@
 //
 //	fpbench extract [-dir DIR | -n N] [-csv FILE]   extraction time, precision and recall
 //	fpbench fvc [-data DIR] [-out DIR]               the FVC protocol on the FVC2002 B sets
+//	fpbench xyt -out DIR                             our templates as NIST .xyt + bozorth3 mates lists
+//	fpbench rates -dir DIR                           FVC table of bozorth3 scores (scripts/bozorth3)
 //
 // extract reads every image of DIR (PNG, JPEG, GIF), or generates N
 // synthetic prints with biometric/scansim, and reports the median and
@@ -33,7 +35,9 @@ func main() {
 }
 
 const usage = `usage: fpbench extract [flags]   (fpbench extract -h for flags)
-       fpbench fvc [flags]`
+       fpbench fvc [flags]
+       fpbench xyt -out DIR [flags]   (NIST .xyt files and bozorth3 mates lists)
+       fpbench rates -dir DIR         (FVC table from bozorth3 scores)`
 
 // run is the program: args are the command-line arguments without the
 // program name.
@@ -46,6 +50,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runExtract(ctx, args[1:], stdout, stderr)
 	case "fvc":
 		return runFVC(ctx, args[1:], stdout, stderr)
+	case "xyt":
+		return runXYT(ctx, args[1:], stdout, stderr)
+	case "rates":
+		return runRates(ctx, args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("unknown mode %q\n%s", args[0], usage)
 }
