@@ -103,11 +103,12 @@ func (e *PlaceError) Unwrap() error { return e.Err }
 // placeTable is the decoded embedded table; it is never modified after
 // decodePlaces returns.
 type placeTable struct {
-	all    []Place           // sorted by code, then From; comuni and states together
-	byCode map[string][2]int // code -> range [lo, hi) in all
-	byName map[string][]int  // folded Name or AltName -> indexes into all, ascending
-	byISO  map[string][]int  // ISO3166 -> indexes into all
-	names  []string          // distinct folded comune names (Name and AltName), sorted, for SuggestComune
+	all     []Place           // sorted by code, then From; comuni and states together
+	byCode  map[string][2]int // code -> range [lo, hi) in all
+	byName  map[string][]int  // folded Name or AltName -> indexes into all, ascending
+	byISO   map[string][]int  // ISO3166 -> indexes into all
+	names   []string          // distinct folded comune names (Name and AltName), sorted, for SuggestComune
+	maxName int               // length of the longest of names
 }
 
 // places decodes the embedded table on first use.
@@ -197,6 +198,7 @@ func decodePlaces(data []byte) (*placeTable, error) {
 			if !p.Foreign && !seen[k] {
 				seen[k] = true
 				t.names = append(t.names, k)
+				t.maxName = max(t.maxName, len(k))
 			}
 		}
 		if p.ISO3166 != "" {
@@ -444,7 +446,7 @@ func ForeignStateByISO(iso3 string, at time.Time) (Place, error) {
 // edit distance (insertions, deletions, substitutions and transpositions
 // of adjacent letters each count 1) between the normalised names (see
 // [FindComune]), limited to max(2, len/3) edits for a normalised name of
-// len letters. Only comuni in province (a sigla, "" for any) valid on the
+// len letters, and at most 5. Only comuni in province (a sigla, "" for any) valid on the
 // date of at (zero time: any date) are considered. Results are ordered by
 // distance, then name, then code; an exact match comes first. It returns
 // nil when nothing is close enough or n <= 0. The slice is the caller's.
@@ -459,7 +461,10 @@ func SuggestComune(name, province string, at time.Time, n int) []Place {
 	}
 	t := places()
 	province = strings.ToUpper(strings.TrimSpace(province))
-	limit := max(2, len(key)/3)
+	limit := min(max(2, len(key)/3), maxSuggestEdits)
+	if len(key) > t.maxName+limit {
+		return nil // longer than any name by more than the limit
+	}
 	type cand struct {
 		name string
 		d    int
@@ -485,6 +490,11 @@ func SuggestComune(name, province string, at time.Time, n int) []Place {
 	}
 	return out
 }
+
+// maxSuggestEdits caps the edit distance of [SuggestComune]: further
+// names are no longer plausible misspellings, and the cap bounds the cost
+// of long inputs.
+const maxSuggestEdits = 5
 
 func abs(x int) int {
 	if x < 0 {
