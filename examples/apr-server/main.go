@@ -1,6 +1,6 @@
 // Command apr-server is a reference APR (the comune's population register)
-// for SAD 2.8: it answers the CIE workstation from a sample register of
-// synthetic people, embedded in the binary, over both transports of the
+// for SAD 2.8: it answers the CIE workstation from a register of synthetic
+// people (sad.SampleSubjects, or -register FILE) over both transports of the
 // circulars:
 //
 //   - http: POST a RichiestaSAD to http://<addr><path>;
@@ -18,7 +18,6 @@ package main
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,9 +31,6 @@ import (
 
 	"github.com/ciekit/ciekit/sad"
 )
-
-//go:embed register.xml
-var sampleRegister []byte
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -56,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	state := fs.String("state", "", "spool state directory, outside the ftp root, same filesystem as -download (required with -upload)")
 	pairFlag := fs.String("pair", "S/N", "expatriation constants: S/N, T/F, SI/NO, TRUE/FALSE, VERO/FALSO or 1/0")
 	latin1 := fs.Bool("latin1", false, "write ISO-8859-1 instead of UTF-8")
-	register := fs.String("register", "", "register file (a RispostaSAD listing the subjects); default: the embedded sample")
+	register := fs.String("register", "", "register file (a RispostaSAD listing the subjects); default: sad.SampleSubjects")
 	poll := fs.Duration("poll", 500*time.Millisecond, "spool polling interval")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -75,19 +71,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	codec := sad.Codec{Dialect: d}
 
-	data := sampleRegister
+	subjects := sad.SampleSubjects()
 	if *register != "" {
-		if data, err = os.ReadFile(*register); err != nil {
+		data, err := os.ReadFile(*register)
+		if err != nil {
 			return err
 		}
+		// The register file is written with S/N whatever the wire pair is.
+		list, err := sad.Codec{}.DecodeResponse(bytes.NewReader(data))
+		if err != nil {
+			return fmt.Errorf("loading the register: %w", err)
+		}
+		subjects = list.Subjects
 	}
-	// The register file is written with S/N whatever the wire pair is.
-	list, err := sad.Codec{}.DecodeResponse(bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("loading the register: %w", err)
-	}
-	srv := &sad.Server{Registry: sad.NewMemoryRegistry(list.Subjects), Codec: codec}
-	fmt.Fprintf(stdout, "register: %d subjects\n", len(list.Subjects))
+	srv := &sad.Server{Registry: sad.NewMemoryRegistry(subjects), Codec: codec}
+	fmt.Fprintf(stdout, "register: %d subjects\n", len(subjects))
 
 	if *httpAddr == "" && *upload == "" {
 		return errors.New("nothing to serve: give -http or -upload and -download")

@@ -53,7 +53,7 @@ func TestRun(t *testing.T) {
 		port, _ = strconv.Atoi(m[1])
 		return true
 	}, 10*time.Second, 10*time.Millisecond, "server did not start: %s", stderr.String())
-	assert.Contains(t, stdout.String(), "register: 5 subjects")
+	assert.Contains(t, stdout.String(), "register: 7 subjects")
 
 	d := sad.DefaultDialect()
 	d.Espatrio = sad.PairVEROFALSO
