@@ -81,6 +81,7 @@ type documentRecord struct {
 	TravelReason   string   `json:"travel_reason"`
 	IssuingComune  string   `json:"issuing_comune"`
 	MRZ            []string `json:"mrz"`
+	FeeTotal       string   `json:"fee_total_eur"`
 }
 
 type noticeRecord struct {

@@ -26,21 +26,21 @@ const (
 
 // options are the command-line settings.
 type options struct {
-	citizen     string // adult, minor, foreign or a codice fiscale
-	transport   string // http or ftp
-	seed        uint64
-	jsonPath    string
-	pin         string
-	master      string
-	sco         string // new, active or blocked
-	poor        int    // poor captures scripted before good ones
-	noPrints    bool
-	consent     cie.Consent
-	aprDown     bool
-	issue       time.Time
-	keyBits     int
+	citizen      string // adult, minor, foreign or a codice fiscale
+	transport    string // http or ftp
+	seed         uint64
+	jsonPath     string
+	pin          string
+	master       string
+	sco          string // new, active or blocked
+	poor         int    // poor captures scripted before good ones
+	noPrints     bool
+	consent      cie.Consent
+	aprDown      bool
+	issue        time.Time
+	keyBits      int
 	reproducible bool
-	barcodeText string // raw barcode payload (overrides -citizen)
+	barcodeText  string // raw barcode payload (overrides -citizen)
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -214,6 +214,13 @@ func (c *console) detail(format string, a ...any) { c.printf("      "+format+"\n
 func durationText(d time.Duration) string {
 	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
 }
+
+// pinFailure is a PIN or master-password failure, rendered for the operator
+// (tries left, blocked) without the secret; it unwraps to scard's error.
+type pinFailure struct{ err error }
+
+func (e *pinFailure) Error() string { return pinError(e.err) }
+func (e *pinFailure) Unwrap() error { return e.err }
 
 // pinError renders a PIN failure without the PIN.
 func pinError(err error) string {

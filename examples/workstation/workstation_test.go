@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/sad"
+	"github.com/ciekit/ciekit/scard"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// base are the flags of every test run: a fixed issue date, a fixed clock,
+// no durations, and 1024-bit keys to keep the key generation short.
+var base = []string{"-issue", "2026-11-23", "-reproducible", "-keybits", "1024", "-json", "-"}
+
+// ports masks the loopback ports, which change from run to run.
+var ports = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+
+// checkGolden compares got with testdata/name.golden (rewritten with -update).
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	got = ports.ReplaceAll(got, []byte("127.0.0.1:PORT"))
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "missing golden file; run go test ./examples/workstation -update")
+	assert.Equal(t, string(want), string(got), "report of %s differs from %s", name, path)
+}
+
+// parseRecord extracts the JSON record that -json - appends to the report.
+func parseRecord(t *testing.T, out []byte) *record {
+	t.Helper()
+	i := bytes.Index(out, []byte("\n{\n"))
+	require.GreaterOrEqual(t, i, 0, "no JSON record in the output")
+	var r record
+	require.NoError(t, json.Unmarshal(out[i+1:], &r))
+	return &r
+}
+
+func TestIssuance(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		expiry string
+		travel bool
+		prints string // "taken", "exempt" or "impossible"
+	}{
+		{name: "adult", args: []string{"-citizen", "adult"}, expiry: "2036-01-01", travel: true, prints: "taken"},
+		{name: "minor", args: []string{"-citizen", "minor"}, expiry: "2032-05-10", travel: true, prints: "exempt"},
+		{name: "foreign", args: []string{"-citizen", "foreign", "-poor", "0"}, expiry: "2036-03-15", travel: false, prints: "taken"},
+		{name: "adult-ftp", args: []string{"-citizen", "adult", "-transport", "ftp", "-sco", "active", "-no-fingerprints"}, expiry: "2027-11-23", travel: true, prints: "impossible"},
+		{name: "minor-no-consent", args: []string{"-citizen", "minor", "-consent", "no", "-sco", "active"}, expiry: "2032-05-10", travel: false, prints: "exempt"},
+		{name: "no-fingerprints", args: []string{"-citizen", "RSSMRA80A01H501U", "-no-fingerprints", "-sco", "active", "-consent", "no"}, expiry: "2027-11-23", travel: false, prints: "impossible"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut bytes.Buffer
+			err := run(t.Context(), append(append([]string{}, base...), tc.args...), &out, &errOut)
+			require.NoError(t, err, "run %v", tc.args)
+			assert.Empty(t, errOut.String())
+			checkGolden(t, tc.name, out.Bytes())
+
+			r := parseRecord(t, out.Bytes())
+			require.True(t, r.OK)
+			require.Len(t, r.Steps, 7)
+			for _, s := range r.Steps {
+				assert.True(t, s.OK, "step %d %s", s.N, s.Name)
+			}
+			require.NotNil(t, r.Document)
+			assert.Equal(t, tc.expiry, r.Document.ExpiryDate, "expiry")
+			assert.Equal(t, tc.travel, r.Document.ValidForTravel, "valid for travel")
+			switch tc.prints {
+			case "taken":
+				require.Len(t, r.Fingerprints.Fingers, 2)
+				assert.NotEqual(t, r.Fingerprints.Fingers[0].TemplateSHA256, r.Fingerprints.Fingers[1].TemplateSHA256, "the two fingers give the same template")
+			case "exempt":
+				assert.True(t, r.Fingerprints.Exempt)
+			case "impossible":
+				assert.True(t, r.Fingerprints.Impossible)
+			}
+			// The MRZ of the record is valid and carries the expiry.
+			m, err := cie.ParseMRZ(strings.Join(r.Document.MRZ, "\n"))
+			require.NoError(t, err)
+			exp, err := m.ExpiryDate()
+			require.NoError(t, err)
+			assert.Equal(t, tc.expiry, exp.Format("2006-01-02"))
+			require.NotNil(t, r.Verification)
+			assert.Contains(t, r.Verification.VerifiedDataGroups, 1)
+			assert.Contains(t, r.Verification.VerifiedDataGroups, 2)
+			// No secret reaches the report.
+			for _, secret := range []string{defaultPIN, defaultMasterPassword} {
+				assert.NotContains(t, out.String(), secret)
+			}
+		})
+	}
+}
+
+func TestIssuanceFailures(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		args []string
+		step int
+		is   error
+	}{
+		{name: "unknown-citizen", args: []string{"-citizen", "VRDGPP70M10F205O"}, step: 3, is: sad.ErrUnknownPerson},
+		{name: "bad-barcode", args: []string{"-barcode", "*RSSMRA80A01H501X*\r\n"}, step: 2, is: cie.ErrCheckCharacter},
+		{name: "wrong-pin", args: []string{"-sco", "active", "-pin", "11111111"}, step: 1, is: scard.ErrWrongPIN},
+		{name: "blocked-pin", args: []string{"-sco", "blocked"}, step: 1, is: scard.ErrAuthBlocked},
+		{name: "wrong-master-password", args: []string{"-sco", "new", "-master", "not-the-password"}, step: 1, is: scard.ErrWrongPIN},
+		{name: "poor-fingerprint", args: []string{"-poor", "3"}, step: 4, is: errPoorPrints},
+		{name: "apr-down", args: []string{"-apr", "down"}, step: 3, is: syscall.ECONNREFUSED},
+		{name: "apr-down-ftp", args: []string{"-apr", "down", "-transport", "ftp"}, step: 3, is: syscall.ECONNREFUSED},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut bytes.Buffer
+			err := run(t.Context(), append(append([]string{}, base...), tc.args...), &out, &errOut)
+			require.Error(t, err, "run %v", tc.args)
+			var se *stepError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, tc.step, se.N, "failing step of %v: %v", tc.args, err)
+			assert.Equal(t, stepNames[tc.step-1], se.Name)
+			assert.ErrorIs(t, err, tc.is)
+			checkGolden(t, tc.name, out.Bytes())
+
+			r := parseRecord(t, out.Bytes())
+			assert.False(t, r.OK)
+			assert.Equal(t, stepNames[tc.step-1], r.FailedStep)
+			require.Len(t, r.Steps, tc.step, "steps run")
+			assert.False(t, r.Steps[tc.step-1].OK)
+			for _, secret := range []string{"11111111", "not-the-password", defaultPIN, defaultMasterPassword} {
+				assert.NotContains(t, out.String(), secret)
+				assert.NotContains(t, err.Error(), secret)
+			}
+		})
+	}
+}
+
+func TestJSONFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "issuance.json")
+	var out, errOut bytes.Buffer
+	args := []string{"-issue", "2026-11-23", "-keybits", "1024", "-citizen", "minor", "-sco", "active", "-json", path}
+	require.NoError(t, run(t.Context(), args, &out, &errOut))
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var r record
+	require.NoError(t, json.Unmarshal(b, &r))
+	assert.True(t, r.OK)
+	assert.Equal(t, "BIANCHI", r.Holder.Surname)
+	assert.Equal(t, []string{"BIANCHI PAOLO", "VERDI ELENA"}, r.Holder.Parents)
+	assert.Contains(t, out.String(), " ms\n", "durations in the console report")
+	assert.NotContains(t, out.String(), "{", "JSON on stdout although -json names a file")
+}
+
+func TestRunFlags(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-issue", "23/11/2026"},
+		{"-transport", "smtp"},
+		{"-sco", "lost"},
+		{"-consent", "maybe"},
+		{"-apr", "sideways"},
+		{"-poor", "-1"},
+		{"-keybits", "512"},
+		{"extra"},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), args, &out, &errOut)
+		require.Error(t, err, "run %v", args)
+		var se *stepError
+		assert.False(t, errors.As(err, &se), "run %v: a flag error is not a step error", args)
+	}
+	var out, errOut bytes.Buffer
+	require.ErrorIs(t, run(context.Background(), []string{"-h"}, &out, &errOut), flag.ErrHelp)
+}
+
+func TestRunCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut bytes.Buffer
+	require.ErrorIs(t, run(ctx, nil, &out, &errOut), context.Canceled)
+}
