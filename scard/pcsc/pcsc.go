@@ -34,7 +34,6 @@ package pcsc
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/ciekit/ciekit/scard"
@@ -139,6 +138,3 @@ func (c *Card) EndTransaction() error { return c.sys.end() }
 
 // Close disconnects from the card, leaving it powered and as it is.
 func (c *Card) Close() error { return c.sys.close() }
-
-// errUnsupported is what the stub returns.
-var errUnsupported = fmt.Errorf("pcsc: built without PC/SC support (cgo disabled or tag ciekit_nopcsc): %w", errors.ErrUnsupported)

@@ -2,7 +2,14 @@
 
 package pcsc
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// errUnsupported is what every function of the stub returns.
+var errUnsupported = fmt.Errorf("pcsc: built without PC/SC support (cgo disabled or tag ciekit_nopcsc): %w", errors.ErrUnsupported)
 
 type sysContext struct{}
 
