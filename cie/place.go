@@ -104,11 +104,27 @@ func (e *PlaceError) Unwrap() error { return e.Err }
 // decodePlaces returns.
 type placeTable struct {
 	all     []Place           // sorted by code, then From; comuni and states together
+	spans   []daySpan         // validity of all[i] as yyyymmdd numbers, for fast comparisons
 	byCode  map[string][2]int // code -> range [lo, hi) in all
 	byName  map[string][]int  // folded Name or AltName -> indexes into all, ascending
 	byISO   map[string][]int  // ISO3166 -> indexes into all
 	names   []string          // distinct folded comune names (Name and AltName), sorted, for SuggestComune
 	maxName int               // length of the longest of names
+}
+
+// daySpan is a validity period as yyyymmdd numbers, both days included;
+// an open end is 99991231.
+type daySpan struct{ from, to int }
+
+// dayNumber returns the calendar date of t as yyyymmdd.
+func dayNumber(t time.Time) int {
+	y, m, d := t.Date()
+	return y*10000 + int(m)*100 + d
+}
+
+// validAt reports whether all[i] is valid on the day numbered day.
+func (t *placeTable) validAt(i, day int) bool {
+	return t.spans[i].from <= day && day <= t.spans[i].to
 }
 
 // places decodes the embedded table on first use.
@@ -158,6 +174,7 @@ func decodePlaces(data []byte) (*placeTable, error) {
 	col := func(c, i int) string { return lines[c*n+i] }
 	t := &placeTable{
 		all:    make([]Place, n),
+		spans:  make([]daySpan, n),
 		byCode: make(map[string][2]int, n/2),
 		byName: make(map[string][]int, n),
 		byISO:  map[string][]int{},
@@ -173,6 +190,10 @@ func decodePlaces(data []byte) (*placeTable, error) {
 		}
 		t.all[i] = Place{Code: col(0, i), Name: col(1, i), AltName: col(2, i), Province: col(3, i), Region: col(4, i),
 			ISTAT: col(5, i), From: from, To: to, Foreign: col(8, i) == "1", ISO3166: col(9, i)}
+		t.spans[i] = daySpan{dayNumber(from), 99991231}
+		if !to.IsZero() {
+			t.spans[i].to = dayNumber(to)
+		}
 	}
 	seen := map[string]bool{}
 	var buf []byte
@@ -209,12 +230,28 @@ func decodePlaces(data []byte) (*placeTable, error) {
 	return t, nil
 }
 
-// parseCompactDate parses yyyymmdd; "" is the zero time.
+// parseCompactDate parses yyyymmdd (a real calendar date) to midnight
+// UTC; "" is the zero time.
 func parseCompactDate(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	return time.Parse("20060102", s)
+	if len(s) != 8 {
+		return time.Time{}, errors.New("not a date")
+	}
+	n := 0
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return time.Time{}, errors.New("not a date")
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	y, m, d := n/10000, time.Month(n/100%100), n%100
+	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if t.Month() != m || t.Day() != d {
+		return time.Time{}, errors.New("not a calendar date")
+	}
+	return t, nil
 }
 
 // codeKey upper-cases a 4-byte code into buf without allocating; ok is
@@ -261,8 +298,9 @@ func LookupPlace(code string, at time.Time) (Place, error) {
 	if at.IsZero() {
 		return t.all[r[1]-1], nil
 	}
+	d := dayNumber(at)
 	for i := r[0]; i < r[1]; i++ {
-		if t.all[i].ValidAt(at) {
+		if t.validAt(i, d) {
 			return t.all[i], nil
 		}
 	}
@@ -355,20 +393,24 @@ func appendMatches(out []Place, key []byte, province string, at time.Time, forei
 		return out, false
 	}
 	t := places()
+	d := 0
+	if !at.IsZero() {
+		d = dayNumber(at)
+	}
 	for _, i := range t.byName[string(key)] {
-		p := t.all[i]
+		p := &t.all[i]
 		if p.Foreign != foreign || (province != "" && p.Province != province) {
 			continue
 		}
 		known = true
-		if !at.IsZero() && !p.ValidAt(at) {
+		if d != 0 && !t.validAt(i, d) {
 			continue
 		}
 		if n := len(out); n > 0 && out[n-1].Code == p.Code {
-			out[n-1] = p // same code: keep its latest record
+			out[n-1] = *p // same code: keep its latest record
 			continue
 		}
-		out = append(out, p)
+		out = append(out, *p)
 	}
 	return out, known
 }
@@ -433,8 +475,9 @@ func ForeignStateByISO(iso3 string, at time.Time) (Place, error) {
 	if at.IsZero() {
 		return t.all[idx[len(idx)-1]], nil
 	}
+	d := dayNumber(at)
 	for _, i := range idx {
-		if t.all[i].ValidAt(at) {
+		if t.validAt(i, d) {
 			return t.all[i], nil
 		}
 	}
@@ -471,8 +514,12 @@ func SuggestComune(name, province string, at time.Time, n int) []Place {
 	}
 	var cands []cand
 	var ed editScratch
+	var hist [27]int
+	for _, c := range key {
+		hist[letterBucket(c)]++
+	}
 	for _, other := range t.names {
-		if abs(len(other)-len(key)) > limit {
+		if abs(len(other)-len(key)) > limit || bagDistance(&hist, len(key), other, limit) > limit {
 			continue
 		}
 		if d := ed.distance(key, other, limit); d <= limit {
@@ -495,6 +542,33 @@ func SuggestComune(name, province string, at time.Time, n int) []Place {
 // names are no longer plausible misspellings, and the cap bounds the cost
 // of long inputs.
 const maxSuggestEdits = 5
+
+// letterBucket maps A..Z to 0..25 and any other byte to 26.
+func letterBucket(c byte) int {
+	if c >= 'A' && c <= 'Z' {
+		return int(c - 'A')
+	}
+	return 26
+}
+
+// bagDistance is a cheap lower bound of the edit distance between the
+// string whose letter counts are hist (n bytes) and b: the larger of the
+// number of letters of b not in it and of letters of it not in b (as
+// multisets). Edits change it by at most 1 and transpositions not at all.
+// It stops counting past limit.
+func bagDistance(hist *[27]int, n int, b string, limit int) int {
+	h := *hist
+	extra := 0
+	for i := range len(b) {
+		k := letterBucket(b[i])
+		if h[k] > 0 {
+			h[k]--
+		} else if extra++; extra > limit {
+			return extra
+		}
+	}
+	return max(extra, n-(len(b)-extra))
+}
 
 func abs(x int) int {
 	if x < 0 {

@@ -602,3 +602,24 @@ func BenchmarkDecodePlaces(b *testing.B) {
 		}
 	}
 }
+
+// TestBagDistanceLowerBound checks that the pre-filter never rejects a
+// name within the limit: bagDistance <= distance for every comune name
+// against a few queries.
+func TestBagDistanceLowerBound(t *testing.T) {
+	t.Parallel()
+	var s editScratch
+	names := places().names
+	for _, q := range []string{"ROAM", "GIULIANOINCAMPANIA", "SANTANASTASIA", "AB", "ZZZZZZZZ"} {
+		var hist [27]int
+		for i := range len(q) {
+			hist[letterBucket(q[i])]++
+		}
+		for _, name := range names {
+			d := s.distance([]byte(q), name, 100)
+			if bd := bagDistance(&hist, len(q), name, 100); bd > d {
+				t.Fatalf("bagDistance(%q, %q) = %d > distance %d", q, name, bd, d)
+			}
+		}
+	}
+}
