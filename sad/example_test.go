@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ciekit/ciekit/sad"
+	"github.com/ciekit/ciekit/sad/ftpsim"
 )
 
 func register() *sad.MemoryRegistry {
@@ -178,4 +179,48 @@ func ExampleSpool() {
 	// Output:
 	// 1 <nil>
 	// R1 ok RSSMRA80A41H501Y
+}
+
+// The ftp transport end to end without a daemon: the workstation's Client
+// uploads into a tree served by ftpsim, and the APR's Spool answers there.
+func ExampleClient_ftp() {
+	dir, err := os.MkdirTemp("", "sad-ftp")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	root := filepath.Join(dir, "ftproot")
+	os.MkdirAll(filepath.Join(root, "upload"), 0o755)
+	os.MkdirAll(filepath.Join(root, "download"), 0o755)
+	srv, err := ftpsim.NewServer(root)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	defer func() { cancel(); <-done }()
+	spool := &sad.Spool{Server: &sad.Server{Registry: sad.NewMemoryRegistry(sad.SampleSubjects())},
+		UploadDir: filepath.Join(root, "upload"), DownloadDir: filepath.Join(root, "download"),
+		StateDir: filepath.Join(dir, "state"), PollInterval: 10 * time.Millisecond}
+	go func() { done <- spool.Run(ctx) }()
+
+	c, err := sad.NewClient(sad.Config{Transport: sad.FTP, Host: "127.0.0.1", Port: srv.Port(),
+		UploadDir: "/upload", DownloadDir: "/download", PollInterval: 10 * time.Millisecond,
+		Comune: "015146", Workstation: "POS01"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp, err := c.Lookup(ctx, sad.Query{CodiceFiscale: "BNCLCU15T10Z110Y"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := resp.Subjects[0]
+	fmt.Println(s.Surname, s.GivenNames, "father:", s.Parents.Father.GivenNames, "mother:", s.Parents.Mother.GivenNames)
+	// Output: BIANCHI LUCA father: PAOLO mother: MARIA
 }
