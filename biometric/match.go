@@ -33,11 +33,11 @@ const (
 	matchLenBins     = matchMaxEdge/matchLenBin + 1
 	matchRaBins      = 16
 
-	edgeAngleTol = 14 // 360/256-degree units (about 20 degrees)
-	pairAngleTol = 22 // about 31 degrees
-	pairDistBase = 10.0
+	edgeAngleTol = 12 // 360/256-degree units (about 20 degrees)
+	pairAngleTol = 12 // about 31 degrees
+	pairDistBase = 8.0
 	pairDistGrow = 0.10
-	pairDistMax  = 26.0
+	pairDistMax  = 20.0
 )
 
 // sinTab and cosTab hold the sine and cosine of the 256 angles of
