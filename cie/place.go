@@ -365,7 +365,6 @@ func findPlaces(name, province string, at time.Time, foreign bool) ([]Place, err
 	out, known := appendMatches(nil, key, province, at, foreign)
 	if !known && !foreign {
 		for _, v := range saintVariants(name) {
-			var o []Place
 			o, k := appendMatches(nil, foldPlace(kb[:0], v), province, at, foreign)
 			known = known || k
 			for _, p := range o {
