@@ -67,6 +67,7 @@ type workstation struct {
 	registry *sad.MemoryRegistry
 	sadCli   *sad.Client
 	sampleCF map[string]cie.CodiceFiscale
+	aprURL   string
 
 	// Results carried from step to step.
 	cf        cie.CodiceFiscale
@@ -89,9 +90,15 @@ func (ws *workstation) close() {
 
 // flow runs the seven steps, stopping at the first failure.
 func (ws *workstation) flow(ctx context.Context) error {
+	start := time.Now()
 	if err := ws.setup(ctx); err != nil {
 		return fmt.Errorf("setting up the simulated hardware: %w", err)
 	}
+	ready := "· simulated SCO, barcode reader, scanner and CIE reader ready; APR at " + ws.aprURL
+	if ws.out.timings {
+		ready += " (" + durationText(time.Since(start)) + ", mostly key generation)"
+	}
+	ws.out.printf("%s\n", ready)
 	for i, f := range []func(context.Context, *stepRecord) error{
 		ws.login, ws.readBarcode, ws.lookup, ws.fingerprints, ws.validity, ws.personalise, ws.readBack,
 	} {
@@ -263,8 +270,17 @@ func (ws *workstation) setup(ctx context.Context) error {
 		go func() { defer close(done); spool.Run(sctx) }()
 		ws.closers = append(ws.closers, func() { cancel(); <-done })
 	}
-	ws.sadCli, err = sad.NewClient(ccfg)
-	return err
+	if ws.sadCli, err = sad.NewClient(ccfg); err != nil {
+		return err
+	}
+	ws.aprURL = ws.sadCli.URL()
+	if o.transport == "ftp" {
+		ws.aprURL = fmt.Sprintf("ftp://%s:%d%s (spool answering into %s)", ccfg.Host, ccfg.Port, ftpUploadDir, ftpDownloadDir)
+	}
+	if o.aprDown {
+		ws.aprURL += ", which is down"
+	}
+	return nil
 }
 
 // operatorCodiceFiscale is the synthetic operator's codice fiscale.

@@ -51,8 +51,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.transport, "transport", "http", "SAD transport to the APR: http or ftp")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the simulated hardware (card number, CAN, keys, fingerprints)")
 	fs.StringVar(&o.jsonPath, "json", "", "write the issuance record as JSON to `file` (- for stdout)")
-	fs.StringVar(&o.pin, "pin", defaultPIN, "operator PIN typed at login (8 digits); with -sco new, the PIN the Security Officer sets")
-	fs.StringVar(&o.master, "master", defaultMasterPassword, "Security Officer's master password typed to activate a new SCO")
+	fs.StringVar(&o.pin, "pin", "", "operator PIN typed at login (8 digits; default: the simulated SCO's PIN); with -sco new, the PIN the Security Officer sets")
+	fs.StringVar(&o.master, "master", "", "Security Officer's master password typed to activate a new SCO (default: the simulator's)")
 	fs.StringVar(&o.sco, "sco", "new", "state of the operator card: new (activated first), active or blocked")
 	fs.IntVar(&o.poor, "poor", 1, "number of poor fingerprint captures the scanner delivers before good ones")
 	fs.BoolVar(&o.noPrints, "no-fingerprints", false, "taking the fingerprints is impossible (12-month card)")
@@ -67,6 +67,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	// The demo secrets are not shown in -h: secrets stay out of output.
+	if o.pin == "" {
+		o.pin = defaultPIN
+	}
+	if o.master == "" {
+		o.master = defaultMasterPassword
 	}
 	switch o.transport {
 	case "http", "ftp":
