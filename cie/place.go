@@ -340,8 +340,10 @@ func PlaceHistory(code string) []Place {
 // SANT'ANASTASIA and "S. Giovanni in Persiceto" SAN GIOVANNI IN
 // PERSICETO (the variants tried are SAN, SANTO, SANTA and SANT' for "S.",
 // SANTI and SANTISSIMO for "SS."); no ANPR name contains such an
-// abbreviation, so this never hides an exact match. Names are matched
-// whole: use [SuggestComune] for misspellings.
+// abbreviation, so this never hides an exact match. Likewise a name with
+// a slash, as ISTAT writes bilingual names ("Bolzano/Bozen"), is looked up
+// by each of its two parts. Names are matched whole: use [SuggestComune]
+// for misspellings.
 //
 // The error is a [*PlaceError] wrapping [ErrUnknownPlace] when no comune
 // in that province ever had the name, or [ErrPlaceNotValid] when one had,
@@ -364,7 +366,11 @@ func findPlaces(name, province string, at time.Time, foreign bool) ([]Place, err
 	province = strings.ToUpper(strings.TrimSpace(province))
 	out, known := appendMatches(nil, key, province, at, foreign)
 	if !known && !foreign {
-		for _, v := range saintVariants(name) {
+		variants := saintVariants(name)
+		if a, b, ok := strings.Cut(name, "/"); ok {
+			variants = append(variants, a, b)
+		}
+		for _, v := range variants {
 			o, k := appendMatches(nil, foldPlace(kb[:0], v), province, at, foreign)
 			known = known || k
 			for _, p := range o {

@@ -260,6 +260,9 @@ func TestFindComune(t *testing.T) {
 		{"Bolzano", "BZ", day(2020, 1, 1), []string{"A952"}, nil},
 		{"Bozen", "BZ", day(2020, 1, 1), []string{"A952"}, nil}, // the German name
 		{"Girgenti", "", time.Time{}, []string{"A089"}, nil},
+		{"Bolzano/Bozen", "BZ", day(2020, 1, 1), []string{"A952"}, nil}, // ISTAT spelling
+		{"Roma/Milano", "", time.Time{}, []string{"F205", "H501"}, nil},
+		{"Atlantide/Lemuria", "", time.Time{}, nil, ErrUnknownPlace},
 		{"Roma", "MI", time.Time{}, nil, ErrUnknownPlace},
 		{"Atlantide", "", time.Time{}, nil, ErrUnknownPlace},
 		{"Germania", "", time.Time{}, nil, ErrUnknownPlace}, // a state, not a comune
