@@ -669,7 +669,7 @@ func (p *Probe) score(c *Prepared) float64 {
 		}
 	}
 	fm := float64(m)
-	na := float64(max(inA, 12))
-	nb := float64(max(inB, 12))
+	na := float64(max(inA, 8))
+	nb := float64(max(inB, 8))
 	return fm * fm / math.Sqrt(na*nb)
 }
