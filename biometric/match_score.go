@@ -48,4 +48,4 @@ func calibrate(raw float64) float64 {
 
 // calibRaw is fitted by TestMatchCalibration (go test -run
 // TestMatchCalibration -v ./biometric prints a fresh table).
-var calibRaw = [...]float64{0.252, 3.622, 5.382, 7.165, 8.663, 10.435, 12.386, 13.757, 14.888}
+var calibRaw = [...]float64{0.166, 2.015, 3.118, 4.298, 5.435, 6.507, 7.500, 8.878, 11.684}
