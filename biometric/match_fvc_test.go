@@ -156,3 +156,44 @@ func TestMatchExtractedFVC(t *testing.T) {
 	}
 	t.Logf("mean EER %.2f%%, cross %.2f%%", 100*sum/4, 100*sumX/4)
 }
+
+// TestSameFingerFVC checks the workstation decision on the reference
+// templates: most captures of one finger are recognised, and captures of
+// different fingers are almost never taken for the same one.
+func TestSameFingerFVC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("matches 4 × 3,160 pairs")
+	}
+	root := fvcDir(t)
+	var gen, genOK, imp, impOK int
+	for _, db := range fvcDBs {
+		dir := filepath.Join(root, db)
+		var ts [10][8]*biometric.Template
+		for f := range 10 {
+			for i := range 8 {
+				ts[f][i] = loadReferenceISO(t, dir, fmt.Sprintf("%d_%d", 101+f, i+1), fvcRes(db))
+			}
+		}
+		for _, p := range append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, true)...) {
+			same, _ := biometric.SameFinger(ts[p.A.Finger][p.A.Impression], ts[p.B.Finger][p.B.Impression])
+			if p.Genuine {
+				gen++
+				if same {
+					genOK++
+				}
+			} else {
+				imp++
+				if same {
+					impOK++
+				}
+			}
+		}
+	}
+	t.Logf("SameFinger: %d/%d genuine pairs accepted, %d/%d impostor pairs accepted", genOK, gen, impOK, imp)
+	if float64(genOK) < 0.8*float64(gen) {
+		t.Errorf("SameFinger accepted %d of %d genuine pairs, want ≥ 80%%", genOK, gen)
+	}
+	if float64(impOK) > 0.005*float64(imp) {
+		t.Errorf("SameFinger accepted %d of %d impostor pairs, want ≤ 0.5%%", impOK, imp)
+	}
+}

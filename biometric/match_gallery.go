@@ -14,8 +14,10 @@ func Match(a, b *Template) float64 {
 // SameFinger reports whether two captures are of the same finger, with the
 // score it decided on: the workstation uses it to refuse a "left" print
 // that is the right one again, and to check a recapture against the first.
-// It accepts pairs scoring at least [ThresholdFMR1000], the score passed
-// by about one pair of different fingers in 1,000.
+// It matches both ways, keeps the better score, and accepts it from
+// [ThresholdFMR1000] up: on the FVC2002 B sets' reference templates it
+// accepted 14 of 11,520 pairs of different fingers (0.12 %) and 994 of
+// 1,120 pairs of captures of one finger (89 %).
 func SameFinger(a, b *Template) (same bool, score float64) {
 	s := max(Match(a, b), Match(b, a))
 	return s >= ThresholdFMR1000, s
