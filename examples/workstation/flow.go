@@ -27,6 +27,7 @@ import (
 	"github.com/ciekit/ciekit/biometric/scansim"
 	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/sad"
+	"github.com/ciekit/ciekit/sad/ftpsim"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 )
@@ -191,7 +192,8 @@ func (ws *workstation) setup(ctx context.Context) error {
 	}
 
 	// The APR.
-	subjects, cfs, err := sampleSubjects()
+	subjects := sad.SampleSubjects()
+	cfs, err := sampleCitizens(subjects, o.issue)
 	if err != nil {
 		return err
 	}
@@ -233,13 +235,16 @@ func (ws *workstation) setup(ctx context.Context) error {
 		go hs.Serve(l)
 		ws.closers = append(ws.closers, func() { hs.Close() })
 	case "ftp":
-		root, err := os.MkdirTemp("", "ciekit-workstation-ftp-")
+		// The comune's ftp area (upload and download directories) and,
+		// outside it, the spool's state directory.
+		tmp, err := os.MkdirTemp("", "ciekit-workstation-")
 		if err != nil {
 			return err
 		}
-		ws.closers = append(ws.closers, func() { os.RemoveAll(root) })
+		ws.closers = append(ws.closers, func() { os.RemoveAll(tmp) })
+		root := filepath.Join(tmp, "ftp")
 		up, down := filepath.Join(root, "upload"), filepath.Join(root, "download")
-		for _, d := range []string{up, down} {
+		for _, d := range []string{root, up, down} {
 			if err := os.Mkdir(d, 0o755); err != nil {
 				return err
 			}
@@ -254,16 +259,16 @@ func (ws *workstation) setup(ctx context.Context) error {
 			}
 			addr := l.Addr().(*net.TCPAddr)
 			ccfg.Host, ccfg.Port = addr.IP.String(), addr.Port
-			l.Close()
+			l.Close() // nothing listens there any more
 			break
 		}
-		fsrv, err := startFTPServer(root)
+		fsrv, err := ftpsim.NewServer(root)
 		if err != nil {
 			return err
 		}
 		ws.closers = append(ws.closers, func() { fsrv.Close() })
-		ccfg.Host, ccfg.Port = fsrv.Addr().IP.String(), fsrv.Addr().Port
-		spool := &sad.Spool{Server: srv, UploadDir: up, DownloadDir: down, StateDir: filepath.Join(root, "state"),
+		ccfg.Host, ccfg.Port = "127.0.0.1", fsrv.Port()
+		spool := &sad.Spool{Server: srv, UploadDir: up, DownloadDir: down, StateDir: filepath.Join(tmp, "state"),
 			PollInterval: 10 * time.Millisecond, Workers: 1, NoSync: true}
 		sctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -410,7 +415,7 @@ func (ws *workstation) lookup(ctx context.Context, sr *stepRecord) error {
 	if s.CodiceFiscale != ws.cf.String() {
 		return errors.New("the APR answered with another codice fiscale")
 	}
-	p, err := personFromSubject(s, ws.opts.issue)
+	p, err := s.Person()
 	if err != nil {
 		return fmt.Errorf("APR data: %w", err)
 	}
@@ -423,6 +428,16 @@ func (ws *workstation) lookup(ctx context.Context, sr *stepRecord) error {
 	sr.add("%s %s, sex %s, born %s in %s, age %d", p.Surname, p.GivenNames, string(p.Sex), p.BirthDate.Format("02.01.2006"), placeText(p.BirthPlace), age)
 	sr.add("citizenship %s; resident in %s", p.Citizenship, residenceText(s))
 	sr.add("codice fiscale matches surname, name, sex, birth date and place")
+	if d := s.Document; d != nil {
+		renewal := "renewal window not open yet"
+		if cie.RenewalOpen(d.ExpiryDate, ws.opts.issue) {
+			renewal = "renewal window open"
+		}
+		sr.add("current document %s (%s), expires %s: %s", d.Number, strings.ToLower(d.Type), d.ExpiryDate.Format("02.01.2006"), renewal)
+	}
+	if v := s.ValidForTravel; v != nil {
+		sr.add("APR records the current validity for travel as %s (for the operator; the rules of step 5 decide)", yesNo(*v, "valid", "not valid"))
+	}
 	h := &holderRecord{
 		APRID: s.APRID, Surname: p.Surname, GivenNames: p.GivenNames, Sex: string(p.Sex),
 		BirthDate: p.BirthDate.Format(time.DateOnly), BirthPlace: p.BirthPlace.Code, Citizenship: p.Citizenship, Age: age,
@@ -553,9 +568,6 @@ func (ws *workstation) validity(ctx context.Context, sr *stepRecord) error {
 	default:
 		why = "adult: declaration not signed"
 	}
-	if travel && ws.subject.ValidForTravel != nil && !*ws.subject.ValidForTravel {
-		travel, why = false, "the APR records an impediment to travel"
-	}
 	rnd := rand.New(rand.NewPCG(o.seed, 0x5eed))
 	number, err := cie.ParseCardNumber(fmt.Sprintf("CA%05d%c%c", rnd.IntN(100000), 'A'+rune(rnd.IntN(26)), 'A'+rune(rnd.IntN(26))))
 	if err != nil {
@@ -572,11 +584,6 @@ func (ws *workstation) validity(ctx context.Context, sr *stepRecord) error {
 			CAN:            fmt.Sprintf("%06d", rnd.IntN(1000000)),
 		},
 		FingerprintsTaken: ws.prints,
-	}
-	for _, c := range sampleCitizens() {
-		if ws.sampleCF[c.key] == ws.cf {
-			card.Height = c.height
-		}
 	}
 	if r := ws.subject.Residence; r != nil {
 		card.Residence = cie.Address{Street: r.Address, PostalCode: r.PostCode, Comune: r.Comune.Description, Province: r.Comune.Province}
