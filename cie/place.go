@@ -103,18 +103,64 @@ func (e *PlaceError) Unwrap() error { return e.Err }
 // placeTable is the decoded embedded table; it is never modified after
 // decodePlaces returns.
 type placeTable struct {
-	all     []Place           // sorted by code, then From; comuni and states together
-	spans   []daySpan         // validity of all[i] as yyyymmdd numbers, for fast comparisons
-	byCode  map[string][2]int // code -> range [lo, hi) in all
-	byName  map[string][]int  // folded Name or AltName -> indexes into all, ascending
-	byISO   map[string][]int  // ISO3166 -> indexes into all
+	text    string            // the decoded table; the strings of recs point into it
+	recs    []placeRec        // sorted by code, then From; comuni and states together
+	byCode  map[string][2]int // code -> range [lo, hi) in recs
+	byName  map[string][]int  // folded Name or AltName -> indexes into recs, ascending
+	byISO   map[string][]int  // ISO3166 -> indexes into recs
 	names   []string          // distinct folded comune names (Name and AltName), sorted, for SuggestComune
 	maxName int               // length of the longest of names
 }
 
-// daySpan is a validity period as yyyymmdd numbers, both days included;
-// an open end is 99991231.
-type daySpan struct{ from, to int }
+// placeRec is one record, compactly: its strings as offsets into the
+// table text (about 48 bytes instead of the 168 of a Place).
+type placeRec struct {
+	off     [recFields]uint32
+	n       [recFields]uint8
+	foreign bool
+	from    int32 // yyyymmdd
+	to      int32 // yyyymmdd, 99991231 while valid
+}
+
+// The string fields of a placeRec.
+const (
+	fCode = iota
+	fName
+	fAlt
+	fProvince
+	fRegion
+	fISTAT
+	fISO
+	recFields
+)
+
+// openEnd is the to of a record still valid.
+const openEnd = 99991231
+
+// field returns string field k of record i.
+func (t *placeTable) field(i, k int) string {
+	r := &t.recs[i]
+	return t.text[r.off[k] : r.off[k]+uint32(r.n[k])]
+}
+
+// place builds the Place of record i; it does not allocate.
+func (t *placeTable) place(i int) Place {
+	r := &t.recs[i]
+	p := Place{
+		Code: t.field(i, fCode), Name: t.field(i, fName), AltName: t.field(i, fAlt),
+		Province: t.field(i, fProvince), Region: t.field(i, fRegion), ISTAT: t.field(i, fISTAT),
+		ISO3166: t.field(i, fISO), Foreign: r.foreign, From: dayTime(int(r.from)),
+	}
+	if r.to != openEnd {
+		p.To = dayTime(int(r.to))
+	}
+	return p
+}
+
+// dayTime is the inverse of dayNumber, at midnight UTC.
+func dayTime(n int) time.Time {
+	return time.Date(n/10000, time.Month(n/100%100), n%100, 0, 0, 0, 0, time.UTC)
+}
 
 // dayNumber returns the calendar date of t as yyyymmdd.
 func dayNumber(t time.Time) int {
@@ -122,9 +168,10 @@ func dayNumber(t time.Time) int {
 	return y*10000 + int(m)*100 + d
 }
 
-// validAt reports whether all[i] is valid on the day numbered day.
+// validAt reports whether record i is valid on the day numbered day.
 func (t *placeTable) validAt(i, day int) bool {
-	return t.spans[i].from <= day && day <= t.spans[i].to
+	r := &t.recs[i]
+	return int(r.from) <= day && day <= int(r.to)
 }
 
 // places decodes the embedded table on first use.
@@ -154,7 +201,7 @@ func decodePlaces(data []byte) (*placeTable, error) {
 		return nil, err
 	}
 	text := string(raw)
-	head, body, ok := strings.Cut(text, "\n")
+	head, _, ok := strings.Cut(text, "\n")
 	var n int
 	var cols string
 	if !ok {
@@ -167,18 +214,30 @@ func decodePlaces(data []byte) (*placeTable, error) {
 		return nil, fmt.Errorf("columns %q, want %q", cols, placeColumns)
 	}
 	const ncol = 10
-	lines := strings.Split(body, "\n")
-	if len(lines) != ncol*n+1 || lines[ncol*n] != "" {
-		return nil, fmt.Errorf("%d lines for %d rows", len(lines), n)
+	// starts[k] is the offset in text of line k of the body; a sentinel
+	// follows the last line.
+	starts := make([]int, 0, ncol*n+1)
+	for pos := len(head) + 1; pos < len(text); {
+		starts = append(starts, pos)
+		j := strings.IndexByte(text[pos:], '\n')
+		if j < 0 {
+			return nil, errors.New("unterminated last line")
+		}
+		pos += j + 1
 	}
-	col := func(c, i int) string { return lines[c*n+i] }
+	if len(starts) != ncol*n {
+		return nil, fmt.Errorf("%d lines for %d rows", len(starts), n)
+	}
+	starts = append(starts, len(text))
+	col := func(c, i int) string { return text[starts[c*n+i] : starts[c*n+i+1]-1] }
 	t := &placeTable{
-		all:    make([]Place, n),
-		spans:  make([]daySpan, n),
+		text:   text,
+		recs:   make([]placeRec, n),
 		byCode: make(map[string][2]int, n/2),
 		byName: make(map[string][]int, n),
 		byISO:  map[string][]int{},
 	}
+	strCols := [recFields]int{fCode: 0, fName: 1, fAlt: 2, fProvince: 3, fRegion: 4, fISTAT: 5, fISO: 9}
 	for i := range n {
 		from, err := parseCompactDate(col(6, i))
 		if err != nil || from.IsZero() {
@@ -188,17 +247,26 @@ func decodePlaces(data []byte) (*placeTable, error) {
 		if err != nil {
 			return nil, fmt.Errorf("row %d: to %q", i, col(7, i))
 		}
-		t.all[i] = Place{Code: col(0, i), Name: col(1, i), AltName: col(2, i), Province: col(3, i), Region: col(4, i),
-			ISTAT: col(5, i), From: from, To: to, Foreign: col(8, i) == "1", ISO3166: col(9, i)}
-		t.spans[i] = daySpan{dayNumber(from), 99991231}
+		r := &t.recs[i]
+		for k, c := range strCols {
+			k0 := starts[c*n+i]
+			l := starts[c*n+i+1] - 1 - k0
+			if l > 255 {
+				return nil, fmt.Errorf("row %d: column %d longer than 255 bytes", i, c)
+			}
+			r.off[k], r.n[k] = uint32(k0), uint8(l)
+		}
+		r.foreign = col(8, i) == "1"
+		r.from, r.to = int32(dayNumber(from)), openEnd
 		if !to.IsZero() {
-			t.spans[i].to = dayNumber(to)
+			r.to = int32(dayNumber(to))
 		}
 	}
 	seen := map[string]bool{}
 	var buf []byte
-	for i, p := range t.all {
-		if i > 0 && t.all[i-1].Code > p.Code {
+	for i := range t.recs {
+		p := t.place(i)
+		if i > 0 && t.field(i-1, fCode) > p.Code {
 			return nil, fmt.Errorf("row %d: code %s out of order", i, p.Code)
 		}
 		r := t.byCode[p.Code]
@@ -296,12 +364,12 @@ func LookupPlace(code string, at time.Time) (Place, error) {
 		return Place{}, &PlaceError{Code: code, At: dateOf(at), Err: ErrUnknownPlace}
 	}
 	if at.IsZero() {
-		return t.all[r[1]-1], nil
+		return t.place(r[1] - 1), nil
 	}
 	d := dayNumber(at)
 	for i := r[0]; i < r[1]; i++ {
 		if t.validAt(i, d) {
-			return t.all[i], nil
+			return t.place(i), nil
 		}
 	}
 	return Place{}, &PlaceError{Code: code, At: dateOf(at), Err: ErrPlaceNotValid}
@@ -319,7 +387,11 @@ func PlaceHistory(code string) []Place {
 	if r[1] == 0 {
 		return nil
 	}
-	return slices.Clone(t.all[r[0]:r[1]])
+	out := make([]Place, 0, r[1]-r[0])
+	for i := r[0]; i < r[1]; i++ {
+		out = append(out, t.place(i))
+	}
+	return out
 }
 
 // FindComune returns the comuni named name in the province with sigla
@@ -403,19 +475,18 @@ func appendMatches(out []Place, key []byte, province string, at time.Time, forei
 		d = dayNumber(at)
 	}
 	for _, i := range t.byName[string(key)] {
-		p := &t.all[i]
-		if p.Foreign != foreign || (province != "" && p.Province != province) {
+		if t.recs[i].foreign != foreign || (province != "" && t.field(i, fProvince) != province) {
 			continue
 		}
 		known = true
 		if d != 0 && !t.validAt(i, d) {
 			continue
 		}
-		if n := len(out); n > 0 && out[n-1].Code == p.Code {
-			out[n-1] = *p // same code: keep its latest record
+		if n := len(out); n > 0 && out[n-1].Code == t.field(i, fCode) {
+			out[n-1] = t.place(i) // same code: keep its latest record
 			continue
 		}
-		out = append(out, *p)
+		out = append(out, t.place(i))
 	}
 	return out, known
 }
@@ -478,12 +549,12 @@ func ForeignStateByISO(iso3 string, at time.Time) (Place, error) {
 		return Place{}, &PlaceError{Code: iso3, At: dateOf(at), Err: ErrUnknownPlace}
 	}
 	if at.IsZero() {
-		return t.all[idx[len(idx)-1]], nil
+		return t.place(idx[len(idx)-1]), nil
 	}
 	d := dayNumber(at)
 	for _, i := range idx {
 		if t.validAt(i, d) {
-			return t.all[i], nil
+			return t.place(i), nil
 		}
 	}
 	return Place{}, &PlaceError{Code: iso3, At: dateOf(at), Err: ErrPlaceNotValid}
@@ -629,8 +700,9 @@ func (s *editScratch) distance(a []byte, b string, limit int) int {
 // then start of validity.
 func Comuni() iter.Seq[Place] {
 	return func(yield func(Place) bool) {
-		for _, p := range places().all {
-			if !p.Foreign && !yield(p) {
+		t := places()
+		for i := range t.recs {
+			if !t.recs[i].foreign && !yield(t.place(i)) {
 				return
 			}
 		}
@@ -641,8 +713,9 @@ func Comuni() iter.Seq[Place] {
 // ceased, by code, then start of validity.
 func ForeignStates() iter.Seq[Place] {
 	return func(yield func(Place) bool) {
-		for _, p := range places().all {
-			if p.Foreign && !yield(p) {
+		t := places()
+		for i := range t.recs {
+			if t.recs[i].foreign && !yield(t.place(i)) {
 				return
 			}
 		}

@@ -23,7 +23,8 @@ func TestEmbeddedPlaces(t *testing.T) {
 	tab, err := decodePlaces(placesData)
 	require.NoError(t, err)
 	comuni, states := 0, 0
-	for i, p := range tab.all {
+	for i := range tab.recs {
+		p := tab.place(i)
 		if p.Foreign {
 			states++
 			assert.Equal(t, byte('Z'), p.Code[0], "row %d %v", i, p)
@@ -34,10 +35,13 @@ func TestEmbeddedPlaces(t *testing.T) {
 			assert.Len(t, p.Province, 2, "row %d %v", i, p)
 			assert.Len(t, p.ISTAT, 6, "row %d %v", i, p)
 		}
+		for _, f := range []string{p.Code, p.Name, p.AltName, p.Province, p.Region, p.ISTAT, p.ISO3166} {
+			assert.NotContains(t, f, "\n", "row %d %v", i, p)
+		}
 		assert.False(t, p.From.IsZero(), "row %d %v", i, p)
 		assert.True(t, p.To.IsZero() || !p.To.Before(p.From), "row %d %v: To before From", i, p)
 		if i > 0 {
-			q := tab.all[i-1]
+			q := tab.place(i - 1)
 			assert.True(t, q.Code < p.Code || (q.Code == p.Code && !p.From.Before(q.From)), "row %d out of order", i)
 		}
 	}
@@ -72,7 +76,7 @@ func TestDecodePlacesErrors(t *testing.T) {
 	tab, err := decodePlaces(gz(hdr + "A001\nABANO\n\nPD\n05\n028001\n18661119\n19241113\n\n\n"))
 	require.NoError(t, err)
 	assert.Equal(t, Place{Code: "A001", Name: "ABANO", Province: "PD", Region: "05", ISTAT: "028001",
-		From: day(1866, 11, 19), To: day(1924, 11, 13)}, tab.all[0])
+		From: day(1866, 11, 19), To: day(1924, 11, 13)}, tab.place(0))
 }
 
 // Known answers from ANPR_archivio_comuni.csv ("ID" column cited) and
