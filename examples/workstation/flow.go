@@ -69,6 +69,7 @@ type workstation struct {
 	sadCli   *sad.Client
 	sampleCF map[string]cie.CodiceFiscale
 	aprURL   string
+	aprStop  func() // takes the APR down
 
 	// Results carried from step to step.
 	cf        cie.CodiceFiscale
@@ -233,7 +234,8 @@ func (ws *workstation) setup(ctx context.Context) error {
 		mux.Handle(aprHTTPPath, srv)
 		hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 		go hs.Serve(l)
-		ws.closers = append(ws.closers, func() { hs.Close() })
+		ws.aprStop = func() { hs.Close() }
+		ws.closers = append(ws.closers, ws.aprStop)
 	case "ftp":
 		// The comune's ftp area (upload and download directories) and,
 		// outside it, the spool's state directory.
@@ -266,7 +268,8 @@ func (ws *workstation) setup(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		ws.closers = append(ws.closers, func() { fsrv.Close() })
+		ws.aprStop = func() { fsrv.Close() }
+		ws.closers = append(ws.closers, ws.aprStop)
 		ccfg.Host, ccfg.Port = "127.0.0.1", fsrv.Port()
 		spool := &sad.Spool{Server: srv, UploadDir: up, DownloadDir: down, StateDir: filepath.Join(tmp, "state"),
 			PollInterval: 10 * time.Millisecond, Workers: 1, NoSync: true}
@@ -679,6 +682,9 @@ func (ws *workstation) personalise(ctx context.Context, sr *stepRecord) error {
 	sr.add("issuance signed by the operator card (%d-byte signature, verified)", len(sig))
 
 	// The issued-card notice.
+	if o.aprDropAfter {
+		ws.aprStop() // -apr down-after-lookup
+	}
 	d := ws.card.Document
 	cd := sad.CardData{
 		CodiceFiscale:  ws.cf.String(),

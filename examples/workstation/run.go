@@ -37,6 +37,7 @@ type options struct {
 	noPrints     bool
 	consent      cie.Consent
 	aprDown      bool
+	aprDropAfter bool // the APR goes down after the lookup, before the notice
 	issue        time.Time
 	keyBits      int
 	reproducible bool
@@ -57,7 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.poor, "poor", 1, "number of poor fingerprint captures the scanner delivers before good ones")
 	fs.BoolVar(&o.noPrints, "no-fingerprints", false, "taking the fingerprints is impossible (12-month card)")
 	consent := fs.String("consent", "yes", "espatrio: the adult's declaration, or the parents' consent for a minor (yes or no)")
-	apr := fs.String("apr", "up", "state of the in-process APR: up or down")
+	apr := fs.String("apr", "up", "state of the in-process APR: up, down, or down-after-lookup (the issued-card notice fails)")
 	issue := fs.String("issue", "", "issue date `YYYY-MM-DD` (default: today, UTC)")
 	fs.IntVar(&o.keyBits, "keybits", 2048, "RSA key size of the simulated cards and PKI (1024 is faster)")
 	fs.BoolVar(&o.reproducible, "reproducible", false, "omit durations and use a fixed clock (issue date, 09:00 UTC): byte-identical output for a seed")
@@ -97,8 +98,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	case "up":
 	case "down":
 		o.aprDown = true
+	case "down-after-lookup":
+		o.aprDropAfter = true
 	default:
-		return nil, fmt.Errorf("-apr must be up or down, not %q", *apr)
+		return nil, fmt.Errorf("-apr must be up, down or down-after-lookup, not %q", *apr)
 	}
 	if o.poor < 0 {
 		return nil, errors.New("-poor must not be negative")
