@@ -20,7 +20,7 @@ import (
 // Place is a comune or a foreign state as recorded in the ANPR archives
 // during one period of validity. A code may have several records over time
 // (renames such as A001 ABANO, ABANO TERME from 1924-11-14; changes of
-// province); PlaceHistory lists them. The zero Place is no place.
+// province); [PlaceHistory] lists them. The zero Place is no place.
 type Place struct {
 	Code     string    // cadastral (Belfiore) code: "H501", or "Z112" for a foreign state
 	Name     string    // official Italian name, upper case as ANPR writes it: "FORLÌ"

@@ -248,6 +248,9 @@ func TestFindComune(t *testing.T) {
 		{"S. Anastasia", "NA", day(2017, 6, 26), []string{"I262"}, nil},
 		{"S.Anastasia", "", time.Time{}, []string{"I262"}, nil},
 		{"S. Giovanni in Persiceto", "BO", time.Time{}, []string{"G467"}, nil},
+		{"SS. Cosma e Damiano", "LT", day(2020, 1, 1), []string{"I339"}, nil},
+		{"S.Maria Capua Vetere", "CE", day(2020, 1, 1), []string{"I234"}, nil},
+		{"S. Donà di Piave", "VE", day(2020, 1, 1), []string{"H823"}, nil},
 		{"Reggio nell-Emilia", "RE", day(2020, 1, 1), []string{"H223"}, nil},
 		{"Vignola", "", day(1925, 1, 1), []string{"L884", "L885"}, nil}, // TN and MO, 1920-1929
 		{"Vignola", "", day(1930, 1, 1), []string{"L885"}, nil},
