@@ -57,7 +57,6 @@ type workstation struct {
 	opts *options
 	out  *console
 	rec  *record
-	step int
 
 	closers []func()
 

@@ -31,9 +31,12 @@
 //
 // Usage:
 //
-//	go run ./examples/workstation [-citizen adult|minor|foreign|CF] [-transport http|ftp]
+//	go run ./examples/workstation [-citizen adult|minor|teen|foreign|CF] [-transport http|ftp]
 //	    [-seed N] [-json FILE] [-pin PIN] [-sco new|active|blocked] [-poor N]
-//	    [-no-fingerprints] [-consent yes|no] [-apr up|down] [-issue YYYY-MM-DD]
+//	    [-no-fingerprints] [-consent yes|no] [-apr up|down|down-after-lookup]
+//	    [-issue YYYY-MM-DD] [-keybits N] [-reproducible]
+//
+// README.md in this directory maps each step to the ciekit API it uses.
 //
 // Everything is synthetic: the people, the keys, the certificates, the cards.
 package main
