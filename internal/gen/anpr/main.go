@@ -46,6 +46,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -104,22 +105,12 @@ func run(src, pkg, ceased string) error {
 	if err := os.MkdirAll(filepath.Join(pkg, dataDir), 0o755); err != nil {
 		return err
 	}
-	for _, name := range slices.Sorted(mapKeys(files)) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if err := os.WriteFile(filepath.Join(pkg, name), files[name], 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func mapKeys(m map[string][]byte) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // readAll reads, validates and sorts every row.
