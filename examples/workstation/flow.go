@@ -328,7 +328,21 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 		}
 		sr.add("activated by the Security Officer (master password), operator PIN set, sede %s", defaultSede)
 	}
-	if err := ws.scoCli.Login(ctx, pin); err != nil {
+	err = ws.scoCli.Login(ctx, pin)
+	if errors.Is(err, scard.ErrAuthBlocked) && ws.opts.unblock {
+		// The Security Officer resets the blocked PIN with the master
+		// password (the same RESET RETRY COUNTER that activates a new card).
+		so, serr := scard.NewMasterPassword(ws.opts.master)
+		if serr != nil {
+			return fmt.Errorf("master password: %w", serr)
+		}
+		if serr := ws.scoCli.Activate(ctx, so, pin); serr != nil {
+			return fmt.Errorf("unblocking by the Security Officer: %w", &pinFailure{serr})
+		}
+		sr.add("PIN was blocked: reset by the Security Officer (master password)")
+		err = ws.scoCli.Login(ctx, pin)
+	}
+	if err != nil {
 		if errors.Is(err, scard.ErrAuthBlocked) || errors.Is(err, scard.ErrWrongPIN) {
 			return &pinFailure{err}
 		}

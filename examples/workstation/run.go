@@ -37,6 +37,7 @@ type options struct {
 	noPrints     bool
 	consent      cie.Consent
 	aprDown      bool
+	unblock      bool // the Security Officer resets a blocked PIN
 	aprDropAfter bool // the APR goes down after the lookup, before the notice
 	issue        time.Time
 	keyBits      int
@@ -55,6 +56,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.pin, "pin", "", "operator PIN typed at login (8 digits; default: the simulated SCO's PIN); with -sco new, the PIN the Security Officer sets")
 	fs.StringVar(&o.master, "master", "", "Security Officer's master password typed to activate a new SCO (default: the simulator's)")
 	fs.StringVar(&o.sco, "sco", "new", "state of the operator card: new (activated first), active or blocked")
+	fs.BoolVar(&o.unblock, "unblock", false, "if the operator PIN is blocked, the Security Officer resets it with the master password")
 	fs.IntVar(&o.poor, "poor", 1, "number of poor fingerprint captures the scanner delivers before good ones")
 	fs.BoolVar(&o.noPrints, "no-fingerprints", false, "taking the fingerprints is impossible (12-month card)")
 	consent := fs.String("consent", "yes", "espatrio: the adult's declaration, or the parents' consent for a minor (yes or no)")
@@ -242,7 +244,7 @@ func pinError(err error) string {
 		return fmt.Sprintf("wrong PIN, %d tries left", pe.Retries)
 	}
 	if errors.Is(err, scard.ErrAuthBlocked) {
-		return "PIN blocked: the Security Officer must unblock the card"
+		return "PIN blocked: the Security Officer must unblock the card (-unblock)"
 	}
 	return err.Error()
 }

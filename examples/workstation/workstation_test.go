@@ -69,6 +69,7 @@ func TestIssuance(t *testing.T) {
 		{name: "teen", args: []string{"-citizen", "teen", "-poor", "0", "-sco", "active"}, expiry: "2032-03-20", travel: true, prints: "taken", slow: true},
 		{name: "foreign", args: []string{"-citizen", "foreign", "-poor", "0"}, expiry: "2036-07-15", travel: false, prints: "taken"},
 		{name: "adult-ftp", args: []string{"-citizen", "adult", "-transport", "ftp", "-sco", "active", "-no-fingerprints"}, expiry: "2027-11-23", travel: true, prints: "impossible"},
+		{name: "unblocked-by-so", args: []string{"-citizen", "minor", "-sco", "blocked", "-unblock"}, expiry: "2031-12-10", travel: true, prints: "exempt"},
 		{name: "minor-no-consent", args: []string{"-citizen", "minor", "-consent", "no", "-sco", "active"}, expiry: "2031-12-10", travel: false, prints: "exempt"},
 		{name: "no-fingerprints", args: []string{"-citizen", "RSSMRA80A41H501Y", "-no-fingerprints", "-sco", "active", "-consent", "no"}, expiry: "2027-11-23", travel: false, prints: "impossible"},
 	} {
