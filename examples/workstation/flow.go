@@ -37,9 +37,14 @@ var errPoorPrints = errors.New("no usable impression")
 
 // Fingerprint capture policy of the workstation.
 const (
-	maxAttempts    = 3  // captures per finger before giving up
-	minQuality     = 40 // extractor finger quality, 0..100
-	minMinutiae    = 12 // fewer minutiae than this is a poor capture
+	maxAttempts = 3  // captures per finger before giving up
+	minQuality  = 40 // extractor finger quality, 0..100
+	minMinutiae = 12 // fewer minutiae than this is a poor capture
+)
+
+// The workstation's installation: comune (ISTAT code and name), station ID,
+// and the SAD endpoints of the in-process APR.
+const (
 	istatComune    = "015146"
 	workstationID  = "PDL01"
 	issuingComune  = "MILANO"
