@@ -22,15 +22,14 @@ import (
 //     of the two prints, and is calibrated to a false-match rate.
 
 const (
-	matchMaxMinutiae = 255 // minutiae used per template (best quality first)
-	matchNeighbours  = 6   // edges per minutia
-	matchMaxEdge     = 160 // longest edge in pixels at 500 ppi
-	matchRoots       = 10  // root alignments tried per pair
-	matchFullRoots   = 3   // of which paired in full and scored
-	matchCell        = 24  // grid cell in pixels at 500 ppi
-	matchGridMax     = 48  // grid cells per side at most
-	matchLenBin      = 4   // edge length bin in pixels
-	matchLenBins     = matchMaxEdge/matchLenBin + 1
+	matchMaxMinutiae = 255              // minutiae used per template (best quality first)
+	matchNeighbours  = 6                // edges per minutia
+	matchMaxEdge     = 160              // longest edge in pixels at 500 ppi
+	matchRoots       = 10               // root alignments tried per pair
+	matchFullRoots   = 3                // of which paired in full and scored
+	matchCell        = 24               // grid cell in pixels at 500 ppi
+	matchGridMax     = 48               // grid cells per side at most
+	matchLenIdx      = matchMaxEdge + 2 // integer edge lengths 0..matchMaxEdge+1
 	matchRaBins      = 16
 
 	edgeAngleTol = 12 // 360/256-degree units (about 20 degrees)
@@ -290,7 +289,7 @@ type pairCand struct {
 // per goroutine (they may share the candidates).
 type Probe struct {
 	t       Prepared
-	bstart  [matchLenBins*matchRaBins + 1]int32 // probe edges by (length, ra) bucket
+	bstart  [matchRaBins*matchLenIdx + 1]int32 // probe edges by ra bin, then by integer length
 	bedges  []matchEdge
 	cand    Prepared // scratch for Match(*Template)
 	vote    []int32  // index into pairs per (a, b), -1 if none
@@ -330,8 +329,8 @@ func NewProbePrepared(pt *Prepared) *Probe {
 }
 
 func edgeBucket(e *matchEdge) int {
-	lb := min(int(e.length/matchLenBin), matchLenBins-1)
-	return lb*matchRaBins + int(e.ra)*matchRaBins/256
+	l := min(int(e.length), matchLenIdx-1)
+	return int(e.ra)*matchRaBins/256*matchLenIdx + l
 }
 
 func (p *Probe) index() {
@@ -343,7 +342,7 @@ func (p *Probe) index() {
 		p.bstart[k] += p.bstart[k-1]
 	}
 	p.bedges = resize(p.bedges, len(p.t.edges))
-	var cur [matchLenBins * matchRaBins]int32
+	var cur [matchRaBins * matchLenIdx]int32
 	copy(cur[:], p.bstart[:])
 	for i := range p.t.edges {
 		b := edgeBucket(&p.t.edges[i])
@@ -383,32 +382,33 @@ func (p *Probe) rawScore(c *Prepared) float64 {
 	for ci := range c.edges {
 		ce := &c.edges[ci]
 		tol := 3 + 0.07*ce.length
-		lo := max(int((ce.length-tol)/matchLenBin), 0)
-		hi := min(int((ce.length+tol)/matchLenBin), matchLenBins-1)
+		lo := max(int(ce.length-tol), 0)
+		hi := min(int(ce.length+tol)+1, matchLenIdx-1)
+		if lo > hi {
+			continue
+		}
 		r0 := int(ce.ra-edgeAngleTol) * matchRaBins / 256
 		r1 := int(ce.ra+edgeAngleTol) * matchRaBins / 256
-		for lb := lo; lb <= hi; lb++ {
-			for rb := r0; ; rb = (rb + 1) % matchRaBins {
-				bk := lb*matchRaBins + rb
-				for k, end := p.bstart[bk], p.bstart[bk+1]; k < end; k++ {
-					pe := &p.bedges[k]
-					dl := pe.length - ce.length
-					if dl > tol || dl < -tol {
-						continue
-					}
-					da := int8(pe.ra - ce.ra)
-					db := int8(pe.rb - ce.rb)
-					if da > edgeAngleTol || da < -edgeAngleTol || db > edgeAngleTol || db < -edgeAngleTol {
-						continue
-					}
-					rot := ce.dir - pe.dir
-					w := 1 - 0.5*(abs32(dl)/tol+float32(abs8(da)+abs8(db))/(2*edgeAngleTol))
-					p.addVote(pe.a, ce.a, c.n, rot, w)
-					p.addVote(pe.b, ce.b, c.n, rot, w)
+		for rb := r0; ; rb = (rb + 1) % matchRaBins {
+			base := rb * matchLenIdx
+			for k, end := p.bstart[base+lo], p.bstart[base+hi]; k < end; k++ {
+				pe := &p.bedges[k]
+				dl := pe.length - ce.length
+				if dl > tol || dl < -tol {
+					continue
 				}
-				if rb == r1 {
-					break
+				da := int8(pe.ra - ce.ra)
+				db := int8(pe.rb - ce.rb)
+				if da > edgeAngleTol || da < -edgeAngleTol || db > edgeAngleTol || db < -edgeAngleTol {
+					continue
 				}
+				rot := ce.dir - pe.dir
+				w := 1 - 0.5*(abs32(dl)/tol+float32(abs8(da)+abs8(db))/(2*edgeAngleTol))
+				p.addVote(pe.a, ce.a, c.n, rot, w)
+				p.addVote(pe.b, ce.b, c.n, rot, w)
+			}
+			if rb == r1 {
+				break
 			}
 		}
 	}
@@ -482,9 +482,17 @@ func (p *Probe) quickCount(c *Prepared) int {
 			continue
 		}
 		cx, cy := int(fx), int(fy)
+		// The 2×2 cells nearest the point: a screen, not an exact search.
+		x0, y0 := cx, cy
+		if fx-float32(cx) < 0.5 {
+			x0--
+		}
+		if fy-float32(cy) < 0.5 {
+			y0--
+		}
 		found := false
-		for yy := max(cy-1, 0); yy <= min(cy+1, c.gh-1) && !found; yy++ {
-			for xx := max(cx-1, 0); xx <= min(cx+1, c.gw-1) && !found; xx++ {
+		for yy := max(y0, 0); yy <= min(y0+1, c.gh-1) && !found; yy++ {
+			for xx := max(x0, 0); xx <= min(x0+1, c.gw-1) && !found; xx++ {
 				cell := yy*c.gw + xx
 				for _, j := range c.items[c.start[cell]:c.start[cell+1]] {
 					dx, dy := c.x[j]-x, c.y[j]-y
