@@ -109,10 +109,37 @@ func (ws *workstation) flow(ctx context.Context) error {
 		ws.login, ws.readBarcode, ws.lookup, ws.fingerprints, ws.validity, ws.personalise, ws.readBack,
 	} {
 		if err := ws.do(ctx, i+1, f); err != nil {
+			if ws.rec.Notice != nil {
+				// The APR already recorded the card: cancel the issuance.
+				ws.cancelIssuance(ctx)
+			}
 			return err
 		}
 	}
 	return nil
+}
+
+// cancelIssuance sends the cancellation notice ("Annullamento emissione")
+// for a card the APR recorded but that failed its verification.
+func (ws *workstation) cancelIssuance(ctx context.Context) {
+	number := ws.card.Document.Number.String()
+	resp, err := ws.sadCli.NotifyCancelled(ctx, sad.CardData{
+		CodiceFiscale: ws.cf.String(),
+		APRID:         ws.subject.APRID,
+		Number:        number,
+		EventDate:     ws.opts.issue,
+		Reason:        "VERIFICA DELLA CARTA NON SUPERATA",
+	})
+	if err != nil {
+		ws.out.printf("✗ cancellation notice to the APR failed: %v\n", err)
+		ws.rec.Cancellation = &noticeRecord{Error: err.Error()}
+		return
+	}
+	rec, ok := ws.registry.Card(number)
+	recorded := ok && rec.State == sad.OpCancel
+	ws.out.printf("↺ issuance of card %s cancelled in the APR (SAD %s cancellation notice %s: outcome %s; ledger updated: %s)\n",
+		number, ws.opts.transport, resp.ID, resp.Outcome.Code, yesNo(recorded, "yes", "no"))
+	ws.rec.Cancellation = &noticeRecord{RequestID: resp.ID, Outcome: resp.Outcome.Code.String()}
 }
 
 // do runs step n, reports it and records it.
@@ -759,6 +786,15 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	check := func(field string, ok bool) {
 		if !ok {
 			mismatches = append(mismatches, field)
+		}
+	}
+	if o.forge {
+		// -forge: the chip comes back from personalisation with DG11
+		// replaced and EF.SOD not re-signed, as a forged chip would.
+		forged := cardsim.PersonalDetailsFrom(ws.card)
+		forged.FullName = "FALSARI<<FALSO"
+		if err := ws.chip.SetDataGroup(11, cardsim.EncodeDG11(forged)); err != nil {
+			return err
 		}
 	}
 	ws.chip.Reset()

@@ -26,7 +26,9 @@
 //     verified by passive authentication, the NIS read and authenticated, and
 //     everything compared field by field with what was sent.
 //
-// Any failure ends the run with a non-zero exit status naming the step.
+// Any failure ends the run with a non-zero exit status naming the step; a
+// failure after the APR recorded the card also sends it the cancellation
+// notice ("Annullamento emissione").
 // With -json FILE the issuance record is also written as JSON.
 //
 // Usage:
@@ -34,7 +36,7 @@
 //	go run ./examples/workstation [-citizen adult|minor|teen|foreign|CF] [-transport http|ftp]
 //	    [-seed N] [-json FILE] [-pin PIN] [-sco new|active|blocked] [-poor N]
 //	    [-no-fingerprints] [-consent yes|no] [-apr up|down|down-after-lookup]
-//	    [-issue YYYY-MM-DD] [-keybits N] [-reproducible]
+//	    [-issue YYYY-MM-DD] [-keybits N] [-reproducible] [-unblock] [-forge]
 //
 // README.md in this directory maps each step to the ciekit API it uses.
 //

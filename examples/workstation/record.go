@@ -22,6 +22,7 @@ type record struct {
 	Document      *documentRecord     `json:"document,omitempty"`
 	Notice        *noticeRecord       `json:"apr_notice,omitempty"`
 	Verification  *verificationRecord `json:"verification,omitempty"`
+	Cancellation  *noticeRecord       `json:"apr_cancellation,omitempty"`
 }
 
 // stepRecord is one step: its outcome, duration and what it reported.
@@ -85,8 +86,9 @@ type documentRecord struct {
 }
 
 type noticeRecord struct {
-	RequestID string `json:"request_id"`
-	Outcome   string `json:"outcome"`
+	RequestID string `json:"request_id,omitempty"`
+	Outcome   string `json:"outcome,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 type verificationRecord struct {

@@ -38,6 +38,7 @@ type options struct {
 	consent      cie.Consent
 	aprDown      bool
 	unblock      bool // the Security Officer resets a blocked PIN
+	forge        bool // the personalised chip comes back with a forged DG11
 	aprDropAfter bool // the APR goes down after the lookup, before the notice
 	issue        time.Time
 	keyBits      int
@@ -57,6 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.master, "master", "", "Security Officer's master password typed to activate a new SCO (default: the simulator's)")
 	fs.StringVar(&o.sco, "sco", "new", "state of the operator card: new (activated first), active or blocked")
 	fs.BoolVar(&o.unblock, "unblock", false, "if the operator PIN is blocked, the Security Officer resets it with the master password")
+	fs.BoolVar(&o.forge, "forge", false, "the personalised chip comes back with DG11 forged (EF.SOD not re-signed): read-back fails and the issuance is cancelled in the APR")
 	fs.IntVar(&o.poor, "poor", 1, "number of poor fingerprint captures the scanner delivers before good ones")
 	fs.BoolVar(&o.noPrints, "no-fingerprints", false, "taking the fingerprints is impossible (12-month card)")
 	consent := fs.String("consent", "yes", "espatrio: the adult's declaration, or the parents' consent for a minor (yes or no)")

@@ -136,6 +136,7 @@ func TestIssuanceFailures(t *testing.T) {
 		{name: "poor-fingerprint", args: []string{"-poor", "3"}, step: 4, is: errPoorPrints, slow: true},
 		{name: "apr-down", args: []string{"-apr", "down"}, step: 3, is: syscall.ECONNREFUSED},
 		{name: "apr-down-at-notice", args: []string{"-apr", "down-after-lookup", "-citizen", "minor"}, step: 6}, // EOF or refused, by timing
+		{name: "forged-chip", args: []string{"-forge", "-citizen", "minor"}, step: 7, is: scard.ErrHashMismatch},
 		{name: "apr-down-ftp", args: []string{"-apr", "down", "-transport", "ftp"}, step: 3, is: syscall.ECONNREFUSED},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -164,6 +165,12 @@ func TestIssuanceFailures(t *testing.T) {
 			assert.Equal(t, stepNames[tc.step-1], r.FailedStep)
 			require.Len(t, r.Steps, tc.step, "steps run")
 			assert.False(t, r.Steps[tc.step-1].OK)
+			if r.Notice != nil { // the APR recorded the card: the issuance must be cancelled
+				require.NotNil(t, r.Cancellation, "no cancellation after a failure following the notice")
+				assert.Equal(t, sad.CodeOK.String(), r.Cancellation.Outcome)
+			} else {
+				assert.Nil(t, r.Cancellation)
+			}
 			for _, secret := range []string{"11111111", "not-the-password", defaultPIN, defaultMasterPassword} {
 				assert.NotContains(t, out.String(), secret)
 				assert.NotContains(t, err.Error(), secret)
