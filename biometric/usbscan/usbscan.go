@@ -101,7 +101,8 @@ var _ biometric.Scanner = (*Scanner)(nil)
 // Known returns the table of known devices, a fresh copy on each call.
 func Known() []KnownDevice { return append([]KnownDevice(nil), known[:]...) }
 
-func lookup(id DeviceID) (KnownDevice, bool) {
+// Lookup returns the known-device entry for a USB vendor and product ID.
+func Lookup(id DeviceID) (KnownDevice, bool) {
 	for _, k := range known {
 		if k.ID == id {
 			return k, true

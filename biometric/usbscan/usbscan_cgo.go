@@ -42,7 +42,7 @@ func listDevices(ctx context.Context) (out []DeviceInfo, err error) {
 	// The opener only records descriptors and never opens a device.
 	_, err = uc.OpenDevices(func(d *gousb.DeviceDesc) bool {
 		id := DeviceID{uint16(d.Vendor), uint16(d.Product)}
-		if k, ok := lookup(id); ok {
+		if k, ok := Lookup(id); ok {
 			out = append(out, DeviceInfo{ID: id, Bus: d.Bus, Address: d.Address, Name: k.Name, Driver: k.Driver})
 		}
 		return false
