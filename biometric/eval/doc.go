@@ -1,6 +1,10 @@
 // Package eval measures fingerprint extractors and matchers the way the
 // Fingerprint Verification Competitions do.
 //
+// [Run] is the whole protocol: it enrols every sample with the caller's
+// function, matches the FVC pairs, and reports the error rates, failures
+// to enrol and mean enrol and match times.
+//
 // [GenuinePairs] and [ImpostorPairs] list the comparisons of the FVC
 // protocol over a set of fingers × impressions; [ScorePairs] runs a
 // matcher over them (checking its context between pairs); [Compute]

@@ -101,3 +101,27 @@ func TestCompareMinutiae(t *testing.T) {
 	assert.InDelta(t, 2.0/3, a.Precision(), 1e-9)
 	assert.Equal(t, 1.0, Accuracy{}.Recall())
 }
+
+func TestRunErrors(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("boom")
+	_, err := Run(t.Context(), Protocol{}, func(Sample) (int, bool, error) { return 0, false, boom }, func(a, b int) float64 { return 0 })
+	require.ErrorIs(t, err, boom)
+	_, err = Run(t.Context(), Protocol{Fingers: 1}, func(Sample) (int, bool, error) { return 0, true, nil }, func(a, b int) float64 { return 0 })
+	require.Error(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = Run(ctx, Protocol{}, func(Sample) (int, bool, error) { return 0, true, nil }, func(a, b int) float64 { return 0 })
+	require.ErrorIs(t, err, context.Canceled)
+	r, err := Run(t.Context(), Protocol{Fingers: 3, Impressions: 2, AllImpostors: true},
+		func(s Sample) (int, bool, error) { return s.Finger, true, nil },
+		func(a, b int) float64 {
+			if a == b {
+				return 1
+			}
+			return 0
+		})
+	require.NoError(t, err)
+	assert.Equal(t, 3+12, r.Comparisons, "Run(3 fingers × 2).Comparisons")
+	assert.Equal(t, 0.0, r.EER, "separable scores")
+}
