@@ -101,17 +101,7 @@ type Referente struct {
 func (d SedeData) Validate() error {
 	const sec = "3.1.1"
 	var errs []error
-	required := func(field, v string) bool {
-		if strings.TrimSpace(v) == "" {
-			errs = append(errs, ruleErr(RuleRequired, field, sec))
-			return false
-		}
-		if utf8.RuneCountInString(v) > 200 {
-			errs = append(errs, ruleErr(RuleFormat, field, sec))
-			return false
-		}
-		return true
-	}
+	required := requiredIn(sec, &errs)
 	required("Nome Sede", d.Name)
 	required("Indirizzo", d.Address)
 	if required("Numero civico", d.StreetNumber) && !validStreetNumber(d.StreetNumber) {
@@ -148,17 +138,7 @@ func (d SedeData) Validate() error {
 func (d ReferenteData) Validate() error {
 	const sec = "3.1.2"
 	var errs []error
-	required := func(field, v string) bool {
-		if strings.TrimSpace(v) == "" {
-			errs = append(errs, ruleErr(RuleRequired, field, sec))
-			return false
-		}
-		if utf8.RuneCountInString(v) > 200 {
-			errs = append(errs, ruleErr(RuleFormat, field, sec))
-			return false
-		}
-		return true
-	}
+	required := requiredIn(sec, &errs)
 	required("Nome", d.Nome)
 	required("Cognome", d.Cognome)
 	if required("Email", d.Email) && !validEmail(d.Email) {
@@ -181,6 +161,23 @@ func (d ReferenteData) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// requiredIn returns a check of a mandatory text field of the manual's
+// section sec: it appends the violation to *errs and reports whether the
+// field is present and at most 200 characters long.
+func requiredIn(sec string, errs *[]error) func(field, v string) bool {
+	return func(field, v string) bool {
+		if strings.TrimSpace(v) == "" {
+			*errs = append(*errs, ruleErr(RuleRequired, field, sec))
+			return false
+		}
+		if utf8.RuneCountInString(v) > 200 {
+			*errs = append(*errs, ruleErr(RuleFormat, field, sec))
+			return false
+		}
+		return true
+	}
 }
 
 // normCF is the form in which codici fiscali are compared (the duplicate
