@@ -837,7 +837,7 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 
 	// DG3 needs EAC terminal authentication to be read: compare its hash
 	// in the verified EF.SOD with the hash of the templates sent (none for
-	// a card without fingerprints: the simulator then writes empty blocks).
+	// a card without fingerprints: DG3 then has no data block).
 	want := pa.SOD.HashAlgorithm.New()
 	want.Write(cardsim.EncodeDG3(ws.templates[0], ws.templates[1]))
 	check("DG3 fingerprint templates (hash in EF.SOD)", bytes.Equal(pa.SOD.Hashes[3], want.Sum(nil)))

@@ -63,7 +63,8 @@ type CIEConfig struct {
 	// Fingerprints are the two DG3 templates (opaque). DG3 is listed in
 	// EF.COM and hashed in EF.SOD but, as on a real CIE, cannot be read
 	// without EAC terminal authentication, which the simulator does not
-	// offer: reading it gives 6982.
+	// offer: reading it gives 6982. Empty templates are left out (a card
+	// without fingerprints has a DG3 with no data block).
 	Fingerprints [2][]byte
 
 	// NIS is the 12-digit ID_Servizi. Default: 12 digits from Rand.

@@ -102,10 +102,18 @@ func EncodeDG2(img []byte, typ ImageType, width, height int) []byte {
 	return biometricGroup(tagDG2, []byte{0x02}, 0x0008, [][]byte{rec})
 }
 
-// EncodeDG3 returns DG3 (tag 63) with one biometric data block per finger
-// template (ISO/IEC 19794-4 records on a real CIE; stored as given).
+// EncodeDG3 returns DG3 (tag 63) with one biometric data block per
+// non-empty finger template (ISO/IEC 19794-4 records on a real CIE; stored
+// as given). With no template, as for a card issued without fingerprints
+// (under 12, or fingerprints impossible), the group has a count of 0.
 func EncodeDG3(fingers ...[]byte) []byte {
-	return biometricGroup(tagDG3, []byte{0x08}, 0x0007, fingers)
+	var recs [][]byte
+	for _, f := range fingers {
+		if len(f) > 0 {
+			recs = append(recs, f)
+		}
+	}
+	return biometricGroup(tagDG3, []byte{0x08}, 0x0007, recs)
 }
 
 // biometricGroup builds tag { 7F61 { 02 n, 7F60 { A1 {...}, 5F2E rec } ... } }.
