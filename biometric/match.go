@@ -679,5 +679,5 @@ func (p *Probe) score(c *Prepared) float64 {
 	fm := float64(m)
 	na := float64(max(inA, 8))
 	nb := float64(max(inB, 8))
-	return fm * fm / math.Sqrt(na*nb)
+	return fm * fm * fm / (na * nb)
 }

@@ -48,4 +48,4 @@ func calibrate(raw float64) float64 {
 
 // calibRaw is fitted by TestMatchCalibration (go test -run
 // TestMatchCalibration -v ./biometric prints a fresh table).
-var calibRaw = [...]float64{0.166, 2.015, 3.118, 4.298, 5.435, 6.507, 7.500, 8.878, 11.684}
+var calibRaw = [...]float64{0.014, 0.613, 1.118, 1.736, 2.324, 3.012, 3.570, 4.378, 5.690}
