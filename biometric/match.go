@@ -18,8 +18,9 @@ import (
 //     and minutiae are paired greedily within a distance tolerance that grows
 //     with the distance from the root (elastic distortion) and an angle
 //     tolerance; the transform is refitted on the pairs and the pairing redone.
-//     The score counts the pairs against the minutiae that lie in the overlap
-//     of the two prints, and is calibrated to a false-match rate.
+//     The score weighs the number of pairs with their share of the minutiae
+//     that lie in the overlap of the two prints (m³/(na·nb)), and is
+//     calibrated to a false-match rate.
 
 const (
 	matchMaxMinutiae = 255              // minutiae used per template (best quality first)
@@ -647,7 +648,9 @@ func (p *Probe) pair(c *Prepared, rx, ry float32) {
 }
 
 // score counts the pairs of the last pairing against the minutiae of each
-// print that fall inside the other print's area.
+// print that fall inside the other print's area: m³/(na·nb) with m pairs
+// and na, nb (at least 8) minutiae in the overlap, so that the share of
+// paired minutiae weighs as much as their number.
 func (p *Probe) score(c *Prepared) float64 {
 	m := p.matched
 	if m < 2 {
