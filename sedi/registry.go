@@ -234,6 +234,28 @@ func (f *Flow) next(ctx context.Context, n int, check func(tx Tx, s *Sede) error
 	})
 }
 
+// require completes step n if ok holds for the sede, and otherwise
+// returns the rule of the manual's section that it breaks.
+func (f *Flow) require(ctx context.Context, n int, ok func(*Sede) bool, rule Rule, section string) error {
+	return f.next(ctx, n, func(_ Tx, s *Sede) error {
+		if !ok(s) {
+			return ruleErr(rule, "", section)
+		}
+		return nil
+	})
+}
+
+// setRole gives a role of step n to an associated contact.
+func (f *Flow) setRole(ctx context.Context, n int, referente int64, field, section string, assign func(*Sede)) error {
+	return f.step(ctx, n, func(tx Tx, s *Sede) error {
+		if _, err := associated(tx, s, referente, field, section); err != nil {
+			return err
+		}
+		assign(s)
+		return nil
+	})
+}
+
 // Dati saves the data of step 1 and completes it (AVANTI) if they are
 // valid; otherwise it returns every problem, joined.
 func (f *Flow) Dati(ctx context.Context, d SedeData) error {
@@ -368,12 +390,7 @@ func dropRoles(s *Sede, referente int64) {
 
 // NextReferenti completes step 2: the sede needs at least one contact.
 func (f *Flow) NextReferenti(ctx context.Context) error {
-	return f.next(ctx, StepReferenti, func(_ Tx, s *Sede) error {
-		if len(s.Referenti) == 0 {
-			return ruleErr(RuleNeedReferente, "", "3.1.2")
-		}
-		return nil
-	})
+	return f.require(ctx, StepReferenti, func(s *Sede) bool { return len(s.Referenti) > 0 }, RuleNeedReferente, "3.1.2")
 }
 
 // AddSecurityOfficer names an associated contact Security Officer of the
@@ -405,57 +422,30 @@ func (f *Flow) RemoveSecurityOfficer(ctx context.Context, referente int64) error
 
 // NextSecurityOfficers completes step 3: at least one Security Officer.
 func (f *Flow) NextSecurityOfficers(ctx context.Context) error {
-	return f.next(ctx, StepSecurity, func(_ Tx, s *Sede) error {
-		if len(s.SecurityOfficers) == 0 {
-			return ruleErr(RuleNeedSecurityOff, "", "3.1.3")
-		}
-		return nil
-	})
+	return f.require(ctx, StepSecurity, func(s *Sede) bool { return len(s.SecurityOfficers) > 0 }, RuleNeedSecurityOff, "3.1.3")
 }
 
 // SetInstallContact names the sede's one installation contact (step 4),
 // replacing any previous one. The same person may be installation contact
 // in other comuni too (§3.1.4).
 func (f *Flow) SetInstallContact(ctx context.Context, referente int64) error {
-	return f.step(ctx, StepInstallazioni, func(tx Tx, s *Sede) error {
-		if _, err := associated(tx, s, referente, "Referente per le installazioni", "3.1.4"); err != nil {
-			return err
-		}
-		s.InstallContact = referente
-		return nil
-	})
+	return f.setRole(ctx, StepInstallazioni, referente, "Referente per le installazioni", "3.1.4", func(s *Sede) { s.InstallContact = referente })
 }
 
 // NextInstallContact completes step 4: exactly one installation contact.
 func (f *Flow) NextInstallContact(ctx context.Context) error {
-	return f.next(ctx, StepInstallazioni, func(_ Tx, s *Sede) error {
-		if s.InstallContact == 0 {
-			return ruleErr(RuleOneInstallContact, "", "3.1.4")
-		}
-		return nil
-	})
+	return f.require(ctx, StepInstallazioni, func(s *Sede) bool { return s.InstallContact != 0 }, RuleOneInstallContact, "3.1.4")
 }
 
 // SetManager names the sede's issuing-service manager (step 5), replacing
 // any previous one.
 func (f *Flow) SetManager(ctx context.Context, referente int64) error {
-	return f.step(ctx, StepResponsabile, func(tx Tx, s *Sede) error {
-		if _, err := associated(tx, s, referente, "Responsabile del servizio di emissione CIE", "3.1.5"); err != nil {
-			return err
-		}
-		s.Manager = referente
-		return nil
-	})
+	return f.setRole(ctx, StepResponsabile, referente, "Responsabile del servizio di emissione CIE", "3.1.5", func(s *Sede) { s.Manager = referente })
 }
 
 // NextManager completes step 5: the manager is named.
 func (f *Flow) NextManager(ctx context.Context) error {
-	return f.next(ctx, StepResponsabile, func(_ Tx, s *Sede) error {
-		if s.Manager == 0 {
-			return ruleErr(RuleNeedManager, "", "3.1.5")
-		}
-		return nil
-	})
+	return f.require(ctx, StepResponsabile, func(s *Sede) bool { return s.Manager != 0 }, RuleNeedManager, "3.1.5")
 }
 
 // Riepilogo is the summary of step 6 (§3.1.6): the sede, its contacts and
