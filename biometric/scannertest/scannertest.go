@@ -210,11 +210,13 @@ func testCapture(t *testing.T, s biometric.Scanner) {
 func checkCtxResult(t *testing.T, what string, ctx context.Context, c *biometric.Capture, err error, returned time.Time, ended func() time.Time) {
 	t.Helper()
 	if err == nil {
+		t.Logf("%s: succeeded", what)
 		if cerr := CheckCapture(c, biometric.RightIndex); cerr != nil {
 			t.Errorf("%s: capture violates the contract: %v", what, cerr)
 		}
 		return
 	}
+	t.Logf("%s: %v", what, err)
 	cerr := ctx.Err()
 	if cerr == nil {
 		t.Errorf("%s: error %v before its ctx ended, want success or an error matching ctx.Err() after it", what, err)

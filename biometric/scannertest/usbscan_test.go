@@ -16,8 +16,8 @@ import (
 	"github.com/ciekit/ciekit/biometric/usbscan"
 )
 
-// growModule emulates, behind usbscan.Transport, a Grow R307 fingerprint
-// module on a CP210x USB-to-UART bridge: the device side of the protocol
+// growModule emulates, behind usbscan.Transport, a Grow R307 or R503
+// fingerprint module on a CP210x USB-to-UART bridge: the device side of the protocol
 // usbscan documents (R307/R503 user manuals, section 4 package format and
 // section 5 instructions VfyPwd 0x13, GenImg 0x01, UpImage 0x0A; Silicon
 // Labs AN571 for the bridge's PURGE request 0x12). A recorded transcript
@@ -192,11 +192,21 @@ func (u usbUnderTest) Place() { u.m.set(func() { u.m.lifted = false }) }
 
 var _ scannertest.Lifter = usbUnderTest{}
 
-// r307Image is the print the emulated module captures: a 256x288 ideal
-// scansim impression (computed once; growing the master is slow under the
-// race detector).
-var r307Image = sync.OnceValue(func() *image.Gray {
-	m := usbscan.R307()
+// usbModel is the module emulated: an R307 (256x288 at 500 dpi), or with
+// -short the smaller R503 (192x192 at 508 dpi), whose print is quicker to
+// grow under the race detector.
+func usbModel() usbscan.Model {
+	if testing.Short() {
+		return usbscan.R503()
+	}
+	return usbscan.R307()
+}
+
+// moduleImage is the print the emulated module captures: an ideal scansim
+// impression of the model's size (computed once; growing the master is
+// slow under the race detector).
+var moduleImage = sync.OnceValue(func() *image.Gray {
+	m := usbModel()
 	c, err := scansim.New(scansim.Options{Seed: 5, Width: m.Width, Height: m.Height, Ideal: true}).
 		Capture(context.Background(), biometric.RightIndex)
 	if err != nil {
@@ -207,15 +217,15 @@ var r307Image = sync.OnceValue(func() *image.Gray {
 
 func newUSBScanner(t *testing.T) (*usbscan.Scanner, *growModule) {
 	t.Helper()
-	m := newGrowModule(t, r307Image())
-	s, err := usbscan.NewScanner(t.Context(), m, usbscan.Options{PollInterval: 2 * time.Millisecond})
+	m := newGrowModule(t, moduleImage())
+	s, err := usbscan.NewScanner(t.Context(), m, usbscan.Options{Model: usbModel(), PollInterval: 2 * time.Millisecond})
 	if err != nil {
-		t.Fatalf("usbscan.NewScanner(emulated R307): %v", err)
+		t.Fatalf("usbscan.NewScanner(emulated %s): %v", usbModel().Name, err)
 	}
 	return s, m
 }
 
-func TestUSBScanEmulatedR307(t *testing.T) {
+func TestUSBScanEmulated(t *testing.T) {
 	t.Parallel()
 	scannertest.TestScanner(t, func(t *testing.T) biometric.Scanner {
 		s, m := newUSBScanner(t)
