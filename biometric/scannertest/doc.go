@@ -31,5 +31,13 @@
 // accepts any error type besides the sentinels it names, accepts or
 // rejects finger positions outside 0..10 (but a capture that succeeds must
 // echo them), does not tie Quality to Feedback (Quality 0 means unknown),
-// and accepts a capture that completes although its ctx expired meanwhile.
+// accepts a capture that completes although its ctx expired meanwhile, and
+// does not judge ridge polarity or image quality.
+//
+// One requirement is inferred rather than written: the interface doc does
+// not say that Capture may be called from several goroutines at once, but
+// [biometric.ErrScannerBusy] ("another capture is in progress") only makes
+// sense if it may, and both implementations in this module document it;
+// the Concurrent subtest holds scanners to that reading (run it with
+// -race).
 package scannertest

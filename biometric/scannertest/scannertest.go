@@ -130,7 +130,8 @@ func uniform(pix []byte, w, h, stride int) bool {
 //     with an error matching ctx.Err(); captures whose ctx ends after 1, 10
 //     and 50 ms, or is cancelled after 5 ms, either succeed or fail with an
 //     error matching ctx.Err() within 2 s of its end (an error matching
-//     [biometric.ErrNoFinger] must match ctx.Err() too); the scanner then
+//     [biometric.ErrNoFinger] must match ctx.Err() too, unless it came
+//     before ctx ended: the device's own timeout); the scanner then
 //     captures again.
 //   - NoFinger, for a [Lifter]: with the finger lifted, a capture whose
 //     ctx expires or is cancelled fails with an error matching both
@@ -219,7 +220,11 @@ func checkCtxResult(t *testing.T, what string, ctx context.Context, c *biometric
 	t.Logf("%s: %v", what, err)
 	cerr := ctx.Err()
 	if cerr == nil {
-		t.Errorf("%s: error %v before its ctx ended, want success or an error matching ctx.Err() after it", what, err)
+		// The device's own timeout may give up first (biometric.ErrNoFinger
+		// allows it); any other early error is a device failure.
+		if !errors.Is(err, biometric.ErrNoFinger) {
+			t.Errorf("%s: error %v before its ctx ended, want success or an error matching ctx.Err() after it", what, err)
+		}
 		return
 	}
 	if !errors.Is(err, cerr) {
