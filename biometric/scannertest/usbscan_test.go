@@ -176,7 +176,7 @@ var _ usbscan.Transport = (*growModule)(nil)
 
 // usbUnderTest is a usbscan.Scanner on an emulated module. Its Close
 // unplugs the module: usbscan.NewScanner does not own its Transport, so
-// usbscan's own Close does nothing here (see TestUSBScanBareClose).
+// Close also unplugs the emulated module.
 type usbUnderTest struct {
 	*usbscan.Scanner
 	m *growModule

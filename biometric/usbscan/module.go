@@ -8,6 +8,7 @@ import (
 	"image"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ciekit/ciekit/biometric"
@@ -70,15 +71,16 @@ type Scanner struct {
 	info   DeviceInfo
 	opts   Options
 
-	busy  sync.Mutex
-	dirty bool   // an exchange was cut short: purge before the next one
-	in    []byte // received bytes not yet consumed
-	rbuf  [readChunk]byte
+	busy   sync.Mutex
+	closed atomic.Bool // Close was called: captures fail with ErrDeviceGone
+	dirty  bool        // an exchange was cut short: purge before the next one
+	in     []byte      // received bytes not yet consumed
+	rbuf   [readChunk]byte
 }
 
 // NewScanner configures the CP210x bridge behind t, performs the module
 // handshake (VfyPwd) and returns a Scanner using t. It does not take
-// ownership of t: Close does nothing then. Errors: transport errors,
+// ownership of t: Close then only ends the Scanner's use of it. Errors: transport errors,
 // [ErrProtocol], [ErrPassword] (a [*ModuleError]) or another
 // [*ModuleError], ctx.Err().
 func NewScanner(ctx context.Context, t Transport, opts Options) (*Scanner, error) {
@@ -104,9 +106,11 @@ func (s *Scanner) Info() DeviceInfo { return s.info }
 // Model returns the sensor geometry in use.
 func (s *Scanner) Model() Model { return s.opts.Model }
 
-// Close releases the device opened by [Open].
+// Close ends the Scanner: later captures fail with
+// [biometric.ErrDeviceGone]. It releases the device if [Open] opened it
+// (a transport given to [NewScanner] stays the caller's to close).
 func (s *Scanner) Close() error {
-	if s.closer == nil {
+	if s.closed.Swap(true) || s.closer == nil {
 		return nil
 	}
 	return s.closer.Close()
@@ -122,6 +126,9 @@ func (s *Scanner) Close() error {
 // [biometric.ErrScannerBusy]; [biometric.ErrDeviceGone] and other
 // transport errors; [ErrProtocol]; [*ModuleError].
 func (s *Scanner) Capture(ctx context.Context, finger biometric.FingerPosition) (*biometric.Capture, error) {
+	if s.closed.Load() {
+		return nil, fmt.Errorf("usbscan: scanner closed: %w", biometric.ErrDeviceGone)
+	}
 	if !s.busy.TryLock() {
 		return nil, biometric.ErrScannerBusy
 	}
