@@ -71,6 +71,7 @@ func BenchmarkStage(b *testing.B) {
 		{"thinning", func() { e.binarize(); e.thin() }},
 		{"detection", func() { e.detect(); e.clearMarks() }},
 		{"filtering", func() { e.detect(); e.filter(); e.clearMarks() }},
+		{"quality", e.fingerQuality},
 	}
 	for i, st := range stages {
 		b.Run(st.name+"/500ppi", func(b *testing.B) {

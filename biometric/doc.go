@@ -52,7 +52,9 @@
 // the ridge for an ending and between the two branches (up the valley that
 // ends at the fork) for a bifurcation. Minutia quality is the coherence of
 // the ridge flow around the minutia (1..100, lowered near the border);
-// finger quality combines the mean coherence of the print and its area.
+// finger quality (Extractor.Quality) predicts matchability from the print's
+// area, ridge flow coherence, ridge-valley clarity, ridge period consistency
+// and minutiae: below 40 means retry the capture, 70 and above is good.
 //
 // # Performance
 //

@@ -127,6 +127,7 @@ type Extractor struct {
 
 	kern    kernels
 	quality uint8
+	qf      qualityFeatures
 	fgBlock int
 }
 
@@ -143,8 +144,25 @@ type candidate struct {
 	why     uint8 // which rule removed it (debugging aid)
 }
 
-// Quality returns the finger quality 0..100 of the last image processed:
-// 0 when nothing was extracted yet or no fingerprint was found.
+// Quality returns the finger quality 0..100 of the last image processed,
+// a prediction of how well it will match in the spirit of NFIQ 2 (but not
+// NFIQ 2, whose scores it does not reproduce):
+//
+//   - 0: nothing extracted yet, or no fingerprint found;
+//   - 1..39: poor, retry the capture: too small a contact area (under about
+//     75 mm^2), too few minutiae, or ridges too unclear (heavy noise, smear,
+//     very dry or wet skin);
+//   - 40..69: usable but below par;
+//   - 70..100: good.
+//
+// It combines, from the block maps of the extraction, the foreground area,
+// the mean orientation coherence, the ridge-valley clarity of the
+// normalised image split by the enhanced one, the share of blocks with a
+// plausible and locally consistent ridge period, and the number and mean
+// quality of the minutiae; see quality.go for the mapping and QUALITY.md
+// for its calibration on simulated captures and FVC2002 (where the images
+// in the lowest quality third have clearly lower genuine match scores
+// than those in the highest).
 func (e *Extractor) Quality() uint8 { return e.quality }
 
 // Extract appends the minutiae found in img to dst and returns the

@@ -460,27 +460,6 @@ func (e *Extractor) direction(c *candidate) {
 	c.fy = float32(c.y) + shift*uy
 }
 
-// fingerQuality sets e.quality from the mean coherence of the interior
-// foreground and the foreground area.
-func (e *Extractor) fingerQuality() {
-	var sum float32
-	n := 0
-	for b := range e.bw * e.bh {
-		if e.bdist[b] >= 2 {
-			sum += e.coh[b]
-			n++
-		}
-	}
-	if n == 0 {
-		e.quality = 0
-		return
-	}
-	mc := sum / float32(n)
-	q := min(max((mc-0.1)/0.6, 0), 1)
-	area := min(float32(e.fgBlock*blk*blk)/(200*250), 1)
-	e.quality = uint8(100*q*area + 0.5)
-}
-
 // isoAngle converts a unit direction in image coordinates (y down) to the
 // ISO/IEC 19794-2 angle: counter-clockwise on screen from +x, in units of
 // 360/256 degrees.

@@ -70,7 +70,11 @@ func (p FingerPosition) Left() bool { return p >= LeftThumb && p <= LeftLittle }
 //
 // Width and Height are the image size in pixels; ResolutionX and
 // ResolutionY are in pixels per centimetre as ISO/IEC 19794-2 stores them
-// (500 ppi is 197 px/cm). Quality is the finger quality 0..100.
+// (500 ppi is 197 px/cm). Quality is the finger quality 0..100 (the ISO
+// view quality byte): from an Extractor it is [Extractor.Quality], a
+// prediction of how well the impression will match (0 no fingerprint,
+// below 40 retry the capture, 70 and above good); from a parsed record it is
+// whatever the producer wrote.
 // The zero Template is empty and valid.
 type Template struct {
 	Width, Height            uint16
