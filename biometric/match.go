@@ -84,6 +84,7 @@ type Prepared struct {
 func Prepare(t *Template) *Prepared {
 	p := new(Prepared)
 	p.prepare(t)
+	p.order = nil // scratch only; galleries keep many Prepared
 	return p
 }
 
