@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,6 +24,33 @@ const (
 	qualityPoor = 40 // deliberately poor captures score below this
 )
 
+// qualityFinger returns the 400x500 scansim finger of seed, growing each
+// master once for both quality tests (it is the slow part under -race).
+func qualityFinger(seed uint64) *scansim.Finger {
+	qualityFingersMu.Lock()
+	defer qualityFingersMu.Unlock()
+	if f, ok := qualityFingers[seed]; ok {
+		return f
+	}
+	f := scansim.NewFinger(seed, 400, 500)
+	qualityFingers[seed] = f
+	return f
+}
+
+var (
+	qualityFingersMu sync.Mutex
+	qualityFingers   = map[uint64]*scansim.Finger{}
+)
+
+// fingers returns n, or 1 under -short (rendering a scansim finger is the
+// slow part under -race).
+func fingers(n uint64) uint64 {
+	if testing.Short() {
+		return 1
+	}
+	return n
+}
+
 func extractQuality(t *testing.T, e *biometric.Extractor, img image.Image) int {
 	t.Helper()
 	_, err := e.Extract(nil, img)
@@ -35,8 +63,8 @@ func extractQuality(t *testing.T, e *biometric.Extractor, img image.Image) int {
 // moved, noisy) score low.
 func TestQualityScansim(t *testing.T) {
 	var e biometric.Extractor
-	for seed := uint64(1); seed <= 4; seed++ {
-		fg := scansim.NewFinger(seed, 400, 500)
+	for seed := uint64(1); seed <= fingers(4); seed++ {
+		fg := qualityFinger(seed)
 		q := extractQuality(t, &e, fg.Impress(scansim.NaturalCondition(seed), seed).Image)
 		t.Logf("finger %d natural: %d", seed, q)
 		assert.GreaterOrEqual(t, q, qualityGood, "natural capture, finger %d", seed)
@@ -81,8 +109,8 @@ func assertFalls(t *testing.T, what string, qs []int) {
 // noise, less contrast (at a fixed noise), tighter crops.
 func TestQualityMonotonic(t *testing.T) {
 	var e biometric.Extractor
-	for seed := uint64(1); seed <= 2; seed++ {
-		clean := scansim.NewFinger(seed, 400, 500).Impress(scansim.Condition{}, seed).Image
+	for seed := uint64(1); seed <= fingers(2); seed++ {
+		clean := qualityFinger(seed).Impress(scansim.Condition{}, seed).Image
 		var qs []int
 		for _, sigma := range []float64{0, 10, 20, 30, 40, 55} {
 			qs = append(qs, extractQuality(t, &e, degrade(clean, 1, sigma, seed)))
