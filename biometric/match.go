@@ -67,7 +67,7 @@ type Prepared struct {
 	n      int
 	x, y   []float32
 	th     []uint8
-	edges  []matchEdge // sorted by length
+	edges  []matchEdge // in no particular order (probes index them)
 	gx, gy float32     // grid origin
 	cs     float32     // grid cell size
 	gw, gh int
@@ -176,15 +176,6 @@ func (p *Prepared) buildEdges() {
 			})
 		}
 	}
-	slices.SortFunc(p.edges, func(a, b matchEdge) int {
-		switch {
-		case a.length < b.length:
-			return -1
-		case a.length > b.length:
-			return 1
-		}
-		return 0
-	})
 }
 
 // angle256 returns the direction of (dx, dy) in image coordinates (Y
