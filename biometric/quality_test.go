@@ -259,3 +259,24 @@ func loadQualityPNG(t *testing.T, path string) image.Image {
 	require.NoError(t, err, "decode %s", path)
 	return img
 }
+
+// TestQualityNatural checks that captures in natural conditions (the
+// scanner's good path) do not fall below the "good" level, so that the
+// workstation does not retry them: 12 fingers x 4 captures.
+func TestQualityNatural(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders 12 fingers")
+	}
+	var e biometric.Extractor
+	lowest := 100
+	for seed := uint64(101); seed <= 112; seed++ {
+		fg := scansim.NewFinger(seed, 400, 500)
+		for k := range uint64(4) {
+			s := seed*10 + k
+			q := extractQuality(t, &e, fg.Impress(scansim.NaturalCondition(s), s).Image)
+			lowest = min(lowest, q)
+			assert.GreaterOrEqual(t, q, qualityGood, "finger %d, natural condition %d", seed, s)
+		}
+	}
+	t.Logf("lowest quality of 48 natural captures: %d", lowest)
+}
