@@ -9,7 +9,9 @@
 // Entry points: [Extractor] finds the minutiae of an image
 // ([Extractor.Extract], [Extractor.ExtractRaw], [Extractor.ExtractTemplate]);
 // [ParseISO] and [Template.MarshalISO] (and their ANSI twins) read and
-// write the standard records; [DrawMinutiae] shows an extraction.
+// write the standard records; [Match] and [SameFinger] compare two
+// templates, a [Probe] and a [Gallery] compare one with many; [Scanner] is
+// the capture interface; [DrawMinutiae] shows an extraction.
 //
 // The package imports only the standard library: scanner adapters live in
 // sub-packages (biometric/scansim for the simulator, biometric/usbscan for
@@ -55,6 +57,22 @@
 // finger quality (Extractor.Quality) predicts matchability from the print's
 // area, ridge flow coherence, ridge-valley clarity, ridge period consistency
 // and minutiae: below 40 means retry the capture, 70 and above is good.
+//
+// # Matching
+//
+// [Match] and [SameFinger] compare two templates; a [Probe] compares one
+// with many ([Probe.MatchPrepared] over [Prepared] templates,
+// [Gallery.Search] for 1:N) without allocating. Scores are -10·log10 of the
+// false-match rate measured on the FVC2002 B impostor pairs: 30 is about 1
+// in 1,000 ([ThresholdFMR1000]). Each minutia gets edges to its 6 nearest
+// neighbours; similar edges of the two templates vote for root pairs; the
+// best roots are aligned, the minutiae paired greedily within 8 to 20 px
+// (growing with the distance from the root, for elastic distortion) and
+// 17°, the alignment refitted, and the pairs scored against the minutiae
+// in the overlap of the two prints, so partial prints are not penalised
+// for what they do not show. Templates of other resolutions and ANSI angle
+// units are normalised first. The package biometric/eval implements the
+// FVC evaluation protocol on top.
 //
 // # Performance
 //
