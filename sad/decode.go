@@ -178,49 +178,36 @@ func (x *decoder) cf(p node, name string, required bool) (string, error) {
 }
 
 func (x *decoder) date(p node, name string, required bool) (time.Time, error) {
-	s, c, err := x.leaf(p, name, required)
-	if err != nil || s == "" {
-		return time.Time{}, err
-	}
-	for i := -1; i < len(x.d.AcceptDates); i++ {
-		layout := x.d.DateLayout
-		if i >= 0 {
-			layout = x.d.AcceptDates[i]
-		}
-		if layout == "" {
-			continue
-		}
-		if t, err := time.Parse(layout, s); err == nil {
-			if err := checkDate(t); err != nil {
-				return time.Time{}, x.fail(c, err)
-			}
-			return t, nil
-		}
-	}
-	return time.Time{}, x.fail(c, fmt.Errorf("%w: not a date in a known layout", ErrInvalidValue))
+	return x.timeIn(p, name, required, "date", x.d.DateLayout, x.d.AcceptDates)
 }
 
 func (x *decoder) dateTime(p node, name string, required bool) (time.Time, error) {
+	return x.timeIn(p, name, required, "timestamp", x.d.DateTimeLayout, x.d.AcceptDateTimes)
+}
+
+// timeIn reads a date or timestamp in the dialect's layout or one of the
+// layouts it also accepts; what names the value in the error.
+func (x *decoder) timeIn(p node, name string, required bool, what, layout string, accept []string) (time.Time, error) {
 	s, c, err := x.leaf(p, name, required)
 	if err != nil || s == "" {
 		return time.Time{}, err
 	}
-	for i := -1; i < len(x.d.AcceptDateTimes); i++ {
-		layout := x.d.DateTimeLayout
+	for i := -1; i < len(accept); i++ {
+		l := layout
 		if i >= 0 {
-			layout = x.d.AcceptDateTimes[i]
+			l = accept[i]
 		}
-		if layout == "" {
+		if l == "" {
 			continue
 		}
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.Parse(l, s); err == nil {
 			if err := checkDate(t); err != nil {
 				return time.Time{}, x.fail(c, err)
 			}
 			return t, nil
 		}
 	}
-	return time.Time{}, x.fail(c, fmt.Errorf("%w: not a timestamp in a known layout", ErrInvalidValue))
+	return time.Time{}, x.fail(c, fmt.Errorf("%w: not a %s in a known layout", ErrInvalidValue, what))
 }
 
 func (x *decoder) flag(p node, name string, pair Pair) (*bool, error) {
