@@ -83,6 +83,7 @@ type Scanner struct {
 	fingers map[biometric.FingerPosition]*Finger
 	n       int // captures started
 	closed  bool
+	lifted  chan struct{} // non-nil while the finger is off the sensor; Place closes it
 }
 
 var _ biometric.Scanner = (*Scanner)(nil)
@@ -131,6 +132,27 @@ func (s *Scanner) Close() error {
 	return nil
 }
 
+// Lift takes the finger off the sensor: captures then wait for it (until
+// their ctx ends, with an error matching [biometric.ErrNoFinger]) until
+// [Scanner.Place]. It implements scannertest.Lifter.
+func (s *Scanner) Lift() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lifted == nil {
+		s.lifted = make(chan struct{})
+	}
+}
+
+// Place puts the finger back on the sensor; a waiting capture goes on.
+func (s *Scanner) Place() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lifted != nil {
+		close(s.lifted)
+		s.lifted = nil
+	}
+}
+
 // Capture implements [biometric.Scanner]: see [Scanner.CaptureImpression].
 func (s *Scanner) Capture(ctx context.Context, finger biometric.FingerPosition) (*biometric.Capture, error) {
 	im, err := s.CaptureImpression(ctx, finger)
@@ -145,8 +167,9 @@ func (s *Scanner) Capture(ctx context.Context, finger biometric.FingerPosition) 
 // a natural (or, with Options.Ideal, ideal) impression. Errors:
 // [biometric.ErrDeviceGone] after Close; [biometric.ErrScannerBusy] while
 // another capture runs; an error matching ctx.Err() if ctx ends during the
-// latency, also matching [biometric.ErrNoFinger] for a NoFinger step; a
-// scripted Err; an error for an invalid finger position.
+// latency, also matching [biometric.ErrNoFinger] for a NoFinger step or
+// while the finger is lifted ([Scanner.Lift]); a scripted Err; an error
+// for an invalid finger position.
 func (s *Scanner) CaptureImpression(ctx context.Context, finger biometric.FingerPosition) (*Impression, error) {
 	if !finger.Valid() {
 		return nil, fmt.Errorf("scansim: finger position %d out of range 0..10", finger)
@@ -166,10 +189,18 @@ func (s *Scanner) CaptureImpression(ctx context.Context, finger biometric.Finger
 	if idx < len(s.opts.Script) {
 		step = s.opts.Script[idx]
 	}
+	lifted := s.lifted
 	s.mu.Unlock()
 
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if lifted != nil {
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: %w", biometric.ErrNoFinger, ctx.Err())
+		case <-lifted:
+		}
 	}
 	if step.NoFinger {
 		<-ctx.Done()
