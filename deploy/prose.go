@@ -193,7 +193,7 @@ func italianDate(s string) (time.Time, bool) {
 }
 
 // sentenceBounds returns the byte range of the sentence of t around byte
-// offset at. A sentence ends at ". " after a word of four or more letters
+// offset at. A sentence ends at ". " after a word of three or more letters
 // or after digits, so "n. 3" and "p.v." do not end one.
 func sentenceBounds(t string, at int) (start, end int) {
 	isEnd := func(i int) bool { // t[i] == '.' followed by a space
@@ -209,7 +209,7 @@ func sentenceBounds(t string, at int) (start, end int) {
 			j--
 			n++
 		}
-		return n >= 4
+		return n >= 3
 	}
 	start = 0
 	for i := at - 1; i > 0; i-- {
@@ -285,7 +285,8 @@ func checkStatements(p *Plan) []*Inconsistency {
 }
 
 // CompareDocuments reports what two documents state differently about the
-// same thing: the service endpoints and their ports, and the ports for
+// same thing (the findings have Line 0; their Detail names the line in
+// each document): the service endpoints and their ports, and the ports for
 // remote assistance. The later circular normally supersedes the earlier,
 // but a comune that read one of them configures its network by it, so
 // every difference is a finding ([ErrContradiction], [CategoryDocuments])
@@ -295,8 +296,9 @@ func CompareDocuments(a, b *Plan) []*Inconsistency {
 	var out []*Inconsistency
 	ra, rb := statementsOf(a, StatementRemoteAssistance), statementsOf(b, StatementRemoteAssistance)
 	if len(ra) > 0 && len(rb) > 0 && !slices.Equal(ra[0].Ports, rb[0].Ports) {
-		out = append(out, &Inconsistency{Line: rb[0].Line, Err: ErrContradiction,
-			Detail:  fmt.Sprintf("remote assistance on port %s in %s, on port %s in %s", joinPorts(ra[0].Ports), nameOf(a), joinPorts(rb[0].Ports), nameOf(b)),
+		out = append(out, &Inconsistency{Err: ErrContradiction,
+			Detail: fmt.Sprintf("remote assistance on %s in %s (line %d), on %s in %s (line %d)",
+				joinPorts(ra[0].Ports), nameOf(a), ra[0].Line, joinPorts(rb[0].Ports), nameOf(b), rb[0].Line),
 			Sources: []Source{ra[0].Source, rb[0].Source}})
 	}
 	ea, eb := endpointPorts(a), endpointPorts(b)
@@ -320,19 +322,16 @@ func CompareDocuments(a, b *Plan) []*Inconsistency {
 		var src []Source
 		switch {
 		case !inA:
-			detail, src = fmt.Sprintf("%s (port %s) is listed in %s, not in %s", h, joinPorts(sb.Ports), nameOf(b), nameOf(a)), []Source{sb.Source}
+			detail, src = fmt.Sprintf("%s (%s) is listed in %s (line %d), not in %s", h, joinPorts(sb.Ports), nameOf(b), sb.Line, nameOf(a)), []Source{sb.Source}
 		case !inB:
-			detail, src = fmt.Sprintf("%s (port %s) is listed in %s, not in %s", h, joinPorts(sa.Ports), nameOf(a), nameOf(b)), []Source{sa.Source}
+			detail, src = fmt.Sprintf("%s (%s) is listed in %s (line %d), not in %s", h, joinPorts(sa.Ports), nameOf(a), sa.Line, nameOf(b)), []Source{sa.Source}
 		case !slices.Equal(sa.Ports, sb.Ports):
-			detail, src = fmt.Sprintf("%s on port %s in %s, on port %s in %s", h, joinPorts(sa.Ports), nameOf(a), joinPorts(sb.Ports), nameOf(b)), []Source{sa.Source, sb.Source}
+			detail = fmt.Sprintf("%s on %s in %s (line %d), on %s in %s (line %d)", h, joinPorts(sa.Ports), nameOf(a), sa.Line, joinPorts(sb.Ports), nameOf(b), sb.Line)
+			src = []Source{sa.Source, sb.Source}
 		default:
 			continue
 		}
-		line := 0
-		if inB {
-			line = sb.Line
-		}
-		out = append(out, &Inconsistency{Line: line, Err: ErrContradiction, Detail: detail, Sources: src})
+		out = append(out, &Inconsistency{Err: ErrContradiction, Detail: detail, Sources: src})
 	}
 	return out
 }
@@ -369,10 +368,14 @@ func nameOf(p *Plan) string {
 	return string(p.Circular)
 }
 
+// joinPorts writes "port 443" or "ports 80 and 443".
 func joinPorts(ps []int) string {
 	s := make([]string, len(ps))
 	for i, p := range ps {
 		s[i] = strconv.Itoa(p)
 	}
-	return strings.Join(s, " and ")
+	if len(s) == 1 {
+		return "port " + s[0]
+	}
+	return "ports " + strings.Join(s, " and ")
 }
