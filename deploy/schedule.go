@@ -64,7 +64,7 @@ func Deadlines(c Circular) []Deadline {
 	case CircularThirdPhase, CircularNaples:
 		all2 := Source{Doc: CircularNaples, Section: "All. 2 §3"}
 		monitora, post := all2, all2
-		monitora.Quote = "deve avvenire entro e non oltre tre settimane prima del periodo assegnato al Comune per l'attivazione delle postazioni"
+		monitora.Quote = "deve avvenire entro e non oltre tre settimane prima del periodo assegnato al Comune per l’attivazione delle postazioni"
 		post.Quote = "è necessario inviare con anticipo di 15 giorni una comunicazione a firma del Sindaco"
 		return []Deadline{
 			{Kind: MasterPassword, Days: 60, Approximate: true, Source: Source{Doc: Manual, Section: "§3.1.7",
