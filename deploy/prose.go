@@ -27,6 +27,10 @@ const (
 	// StatementRemoteAssistance: the ports on which remote assistance to
 	// the workstations must work ("sulla porta 80 e 443").
 	StatementRemoteAssistance StatementKind = "remote-assistance"
+	// StatementPhaseStart: the day a roll-out phase starts ("A partire dal
+	// 4 luglio 2016 è stata avviata la prima fase"); Count is the phase's
+	// number, Date the day as written (a mistyped year stays as it is).
+	StatementPhaseStart StatementKind = "phase-start"
 )
 
 // Topics of deadline statements.
@@ -99,6 +103,9 @@ func (p *parser) prose(n int, text string) {
 			add(Statement{Kind: StatementComuniCount, Count: c}, at)
 		}
 	}
+	for _, ph := range phaseStarts(low) {
+		add(Statement{Kind: StatementPhaseStart, Count: ph.number, Date: ph.date}, ph.at)
+	}
 	if strings.Contains(low, "collegamento remoto") {
 		if at := strings.Index(low, "sulla porta"); at >= 0 {
 			if ports := portsIn(low[at+len("sulla porta"):]); len(ports) > 0 {
@@ -115,6 +122,74 @@ func (p *parser) prose(n int, text string) {
 			add(Statement{Kind: StatementEndpoint, Host: host, Ports: ports}, 0)
 		}
 	}
+}
+
+type phaseStart struct {
+	number int
+	date   time.Time
+	at     int
+}
+
+var phaseOrdinals = []string{"prima", "seconda", "terza"}
+
+// phaseStarts finds the sentences of a lower-case line that date the start
+// of a phase: a date "26 aprile 2017" (any year of one to four digits)
+// after "dal", "data" or "il", and, after it in the same sentence (or else before it), an ordinal
+// "prima", "seconda" or "terza" followed within three words by "fase".
+func phaseStarts(low string) []phaseStart {
+	if !strings.Contains(low, "fase") {
+		return nil
+	}
+	var out []phaseStart
+	words := strings.Fields(low)
+	offsets := make([]int, len(words)) // byte offset of each word
+	pos := 0
+	for i, w := range words {
+		pos += strings.Index(low[pos:], w)
+		offsets[i] = pos
+		pos += len(w)
+	}
+	ordinalAt := func(i int) int { // phase number of an ordinal at word i, or 0
+		n := slices.Index(phaseOrdinals, strings.Trim(words[i], ",.;:"))
+		if n < 0 {
+			return 0
+		}
+		for j := i + 1; j < len(words) && j <= i+3; j++ {
+			if strings.HasPrefix(words[j], "fase") {
+				return n + 1
+			}
+		}
+		return 0
+	}
+	for i := 0; i+2 < len(words) && len(out) < 8; i++ {
+		m := slices.Index(italianMonthNames[:], words[i+1])
+		d, err1 := strconv.Atoi(words[i])
+		y, err2 := strconv.Atoi(strings.TrimRight(words[i+2], ".,;:"))
+		if m < 0 || err1 != nil || err2 != nil || d < 1 || d > 31 || y < 1 || y > 9999 {
+			continue
+		}
+		// "dal 26 aprile", "in data 26 aprile", "avrà inizio il 2 ottobre";
+		// not "circolare ... del 31 marzo 2017", the date of a document.
+		if i == 0 || !slices.Contains([]string{"dal", "data", "il"}, words[i-1]) {
+			continue
+		}
+		day, ok := civil(y, time.Month(m+1), d)
+		if !ok {
+			continue
+		}
+		a, b := sentenceBounds(low, offsets[i])
+		n := 0
+		for j := i + 3; j < len(words) && offsets[j] < b && n == 0; j++ {
+			n = ordinalAt(j)
+		}
+		for j := i - 1; j >= 0 && offsets[j] >= a && n == 0; j-- {
+			n = ordinalAt(j)
+		}
+		if n > 0 {
+			out = append(out, phaseStart{number: n, date: day, at: offsets[i]})
+		}
+	}
+	return out
 }
 
 // annexHeading recognises "ALLEGATO 2", "Allegato 3", "ALLEGATO I".
@@ -273,6 +348,18 @@ func checkStatements(p *Plan) []*Inconsistency {
 			}
 		}
 	}
+	phases := Phases()
+	for _, st := range statementsOf(p, StatementPhaseStart) {
+		if st.Count < 1 || st.Count > len(phases) {
+			continue
+		}
+		ph := phases[st.Count-1]
+		if !st.Date.Equal(ph.Start) {
+			out = append(out, &Inconsistency{Line: st.Line, Err: ErrContradiction,
+				Detail:  fmt.Sprintf("phase %d starts on %s here, on %s in %s", st.Count, formatPhaseDate(st.Date), formatDate(ph.Start), ph.Sources[0].Doc),
+				Sources: []Source{st.Source, ph.Sources[0]}})
+		}
+	}
 	for i := 1; i < len(deadlines); i++ {
 		a, b := deadlines[0], deadlines[i]
 		if !a.Date.Equal(b.Date) {
@@ -334,6 +421,12 @@ func CompareDocuments(a, b *Plan) []*Inconsistency {
 		out = append(out, &Inconsistency{Err: ErrContradiction, Detail: detail, Sources: src})
 	}
 	return out
+}
+
+// formatPhaseDate writes d as dd/mm/yyyy, keeping a mistyped year as
+// written ("26/04/207").
+func formatPhaseDate(d time.Time) string {
+	return fmt.Sprintf("%02d/%02d/%d", d.Day(), int(d.Month()), d.Year())
 }
 
 func statementsOf(p *Plan, k StatementKind) []Statement {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -188,4 +189,37 @@ func TestCheckClassroom(t *testing.T) {
 	assert.Contains(t, msg, "sockets at the teacher's desk: need 2, have 1")
 	assert.Contains(t, msg, "network connection")
 	assert.Contains(t, msg, "Circ. 4/2017 All. 3")
+}
+
+// The news report of Circ. 8/2017 (seed 002) dates the second phase "dal
+// 26 aprile 207"; Circ. 4/2017 says "A partire dal prossimo 26 aprile
+// 2017". The mistyped year is a finding quoting both; the report's other
+// dates agree with the circulars.
+func TestPhaseStartsInTheSeeds(t *testing.T) {
+	t.Parallel()
+	starts := map[int]time.Time{}
+	for _, name := range []string{seedCirc4, seedNapoli, "002_4b427b73c43d6f91.txt"} {
+		p, err := Parse(seed(t, name), ParseOptions{})
+		require.NoError(t, err)
+		for _, st := range statementsOf(p, StatementPhaseStart) {
+			if st.Date.Year() > 2000 {
+				starts[st.Count] = st.Date
+			}
+		}
+		var found []*Inconsistency
+		for _, e := range Check(p) {
+			if e.Err == ErrContradiction && strings.Contains(e.Detail, "phase") {
+				found = append(found, e)
+			}
+		}
+		if name != "002_4b427b73c43d6f91.txt" {
+			assert.Empty(t, found, name)
+			continue
+		}
+		require.Len(t, found, 1)
+		assert.Equal(t, "phase 2 starts on 26/04/207 here, on 26/04/2017 in Circ. 4/2017", found[0].Detail)
+		assert.Contains(t, found[0].Message(), "dal 26 aprile 207 ha avuto inizio la seconda fase")
+		assert.Contains(t, found[0].Message(), "A partire dal prossimo 26 aprile 2017")
+	}
+	assert.Equal(t, map[int]time.Time{1: date(2016, 7, 4), 2: date(2017, 4, 26), 3: date(2017, 10, 2)}, starts)
 }

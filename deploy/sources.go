@@ -59,6 +59,9 @@ type Source struct {
 // String cites s: `Circ. 4/2017 All. 3 (seed 000): "entro e non oltre il 7 aprile 2017"`.
 func (s Source) String() string {
 	var b strings.Builder
+	if s.Doc == "" {
+		b.WriteString("this document")
+	}
 	b.WriteString(string(s.Doc))
 	if s.Section != "" {
 		b.WriteString(" " + s.Section)
@@ -77,8 +80,13 @@ func (s Source) String() string {
 }
 
 // detectCircular recognises the circular a document is from by its
-// heading line, or returns "".
+// heading line ("CIRCOLARE N. 4/2017", at the start of a line in capitals,
+// as the circulars write it; a news article that mentions a circular in
+// passing is not one), or returns "".
 func detectCircular(line string) Circular {
+	if !strings.HasPrefix(line, "CIRCOLARE N") {
+		return ""
+	}
 	l := strings.ToUpper(strings.Join(strings.Fields(line), ""))
 	switch {
 	case strings.Contains(l, "CIRCOLAREN.4/2017"):
@@ -117,6 +125,7 @@ func Phases() []Phase {
 			{Doc: CircularNational, Section: "Dotazioni dei Comuni", Quote: "A partire dal 4 luglio 2016 è stata avviata la prima fase di dispiegamento della CIE presso 199 Comuni."},
 		}},
 		{Number: 2, Start: date(2017, 4, 26), Comuni: 350, Circular: CircularNational, Sources: []Source{
+			{Doc: CircularNational, Section: "Dotazioni dei Comuni", Quote: "A partire dal prossimo 26 aprile 2017, in conformità al piano di dispiegamento approvato dalla Commissione interministeriale della CIE (all. 1), i restanti comuni saranno gradualmente abilitati all'emissione della nuova CIE."},
 			{Doc: CircularNational, Section: "Dotazioni dei Comuni", Quote: "il primo, composto da 350 Comuni che assieme ai precedenti 199 coprirà il 50% della popolazione"},
 			{Doc: CircularNaples, Quote: "della seconda fase di emissione della nuova carta d'identità elettronica (CIE), che ha coinvolto, a livello nazionale, ulteriori 350 Comuni oltre ai precedenti 199"},
 		}},

@@ -196,6 +196,10 @@ func writeSummary(w io.Writer, sums []deploy.RegionSummary) {
 		ops = ops || s.OperatorRows > 0
 		wks = wks || s.WorkstationRows > 0
 	}
+	if len(sums) == 0 {
+		fmt.Fprintln(w, "\nNo installations.")
+		return
+	}
 	fmt.Fprintln(w, "\nPer region:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := []string{"region", "comuni"}
