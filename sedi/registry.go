@@ -496,8 +496,13 @@ func (f *Flow) NextInstallContact(ctx context.Context) error {
 	return f.require(ctx, StepInstallContact, func(s *Sede) bool { return s.InstallContact != 0 }, RuleOneInstallContact, "3.1.4")
 }
 
-// SetManager names the sede's issuing-service manager (step 5), replacing
-// any previous one.
+// SetManager names the sede's issuing-service manager (step 5, "Responsabile
+// del servizio di emissione CIE", SediCIE manual §3.1.5), replacing any
+// previous one. Allegato 2 §2.1 of Circ. 8/2017 (seed 001) wants a
+// "Dirigente o facente funzioni in materia anagrafica"; the registry does
+// not enforce it, because the manual's Qualifica ([ReferenteData.Title])
+// is optional free text (§3.1.2): show it in the summary for a person to
+// judge.
 func (f *Flow) SetManager(ctx context.Context, referente int64) error {
 	return f.setRole(ctx, StepManager, referente, "Responsabile del servizio di emissione CIE", "3.1.5", func(s *Sede) { s.Manager = referente })
 }
