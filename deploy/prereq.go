@@ -167,33 +167,36 @@ func (e Endpoint) Addr() string { return net.JoinHostPort(e.Host, strconv.Itoa(e
 // adds the postal and logistics portals. [CompareDocuments] reports the
 // differences as findings when both documents are read.
 func Endpoints(c Circular) []Endpoint {
-	a4 := Source{Doc: CircularNational, Section: "All. 2 §2"}
-	a8 := Source{Doc: CircularNaples, Section: "All. 2 §2.2"}
+	var src Source
 	switch c {
 	case CircularNational:
-		return []Endpoint{
-			{Name: "portale CIE", Host: "www.cartaidentita.interno.gov.it", Port: 80, Source: a4},
-			{Name: "CIEOnline", Host: "cieonline.interno.gov.it", Port: 443, Source: a4},
-			{Name: "Agenda CIE", Host: "agendacie.interno.gov.it", Port: 443, Source: a4},
-			{Name: "DVRA (SCOPortType)", Host: "dvra.cie.interno.gov.it", Port: 8442, NoProxyAuth: true, Source: a4},
-			{Name: "DVRA (SCOPortType)", Host: "dvra.cie.interno.gov.it", Port: 8443, NoProxyAuth: true, Source: a4},
-			{Name: "DVRA web", Host: "dvraweb.cie.interno.gov.it", Port: 80, Source: a4},
-			{Name: "DVRA web", Host: "dvraweb.cie.interno.gov.it", Port: 443, Source: a4},
-		}
+		src = Source{Doc: CircularNational, Section: "All. 2 §2"}
 	case CircularThirdPhase, CircularNaples:
-		return []Endpoint{
-			{Name: "portale CIE", Host: "www.cartaidentita.interno.gov.it", Port: 80, Source: a8},
-			{Name: "CIEOnline", Host: "cieonline.interno.gov.it", Port: 443, Source: a8},
-			{Name: "Agenda CIE", Host: "agendacie.interno.gov.it", Port: 443, Source: a8},
-			{Name: "DVRA (SCOPortType)", Host: "dvra.cie.interno.gov.it", Port: 8442, NoProxyAuth: true, Source: a8},
-			{Name: "DVRA (SCOPortType)", Host: "dvra.cie.interno.gov.it", Port: 8443, NoProxyAuth: true, Source: a8},
-			{Name: "DVRA web", Host: "dvraweb.cie.interno.gov.it", Port: 443, Source: a8},
-			{Name: "Poste Italiane", Host: "www.poste.it", Port: 443, Source: a8},
-			{Name: "logistica CIE", Host: "cie-bf.vitrociset.it", Port: 443, Source: a8},
-			{Name: "logistica CIE", Host: "cie-bf.vitrociset.it", Port: 80, Source: a8},
-		}
+		src = Source{Doc: CircularNaples, Section: "All. 2 §2.2"}
+	default:
+		return nil
 	}
-	return nil
+	eps := []Endpoint{
+		{Name: "portale CIE", Host: "www.cartaidentita.interno.gov.it", Port: 80},
+		{Name: "CIEOnline", Host: "cieonline.interno.gov.it", Port: 443},
+		{Name: "Agenda CIE", Host: "agendacie.interno.gov.it", Port: 443},
+		{Name: "DVRA (SCOPortType)", Host: "dvra.cie.interno.gov.it", Port: 8442, NoProxyAuth: true},
+		{Name: "DVRA (SCOPortType)", Host: "dvra.cie.interno.gov.it", Port: 8443, NoProxyAuth: true},
+	}
+	if c == CircularNational {
+		eps = append(eps, Endpoint{Name: "DVRA web", Host: "dvraweb.cie.interno.gov.it", Port: 80})
+	}
+	eps = append(eps, Endpoint{Name: "DVRA web", Host: "dvraweb.cie.interno.gov.it", Port: 443})
+	if c != CircularNational {
+		eps = append(eps,
+			Endpoint{Name: "Poste Italiane", Host: "www.poste.it", Port: 443},
+			Endpoint{Name: "logistica CIE", Host: "cie-bf.vitrociset.it", Port: 443},
+			Endpoint{Name: "logistica CIE", Host: "cie-bf.vitrociset.it", Port: 80})
+	}
+	for i := range eps {
+		eps[i].Source = src
+	}
+	return eps
 }
 
 // RemoteAssistancePorts returns the ports on which remote assistance to
