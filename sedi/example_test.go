@@ -13,10 +13,13 @@ import (
 // sede and transmits it.
 func Example_insertSede() {
 	ctx := context.Background()
-	reg := sedi.NewRegistry(sedi.NewMemoryStore(), sedi.Options{})
+	reg, err := sedi.NewRegistry(sedi.NewMemoryStore(), sedi.Options{})
+	if err != nil {
+		panic(err)
+	}
 
 	f, _ := reg.Begin(ctx, "H501") // Roma
-	err := f.SetData(ctx, sedi.SedeData{
+	err = f.SetData(ctx, sedi.SedeData{
 		Name: "Ufficio anagrafe", Address: "Via Luigi Petroselli", StreetNumber: "50", CAP: "00186",
 		Workstations: 2, Operators: 4, Payment: "PagoPA", Connection: sedi.ConnectionHTTP,
 	})
@@ -52,9 +55,12 @@ func Example_insertSede() {
 // ExampleRuleError shows an error as a front-end would display it.
 func ExampleRuleError() {
 	ctx := context.Background()
-	reg := sedi.NewRegistry(sedi.NewMemoryStore(), sedi.Options{})
+	reg, err := sedi.NewRegistry(sedi.NewMemoryStore(), sedi.Options{})
+	if err != nil {
+		panic(err)
+	}
 	f, _ := reg.Begin(ctx, "H501")
-	err := f.SetData(ctx, sedi.SedeData{Name: "Ufficio anagrafe", Address: "Via Roma", StreetNumber: "1", CAP: "0018",
+	err = f.SetData(ctx, sedi.SedeData{Name: "Ufficio anagrafe", Address: "Via Roma", StreetNumber: "1", CAP: "0018",
 		Workstations: 1, Operators: 1, Payment: "PagoPA", Connection: sedi.ConnectionFTP})
 	var re *sedi.RuleError
 	if errors.As(err, &re) {

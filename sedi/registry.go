@@ -3,6 +3,7 @@ package sedi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -56,9 +57,17 @@ type Event struct {
 // Options tunes a [Registry]. The zero value is valid.
 type Options struct {
 	// MasterPasswordDays is how many days before the installation date the
-	// master password is due; zero means 60 (§3.1.7: "circa 60 giorni").
+	// master password is due, 0 to [MaxLeadDays]; zero means 60 (SediCIE
+	// manual §3.1.7: "circa 60 giorni prima della data di installazione").
 	MasterPasswordDays int
 }
+
+// MaxLeadDays bounds [Options.MasterPasswordDays].
+const MaxLeadDays = 3660
+
+// ErrOptions is what [NewRegistry] returns, wrapped, for options out of
+// range.
+var ErrOptions = errors.New("sedi: invalid options")
 
 // Registry applies the SediCIE rules to the data in a Store. It is safe
 // for concurrent use; each action is one transaction.
@@ -67,12 +76,16 @@ type Registry struct {
 	opts  Options
 }
 
-// NewRegistry returns a Registry over s.
-func NewRegistry(s Store, opts Options) *Registry {
+// NewRegistry returns a Registry over s. The error wraps [ErrOptions] when
+// opts is out of range (a negative lead time, issue 17 item 4).
+func NewRegistry(s Store, opts Options) (*Registry, error) {
+	if opts.MasterPasswordDays < 0 || opts.MasterPasswordDays > MaxLeadDays {
+		return nil, fmt.Errorf("%w: MasterPasswordDays %d (want 0 to %d)", ErrOptions, opts.MasterPasswordDays, MaxLeadDays)
+	}
 	if opts.MasterPasswordDays == 0 {
 		opts.MasterPasswordDays = 60
 	}
-	return &Registry{store: s, opts: opts}
+	return &Registry{store: s, opts: opts}, nil
 }
 
 // Steps of the insertion flow (§3.1).

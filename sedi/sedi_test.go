@@ -40,7 +40,9 @@ func person(nome, cognome, cf string) ReferenteData {
 func stores(t *testing.T, test func(t *testing.T, r *Registry)) {
 	t.Run("memory", func(t *testing.T) {
 		t.Parallel()
-		test(t, NewRegistry(NewMemoryStore(), Options{}))
+		r, err := NewRegistry(NewMemoryStore(), Options{})
+		require.NoError(t, err)
+		test(t, r)
 	})
 }
 
@@ -670,7 +672,24 @@ func TestRuleErrorMessages(t *testing.T) {
 		assert.NotEmpty(t, m.en, rule)
 	}
 	// Personal data never enters the message.
-	_, err := NewRegistry(NewMemoryStore(), Options{}).Begin(t.Context(), "ROMA CAPITALE")
+	r, err := NewRegistry(NewMemoryStore(), Options{})
+	require.NoError(t, err)
+	_, err = r.Begin(t.Context(), "ROMA CAPITALE")
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "ROMA")
+}
+
+// Issue 17 item 4: negative lead times are refused.
+func TestNewRegistryOptions(t *testing.T) {
+	t.Parallel()
+	for _, days := range []int{-1, -60, MaxLeadDays + 1} {
+		_, err := NewRegistry(NewMemoryStore(), Options{MasterPasswordDays: days})
+		assert.ErrorIs(t, err, ErrOptions, "MasterPasswordDays %d", days)
+	}
+	r, err := NewRegistry(NewMemoryStore(), Options{MasterPasswordDays: 90})
+	require.NoError(t, err)
+	f, _ := completeSede(t, r, roma, person("Mario", "Rossi", cfRossi))
+	evs, err := f.Transmit(t.Context(), time.Date(2017, 10, 2, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2017, 7, 4, 0, 0, 0, 0, time.UTC), evs[0].Due)
 }

@@ -274,7 +274,8 @@ func testCancelled(t *testing.T, s sedi.Store) {
 }
 
 func testConcurrent(t *testing.T, s sedi.Store) {
-	r := sedi.NewRegistry(s, sedi.Options{})
+	r, err := sedi.NewRegistry(s, sedi.Options{})
+	must(t, err, "NewRegistry")
 	const n = 8
 	ids := make([]int64, n)
 	errs := make([]error, n)
@@ -335,7 +336,8 @@ func completeSede(t *testing.T, r *sedi.Registry, comune string, ps ...sedi.Refe
 
 func testRegistry(t *testing.T, s sedi.Store) {
 	ctx := t.Context()
-	r := sedi.NewRegistry(s, sedi.Options{})
+	r, err := sedi.NewRegistry(s, sedi.Options{})
+	must(t, err, "NewRegistry")
 	tech := person("Gianfranco", "De Rossi", cfDeRossi)
 	f, ids := completeSede(t, r, roma, people[0], tech, people[3])
 	install := time.Date(2017, 10, 2, 0, 0, 0, 0, time.UTC)
@@ -409,7 +411,8 @@ func eventEqual(a, b sedi.Event) bool {
 
 func testInvariants(t *testing.T, s sedi.Store) {
 	ctx := t.Context()
-	r := sedi.NewRegistry(s, sedi.Options{})
+	r, err := sedi.NewRegistry(s, sedi.Options{})
+	must(t, err, "NewRegistry")
 	seeds, steps := 12, 60
 	if testing.Short() {
 		seeds = 3

@@ -100,7 +100,10 @@ func crashChild(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := sedi.NewRegistry(s, sedi.Options{})
+	r, err := sedi.NewRegistry(s, sedi.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 99))
 	for {
 		if err := seditest.RandomOps(context.Background(), r, rng, 100); err != nil {
