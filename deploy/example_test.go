@@ -36,7 +36,9 @@ func ExampleMilestones() {
 		Start: time.Date(2017, 10, 2, 0, 0, 0, 0, time.UTC), End: time.Date(2017, 10, 4, 0, 0, 0, 0, time.UTC),
 		Course: time.Date(2017, 9, 27, 0, 0, 0, 0, time.UTC),
 	}}}
-	ms, err := deploy.Milestones(plan, deploy.ScheduleOptions{})
+	// The Naples circular's own deadlines, and the SediCIE manual's
+	// estimate for the master password.
+	ms, err := deploy.Milestones(plan, deploy.ScheduleOptions{MasterPassword: true})
 	if err != nil {
 		panic(err)
 	}

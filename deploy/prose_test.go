@@ -134,6 +134,7 @@ func TestQuotesAreInTheSeeds(t *testing.T) {
 			srcs = append(srcs, d.Source)
 		}
 	}
+	srcs = append(srcs, MasterPasswordDeadline.Source)
 	srcs = append(srcs, classroomSource, socketSource, bandwidthSource, powerSource)
 	for _, s := range srcs {
 		seed := s.Doc.Seed()

@@ -45,20 +45,20 @@ type Deadline struct {
 	Source      Source
 }
 
-// Deadlines returns the lead times that apply to the plans of circular c
-// (a new slice on every call), each with the sentence that sets it:
+// Deadlines returns the lead times that circular c itself sets for its
+// plans (a new slice on every call), each with the sentence that sets it:
 //
 //   - Circ. 8/2017 and the Naples plan of its third phase (seed 001, All. 2
 //     §3): the Monitora form "entro e non oltre tre settimane prima del
 //     periodo assegnato al Comune" (21 days) and a postponement request
-//     "con anticipo di 15 giorni"; and the master password, which the same
-//     section says is sent after the registration in SediCIE, "circa 60
-//     giorni prima della data di installazione" by the SediCIE manual
-//     (§3.1.7, seed 004), the application that section refers to;
-//   - Circ. 4/2017 (seed 000) sets none of these: its comuni registered
-//     through the earlier online questionnaire, and it gives no lead
-//     times, so its plan gets only its courses and installations (and the
-//     prefectures' classroom confirmation, a fixed date).
+//     "con anticipo di 15 giorni";
+//   - Circ. 4/2017 (seed 000) sets none: its plan gets only its courses and
+//     installations (and the prefectures' classroom confirmation, a fixed
+//     date).
+//
+// The master password's "circa 60 giorni" is no circular's: it is the
+// SediCIE manual's ([MasterPasswordDeadline]), and [Milestones] adds it
+// only when asked ([ScheduleOptions.MasterPassword]).
 func Deadlines(c Circular) []Deadline {
 	switch c {
 	case CircularThirdPhase, CircularNaples:
@@ -67,8 +67,6 @@ func Deadlines(c Circular) []Deadline {
 		monitora.Quote = "deve avvenire entro e non oltre tre settimane prima del periodo assegnato al Comune per l’attivazione delle postazioni"
 		post.Quote = "è necessario inviare con anticipo di 15 giorni una comunicazione a firma del Sindaco"
 		return []Deadline{
-			{Kind: MasterPassword, Days: 60, Approximate: true, Source: Source{Doc: Manual, Section: "§3.1.7",
-				Quote: "generare ed inviare le credenziali dei Security Officer (la cosiddetta Master Password) circa 60 giorni prima della data di installazione"}},
 			{Kind: SupplyForm, Days: 21, Source: monitora},
 			{Kind: Postponement, Days: 15, Source: post},
 		}
@@ -76,11 +74,25 @@ func Deadlines(c Circular) []Deadline {
 	return nil
 }
 
-// ScheduleOptions overrides the lead times of [Deadlines], in days before
-// the first day of the installation period. Zero fields keep the source's
-// value; negative ones are an error. An override applies only where the
-// plan's circular sets that deadline.
+// MasterPasswordDeadline is the SediCIE manual's estimate of when the
+// central systems send a Security Officer the master password: "circa 60
+// giorni prima della data di installazione prevista dal piano di
+// dispiegamento ministeriale" (§3.1.7, seed 004), after the sede is
+// transmitted. It concerns the comuni that register in SediCIE, the
+// application that Allegato 2 §3 of Circ. 8/2017 names.
+var MasterPasswordDeadline = Deadline{Kind: MasterPassword, Days: 60, Approximate: true, Source: Source{Doc: Manual, Section: "§3.1.7",
+	Quote: "generare ed inviare le credenziali dei Security Officer (la cosiddetta Master Password) circa 60 giorni prima della data di installazione"}}
+
+// ScheduleOptions selects and overrides the lead times of [Milestones], in
+// days before the first day of the installation period. Zero fields keep
+// the source's value; negative ones are an error. An override applies
+// only where the plan's circular sets that deadline, or, for the master
+// password, when MasterPassword asks for it.
 type ScheduleOptions struct {
+	// MasterPassword adds the SediCIE manual's master-password estimate
+	// ([MasterPasswordDeadline]) to every installation, whatever the
+	// plan's circular.
+	MasterPassword     bool
 	MasterPasswordDays int // 60 in the SediCIE manual
 	SupplyFormDays     int // 21 in Circ. 8/2017 All. 2 §3
 	PostponementDays   int // 15 in Circ. 8/2017 All. 2 §3
@@ -145,7 +157,8 @@ func (m Milestone) Summary() string {
 // Milestones returns the milestones of every installation of p, sorted by
 // date, then comune, then kind: the lead times of p's circular
 // ([Deadlines]; none for a plan of Circ. 4/2017 or of no known circular),
-// the course and the installation period. For a plan whose circular
+// the master password if opts asks for it, the course and the
+// installation period. For a plan whose circular
 // states a deadline for the prefectures' classroom confirmation, each
 // prefecture of its training dates gets a [ClassroomConfirmation] on the
 // earliest date stated, with a Note when the circular states another.
@@ -153,6 +166,9 @@ func (m Milestone) Summary() string {
 // [ErrLeadTime] when opts has a negative or too large lead time.
 func Milestones(p *Plan, opts ScheduleOptions) ([]Milestone, error) {
 	deadlines := Deadlines(p.Circular)
+	if opts.MasterPassword {
+		deadlines = append([]Deadline{MasterPasswordDeadline}, deadlines...)
+	}
 	for i, d := range deadlines {
 		days, err := opts.days(d.Kind, d.Days)
 		if err != nil {

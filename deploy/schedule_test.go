@@ -50,7 +50,13 @@ func milestones(t *testing.T, p *Plan, opts ScheduleOptions) []Milestone {
 // giorni prima della data di installazione".
 func TestMilestones(t *testing.T) {
 	t.Parallel()
-	ms := milestones(t, samplePlan(), ScheduleOptions{})
+	// The circular's own: Monitora and postponement, no master password.
+	own := milestones(t, samplePlan(), ScheduleOptions{})
+	require.Len(t, own, 8)
+	for _, m := range own {
+		assert.NotEqual(t, MasterPassword, m.Kind, "the master password is the manual's, not the circular's")
+	}
+	ms := milestones(t, samplePlan(), ScheduleOptions{MasterPassword: true})
 	require.Len(t, ms, 10)
 	byKind := map[MilestoneKind]Milestone{}
 	for _, m := range ms {
@@ -72,7 +78,7 @@ func TestMilestones(t *testing.T) {
 		assert.False(t, ms[i].Start.Before(ms[i-1].Start), "milestones sorted by date")
 	}
 
-	custom := milestones(t, samplePlan(), ScheduleOptions{MasterPasswordDays: 90})
+	custom := milestones(t, samplePlan(), ScheduleOptions{MasterPassword: true, MasterPasswordDays: 90})
 	assert.Equal(t, date(2017, 7, 4), custom[0].Start)
 
 	// Issue 17 item 4: negative lead times are refused.
@@ -92,7 +98,7 @@ func TestMilestonesNationalPlan(t *testing.T) {
 	p, err := Parse(seed(t, seedCirc4), ParseOptions{})
 	require.NoError(t, err)
 	require.Equal(t, CircularNational, p.Circular)
-	ms := milestones(t, p, ScheduleOptions{})
+	ms := milestones(t, p, ScheduleOptions{SupplyFormDays: 30})
 	count := map[MilestoneKind]int{}
 	for _, m := range ms {
 		count[m.Kind]++
@@ -113,7 +119,7 @@ func TestMilestonesNationalPlan(t *testing.T) {
 func TestWriteICSGolden(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	require.NoError(t, WriteICS(&buf, milestones(t, samplePlan(), ScheduleOptions{}), ICSOptions{Stamp: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}))
+	require.NoError(t, WriteICS(&buf, milestones(t, samplePlan(), ScheduleOptions{MasterPassword: true}), ICSOptions{Stamp: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}))
 	out := buf.String()
 	for i, line := range strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n") {
 		assert.LessOrEqual(t, len(line), 75, "line %d longer than 75 octets: %q", i+1, line)
@@ -150,6 +156,6 @@ func TestICSFolding(t *testing.T) {
 func TestWriteMilestonesCSVGolden(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	require.NoError(t, WriteMilestonesCSV(&buf, milestones(t, samplePlan(), ScheduleOptions{})))
+	require.NoError(t, WriteMilestonesCSV(&buf, milestones(t, samplePlan(), ScheduleOptions{MasterPassword: true})))
 	golden(t, "milestones.csv.golden", buf.Bytes())
 }

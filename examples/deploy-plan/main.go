@@ -77,7 +77,10 @@ Inputs (one or more plan-files):
     Circ. 4/2017 (seed 000), the Naples plan of Circ. 9/2017 (seed 001);
   CSV written by deploy.WriteCSV (.csv);
   JSON of a deploy.Plan (.json).
-Nothing is written unless -ics or -milestones-csv names a file.
+Nothing is written unless -ics or -milestones-csv names a file. The
+milestones are those each circular sets (the Naples plan: the Monitora form
+21 days and the postponement request 15 days before installation; the
+national plan: none), with the courses and installations.
 
 Example:
   deploy-plan -ics napoli.ics ../shared/seeds/001_f7dc91859d1171a1.txt
@@ -95,6 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	year := fs.Int("year", 0, "year of day-month dates such as 27-apr (default: inferred from the plan)")
 	icsPath := fs.String("ics", "", "write the milestones as iCalendar to this `file`")
 	csvPath := fs.String("milestones-csv", "", "write the milestones as CSV to this `file`")
+	masterPassword := fs.Bool("master-password", false, "add the SediCIE manual's master-password date (about 60 days before\ninstallation) to the milestones; no circular sets it")
 	printUsage := func(w io.Writer) {
 		fmt.Fprint(w, usageText)
 		fs.SetOutput(w)
@@ -161,7 +165,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *icsPath != "" || *csvPath != "" {
 		var ms []deploy.Milestone
 		for _, p := range plans {
-			m, err := deploy.Milestones(p, deploy.ScheduleOptions{})
+			m, err := deploy.Milestones(p, deploy.ScheduleOptions{MasterPassword: *masterPassword})
 			if err != nil {
 				return err
 			}

@@ -170,21 +170,29 @@ func TestRunSeeds(t *testing.T) {
 // Issue 19 item 8: the Naples calendar's UIDs have the province, never an
 // empty one.
 func TestNaplesCalendar(t *testing.T) {
-	ics := filepath.Join(t.TempDir(), "napoli.ics")
-	var out bytes.Buffer
-	err := run(t.Context(), []string{"-ics", ics, seedPath(t, seedNaples)}, &out, &out)
-	require.NoError(t, err, out.String())
-	b, err := os.ReadFile(ics)
-	require.NoError(t, err)
-	var uids int
-	for _, l := range strings.Split(string(b), "\r\n") {
-		if strings.HasPrefix(l, "UID:") {
-			uids++
-			assert.Contains(t, l, "-na@", l)
-			assert.NotContains(t, l, "-@", l)
+	for _, tc := range []struct {
+		args []string
+		per  int
+	}{
+		{nil, 4},                          // Monitora, postponement, course, installation
+		{[]string{"-master-password"}, 5}, // and the SediCIE manual's master password
+	} {
+		ics := filepath.Join(t.TempDir(), "napoli.ics")
+		var out bytes.Buffer
+		err := run(t.Context(), append(tc.args, "-ics", ics, seedPath(t, seedNaples)), &out, &out)
+		require.NoError(t, err, out.String())
+		b, err := os.ReadFile(ics)
+		require.NoError(t, err)
+		var uids int
+		for _, l := range strings.Split(string(b), "\r\n") {
+			if strings.HasPrefix(l, "UID:") {
+				uids++
+				assert.Contains(t, l, "-na@", l)
+				assert.NotContains(t, l, "-@", l)
+			}
 		}
+		assert.Equal(t, 57*tc.per, uids, "%v", tc.args)
 	}
-	assert.Equal(t, 57*5, uids, "57 comuni: master password, Monitora, postponement, course, installation")
 }
 
 func TestExitCodeOfOtherErrors(t *testing.T) {
