@@ -17,7 +17,9 @@ func FuzzValidIBAN(f *testing.F) {
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
 		ok := ValidIBAN(s)
-		if got := ValidIBAN(strings.ToLower(s)); got != ok && strings.ToUpper(strings.ToLower(s)) == strings.ToUpper(s) {
+		// Lower case changes nothing (for ASCII input: other letters may
+		// not survive a case round trip).
+		if got := ValidIBAN(strings.ToLower(s)); got != ok && isASCII(s) {
 			t.Fatalf("ValidIBAN(%q) = %v, lower case %v", s, ok, got)
 		}
 		if !ok {
@@ -127,4 +129,13 @@ func fixedTexts(re *RuleError) string {
 		b.WriteString(m.it + " " + m.en + " ")
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
