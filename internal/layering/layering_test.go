@@ -21,7 +21,7 @@ var allowed = map[string][]string{
 	"cie":       {},
 	"biometric": {},
 	"deploy":    {"cie"},
-	"sedi":      {"cie", "modernc.org/sqlite/..."},
+	"sedi":      {"cie"},
 	"sad":       {"cie", "sad/internal/ftp", "github.com/beevik/etree"},
 	"scard":     {"cie", "internal/tlv", "golang.org/x/crypto/..."},
 
@@ -30,6 +30,8 @@ var allowed = map[string][]string{
 	"biometric/scansim":     {"biometric"},
 	"biometric/scannertest": {"biometric"},
 	"sad/ftpsim":            {},
+	"sedi/seditest":         {"sedi"},
+	"sedi/sqlitestore":      {"sedi", "modernc.org/sqlite/..."},
 	"sad/internal/ftp":      {},
 	"scard/cardsim":         {"cie", "internal/tlv", "scard", "golang.org/x/crypto/..."},
 	"scard/scardtest":       {"scard"},
@@ -65,7 +67,7 @@ var simulators = []string{"biometric/scansim", "sad/ftpsim", "scard/cardsim", "s
 
 // testingAllowed are the packages that exist to be called from tests and
 // so may import testing.
-var testingAllowed = []string{"biometric/scannertest", "internal/pcsclock", "internal/secret/secrettest", "scard/scardtest"}
+var testingAllowed = []string{"biometric/scannertest", "internal/pcsclock", "internal/secret/secrettest", "scard/scardtest", "sedi/seditest"}
 
 type pkg struct {
 	ImportPath string
