@@ -186,13 +186,13 @@ func TestTransitive(t *testing.T) {
 
 // TestAllowListSelfCheck makes sure the checker itself can fail.
 func TestAllowListSelfCheck(t *testing.T) {
-	if allows(allowed["cie"], module+"/scard") {
-		t.Error("cie's empty entry admits scard")
+	if allows(nil, module+"/scard") {
+		t.Error("an empty entry admits scard")
 	}
-	if !allows(allowed["scard"], "golang.org/x/crypto/cryptobyte/asn1") {
+	if !allows([]string{"golang.org/x/crypto/..."}, "golang.org/x/crypto/cryptobyte/asn1") {
 		t.Error("a /... entry does not admit a subpackage")
 	}
-	if allows(allowed["sad"], "github.com/beevik/etreeX") {
+	if allows([]string{"github.com/beevik/etree"}, "github.com/beevik/etreeX") {
 		t.Error("an exact entry admits a longer path")
 	}
 	if !isStd("crypto/sha256") || isStd("golang.org/x/crypto") || isStd("C") {
