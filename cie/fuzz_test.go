@@ -2,6 +2,7 @@ package cie_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,11 +115,22 @@ func FuzzParseCodiceFiscale(f *testing.F) {
 			}
 			return
 		}
+		// A candidate out of its place's period comes with a finding, and
+		// only when no candidate is in period.
 		for _, c := range info.Candidates {
 			if c.Date.After(ref) || c.Date.Day() != info.Day || c.Date.Month() != info.Month ||
-				c.Date.Year()%100 != info.Year || c.Place.Code != info.PlaceCode || !c.Place.ValidAt(c.Date) {
+				c.Date.Year()%100 != info.Year || c.Place.Code != info.PlaceCode || c.Place.ValidAt(c.Date) == c.OutOfPeriod ||
+				c.OutOfPeriod != info.Candidates[0].OutOfPeriod {
 				t.Fatalf("Decode(%q): inconsistent candidate %+v of %+v", cf, c, info)
 			}
+			if c.OutOfPeriod && !slices.ContainsFunc(info.Findings, func(f cie.Finding) bool {
+				return f.Kind == cie.FindingPlaceOutOfPeriod && f.Date.Equal(c.Date) && f.Place == c.Place
+			}) {
+				t.Fatalf("Decode(%q): candidate %+v out of period without a finding", cf, c)
+			}
+		}
+		if len(info.Candidates) == 0 || (info.OmocodiaMask != 0) != slices.ContainsFunc(info.Findings, func(f cie.Finding) bool { return f.Kind == cie.FindingOmocodia }) {
+			t.Fatalf("Decode(%q): %d candidates, omocodia mask %d, findings %v", cf, len(info.Candidates), info.OmocodiaMask, info.Findings)
 		}
 	})
 }
