@@ -226,3 +226,61 @@ func FuzzParseANSCActID(f *testing.F) {
 		}
 	})
 }
+
+// FuzzForeignStateByISO (issue 25): no panic; a result is the foreign
+// state with that ISO code valid at the date; an error is a
+// *cie.PlaceError with a zero Place.
+func FuzzForeignStateByISO(f *testing.F) {
+	for _, s := range []string{"DEU", "csk", " ita ", "", "ÀÀÀ", "\xff\xfeA", "ZZZZ"} {
+		f.Add(s, int64(0))
+		f.Add(s, int64(700000000))
+	}
+	f.Fuzz(func(t *testing.T, iso string, unix int64) {
+		var at time.Time
+		if unix != 0 {
+			at = time.Unix(unix%(1<<40), 0).UTC()
+		}
+		p, err := cie.ForeignStateByISO(iso, at)
+		if err != nil {
+			if _, ok := errors.AsType[*cie.PlaceError](err); !ok || p != (cie.Place{}) {
+				t.Fatalf("ForeignStateByISO(%q, %v) = %v, %v", iso, at, p, err)
+			}
+			return
+		}
+		if !p.Foreign || !strings.EqualFold(p.ISO3166, strings.TrimSpace(iso)) || (!at.IsZero() && !p.ValidAt(at)) {
+			t.Fatalf("ForeignStateByISO(%q, %v) = %+v", iso, at, p)
+		}
+	})
+}
+
+// FuzzPlaceHistory (issue 25): no panic; the records of one code, in
+// time order, consistent with LookupPlace; nil for an unknown code.
+func FuzzPlaceHistory(f *testing.F) {
+	for _, s := range []string{"H501", "a001", " D588 ", "Z105", "", "ND", "H50\u00e9", "\xff\xff\xff\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		h := cie.PlaceHistory(code)
+		latest, err := cie.LookupPlace(code, time.Time{})
+		if len(h) == 0 {
+			if h != nil || err == nil {
+				t.Fatalf("PlaceHistory(%q) = %v (non-nil empty or LookupPlace %v found it)", code, h, latest)
+			}
+			return
+		}
+		if err != nil || latest != h[len(h)-1] {
+			t.Fatalf("PlaceHistory(%q) ends with %v; LookupPlace = %v, %v", code, h[len(h)-1], latest, err)
+		}
+		for i, p := range h {
+			if !strings.EqualFold(p.Code, strings.TrimSpace(code)) || p.From.IsZero() || (!p.To.IsZero() && p.To.Before(p.From)) {
+				t.Fatalf("PlaceHistory(%q)[%d] = %+v", code, i, p)
+			}
+			if i > 0 && p.From.Before(h[i-1].From) {
+				t.Fatalf("PlaceHistory(%q) not in time order at %d", code, i)
+			}
+			if got, err := cie.LookupPlace(code, p.From); err != nil || !got.ValidAt(p.From) {
+				t.Fatalf("LookupPlace(%q, %v) = %v, %v", code, p.From, got, err)
+			}
+		}
+	})
+}
