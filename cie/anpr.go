@@ -92,7 +92,8 @@ var sharedCodes = map[string]bool{"D588": true}
 // valid"), states is ANPR_stati_esteri.csv (dates dd/mm/yyyy). Columns are
 // found by name, so their order may change. A nil reader keeps that part
 // of the embedded table (the comuni or the foreign states), so a program
-// can refresh the comuni alone. The ceased foreign states that ANPR no
+// can refresh the comuni alone; [PlaceTable.Snapshot] is then the date of
+// the file loaded only. The ceased foreign states that ANPR no
 // longer lists (Z105 CECOSLOVACCHIA, ...) are added from the supplement
 // embedded in the package when the states file lacks their code.
 //
@@ -155,7 +156,7 @@ func loadANPR(comuni io.Reader, comuniName string, states io.Reader, statesName 
 		}
 		rows, snapshot = rc, snap
 	} else {
-		rows, snapshot = embeddedRows(false)
+		rows = embeddedRows(false) // its date does not count: see Snapshot
 	}
 	if states != nil {
 		rs, snap, err := readANPRStates(states, filepath.Base(statesName), "CODAT", "DENOMINAZIONE", "DENOMINAZIONEISTAT_EN")
@@ -178,9 +179,7 @@ func loadANPR(comuni io.Reader, comuniName string, states io.Reader, statesName 
 		rows = append(rows, rs...)
 		snapshot = max(snapshot, snap)
 	} else {
-		rs, snap := embeddedRows(true)
-		rows = append(rows, rs...)
-		snapshot = max(snapshot, snap)
+		rows = append(rows, embeddedRows(true)...)
 	}
 	return buildPlaceTable(rows, snapshot)
 }
@@ -198,31 +197,31 @@ func (r *placeRow) fields() [10]string {
 }
 
 // embeddedRows returns the foreign-state (foreign) or comune records of
-// the embedded table as rows, with its snapshot date.
-func embeddedRows(foreign bool) ([]placeRow, int) {
+// the embedded table as rows.
+func embeddedRows(foreign bool) []placeRow {
 	t := places()
 	var rows []placeRow
 	for i := range t.recs {
-		r := &t.recs[i]
-		if r.foreign != foreign {
-			continue
+		if t.recs[i].foreign == foreign {
+			rows = append(rows, t.row(i))
 		}
-		row := placeRow{code: t.field(i, fCode), name: t.field(i, fName), alt: t.field(i, fAlt),
-			province: t.field(i, fProvince), region: t.field(i, fRegion), istat: t.field(i, fISTAT),
-			from: strconv.Itoa(int(r.from)), iso3: t.field(i, fISO)}
-		if r.to != openEnd {
-			row.to = strconv.Itoa(int(r.to))
-		}
-		if foreign {
-			row.foreign = "1"
-		}
-		rows = append(rows, row)
 	}
-	snap := 0
-	if !t.snapshot.IsZero() {
-		snap = dayNumber(t.snapshot)
+	return rows
+}
+
+// row returns record i as a placeRow.
+func (t *PlaceTable) row(i int) placeRow {
+	r := &t.recs[i]
+	row := placeRow{code: t.field(i, fCode), name: t.field(i, fName), alt: t.field(i, fAlt),
+		province: t.field(i, fProvince), region: t.field(i, fRegion), istat: t.field(i, fISTAT),
+		from: strconv.Itoa(int(r.from)), iso3: t.field(i, fISO)}
+	if r.to != openEnd {
+		row.to = strconv.Itoa(int(r.to))
 	}
-	return rows, snap
+	if r.foreign {
+		row.foreign = "1"
+	}
+	return row
 }
 
 // buildPlaceTable sorts and checks the rows, renders them in the table
@@ -281,17 +280,7 @@ func renderPlaceText(rows []placeRow, snapshot int) (string, error) {
 func (t *PlaceTable) WriteTo(w io.Writer) (int64, error) {
 	rows := make([]placeRow, 0, len(t.recs))
 	for i := range t.recs {
-		r := &t.recs[i]
-		row := placeRow{code: t.field(i, fCode), name: t.field(i, fName), alt: t.field(i, fAlt),
-			province: t.field(i, fProvince), region: t.field(i, fRegion), istat: t.field(i, fISTAT),
-			from: strconv.Itoa(int(r.from)), iso3: t.field(i, fISO)}
-		if r.to != openEnd {
-			row.to = strconv.Itoa(int(r.to))
-		}
-		if r.foreign {
-			row.foreign = "1"
-		}
-		rows = append(rows, row)
+		rows = append(rows, t.row(i))
 	}
 	snap := 0
 	if !t.snapshot.IsZero() {

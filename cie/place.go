@@ -207,7 +207,9 @@ func EmbeddedPlaces() *PlaceTable { return places() }
 
 // Snapshot returns the date of the table's data: the most recent
 // DATAULTIMOAGG (date of last update of a record) in the ANPR files it was
-// built from, at midnight UTC. ANPR publishes no date for the files
+// built from, at midnight UTC (for [LoadANPR] with a nil reader, in the
+// file that was loaded: the part kept from the embedded table does not
+// count). ANPR publishes no date for the files
 // themselves, so this is the best measure of how old a table is; an
 // application may warn when it is older than, say, a year. It is the zero
 // time when the files carry no update date.
