@@ -499,24 +499,19 @@ func readANPRStates(r io.Reader, file, codeCol, nameCol, enCol string) ([]placeR
 	return rows, snapshot, nil
 }
 
-func anprDigits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := range len(s) {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+// anprDigits reports whether s is n ASCII digits.
+func anprDigits(s string, n int) bool { return anprRange(s, n, '0', '9') }
 
-func anprUpper(s string, n int) bool {
+// anprUpper reports whether s is n ASCII capital letters.
+func anprUpper(s string, n int) bool { return anprRange(s, n, 'A', 'Z') }
+
+// anprRange reports whether s is n bytes, each within lo..hi.
+func anprRange(s string, n int, lo, hi byte) bool {
 	if len(s) != n {
 		return false
 	}
 	for i := range len(s) {
-		if s[i] < 'A' || s[i] > 'Z' {
+		if s[i] < lo || s[i] > hi {
 			return false
 		}
 	}
