@@ -299,3 +299,35 @@ func FuzzLoadANPR(f *testing.F) {
 		}
 	})
 }
+
+func TestDiffPlaces(t *testing.T) {
+	t.Parallel()
+	row := func(id, from, to, code, name, state, prov, istat string) string {
+		return id + `,"` + from + `","` + to + `","` + istat + `","` + code + `","` + name + `","x","","",1,"001","01","","` + state + `","` + prov + `","","2016-06-17",""` + "\n"
+	}
+	old := testComuniHeader +
+		row("1", "1861-03-17", "9999-12-31", "A074", "AGLIÈ", "A", "TO", "001001") +
+		row("2", "1861-03-17", "9999-12-31", "A075", "AGNA", "A", "PD", "028002") +
+		row("3", "1861-03-17", "9999-12-31", "A076", "AGNADELLO", "A", "CR", "019002") +
+		row("4", "1861-03-17", "9999-12-31", "A077", "AGNONE", "A", "CB", "094002") +
+		row("5", "1861-03-17", "9999-12-31", "A078", "AGOSTA", "A", "RM", "058002")
+	new := testComuniHeader +
+		row("1", "1861-03-17", "9999-12-31", "A074", "AGLIÈ", "A", "TO", "001001") + // unchanged
+		row("2", "1861-03-17", "2024-12-31", "A075", "AGNA", "C", "PD", "028002") + // ceased
+		row("3", "1861-03-17", "9999-12-31", "A076", "AGNADELLO", "A", "LO", "019002") + // moved
+		row("4", "1861-03-17", "9999-12-31", "A077", "AGNONE", "A", "CB", "094003") + // revised
+		// A078 removed
+		row("6", "2025-01-01", "9999-12-31", "M500", "AGNA NUOVA", "A", "PD", "028999") // added
+	a, err := LoadANPR(strings.NewReader(old), nil)
+	require.NoError(t, err)
+	b, err := LoadANPR(strings.NewReader(new), nil)
+	require.NoError(t, err)
+	var got []string
+	for _, c := range DiffPlaces(a, b) {
+		if c.Code[0] != 'Z' {
+			got = append(got, c.Kind.String()+" "+c.Code)
+		}
+	}
+	assert.Equal(t, []string{"ceased A075", "moved A076", "revised A077", "removed A078", "added M500"}, got)
+	assert.Empty(t, DiffPlaces(EmbeddedPlaces(), EmbeddedPlaces()))
+}
