@@ -331,3 +331,24 @@ func TestDiffPlaces(t *testing.T) {
 	assert.Equal(t, []string{"ceased A075", "moved A076", "revised A077", "removed A078", "added M500"}, got)
 	assert.Empty(t, DiffPlaces(EmbeddedPlaces(), EmbeddedPlaces()))
 }
+
+func TestZeroPlaceTable(t *testing.T) {
+	t.Parallel()
+	var z PlaceTable
+	_, err := z.LookupPlace("H501", day(2020, 1, 1))
+	assert.ErrorIs(t, err, ErrUnknownPlace)
+	_, err = z.FindComune("Roma", "", time.Time{})
+	assert.ErrorIs(t, err, ErrUnknownPlace)
+	_, err = z.ForeignStateByISO("DEU", time.Time{})
+	assert.ErrorIs(t, err, ErrUnknownPlace)
+	assert.Nil(t, z.PlaceHistory("H501"))
+	assert.Nil(t, z.SuggestComune("Roma", "", time.Time{}, 3))
+	assert.Zero(t, z.Len())
+	assert.True(t, z.Snapshot().IsZero())
+	var buf bytes.Buffer
+	_, err = z.WriteTo(&buf)
+	require.NoError(t, err)
+	back, err := decodePlaces(buf.Bytes())
+	require.NoError(t, err)
+	assert.Zero(t, back.Len())
+}

@@ -111,8 +111,9 @@ func (e *PlaceError) Unwrap() error { return e.Err }
 // ([LoadANPR]). Its methods are those of the package-level lookups
 // ([LookupPlace], [FindComune], ...), which use the embedded snapshot. A
 // PlaceTable is immutable and safe for concurrent use by multiple
-// goroutines; the zero value is not usable (its methods panic), so obtain
-// one from [EmbeddedPlaces], [LoadANPR] or [LoadANPRFiles].
+// goroutines. The zero value is an empty table (every lookup fails with
+// [ErrUnknownPlace]); obtain real ones from [EmbeddedPlaces], [LoadANPR]
+// or [LoadANPRFiles].
 type PlaceTable struct {
 	snapshot time.Time         // latest DATAULTIMOAGG of the sources (see Snapshot)
 	text     string            // the decoded table; the strings of recs point into it
