@@ -21,8 +21,11 @@ import (
 // Only the Agenzia delle Entrate assigns codes: the computed code may
 // differ from the real one by omocodia. Errors: a [*FieldError] wrapping
 // [ErrName], [ErrSex] or [ErrMissing]; a [*DateError]; or a
-// [*CodiceFiscaleError] for field "place" wrapping the error of
-// [LookupPlace].
+// [*CodiceFiscaleError] for field "place" wrapping the [*PlaceError] of
+// [LookupPlace]. A place not valid on the birth date is refused here, as a
+// computed code would be a guess ([PlaceError.Nearest] names the record
+// nearest the date), while [CodiceFiscale.Decode] accepts an issued code
+// with such a place, with a finding.
 func ComputeCodiceFiscale(p Person) (CodiceFiscale, error) {
 	cf, err := cfCompute(p.Surname, p.GivenNames, p.Sex, p.BirthDate, p.BirthPlace.Code)
 	if err != nil {

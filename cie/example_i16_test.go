@@ -26,7 +26,7 @@ func ExampleCodiceFiscale_Decode_findings() {
 	}
 	// Output:
 	// 1951-06-01 SENALE-SAN FELICE (BZ) true
-	// place out of period - codice fiscale place: code I603 not valid on the birth date; SENALE-SAN FELICE (BZ) valid from 1974-09-18
+	// place out of period - codice fiscale place: code I603 not valid on the birth date; valid from 1974-09-18, nearest record SENALE-SAN FELICE (BZ)
 }
 
 // Places keeps the table in force in a long-running program: a new ANPR

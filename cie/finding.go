@@ -60,13 +60,18 @@ type Finding struct {
 	// Place is, for FindingPlaceOutOfPeriod, the record of Code nearest to
 	// Date, and for FindingCeasedState the state's record valid on Date.
 	Place Place
+	// From and To are, for FindingPlaceOutOfPeriod, the span in which the
+	// code was valid over all its records (D244 DAIRAGO: from 1958-01-22,
+	// To zero as it is still valid); gaps between records, if any, are
+	// not shown here ([PlaceHistory] lists them).
+	From, To time.Time
 	// OmocodiaMask is [CodiceFiscale.OmocodiaMask], for FindingOmocodia.
 	OmocodiaMask uint8
 }
 
 // String describes the finding without personal data, e.g. "codice
-// fiscale place: code I603 not valid on the birth date; SENALE-SAN FELICE
-// (BZ) valid from 1974-09-18".
+// fiscale place: code I603 not valid on the birth date; valid from
+// 1974-09-18, nearest record SENALE-SAN FELICE (BZ)".
 func (f Finding) String() string {
 	var b strings.Builder
 	if f.Field != "" {
@@ -75,8 +80,9 @@ func (f Finding) String() string {
 	}
 	switch f.Kind {
 	case FindingPlaceOutOfPeriod:
-		b.WriteString("code " + f.Code + " not valid on the birth date; " + f.Place.String() + " valid ")
-		b.WriteString(periodString(f.Place))
+		b.WriteString("code " + f.Code + " not valid on the birth date; valid ")
+		b.WriteString(periodString(f.From, f.To))
+		b.WriteString(", nearest record " + f.Place.String())
 	case FindingOmocodia:
 		b.WriteString("omocodia letters in the digit positions")
 	case FindingCeasedState:
@@ -89,10 +95,10 @@ func (f Finding) String() string {
 
 // periodString renders "from 1974-09-18", "from 1861-03-17 to
 // 1926-07-03".
-func periodString(p Place) string {
-	s := "from " + p.From.Format(time.DateOnly)
-	if !p.To.IsZero() {
-		s += " to " + p.To.Format(time.DateOnly)
+func periodString(from, to time.Time) string {
+	s := "from " + from.Format(time.DateOnly)
+	if !to.IsZero() {
+		s += " to " + to.Format(time.DateOnly)
 	}
 	return s
 }
@@ -109,7 +115,12 @@ func (t *PlaceTable) placeFindings(field, code string, birth, ref time.Time) (Pl
 		if !ok || !errors.Is(err, ErrPlaceNotValid) {
 			return Place{}, nil, err
 		}
-		return pe.Nearest, []Finding{{Kind: FindingPlaceOutOfPeriod, Field: field, Code: pe.Nearest.Code, Date: dateOf(birth), Place: pe.Nearest}}, nil
+		f := Finding{Kind: FindingPlaceOutOfPeriod, Field: field, Code: pe.Nearest.Code, Date: dateOf(birth), Place: pe.Nearest}
+		if r := t.byCode[pe.Nearest.Code]; r[1] > 0 {
+			f.From = t.place(r[0]).From
+			f.To = t.place(r[1] - 1).To
+		}
+		return pe.Nearest, []Finding{f}, nil
 	}
 	if p.Foreign && !p.To.IsZero() && !ref.IsZero() && p.To.Before(dateOf(ref)) {
 		return p, []Finding{{Kind: FindingCeasedState, Field: field, Code: p.Code, Date: dateOf(birth), Place: p}}, nil

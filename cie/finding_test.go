@@ -18,15 +18,16 @@ var outOfPeriodCases = []struct {
 	code       string
 	birth      time.Time
 	wantName   string
-	from, to   time.Time
-	wantBefore bool // the birth date is before the period (else after)
+	from, to   time.Time // the nearest record
+	spanTo     time.Time // end of the code's validity over all records
+	wantBefore bool      // the birth date is before the period (else after)
 }{
 	// I603 SENALE-SAN FELICE (BZ), ID 9349: 1974-09-18 to today.
-	{"I603/1951", "I603", date(1951, 6, 1), "SENALE-SAN FELICE", date(1974, 9, 18), time.Time{}, true},
+	{"I603/1951", "I603", date(1951, 6, 1), "SENALE-SAN FELICE", date(1974, 9, 18), time.Time{}, time.Time{}, true},
 	// I560 SECONDIGLIANO (NA), ID 9301: 1861-03-17 to 1926-07-03.
-	{"I560/1963", "I560", date(1963, 3, 15), "SECONDIGLIANO", date(1861, 3, 17), date(1926, 7, 3), false},
+	{"I560/1963", "I560", date(1963, 3, 15), "SECONDIGLIANO", date(1861, 3, 17), date(1926, 7, 3), date(1926, 7, 3), false},
 	// D244 DAIRAGO (MI): IDs 16535, 16536, 3505; the first from 1958-01-22.
-	{"D244/1956", "D244", date(1956, 12, 2), "DAIRAGO", date(1958, 1, 22), date(1978, 2, 11), true},
+	{"D244/1956", "D244", date(1956, 12, 2), "DAIRAGO", date(1958, 1, 22), date(1978, 2, 11), time.Time{}, true},
 }
 
 func TestDecodeOutOfPeriod(t *testing.T) {
@@ -57,6 +58,8 @@ func TestDecodeOutOfPeriod(t *testing.T) {
 			assert.Equal(t, FindingPlaceOutOfPeriod, f.Kind)
 			assert.Equal(t, c.Place, f.Place)
 			assert.Equal(t, tc.birth, f.Date)
+			assert.Equal(t, tc.from, f.From, "Finding.From: the code's first day")
+			assert.Equal(t, tc.spanTo, f.To, "Finding.To: the code's last day over all records")
 			assert.Contains(t, f.String(), "code "+tc.code+" not valid on the birth date")
 			assert.NotContains(t, f.String(), tc.birth.Format(time.DateOnly), "no birth date in the text")
 
