@@ -334,19 +334,23 @@ func anprCSV(r io.Reader, file string, cols []string, row func(get func(string) 
 		}
 	}
 	n := len(head)
+	line := 1 // of the last record read
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
+			// FieldPos panics after a failed Read (FuzzLoadANPR found it):
+			// take the line from the error.
+			if pe, ok := errors.AsType[*csv.ParseError](err); ok {
 				line = pe.StartLine
+			} else {
+				line++
 			}
 			return &PlaceDataError{File: file, Line: line, Err: err}
 		}
+		line, _ = cr.FieldPos(0)
 		if len(rec) != n { // csv enforces this after the first record; be explicit
 			return &PlaceDataError{File: file, Line: line, Err: fmt.Errorf("%d fields, want %d", len(rec), n)}
 		}
@@ -361,7 +365,6 @@ func anprCSV(r io.Reader, file string, cols []string, row func(get func(string) 
 		}
 	}
 	if tail.n > 0 && tail.last != '\n' {
-		line, _ := cr.FieldPos(0)
 		return &PlaceDataError{File: file, Line: line, Err: errors.New("no line break at the end: the file was cut short")}
 	}
 	return nil
