@@ -86,7 +86,7 @@ var ceasedStates []byte
 // to 1928-01-25, when they merged. Any other overlap is an error.
 var sharedCodes = map[string]bool{"D588": true}
 
-// LoadANPR builds a place table from the ANPR archives as ANPR publishes
+// DecodeANPR builds a place table from the ANPR archives as ANPR publishes
 // them: comuni is ANPR_archivio_comuni.csv (UTF-8, optional BOM, the
 // columns of its legend, dates yyyy-mm-dd, 9999-12-31 for "still
 // valid"), states is ANPR_stati_esteri.csv (dates dd/mm/yyyy). Columns are
@@ -112,14 +112,14 @@ var sharedCodes = map[string]bool{"D588": true}
 // The error is a [*PlaceDataError] naming the file, line and column; no
 // table is returned with it, so the caller's current table stays in force
 // (see [Places]).
-func LoadANPR(comuni, states io.Reader) (*PlaceTable, error) {
+func DecodeANPR(comuni, states io.Reader) (*PlaceTable, error) {
 	return loadANPR(comuni, ANPRComuniFile, states, ANPRStatesFile)
 }
 
-// LoadANPRFiles is [LoadANPR] on the files at the paths comuni and states;
+// ReadANPRFiles is [DecodeANPR] on the files at the paths comuni and states;
 // an empty path keeps that part of the embedded table. Errors name the
 // path given.
-func LoadANPRFiles(comuni, states string) (*PlaceTable, error) {
+func ReadANPRFiles(comuni, states string) (*PlaceTable, error) {
 	var rc, rs io.Reader
 	if comuni != "" {
 		f, err := os.Open(comuni)
@@ -140,10 +140,10 @@ func LoadANPRFiles(comuni, states string) (*PlaceTable, error) {
 	return loadANPR(rc, comuni, rs, states)
 }
 
-// LoadANPRDir is [LoadANPRFiles] on the two files under their ANPR names
+// ReadANPRDir is [ReadANPRFiles] on the two files under their ANPR names
 // in dir (../shared/data/anpr, or a download folder).
-func LoadANPRDir(dir string) (*PlaceTable, error) {
-	return LoadANPRFiles(filepath.Join(dir, ANPRComuniFile), filepath.Join(dir, ANPRStatesFile))
+func ReadANPRDir(dir string) (*PlaceTable, error) {
+	return ReadANPRFiles(filepath.Join(dir, ANPRComuniFile), filepath.Join(dir, ANPRStatesFile))
 }
 
 func loadANPR(comuni io.Reader, comuniName string, states io.Reader, statesName string) (*PlaceTable, error) {
@@ -341,7 +341,7 @@ func anprCSV(r io.Reader, file string, cols []string, row func(get func(string) 
 			break
 		}
 		if err != nil {
-			// FieldPos panics after a failed Read (FuzzLoadANPR found it):
+			// FieldPos panics after a failed Read (FuzzDecodeANPR found it):
 			// take the line from the error.
 			if pe, ok := errors.AsType[*csv.ParseError](err); ok {
 				line = pe.StartLine
@@ -556,7 +556,7 @@ func anprUpdated(s string) (int, error) {
 
 // Places holds the place table in force in a long-running program, so
 // that it can be refreshed from new ANPR files without a rebuild. The zero
-// value holds the embedded table. A failed [Places.Load] leaves the table
+// value holds the embedded table. A failed [Places.Refresh] leaves the table
 // in force unchanged. It is safe for concurrent use by multiple
 // goroutines: readers get a consistent *PlaceTable from [Places.Table].
 type Places struct {
@@ -575,11 +575,11 @@ func (p *Places) Table() *PlaceTable {
 // Set puts t in force; a nil t restores the embedded table.
 func (p *Places) Set(t *PlaceTable) { p.cur.Store(t) }
 
-// Load loads new ANPR files with [LoadANPR] and, if they are valid, puts
+// Refresh loads new ANPR files with [DecodeANPR] and, if they are valid, puts
 // the new table in force and returns it. On error the table in force is
-// unchanged and the error is [LoadANPR]'s.
-func (p *Places) Load(comuni, states io.Reader) (*PlaceTable, error) {
-	t, err := LoadANPR(comuni, states)
+// unchanged and the error is [DecodeANPR]'s.
+func (p *Places) Refresh(comuni, states io.Reader) (*PlaceTable, error) {
+	t, err := DecodeANPR(comuni, states)
 	if err != nil {
 		return nil, err
 	}

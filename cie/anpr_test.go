@@ -25,12 +25,12 @@ func sharedANPR(tb testing.TB) string {
 	return dir
 }
 
-// TestLoadANPRSameAsEmbedded loads the archives of ../shared at run time
+// TestDecodeANPRSameAsEmbedded loads the archives of ../shared at run time
 // and wants the very table that is embedded: the same bytes when written,
 // the same records, and the same answers to every lookup by code at
 // several dates and to a lookup by every name.
-func TestLoadANPRSameAsEmbedded(t *testing.T) {
-	tab, err := LoadANPRDir(sharedANPR(t))
+func TestDecodeANPRSameAsEmbedded(t *testing.T) {
+	tab, err := ReadANPRDir(sharedANPR(t))
 	require.NoError(t, err)
 	emb := EmbeddedPlaces()
 	assert.Equal(t, day(2023, 5, 16), tab.Snapshot(), "Snapshot: latest DATAULTIMOAGG of the archive")
@@ -76,9 +76,9 @@ const (
 		"198,APOLIDE,Apolide,Stateless,01/01/1900,31/12/9999,,,999,,999,S,N,N,ISTAT,,,\r\n"
 )
 
-func TestLoadANPRSmall(t *testing.T) {
+func TestDecodeANPRSmall(t *testing.T) {
 	t.Parallel()
-	tab, err := LoadANPR(strings.NewReader(testComuni), strings.NewReader(testStates))
+	tab, err := DecodeANPR(strings.NewReader(testComuni), strings.NewReader(testStates))
 	require.NoError(t, err)
 	var got []Place
 	for p := range tab.Comuni() {
@@ -98,7 +98,7 @@ func TestLoadANPRSmall(t *testing.T) {
 	assert.Equal(t, day(2016, 9, 28), tab.Snapshot(), "Snapshot: the states' DATAULTIMOAGG (dd/mm/yyyy) is later")
 
 	// A nil reader keeps that part of the embedded table.
-	only, err := LoadANPR(strings.NewReader(testComuni), nil)
+	only, err := DecodeANPR(strings.NewReader(testComuni), nil)
 	require.NoError(t, err)
 	_, err = only.LookupPlace("H501", day(2020, 1, 1))
 	assert.ErrorIs(t, err, ErrUnknownPlace, "Roma is not in the small comuni file")
@@ -107,9 +107,9 @@ func TestLoadANPRSmall(t *testing.T) {
 	assert.Equal(t, "GERMANIA", p.Name)
 }
 
-// TestLoadANPRErrors feeds one defect at a time and wants a
+// TestDecodeANPRErrors feeds one defect at a time and wants a
 // *PlaceDataError naming the line and the column, and no table.
-func TestLoadANPRErrors(t *testing.T) {
+func TestDecodeANPRErrors(t *testing.T) {
 	t.Parallel()
 	row := func(f []string) string {
 		return `7,"` + f[0] + `","` + f[1] + `","` + f[2] + `","` + f[3] + `","` + f[4] + `","x","","",1,"001","` + f[5] + `","","` + f[6] + `","` + f[7] + `","","` + f[8] + `",""` + "\n"
@@ -118,7 +118,7 @@ func TestLoadANPRErrors(t *testing.T) {
 		return []string{"1861-03-17", "9999-12-31", "001001", "A074", "AGLIÈ", "01", "A", "TO", "2016-06-17"}
 	}
 	good := testComuniHeader + row(ok())
-	_, err := LoadANPR(strings.NewReader(good), nil)
+	_, err := DecodeANPR(strings.NewReader(good), nil)
 	require.NoError(t, err, "the unedited row is valid")
 	for _, tc := range []struct {
 		column string
@@ -141,7 +141,7 @@ func TestLoadANPRErrors(t *testing.T) {
 		f := ok()
 		tc.edit(f)
 		in := testComuniHeader + row(ok()) + row(f)
-		tab, err := LoadANPR(strings.NewReader(in), nil)
+		tab, err := DecodeANPR(strings.NewReader(in), nil)
 		require.Error(t, err, "bad %s %v", tc.column, f)
 		assert.Nil(t, tab)
 		assert.ErrorIs(t, err, ErrPlaceData)
@@ -155,7 +155,7 @@ func TestLoadANPRErrors(t *testing.T) {
 	}
 
 	// Overlapping periods of one code, reported on the later record.
-	_, err = LoadANPR(strings.NewReader(testComuni+`2,"1924-11-01","9999-12-31","028001","A001","ABANO BIS","x","","",28,"028","05","PD","A","PD","","2016-06-17",""`+"\n"), nil)
+	_, err = DecodeANPR(strings.NewReader(testComuni+`2,"1924-11-01","9999-12-31","028001","A001","ABANO BIS","x","","",28,"028","05","PD","A","PD","","2016-06-17",""`+"\n"), nil)
 	if pe, ok := errors.AsType[*PlaceDataError](err); assert.True(t, ok, "overlap: %v", err) {
 		assert.Equal(t, 4, pe.Line)
 		assert.Equal(t, "CODCATASTALE", pe.Column)
@@ -168,7 +168,7 @@ func TestLoadANPRErrors(t *testing.T) {
 		"CODISO3166_1_ALPHA3": testStatesHeader + "65,GERMANIA,Germania,Germany,01/01/1900,31/12/9999,DE,230,216,Z112,216,S,S,S,MAECI,STATO,,\n",
 		"DENOMINAZIONE":       testStatesHeader + "65,,Germania,Germany,01/01/1900,31/12/9999,DEU,230,216,Z112,216,S,S,S,MAECI,STATO,,\n",
 	} {
-		_, err := LoadANPR(nil, strings.NewReader(states))
+		_, err := DecodeANPR(nil, strings.NewReader(states))
 		pe, ok := errors.AsType[*PlaceDataError](err)
 		if assert.True(t, ok, "%s: %v", name, err) {
 			assert.Equal(t, name, pe.Column)
@@ -183,7 +183,7 @@ func TestLoadANPRErrors(t *testing.T) {
 		"open quote":    testComuniHeader + `1,"1924-11-14` + "\n",
 		"no line break": strings.TrimSuffix(testComuni, "\n"),
 	} {
-		_, err := LoadANPR(strings.NewReader(in), nil)
+		_, err := DecodeANPR(strings.NewReader(in), nil)
 		assert.ErrorIs(t, err, ErrPlaceData, name)
 	}
 }
@@ -196,7 +196,7 @@ func TestPlacesCorruptKeepsOld(t *testing.T) {
 	require.NoError(t, err)
 	var ps Places
 	require.Same(t, EmbeddedPlaces(), ps.Table(), "the zero Places holds the embedded table")
-	small, err := ps.Load(strings.NewReader(testComuni), nil)
+	small, err := ps.Refresh(strings.NewReader(testComuni), nil)
 	require.NoError(t, err)
 	require.Same(t, small, ps.Table())
 
@@ -206,7 +206,7 @@ func TestPlacesCorruptKeepsOld(t *testing.T) {
 	corrupt := bytes.Join(lines, nil)
 	corrupt = bytes.Replace(corrupt, []byte(`"H501","ROMA"`), []byte(`"H5O1","ROMA"`), 1)
 	for name, data := range map[string][]byte{"truncated": cut, "corrupt": corrupt} {
-		tab, err := ps.Load(bytes.NewReader(data), nil)
+		tab, err := ps.Refresh(bytes.NewReader(data), nil)
 		require.Error(t, err, name)
 		assert.Nil(t, tab, name)
 		pe, ok := errors.AsType[*PlaceDataError](err)
@@ -216,7 +216,7 @@ func TestPlacesCorruptKeepsOld(t *testing.T) {
 		t.Logf("%s: %v", name, err)
 	}
 	pe := func(data []byte) *PlaceDataError {
-		_, err := LoadANPR(bytes.NewReader(data), nil)
+		_, err := DecodeANPR(bytes.NewReader(data), nil)
 		e, _ := errors.AsType[*PlaceDataError](err)
 		return e
 	}
@@ -228,10 +228,10 @@ func TestPlacesCorruptKeepsOld(t *testing.T) {
 	assert.Same(t, EmbeddedPlaces(), ps.Table())
 }
 
-// BenchmarkLoadANPR measures loading the archives of ../shared (2.4 MB of
+// BenchmarkDecodeANPR measures loading the archives of ../shared (2.4 MB of
 // CSV) into a table; the retained heap of one table is reported as
 // "heap-B/table". The figures are in BENCH.md.
-func BenchmarkLoadANPR(b *testing.B) {
+func BenchmarkDecodeANPR(b *testing.B) {
 	dir := sharedANPR(b)
 	comuni, err := os.ReadFile(filepath.Join(dir, ANPRComuniFile))
 	require.NoError(b, err)
@@ -241,14 +241,14 @@ func BenchmarkLoadANPR(b *testing.B) {
 		b.SetBytes(int64(len(comuni) + len(states)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := LoadANPR(bytes.NewReader(comuni), bytes.NewReader(states)); err != nil {
+			if _, err := DecodeANPR(bytes.NewReader(comuni), bytes.NewReader(states)); err != nil {
 				b.Fatal(err)
 			}
 		}
 		var m0, m1 runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&m0)
-		tab, _ := LoadANPR(bytes.NewReader(comuni), bytes.NewReader(states))
+		tab, _ := DecodeANPR(bytes.NewReader(comuni), bytes.NewReader(states))
 		runtime.GC()
 		runtime.ReadMemStats(&m1)
 		runtime.KeepAlive(tab)
@@ -265,21 +265,21 @@ func BenchmarkLoadANPR(b *testing.B) {
 	})
 }
 
-// FuzzLoadANPR feeds arbitrary bytes as the comuni and the states file:
+// FuzzDecodeANPR feeds arbitrary bytes as the comuni and the states file:
 // no panic, and either a table or a *PlaceDataError, never both.
-func FuzzLoadANPR(f *testing.F) {
+func FuzzDecodeANPR(f *testing.F) {
 	f.Add([]byte(testComuni), []byte(testStates))
 	f.Add([]byte(testComuniHeader+`1,"1924-11-14","9999-12-31","028001","A001","ABANO TERME","","","",28,"028","05","PD","A","PD","",""`+"\n"), []byte(""))
 	f.Add([]byte("\ufeff\"ID\"\n\"1"), []byte("CODAT\nZ112\n"))
 	f.Add([]byte(testComuniHeader+`1,"1924-11-14","9999-12-31","028001","A001","`+strings.Repeat("A", 300)+`","","","",28,"028","05","PD","A","PD","",""`+"\n"), []byte(testStates))
 	f.Fuzz(func(t *testing.T, comuni, states []byte) {
-		tab, err := LoadANPR(bytes.NewReader(comuni), bytes.NewReader(states))
+		tab, err := DecodeANPR(bytes.NewReader(comuni), bytes.NewReader(states))
 		if err != nil {
 			if tab != nil {
-				t.Fatalf("LoadANPR returned a table with error %v", err)
+				t.Fatalf("DecodeANPR returned a table with error %v", err)
 			}
 			if _, ok := errors.AsType[*PlaceDataError](err); !ok {
-				t.Fatalf("LoadANPR error %T %v, want *PlaceDataError", err, err)
+				t.Fatalf("DecodeANPR error %T %v, want *PlaceDataError", err, err)
 			}
 			return
 		}
@@ -318,9 +318,9 @@ func TestDiffPlaces(t *testing.T) {
 		row("4", "1861-03-17", "9999-12-31", "A077", "AGNONE", "A", "CB", "094003") + // revised
 		// A078 removed
 		row("6", "2025-01-01", "9999-12-31", "M500", "AGNA NUOVA", "A", "PD", "028999") // added
-	a, err := LoadANPR(strings.NewReader(old), nil)
+	a, err := DecodeANPR(strings.NewReader(old), nil)
 	require.NoError(t, err)
-	b, err := LoadANPR(strings.NewReader(new), nil)
+	b, err := DecodeANPR(strings.NewReader(new), nil)
 	require.NoError(t, err)
 	var got []string
 	for _, c := range DiffPlaces(a, b) {

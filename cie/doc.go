@@ -13,7 +13,7 @@
 //     [ParseCodiceFiscaleBarcode]).
 //   - [Expiry] and [EspatrioEligible] apply the issuance rules.
 //   - [LookupPlace] and [FindComune] resolve places of birth as of a date;
-//     [LoadANPR] and [Places] refresh the tables from ANPR files at run time.
+//     [DecodeANPR] and [Places] refresh the tables from ANPR files at run time.
 //   - [PaperCardAllowed] and [DeliveryDeadline] apply the issuance rules of
 //     the circulars.
 //
@@ -97,7 +97,7 @@
 // The embedded table is a snapshot ([PlaceTable.Snapshot]: the latest
 // record update in the ANPR files, 2023-05-16 for this build). When ANPR
 // publishes new comuni, mergers or renames, a program loads the files as
-// ANPR publishes them with [LoadANPR] (readers) or [LoadANPRFiles] (paths)
+// ANPR publishes them with [DecodeANPR] (readers) or [ReadANPRFiles] (paths)
 // and gets a [*PlaceTable] with the same methods as the package-level
 // lookups; a [Places] value holds the table in force and keeps it when a
 // new file is corrupt or truncated ([*PlaceDataError] names the file, the

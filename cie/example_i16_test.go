@@ -39,11 +39,11 @@ func ExamplePlaces() {
 
 	var places cie.Places // the zero value holds the embedded table
 	fmt.Println("embedded snapshot:", places.Table().Snapshot().Format(time.DateOnly))
-	if _, err := places.Load(strings.NewReader(good), nil); err != nil {
+	if _, err := places.Refresh(strings.NewReader(good), nil); err != nil {
 		fmt.Println(err)
 	}
 	fmt.Println("loaded snapshot:", places.Table().Snapshot().Format(time.DateOnly), places.Table().Len(), "records")
-	if _, err := places.Load(strings.NewReader(bad), nil); err != nil {
+	if _, err := places.Refresh(strings.NewReader(bad), nil); err != nil {
 		fmt.Println(err)
 	}
 	fmt.Println("still in force:", places.Table().Len(), "records")

@@ -84,7 +84,7 @@ func TestDecodeOutOfPeriod(t *testing.T) {
 
 func loadSharedOrSkip(t *testing.T) *PlaceTable {
 	t.Helper()
-	tab, err := LoadANPRDir(sharedANPR(t))
+	tab, err := ReadANPRDir(sharedANPR(t))
 	require.NoError(t, err)
 	return tab
 }

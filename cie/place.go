@@ -108,12 +108,12 @@ func (e *PlaceError) Unwrap() error { return e.Err }
 
 // PlaceTable is one snapshot of the ANPR tables of comuni and foreign
 // states: the embedded one ([EmbeddedPlaces]) or one loaded at run time
-// ([LoadANPR]). Its methods are those of the package-level lookups
+// ([DecodeANPR]). Its methods are those of the package-level lookups
 // ([LookupPlace], [FindComune], ...), which use the embedded snapshot. A
 // PlaceTable is immutable and safe for concurrent use by multiple
 // goroutines. The zero value is an empty table (every lookup fails with
-// [ErrUnknownPlace]); obtain real ones from [EmbeddedPlaces], [LoadANPR]
-// or [LoadANPRFiles].
+// [ErrUnknownPlace]); obtain real ones from [EmbeddedPlaces], [DecodeANPR]
+// or [ReadANPRFiles].
 type PlaceTable struct {
 	snapshot time.Time         // latest DATAULTIMOAGG of the sources (see Snapshot)
 	text     string            // the decoded table; the strings of recs point into it
@@ -208,7 +208,7 @@ func EmbeddedPlaces() *PlaceTable { return places() }
 
 // Snapshot returns the date of the table's data: the most recent
 // DATAULTIMOAGG (date of last update of a record) in the ANPR files it was
-// built from, at midnight UTC (for [LoadANPR] with a nil reader, in the
+// built from, at midnight UTC (for [DecodeANPR] with a nil reader, in the
 // file that was loaded: the part kept from the embedded table does not
 // count). ANPR publishes no date for the files
 // themselves, so this is the best measure of how old a table is; an

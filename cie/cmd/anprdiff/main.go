@@ -13,7 +13,11 @@
 // files in ../shared/data/anpr in step, or `go generate ./cie`
 // (internal/gen/anpr) will write the old table back. A file that does not
 // validate is reported with its line and column, and nothing is written.
-// The exit status is 0 when the files load (changes or not), 1 on error.
+//
+// Exit status, as diff(1) and the module's commands: 0 when the files load
+// and nothing changed, 1 when something changed (the table is still written
+// with -o) or on an error, 2 for a usage error; -h prints the usage and
+// exits 0.
 package main
 
 import (
@@ -29,13 +33,25 @@ import (
 	"github.com/ciekit/ciekit/cie"
 )
 
+// Errors of run that set the exit status.
+var (
+	errChanged = errors.New("the loaded files differ from the embedded table")
+	errUsage   = errors.New("usage")
+)
+
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "anprdiff:", err)
-		}
+	err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return
+	case errors.Is(err, errChanged):
 		os.Exit(1)
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(os.Stderr, "anprdiff:", err)
+		os.Exit(2)
 	}
+	fmt.Fprintln(os.Stderr, "anprdiff:", err)
+	os.Exit(1)
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,17 +61,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	states := fs.String("states", "", "path of ANPR_stati_esteri.csv (default: keep the embedded foreign states)")
 	out := fs.String("o", "", "write the new table, in the embedded format, to this path")
 	all := fs.Bool("all", false, "also list revised records (dates, ISTAT codes, second-language names)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: anprdiff -comuni ANPR_archivio_comuni.csv [-states ANPR_stati_esteri.csv] [-o places.tsv.gz] [-all]
+
+Loads the ANPR archive files as ANPR publishes them and prints what changed against
+the place table embedded in package cie. Downloads nothing.
+
+example: go run ./cie/cmd/anprdiff -comuni ~/Downloads/ANPR_archivio_comuni.csv -o cie/internal/anpr/places.tsv.gz
+exit status: 0 no change, 1 changes found or error, 2 usage error
+
+`)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if *comuni == "" || fs.NArg() != 0 {
 		fs.Usage()
-		return errors.New("-comuni is required, and no arguments")
+		return fmt.Errorf("%w: -comuni is required, and no arguments", errUsage)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tab, err := cie.LoadANPRFiles(*comuni, *states)
+	tab, err := cie.ReadANPRFiles(*comuni, *states)
 	if err != nil {
 		return err
 	}
@@ -86,8 +117,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%d added, %d ceased, %d renamed, %d moved, %d revised, %d removed\n",
 		counts[cie.PlaceAdded], counts[cie.PlaceCeased], counts[cie.PlaceRenamed], counts[cie.PlaceMoved], counts[cie.PlaceRevised], counts[cie.PlaceRemoved])
+	var result error
+	if len(changes) > 0 {
+		result = errChanged
+	}
 	if *out == "" {
-		return nil
+		return result
 	}
 	var buf bytes.Buffer
 	if _, err := tab.WriteTo(&buf); err != nil {
@@ -97,7 +132,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", *out, buf.Len())
-	return nil
+	return result
 }
 
 func day(t time.Time) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,7 @@ func TestRun(t *testing.T) {
 	out := filepath.Join(dir, "places.tsv.gz")
 
 	var stdout, stderr bytes.Buffer
-	require.NoError(t, run(t.Context(), []string{"-comuni", in, "-o", out}, &stdout, &stderr))
+	require.ErrorIs(t, run(t.Context(), []string{"-comuni", in, "-o", out}, &stdout, &stderr), errChanged, "changes: exit status 1")
 	got := stdout.String()
 	for _, want := range []string{
 		"loaded:   19542 records, snapshot 2026-01-02\n",
@@ -57,7 +58,7 @@ func TestRun(t *testing.T) {
 	}
 	written, err := os.ReadFile(out)
 	require.NoError(t, err)
-	tab, err := cie.LoadANPRFiles(in, "")
+	tab, err := cie.ReadANPRFiles(in, "")
 	require.NoError(t, err)
 	var want bytes.Buffer
 	_, err = tab.WriteTo(&want)
@@ -84,7 +85,12 @@ func TestRunErrors(t *testing.T) {
 	assert.True(t, os.IsNotExist(statErr), "nothing written on error")
 
 	err = run(t.Context(), nil, &stdout, &stderr)
+	assert.ErrorIs(t, err, errUsage)
 	assert.ErrorContains(t, err, "-comuni is required")
+	assert.ErrorIs(t, run(t.Context(), []string{"-nonsense"}, &stdout, &stderr), errUsage)
+	stderr.Reset()
+	assert.ErrorIs(t, run(t.Context(), []string{"-h"}, &stdout, &stderr), flag.ErrHelp, "-h exits 0")
+	assert.Contains(t, stderr.String(), "exit status: 0 no change, 1 changes found or error, 2 usage error")
 	err = run(t.Context(), []string{"-comuni", filepath.Join(dir, "absent.csv")}, &stdout, &stderr)
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }

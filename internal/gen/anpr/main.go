@@ -11,7 +11,7 @@
 //	<pkg>/internal/anpr/NOTICE.md       the CC BY 4.0 attribution, copied verbatim
 //	<pkg>/zz_places_data.go             the //go:embed declaration
 //
-// The files are read and validated by cie.LoadANPRDir, the loader that
+// The files are read and validated by cie.ReadANPRDir, the loader that
 // programs also use at run time (code shape, dates, state A/C/D, ISTAT
 // code, province sigla, ISO code, overlapping periods of one code); it
 // fails on the first bad row, naming the file, line and column. Rows with
@@ -78,7 +78,7 @@ const (
 
 // run generates the files from the CSVs in src into pkg.
 func run(src, pkg string) error {
-	tab, err := cie.LoadANPRDir(src)
+	tab, err := cie.ReadANPRDir(src)
 	if err != nil {
 		return err
 	}
