@@ -337,3 +337,18 @@ func BenchmarkRepairMRZ(b *testing.B) {
 		i++
 	}
 }
+
+// injectSubstitution applies one substitution of the confusion model (no
+// filler lost or doubled).
+func injectSubstitution(r *rand.Rand, lines *[3]string) bool {
+	for {
+		b := *lines
+		if !injectConfusion(r, &b, false) {
+			continue
+		}
+		if len(b[0]) == 30 && len(b[1]) == 30 && len(b[2]) == 30 {
+			*lines = b
+			return true
+		}
+	}
+}
