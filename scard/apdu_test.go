@@ -143,7 +143,7 @@ func TestSecureMessagingRoundTrip(t *testing.T) {
 		card, err := NewSecureMessaging(ci, kEnc, kMac, nil)
 		require.NoError(t, err)
 		for _, cmd := range []Command{
-			{INS: InsSelect, P1: 4, P2: 0x0C, Data: AIDeMRTD()},
+			{INS: InsSelect, P1: 4, P2: 0x0C, Data: []byte{0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01}},
 			{INS: InsReadBinary, Ne: 0xDF},
 			{INS: InsReadBinaryOdd, Data: []byte{0x54, 0x02, 0x80, 0x00}, Ne: 1000},
 			{INS: InsGeneralAuthenticate, Data: make([]byte, 300), Ne: 256},

@@ -50,6 +50,10 @@ func NewCard(t Transmitter, opts *CardOptions) *Card {
 	return c
 }
 
+// Options returns the options the Card was made with, for the protocols
+// (BAC, PACE, chip authentication) that run over it.
+func (c *Card) Options() CardOptions { return c.opts }
+
 // Transmitter returns the underlying transmitter.
 func (c *Card) Transmitter() Transmitter { return c.t }
 

@@ -30,6 +30,9 @@ import (
 	"github.com/ciekit/ciekit/sad/ftpsim"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
+	"github.com/ciekit/ciekit/scard/sco"
 )
 
 // errPoorPrints is the fingerprint step's failure after every retry.
@@ -68,7 +71,7 @@ type workstation struct {
 	// Simulated hardware and services.
 	pki      *cardsim.PKI
 	sco      *cardsim.SCO
-	scoCli   *scard.SCOClient
+	scoCli   *sco.SCOClient
 	registry *sad.MemoryRegistry
 	sadCli   *sad.Client
 	sampleCF map[string]cie.CodiceFiscale
@@ -212,7 +215,7 @@ func (ws *workstation) setup(ctx context.Context) error {
 	}
 	if o.sco == "blocked" {
 		// Three wrong PINs typed earlier in the day.
-		cli := scard.NewSCOClient(scard.NewCard(ws.sco, nil))
+		cli := sco.NewSCOClient(scard.NewCard(ws.sco, nil))
 		if err := cli.Select(ctx); err != nil {
 			return err
 		}
@@ -334,7 +337,7 @@ func operatorCodiceFiscale() (cie.CodiceFiscale, error) {
 
 // Step 1: the operator logs in with the SCO.
 func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
-	ws.scoCli = scard.NewSCOClient(scard.NewCard(ws.sco, nil))
+	ws.scoCli = sco.NewSCOClient(scard.NewCard(ws.sco, nil))
 	if err := ws.scoCli.Select(ctx); err != nil {
 		return fmt.Errorf("selecting the SCO application: %w", err)
 	}
@@ -347,8 +350,8 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	if err != nil {
 		return fmt.Errorf("operator PIN: %w", err)
 	}
-	if info.State == scard.SCOIssued {
-		so, err := scard.NewMasterPassword(ws.opts.master)
+	if info.State == sco.SCOIssued {
+		so, err := sco.NewMasterPassword(ws.opts.master)
 		if err != nil {
 			return fmt.Errorf("master password: %w", err)
 		}
@@ -364,7 +367,7 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	if errors.Is(err, scard.ErrAuthBlocked) && ws.opts.unblock {
 		// The Security Officer resets the blocked PIN with the master
 		// password (the same RESET RETRY COUNTER that activates a new card).
-		so, serr := scard.NewMasterPassword(ws.opts.master)
+		so, serr := sco.NewMasterPassword(ws.opts.master)
 		if serr != nil {
 			return fmt.Errorf("master password: %w", serr)
 		}
@@ -383,7 +386,7 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	if info, err = ws.scoCli.Info(ctx); err != nil {
 		return fmt.Errorf("reading the card information: %w", err)
 	}
-	cert, err := ws.scoCli.Certificate(ctx, scard.SCOKeySignature)
+	cert, err := ws.scoCli.Certificate(ctx, sco.SCOKeySignature)
 	if err != nil {
 		return fmt.Errorf("reading the signature certificate: %w", err)
 	}
@@ -395,13 +398,13 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	return nil
 }
 
-func scoState(s scard.SCOState) string {
+func scoState(s sco.SCOState) string {
 	switch s {
-	case scard.SCOIssued:
+	case sco.SCOIssued:
 		return "new (issued, not activated)"
-	case scard.SCOActive:
+	case sco.SCOActive:
 		return "active"
-	case scard.SCORevoked:
+	case sco.SCORevoked:
 		return "revoked"
 	}
 	return fmt.Sprintf("unknown (%d)", s)
@@ -711,11 +714,11 @@ func (ws *workstation) personalise(ctx context.Context, sr *stepRecord) error {
 
 	// The operator signs the issuance request with the SCO.
 	digest := sha256.Sum256([]byte(strings.Join([]string{ws.card.Document.Number.String(), ws.cf.String(), ws.mrz.String()}, "\n")))
-	sig, err := ws.scoCli.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := ws.scoCli.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
 	if err != nil {
 		return fmt.Errorf("signing the issuance with the SCO: %w", err)
 	}
-	cert, err := ws.scoCli.Certificate(ctx, scard.SCOKeySignature)
+	cert, err := ws.scoCli.Certificate(ctx, sco.SCOKeySignature)
 	if err != nil {
 		return err
 	}
@@ -799,12 +802,12 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	}
 	ws.chip.Reset()
 	card := scard.NewCard(ws.chip, &scard.CardOptions{Rand: cardsim.DeterministicRand(o.seed + 2)})
-	e, err := scard.ReadEMRTD(ctx, card, scard.EMRTDOptions{CAN: ws.card.Document.CAN, ChipAuthentication: true})
+	e, err := emrtd.ReadEMRTD(ctx, card, emrtd.EMRTDOptions{CAN: ws.card.Document.CAN, ChipAuthentication: true})
 	if err != nil {
 		return fmt.Errorf("reading the eMRTD application: %w", err)
 	}
 	sr.add("%s with the CAN, chip authentication %s; read %s", e.Access, yesNo(e.ChipAuthenticated, "passed", "not done"), dgList(e.DataGroupNumbers()))
-	pa, err := e.Verify(scard.PAOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue})
+	pa, err := e.Verify(emrtd.PAOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue})
 	if err != nil {
 		return fmt.Errorf("passive authentication: %w", err)
 	}
@@ -849,8 +852,8 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 
 	// The NIS, in plain on the IAS application, authenticated.
 	ws.chip.Reset()
-	ias := scard.NewIAS(scard.NewCard(ws.chip, nil))
-	nr, err := ias.VerifyNIS(ctx, scard.NISOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue, Rand: cardsim.DeterministicRand(o.seed + 3)})
+	ic := ias.NewIAS(scard.NewCard(ws.chip, nil))
+	nr, err := ic.VerifyNIS(ctx, ias.NISOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue, Rand: cardsim.DeterministicRand(o.seed + 3)})
 	if err != nil {
 		return fmt.Errorf("reading and authenticating the NIS: %w", err)
 	}

@@ -30,7 +30,7 @@ var adapters = []string{module + "/scard/pcsc", module + "/biometric/usbscan"}
 var (
 	simulators  = []string{module + "/scard/cardsim", module + "/biometric/scansim", module + "/scard/vpcd"}
 	testHelpers = []string{module + "/scard/scardtest", module + "/biometric/scannertest", module + "/internal/pcsclock"}
-	core        = []string{module + "/cie", module + "/scard", module + "/sad", module + "/biometric", module + "/sedi", module + "/deploy"}
+	core        = []string{module + "/cie", module + "/scard", module + "/scard/emrtd", module + "/scard/ias", module + "/scard/sco", module + "/sad", module + "/biometric", module + "/sedi", module + "/deploy"}
 )
 
 func isIn(path string, list []string) bool {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/stretchr/testify/require"
 )
 
@@ -35,11 +36,11 @@ func TestBACRead(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, &scard.CardOptions{Rand: cardsim.DeterministicRand(99)})
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
 	// Before BAC every data group needs secure messaging.
 	_, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 4})
 	require.ErrorIs(t, err, scard.ErrSecurityStatus)
-	require.NoError(t, c.BAC(ctx, testKey))
+	require.NoError(t, emrtd.BAC(ctx, c, testKey))
 	for n, fid := range map[int]uint16{1: 0x0101, 2: 0x0102, 11: 0x010B, 12: 0x010C, 14: 0x010E} {
 		got := readFile(t, c, fid)
 		if !bytes.Equal(got, sim.DataGroup(n)) {
@@ -54,8 +55,8 @@ func TestBACWrongKey(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, nil)
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
 	bad := testKey
 	bad.BirthDate = "850316"
-	require.ErrorIs(t, c.BAC(ctx, bad), scard.ErrAuthentication)
+	require.ErrorIs(t, emrtd.BAC(ctx, c, bad), scard.ErrAuthentication)
 }

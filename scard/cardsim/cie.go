@@ -17,6 +17,8 @@ import (
 	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 )
 
 // defaultATR is the contactless pseudo-ATR of a Gemalto CIE 3.0 as a PC/SC
@@ -113,7 +115,7 @@ type CIEConfig struct {
 type CIE struct {
 	dev device
 
-	mrzKey  scard.MRZKey
+	mrzKey  emrtd.MRZKey
 	can     string
 	ecdh    bool
 	exactLe bool
@@ -127,7 +129,7 @@ type CIE struct {
 	intKey  *rsa.PrivateKey // EF.Int.Kpub 1004
 	cert    *x509.Certificate
 	nis     string
-	caKey   *scard.CAKey // chip authentication (DG14)
+	caKey   *emrtd.CAKey // chip authentication (DG14)
 
 	pin, puk *secret
 
@@ -140,8 +142,8 @@ type session struct {
 	curEF    *ef
 	sm       *scard.SecureMessaging
 	nextSM   *scard.SecureMessaging // installed after answering (chip authentication)
-	bac      *scard.BACChip
-	pace     *scard.PACEChip
+	bac      *emrtd.BACChip
+	pace     *emrtd.PACEChip
 	chain    []byte
 	chainINS byte
 	chaining bool
@@ -169,7 +171,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	}
 	// TD1 (ICAO 9303-5 4.2.2): document number in line 1 positions 6-14,
 	// birth date line 2 positions 1-6, expiry line 2 positions 9-14.
-	c.mrzKey = scard.MRZKey{DocumentNumber: mrz[5:14], BirthDate: mrz[30:36], ExpiryDate: mrz[38:44]}
+	c.mrzKey = emrtd.MRZKey{DocumentNumber: mrz[5:14], BirthDate: mrz[30:36], ExpiryDate: mrz[38:44]}
 	if _, err := c.mrzKey.Info(); err != nil {
 		return nil, fmt.Errorf("cardsim: CIEConfig.MRZ: %w", err)
 	}
@@ -225,7 +227,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 			return nil, err
 		}
 	}
-	if c.caKey, err = scard.NewCAKey(scard.ParamDH2048256, c.rand); err != nil {
+	if c.caKey, err = emrtd.NewCAKey(emrtd.ParamDH2048256, c.rand); err != nil {
 		return nil, err
 	}
 	dg14, err := encodeDG14(c.caKey, cfg.ECDH)
@@ -262,7 +264,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.emrtd = &df{name: "eMRTD", aid: scard.AIDeMRTD(), efs: []*ef{
+	c.emrtd = &df{name: "eMRTD", aid: emrtd.AIDeMRTD(), efs: []*ef{
 		{fid: 0x011E, sfi: 0x1E, data: EncodeCOM([]byte{tagDG1, tagDG2, tagDG3, tagDG11, tagDG12, tagDG14}), read: accessSM},
 		{fid: 0x0101, sfi: 0x01, data: dg[1], read: accessSM},
 		{fid: 0x0102, sfi: 0x02, data: dg[2], read: accessSM},
@@ -294,8 +296,8 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.ias = &df{name: "IAS", aid: scard.AIDIAS()}
-	c.ciedf = &df{name: "CIE", aid: scard.AIDCIE(), efs: []*ef{
+	c.ias = &df{name: "IAS", aid: ias.AIDIAS()}
+	c.ciedf = &df{name: "CIE", aid: ias.AIDCIE(), efs: []*ef{
 		{fid: 0x1001, sfi: 0x01, data: []byte(c.nis)},
 		{fid: 0x1002, sfi: 0x02, data: serial},
 		{fid: 0x1003, sfi: 0x03, data: c.cert.Raw, read: accessPIN},
@@ -725,7 +727,7 @@ func (c *CIE) getChallenge(cmd scard.Command) scard.Response {
 		if cmd.Ne != 8 {
 			return sw(scard.SWWrongLength)
 		}
-		chip, err := scard.NewBACChip(c.mrzKey, c.rand)
+		chip, err := emrtd.NewBACChip(c.mrzKey, c.rand)
 		if err != nil {
 			return sw(scard.SWUnknown)
 		}

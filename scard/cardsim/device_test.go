@@ -7,6 +7,8 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,14 +16,14 @@ import (
 func TestRemovedMidRead(t *testing.T) {
 	sim := newCIE(t)
 	sim.RemoveAfter(12) // during the data-group reads after BAC
-	_, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: testKey, NoPACE: true})
+	_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true})
 	require.ErrorIs(t, err, scard.ErrCardRemoved)
 	assert.False(t, sim.Present())
 	_, err = sim.Transmit(t.Context(), []byte{0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00})
 	require.ErrorIs(t, err, scard.ErrCardRemoved)
 	// Back in the reader: a fresh session, so the read works from the start.
 	sim.Insert()
-	_, err = scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: testKey, NoPACE: true})
+	_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true})
 	require.NoError(t, err)
 }
 
@@ -53,8 +55,8 @@ func TestResetDropsSession(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, nil)
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-	require.NoError(t, c.BAC(ctx, testKey))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
+	require.NoError(t, emrtd.BAC(ctx, c, testKey))
 	sim.Reset()
 	_, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 4})
 	require.ErrorIs(t, err, scard.ErrSecureMessaging, "SM command after reset")
@@ -67,8 +69,8 @@ func TestSecureMessagingErrors(t *testing.T) {
 	t.Run("bad MAC", func(t *testing.T) {
 		sim := newCIE(t)
 		c := scard.NewCard(sim, nil)
-		require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-		require.NoError(t, c.BAC(ctx, testKey))
+		require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
+		require.NoError(t, emrtd.BAC(ctx, c, testKey))
 		w, err := c.SecureMessaging().WrapCommand(scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 4})
 		require.NoError(t, err)
 		w.Data[len(w.Data)-1] ^= 1
@@ -84,8 +86,8 @@ func TestSecureMessagingErrors(t *testing.T) {
 	t.Run("plain command", func(t *testing.T) {
 		sim := newCIE(t)
 		c := scard.NewCard(sim, nil)
-		require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-		require.NoError(t, c.BAC(ctx, testKey))
+		require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
+		require.NoError(t, emrtd.BAC(ctx, c, testKey))
 		r, err := sim.Transmit(ctx, []byte{0x00, 0xB0, 0x81, 0x00, 0x04})
 		require.NoError(t, err)
 		assert.Equal(t, []byte{0x69, 0x82}, r)
@@ -95,8 +97,8 @@ func TestSecureMessagingErrors(t *testing.T) {
 	t.Run("error status under SM", func(t *testing.T) {
 		sim := newCIE(t)
 		c := scard.NewCard(sim, nil)
-		require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-		require.NoError(t, c.BAC(ctx, testKey))
+		require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
+		require.NoError(t, emrtd.BAC(ctx, c, testKey))
 		err := c.SelectEF(ctx, 0x0105)
 		require.ErrorIs(t, err, scard.ErrNotFound)
 		// Protected error answers keep the session.
@@ -109,8 +111,8 @@ func TestReadBinaryVariants(t *testing.T) {
 	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.Photo = make([]byte, 1000) })
 	c := scard.NewCard(sim, nil)
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-	require.NoError(t, c.BAC(ctx, testKey))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
+	require.NoError(t, emrtd.BAC(ctx, c, testKey))
 	dg2 := sim.DataGroup(2)
 	t.Run("extended", func(t *testing.T) {
 		b, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x82, Ne: 65536})
@@ -220,7 +222,7 @@ func TestExactLe(t *testing.T) {
 	b, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 256})
 	require.NoError(t, err)
 	assert.Equal(t, "123456789012", string(b))
-	nis, err := scard.NewIAS(c).ReadNIS(ctx)
+	nis, err := ias.NewIAS(c).ReadNIS(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "123456789012", nis)
 }

@@ -58,7 +58,7 @@
 //
 // The operator card's real protocol is not public. [SCO] implements the
 // card side of the ciekit SCO profile that scard defines (scard/sco.go,
-// scard.SCOClient): application F0 "CIEKITSCO", information file 0101,
+// sco.SCOClient): application F0 "CIEKITSCO", information file 0101,
 // certificates 0102 and 0103, operator PIN (3 tries), the Security
 // Officer's master password (5 tries, compared in constant time over
 // SHA-256 digests), activation (issued to active), association to a sede,

@@ -5,6 +5,8 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -12,19 +14,19 @@ import (
 func TestReadEMRTD(t *testing.T) {
 	tests := []struct {
 		name   string
-		opts   scard.EMRTDOptions
+		opts   emrtd.EMRTDOptions
 		access string
 	}{
-		{"BAC", scard.EMRTDOptions{MRZ: testKey, NoPACE: true}, "BAC"},
-		{"PACE-CAN", scard.EMRTDOptions{CAN: testCAN}, "PACE"},
-		{"PACE-MRZ", scard.EMRTDOptions{MRZ: testKey}, "PACE"},
+		{"BAC", emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true}, "BAC"},
+		{"PACE-CAN", emrtd.EMRTDOptions{CAN: testCAN}, "PACE"},
+		{"PACE-MRZ", emrtd.EMRTDOptions{MRZ: testKey}, "PACE"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sim := newCIE(t)
 			c := scard.NewCard(sim, &scard.CardOptions{Rand: cardsim.DeterministicRand(5)})
-			e, err := scard.ReadEMRTD(t.Context(), c, tc.opts)
+			e, err := emrtd.ReadEMRTD(t.Context(), c, tc.opts)
 			require.NoError(t, err, "ReadEMRTD")
 			assert.Equal(t, tc.access, e.Access)
 			assert.ElementsMatch(t, []int{1, 2, 11, 12, 14}, e.DataGroupNumbers())
@@ -36,7 +38,7 @@ func TestReadEMRTD(t *testing.T) {
 			assert.Equal(t, "CA00000AA", mrz.DocumentNumber)
 			assert.Equal(t, "ROSSI", mrz.Surname)
 			assert.Equal(t, "850315", mrz.Birth)
-			res, err := e.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+			res, err := e.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 			require.NoError(t, err, "passive authentication")
 			assert.ElementsMatch(t, []int{1, 2, 11, 12, 14}, res.Verified)
 			assert.Equal(t, []int{3}, res.NotRead)
@@ -48,7 +50,7 @@ func TestReadEMRTD(t *testing.T) {
 // decode to the configured personal data.
 func TestReadEMRTDDecoded(t *testing.T) {
 	sim := newCIE(t)
-	e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: testCAN})
+	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: testCAN})
 	require.NoError(t, err)
 	cfg := testConfig(7)
 	d11, err := e.DG11()
@@ -76,7 +78,7 @@ func TestReadEMRTDDecoded(t *testing.T) {
 	assert.Equal(t, "0.4.0.127.0.7.2.2.1.1", si.ChipAuthenticationPublicKeys[0].Protocol.String(), "id-PK-DH")
 	assert.Len(t, si.PACE, 2)
 	assert.False(t, si.ActiveAuthentication, "the CIE has no Active Authentication")
-	ca, err := scard.ParseCardAccess(e.CardAccess)
+	ca, err := emrtd.ParseCardAccess(e.CardAccess)
 	require.NoError(t, err)
 	require.NotEmpty(t, ca.PACE)
 	assert.Equal(t, 2, ca.PACE[0].ParameterID)
@@ -89,11 +91,11 @@ func TestPassiveAuthenticationFails(t *testing.T) {
 		dg := sim.DataGroup(11)
 		dg[len(dg)-1] ^= 0x01
 		require.NoError(t, sim.SetDataGroup(11, dg))
-		e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: testCAN})
+		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: testCAN})
 		require.NoError(t, err)
-		_, err = e.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
-		require.ErrorIs(t, err, scard.ErrHashMismatch)
-		var hm *scard.HashMismatchError
+		_, err = e.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
+		require.ErrorIs(t, err, emrtd.ErrHashMismatch)
+		var hm *emrtd.HashMismatchError
 		require.ErrorAs(t, err, &hm)
 		assert.Equal(t, 11, hm.DG)
 	})
@@ -101,25 +103,25 @@ func TestPassiveAuthenticationFails(t *testing.T) {
 		sim := newCIE(t)
 		other, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(1000), KeyBits: 1024})
 		require.NoError(t, err)
-		e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: testKey, NoPACE: true})
+		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true})
 		require.NoError(t, err)
-		_, err = e.Verify(scard.PAOptions{CSCA: other.CSCAPool()})
-		require.ErrorIs(t, err, scard.ErrUntrustedSigner)
-		assert.NotErrorIs(t, err, scard.ErrHashMismatch)
+		_, err = e.Verify(emrtd.PAOptions{CSCA: other.CSCAPool()})
+		require.ErrorIs(t, err, emrtd.ErrUntrustedSigner)
+		assert.NotErrorIs(t, err, emrtd.ErrHashMismatch)
 	})
 	t.Run("wrong CAN", func(t *testing.T) {
 		sim := newCIE(t)
-		_, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "654321"})
+		_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: "654321"})
 		require.ErrorIs(t, err, scard.ErrAuthentication)
 		// The card is still usable with the right CAN.
-		_, err = scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: testCAN})
+		_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: testCAN})
 		require.NoError(t, err)
 	})
 	t.Run("wrong MRZ", func(t *testing.T) {
 		sim := newCIE(t)
 		bad := testKey
 		bad.ExpiryDate = "340316"
-		_, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: bad, NoPACE: true})
+		_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: bad, NoPACE: true})
 		require.ErrorIs(t, err, scard.ErrAuthentication)
 	})
 }
@@ -128,23 +130,23 @@ func TestPACEECDH(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, nil)
 	ctx := t.Context()
-	pw, err := scard.CANPassword(testCAN)
+	pw, err := emrtd.CANPassword(testCAN)
 	require.NoError(t, err)
-	info := scard.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}, Version: 2, ParameterID: 12}
-	require.NoError(t, c.PACE(ctx, info, pw))
+	info := emrtd.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}, Version: 2, ParameterID: 12}
+	require.NoError(t, emrtd.PACE(ctx, c, info, pw))
 	assert.Equal(t, scard.CipherAES128, c.SecureMessaging().Cipher())
-	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
 	assert.Equal(t, sim.DataGroup(1), readFile(t, c, 0x0101))
 }
 
 func TestPSSSecurityObjects(t *testing.T) {
 	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.PSS = true })
-	e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: testCAN})
+	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: testCAN})
 	require.NoError(t, err)
-	res, err := e.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	res, err := e.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err, "EF.SOD with SHA-512 and RSASSA-PSS")
 	assert.ElementsMatch(t, []int{1, 2, 11, 12, 14}, res.Verified)
-	_, err = scard.NewIAS(scard.NewCard(sim, nil)).VerifyNIS(t.Context(), scard.NISOptions{CSCA: sim.PKI().CSCAPool()})
+	_, err = ias.NewIAS(scard.NewCard(sim, nil)).VerifyNIS(t.Context(), ias.NISOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err, "IAS SOD with SHA-512 and RSASSA-PSS")
 }
 
@@ -157,17 +159,17 @@ func TestCardAccessMatchesRealCIE(t *testing.T) {
 }
 
 func TestChipAuthentication(t *testing.T) {
-	for _, opts := range []scard.EMRTDOptions{
+	for _, opts := range []emrtd.EMRTDOptions{
 		{MRZ: testKey, NoPACE: true, ChipAuthentication: true},
 		{CAN: testCAN, ChipAuthentication: true},
 	} {
 		sim := newCIE(t)
-		e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), opts)
+		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), opts)
 		require.NoError(t, err, "ReadEMRTD with chip authentication")
 		for _, n := range e.DataGroupNumbers() {
 			assert.Equal(t, sim.DataGroup(n), e.DataGroups[n], "DG%d read after chip authentication", n)
 		}
-		_, err = e.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+		_, err = e.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 		require.NoError(t, err)
 	}
 }
@@ -178,10 +180,10 @@ func TestClonedChip(t *testing.T) {
 	orig := newCIE(t)
 	clone := newCIE(t, func(c *cardsim.CIEConfig) { c.Rand = cardsim.DeterministicRand(999) })
 	clone.CloneFrom(orig)
-	e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(clone, nil), scard.EMRTDOptions{MRZ: testKey, NoPACE: true})
+	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(clone, nil), emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true})
 	require.NoError(t, err)
-	_, err = e.Verify(scard.PAOptions{CSCA: orig.PKI().CSCAPool()})
+	_, err = e.Verify(emrtd.PAOptions{CSCA: orig.PKI().CSCAPool()})
 	require.NoError(t, err, "passive authentication cannot tell a clone")
-	_, err = scard.ReadEMRTD(t.Context(), scard.NewCard(clone, nil), scard.EMRTDOptions{MRZ: testKey, NoPACE: true, ChipAuthentication: true})
+	_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(clone, nil), emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true, ChipAuthentication: true})
 	require.ErrorIs(t, err, scard.ErrSecureMessaging, "chip authentication exposes the clone")
 }

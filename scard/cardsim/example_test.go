@@ -13,6 +13,9 @@ import (
 	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
+	"github.com/ciekit/ciekit/scard/sco"
 )
 
 // exampleConfig is the card of the examples, personalised from a cie.Card
@@ -56,8 +59,8 @@ func Example_readCIE() {
 	}
 	ctx := context.Background()
 	card := scard.NewCard(sim, nil)
-	doc, err := scard.ReadEMRTD(ctx, card, scard.EMRTDOptions{
-		MRZ:    scard.MRZKey{DocumentNumber: "CA00000AA", BirthDate: "850315", ExpiryDate: "340315"},
+	doc, err := emrtd.ReadEMRTD(ctx, card, emrtd.EMRTDOptions{
+		MRZ:    emrtd.MRZKey{DocumentNumber: "CA00000AA", BirthDate: "850315", ExpiryDate: "340315"},
 		NoPACE: true,
 	})
 	if err != nil {
@@ -67,7 +70,7 @@ func Example_readCIE() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := doc.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	res, err := doc.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -89,7 +92,7 @@ func Example_readCIEPACE() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	doc, err := scard.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "123456"})
+	doc, err := emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: "123456"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -98,7 +101,7 @@ func Example_readCIEPACE() {
 		log.Fatal(err)
 	}
 	fmt.Println(doc.Access, mrz.DocumentNumber, mrz.Surname, mrz.GivenNames)
-	_, err = scard.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "000000"})
+	_, err = emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: "000000"})
 	fmt.Println("wrong CAN:", err != nil)
 	// Output:
 	// PACE CA00000AA ROSSI MARIA LUISA
@@ -138,7 +141,7 @@ func ExampleCIE_Remove() {
 		log.Fatal(err)
 	}
 	sim.RemoveAfter(10)
-	_, err = scard.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "123456"})
+	_, err = emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: "123456"})
 	fmt.Println(errors.Is(err, scard.ErrCardRemoved))
 	// Output:
 	// true
@@ -158,26 +161,26 @@ func ExampleNewSCO() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	sco := scard.NewSCOClient(scard.NewCard(sim, nil))
-	so, _ := scard.NewMasterPassword("S3cur1ty-Officer!")
+	oc := sco.NewSCOClient(scard.NewCard(sim, nil))
+	so, _ := sco.NewMasterPassword("S3cur1ty-Officer!")
 	pin, _ := scard.NewPIN("11112222")
 	steps := []error{
-		sco.Select(ctx),
-		sco.Activate(ctx, so, pin),
-		sco.AssociateSede(ctx, so, "H501-01"),
-		sco.Login(ctx, pin),
+		oc.Select(ctx),
+		oc.Activate(ctx, so, pin),
+		oc.AssociateSede(ctx, so, "H501-01"),
+		oc.Login(ctx, pin),
 	}
 	if err := errors.Join(steps...); err != nil {
 		log.Fatal(err)
 	}
 	digest := sha256.Sum256([]byte("richiesta CIE"))
-	sig, err := sco.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := oc.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cert := sim.Certificate(scard.SCOKeySignature)
+	cert := sim.Certificate(sco.SCOKeySignature)
 	fmt.Println("signature valid:", rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, digest[:], sig) == nil)
-	info, _ := sco.Info(ctx)
+	info, _ := oc.Info(ctx)
 	fmt.Println(info.State, info.Sede, info.Operator)
 	// Output:
 	// signature valid: true
@@ -201,21 +204,21 @@ func Example_workstation() {
 		log.Fatal(err)
 	}
 
-	sco := scard.NewSCOClient(scard.NewCard(scoSim, nil))
+	oc := sco.NewSCOClient(scard.NewCard(scoSim, nil))
 	pin, _ := scard.NewPIN("11112222")
-	if err := errors.Join(sco.Select(ctx), sco.Login(ctx, pin)); err != nil {
+	if err := errors.Join(oc.Select(ctx), oc.Login(ctx, pin)); err != nil {
 		log.Fatal(err)
 	}
-	nis, err := scard.NewIAS(scard.NewCard(cieSim, nil)).VerifyNIS(ctx, scard.NISOptions{CSCA: cieSim.PKI().CSCAPool()})
+	nis, err := ias.NewIAS(scard.NewCard(cieSim, nil)).VerifyNIS(ctx, ias.NISOptions{CSCA: cieSim.PKI().CSCAPool()})
 	if err != nil {
 		log.Fatal(err)
 	}
 	digest := sha256.Sum256([]byte(nis.NIS))
-	sig, err := sco.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := oc.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
 	if err != nil {
 		log.Fatal(err)
 	}
-	pub := scoSim.Certificate(scard.SCOKeySignature).PublicKey.(*rsa.PublicKey)
+	pub := scoSim.Certificate(sco.SCOKeySignature).PublicKey.(*rsa.PublicKey)
 	fmt.Println("NIS", nis.NIS, "authenticated")
 	fmt.Println("signed by the operator:", rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig) == nil)
 	// Output:

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
 func checkDigit(s string) byte {
@@ -41,7 +41,7 @@ func testMRZ(doc, birth, expiry string) string {
 	return l1 + "\n" + l2 + "\n" + l3
 }
 
-var testKey = scard.MRZKey{DocumentNumber: "CA00000AA", BirthDate: "850315", ExpiryDate: "340315"}
+var testKey = emrtd.MRZKey{DocumentNumber: "CA00000AA", BirthDate: "850315", ExpiryDate: "340315"}
 
 const testCAN = "123456"
 

@@ -7,14 +7,16 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func selectCIE(t *testing.T, c *scard.Card) {
 	t.Helper()
-	require.NoError(t, c.SelectAID(t.Context(), scard.AIDIAS()))
-	require.NoError(t, c.SelectAID(t.Context(), scard.AIDCIE()))
+	require.NoError(t, c.SelectAID(t.Context(), ias.AIDIAS()))
+	require.NoError(t, c.SelectAID(t.Context(), ias.AIDCIE()))
 }
 
 // TestNIS reads the NIS with the exact APDUs of the public CIE SDKs,
@@ -34,7 +36,7 @@ func TestNIS(t *testing.T) {
 	}
 	files[0xA2] = files[0xA2][:9]
 	sod := readFile(t, c, 0x1006)
-	res, err := scard.PassiveAuthentication(sod, files, scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	res, err := emrtd.PassiveAuthentication(sod, files, emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err, "IAS SOD verification")
 	assert.ElementsMatch(t, []int{0xA1, 0xA2, 0xA4, 0xA5}, res.Verified)
 
@@ -61,8 +63,8 @@ func TestIASTampered(t *testing.T) {
 	c := scard.NewCard(sim, nil)
 	selectCIE(t, c)
 	sod := readFile(t, c, 0x1006)
-	_, err := scard.PassiveAuthentication(sod, map[int][]byte{0xA1: []byte("123456789012")}, scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
-	require.ErrorIs(t, err, scard.ErrHashMismatch)
+	_, err := emrtd.PassiveAuthentication(sod, map[int][]byte{0xA1: []byte("123456789012")}, emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	require.ErrorIs(t, err, emrtd.ErrHashMismatch)
 }
 
 func TestCertificateNeedsPIN(t *testing.T) {

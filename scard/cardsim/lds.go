@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ciekit/ciekit/internal/tlv"
-	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -247,7 +247,7 @@ func paceInfo(b *cryptobyte.Builder, oid asn1.ObjectIdentifier, param int64) {
 // ChipAuthenticationInfo (id-CA-DH-3DES-CBC-CBC, version 1) and
 // ChipAuthenticationPublicKeyInfo (id-PK-DH, RFC 5114 2.3 group) as
 // scard encodes them, plus the PACEInfo entries (ICAO 9303-11 9.2).
-func encodeDG14(key *scard.CAKey, ecdh bool) ([]byte, error) {
+func encodeDG14(key *emrtd.CAKey, ecdh bool) ([]byte, error) {
 	entries, err := key.SecurityInfos(oidCADH3DES, -1)
 	if err != nil {
 		return nil, err
@@ -263,5 +263,5 @@ func encodeDG14(key *scard.CAKey, ecdh bool) ([]byte, error) {
 			entries = append(entries, b.BytesOrPanic())
 		}
 	}
-	return tlv.Append(nil, tagDG14, scard.MarshalSecurityInfos(entries...)), nil
+	return tlv.Append(nil, tagDG14, emrtd.MarshalSecurityInfos(entries...)), nil
 }

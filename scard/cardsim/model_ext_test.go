@@ -7,6 +7,7 @@ import (
 	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -42,13 +43,13 @@ func TestCIEFromModel(t *testing.T) {
 	sim, err := cardsim.NewCIE(cardsim.CIEConfig{Card: card, PKI: p, KeyBits: 1024, Rand: cardsim.DeterministicRand(4), Photo: []byte("face")})
 	require.NoError(t, err)
 
-	for _, opts := range []scard.EMRTDOptions{
+	for _, opts := range []emrtd.EMRTDOptions{
 		{CAN: card.Document.CAN},
-		{MRZ: scard.MRZKey{DocumentNumber: "CA12345BC", BirthDate: "900704", ExpiryDate: "340704"}, NoPACE: true},
+		{MRZ: emrtd.MRZKey{DocumentNumber: "CA12345BC", BirthDate: "900704", ExpiryDate: "340704"}, NoPACE: true},
 	} {
-		e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), opts)
+		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), opts)
 		require.NoError(t, err)
-		_, err = e.Verify(scard.PAOptions{CSCA: p.CSCAPool()})
+		_, err = e.Verify(emrtd.PAOptions{CSCA: p.CSCAPool()})
 		require.NoError(t, err)
 
 		want, err := card.MRZ()

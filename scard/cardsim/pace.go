@@ -4,13 +4,14 @@ import (
 	"errors"
 
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
 // paceInfos returns the PACE protocols the card offers, as in EF.CardAccess.
-func (c *CIE) paceInfos() []scard.PACEInfo {
-	infos := []scard.PACEInfo{{Protocol: oidPACEDHGM3DES, Version: 2, ParameterID: paramDH2048_256}}
+func (c *CIE) paceInfos() []emrtd.PACEInfo {
+	infos := []emrtd.PACEInfo{{Protocol: oidPACEDHGM3DES, Version: 2, ParameterID: paramDH2048_256}}
 	if c.ecdh {
-		infos = append(infos, scard.PACEInfo{Protocol: oidPACEECDHGMAES128, Version: 2, ParameterID: paramP256})
+		infos = append(infos, emrtd.PACEInfo{Protocol: oidPACEECDHGMAES128, Version: 2, ParameterID: paramP256})
 	}
 	return infos
 }
@@ -20,11 +21,11 @@ func (c *CIE) paceInfos() []scard.PACEInfo {
 // parameter ID. It starts a new run and ends any secure messaging.
 func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
 	c.s.pace = nil
-	oid, kind, param, err := scard.ParseMSESetATPACE(cmd.Data)
+	oid, kind, param, err := emrtd.ParseMSESetATPACE(cmd.Data)
 	if err != nil {
 		return sw(scard.SWWrongData)
 	}
-	var info *scard.PACEInfo
+	var info *emrtd.PACEInfo
 	for _, in := range c.paceInfos() {
 		if in.Protocol.Equal(oid) && (param < 0 || param == in.ParameterID) {
 			info = &in
@@ -34,19 +35,19 @@ func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
 	if info == nil {
 		return sw(scard.SWRefDataNotFound)
 	}
-	var pw scard.PACEPassword
+	var pw emrtd.PACEPassword
 	switch kind {
-	case scard.PasswordCAN:
-		pw, err = scard.CANPassword(c.can)
-	case scard.PasswordMRZ:
-		pw, err = scard.MRZPassword(c.mrzKey)
+	case emrtd.PasswordCAN:
+		pw, err = emrtd.CANPassword(c.can)
+	case emrtd.PasswordMRZ:
+		pw, err = emrtd.MRZPassword(c.mrzKey)
 	default:
 		return sw(scard.SWRefDataNotFound) // PIN/PUK-keyed PACE is not on the CIE
 	}
 	if err != nil {
 		return sw(scard.SWUnknown)
 	}
-	chip, err := scard.NewPACEChip(*info, pw, c.rand)
+	chip, err := emrtd.NewPACEChip(*info, pw, c.rand)
 	if errors.Is(err, scard.ErrNotSupported) {
 		return sw(scard.SWRefDataNotFound)
 	}

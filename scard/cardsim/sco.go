@@ -17,6 +17,7 @@ import (
 
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/sco"
 )
 
 // Retry counters of the simulated SCO (ciekit SCO profile, scard/sco.go).
@@ -66,7 +67,7 @@ type SCOConfig struct {
 var defaultSCOATR = []byte{0x3B, 0xDA, 0x18, 0xFF, 0x81, 0xB1, 0xFE, 0x75, 0x1F, 0x03, 0x43, 0x49, 0x45, 0x4B, 0x49, 0x54, 0x53, 0x43, 0x4F, 0x00, 0x00}
 
 // SCO is a virtual operator card (Smart Card Operatore) speaking the ciekit
-// SCO profile that scard defines (see scard.SCOClient): the operator PIN
+// SCO profile that scard defines (see sco.SCOClient): the operator PIN
 // with retry counter, activation, association to a sede and revocation by
 // the Security Officer with the master password, and signing and
 // authentication with operator keys and certificates generated at run
@@ -77,7 +78,7 @@ type SCO struct {
 	dev  device
 	rand io.Reader
 
-	state    scard.SCOState
+	state    sco.SCOState
 	serial   string
 	operator string
 	sede     string
@@ -109,7 +110,7 @@ var _ scard.Transmitter = (*SCO)(nil)
 // and certificates. Errors name the configuration field at fault, never
 // its value, or come from Rand.
 func NewSCO(cfg SCOConfig) (*SCO, error) {
-	s := &SCO{rand: randOrDefault(cfg.Rand), state: scard.SCOIssued, operator: cfg.Operator, sede: cfg.Sede}
+	s := &SCO{rand: randOrDefault(cfg.Rand), state: sco.SCOIssued, operator: cfg.Operator, sede: cfg.Sede}
 	if n := len(cfg.MasterPassword); n < 8 || n > 32 || !printable(cfg.MasterPassword) {
 		return nil, errors.New("cardsim: SCOConfig.MasterPassword must be 8 to 32 printable ASCII characters")
 	}
@@ -120,10 +121,10 @@ func NewSCO(cfg SCOConfig) (*SCO, error) {
 			return nil, errors.New("cardsim: SCOConfig.PIN must be 8 digits")
 		}
 		s.pin = newSecret(cfg.PIN, SCOPINTries)
-		s.state = scard.SCOActive
+		s.state = sco.SCOActive
 	}
 	if cfg.Revoked {
-		s.state = scard.SCORevoked
+		s.state = sco.SCORevoked
 	}
 	if len(cfg.Sede) > 32 || !printable(cfg.Sede) {
 		return nil, errors.New("cardsim: SCOConfig.Sede must be at most 32 printable ASCII characters")
@@ -160,9 +161,9 @@ func NewSCO(cfg SCOConfig) (*SCO, error) {
 	if name == "" {
 		name = "Operatore " + s.serial
 	}
-	s.alg = scard.SCOAlgRSA
+	s.alg = sco.SCOAlgRSA
 	if cfg.ECDSA {
-		s.alg = scard.SCOAlgECDSA
+		s.alg = sco.SCOAlgECDSA
 	}
 	for _, k := range []struct {
 		key  *crypto.Signer
@@ -197,7 +198,7 @@ func NewSCO(cfg SCOConfig) (*SCO, error) {
 }
 
 func (s *SCO) generateKey(bits int) (crypto.Signer, error) {
-	if s.alg == scard.SCOAlgRSA {
+	if s.alg == sco.SCOAlgRSA {
 		return generateRSA(s.rand, bits)
 	}
 	// A P-256 scalar drawn from Rand (rejection sampling), so that seeded
@@ -280,7 +281,7 @@ func (s *SCO) Insert() {
 func (s *SCO) Present() bool { return s.dev.isPresent() }
 
 // State returns the life-cycle state.
-func (s *SCO) State() scard.SCOState {
+func (s *SCO) State() sco.SCOState {
 	s.dev.xmu.Lock()
 	defer s.dev.xmu.Unlock()
 	return s.state
@@ -306,11 +307,11 @@ func (s *SCO) Retries() (pin, so int) {
 
 // Certificate returns the certificate of an operator key, nil for an
 // unknown key.
-func (s *SCO) Certificate(key scard.SCOKey) *x509.Certificate {
+func (s *SCO) Certificate(key sco.SCOKey) *x509.Certificate {
 	switch key {
-	case scard.SCOKeyAuthentication:
+	case sco.SCOKeyAuthentication:
 		return s.authCert
-	case scard.SCOKeySignature:
+	case sco.SCOKeySignature:
 		return s.signCert
 	}
 	return nil
@@ -349,7 +350,7 @@ func (s *SCO) exec(cmd scard.Command) scard.Response {
 		}
 		return sw(scard.SWInsNotSupported)
 	}
-	if s.state == scard.SCORevoked && cmd.INS != scard.InsReadBinary && cmd.INS != scard.InsVerify {
+	if s.state == sco.SCORevoked && cmd.INS != scard.InsReadBinary && cmd.INS != scard.InsVerify {
 		return sw(scard.SWConditionsNotSatisfied)
 	}
 	switch cmd.INS {
@@ -389,7 +390,7 @@ func (s *SCO) selectFile(cmd scard.Command) scard.Response {
 			return ok(nil)
 		}
 	case 0x04:
-		if string(cmd.Data) == string(scard.AIDSCO()) {
+		if string(cmd.Data) == string(sco.AIDSCO()) {
 			s.s.selected, s.s.curEF = true, 0
 			return ok(nil)
 		}
@@ -410,12 +411,12 @@ func (s *SCO) selectFile(cmd scard.Command) scard.Response {
 
 func (s *SCO) file(fid uint16) []byte {
 	switch fid {
-	case scard.FIDSCOInfo:
-		info := scard.SCOInfo{State: s.state, Serial: s.serial, Sede: s.sede, Operator: s.operator}
+	case sco.FIDSCOInfo:
+		info := sco.SCOInfo{State: s.state, Serial: s.serial, Sede: s.sede, Operator: s.operator}
 		return info.Marshal()
-	case scard.FIDSCOAuthCert:
+	case sco.FIDSCOAuthCert:
 		return s.authCert.Raw
-	case scard.FIDSCOSignCert:
+	case sco.FIDSCOSignCert:
 		return s.signCert.Raw
 	}
 	return nil
@@ -463,7 +464,7 @@ func (s *SCO) verify(cmd scard.Command) scard.Response {
 		return sw(scard.SWIncorrectP1P2)
 	}
 	switch cmd.P2 {
-	case scard.SCORefPIN:
+	case sco.SCORefPIN:
 		if s.pin == nil {
 			return sw(scard.SWConditionsNotSatisfied) // not activated: no PIN yet
 		}
@@ -476,7 +477,7 @@ func (s *SCO) verify(cmd scard.Command) scard.Response {
 		r := s.pin.verify(cmd.Data)
 		s.s.pinOK = r == scard.SWSuccess
 		return sw(r)
-	case scard.SCORefSO:
+	case sco.SCORefSO:
 		if len(cmd.Data) == 0 {
 			return sw(s.so.status(s.s.soOK))
 		}
@@ -495,7 +496,7 @@ func (s *SCO) verify(cmd scard.Command) scard.Response {
 // On an active card it only unblocks a blocked PIN (a simulator extension
 // of the profile); otherwise 6985.
 func (s *SCO) activate(cmd scard.Command) scard.Response {
-	if cmd.P1 != 0x02 || cmd.P2 != scard.SCORefPIN {
+	if cmd.P1 != 0x02 || cmd.P2 != sco.SCORefPIN {
 		return sw(scard.SWIncorrectP1P2)
 	}
 	if !s.s.soOK {
@@ -505,9 +506,9 @@ func (s *SCO) activate(cmd scard.Command) scard.Response {
 		return sw(scard.SWWrongLength)
 	}
 	switch {
-	case s.state == scard.SCOIssued:
+	case s.state == sco.SCOIssued:
 		s.pin = newSecret(string(cmd.Data), SCOPINTries)
-		s.state = scard.SCOActive
+		s.state = sco.SCOActive
 	case s.pin != nil && s.pin.left == 0:
 		s.pin.set(cmd.Data)
 	default:
@@ -518,7 +519,7 @@ func (s *SCO) activate(cmd scard.Command) scard.Response {
 }
 
 func (s *SCO) changePIN(cmd scard.Command) scard.Response {
-	if cmd.P1 != 0 || cmd.P2 != scard.SCORefPIN {
+	if cmd.P1 != 0 || cmd.P2 != sco.SCORefPIN {
 		return sw(scard.SWIncorrectP1P2)
 	}
 	if s.pin == nil {
@@ -556,7 +557,7 @@ func (s *SCO) terminate(cmd scard.Command) scard.Response {
 	if !s.s.soOK {
 		return sw(scard.SWSecurityStatusNotSatisfied)
 	}
-	s.state = scard.SCORevoked
+	s.state = sco.SCORevoked
 	s.s.pinOK = false
 	return ok(nil)
 }
@@ -572,9 +573,9 @@ func (s *SCO) mse(cmd scard.Command) scard.Response {
 	if !ok1 || !ok2 || len(alg) != 1 || len(ref) != 1 {
 		return sw(scard.SWWrongData)
 	}
-	want := byte(scard.SCOKeyAuthentication)
+	want := byte(sco.SCOKeyAuthentication)
 	if cmd.P2 == 0xB6 {
-		want = byte(scard.SCOKeySignature)
+		want = byte(sco.SCOKeySignature)
 	}
 	if ref[0] != want {
 		return sw(scard.SWRefDataNotFound)
@@ -589,7 +590,7 @@ func (s *SCO) mse(cmd scard.Command) scard.Response {
 // sign computes PSO:COMPUTE DIGITAL SIGNATURE (pso) or INTERNAL
 // AUTHENTICATE with the key chosen by the matching MSE:SET.
 func (s *SCO) sign(cmd scard.Command, pso bool) scard.Response {
-	if s.state != scard.SCOActive {
+	if s.state != sco.SCOActive {
 		return sw(scard.SWConditionsNotSatisfied)
 	}
 	if s.s.mseKey == 0 || s.s.mseSign != pso {

@@ -10,13 +10,14 @@ import (
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/scardtest"
+	"github.com/ciekit/ciekit/scard/sco"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 const testMaster = "S3cur1ty-Officer!"
 
-func newSCO(t testing.TB, mod ...func(*cardsim.SCOConfig)) (*cardsim.SCO, *scard.SCOClient) {
+func newSCO(t testing.TB, mod ...func(*cardsim.SCOConfig)) (*cardsim.SCO, *sco.SCOClient) {
 	t.Helper()
 	p, err := pkiOnce()
 	require.NoError(t, err)
@@ -34,7 +35,7 @@ func newSCO(t testing.TB, mod ...func(*cardsim.SCOConfig)) (*cardsim.SCO, *scard
 	}
 	sim, err := cardsim.NewSCO(cfg)
 	require.NoError(t, err)
-	cl := scard.NewSCOClient(scard.NewCard(sim, nil))
+	cl := sco.NewSCOClient(scard.NewCard(sim, nil))
 	require.NoError(t, cl.Select(t.Context()))
 	return sim, cl
 }
@@ -45,8 +46,8 @@ func mustPIN(t testing.TB, s string) scard.PIN {
 	return p
 }
 
-func mustSO(t testing.TB, s string) scard.MasterPassword {
-	p, err := scard.NewMasterPassword(s)
+func mustSO(t testing.TB, s string) sco.MasterPassword {
+	p, err := sco.NewMasterPassword(s)
 	require.NoError(t, err)
 	return p
 }
@@ -58,7 +59,7 @@ func TestSCOLifecycle(t *testing.T) {
 	ctx := t.Context()
 	info, err := cl.Info(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, scard.SCOIssued, info.State)
+	assert.Equal(t, sco.SCOIssued, info.State)
 	assert.Equal(t, "SCO00000001", info.Serial)
 	assert.Equal(t, "BNCGNN70A01F205X", info.Operator)
 
@@ -70,7 +71,7 @@ func TestSCOLifecycle(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, cardsim.SCOSOTries-1, pe.Retries)
 	require.NoError(t, cl.Activate(ctx, mustSO(t, testMaster), mustPIN(t, "11112222")))
-	assert.Equal(t, scard.SCOActive, sim.State())
+	assert.Equal(t, sco.SCOActive, sim.State())
 	_, so := sim.Retries()
 	assert.Equal(t, cardsim.SCOSOTries, so, "a right master password resets its counter")
 	require.ErrorIs(t, cl.Activate(ctx, mustSO(t, testMaster), mustPIN(t, "11112222")), scard.ErrConditionsNotSatisfied, "second activation")
@@ -79,14 +80,14 @@ func TestSCOLifecycle(t *testing.T) {
 	info, err = cl.Info(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "H501-01", info.Sede)
-	assert.Equal(t, scard.SCOActive, info.State)
+	assert.Equal(t, sco.SCOActive, info.State)
 
 	// Signing needs the login.
 	digest := sha256.Sum256([]byte("richiesta CIE"))
-	_, err = cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = cl.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrSecurityStatus)
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "11112222")))
-	for _, key := range []scard.SCOKey{scard.SCOKeySignature, scard.SCOKeyAuthentication} {
+	for _, key := range []sco.SCOKey{sco.SCOKeySignature, sco.SCOKeyAuthentication} {
 		sig, err := cl.Sign(ctx, key, digest[:], crypto.SHA256)
 		require.NoError(t, err, "Sign(%v)", key)
 		cert, err := cl.Certificate(ctx, key)
@@ -97,12 +98,12 @@ func TestSCOLifecycle(t *testing.T) {
 	}
 
 	require.NoError(t, cl.Revoke(ctx, mustSO(t, testMaster)))
-	assert.Equal(t, scard.SCORevoked, sim.State())
-	_, err = cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	assert.Equal(t, sco.SCORevoked, sim.State())
+	_, err = cl.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrConditionsNotSatisfied, "signing on a revoked card")
 	info, err = cl.Info(ctx)
 	require.NoError(t, err, "the information file stays readable")
-	assert.Equal(t, scard.SCORevoked, info.State)
+	assert.Equal(t, sco.SCORevoked, info.State)
 	require.ErrorIs(t, cl.AssociateSede(ctx, mustSO(t, testMaster), "H501-02"), scard.ErrConditionsNotSatisfied)
 }
 
@@ -138,7 +139,7 @@ func TestSCOMasterPasswordBlocks(t *testing.T) {
 		require.Error(t, cl.Revoke(ctx, mustSO(t, "wrong-password")))
 	}
 	require.ErrorIs(t, cl.Revoke(ctx, mustSO(t, testMaster)), scard.ErrAuthBlocked)
-	assert.Equal(t, scard.SCOIssued, sim.State())
+	assert.Equal(t, sco.SCOIssued, sim.State())
 }
 
 func TestSCOECDSA(t *testing.T) {
@@ -146,9 +147,9 @@ func TestSCOECDSA(t *testing.T) {
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
 	digest := sha256.Sum256([]byte("x"))
-	sig, err := cl.Sign(ctx, scard.SCOKeyAuthentication, digest[:], crypto.SHA256)
+	sig, err := cl.Sign(ctx, sco.SCOKeyAuthentication, digest[:], crypto.SHA256)
 	require.NoError(t, err)
-	cert, err := cl.Certificate(ctx, scard.SCOKeyAuthentication)
+	cert, err := cl.Certificate(ctx, sco.SCOKeyAuthentication)
 	require.NoError(t, err)
 	assert.True(t, ecdsa.VerifyASN1(cert.PublicKey.(*ecdsa.PublicKey), digest[:], sig))
 }
@@ -160,7 +161,7 @@ func TestSCOSessionState(t *testing.T) {
 	sim.Reset()
 	require.NoError(t, cl.Select(ctx))
 	digest := sha256.Sum256([]byte("x"))
-	_, err := cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err := cl.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrSecurityStatus, "login lost on reset")
 }
 
@@ -220,14 +221,14 @@ func TestSCORemovedMidSign(t *testing.T) {
 	sim, cl := newSCO(t, func(c *cardsim.SCOConfig) { c.PIN = "12121212" })
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
-	_, err := cl.Certificate(ctx, scard.SCOKeySignature)
+	_, err := cl.Certificate(ctx, sco.SCOKeySignature)
 	require.NoError(t, err)
 	sim.RemoveAfter(2) // MSE:SET passes, PSO:CDS is cut
 	digest := sha256.Sum256([]byte("x"))
-	_, err = cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = cl.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrCardRemoved)
 	sim.Insert()
 	require.NoError(t, cl.Select(ctx))
-	_, err = cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = cl.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrSecurityStatus, "the login does not survive removal")
 }

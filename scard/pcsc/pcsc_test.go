@@ -16,6 +16,8 @@ import (
 	"github.com/ciekit/ciekit/internal/pcsclock"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/ciekit/ciekit/scard/vpcd"
 )
 
@@ -108,24 +110,24 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, reader0, card.Reader())
 
 	require.NoError(t, card.BeginTransaction())
-	doc, err := scard.ReadEMRTD(ctx, scard.NewCard(card, nil), scard.EMRTDOptions{CAN: "123456"})
+	doc, err := emrtd.ReadEMRTD(ctx, scard.NewCard(card, nil), emrtd.EMRTDOptions{CAN: "123456"})
 	require.NoError(t, err)
 	require.NoError(t, card.EndTransaction())
 	assert.Equal(t, "PACE", doc.Access)
-	res, err := doc.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	res, err := doc.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err)
 	assert.Contains(t, res.Verified, 2, "DG2, the photo, hashed and verified")
 	mrz, err := doc.MRZ()
 	require.NoError(t, err)
 	assert.Equal(t, "CA00000AA", mrz.DocumentNumber)
 
-	key, err := scard.MRZKeyFromMRZ(mustMRZLines(t, doc))
+	key, err := emrtd.MRZKeyFromMRZ(mustMRZLines(t, doc))
 	require.NoError(t, err)
-	bac, err := scard.ReadEMRTD(ctx, scard.NewCard(card, nil), scard.EMRTDOptions{MRZ: key, NoPACE: true})
+	bac, err := emrtd.ReadEMRTD(ctx, scard.NewCard(card, nil), emrtd.EMRTDOptions{MRZ: key, NoPACE: true})
 	require.NoError(t, err)
 	assert.Equal(t, "BAC", bac.Access)
 
-	nis, err := scard.NewIAS(scard.NewCard(card, nil)).VerifyNIS(ctx, scard.NISOptions{CSCA: sim.PKI().CSCAPool()})
+	nis, err := ias.NewIAS(scard.NewCard(card, nil)).VerifyNIS(ctx, ias.NISOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err)
 	assert.Equal(t, "123456789012", nis.NIS)
 
@@ -133,9 +135,9 @@ func TestEndToEnd(t *testing.T) {
 	op, err := c.Connect(ctx, reader1, nil)
 	require.NoError(t, err)
 	defer op.Close()
-	client := scard.NewSCOClient(scard.NewCard(op, nil))
+	client := sco.NewSCOClient(scard.NewCard(op, nil))
 	require.NoError(t, client.Select(ctx))
-	so, err := scard.NewMasterPassword("Master-Password-1")
+	so, err := sco.NewMasterPassword("Master-Password-1")
 	require.NoError(t, err)
 	pin, err := scard.NewPIN("12345678")
 	require.NoError(t, err)
@@ -143,10 +145,10 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, client.Login(ctx, pin))
 	info, err := client.Info(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, scard.SCOActive, info.State)
+	assert.Equal(t, sco.SCOActive, info.State)
 }
 
-func mustMRZLines(t *testing.T, doc *scard.EMRTD) string {
+func mustMRZLines(t *testing.T, doc *emrtd.EMRTD) string {
 	t.Helper()
 	s, err := doc.MRZLines()
 	require.NoError(t, err)
@@ -166,7 +168,7 @@ func TestCardPulledMidRead(t *testing.T) {
 	defer card.Close()
 
 	sim.RemoveAfter(12) // in the middle of the data groups
-	_, err = scard.ReadEMRTD(ctx, scard.NewCard(card, nil), scard.EMRTDOptions{CAN: "123456"})
+	_, err = emrtd.ReadEMRTD(ctx, scard.NewCard(card, nil), emrtd.EMRTDOptions{CAN: "123456"})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, scard.ErrCardRemoved, "got %v", err)
 
@@ -181,7 +183,7 @@ func TestCardPulledMidRead(t *testing.T) {
 	again, err := c.Connect(ctx, reader0, nil)
 	require.NoError(t, err)
 	defer again.Close()
-	doc, err := scard.ReadEMRTD(ctx, scard.NewCard(again, nil), scard.EMRTDOptions{CAN: "123456"})
+	doc, err := emrtd.ReadEMRTD(ctx, scard.NewCard(again, nil), emrtd.EMRTDOptions{CAN: "123456"})
 	require.NoError(t, err)
 	assert.Equal(t, "PACE", doc.Access)
 }

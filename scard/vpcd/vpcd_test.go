@@ -13,6 +13,7 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/ias"
 )
 
 const specimenMRZ = "C<ITACA00000AA4<<<<<<<<<<<<<<<" + "6412308F2212304ITA<<<<<<<<<<<0" + "ROSSI<<BIANCA<<<<<<<<<<<<<<<<<"
@@ -80,11 +81,11 @@ func TestBridgeProtocol(t *testing.T) {
 	require.NoError(t, b.WaitConnected(t.Context()))
 
 	// SELECT the IAS application, then READ BINARY the NIS by SFI.
-	send(t, c, append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(scard.AIDIAS()))}, scard.AIDIAS()...))
+	send(t, c, append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(ias.AIDIAS()))}, ias.AIDIAS()...))
 	resp, err := recv(t, c)
 	require.NoError(t, err)
 	assert.Equal(t, []byte{0x90, 0x00}, resp)
-	send(t, c, append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(scard.AIDCIE()))}, scard.AIDCIE()...))
+	send(t, c, append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(ias.AIDCIE()))}, ias.AIDCIE()...))
 	_, err = recv(t, c)
 	require.NoError(t, err)
 	send(t, c, []byte{0x00, 0xB0, 0x81, 0x00, 0x0C})

@@ -1,11 +1,13 @@
-package scard
+package emrtd
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ciekit/ciekit/cie"
 	"slices"
+
+	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/scard"
 )
 
 // EMRTDOptions configures [ReadEMRTD]. Give the CAN, the MRZ key or both.
@@ -54,17 +56,17 @@ type EMRTD struct {
 // [ErrInvalidKey]. The caller then verifies with [EMRTD.Verify].
 //
 // The card's secure messaging stays installed on c for further reads.
-func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) {
+func ReadEMRTD(ctx context.Context, c *scard.Card, opts EMRTDOptions) (*EMRTD, error) {
 	e := &EMRTD{DataGroups: map[int][]byte{}}
 	c.SetSecureMessaging(nil)
 	var info *PACEInfo
 	if !opts.NoPACE && (opts.CAN != "" || opts.MRZ.DocumentNumber != "") {
-		ca, err := c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess")
-		if errors.Is(err, ErrNotFound) {
+		ca, err := c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess", nil)
+		if errors.Is(err, scard.ErrNotFound) {
 			// An application may still be selected from an earlier
 			// session: select the MF and try again.
 			if c.Select(ctx, 0x00, []byte{0x3F, 0x00}) == nil {
-				ca, err = c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess")
+				ca, err = c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess", nil)
 			}
 		}
 		if err == nil {
@@ -95,14 +97,14 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 		if err != nil {
 			return nil, err
 		}
-		err = c.PACE(ctx, *info, pw)
+		err = PACE(ctx, c, *info, pw)
 		switch {
 		case err == nil:
 			e.Access = "PACE"
 			if err := c.SelectAID(ctx, AIDeMRTD()); err != nil {
 				return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
 			}
-		case errors.Is(err, ErrAuthentication) || isTransport(err) && !errors.Is(err, ErrNotSupported) || opts.MRZ.DocumentNumber == "":
+		case errors.Is(err, scard.ErrAuthentication) || isTransport(err) && !errors.Is(err, scard.ErrNotSupported) || opts.MRZ.DocumentNumber == "":
 			return nil, err
 		default:
 			// PACE refused for another reason (unsupported by the reader
@@ -113,17 +115,17 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 	}
 	if info == nil {
 		if opts.MRZ.DocumentNumber == "" {
-			return nil, fmt.Errorf("scard: BAC needs the MRZ key and none was given: %w", ErrInvalidKey)
+			return nil, fmt.Errorf("scard: BAC needs the MRZ key and none was given: %w", scard.ErrInvalidKey)
 		}
 		if err := c.SelectAID(ctx, AIDeMRTD()); err != nil {
 			return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
 		}
-		if err := c.BAC(ctx, opts.MRZ); err != nil {
+		if err := BAC(ctx, c, opts.MRZ); err != nil {
 			return nil, err
 		}
 		e.Access = "BAC"
 	}
-	raw, err := c.readTLVFile(ctx, FIDCOM, "EF.COM", opts.Progress)
+	raw, err := c.ReadTLVFile(ctx, FIDCOM, "EF.COM", opts.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +142,7 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 		}
 	}
 	if opts.ChipAuthentication {
-		b, err := c.readTLVFile(ctx, FIDDataGroup(14), "DG14", opts.Progress)
+		b, err := c.ReadTLVFile(ctx, FIDDataGroup(14), "DG14", opts.Progress)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +150,7 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 		if err != nil {
 			return nil, err
 		}
-		if err := c.ChipAuthentication(ctx, si); err != nil {
+		if err := ChipAuthentication(ctx, c, si); err != nil {
 			return nil, err
 		}
 		e.DataGroups[14] = b
@@ -161,16 +163,16 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 		if n < 1 || n > 16 {
 			return nil, fmt.Errorf("scard: data group %d out of range 1..16", n)
 		}
-		b, err := c.readTLVFile(ctx, FIDDataGroup(n), dgName(n), opts.Progress)
+		b, err := c.ReadTLVFile(ctx, FIDDataGroup(n), dgName(n), opts.Progress)
 		if err != nil {
 			return nil, err
 		}
 		if len(b) == 0 || b[0] != DataGroupTag(n) {
-			return nil, &DataError{File: dgName(n), Msg: fmt.Sprintf("outer tag %02X, want %02X", b[0], DataGroupTag(n))}
+			return nil, &scard.DataError{File: dgName(n), Msg: fmt.Sprintf("outer tag %02X, want %02X", b[0], DataGroupTag(n))}
 		}
 		e.DataGroups[n] = b
 	}
-	if e.SOD, err = c.readTLVFile(ctx, FIDSOD, "EF.SOD", opts.Progress); err != nil {
+	if e.SOD, err = c.ReadTLVFile(ctx, FIDSOD, "EF.SOD", opts.Progress); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -179,9 +181,9 @@ func ReadEMRTD(ctx context.Context, c *Card, opts EMRTDOptions) (*EMRTD, error) 
 // isTransport reports whether err is a transport-level failure (as opposed
 // to a status word), which must abort the read.
 func isTransport(err error) bool {
-	var se *StatusError
-	var pe *PINError
-	var de *DataError
+	var se *scard.StatusError
+	var pe *scard.PINError
+	var de *scard.DataError
 	return !errors.As(err, &se) && !errors.As(err, &pe) && !errors.As(err, &de)
 }
 
@@ -198,7 +200,7 @@ func (e *EMRTD) DataGroupNumbers() []int {
 func (e *EMRTD) dg(n int) ([]byte, error) {
 	b, ok := e.DataGroups[n]
 	if !ok {
-		return nil, fmt.Errorf("scard: %s was not read: %w", dgName(n), ErrNotFound)
+		return nil, fmt.Errorf("scard: %s was not read: %w", dgName(n), scard.ErrNotFound)
 	}
 	return b, nil
 }

@@ -1,4 +1,4 @@
-package scard
+package emrtd
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"math/big"
 
 	"github.com/ciekit/ciekit/internal/tlv"
+	"github.com/ciekit/ciekit/scard"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -39,7 +40,7 @@ type CAKey struct {
 func NewCAKey(paramID int, rnd io.Reader) (*CAKey, error) {
 	g := rfc5114(paramID)
 	if g == nil {
-		return nil, fmt.Errorf("scard: chip authentication with DH parameters %d: %w", paramID, ErrNotSupported)
+		return nil, fmt.Errorf("scard: chip authentication with DH parameters %d: %w", paramID, scard.ErrNotSupported)
 	}
 	x, err := randScalar(rnd, g.q)
 	if err != nil {
@@ -96,7 +97,9 @@ func (k *CAKey) SecurityInfos(protocol asn1.ObjectIdentifier, keyID int) ([][]by
 // parseCAKey reads an id-PK-DH SubjectPublicKeyInfo: X9.42 dhpublicnumber
 // with explicit (p, g, q), or BSI standardized domain parameters.
 func parseCAKey(spki []byte) (*CAKey, error) {
-	bad := func(msg string) error { return &DataError{File: "DG14", Msg: "chip authentication public key: " + msg} }
+	bad := func(msg string) error {
+		return &scard.DataError{File: "DG14", Msg: "chip authentication public key: " + msg}
+	}
 	in := cryptobyte.String(spki)
 	var seq, alg cryptobyte.String
 	var algOID asn1.ObjectIdentifier
@@ -118,11 +121,11 @@ func parseCAKey(spki []byte) (*CAKey, error) {
 	case oidStandardizedDP:
 		var id int64
 		if !alg.ReadASN1Integer(&id) || rfc5114(int(id)) == nil {
-			return nil, fmt.Errorf("scard: DG14 standardized DH parameters: %w", ErrNotSupported)
+			return nil, fmt.Errorf("scard: DG14 standardized DH parameters: %w", scard.ErrNotSupported)
 		}
 		k.grp, k.id = rfc5114(int(id)), int(id)
 	default:
-		return nil, fmt.Errorf("scard: DG14 chip authentication key algorithm %s (only DH is implemented): %w", algOID, ErrNotSupported)
+		return nil, fmt.Errorf("scard: DG14 chip authentication key algorithm %s (only DH is implemented): %w", algOID, scard.ErrNotSupported)
 	}
 	var bs asn1.BitString
 	if !seq.ReadASN1BitString(&bs) || bs.BitLength%8 != 0 {
@@ -141,16 +144,16 @@ func parseCAKey(spki []byte) (*CAKey, error) {
 }
 
 // caProto returns the cipher of a chip authentication protocol.
-func caProto(oid asn1.ObjectIdentifier) (Cipher, bool) {
+func caProto(oid asn1.ObjectIdentifier) (scard.Cipher, bool) {
 	switch oid.String() {
 	case OIDCADH3DES:
-		return CipherTDES, true
+		return scard.CipherTDES, true
 	case OIDCADHAES128:
-		return CipherAES128, true
+		return scard.CipherAES128, true
 	case OIDCADHAES192:
-		return CipherAES192, true
+		return scard.CipherAES192, true
 	case OIDCADHAES256:
-		return CipherAES256, true
+		return scard.CipherAES256, true
 	}
 	return 0, false
 }
@@ -160,20 +163,20 @@ func caProto(oid asn1.ObjectIdentifier) (Cipher, bool) {
 // AUTHENTICATE) it derives the new session. The card answers the command
 // under the old session and then switches to the returned one (SSC 0).
 // A bad public value gives an error wrapping [ErrAuthentication].
-func (k *CAKey) Agree(c Cipher, pkIFD []byte) (*SecureMessaging, error) {
+func (k *CAKey) Agree(c scard.Cipher, pkIFD []byte) (*scard.SecureMessaging, error) {
 	if k.priv == nil {
 		return nil, fmt.Errorf("scard: CAKey without private key")
 	}
 	y, err := k.grp.decode(pkIFD)
 	if err != nil {
-		return nil, fmt.Errorf("chip authentication: %v: %w", err, ErrAuthentication)
+		return nil, fmt.Errorf("chip authentication: %v: %w", err, scard.ErrAuthentication)
 	}
 	return caSession(c, k.grp, y.(*big.Int), k.priv)
 }
 
-func caSession(c Cipher, g *dhGroup, peer, priv *big.Int) (*SecureMessaging, error) {
+func caSession(c scard.Cipher, g *dhGroup, peer, priv *big.Int) (*scard.SecureMessaging, error) {
 	secret := g.encode(new(big.Int).Exp(peer, priv, g.p))
-	return NewSecureMessaging(c, DeriveKey(c, secret, KDFEnc), DeriveKey(c, secret, KDFMAC), nil)
+	return scard.NewSecureMessaging(c, scard.DeriveKey(c, secret, scard.KDFEnc), scard.DeriveKey(c, secret, scard.KDFMAC), nil)
 }
 
 // ChipAuthentication runs EAC Chip Authentication (ICAO Doc 9303-11
@@ -188,9 +191,9 @@ func caSession(c Cipher, g *dhGroup, peer, priv *big.Int) (*SecureMessaging, err
 // [*DataError] for a malformed key, a [*StatusError] if the card refuses,
 // and [ErrSecureMessaging] if the new session does not work (a cloned chip
 // cannot derive it).
-func (c *Card) ChipAuthentication(ctx context.Context, dg14 *SecurityInfos) error {
-	if c.sm == nil {
-		return fmt.Errorf("scard: chip authentication needs BAC or PACE first: %w", ErrConditionsNotSatisfied)
+func ChipAuthentication(ctx context.Context, c *scard.Card, dg14 *SecurityInfos) error {
+	if c.SecureMessaging() == nil {
+		return fmt.Errorf("scard: chip authentication needs BAC or PACE first: %w", scard.ErrConditionsNotSatisfied)
 	}
 	var pkInfo *ChipAuthenticationPublicKeyInfo
 	for i := range dg14.ChipAuthenticationPublicKeys {
@@ -200,9 +203,9 @@ func (c *Card) ChipAuthentication(ctx context.Context, dg14 *SecurityInfos) erro
 		}
 	}
 	if pkInfo == nil {
-		return fmt.Errorf("scard: DG14 has no DH chip authentication key: %w", ErrNotSupported)
+		return fmt.Errorf("scard: DG14 has no DH chip authentication key: %w", scard.ErrNotSupported)
 	}
-	cipher := CipherTDES // CA version 1 default when no ChipAuthenticationInfo
+	cipher := scard.CipherTDES // CA version 1 default when no ChipAuthenticationInfo
 	var proto asn1.ObjectIdentifier
 	proto, _ = parseOID(OIDCADH3DES)
 	for _, ca := range dg14.ChipAuthentication {
@@ -215,7 +218,7 @@ func (c *Card) ChipAuthentication(ctx context.Context, dg14 *SecurityInfos) erro
 	if err != nil {
 		return err
 	}
-	priv, err := randScalar(c.opts.Rand, key.grp.q)
+	priv, err := randScalar(c.Options().Rand, key.grp.q)
 	if err != nil {
 		return err
 	}
@@ -227,12 +230,12 @@ func (c *Card) ChipAuthentication(ctx context.Context, dg14 *SecurityInfos) erro
 			keyRef = []byte{0}
 		}
 	}
-	if cipher == CipherTDES {
+	if cipher == scard.CipherTDES {
 		data := tlv.Append(nil, 0x91, pub)
 		if keyRef != nil {
 			data = tlv.Append(data, 0x84, keyRef)
 		}
-		if _, err := c.Do(ctx, Command{INS: InsManageSecurityEnvironment, P1: 0x41, P2: 0xA6, Data: data}); err != nil {
+		if _, err := c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA6, Data: data}); err != nil {
 			return fmt.Errorf("chip authentication: MSE:SET KAT: %w", err)
 		}
 	} else {
@@ -242,10 +245,10 @@ func (c *Card) ChipAuthentication(ctx context.Context, dg14 *SecurityInfos) erro
 		if keyRef != nil {
 			data = tlv.Append(data, 0x84, keyRef)
 		}
-		if _, err := c.Do(ctx, Command{INS: InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: data}); err != nil {
+		if _, err := c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: data}); err != nil {
 			return fmt.Errorf("chip authentication: MSE:SET AT: %w", err)
 		}
-		if _, err := c.Do(ctx, Command{INS: InsGeneralAuthenticate, Data: dynAuth(0x80, pub), Ne: MaxShortNe}); err != nil {
+		if _, err := c.Do(ctx, scard.Command{INS: scard.InsGeneralAuthenticate, Data: dynAuth(0x80, pub), Ne: scard.MaxShortNe}); err != nil {
 			return fmt.Errorf("chip authentication: GENERAL AUTHENTICATE: %w", err)
 		}
 	}
@@ -253,6 +256,6 @@ func (c *Card) ChipAuthentication(ctx context.Context, dg14 *SecurityInfos) erro
 	if err != nil {
 		return err
 	}
-	c.sm = sm
+	c.SetSecureMessaging(sm)
 	return nil
 }

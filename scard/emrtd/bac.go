@@ -1,19 +1,17 @@
-package scard
+package emrtd
 
 import (
 	"context"
 	"crypto/rand"
 	"crypto/sha1"
 	"crypto/subtle"
-	"errors"
 	"fmt"
-	"github.com/ciekit/ciekit/cie"
 	"io"
 	"log/slog"
-)
 
-// ErrInvalidKey: an access key (MRZ information, CAN) is malformed.
-var ErrInvalidKey = errors.New("scard: invalid access key")
+	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/scard"
+)
 
 // MRZKey is the MRZ information that keys BAC and serves as PACE password
 // (ICAO Doc 9303-11 clause 9.7.2): document number, date of birth and date
@@ -29,7 +27,7 @@ type MRZKey struct {
 func (MRZKey) String() string { return "MRZKey(redacted)" }
 
 // GoString returns a redaction.
-func (MRZKey) GoString() string { return "scard.MRZKey{redacted}" }
+func (MRZKey) GoString() string { return "emrtd.MRZKey{redacted}" }
 
 // LogValue returns a redaction.
 func (MRZKey) LogValue() slog.Value { return slog.StringValue("redacted") }
@@ -72,18 +70,18 @@ func (k MRZKey) Info() (string, error) {
 	out := make([]byte, 0, 32)
 	for i, f := range fields {
 		if i > 0 && len(f.v) != 6 {
-			return "", fmt.Errorf("scard: MRZ key: %s has %d characters, want 6: %w", f.name, len(f.v), ErrInvalidKey)
+			return "", fmt.Errorf("scard: MRZ key: %s has %d characters, want 6: %w", f.name, len(f.v), scard.ErrInvalidKey)
 		}
 		if i > 0 {
 			for j := 0; j < 6; j++ {
 				if f.v[j] < '0' || f.v[j] > '9' {
-					return "", fmt.Errorf("scard: MRZ key: %s position %d is not a digit: %w", f.name, j+1, ErrInvalidKey)
+					return "", fmt.Errorf("scard: MRZ key: %s position %d is not a digit: %w", f.name, j+1, scard.ErrInvalidKey)
 				}
 			}
 		}
 		cd, ok := mrzCheckDigit(f.v)
 		if !ok {
-			return "", fmt.Errorf("scard: MRZ key: %s has a character outside [0-9A-Z<]: %w", f.name, ErrInvalidKey)
+			return "", fmt.Errorf("scard: MRZ key: %s has a character outside [0-9A-Z<]: %w", f.name, scard.ErrInvalidKey)
 		}
 		out = append(out, f.v...)
 		out = append(out, cd)
@@ -110,7 +108,7 @@ func (k MRZKey) BACKeys() (kEnc, kMac []byte, err error) {
 		return nil, nil, err
 	}
 	seed := h[:16]
-	return DeriveKey(CipherTDES, seed, KDFEnc), DeriveKey(CipherTDES, seed, KDFMAC), nil
+	return scard.DeriveKey(scard.CipherTDES, seed, scard.KDFEnc), scard.DeriveKey(scard.CipherTDES, seed, scard.KDFMAC), nil
 }
 
 func readRand(r io.Reader, n int) ([]byte, error) {
@@ -125,11 +123,11 @@ func readRand(r io.Reader, n int) ([]byte, error) {
 }
 
 // bacSessionKeys derives the session keys and the SSC (ICAO 9303-11 9.7.4).
-func bacSession(kIFD, kICC, rndICC, rndIFD []byte) (*SecureMessaging, error) {
+func bacSession(kIFD, kICC, rndICC, rndIFD []byte) (*scard.SecureMessaging, error) {
 	seed := make([]byte, 16)
 	subtle.XORBytes(seed, kIFD, kICC)
 	ssc := append(append([]byte(nil), rndICC[4:8]...), rndIFD[4:8]...)
-	return NewSecureMessaging(CipherTDES, DeriveKey(CipherTDES, seed, KDFEnc), DeriveKey(CipherTDES, seed, KDFMAC), ssc)
+	return scard.NewSecureMessaging(scard.CipherTDES, scard.DeriveKey(scard.CipherTDES, seed, scard.KDFEnc), scard.DeriveKey(scard.CipherTDES, seed, scard.KDFMAC), ssc)
 }
 
 // BAC runs Basic Access Control (ICAO Doc 9303-11 clause 4.3) with the MRZ
@@ -139,51 +137,50 @@ func bacSession(kIFD, kICC, rndICC, rndIFD []byte) (*SecureMessaging, error) {
 //
 // A wrong key gives an error wrapping [ErrAuthentication]; an invalid key
 // [ErrInvalidKey]; other errors are transport or status errors.
-func (c *Card) BAC(ctx context.Context, key MRZKey) error {
+func BAC(ctx context.Context, c *scard.Card, key MRZKey) error {
 	kEnc, kMac, err := key.BACKeys()
 	if err != nil {
 		return err
 	}
-	c.sm = nil
+	c.SetSecureMessaging(nil)
 	rndICC, err := c.GetChallenge(ctx, 8)
 	if err != nil {
 		return fmt.Errorf("BAC: %w", err)
 	}
-	rndIFD, err := readRand(c.opts.Rand, 8)
+	rndIFD, err := readRand(c.Options().Rand, 8)
 	if err != nil {
 		return err
 	}
-	kIFD, err := readRand(c.opts.Rand, 16)
+	kIFD, err := readRand(c.Options().Rand, 16)
 	if err != nil {
 		return err
 	}
-	enc, _ := newBlock(CipherTDES, kEnc)
 	s := make([]byte, 0, 32)
 	s = append(append(append(s, rndIFD...), rndICC...), kIFD...)
-	eIFD := cbcEncrypt(enc, nil, s)
-	data := append(eIFD, retailMAC(kMac, eIFD)...)
-	r, err := c.Send(ctx, Command{INS: InsExternalAuthenticate, Data: data, Ne: 40})
+	eIFD := tdesEncrypt(kEnc, s)
+	data := append(eIFD, tdesMAC(kMac, eIFD)...)
+	r, err := c.Send(ctx, scard.Command{INS: scard.InsExternalAuthenticate, Data: data, Ne: 40})
 	if err != nil {
 		return fmt.Errorf("BAC: %w", err)
 	}
-	if r.SW != SWSuccess {
-		return fmt.Errorf("BAC: wrong MRZ key or card refused (%w): %w", r.Err(InsExternalAuthenticate), ErrAuthentication)
+	if r.SW != scard.SWSuccess {
+		return fmt.Errorf("BAC: wrong MRZ key or card refused (%w): %w", r.Err(scard.InsExternalAuthenticate), scard.ErrAuthentication)
 	}
 	if len(r.Data) != 40 {
-		return fmt.Errorf("BAC: MUTUAL AUTHENTICATE returned %d bytes, want 40: %w", len(r.Data), ErrAuthentication)
+		return fmt.Errorf("BAC: MUTUAL AUTHENTICATE returned %d bytes, want 40: %w", len(r.Data), scard.ErrAuthentication)
 	}
-	if subtle.ConstantTimeCompare(retailMAC(kMac, r.Data[:32]), r.Data[32:]) != 1 {
-		return fmt.Errorf("BAC: card MAC mismatch: %w", ErrAuthentication)
+	if subtle.ConstantTimeCompare(tdesMAC(kMac, r.Data[:32]), r.Data[32:]) != 1 {
+		return fmt.Errorf("BAC: card MAC mismatch: %w", scard.ErrAuthentication)
 	}
-	plain, _ := cbcDecrypt(enc, nil, r.Data[:32])
+	plain := tdesDecrypt(kEnc, r.Data[:32])
 	if subtle.ConstantTimeCompare(plain[0:8], rndICC) != 1 || subtle.ConstantTimeCompare(plain[8:16], rndIFD) != 1 {
-		return fmt.Errorf("BAC: card nonces do not match: %w", ErrAuthentication)
+		return fmt.Errorf("BAC: card nonces do not match: %w", scard.ErrAuthentication)
 	}
 	sm, err := bacSession(kIFD, plain[16:32], rndICC, rndIFD)
 	if err != nil {
 		return err
 	}
-	c.sm = sm
+	c.SetSecureMessaging(sm)
 	return nil
 }
 
@@ -220,22 +217,21 @@ func (b *BACChip) Challenge() ([]byte, error) {
 // returns the card's E.ICC||M.ICC with the new secure-messaging session. An
 // error wrapping [ErrAuthentication] means the card must answer 6300 (or
 // 6982); the challenge is consumed either way.
-func (b *BACChip) MutualAuthenticate(data []byte) ([]byte, *SecureMessaging, error) {
+func (b *BACChip) MutualAuthenticate(data []byte) ([]byte, *scard.SecureMessaging, error) {
 	rndICC := b.rndICC
 	b.rndICC = nil
 	if rndICC == nil {
-		return nil, nil, fmt.Errorf("BAC: no challenge issued: %w", ErrAuthentication)
+		return nil, nil, fmt.Errorf("BAC: no challenge issued: %w", scard.ErrAuthentication)
 	}
 	if len(data) != 40 {
-		return nil, nil, fmt.Errorf("BAC: MUTUAL AUTHENTICATE data of %d bytes, want 40: %w", len(data), ErrAuthentication)
+		return nil, nil, fmt.Errorf("BAC: MUTUAL AUTHENTICATE data of %d bytes, want 40: %w", len(data), scard.ErrAuthentication)
 	}
-	if subtle.ConstantTimeCompare(retailMAC(b.kMac, data[:32]), data[32:]) != 1 {
-		return nil, nil, fmt.Errorf("BAC: terminal MAC mismatch: %w", ErrAuthentication)
+	if subtle.ConstantTimeCompare(tdesMAC(b.kMac, data[:32]), data[32:]) != 1 {
+		return nil, nil, fmt.Errorf("BAC: terminal MAC mismatch: %w", scard.ErrAuthentication)
 	}
-	enc, _ := newBlock(CipherTDES, b.kEnc)
-	plain, _ := cbcDecrypt(enc, nil, data[:32])
+	plain := tdesDecrypt(b.kEnc, data[:32])
 	if subtle.ConstantTimeCompare(plain[8:16], rndICC) != 1 {
-		return nil, nil, fmt.Errorf("BAC: terminal did not echo RND.ICC: %w", ErrAuthentication)
+		return nil, nil, fmt.Errorf("BAC: terminal did not echo RND.ICC: %w", scard.ErrAuthentication)
 	}
 	rndIFD, kIFD := plain[0:8], plain[16:32]
 	kICC, err := readRand(b.rand, 16)
@@ -244,8 +240,8 @@ func (b *BACChip) MutualAuthenticate(data []byte) ([]byte, *SecureMessaging, err
 	}
 	r := make([]byte, 0, 32)
 	r = append(append(append(r, rndICC...), rndIFD...), kICC...)
-	eICC := cbcEncrypt(enc, nil, r)
-	resp := append(eICC, retailMAC(b.kMac, eICC)...)
+	eICC := tdesEncrypt(b.kEnc, r)
+	resp := append(eICC, tdesMAC(b.kMac, eICC)...)
 	sm, err := bacSession(kIFD, kICC, rndICC, rndIFD)
 	if err != nil {
 		return nil, nil, err
@@ -286,10 +282,28 @@ func MRZKeyFromMRZ(mrz string) (MRZKey, error) {
 	case 72: // TD2
 		return MRZKey{DocumentNumber: trim(m[36:45]), BirthDate: string(m[49:55]), ExpiryDate: string(m[57:63])}, nil
 	}
-	return MRZKey{}, fmt.Errorf("scard: MRZ of %d characters, want 90 (TD1), 72 (TD2) or 88 (TD3): %w", len(m), ErrInvalidKey)
+	return MRZKey{}, fmt.Errorf("scard: MRZ of %d characters, want 90 (TD1), 72 (TD2) or 88 (TD3): %w", len(m), scard.ErrInvalidKey)
 }
 
 // MRZKeyFromCIE returns the access key of a parsed MRZ.
 func MRZKeyFromCIE(m *cie.MRZ) MRZKey {
 	return MRZKey{DocumentNumber: m.DocumentNumber, BirthDate: m.Birth, ExpiryDate: m.Expiry}
+}
+
+// tdesEncrypt, tdesDecrypt and tdesMAC are the BAC cryptogram primitives
+// (ICAO Doc 9303-11 clause 9.7.1.1). The keys come from [MRZKey.BACKeys]
+// and have the right length, so errors cannot occur.
+func tdesEncrypt(key, data []byte) []byte {
+	out, _ := scard.CipherTDES.Encrypt(key, nil, data)
+	return out
+}
+
+func tdesDecrypt(key, data []byte) []byte {
+	out, _ := scard.CipherTDES.Decrypt(key, nil, data)
+	return out
+}
+
+func tdesMAC(key, data []byte) []byte {
+	out, _ := scard.CipherTDES.MAC(key, data)
+	return out
 }

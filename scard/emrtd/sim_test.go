@@ -1,4 +1,4 @@
-package scard_test
+package emrtd_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -77,8 +78,8 @@ func newSimCIE(t testing.TB, ecdh bool) *cardsim.CIE {
 	return c
 }
 
-func simKey(t testing.TB) scard.MRZKey {
-	k, err := scard.MRZKeyFromMRZ(simMRZ)
+func simKey(t testing.TB) emrtd.MRZKey {
+	k, err := emrtd.MRZKeyFromMRZ(simMRZ)
 	require.NoError(t, err)
 	return k
 }
@@ -88,19 +89,19 @@ func TestSimFullRead(t *testing.T) {
 	cases := []struct {
 		name   string
 		ecdh   bool
-		opts   func(k scard.MRZKey) scard.EMRTDOptions
+		opts   func(k emrtd.MRZKey) emrtd.EMRTDOptions
 		access string
 	}{
-		{"BAC", false, func(k scard.MRZKey) scard.EMRTDOptions { return scard.EMRTDOptions{MRZ: k, NoPACE: true} }, "BAC"},
-		{"PACE-DH-CAN", false, func(k scard.MRZKey) scard.EMRTDOptions { return scard.EMRTDOptions{CAN: simCAN} }, "PACE"},
-		{"PACE-DH-MRZ", false, func(k scard.MRZKey) scard.EMRTDOptions { return scard.EMRTDOptions{MRZ: k} }, "PACE"},
+		{"BAC", false, func(k emrtd.MRZKey) emrtd.EMRTDOptions { return emrtd.EMRTDOptions{MRZ: k, NoPACE: true} }, "BAC"},
+		{"PACE-DH-CAN", false, func(k emrtd.MRZKey) emrtd.EMRTDOptions { return emrtd.EMRTDOptions{CAN: simCAN} }, "PACE"},
+		{"PACE-DH-MRZ", false, func(k emrtd.MRZKey) emrtd.EMRTDOptions { return emrtd.EMRTDOptions{MRZ: k} }, "PACE"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sim := newSimCIE(t, tc.ecdh)
 			c := scard.NewCard(sim, nil)
-			e, err := scard.ReadEMRTD(t.Context(), c, tc.opts(simKey(t)))
+			e, err := emrtd.ReadEMRTD(t.Context(), c, tc.opts(simKey(t)))
 			require.NoError(t, err)
 			assert.Equal(t, tc.access, e.Access)
 			assert.Equal(t, "0107", e.COM.LDSVersion)
@@ -113,11 +114,11 @@ func TestSimFullRead(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "CA00000AA", mrz.DocumentNumber)
 			assert.Equal(t, "ROSSI", mrz.Surname)
-			assert.Equal(t, simKey(t), scard.MRZKeyFromCIE(mrz))
+			assert.Equal(t, simKey(t), emrtd.MRZKeyFromCIE(mrz))
 			faces, err := e.Faces()
 			require.NoError(t, err)
 			require.Len(t, faces, 1)
-			assert.Equal(t, scard.ImageJPEG2000, faces[0].Format)
+			assert.Equal(t, emrtd.ImageJPEG2000, faces[0].Format)
 			assert.Equal(t, simPhoto, faces[0].Data)
 			d11, err := e.DG11()
 			require.NoError(t, err)
@@ -130,7 +131,7 @@ func TestSimFullRead(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, 2023, d12.DateOfIssue.Year())
 
-			res, err := e.Verify(scard.PAOptions{CSCA: simPKI().CSCAPool()})
+			res, err := e.Verify(emrtd.PAOptions{CSCA: simPKI().CSCAPool()})
 			require.NoError(t, err)
 			assert.Subset(t, res.Verified, []int{1, 2, 11, 12})
 			assert.Contains(t, res.NotRead, 3)
@@ -144,31 +145,31 @@ func TestSimPassiveAuthenticationFailures(t *testing.T) {
 	dg11 := sim.DataGroup(11)
 	forged := bytes.Replace(dg11, []byte("ROSSI"), []byte("BIANC"), 1)
 	require.NoError(t, sim.SetDataGroup(11, forged))
-	e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: simCAN})
+	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: simCAN})
 	require.NoError(t, err)
-	_, err = e.Verify(scard.PAOptions{CSCA: simPKI().CSCAPool()})
-	require.ErrorIs(t, err, scard.ErrHashMismatch)
-	var he *scard.HashMismatchError
+	_, err = e.Verify(emrtd.PAOptions{CSCA: simPKI().CSCAPool()})
+	require.ErrorIs(t, err, emrtd.ErrHashMismatch)
+	var he *emrtd.HashMismatchError
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, 11, he.DG)
 
 	other, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(99), KeyBits: 1024})
 	require.NoError(t, err)
-	_, err = e.Verify(scard.PAOptions{CSCA: other.CSCAPool()})
-	require.ErrorIs(t, err, scard.ErrUntrustedSigner)
+	_, err = e.Verify(emrtd.PAOptions{CSCA: other.CSCAPool()})
+	require.ErrorIs(t, err, emrtd.ErrUntrustedSigner)
 }
 
 func TestSimWrongAccessKeys(t *testing.T) {
 	t.Parallel()
 	sim := newSimCIE(t, false)
-	_, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "000000"})
+	_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: "000000"})
 	require.ErrorIs(t, err, scard.ErrAuthentication)
 	wrong := simKey(t)
 	wrong.BirthDate = "640813"
-	_, err = scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: wrong, NoPACE: true})
+	_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: wrong, NoPACE: true})
 	require.ErrorIs(t, err, scard.ErrAuthentication)
 	// The card still works with the right key afterwards.
-	_, err = scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: simCAN})
+	_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: simCAN})
 	require.NoError(t, err)
 }
 
@@ -176,7 +177,7 @@ func TestSimRemovedMidRead(t *testing.T) {
 	t.Parallel()
 	sim := newSimCIE(t, false)
 	sim.RemoveAfter(20)
-	_, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: simKey(t), NoPACE: true})
+	_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: simKey(t), NoPACE: true})
 	require.ErrorIs(t, err, scard.ErrCardRemoved)
 }
 
@@ -185,81 +186,6 @@ func TestSimCancelled(t *testing.T) {
 	sim := newSimCIE(t, false)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := scard.ReadEMRTD(ctx, scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: simCAN})
+	_, err := emrtd.ReadEMRTD(ctx, scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: simCAN})
 	require.ErrorIs(t, err, context.Canceled)
-}
-
-func TestSimNIS(t *testing.T) {
-	t.Parallel()
-	sim := newSimCIE(t, false)
-	ias := scard.NewIAS(scard.NewCard(sim, nil))
-	res, err := ias.VerifyNIS(t.Context(), scard.NISOptions{CSCA: simPKI().CSCAPool()})
-	require.NoError(t, err)
-	assert.Equal(t, "123456789012", res.NIS)
-	assert.Equal(t, sim.NISPublicKey().N, res.PublicKey.N)
-
-	other, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(98), KeyBits: 1024})
-	require.NoError(t, err)
-	_, err = ias.VerifyNIS(t.Context(), scard.NISOptions{CSCA: other.CSCAPool()})
-	require.ErrorIs(t, err, scard.ErrUntrustedSigner)
-}
-
-func TestSimPIN(t *testing.T) {
-	t.Parallel()
-	sim := newSimCIE(t, false)
-	ias := scard.NewIAS(scard.NewCard(sim, nil))
-	require.NoError(t, ias.Select(t.Context()))
-	pin := mustPIN(t, cardsim.DefaultPIN)
-	wrong := mustPIN(t, "11111111")
-
-	_, err := ias.ReadCertificate(t.Context())
-	require.ErrorIs(t, err, scard.ErrSecurityStatus, "certificate before PIN")
-	n, err := ias.PINRetries(t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, 3, n)
-	err = ias.VerifyPIN(t.Context(), wrong)
-	var pe *scard.PINError
-	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, 2, pe.Retries)
-	require.ErrorIs(t, err, scard.ErrWrongPIN)
-	assert.NotContains(t, err.Error(), "11111111")
-	require.NoError(t, ias.VerifyPIN(t.Context(), pin), "a right PIN resets the counter")
-	cert, err := ias.ReadCertificate(t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, sim.Certificate().Raw, cert.Raw)
-
-	for want := 2; want >= 1; want-- {
-		err = ias.VerifyPIN(t.Context(), wrong)
-		require.ErrorAs(t, err, &pe)
-		assert.Equal(t, want, pe.Retries)
-	}
-	// The last wrong try blocks: 63C0 or 6983 depending on the card.
-	err = ias.VerifyPIN(t.Context(), wrong)
-	require.ErrorIs(t, err, scard.ErrAuthBlocked)
-	err = ias.VerifyPIN(t.Context(), pin)
-	require.ErrorIs(t, err, scard.ErrAuthBlocked, "blocked PIN")
-
-	newPIN := mustPIN(t, "24681357")
-	require.NoError(t, ias.UnblockPIN(t.Context(), mustPUK(t, cardsim.DefaultPUK), &newPIN))
-	require.NoError(t, ias.VerifyPIN(t.Context(), newPIN))
-	require.NoError(t, ias.ChangePIN(t.Context(), newPIN, pin))
-	require.NoError(t, ias.VerifyPIN(t.Context(), pin))
-
-	err = ias.UnblockPIN(t.Context(), mustPUK(t, "00000000"), nil)
-	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, 9, pe.Retries)
-	_, puk := sim.Retries()
-	assert.Equal(t, 9, puk)
-}
-
-func mustPIN(t testing.TB, s string) scard.PIN {
-	p, err := scard.NewPIN(s)
-	require.NoError(t, err)
-	return p
-}
-
-func mustPUK(t testing.TB, s string) scard.PUK {
-	p, err := scard.NewPUK(s)
-	require.NoError(t, err)
-	return p
 }

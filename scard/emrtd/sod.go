@@ -1,4 +1,4 @@
-package scard
+package emrtd
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ciekit/ciekit/internal/tlv"
+	"github.com/ciekit/ciekit/scard"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
@@ -137,7 +138,7 @@ type SignerInfo struct {
 }
 
 func sodErr(format string, a ...any) error {
-	return &DataError{File: "EF.SOD", Msg: fmt.Sprintf(format, a...)}
+	return &scard.DataError{File: "EF.SOD", Msg: fmt.Sprintf(format, a...)}
 }
 
 // maxDG bounds data group numbers (the IAS SOD uses values up to 0xFF).

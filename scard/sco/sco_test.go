@@ -1,4 +1,4 @@
-package scard
+package sco
 
 import (
 	"context"
@@ -11,10 +11,13 @@ import (
 	"crypto/subtle"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"math/big"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/ciekit/ciekit/scard"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -34,23 +37,23 @@ type scoCard struct {
 }
 
 func (c *scoCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
-	cmd, err := ParseCommand(capdu)
+	cmd, err := scard.ParseCommand(capdu)
 	if err != nil {
-		return Response{SW: SWWrongLength}.Bytes(), nil
+		return scard.Response{SW: scard.SWWrongLength}.Bytes(), nil
 	}
 	return c.handle(cmd).Bytes(), nil
 }
 
-func (c *scoCard) handle(cmd Command) Response {
+func (c *scoCard) handle(cmd scard.Command) scard.Response {
 	revoked := c.info.State == SCORevoked
 	switch cmd.INS {
-	case InsSelect:
+	case scard.InsSelect:
 		if cmd.P1 == 4 {
 			c.selApp = string(cmd.Data) == string(AIDSCO())
 			if !c.selApp {
-				return Response{SW: SWFileNotFound}
+				return scard.Response{SW: scard.SWFileNotFound}
 			}
-			return Response{SW: SWSuccess}
+			return scard.Response{SW: scard.SWSuccess}
 		}
 		fid := uint16(cmd.Data[0])<<8 | uint16(cmd.Data[1])
 		switch fid {
@@ -61,68 +64,68 @@ func (c *scoCard) handle(cmd Command) Response {
 		case FIDSCOSignCert:
 			c.selected = c.certs[2]
 		default:
-			return Response{SW: SWFileNotFound}
+			return scard.Response{SW: scard.SWFileNotFound}
 		}
-		return Response{SW: SWSuccess}
-	case InsReadBinary:
+		return scard.Response{SW: scard.SWSuccess}
+	case scard.InsReadBinary:
 		off := int(cmd.P1)<<8 | int(cmd.P2)
 		end := min(off+cmd.Ne, len(c.selected))
 		if off > len(c.selected) {
-			return Response{SW: SWWrongOffset}
+			return scard.Response{SW: scard.SWWrongOffset}
 		}
-		return Response{Data: c.selected[off:end], SW: SWSuccess}
-	case InsVerify:
+		return scard.Response{Data: c.selected[off:end], SW: scard.SWSuccess}
+	case scard.InsVerify:
 		ref, tries, ok := c.pin, &c.pinTries, &c.pinOK
 		if cmd.P2 == SCORefSO {
 			ref, tries, ok = c.so, &c.soTry, &c.soOK
 		}
 		if len(cmd.Data) == 0 {
 			if *ok {
-				return Response{SW: SWSuccess}
+				return scard.Response{SW: scard.SWSuccess}
 			}
-			return Response{SW: 0x63C0 | uint16(*tries)}
+			return scard.Response{SW: 0x63C0 | uint16(*tries)}
 		}
 		if *tries == 0 {
-			return Response{SW: SWAuthMethodBlocked}
+			return scard.Response{SW: scard.SWAuthMethodBlocked}
 		}
 		if ref == nil || subtle.ConstantTimeCompare(ref, cmd.Data) != 1 {
 			*tries--
-			return Response{SW: 0x63C0 | uint16(*tries)}
+			return scard.Response{SW: 0x63C0 | uint16(*tries)}
 		}
 		*ok = true
-		return Response{SW: SWSuccess}
+		return scard.Response{SW: scard.SWSuccess}
 	}
 	if revoked {
-		return Response{SW: SWConditionsNotSatisfied}
+		return scard.Response{SW: scard.SWConditionsNotSatisfied}
 	}
 	switch cmd.INS {
-	case InsResetRetryCounter:
+	case scard.InsResetRetryCounter:
 		if !c.soOK {
-			return Response{SW: SWSecurityStatusNotSatisfied}
+			return scard.Response{SW: scard.SWSecurityStatusNotSatisfied}
 		}
 		if c.info.State != SCOIssued {
-			return Response{SW: SWConditionsNotSatisfied}
+			return scard.Response{SW: scard.SWConditionsNotSatisfied}
 		}
 		c.pin, c.pinTries, c.info.State = append([]byte(nil), cmd.Data...), 3, SCOActive
-		return Response{SW: SWSuccess}
-	case InsPutData:
+		return scard.Response{SW: scard.SWSuccess}
+	case scard.InsPutData:
 		if !c.soOK {
-			return Response{SW: SWSecurityStatusNotSatisfied}
+			return scard.Response{SW: scard.SWSecurityStatusNotSatisfied}
 		}
 		c.info.Sede = string(cmd.Data)
-		return Response{SW: SWSuccess}
-	case InsTerminateDF:
+		return scard.Response{SW: scard.SWSuccess}
+	case scard.InsTerminateDF:
 		if !c.soOK {
-			return Response{SW: SWSecurityStatusNotSatisfied}
+			return scard.Response{SW: scard.SWSecurityStatusNotSatisfied}
 		}
 		c.info.State = SCORevoked
-		return Response{SW: SWSuccess}
-	case InsManageSecurityEnvironment:
+		return scard.Response{SW: scard.SWSuccess}
+	case scard.InsManageSecurityEnvironment:
 		c.alg, c.key = cmd.Data[2], cmd.Data[5]
-		return Response{SW: SWSuccess}
-	case InsPerformSecurityOperation, InsInternalAuthenticate:
+		return scard.Response{SW: scard.SWSuccess}
+	case scard.InsPerformSecurityOperation, scard.InsInternalAuthenticate:
 		if !c.pinOK || c.info.State != SCOActive {
-			return Response{SW: SWSecurityStatusNotSatisfied}
+			return scard.Response{SW: scard.SWSecurityStatusNotSatisfied}
 		}
 		k := c.keys[c.key]
 		var sig []byte
@@ -133,11 +136,11 @@ func (c *scoCard) handle(cmd Command) Response {
 			sig, err = ecdsa.SignASN1(rand.Reader, k.(*ecdsa.PrivateKey), cmd.Data)
 		}
 		if err != nil {
-			return Response{SW: SWWrongData}
+			return scard.Response{SW: scard.SWWrongData}
 		}
-		return Response{Data: sig, SW: SWSuccess}
+		return scard.Response{Data: sig, SW: scard.SWSuccess}
 	}
-	return Response{SW: SWInsNotSupported}
+	return scard.Response{SW: scard.SWInsNotSupported}
 }
 
 func newSCOCard(t *testing.T) *scoCard {
@@ -160,7 +163,7 @@ func TestSCOClientLifeCycle(t *testing.T) {
 	t.Parallel()
 	card := newSCOCard(t)
 	ctx := t.Context()
-	s := NewSCOClient(NewCard(card, nil))
+	s := NewSCOClient(scard.NewCard(card, nil))
 	require.NoError(t, s.Select(ctx))
 	info, err := s.Info(ctx)
 	require.NoError(t, err)
@@ -169,10 +172,10 @@ func TestSCOClientLifeCycle(t *testing.T) {
 	so, err := NewMasterPassword("Segreto-SO-2024")
 	require.NoError(t, err)
 	wrongSO, _ := NewMasterPassword("sbagliato!")
-	pin, _ := NewPIN("13572468")
+	pin, _ := scard.NewPIN("13572468")
 
 	err = s.Activate(ctx, wrongSO, pin)
-	var pe *PINError
+	var pe *scard.PINError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, 4, pe.Retries)
 	assert.NotContains(t, err.Error(), "sbagliato")
@@ -185,7 +188,7 @@ func TestSCOClientLifeCycle(t *testing.T) {
 
 	digest := sha256.Sum256([]byte("richiesta CIE"))
 	_, err = s.Sign(ctx, SCOKeySignature, digest[:], crypto.SHA256)
-	require.ErrorIs(t, err, ErrSecurityStatus, "signing before login")
+	require.ErrorIs(t, err, scard.ErrSecurityStatus, "signing before login")
 	require.NoError(t, s.Login(ctx, pin))
 	sig, err := s.Sign(ctx, SCOKeySignature, digest[:], crypto.SHA256)
 	require.NoError(t, err)
@@ -201,31 +204,62 @@ func TestSCOClientLifeCycle(t *testing.T) {
 
 	require.NoError(t, s.Revoke(ctx, so))
 	_, err = s.Sign(ctx, SCOKeySignature, digest[:], crypto.SHA256)
-	require.ErrorIs(t, err, ErrConditionsNotSatisfied)
+	require.ErrorIs(t, err, scard.ErrConditionsNotSatisfied)
 	info, err = s.Info(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, SCORevoked, info.State)
 }
 
-func TestSecretsRedact(t *testing.T) {
+func TestMasterPasswordRedacts(t *testing.T) {
 	t.Parallel()
-	pin, err := NewPIN("12345678")
+	mp, err := NewMasterPassword("topsecret!")
 	require.NoError(t, err)
-	puk, _ := NewPUK("87654321")
-	mp, _ := NewMasterPassword("topsecret!")
-	for _, v := range []any{pin, puk, mp, &pin} {
+	for _, v := range []any{mp, &mp} {
 		for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
-			s := fmtSprintf(f, v)
-			assert.NotContains(t, s, "12345678")
-			assert.NotContains(t, s, "87654321")
-			assert.NotContains(t, s, "topsecret")
+			assert.NotContains(t, fmt.Sprintf(f, v), "topsecret")
 		}
 	}
-	_, err = NewPIN("12a4")
-	require.ErrorIs(t, err, ErrInvalidKey)
-	assert.NotContains(t, err.Error(), "12a4")
-	q, _ := NewPIN("12345678")
-	assert.True(t, pin.Equal(q))
-	q.Zero()
-	assert.False(t, pin.Equal(q))
 }
+
+// testPKI is a CSCA with two document signers (ECDSA and RSA), as in
+// scard/emrtd's tests; the operator card tests use the signers as issuers.
+type testPKI struct {
+	csca    *x509.Certificate
+	dsCert  *x509.Certificate
+	dsKey   crypto.Signer
+	rsaCert *x509.Certificate
+	rsaKey  crypto.Signer
+	other   *x509.Certificate // an unrelated CSCA
+}
+
+var pkiOnce = sync.OnceValue(func() *testPKI {
+	mk := func(tmpl, parent *x509.Certificate, pub any, priv crypto.Signer) *x509.Certificate {
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, priv)
+		if err != nil {
+			panic(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			panic(err)
+		}
+		return c
+	}
+	nb := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	na := time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)
+	cscaKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caT := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{Country: []string{"IT"}, CommonName: "Test CSCA"},
+		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	csca := mk(caT, caT, cscaKey.Public(), cscaKey)
+	dsKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	dsT := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{Country: []string{"IT"}, CommonName: "Test DS"},
+		NotBefore: nb, NotAfter: na, KeyUsage: x509.KeyUsageDigitalSignature}
+	ds := mk(dsT, csca, dsKey.Public(), cscaKey)
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	rsaT := &x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{Country: []string{"IT"}, CommonName: "Test DS RSA"},
+		NotBefore: nb, NotAfter: na, KeyUsage: x509.KeyUsageDigitalSignature}
+	rsaDS := mk(rsaT, csca, rsaKey.Public(), cscaKey)
+	otherKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	oT := &x509.Certificate{SerialNumber: big.NewInt(4), Subject: pkix.Name{Country: []string{"IT"}, CommonName: "Other CSCA"},
+		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	return &testPKI{csca: csca, dsCert: ds, dsKey: dsKey, rsaCert: rsaDS, rsaKey: rsaKey, other: mk(oT, oT, otherKey.Public(), otherKey)}
+})

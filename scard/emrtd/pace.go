@@ -1,4 +1,4 @@
-package scard
+package emrtd
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"math/big"
 
 	"github.com/ciekit/ciekit/internal/tlv"
+	"github.com/ciekit/ciekit/scard"
 )
 
 // PasswordKind is the PACE password reference of MSE:SET AT (ICAO Doc
@@ -51,11 +52,11 @@ type PACEPassword struct {
 // be 6 decimal digits; otherwise the error wraps [ErrInvalidKey].
 func CANPassword(can string) (PACEPassword, error) {
 	if len(can) != 6 {
-		return PACEPassword{}, fmt.Errorf("scard: CAN has %d characters, want 6: %w", len(can), ErrInvalidKey)
+		return PACEPassword{}, fmt.Errorf("scard: CAN has %d characters, want 6: %w", len(can), scard.ErrInvalidKey)
 	}
 	for i := 0; i < len(can); i++ {
 		if can[i] < '0' || can[i] > '9' {
-			return PACEPassword{}, fmt.Errorf("scard: CAN position %d is not a digit: %w", i+1, ErrInvalidKey)
+			return PACEPassword{}, fmt.Errorf("scard: CAN position %d is not a digit: %w", i+1, scard.ErrInvalidKey)
 		}
 	}
 	return PACEPassword{kind: PasswordCAN, key: []byte(can)}, nil
@@ -79,7 +80,7 @@ func (p PACEPassword) String() string { return "PACEPassword(" + p.kind.String()
 
 // GoString returns a redaction.
 func (p PACEPassword) GoString() string {
-	return "scard.PACEPassword{" + p.kind.String() + ", redacted}"
+	return "emrtd.PACEPassword{" + p.kind.String() + ", redacted}"
 }
 
 // LogValue returns a redaction.
@@ -89,12 +90,12 @@ func (p PACEPassword) LogValue() slog.Value { return slog.StringValue(p.String()
 type paceProto struct {
 	oid    asn1.ObjectIdentifier
 	dh     bool
-	cipher Cipher
+	cipher scard.Cipher
 }
 
 func paceProtocol(oid asn1.ObjectIdentifier) (paceProto, error) {
 	if !hasPrefix(oid, OIDPACE) || len(oid) != 11 {
-		return paceProto{}, fmt.Errorf("scard: %s is not a PACE protocol: %w", oid, ErrNotSupported)
+		return paceProto{}, fmt.Errorf("scard: %s is not a PACE protocol: %w", oid, scard.ErrNotSupported)
 	}
 	p := paceProto{oid: oid}
 	switch oid[9] {
@@ -102,19 +103,19 @@ func paceProtocol(oid asn1.ObjectIdentifier) (paceProto, error) {
 		p.dh = true
 	case 2:
 	default:
-		return paceProto{}, fmt.Errorf("scard: PACE mapping %s (only Generic Mapping is implemented): %w", oid, ErrNotSupported)
+		return paceProto{}, fmt.Errorf("scard: PACE mapping %s (only Generic Mapping is implemented): %w", oid, scard.ErrNotSupported)
 	}
 	switch oid[10] {
 	case 1:
-		p.cipher = CipherTDES
+		p.cipher = scard.CipherTDES
 	case 2:
-		p.cipher = CipherAES128
+		p.cipher = scard.CipherAES128
 	case 3:
-		p.cipher = CipherAES192
+		p.cipher = scard.CipherAES192
 	case 4:
-		p.cipher = CipherAES256
+		p.cipher = scard.CipherAES256
 	default:
-		return paceProto{}, fmt.Errorf("scard: PACE cipher in %s: %w", oid, ErrNotSupported)
+		return paceProto{}, fmt.Errorf("scard: PACE cipher in %s: %w", oid, scard.ErrNotSupported)
 	}
 	return p, nil
 }
@@ -148,13 +149,13 @@ type pace struct {
 	kMac    []byte
 	oidDER  []byte
 	step    int
-	sm      *SecureMessaging
+	sm      *scard.SecureMessaging
 	failure error
 }
 
 func newPACE(info PACEInfo, pw PACEPassword, rnd io.Reader) (*pace, error) {
 	if pw.kind == 0 {
-		return nil, fmt.Errorf("scard: zero PACEPassword: %w", ErrInvalidKey)
+		return nil, fmt.Errorf("scard: zero PACEPassword: %w", scard.ErrInvalidKey)
 	}
 	proto, err := paceProtocol(info.Protocol)
 	if err != nil {
@@ -162,10 +163,10 @@ func newPACE(info PACEInfo, pw PACEPassword, rnd io.Reader) (*pace, error) {
 	}
 	grp := standardGroup(info.ParameterID)
 	if grp == nil {
-		return nil, fmt.Errorf("scard: PACE domain parameters %d: %w", info.ParameterID, ErrNotSupported)
+		return nil, fmt.Errorf("scard: PACE domain parameters %d: %w", info.ParameterID, scard.ErrNotSupported)
 	}
 	if grp.isDH() != proto.dh {
-		return nil, fmt.Errorf("scard: PACE protocol %s does not match parameters %d: %w", info.Protocol, info.ParameterID, ErrNotSupported)
+		return nil, fmt.Errorf("scard: PACE protocol %s does not match parameters %d: %w", info.Protocol, info.ParameterID, scard.ErrNotSupported)
 	}
 	der, err := asn1.Marshal(info.Protocol)
 	if err != nil {
@@ -175,7 +176,7 @@ func newPACE(info PACEInfo, pw PACEPassword, rnd io.Reader) (*pace, error) {
 	return &pace{
 		proto:  proto,
 		grp:    grp,
-		kpi:    DeriveKey(proto.cipher, pw.key, KDFPassword),
+		kpi:    scard.DeriveKey(proto.cipher, pw.key, scard.KDFPassword),
 		rnd:    rnd,
 		oidDER: der[h:],
 	}, nil
@@ -204,12 +205,12 @@ func (p *pace) pubKeyDO(pk any) []byte {
 }
 
 func (p *pace) nonceCipher() (func(dst, src []byte), func(dst, src []byte), error) {
-	blk, err := newBlock(p.proto.cipher, p.kpi)
-	if err != nil {
+	c, key := p.proto.cipher, p.kpi
+	if _, err := c.Encrypt(key, nil, nil); err != nil {
 		return nil, nil, err
 	}
-	enc := func(dst, src []byte) { copy(dst, cbcEncrypt(blk, nil, src)) }
-	dec := func(dst, src []byte) { d, _ := cbcDecrypt(blk, nil, src); copy(dst, d) }
+	enc := func(dst, src []byte) { e, _ := c.Encrypt(key, nil, src); copy(dst, e) }
+	dec := func(dst, src []byte) { d, _ := c.Decrypt(key, nil, src); copy(dst, d) }
 	return enc, dec, nil
 }
 
@@ -217,18 +218,18 @@ func (p *pace) nonceCipher() (func(dst, src []byte), func(dst, src []byte), erro
 func (p *pace) mapGenerator(peerMap []byte) error {
 	pk, err := p.grp.decode(peerMap)
 	if err != nil {
-		return fmt.Errorf("PACE mapping data: %v: %w", err, ErrAuthentication)
+		return fmt.Errorf("PACE mapping data: %v: %w", err, scard.ErrAuthentication)
 	}
 	if p.grp.equal(pk, p.pkMap) {
-		return fmt.Errorf("PACE mapping data: peer echoed our key: %w", ErrAuthentication)
+		return fmt.Errorf("PACE mapping data: peer echoed our key: %w", scard.ErrAuthentication)
 	}
 	h := p.grp.mul(pk, p.skMap)
 	g := p.grp.add(p.grp.mul(p.grp.gen(), new(big.Int).SetBytes(p.s)), h)
 	if p.grp.isDH() && g.(*big.Int).Cmp(big.NewInt(1)) == 0 {
-		return fmt.Errorf("PACE mapping: degenerate generator: %w", ErrAuthentication)
+		return fmt.Errorf("PACE mapping: degenerate generator: %w", scard.ErrAuthentication)
 	}
 	if !p.grp.isDH() && g.(*ecPoint) == nil {
-		return fmt.Errorf("PACE mapping: degenerate generator: %w", ErrAuthentication)
+		return fmt.Errorf("PACE mapping: degenerate generator: %w", scard.ErrAuthentication)
 	}
 	p.mapped = p.grp.withGen(g)
 	return nil
@@ -256,24 +257,24 @@ func (p *pace) genEphemeral() error {
 func (p *pace) agree(peer []byte) error {
 	pk, err := p.mapped.decode(peer)
 	if err != nil {
-		return fmt.Errorf("PACE key agreement: %v: %w", err, ErrAuthentication)
+		return fmt.Errorf("PACE key agreement: %v: %w", err, scard.ErrAuthentication)
 	}
 	if p.mapped.equal(pk, p.pk) {
-		return fmt.Errorf("PACE key agreement: peer echoed our key: %w", ErrAuthentication)
+		return fmt.Errorf("PACE key agreement: peer echoed our key: %w", scard.ErrAuthentication)
 	}
 	p.pkPeer = pk
 	k := p.mapped.secret(p.mapped.mul(pk, p.sk))
-	p.kEnc = DeriveKey(p.proto.cipher, k, KDFEnc)
-	p.kMac = DeriveKey(p.proto.cipher, k, KDFMAC)
+	p.kEnc = scard.DeriveKey(p.proto.cipher, k, scard.KDFEnc)
+	p.kMac = scard.DeriveKey(p.proto.cipher, k, scard.KDFMAC)
 	return nil
 }
 
 func (p *pace) token(pk any) ([]byte, error) {
-	return tokenMAC(p.proto.cipher, p.kMac, p.pubKeyDO(pk))
+	return p.proto.cipher.MAC(p.kMac, p.pubKeyDO(pk))
 }
 
 func (p *pace) startSM() error {
-	sm, err := NewSecureMessaging(p.proto.cipher, p.kEnc, p.kMac, nil)
+	sm, err := scard.NewSecureMessaging(p.proto.cipher, p.kEnc, p.kMac, nil)
 	if err != nil {
 		return err
 	}
@@ -294,11 +295,11 @@ func dynAuth(tag tlv.Tag, v []byte) []byte {
 func parseDynAuth(data []byte, tag tlv.Tag) ([]byte, error) {
 	inner, err := tlv.Unwrap(data, 0x7C)
 	if err != nil {
-		return nil, fmt.Errorf("dynamic authentication data: %v: %w", err, ErrAuthentication)
+		return nil, fmt.Errorf("dynamic authentication data: %v: %w", err, scard.ErrAuthentication)
 	}
 	v, ok := tlv.Find(inner, tag)
 	if !ok {
-		return nil, fmt.Errorf("dynamic authentication data: no DO %s: %w", tag, ErrAuthentication)
+		return nil, fmt.Errorf("dynamic authentication data: no DO %s: %w", tag, scard.ErrAuthentication)
 	}
 	return v, nil
 }
@@ -326,7 +327,7 @@ func MSESetATPACE(protocol asn1.ObjectIdentifier, kind PasswordKind, parameterID
 // (card side). parameterID is -1 when DO 84 is absent. Malformed data gives
 // a [*DataError].
 func ParseMSESetATPACE(data []byte) (protocol asn1.ObjectIdentifier, kind PasswordKind, parameterID int, err error) {
-	bad := func(msg string) error { return &DataError{File: "MSE:SET AT", Msg: msg} }
+	bad := func(msg string) error { return &scard.DataError{File: "MSE:SET AT", Msg: msg} }
 	parameterID = -1
 	if _, derr := tlv.Decode(data); derr != nil {
 		return nil, 0, -1, bad(derr.Error())
@@ -364,39 +365,45 @@ func ParseMSESetATPACE(data []byte) (protocol asn1.ObjectIdentifier, kind Passwo
 // the ephemeral private key (each byteLen(q) bytes, redrawn if out of
 // range). A wrong password gives an error wrapping [ErrAuthentication];
 // unsupported protocols or parameters wrap [ErrNotSupported].
-func (c *Card) PACE(ctx context.Context, info PACEInfo, pw PACEPassword) error {
-	p, err := newPACE(info, pw, c.opts.Rand)
+func PACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword) error {
+	_, err := runPACE(ctx, c, info, pw)
+	return err
+}
+
+// runPACE is [PACE], returning the protocol state for the known-answer tests.
+func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword) (*pace, error) {
+	p, err := newPACE(info, pw, c.Options().Rand)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	c.sm = nil
+	c.SetSecureMessaging(nil)
 	set, err := MSESetATPACE(info.Protocol, pw.kind, -1)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := c.Do(ctx, Command{INS: InsManageSecurityEnvironment, P1: 0xC1, P2: 0xA4, Data: set}); err != nil {
-		return fmt.Errorf("PACE: MSE:SET AT: %w", err)
+	if _, err := c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0xC1, P2: 0xA4, Data: set}); err != nil {
+		return nil, fmt.Errorf("PACE: MSE:SET AT: %w", err)
 	}
 	ga := func(last bool, tag tlv.Tag, v []byte, want tlv.Tag) ([]byte, error) {
 		data := dynAuth(tag, v)
-		if c.opts.NoExtended && len(data) > MaxShortData {
-			return nil, fmt.Errorf("scard: PACE with %s needs extended-length APDUs (CardOptions.NoExtended is set): %w", p.grp.name(), ErrNotSupported)
+		if c.Options().NoExtended && len(data) > scard.MaxShortData {
+			return nil, fmt.Errorf("scard: PACE with %s needs extended-length APDUs (CardOptions.NoExtended is set): %w", p.grp.name(), scard.ErrNotSupported)
 		}
-		cmd := Command{CLA: ClaChaining, INS: InsGeneralAuthenticate, Data: data, Ne: MaxShortNe}
+		cmd := scard.Command{CLA: scard.ClaChaining, INS: scard.InsGeneralAuthenticate, Data: data, Ne: scard.MaxShortNe}
 		if last {
 			cmd.CLA = 0
 		}
-		if len(data) > MaxShortData {
-			cmd.Ne = MaxExtendedNe
+		if len(data) > scard.MaxShortData {
+			cmd.Ne = scard.MaxExtendedNe
 		}
 		r, err := c.Send(ctx, cmd)
 		if err != nil {
 			return nil, fmt.Errorf("PACE: %w", err)
 		}
-		if r.SW != SWSuccess {
-			serr := r.Err(InsGeneralAuthenticate)
-			if last || r.SW == SWNoInformation || r.SW&0xFFF0 == 0x63C0 {
-				return nil, fmt.Errorf("PACE: wrong password or token (%w): %w", serr, ErrAuthentication)
+		if r.SW != scard.SWSuccess {
+			serr := r.Err(scard.InsGeneralAuthenticate)
+			if last || r.SW == scard.SWNoInformation || r.SW&0xFFF0 == 0x63C0 {
+				return nil, fmt.Errorf("PACE: wrong password or token (%w): %w", serr, scard.ErrAuthentication)
 			}
 			return nil, fmt.Errorf("PACE: %w", serr)
 		}
@@ -405,61 +412,61 @@ func (c *Card) PACE(ctx context.Context, info PACEInfo, pw PACEPassword) error {
 	// Step 1: encrypted nonce.
 	z, err := ga(false, 0, nil, 0x80)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	bs := p.proto.cipher.BlockSize()
 	if len(z) != bs {
-		return fmt.Errorf("PACE: encrypted nonce of %d bytes, want %d: %w", len(z), bs, ErrAuthentication)
+		return nil, fmt.Errorf("PACE: encrypted nonce of %d bytes, want %d: %w", len(z), bs, scard.ErrAuthentication)
 	}
 	_, dec, err := p.nonceCipher()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p.s = make([]byte, bs)
 	dec(p.s, z)
 	// Step 2: mapping.
 	if err := p.genMapKey(); err != nil {
-		return err
+		return nil, err
 	}
 	peerMap, err := ga(false, 0x81, p.grp.encode(p.pkMap), 0x82)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := p.mapGenerator(peerMap); err != nil {
-		return err
+		return nil, err
 	}
 	// Step 3: key agreement.
 	if err := p.genEphemeral(); err != nil {
-		return err
+		return nil, err
 	}
 	peer, err := ga(false, 0x83, p.mapped.encode(p.pk), 0x84)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := p.agree(peer); err != nil {
-		return err
+		return nil, err
 	}
 	// Step 4: mutual authentication.
 	tIFD, err := p.token(p.pkPeer)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tIC, err := ga(true, 0x85, tIFD, 0x86)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	want, err := p.token(p.pk)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if subtle.ConstantTimeCompare(tIC, want) != 1 {
-		return fmt.Errorf("PACE: chip authentication token mismatch: %w", ErrAuthentication)
+		return nil, fmt.Errorf("PACE: chip authentication token mismatch: %w", scard.ErrAuthentication)
 	}
 	if err := p.startSM(); err != nil {
-		return err
+		return nil, err
 	}
-	c.sm = p.sm
-	return nil
+	c.SetSecureMessaging(p.sm)
+	return p, nil
 }
 
 // PACEChip is the card side of PACE Generic Mapping, for card emulators.
@@ -494,14 +501,14 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 		return nil, p.failure
 	}
 	fail := func(err error) ([]byte, error) {
-		p.failure = fmt.Errorf("PACE run aborted: %w", ErrAuthentication)
+		p.failure = fmt.Errorf("PACE run aborted: %w", scard.ErrAuthentication)
 		return nil, err
 	}
 	switch p.step {
 	case 0:
 		inner, err := tlv.Unwrap(data, 0x7C)
 		if err != nil || len(inner) != 0 {
-			return fail(fmt.Errorf("PACE step 1: want an empty 7C template: %w", ErrAuthentication))
+			return fail(fmt.Errorf("PACE step 1: want an empty 7C template: %w", scard.ErrAuthentication))
 		}
 		s, err := readRand(p.rnd, p.proto.cipher.BlockSize())
 		if err != nil {
@@ -552,7 +559,7 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 			return nil, err
 		}
 		if subtle.ConstantTimeCompare(t, want) != 1 {
-			return fail(fmt.Errorf("PACE: terminal authentication token mismatch: %w", ErrAuthentication))
+			return fail(fmt.Errorf("PACE: terminal authentication token mismatch: %w", scard.ErrAuthentication))
 		}
 		tIC, err := p.token(p.pkPeer)
 		if err != nil {
@@ -564,7 +571,7 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 		p.step++
 		return dynAuth(0x86, tIC), nil
 	}
-	return fail(fmt.Errorf("PACE: GENERAL AUTHENTICATE after completion: %w", ErrAuthentication))
+	return fail(fmt.Errorf("PACE: GENERAL AUTHENTICATE after completion: %w", scard.ErrAuthentication))
 }
 
 // Done reports whether the run completed successfully.
@@ -572,7 +579,7 @@ func (c *PACEChip) Done() bool { return c.p.step == 4 && c.p.sm != nil }
 
 // SecureMessaging returns the session established by a completed run, or
 // nil.
-func (c *PACEChip) SecureMessaging() *SecureMessaging {
+func (c *PACEChip) SecureMessaging() *scard.SecureMessaging {
 	if !c.Done() {
 		return nil
 	}

@@ -1,38 +1,39 @@
-package scard
+package emrtd
 
 import (
 	"context"
 	"errors"
 
 	"github.com/ciekit/ciekit/internal/tlv"
+	"github.com/ciekit/ciekit/scard"
 )
 
 // chipTransmitter is a minimal BAC-only card for tests.
 type chipTransmitter struct{ chip *BACChip }
 
 func (c chipTransmitter) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
-	cmd, err := ParseCommand(capdu)
+	cmd, err := scard.ParseCommand(capdu)
 	if err != nil {
-		return Response{SW: SWWrongLength}.Bytes(), nil
+		return scard.Response{SW: scard.SWWrongLength}.Bytes(), nil
 	}
 	switch cmd.INS {
-	case InsGetChallenge:
+	case scard.InsGetChallenge:
 		r, err := c.chip.Challenge()
 		if err != nil {
 			return nil, err
 		}
-		return Response{Data: r, SW: SWSuccess}.Bytes(), nil
-	case InsExternalAuthenticate:
+		return scard.Response{Data: r, SW: scard.SWSuccess}.Bytes(), nil
+	case scard.InsExternalAuthenticate:
 		r, _, err := c.chip.MutualAuthenticate(cmd.Data)
-		if errors.Is(err, ErrAuthentication) {
-			return Response{SW: SWSecurityStatusNotSatisfied}.Bytes(), nil
+		if errors.Is(err, scard.ErrAuthentication) {
+			return scard.Response{SW: scard.SWSecurityStatusNotSatisfied}.Bytes(), nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		return Response{Data: r, SW: SWSuccess}.Bytes(), nil
+		return scard.Response{Data: r, SW: scard.SWSuccess}.Bytes(), nil
 	}
-	return Response{SW: SWInsNotSupported}.Bytes(), nil
+	return scard.Response{SW: scard.SWInsNotSupported}.Bytes(), nil
 }
 
 // paceCard is a minimal PACE card for tests: MSE:SET AT, GENERAL
@@ -41,42 +42,42 @@ type paceCard struct {
 	info PACEInfo
 	pw   PACEPassword
 	chip *PACEChip
-	sm   *SecureMessaging
+	sm   *scard.SecureMessaging
 }
 
 func (c *paceCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
-	cmd, err := ParseCommand(capdu)
+	cmd, err := scard.ParseCommand(capdu)
 	if err != nil {
-		return Response{SW: SWWrongLength}.Bytes(), nil
+		return scard.Response{SW: scard.SWWrongLength}.Bytes(), nil
 	}
-	if c.sm != nil && cmd.CLA&ClaSM == ClaSM {
+	if c.sm != nil && cmd.CLA&scard.ClaSM == scard.ClaSM {
 		plain, err := c.sm.UnwrapCommand(cmd)
 		if err != nil {
 			c.sm = nil
-			return Response{SW: SWSMObjectsIncorrect}.Bytes(), nil
+			return scard.Response{SW: scard.SWSMObjectsIncorrect}.Bytes(), nil
 		}
-		r, _ := c.sm.WrapResponse(Response{Data: []byte("echo")[:plain.Ne], SW: SWSuccess})
+		r, _ := c.sm.WrapResponse(scard.Response{Data: []byte("echo")[:plain.Ne], SW: scard.SWSuccess})
 		return r.Bytes(), nil
 	}
 	switch cmd.INS {
-	case InsManageSecurityEnvironment:
+	case scard.InsManageSecurityEnvironment:
 		proto, kind, _, err := ParseMSESetATPACE(cmd.Data)
 		if err != nil || kind != c.pw.Kind() || proto.String() != c.info.Protocol.String() {
-			return Response{SW: SWRefDataNotFound}.Bytes(), nil
+			return scard.Response{SW: scard.SWRefDataNotFound}.Bytes(), nil
 		}
 		c.chip, err = NewPACEChip(c.info, c.pw, nil)
 		if err != nil {
 			return nil, err
 		}
-		return Response{SW: SWSuccess}.Bytes(), nil
-	case InsGeneralAuthenticate:
+		return scard.Response{SW: scard.SWSuccess}.Bytes(), nil
+	case scard.InsGeneralAuthenticate:
 		if c.chip == nil {
-			return Response{SW: SWConditionsNotSatisfied}.Bytes(), nil
+			return scard.Response{SW: scard.SWConditionsNotSatisfied}.Bytes(), nil
 		}
 		r, err := c.chip.GeneralAuthenticate(cmd.Data)
-		if errors.Is(err, ErrAuthentication) {
+		if errors.Is(err, scard.ErrAuthentication) {
 			c.chip = nil
-			return Response{SW: SWNoInformation}.Bytes(), nil
+			return scard.Response{SW: scard.SWNoInformation}.Bytes(), nil
 		}
 		if err != nil {
 			return nil, err
@@ -84,9 +85,9 @@ func (c *paceCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
 		if c.chip.Done() {
 			c.sm = c.chip.SecureMessaging()
 		}
-		return Response{Data: r, SW: SWSuccess}.Bytes(), nil
+		return scard.Response{Data: r, SW: scard.SWSuccess}.Bytes(), nil
 	}
-	return Response{SW: SWInsNotSupported}.Bytes(), nil
+	return scard.Response{SW: scard.SWInsNotSupported}.Bytes(), nil
 }
 
 // fsCard is a small eMRTD card for tests of the read path: MF with
@@ -99,27 +100,27 @@ type fsCard struct {
 	paceInfo PACEInfo
 	pw       PACEPassword
 	pace     *PACEChip
-	sm       *SecureMessaging
+	sm       *scard.SecureMessaging
 	cmds     int
 	ca       *CAKey
-	caCipher Cipher
-	nextSM   *SecureMessaging
+	caCipher scard.Cipher
+	nextSM   *scard.SecureMessaging
 }
 
 func (c *fsCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
 	c.cmds++
-	cmd, err := ParseCommand(capdu)
+	cmd, err := scard.ParseCommand(capdu)
 	if err != nil {
-		return Response{SW: SWWrongLength}.Bytes(), nil
+		return scard.Response{SW: scard.SWWrongLength}.Bytes(), nil
 	}
 	sm := c.sm
-	if cmd.CLA&ClaSM == ClaSM {
+	if cmd.CLA&scard.ClaSM == scard.ClaSM {
 		if sm == nil {
-			return Response{SW: SWSMObjectsMissing}.Bytes(), nil
+			return scard.Response{SW: scard.SWSMObjectsMissing}.Bytes(), nil
 		}
 		if cmd, err = sm.UnwrapCommand(cmd); err != nil {
 			c.sm = nil
-			return Response{SW: SWSMObjectsIncorrect}.Bytes(), nil
+			return scard.Response{SW: scard.SWSMObjectsIncorrect}.Bytes(), nil
 		}
 	} else if sm != nil {
 		c.sm, sm = nil, nil // plain command ends the session
@@ -134,25 +135,25 @@ func (c *fsCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
 	return r.Bytes(), nil
 }
 
-func (c *fsCard) handle(cmd Command) Response {
+func (c *fsCard) handle(cmd scard.Command) scard.Response {
 	switch cmd.INS {
-	case InsSelect:
+	case scard.InsSelect:
 		switch cmd.P1 {
 		case 0x00:
 			if string(cmd.Data) == "\x3F\x00" {
 				c.inApp, c.selected = false, nil
-				return Response{SW: SWSuccess}
+				return scard.Response{SW: scard.SWSuccess}
 			}
-			return Response{SW: SWFileNotFound}
+			return scard.Response{SW: scard.SWFileNotFound}
 		case 0x04:
 			if string(cmd.Data) == string(AIDeMRTD()) {
 				c.inApp, c.selected = true, nil
-				return Response{SW: SWSuccess}
+				return scard.Response{SW: scard.SWSuccess}
 			}
-			return Response{SW: SWFileNotFound}
+			return scard.Response{SW: scard.SWFileNotFound}
 		case 0x02:
 			if len(cmd.Data) != 2 {
-				return Response{SW: SWWrongLength}
+				return scard.Response{SW: scard.SWWrongLength}
 			}
 			fid := uint16(cmd.Data[0])<<8 | uint16(cmd.Data[1])
 			files := c.mf
@@ -161,85 +162,85 @@ func (c *fsCard) handle(cmd Command) Response {
 			}
 			f, ok := files[fid]
 			if !ok {
-				return Response{SW: SWFileNotFound}
+				return scard.Response{SW: scard.SWFileNotFound}
 			}
 			if c.inApp && c.sm == nil {
-				return Response{SW: SWSecurityStatusNotSatisfied}
+				return scard.Response{SW: scard.SWSecurityStatusNotSatisfied}
 			}
 			c.selected = f
-			return Response{SW: SWSuccess}
+			return scard.Response{SW: scard.SWSuccess}
 		}
-		return Response{SW: SWIncorrectP1P2}
-	case InsReadBinary:
+		return scard.Response{SW: scard.SWIncorrectP1P2}
+	case scard.InsReadBinary:
 		if c.selected == nil {
-			return Response{SW: SWConditionsNotSatisfied}
+			return scard.Response{SW: scard.SWConditionsNotSatisfied}
 		}
 		off := int(cmd.P1)<<8 | int(cmd.P2)
 		if off > len(c.selected) {
-			return Response{SW: SWWrongOffset}
+			return scard.Response{SW: scard.SWWrongOffset}
 		}
 		end := min(off+cmd.Ne, len(c.selected))
-		r := Response{Data: c.selected[off:end], SW: SWSuccess}
+		r := scard.Response{Data: c.selected[off:end], SW: scard.SWSuccess}
 		if end-off < cmd.Ne {
-			r.SW = SWEndOfFile
+			r.SW = scard.SWEndOfFile
 		}
 		return r
-	case InsReadBinaryOdd:
+	case scard.InsReadBinaryOdd:
 		if c.selected == nil {
-			return Response{SW: SWConditionsNotSatisfied}
+			return scard.Response{SW: scard.SWConditionsNotSatisfied}
 		}
 		v, ok := tlv.Find(cmd.Data, 0x54)
 		if !ok {
-			return Response{SW: SWWrongData}
+			return scard.Response{SW: scard.SWWrongData}
 		}
 		off := 0
 		for _, x := range v {
 			off = off<<8 | int(x)
 		}
 		if off > len(c.selected) {
-			return Response{SW: SWWrongOffset}
+			return scard.Response{SW: scard.SWWrongOffset}
 		}
 		end := min(off+cmd.Ne-4, len(c.selected))
-		return Response{Data: tlv.Append(nil, 0x53, c.selected[off:end]), SW: SWSuccess}
-	case InsGetChallenge:
+		return scard.Response{Data: tlv.Append(nil, 0x53, c.selected[off:end]), SW: scard.SWSuccess}
+	case scard.InsGetChallenge:
 		ch, _ := c.bac.Challenge()
-		return Response{Data: ch, SW: SWSuccess}
-	case InsExternalAuthenticate:
+		return scard.Response{Data: ch, SW: scard.SWSuccess}
+	case scard.InsExternalAuthenticate:
 		resp, sm, err := c.bac.MutualAuthenticate(cmd.Data)
 		if err != nil {
-			return Response{SW: SWSecurityStatusNotSatisfied}
+			return scard.Response{SW: scard.SWSecurityStatusNotSatisfied}
 		}
 		c.sm = sm
 		// the response itself goes out in plain
-		return Response{Data: resp, SW: SWSuccess}
-	case InsManageSecurityEnvironment:
+		return scard.Response{Data: resp, SW: scard.SWSuccess}
+	case scard.InsManageSecurityEnvironment:
 		if cmd.P1 == 0x41 && cmd.P2 == 0xA6 && c.ca != nil && c.sm != nil {
 			pk, ok := tlv.Find(cmd.Data, 0x91)
 			if !ok {
-				return Response{SW: SWWrongData}
+				return scard.Response{SW: scard.SWWrongData}
 			}
 			next, err := c.ca.Agree(c.caCipher, pk)
 			if err != nil {
-				return Response{SW: SWWrongData}
+				return scard.Response{SW: scard.SWWrongData}
 			}
 			c.nextSM = next
-			return Response{SW: SWSuccess}
+			return scard.Response{SW: scard.SWSuccess}
 		}
 		c.pace, _ = NewPACEChip(c.paceInfo, c.pw, nil)
-		return Response{SW: SWSuccess}
-	case InsGeneralAuthenticate:
+		return scard.Response{SW: scard.SWSuccess}
+	case scard.InsGeneralAuthenticate:
 		if c.pace == nil {
-			return Response{SW: SWConditionsNotSatisfied}
+			return scard.Response{SW: scard.SWConditionsNotSatisfied}
 		}
 		r, err := c.pace.GeneralAuthenticate(cmd.Data)
 		if err != nil {
 			c.pace = nil
-			return Response{SW: SWNoInformation}
+			return scard.Response{SW: scard.SWNoInformation}
 		}
 		if c.pace.Done() {
 			c.sm = c.pace.SecureMessaging()
 		}
-		return Response{Data: r, SW: SWSuccess}
+		return scard.Response{Data: r, SW: scard.SWSuccess}
 	}
-	return Response{SW: SWInsNotSupported}
+	return scard.Response{SW: scard.SWInsNotSupported}
 }

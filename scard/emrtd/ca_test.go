@@ -1,9 +1,10 @@
-package scard
+package emrtd
 
 import (
 	"crypto"
 	"testing"
 
+	"github.com/ciekit/ciekit/scard"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,7 +19,7 @@ func TestChipAuthentication(t *testing.T) {
 	set := MarshalSecurityInfos(entries...)
 	dg14 := append([]byte{0x6E}, append(lenBytes(len(set)), set...)...)
 	card.app[FIDDataGroup(14)] = dg14
-	card.ca, card.caCipher = ca, CipherTDES
+	card.ca, card.caCipher = ca, scard.CipherTDES
 	// Re-sign the SOD with DG14.
 	dgs := map[int][]byte{14: dg14}
 	for _, n := range []int{1, 2, 11, 12} {
@@ -28,7 +29,7 @@ func TestChipAuthentication(t *testing.T) {
 	card.app[FIDSOD], err = CreateSOD(dgs, pki.dsCert, pki.dsKey, &SODOptions{Hash: crypto.SHA256})
 	require.NoError(t, err)
 
-	c := NewCard(card, nil)
+	c := scard.NewCard(card, nil)
 	e, err := ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, ChipAuthentication: true, DataGroups: []int{1, 14}})
 	require.NoError(t, err)
 	assert.True(t, e.ChipAuthenticated)
@@ -42,9 +43,9 @@ func TestChipAuthentication(t *testing.T) {
 	other, err := NewCAKey(ParamDH2048256, nil)
 	require.NoError(t, err)
 	card.ca = other
-	c = NewCard(card, nil)
+	c = scard.NewCard(card, nil)
 	_, err = ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, ChipAuthentication: true, DataGroups: []int{1}})
-	require.ErrorIs(t, err, ErrSecureMessaging)
+	require.ErrorIs(t, err, scard.ErrSecureMessaging)
 }
 
 func lenBytes(n int) []byte {

@@ -1,4 +1,4 @@
-package scard
+package emrtd
 
 import (
 	"crypto"

@@ -1,13 +1,18 @@
-package scard
+package ias
 
 import (
+	"cmp"
 	"context"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
 var (
@@ -63,21 +68,21 @@ const (
 // that accept them in the clear; the NIS path needs no PIN and works with
 // real cards.
 type IAS struct {
-	c *Card
+	c *scard.Card
 }
 
 // NewIAS returns an IAS client over c.
-func NewIAS(c *Card) *IAS { return &IAS{c: c} }
+func NewIAS(c *scard.Card) *IAS { return &IAS{c: c} }
 
 // Select selects the IAS application (or, on chips that do not know its
 // AID, the MF, as the CIE middleware does for NXP chips) and then the CIE DF.
 func (i *IAS) Select(ctx context.Context) error {
 	if err := i.c.SelectAID(ctx, AIDIAS()); err != nil {
 		// NXP and newer chips: the CIE middleware selects the MF instead.
-		if !errors.Is(err, ErrNotFound) {
+		if !errors.Is(err, scard.ErrNotFound) {
 			return fmt.Errorf("selecting the IAS application: %w", err)
 		}
-		if _, err := i.c.Do(ctx, Command{INS: InsSelect}); err != nil {
+		if _, err := i.c.Do(ctx, scard.Command{INS: scard.InsSelect}); err != nil {
 			return fmt.Errorf("selecting the IAS application or the MF: %w", err)
 		}
 	}
@@ -92,23 +97,23 @@ func (i *IAS) Select(ctx context.Context) error {
 // CIE DF must be selected ([IAS.Select]). A file that is not 12 digits
 // gives a [*DataError].
 func (i *IAS) ReadNIS(ctx context.Context) (string, error) {
-	r, err := i.c.Send(ctx, Command{INS: InsReadBinary, P1: 0x81, P2: 0x00, Ne: 12})
+	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, P2: 0x00, Ne: 12})
 	if err != nil {
 		return "", fmt.Errorf("reading the NIS: %w", err)
 	}
-	if r.SW != SWSuccess {
-		return "", fmt.Errorf("reading the NIS: %w", r.Err(InsReadBinary))
+	if r.SW != scard.SWSuccess {
+		return "", fmt.Errorf("reading the NIS: %w", r.Err(scard.InsReadBinary))
 	}
 	return parseNIS(r.Data)
 }
 
 func parseNIS(b []byte) (string, error) {
 	if len(b) < 12 {
-		return "", &DataError{File: "EF.ID_Servizi", Msg: fmt.Sprintf("%d bytes, want 12", len(b))}
+		return "", &scard.DataError{File: "EF.ID_Servizi", Msg: fmt.Sprintf("%d bytes, want 12", len(b))}
 	}
 	for k := 0; k < 12; k++ {
 		if b[k] < '0' || b[k] > '9' {
-			return "", &DataError{File: "EF.ID_Servizi", Msg: fmt.Sprintf("position %d is not a digit", k+1)}
+			return "", &scard.DataError{File: "EF.ID_Servizi", Msg: fmt.Sprintf("position %d is not a digit", k+1)}
 		}
 	}
 	return string(b[:12]), nil
@@ -123,13 +128,13 @@ func (i *IAS) ReadSerial(ctx context.Context) ([]byte, error) {
 // the NIS internal authentication, as PKCS#1 RSAPublicKey or
 // SubjectPublicKeyInfo DER. It returns the key and the raw file.
 func (i *IAS) ReadServicesKey(ctx context.Context) (*rsa.PublicKey, []byte, error) {
-	raw, err := i.c.ReadTLVFile(ctx, FIDServiziKpub, "EF.Servizi_Int.Kpub")
+	raw, err := i.c.ReadTLVFile(ctx, FIDServiziKpub, "EF.Servizi_Int.Kpub", nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	pub, err := parseRSAPublicKey(raw)
 	if err != nil {
-		return nil, nil, &DataError{File: "EF.Servizi_Int.Kpub", Msg: err.Error()}
+		return nil, nil, &scard.DataError{File: "EF.Servizi_Int.Kpub", Msg: err.Error()}
 	}
 	return pub, raw, nil
 }
@@ -153,20 +158,20 @@ func parseRSAPublicKey(der []byte) (*rsa.PublicKey, error) {
 // card releases it only after [IAS.VerifyPIN]; before, the error unwraps to
 // [ErrSecurityStatus].
 func (i *IAS) ReadCertificate(ctx context.Context) (*x509.Certificate, error) {
-	der, err := i.c.ReadTLVFile(ctx, FIDCertCIE, "EF.CertCIE")
+	der, err := i.c.ReadTLVFile(ctx, FIDCertCIE, "EF.CertCIE", nil)
 	if err != nil {
 		return nil, err
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, &DataError{File: "EF.CertCIE", Msg: err.Error()}
+		return nil, &scard.DataError{File: "EF.CertCIE", Msg: err.Error()}
 	}
 	return cert, nil
 }
 
 // ReadSOD reads the IAS document security object (EF 1006).
 func (i *IAS) ReadSOD(ctx context.Context) ([]byte, error) {
-	return i.c.ReadTLVFile(ctx, FIDIASSOD, "IAS EF.SOD")
+	return i.c.ReadTLVFile(ctx, FIDIASSOD, "IAS EF.SOD", nil)
 }
 
 // InternalAuthenticate has the card sign challenge with the NIS
@@ -174,11 +179,11 @@ func (i *IAS) ReadSOD(ctx context.Context) ([]byte, error) {
 // DigestInfo): MSE:SET 00 22 41 A4 [80 01 02 84 01 83], then INTERNAL
 // AUTHENTICATE 00 88 00 00. It returns the signature.
 func (i *IAS) InternalAuthenticate(ctx context.Context, challenge []byte) ([]byte, error) {
-	mse := Command{INS: InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, KeyRefServiziInt}}
+	mse := scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, KeyRefServiziInt}}
 	if _, err := i.c.Do(ctx, mse); err != nil {
 		return nil, fmt.Errorf("internal authentication: MSE:SET: %w", err)
 	}
-	sig, err := i.c.Do(ctx, Command{INS: InsInternalAuthenticate, Data: challenge, Ne: MaxShortNe})
+	sig, err := i.c.Do(ctx, scard.Command{INS: scard.InsInternalAuthenticate, Data: challenge, Ne: scard.MaxShortNe})
 	if err != nil {
 		return nil, fmt.Errorf("internal authentication: %w", err)
 	}
@@ -199,7 +204,7 @@ type NISOptions struct {
 type NISResult struct {
 	NIS       string
 	PublicKey *rsa.PublicKey
-	PA        *PAResult
+	PA        *emrtd.PAResult
 }
 
 // VerifyNIS reads and authenticates the NIS as the CIE "pinless"
@@ -229,33 +234,32 @@ func (i *IAS) VerifyNIS(ctx context.Context, opts NISOptions) (*NISResult, error
 	if err != nil {
 		return nil, err
 	}
-	pa, err := PassiveAuthentication(sod, map[int][]byte{IASSODNIS: []byte(nis), IASSODServiziKpub: rawKey},
-		PAOptions{CSCA: opts.CSCA, CurrentTime: opts.CurrentTime})
+	pa, err := emrtd.PassiveAuthentication(sod, map[int][]byte{IASSODNIS: []byte(nis), IASSODServiziKpub: rawKey}, emrtd.PAOptions{CSCA: opts.CSCA, CurrentTime: opts.CurrentTime})
 	if err != nil {
 		return nil, fmt.Errorf("verifying the IAS SOD: %w", err)
 	}
-	challenge, err := readRand(opts.Rand, 8)
-	if err != nil {
-		return nil, err
+	challenge := make([]byte, 8)
+	if _, err := io.ReadFull(cmp.Or(opts.Rand, rand.Reader), challenge); err != nil {
+		return nil, fmt.Errorf("ias: reading randomness: %v", err)
 	}
 	sig, err := i.InternalAuthenticate(ctx, challenge)
 	if err != nil {
 		return nil, err
 	}
 	if err := rsa.VerifyPKCS1v15(pub, 0, challenge, sig); err != nil {
-		return nil, fmt.Errorf("internal authentication signature does not verify with EF 1005: %w", ErrAuthentication)
+		return nil, fmt.Errorf("internal authentication signature does not verify with EF 1005: %w", scard.ErrAuthentication)
 	}
 	return &NISResult{NIS: nis, PublicKey: pub, PA: pa}, nil
 }
 
 // pinErr converts the status of a PIN command into the documented errors.
-func pinErr(r Response, ins byte) error {
+func pinErr(r scard.Response, ins byte) error {
 	return r.Err(ins)
 }
 
 func need8(kind string, n int) error {
 	if n != 8 {
-		return fmt.Errorf("scard: the CIE %s has 8 digits, got %d: %w", kind, n, ErrInvalidKey)
+		return fmt.Errorf("scard: the CIE %s has 8 digits, got %d: %w", kind, n, scard.ErrInvalidKey)
 	}
 	return nil
 }
@@ -264,15 +268,15 @@ func need8(kind string, n int) error {
 // a [*PINError] with the tries left (unwrapping to [ErrWrongPIN], and to
 // [ErrAuthBlocked] at zero); an already blocked PIN a [*StatusError]
 // unwrapping to [ErrAuthBlocked]. The CIE PIN has 8 digits.
-func (i *IAS) VerifyPIN(ctx context.Context, pin PIN) error {
+func (i *IAS) VerifyPIN(ctx context.Context, pin scard.PIN) error {
 	if err := need8("PIN", pin.Len()); err != nil {
 		return err
 	}
-	r, err := i.c.Send(ctx, Command{INS: InsVerify, P2: PINRefUser, Data: pin.Bytes()})
+	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: PINRefUser, Data: pin.Bytes()})
 	if err != nil {
 		return err
 	}
-	return pinErr(r, InsVerify)
+	return pinErr(r, scard.InsVerify)
 }
 
 // PINRetries asks how many PIN tries are left (VERIFY without data, ISO/IEC
@@ -280,34 +284,34 @@ func (i *IAS) VerifyPIN(ctx context.Context, pin PIN) error {
 // [ErrAuthBlocked] when blocked, and -1 with nil if the PIN is already
 // verified in this session.
 func (i *IAS) PINRetries(ctx context.Context) (int, error) {
-	r, err := i.c.Send(ctx, Command{INS: InsVerify, P2: PINRefUser})
+	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: PINRefUser})
 	if err != nil {
 		return 0, err
 	}
 	switch {
-	case r.SW == SWSuccess:
+	case r.SW == scard.SWSuccess:
 		return -1, nil
 	case r.SW&0xFFF0 == 0x63C0:
 		return int(r.SW & 0x0F), nil
 	}
-	return 0, r.Err(InsVerify)
+	return 0, r.Err(scard.InsVerify)
 }
 
 // VerifyPUK verifies the PUK (VERIFY 00 20 00 82); errors as [IAS.VerifyPIN].
-func (i *IAS) VerifyPUK(ctx context.Context, puk PUK) error {
+func (i *IAS) VerifyPUK(ctx context.Context, puk scard.PUK) error {
 	if err := need8("PUK", puk.Len()); err != nil {
 		return err
 	}
-	r, err := i.c.Send(ctx, Command{INS: InsVerify, P2: PINRefPUK, Data: puk.Bytes()})
+	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: PINRefPUK, Data: puk.Bytes()})
 	if err != nil {
 		return err
 	}
-	return pinErr(r, InsVerify)
+	return pinErr(r, scard.InsVerify)
 }
 
 // ChangePIN replaces the PIN (CHANGE REFERENCE DATA 00 24 00 81 with
 // old||new); errors as [IAS.VerifyPIN].
-func (i *IAS) ChangePIN(ctx context.Context, old, pin PIN) error {
+func (i *IAS) ChangePIN(ctx context.Context, old, pin scard.PIN) error {
 	if err := need8("PIN", old.Len()); err != nil {
 		return err
 	}
@@ -316,22 +320,22 @@ func (i *IAS) ChangePIN(ctx context.Context, old, pin PIN) error {
 	}
 	data := append(append(make([]byte, 0, 16), old.Bytes()...), pin.Bytes()...)
 	defer clear(data)
-	r, err := i.c.Send(ctx, Command{INS: InsChangeReferenceData, P2: PINRefUser, Data: data})
+	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsChangeReferenceData, P2: PINRefUser, Data: data})
 	if err != nil {
 		return err
 	}
-	return pinErr(r, InsChangeReferenceData)
+	return pinErr(r, scard.InsChangeReferenceData)
 }
 
 // UnblockPIN verifies the PUK and resets the PIN retry counter (RESET
 // RETRY COUNTER 00 2C 03 81), or, when pin is non-nil, also sets a new PIN
 // (00 2C 02 81 with the new PIN). A wrong PUK gives a [*PINError] for the
 // PUK's counter.
-func (i *IAS) UnblockPIN(ctx context.Context, puk PUK, pin *PIN) error {
+func (i *IAS) UnblockPIN(ctx context.Context, puk scard.PUK, pin *scard.PIN) error {
 	if err := i.VerifyPUK(ctx, puk); err != nil {
 		return err
 	}
-	cmd := Command{INS: InsResetRetryCounter, P1: 0x03, P2: PINRefUser}
+	cmd := scard.Command{INS: scard.InsResetRetryCounter, P1: 0x03, P2: PINRefUser}
 	if pin != nil {
 		if err := need8("PIN", pin.Len()); err != nil {
 			return err
@@ -342,5 +346,5 @@ func (i *IAS) UnblockPIN(ctx context.Context, puk PUK, pin *PIN) error {
 	if err != nil {
 		return err
 	}
-	return pinErr(r, InsResetRetryCounter)
+	return pinErr(r, scard.InsResetRetryCounter)
 }

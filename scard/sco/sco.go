@@ -1,4 +1,4 @@
-package scard
+package sco
 
 import (
 	"context"
@@ -11,48 +11,8 @@ import (
 	"io"
 
 	"github.com/ciekit/ciekit/internal/tlv"
+	"github.com/ciekit/ciekit/scard"
 )
-
-// OperatorCard is what ciekit needs from an operator card (SCO), in the
-// terms of the Ministry's circulars.
-//
-// The SCO ("Smart Card Operatore") is the card with which registry
-// officers of the comuni log into the Ministry's CIEOnline portal and sign
-// CIE requests (Circolare del Ministero dell'Interno n. 4/2017). Its
-// technical specification, applet, AID, file system, key references and
-// PIN policy are NOT public, and neither is the protocol of its
-// activation by the Security Officer with the "master password". What the
-// circulars describe is the behaviour: the operator logs in with a PIN,
-// the Security Officer activates the card with the master password,
-// associates it to a sede (the municipal office), and revokes it; the card
-// signs and authenticates with the operator's certificate.
-//
-// ciekit therefore defines the domain interface [OperatorCard] around that
-// behaviour, and, so that it can be exercised end to end, an APDU profile
-// of its own, implemented by [SCOClient] and by the simulator
-// scard/cardsim.SCO. The profile is IAS-like but it is ciekit's invention:
-// a real SCO will not answer it. An adapter for the real card would
-// implement OperatorCard with the real protocol once it is known.
-//
-// Implementations: [SCOClient] (ciekit's own APDU profile, documented
-// there) and the simulator scard/cardsim.SCO.
-type OperatorCard interface {
-	// Info reads the card state, serial, sede and operator.
-	Info(ctx context.Context) (*SCOInfo, error)
-	// Login verifies the operator PIN for this session.
-	Login(ctx context.Context, pin PIN) error
-	// Activate is the Security Officer's first activation: with the
-	// master password it sets the operator's PIN.
-	Activate(ctx context.Context, so MasterPassword, pin PIN) error
-	// AssociateSede binds the card to a sede (municipal office code).
-	AssociateSede(ctx context.Context, so MasterPassword, sede string) error
-	// Revoke permanently disables the card.
-	Revoke(ctx context.Context, so MasterPassword) error
-	// Certificate returns the operator certificate of a key.
-	Certificate(ctx context.Context, key SCOKey) (*x509.Certificate, error)
-	// Sign signs a digest with a key after Login.
-	Sign(ctx context.Context, key SCOKey, digest []byte, opts crypto.SignerOpts) ([]byte, error)
-}
 
 // SCOKey names an operator key.
 type SCOKey byte
@@ -143,14 +103,14 @@ func (i *SCOInfo) Marshal() []byte {
 func ParseSCOInfo(b []byte) (*SCOInfo, error) {
 	v, err := tlv.Unwrap(b, 0xE1)
 	if err != nil {
-		return nil, &DataError{File: "SCO info", Msg: err.Error()}
+		return nil, &scard.DataError{File: "SCO info", Msg: err.Error()}
 	}
 	if _, err := tlv.Decode(v); err != nil {
-		return nil, &DataError{File: "SCO info", Msg: err.Error()}
+		return nil, &scard.DataError{File: "SCO info", Msg: err.Error()}
 	}
 	st, ok := tlv.Find(v, 0x80)
 	if !ok || len(st) != 1 || st[0] < 1 || st[0] > 3 {
-		return nil, &DataError{File: "SCO info", Msg: "missing or bad state (DO 80)"}
+		return nil, &scard.DataError{File: "SCO info", Msg: "missing or bad state (DO 80)"}
 	}
 	i := &SCOInfo{State: SCOState(st[0])}
 	if x, ok := tlv.Find(v, 0x81); ok {
@@ -165,7 +125,7 @@ func ParseSCOInfo(b []byte) (*SCOInfo, error) {
 	return i, nil
 }
 
-// SCOClient implements [OperatorCard] over the ciekit SCO profile. It
+// SCOClient speaks the ciekit SCO profile to an operator card. It
 // caches certificates; it is not safe for concurrent use.
 //
 // This profile is ciekit's invention, so that the operator-card flows can
@@ -203,16 +163,14 @@ func ParseSCOInfo(b []byte) (*SCOInfo, error) {
 // master password verified in the session. A revoked card answers 6985 to
 // everything but SELECT, READ BINARY and VERIFY.
 type SCOClient struct {
-	c     *Card
+	c     *scard.Card
 	certs map[SCOKey]*x509.Certificate
 }
-
-var _ OperatorCard = (*SCOClient)(nil)
 
 // NewSCOClient returns a client for the operator card behind c. Call
 // [SCOClient.Select] first (every method assumes the application is
 // selected).
-func NewSCOClient(c *Card) *SCOClient {
+func NewSCOClient(c *scard.Card) *SCOClient {
 	return &SCOClient{c: c, certs: map[SCOKey]*x509.Certificate{}}
 }
 
@@ -227,7 +185,7 @@ func (s *SCOClient) Select(ctx context.Context) error {
 
 // Info reads the card information file.
 func (s *SCOClient) Info(ctx context.Context) (*SCOInfo, error) {
-	b, err := s.c.ReadTLVFile(ctx, FIDSCOInfo, "SCO info")
+	b, err := s.c.ReadTLVFile(ctx, FIDSCOInfo, "SCO info", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -235,17 +193,17 @@ func (s *SCOClient) Info(ctx context.Context) (*SCOInfo, error) {
 }
 
 func (s *SCOClient) verify(ctx context.Context, ref byte, secret []byte) error {
-	r, err := s.c.Send(ctx, Command{INS: InsVerify, P2: ref, Data: secret})
+	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: ref, Data: secret})
 	if err != nil {
 		return err
 	}
-	return r.Err(InsVerify)
+	return r.Err(scard.InsVerify)
 }
 
 // Login verifies the operator PIN (8 digits). A wrong PIN gives a
 // [*PINError] with the tries left; a blocked PIN a [*StatusError]
 // unwrapping to [ErrAuthBlocked].
-func (s *SCOClient) Login(ctx context.Context, pin PIN) error {
+func (s *SCOClient) Login(ctx context.Context, pin scard.PIN) error {
 	if err := need8("PIN", pin.Len()); err != nil {
 		return err
 	}
@@ -255,21 +213,21 @@ func (s *SCOClient) Login(ctx context.Context, pin PIN) error {
 // PINRetries returns the operator PIN tries left (-1 if verified in this
 // session).
 func (s *SCOClient) PINRetries(ctx context.Context) (int, error) {
-	r, err := s.c.Send(ctx, Command{INS: InsVerify, P2: SCORefPIN})
+	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: SCORefPIN})
 	if err != nil {
 		return 0, err
 	}
 	switch {
-	case r.SW == SWSuccess:
+	case r.SW == scard.SWSuccess:
 		return -1, nil
 	case r.SW&0xFFF0 == 0x63C0:
 		return int(r.SW & 0x0F), nil
 	}
-	return 0, r.Err(InsVerify)
+	return 0, r.Err(scard.InsVerify)
 }
 
 // ChangePIN changes the operator PIN.
-func (s *SCOClient) ChangePIN(ctx context.Context, old, pin PIN) error {
+func (s *SCOClient) ChangePIN(ctx context.Context, old, pin scard.PIN) error {
 	if err := need8("PIN", old.Len()); err != nil {
 		return err
 	}
@@ -278,11 +236,11 @@ func (s *SCOClient) ChangePIN(ctx context.Context, old, pin PIN) error {
 	}
 	data := append(append(make([]byte, 0, 16), old.Bytes()...), pin.Bytes()...)
 	defer clear(data)
-	r, err := s.c.Send(ctx, Command{INS: InsChangeReferenceData, P2: SCORefPIN, Data: data})
+	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsChangeReferenceData, P2: SCORefPIN, Data: data})
 	if err != nil {
 		return err
 	}
-	return r.Err(InsChangeReferenceData)
+	return r.Err(scard.InsChangeReferenceData)
 }
 
 func (s *SCOClient) so(ctx context.Context, pw MasterPassword) error {
@@ -296,39 +254,39 @@ func (s *SCOClient) so(ctx context.Context, pw MasterPassword) error {
 // card goes from issued to active. A wrong master password gives a
 // [*PINError]; an already active or revoked card a [*StatusError]
 // unwrapping to [ErrConditionsNotSatisfied].
-func (s *SCOClient) Activate(ctx context.Context, so MasterPassword, pin PIN) error {
+func (s *SCOClient) Activate(ctx context.Context, so MasterPassword, pin scard.PIN) error {
 	if err := need8("PIN", pin.Len()); err != nil {
 		return err
 	}
 	if err := s.so(ctx, so); err != nil {
 		return err
 	}
-	r, err := s.c.Send(ctx, Command{INS: InsResetRetryCounter, P1: 0x02, P2: SCORefPIN, Data: pin.Bytes()})
+	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x02, P2: SCORefPIN, Data: pin.Bytes()})
 	if err != nil {
 		return err
 	}
-	return r.Err(InsResetRetryCounter)
+	return r.Err(scard.InsResetRetryCounter)
 }
 
 // AssociateSede verifies the master password and records the sede code
 // (1 to 32 printable ASCII characters) on the card.
 func (s *SCOClient) AssociateSede(ctx context.Context, so MasterPassword, sede string) error {
 	if len(sede) < 1 || len(sede) > 32 {
-		return fmt.Errorf("scard: sede code of %d characters, want 1 to 32: %w", len(sede), ErrWrongData)
+		return fmt.Errorf("scard: sede code of %d characters, want 1 to 32: %w", len(sede), scard.ErrWrongData)
 	}
 	for i := 0; i < len(sede); i++ {
 		if sede[i] < 0x20 || sede[i] > 0x7E {
-			return fmt.Errorf("scard: sede code position %d is not printable ASCII: %w", i+1, ErrWrongData)
+			return fmt.Errorf("scard: sede code position %d is not printable ASCII: %w", i+1, scard.ErrWrongData)
 		}
 	}
 	if err := s.so(ctx, so); err != nil {
 		return err
 	}
-	r, err := s.c.Send(ctx, Command{INS: InsPutData, P1: 0x00, P2: 0x82, Data: []byte(sede)})
+	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsPutData, P1: 0x00, P2: 0x82, Data: []byte(sede)})
 	if err != nil {
 		return err
 	}
-	return r.Err(InsPutData)
+	return r.Err(scard.InsPutData)
 }
 
 // Revoke verifies the master password and terminates the application:
@@ -337,11 +295,11 @@ func (s *SCOClient) Revoke(ctx context.Context, so MasterPassword) error {
 	if err := s.so(ctx, so); err != nil {
 		return err
 	}
-	r, err := s.c.Send(ctx, Command{INS: InsTerminateDF})
+	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsTerminateDF})
 	if err != nil {
 		return err
 	}
-	return r.Err(InsTerminateDF)
+	return r.Err(scard.InsTerminateDF)
 }
 
 // Certificate reads (once, then from cache) the certificate of key.
@@ -356,31 +314,34 @@ func (s *SCOClient) Certificate(ctx context.Context, key SCOKey) (*x509.Certific
 	case SCOKeySignature:
 		fid = FIDSCOSignCert
 	default:
-		return nil, fmt.Errorf("scard: unknown SCO key %d: %w", byte(key), ErrWrongParameters)
+		return nil, fmt.Errorf("scard: unknown SCO key %d: %w", byte(key), scard.ErrWrongParameters)
 	}
-	der, err := s.c.ReadTLVFile(ctx, fid, "SCO "+key.String()+" certificate")
+	der, err := s.c.ReadTLVFile(ctx, fid, "SCO "+key.String()+" certificate", nil)
 	if err != nil {
 		return nil, err
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, &DataError{File: "SCO " + key.String() + " certificate", Msg: err.Error()}
+		return nil, &scard.DataError{File: "SCO " + key.String() + " certificate", Msg: err.Error()}
 	}
 	s.certs[key] = cert
 	return cert, nil
 }
 
 // digestInfo prefixes (RFC 8017 section 9.2 note 1).
-var digestInfoOIDs = map[crypto.Hash]string{
-	crypto.SHA1: oidSHA1, crypto.SHA224: oidSHA224, crypto.SHA256: oidSHA256, crypto.SHA384: oidSHA384, crypto.SHA512: oidSHA512,
+var digestInfoOIDs = map[crypto.Hash]asn1.ObjectIdentifier{
+	crypto.SHA1:   {1, 3, 14, 3, 2, 26},
+	crypto.SHA224: {2, 16, 840, 1, 101, 3, 4, 2, 4},
+	crypto.SHA256: {2, 16, 840, 1, 101, 3, 4, 2, 1},
+	crypto.SHA384: {2, 16, 840, 1, 101, 3, 4, 2, 2},
+	crypto.SHA512: {2, 16, 840, 1, 101, 3, 4, 2, 3},
 }
 
 func digestInfo(h crypto.Hash, digest []byte) ([]byte, error) {
-	o, ok := digestInfoOIDs[h]
+	oid, ok := digestInfoOIDs[h]
 	if !ok {
 		return nil, fmt.Errorf("scard: hash %v not supported for RSA signatures", h)
 	}
-	oid, _ := parseOID(o)
 	type algID struct {
 		Algorithm  asn1.ObjectIdentifier
 		Parameters asn1.RawValue
@@ -403,14 +364,14 @@ func (s *SCOClient) Sign(ctx context.Context, key SCOKey, digest []byte, opts cr
 	}
 	h := opts.HashFunc()
 	if h != 0 && len(digest) != h.Size() {
-		return nil, fmt.Errorf("scard: digest of %d bytes for %v: %w", len(digest), h, ErrWrongData)
+		return nil, fmt.Errorf("scard: digest of %d bytes for %v: %w", len(digest), h, scard.ErrWrongData)
 	}
 	var alg byte
 	input := digest
 	switch cert.PublicKey.(type) {
 	case *rsa.PublicKey:
 		if _, pss := opts.(*rsa.PSSOptions); pss {
-			return nil, fmt.Errorf("scard: SCO profile signs with PKCS#1 v1.5 only: %w", ErrNotSupported)
+			return nil, fmt.Errorf("scard: SCO profile signs with PKCS#1 v1.5 only: %w", scard.ErrNotSupported)
 		}
 		alg = SCOAlgRSA
 		if h != 0 {
@@ -421,15 +382,15 @@ func (s *SCOClient) Sign(ctx context.Context, key SCOKey, digest []byte, opts cr
 	case *ecdsa.PublicKey:
 		alg = SCOAlgECDSA
 	default:
-		return nil, fmt.Errorf("scard: SCO certificate key %T: %w", cert.PublicKey, ErrNotSupported)
+		return nil, fmt.Errorf("scard: SCO certificate key %T: %w", cert.PublicKey, scard.ErrNotSupported)
 	}
-	var mse, op Command
+	var mse, op scard.Command
 	if key == SCOKeySignature {
-		mse = Command{INS: InsManageSecurityEnvironment, P1: 0x41, P2: 0xB6, Data: []byte{0x80, 0x01, alg, 0x84, 0x01, byte(key)}}
-		op = Command{INS: InsPerformSecurityOperation, P1: 0x9E, P2: 0x9A, Data: input, Ne: MaxShortNe}
+		mse = scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xB6, Data: []byte{0x80, 0x01, alg, 0x84, 0x01, byte(key)}}
+		op = scard.Command{INS: scard.InsPerformSecurityOperation, P1: 0x9E, P2: 0x9A, Data: input, Ne: scard.MaxShortNe}
 	} else {
-		mse = Command{INS: InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, alg, 0x84, 0x01, byte(key)}}
-		op = Command{INS: InsInternalAuthenticate, Data: input, Ne: MaxShortNe}
+		mse = scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, alg, 0x84, 0x01, byte(key)}}
+		op = scard.Command{INS: scard.InsInternalAuthenticate, Data: input, Ne: scard.MaxShortNe}
 	}
 	if _, err := s.c.Do(ctx, mse); err != nil {
 		return nil, fmt.Errorf("signing with the SCO %v key: %w", key, err)
@@ -465,4 +426,12 @@ func (k *scoSigner) Public() crypto.PublicKey { return k.pub }
 
 func (k *scoSigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	return k.s.Sign(context.Background(), k.key, digest, opts)
+}
+
+// need8 checks that a PIN has the 8 digits the operator card requires.
+func need8(kind string, n int) error {
+	if n != 8 {
+		return fmt.Errorf("sco: the operator card %s has 8 digits, got %d: %w", kind, n, scard.ErrInvalidKey)
+	}
+	return nil
 }

@@ -1,8 +1,9 @@
-package scard
+package emrtd
 
 import (
 	"testing"
 
+	"github.com/ciekit/ciekit/scard"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -51,5 +52,5 @@ func TestParseDG14(t *testing.T) {
 	assert.Len(t, si.All, 4)
 
 	_, err = ParseDG14(unhex(t, "6E03310130"))
-	require.ErrorIs(t, err, ErrMalformedData)
+	require.ErrorIs(t, err, scard.ErrMalformedData)
 }

@@ -1,4 +1,4 @@
-package scard
+package emrtd
 
 import (
 	"encoding/asn1"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ciekit/ciekit/scard"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -92,7 +93,7 @@ func hasPrefix(oid asn1.ObjectIdentifier, prefix string) bool {
 // Malformed input gives a [*DataError].
 func ParseSecurityInfos(file string, der []byte) (*SecurityInfos, error) {
 	bad := func(format string, a ...any) error {
-		return &DataError{File: file, Msg: fmt.Sprintf(format, a...)}
+		return &scard.DataError{File: file, Msg: fmt.Sprintf(format, a...)}
 	}
 	in := cryptobyte.String(der)
 	var set cryptobyte.String

@@ -1,4 +1,4 @@
-package scard
+package emrtd
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ciekit/ciekit/internal/tlv"
+	"github.com/ciekit/ciekit/scard"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -61,7 +62,7 @@ func TestReadEMRTD(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			card, key := newFSCard(t, tc.pace)
-			c := NewCard(card, nil)
+			c := scard.NewCard(card, nil)
 			e, err := ReadEMRTD(t.Context(), c, tc.opts(key))
 			require.NoError(t, err)
 			assert.Equal(t, tc.access, e.Access)
@@ -95,14 +96,14 @@ func TestReadEMRTD(t *testing.T) {
 func TestReadEMRTDWrongKeys(t *testing.T) {
 	t.Parallel()
 	card, key := newFSCard(t, true)
-	_, err := ReadEMRTD(t.Context(), NewCard(card, nil), EMRTDOptions{CAN: "654321"})
-	require.ErrorIs(t, err, ErrAuthentication)
+	_, err := ReadEMRTD(t.Context(), scard.NewCard(card, nil), EMRTDOptions{CAN: "654321"})
+	require.ErrorIs(t, err, scard.ErrAuthentication)
 	wrong := key
 	wrong.ExpiryDate = "331030"
-	_, err = ReadEMRTD(t.Context(), NewCard(card, nil), EMRTDOptions{MRZ: wrong, NoPACE: true})
-	require.ErrorIs(t, err, ErrAuthentication)
-	_, err = ReadEMRTD(t.Context(), NewCard(card, nil), EMRTDOptions{})
-	require.ErrorIs(t, err, ErrInvalidKey)
+	_, err = ReadEMRTD(t.Context(), scard.NewCard(card, nil), EMRTDOptions{MRZ: wrong, NoPACE: true})
+	require.ErrorIs(t, err, scard.ErrAuthentication)
+	_, err = ReadEMRTD(t.Context(), scard.NewCard(card, nil), EMRTDOptions{})
+	require.ErrorIs(t, err, scard.ErrInvalidKey)
 }
 
 func TestReadLargeFileOddOffsets(t *testing.T) {
@@ -114,7 +115,7 @@ func TestReadLargeFileOddOffsets(t *testing.T) {
 	}
 	photo[0], photo[1] = 0xFF, 0xD8
 	card.app[FIDDataGroup(2)] = EncodeDG2(FaceImage{Format: ImageJPEG, Data: photo})
-	c := NewCard(card, nil)
+	c := scard.NewCard(card, nil)
 	var calls, last int
 	progress := func(file string, read, total int) {
 		if file == "DG2" {
@@ -142,13 +143,13 @@ func TestReadEMRTDFallsBackToBAC(t *testing.T) {
 	t.Parallel()
 	card, key := newFSCard(t, true)
 	// A reader without extended APDUs cannot run DH-2048 PACE: BAC instead.
-	c := NewCard(card, &CardOptions{NoExtended: true})
+	c := scard.NewCard(card, &scard.CardOptions{NoExtended: true})
 	e, err := ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, DataGroups: []int{1}})
 	require.NoError(t, err)
 	assert.Equal(t, "BAC", e.Access)
 	// With only the CAN there is nothing to fall back to.
-	_, err = ReadEMRTD(t.Context(), NewCard(card, &CardOptions{NoExtended: true}), EMRTDOptions{CAN: "123456"})
-	require.ErrorIs(t, err, ErrNotSupported)
+	_, err = ReadEMRTD(t.Context(), scard.NewCard(card, &scard.CardOptions{NoExtended: true}), EMRTDOptions{CAN: "123456"})
+	require.ErrorIs(t, err, scard.ErrNotSupported)
 }
 
 func TestParseDG2Fallback(t *testing.T) {

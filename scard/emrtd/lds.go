@@ -1,11 +1,13 @@
-package scard
+package emrtd
 
 import (
 	"bytes"
 	"fmt"
-	"github.com/ciekit/ciekit/cie"
 	"strings"
 	"time"
+
+	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/scard"
 
 	"github.com/ciekit/ciekit/internal/tlv"
 )
@@ -61,7 +63,7 @@ type COM struct {
 func ParseCOM(b []byte) (*COM, error) {
 	v, err := tlv.Unwrap(b, 0x60)
 	if err != nil {
-		return nil, &DataError{File: "EF.COM", Msg: err.Error()}
+		return nil, &scard.DataError{File: "EF.COM", Msg: err.Error()}
 	}
 	c := &COM{}
 	if x, ok := tlv.Find(v, 0x5F01); ok {
@@ -72,12 +74,12 @@ func ParseCOM(b []byte) (*COM, error) {
 	}
 	list, ok := tlv.Find(v, 0x5C)
 	if !ok {
-		return nil, &DataError{File: "EF.COM", Msg: "no tag list (5C)"}
+		return nil, &scard.DataError{File: "EF.COM", Msg: "no tag list (5C)"}
 	}
 	for i, t := range list {
 		n := dgForTag(t)
 		if n == 0 {
-			return nil, &DataError{File: "EF.COM", Msg: fmt.Sprintf("tag list entry %d: unknown data group tag %02X", i+1, t)}
+			return nil, &scard.DataError{File: "EF.COM", Msg: fmt.Sprintf("tag list entry %d: unknown data group tag %02X", i+1, t)}
 		}
 		c.DataGroups = append(c.DataGroups, n)
 	}
@@ -105,15 +107,15 @@ func (c *COM) Marshal() []byte {
 func ParseDG1(b []byte) (string, error) {
 	v, err := tlv.Unwrap(b, 0x61)
 	if err != nil {
-		return "", &DataError{File: "DG1", Msg: err.Error()}
+		return "", &scard.DataError{File: "DG1", Msg: err.Error()}
 	}
 	m, ok := tlv.Find(v, 0x5F1F)
 	if !ok {
-		return "", &DataError{File: "DG1", Msg: "no MRZ data object (5F1F)"}
+		return "", &scard.DataError{File: "DG1", Msg: "no MRZ data object (5F1F)"}
 	}
 	for i, ch := range m {
 		if !(ch >= '0' && ch <= '9' || ch >= 'A' && ch <= 'Z' || ch == '<') {
-			return "", &DataError{File: "DG1", Msg: fmt.Sprintf("MRZ position %d: character %q outside [0-9A-Z<]", i+1, ch)}
+			return "", &scard.DataError{File: "DG1", Msg: fmt.Sprintf("MRZ position %d: character %q outside [0-9A-Z<]", i+1, ch)}
 		}
 	}
 	var width int
@@ -125,7 +127,7 @@ func ParseDG1(b []byte) (string, error) {
 	case 88:
 		width = 44
 	default:
-		return "", &DataError{File: "DG1", Msg: fmt.Sprintf("MRZ of %d characters, want 90, 72 or 88", len(m))}
+		return "", &scard.DataError{File: "DG1", Msg: fmt.Sprintf("MRZ of %d characters, want 90, 72 or 88", len(m))}
 	}
 	lines := make([]string, 0, 3)
 	for i := 0; i < len(m); i += width {
@@ -188,7 +190,9 @@ func sniffImage(b []byte) ImageFormat {
 // ISO/IEC 19794-5 facial record (5F2E or 7F2E). Malformed input gives a
 // [*DataError].
 func ParseDG2(b []byte) ([]FaceImage, error) {
-	bad := func(format string, a ...any) error { return &DataError{File: "DG2", Msg: fmt.Sprintf(format, a...)} }
+	bad := func(format string, a ...any) error {
+		return &scard.DataError{File: "DG2", Msg: fmt.Sprintf(format, a...)}
+	}
 	v, err := tlv.Unwrap(b, 0x75)
 	if err != nil {
 		return nil, bad("%v", err)
@@ -415,7 +419,9 @@ func parseLDSDate(v []byte) (time.Time, bool) {
 
 // ParseDG11 parses DG11. Malformed input gives a [*DataError].
 func ParseDG11(b []byte) (*DG11, error) {
-	bad := func(format string, a ...any) error { return &DataError{File: "DG11", Msg: fmt.Sprintf(format, a...)} }
+	bad := func(format string, a ...any) error {
+		return &scard.DataError{File: "DG11", Msg: fmt.Sprintf(format, a...)}
+	}
 	v, err := tlv.Unwrap(b, 0x6B)
 	if err != nil {
 		return nil, bad("%v", err)
@@ -504,7 +510,9 @@ type DG12 struct {
 
 // ParseDG12 parses DG12. Malformed input gives a [*DataError].
 func ParseDG12(b []byte) (*DG12, error) {
-	bad := func(format string, a ...any) error { return &DataError{File: "DG12", Msg: fmt.Sprintf(format, a...)} }
+	bad := func(format string, a ...any) error {
+		return &scard.DataError{File: "DG12", Msg: fmt.Sprintf(format, a...)}
+	}
 	v, err := tlv.Unwrap(b, 0x6C)
 	if err != nil {
 		return nil, bad("%v", err)
@@ -564,7 +572,7 @@ func (d *DG12) Marshal() []byte {
 func ParseDG14(b []byte) (*SecurityInfos, error) {
 	v, err := tlv.Unwrap(b, 0x6E)
 	if err != nil {
-		return nil, &DataError{File: "DG14", Msg: err.Error()}
+		return nil, &scard.DataError{File: "DG14", Msg: err.Error()}
 	}
 	return ParseSecurityInfos("DG14", v)
 }

@@ -1,10 +1,11 @@
-package scard_test
+package emrtd_test
 
 import (
 	"encoding/asn1"
 	"testing"
 
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
 func mustOID(b *testing.B, s string) asn1.ObjectIdentifier {
@@ -30,10 +31,10 @@ func BenchmarkBAC(b *testing.B) {
 	ctx := b.Context()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := card.SelectAID(ctx, scard.AIDeMRTD()); err != nil {
+		if err := card.SelectAID(ctx, emrtd.AIDeMRTD()); err != nil {
 			b.Fatal(err)
 		}
-		if err := card.BAC(ctx, key); err != nil {
+		if err := emrtd.BAC(ctx, card, key); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -42,16 +43,16 @@ func BenchmarkBAC(b *testing.B) {
 // BenchmarkPACE measures one PACE handshake (both sides' arithmetic) with
 // the CIE's DH parameters and with ECDH P-256.
 func BenchmarkPACE(b *testing.B) {
-	can, err := scard.CANPassword(simCAN)
+	can, err := emrtd.CANPassword(simCAN)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, bc := range []struct {
 		name string
-		info scard.PACEInfo
+		info emrtd.PACEInfo
 	}{
-		{"DH-GM-3DES-2048", scard.PACEInfo{Protocol: mustOID(b, scard.OIDPACEDHGM3DES), Version: 2, ParameterID: scard.ParamDH2048256}},
-		{"ECDH-GM-AES128-P256", scard.PACEInfo{Protocol: mustOID(b, scard.OIDPACEECDHGMAES128), Version: 2, ParameterID: scard.ParamP256}},
+		{"DH-GM-3DES-2048", emrtd.PACEInfo{Protocol: mustOID(b, emrtd.OIDPACEDHGM3DES), Version: 2, ParameterID: emrtd.ParamDH2048256}},
+		{"ECDH-GM-AES128-P256", emrtd.PACEInfo{Protocol: mustOID(b, emrtd.OIDPACEECDHGMAES128), Version: 2, ParameterID: emrtd.ParamP256}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			sim := newSimCIE(b, true)
@@ -59,7 +60,7 @@ func BenchmarkPACE(b *testing.B) {
 			ctx := b.Context()
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := card.PACE(ctx, bc.info, can); err != nil {
+				if err := emrtd.PACE(ctx, card, bc.info, can); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -72,10 +73,10 @@ func BenchmarkPACE(b *testing.B) {
 func BenchmarkReadEMRTD(b *testing.B) {
 	for _, bc := range []struct {
 		name string
-		opts scard.EMRTDOptions
+		opts emrtd.EMRTDOptions
 	}{
-		{"BAC", scard.EMRTDOptions{MRZ: simKey(b), NoPACE: true}},
-		{"PACE", scard.EMRTDOptions{CAN: simCAN}},
+		{"BAC", emrtd.EMRTDOptions{MRZ: simKey(b), NoPACE: true}},
+		{"PACE", emrtd.EMRTDOptions{CAN: simCAN}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			sim := newSimCIE(b, false)
@@ -85,11 +86,11 @@ func BenchmarkReadEMRTD(b *testing.B) {
 			var n int64
 			b.ReportAllocs()
 			for b.Loop() {
-				e, err := scard.ReadEMRTD(ctx, card, bc.opts)
+				e, err := emrtd.ReadEMRTD(ctx, card, bc.opts)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := e.Verify(scard.PAOptions{CSCA: pool}); err != nil {
+				if _, err := e.Verify(emrtd.PAOptions{CSCA: pool}); err != nil {
 					b.Fatal(err)
 				}
 				n = int64(len(e.SOD))

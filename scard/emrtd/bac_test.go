@@ -1,9 +1,10 @@
-package scard
+package emrtd
 
 import (
 	"bytes"
 	"testing"
 
+	"github.com/ciekit/ciekit/scard"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -69,16 +70,16 @@ func TestBACTerminalKAT(t *testing.T) {
 		{icaoD.read18Cmd, icaoD.read18Resp},
 	}}
 	rnd := bytes.NewReader(unhex(t, icaoD.rndIFD+icaoD.kIFD))
-	c := NewCard(s, &CardOptions{Rand: rnd})
-	require.NoError(t, c.BAC(t.Context(), icaoD.key))
+	c := scard.NewCard(s, &scard.CardOptions{Rand: rnd})
+	require.NoError(t, BAC(t.Context(), c, icaoD.key))
 	require.NotNil(t, c.SecureMessaging())
 	assert.Equal(t, unhex(t, icaoD.ssc), c.SecureMessaging().SSC(), "SSC after BAC")
 
 	require.NoError(t, c.SelectEF(t.Context(), 0x011E))
-	got, err := c.Do(t.Context(), Command{INS: InsReadBinary, Ne: 4})
+	got, err := c.Do(t.Context(), scard.Command{INS: scard.InsReadBinary, Ne: 4})
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, icaoD.read4Data), got, "first 4 bytes of EF.COM")
-	got, err = c.Do(t.Context(), Command{INS: InsReadBinary, P2: 4, Ne: 0x12})
+	got, err = c.Do(t.Context(), scard.Command{INS: scard.InsReadBinary, P2: 4, Ne: 0x12})
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, icaoD.read18Dt), got, "remaining 18 bytes of EF.COM")
 	s.done()
@@ -99,20 +100,20 @@ func TestBACChipKAT(t *testing.T) {
 	assert.Equal(t, unhex(t, icaoD.ssc), sm.SSC())
 
 	// Card side of the SM examples: unwrap SELECT, wrap its response.
-	cmd, err := ParseCommand(unhex(t, icaoD.selectCmd))
+	cmd, err := scard.ParseCommand(unhex(t, icaoD.selectCmd))
 	require.NoError(t, err)
 	plain, err := sm.UnwrapCommand(cmd)
 	require.NoError(t, err)
-	assert.Equal(t, Command{CLA: 0, INS: InsSelect, P1: 2, P2: 0x0C, Data: []byte{0x01, 0x1E}}, plain)
-	r, err := sm.WrapResponse(Response{SW: SWSuccess})
+	assert.Equal(t, scard.Command{CLA: 0, INS: scard.InsSelect, P1: 2, P2: 0x0C, Data: []byte{0x01, 0x1E}}, plain)
+	r, err := sm.WrapResponse(scard.Response{SW: scard.SWSuccess})
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, icaoD.selectResp), r.Bytes())
-	cmd, err = ParseCommand(unhex(t, icaoD.read4Cmd))
+	cmd, err = scard.ParseCommand(unhex(t, icaoD.read4Cmd))
 	require.NoError(t, err)
 	plain, err = sm.UnwrapCommand(cmd)
 	require.NoError(t, err)
 	assert.Equal(t, 4, plain.Ne)
-	r, err = sm.WrapResponse(Response{Data: unhex(t, icaoD.read4Data), SW: SWSuccess})
+	r, err = sm.WrapResponse(scard.Response{Data: unhex(t, icaoD.read4Data), SW: scard.SWSuccess})
 	require.NoError(t, err)
 	assert.Equal(t, unhex(t, icaoD.read4Resp), r.Bytes())
 }
@@ -123,13 +124,13 @@ func TestBACWrongKey(t *testing.T) {
 	require.NoError(t, err)
 	wrong := icaoD.key
 	wrong.BirthDate = "690807"
-	c := NewCard(chipTransmitter{chip}, nil)
-	err = c.BAC(t.Context(), wrong)
-	require.ErrorIs(t, err, ErrAuthentication)
+	c := scard.NewCard(chipTransmitter{chip}, nil)
+	err = BAC(t.Context(), c, wrong)
+	require.ErrorIs(t, err, scard.ErrAuthentication)
 	assert.Nil(t, c.SecureMessaging())
 
-	c = NewCard(chipTransmitter{chip}, nil)
-	require.NoError(t, c.BAC(t.Context(), icaoD.key))
+	c = scard.NewCard(chipTransmitter{chip}, nil)
+	require.NoError(t, BAC(t.Context(), c, icaoD.key))
 }
 
 func TestMRZKeyInvalid(t *testing.T) {
@@ -140,7 +141,7 @@ func TestMRZKeyInvalid(t *testing.T) {
 		{DocumentNumber: "CA00000AA", BirthDate: "690806", ExpiryDate: "9406X3"},
 	} {
 		_, err := k.Info()
-		require.ErrorIs(t, err, ErrInvalidKey)
+		require.ErrorIs(t, err, scard.ErrInvalidKey)
 		assert.NotContains(t, err.Error(), "690806")
 	}
 	assert.Equal(t, "MRZKey(redacted)", icaoD.key.String())

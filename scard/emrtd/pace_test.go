@@ -1,4 +1,4 @@
-package scard
+package emrtd
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ciekit/ciekit/scard"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -34,7 +35,7 @@ func TestPACEECDHGMKAT(t *testing.T) {
 	t.Parallel()
 	pw, err := MRZPassword(paceMRZ)
 	require.NoError(t, err)
-	assert.Equal(t, unhex(t, "89DED1B26624EC1E634C1989302849DD"), DeriveKey(CipherAES128, pw.key, KDFPassword), "K_pi")
+	assert.Equal(t, unhex(t, "89DED1B26624EC1E634C1989302849DD"), scard.DeriveKey(scard.CipherAES128, pw.key, scard.KDFPassword), "K_pi")
 
 	s := &scripted{t: t, steps: [][2]string{
 		{"0022C1A40F800A04007F00070202040202830101", "9000"},
@@ -47,14 +48,15 @@ func TestPACEECDHGMKAT(t *testing.T) {
 	}}
 	rnd := bytes.NewReader(unhex(t, "7F4EF07B9EA82FD78AD689B38D0BC78CF21F249D953BC46F4C6E19259C010F99"+
 		"A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595"))
-	c := NewCard(s, &CardOptions{Rand: rnd})
+	c := scard.NewCard(s, &scard.CardOptions{Rand: rnd})
 	info := PACEInfo{Protocol: oid(t, OIDPACEECDHGMAES128), Version: 2, ParameterID: ParamBrainpool256}
-	require.NoError(t, c.PACE(t.Context(), info, pw))
+	p, err := runPACE(t.Context(), c, info, pw)
+	require.NoError(t, err)
 	s.done()
 	sm := c.SecureMessaging()
 	require.NotNil(t, sm)
-	assert.Equal(t, CipherAES128, sm.Cipher())
-	assert.Equal(t, unhex(t, "FE251C7858B356B24514B3BD5F4297D1"), sm.kmac, "KS_mac")
+	assert.Equal(t, scard.CipherAES128, sm.Cipher())
+	assert.Equal(t, unhex(t, "FE251C7858B356B24514B3BD5F4297D1"), p.kMac, "KS_mac")
 	assert.Equal(t, make([]byte, 16), sm.SSC())
 }
 
@@ -90,13 +92,14 @@ func TestPACEDHGMKAT(t *testing.T) {
 		{"008600000C7C0A8508" + tIFD + "00", "7C0A8608" + tIC + "9000"},
 	}}
 	rnd := bytes.NewReader(unhex(t, skMap+skEph))
-	c := NewCard(s, &CardOptions{Rand: rnd})
+	c := scard.NewCard(s, &scard.CardOptions{Rand: rnd})
 	info := PACEInfo{Protocol: oid(t, OIDPACEDHGMAES128), Version: 2, ParameterID: ParamDH1024}
-	require.NoError(t, c.PACE(t.Context(), info, pw))
+	run, err := runPACE(t.Context(), c, info, pw)
+	require.NoError(t, err)
 	s.done()
 	sm := c.SecureMessaging()
 	require.NotNil(t, sm)
-	assert.Equal(t, unhex(t, ksMac), sm.kmac, "KS_mac")
+	assert.Equal(t, unhex(t, ksMac), run.kMac, "KS_mac")
 
 	// Intermediate values of the worked example, recomputed on the chip side.
 	p, err := newPACE(info, pw, bytes.NewReader(unhex(t, skMap)))
@@ -136,18 +139,18 @@ func TestPACEChipRoundTrip(t *testing.T) {
 			can, err := CANPassword("123456")
 			require.NoError(t, err)
 			chip := &paceCard{info: info, pw: can}
-			c := NewCard(chip, nil)
-			require.NoError(t, c.PACE(t.Context(), info, can))
+			c := scard.NewCard(chip, nil)
+			require.NoError(t, PACE(t.Context(), c, info, can))
 			// One SM exchange through the chip's session.
-			got, err := c.Do(t.Context(), Command{INS: InsReadBinary, Ne: 4})
+			got, err := c.Do(t.Context(), scard.Command{INS: scard.InsReadBinary, Ne: 4})
 			require.NoError(t, err)
 			assert.Equal(t, []byte("echo"), got)
 
 			wrong, err := CANPassword("123457")
 			require.NoError(t, err)
-			c = NewCard(chip, nil)
-			err = c.PACE(t.Context(), info, wrong)
-			require.ErrorIs(t, err, ErrAuthentication)
+			c = scard.NewCard(chip, nil)
+			err = PACE(t.Context(), c, info, wrong)
+			require.ErrorIs(t, err, scard.ErrAuthentication)
 			assert.Nil(t, c.SecureMessaging())
 		})
 	}
@@ -157,13 +160,13 @@ func TestPACEUnsupported(t *testing.T) {
 	t.Parallel()
 	can, _ := CANPassword("123456")
 	_, err := NewPACEChip(PACEInfo{Protocol: oid(t, "0.4.0.127.0.7.2.2.4.4.2"), ParameterID: 13}, can, nil)
-	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorIs(t, err, scard.ErrNotSupported)
 	_, err = NewPACEChip(PACEInfo{Protocol: oid(t, OIDPACEDHGM3DES), ParameterID: 13}, can, nil)
-	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorIs(t, err, scard.ErrNotSupported)
 	_, err = NewPACEChip(PACEInfo{Protocol: oid(t, OIDPACEECDHGMAES128), ParameterID: 17}, can, nil)
-	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorIs(t, err, scard.ErrNotSupported)
 	_, err = CANPassword("12345a")
-	require.ErrorIs(t, err, ErrInvalidKey)
+	require.ErrorIs(t, err, scard.ErrInvalidKey)
 	assert.NotContains(t, can.String(), "123456")
 }
 

@@ -1,4 +1,4 @@
-package scard
+package emrtd
 
 import (
 	"crypto"
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ciekit/ciekit/scard"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -118,7 +119,7 @@ func TestParseSODMalformed(t *testing.T) {
 	t.Parallel()
 	for _, b := range [][]byte{nil, {0x77}, {0x77, 0x02, 0x30, 0x00}, {0x30, 0x03, 0x06, 0x01, 0x00}} {
 		_, err := ParseSOD(b)
-		require.ErrorIs(t, err, ErrMalformedData, "ParseSOD(%X)", b)
+		require.ErrorIs(t, err, scard.ErrMalformedData, "ParseSOD(%X)", b)
 	}
 }
 

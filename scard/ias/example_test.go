@@ -1,0 +1,71 @@
+package ias_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/ias"
+)
+
+// exampleCIE returns a reproducible simulated CIE and its trust anchor.
+func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
+	pki, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(7), KeyBits: 1024})
+	if err != nil {
+		panic(err)
+	}
+	card, err := cardsim.NewCIE(cardsim.CIEConfig{
+		MRZ: "C<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125M3310311ITA<<<<<<<<<<<0\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<",
+		Personal: cardsim.PersonalDetails{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
+			PlaceOfBirth: "ROMA<RM", BirthDate: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)},
+		Document: cardsim.DocumentDetails{IssuingAuthority: "COMUNE DI ROMA", IssueDate: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)},
+		CAN:      "123456",
+		Photo:    []byte{0xFF, 0xD8, 0xFF, 0xE0}, PhotoType: cardsim.ImageJPEG, PhotoWidth: 480, PhotoHeight: 640,
+		NIS:     "123456789012",
+		PKI:     pki,
+		KeyBits: 1024,
+		Rand:    cardsim.DeterministicRand(8),
+	})
+	if err != nil {
+		panic(err)
+	}
+	return card, pki
+}
+
+// ExampleIAS_VerifyNIS reads the NIS of a (simulated) CIE without PIN and
+// proves it genuine with the IAS SOD and internal authentication.
+func ExampleIAS_VerifyNIS() {
+	sim, pki := exampleCIE()
+	ic := ias.NewIAS(scard.NewCard(sim, nil))
+	res, err := ic.VerifyNIS(context.Background(), ias.NISOptions{CSCA: pki.CSCAPool()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("NIS:", res.NIS)
+	// Output: NIS: 123456789012
+}
+
+// ExampleIAS_VerifyPIN shows how a wrong PIN surfaces the tries left.
+func ExampleIAS_VerifyPIN() {
+	sim, _ := exampleCIE()
+	ic := ias.NewIAS(scard.NewCard(sim, nil))
+	ctx := context.Background()
+	if err := ic.Select(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	pin, _ := scard.NewPIN("00000000")
+	err := ic.VerifyPIN(ctx, pin)
+	var pe *scard.PINError
+	if errors.As(err, &pe) {
+		fmt.Println("wrong PIN, tries left:", pe.Retries)
+	}
+	fmt.Println(pin) // secrets redact themselves
+	// Output:
+	// wrong PIN, tries left: 2
+	// PIN(redacted)
+}
