@@ -690,7 +690,7 @@ func (ws *workstation) personalise(ctx context.Context, sr *stepRecord) error {
 	cfg := cardsim.CIEConfig{
 		Card:        ws.card,
 		Photo:       ws.photo,
-		PhotoType:   cardsim.ImageJPEG,
+		PhotoType:   emrtd.ImageJPEG,
 		PhotoWidth:  photoW,
 		PhotoHeight: photoH,
 		NIS:         ws.nis,
@@ -794,9 +794,9 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	if o.forge {
 		// -forge: the chip comes back from personalisation with DG11
 		// replaced and EF.SOD not re-signed, as a forged chip would.
-		forged := cardsim.PersonalDetailsFrom(ws.card)
+		forged := cardsim.DG11From(ws.card)
 		forged.FullName = "FALSARI<<FALSO"
-		if err := ws.chip.SetDataGroup(11, cardsim.EncodeDG11(forged)); err != nil {
+		if err := ws.chip.SetDataGroup(11, forged.Marshal()); err != nil {
 			return err
 		}
 	}
@@ -842,7 +842,7 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	// in the verified EF.SOD with the hash of the templates sent (none for
 	// a card without fingerprints: DG3 then has no data block).
 	want := pa.SOD.HashAlgorithm.New()
-	want.Write(cardsim.EncodeDG3(ws.templates[0], ws.templates[1]))
+	want.Write(emrtd.EncodeDG3(ws.templates[0], ws.templates[1]))
 	check("DG3 fingerprint templates (hash in EF.SOD)", bytes.Equal(pa.SOD.Hashes[3], want.Sum(nil)))
 	if ws.prints {
 		sr.add("DG3 not readable without terminal authentication: its EF.SOD hash matches the 2 templates sent")

@@ -43,16 +43,17 @@ const (
 type CIEConfig struct {
 	// Card is the model the chip is personalised from, as the issuing
 	// software does: when set, it provides MRZ (cie.EncodeMRZ), Personal
-	// (PersonalDetailsFrom), Document (DocumentDetailsFrom) and CAN,
+	// ([DG11From]), Document ([DG12From]) and CAN,
 	// wherever those fields are left empty.
 	Card *cie.Card
 	// MRZ is the TD1 machine-readable zone, 90 characters with or without
 	// line breaks. It feeds DG1 and the BAC/PACE MRZ key. Required unless
 	// Card is set.
 	MRZ string
-	// Personal is DG11. Document is DG12.
-	Personal PersonalDetails
-	Document DocumentDetails
+	// Personal is DG11. Document is DG12. They are encoded with the one LDS
+	// model of scard/emrtd, the one the reader decodes with.
+	Personal emrtd.DG11
+	Document emrtd.DG12
 	// CAN is the 6-digit card access number, the PACE password. Required
 	// unless Card is set.
 	CAN string
@@ -60,7 +61,7 @@ type CIEConfig struct {
 	// Photo is the DG2 facial image (JPEG 2000 on a real CIE; any bytes
 	// here). PhotoType, PhotoWidth and PhotoHeight describe it.
 	Photo                   []byte
-	PhotoType               ImageType
+	PhotoType               emrtd.ImageFormat
 	PhotoWidth, PhotoHeight int
 	// Fingerprints are the two DG3 templates (opaque). DG3 is listed in
 	// EF.COM and hashed in EF.SOD but, as on a real CIE, cannot be read
@@ -252,20 +253,24 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 
 	// eMRTD application.
 	dg := map[int][]byte{
-		1:  EncodeDG1(mrz),
-		2:  EncodeDG2(cfg.Photo, cfg.PhotoType, cfg.PhotoWidth, cfg.PhotoHeight),
-		3:  EncodeDG3(cfg.Fingerprints[0], cfg.Fingerprints[1]),
-		11: EncodeDG11(cfg.Personal),
-		12: EncodeDG12(cfg.Document),
+		1:  emrtd.EncodeDG1(mrz),
+		2:  emrtd.EncodeDG2(emrtd.FaceImage{Format: cfg.PhotoType, Width: cfg.PhotoWidth, Height: cfg.PhotoHeight, Data: cfg.Photo}),
+		3:  emrtd.EncodeDG3(cfg.Fingerprints[0], cfg.Fingerprints[1]),
+		11: cfg.Personal.Marshal(),
+		12: cfg.Document.Marshal(),
 		14: dg14,
 	}
-	prof := sodProfile{pss: cfg.PSS, rand: c.rand}
-	sod, err := securityObject(dg, c.pki, prof)
+	sodOpts := &emrtd.SODOptions{Hash: crypto.SHA256, Rand: c.rand}
+	if cfg.PSS {
+		sodOpts.Hash, sodOpts.PSS = crypto.SHA512, true
+	}
+	sod, err := emrtd.CreateSOD(dg, c.pki.DocumentSigner, c.pki.DocumentSignerKey, sodOpts)
 	if err != nil {
 		return nil, err
 	}
+	com := &emrtd.COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2, 3, 11, 12, 14}}
 	c.emrtd = &df{name: "eMRTD", aid: emrtd.AIDeMRTD(), efs: []*ef{
-		{fid: 0x011E, sfi: 0x1E, data: EncodeCOM([]byte{tagDG1, tagDG2, tagDG3, tagDG11, tagDG12, tagDG14}), read: accessSM},
+		{fid: 0x011E, sfi: 0x1E, data: com.Marshal(), read: accessSM},
 		{fid: 0x0101, sfi: 0x01, data: dg[1], read: accessSM},
 		{fid: 0x0102, sfi: 0x02, data: dg[2], read: accessSM},
 		{fid: 0x0103, sfi: 0x03, data: dg[3], read: accessNever},
@@ -290,9 +295,9 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	// IAS application and CIE DF.
 	servPub := x509.MarshalPKCS1PublicKey(&c.servKey.PublicKey)
 	intPub := x509.MarshalPKCS1PublicKey(&c.intKey.PublicKey)
-	iasSOD, err := securityObject(map[int][]byte{
+	iasSOD, err := emrtd.CreateSOD(map[int][]byte{
 		0xA1: []byte(c.nis), 0xA2: serial[:9], 0xA3: c.cert.Raw, 0xA4: intPub, 0xA5: servPub, 0x1B: dhParams,
-	}, c.pki, prof)
+	}, c.pki.DocumentSigner, c.pki.DocumentSignerKey, sodOpts)
 	if err != nil {
 		return nil, err
 	}

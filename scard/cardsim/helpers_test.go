@@ -48,17 +48,17 @@ const testCAN = "123456"
 func testConfig(seed uint64) cardsim.CIEConfig {
 	return cardsim.CIEConfig{
 		MRZ: testMRZ("CA00000AA", "850315", "340315"),
-		Personal: cardsim.PersonalDetails{
-			FullName:       "ROSSI<<MARIA<LUISA",
-			PersonalNumber: "RSSMLS85C55H501J",
-			BirthDate:      time.Date(1985, 3, 15, 0, 0, 0, 0, time.UTC),
-			PlaceOfBirth:   "ROMA<RM",
-			Address:        "VIA DEL CORSO 1<ROMA<RM",
+		Personal: emrtd.DG11{
+			FullName:        "ROSSI<<MARIA<LUISA",
+			PersonalNumber:  "RSSMLS85C55H501J",
+			FullDateOfBirth: time.Date(1985, 3, 15, 0, 0, 0, 0, time.UTC),
+			PlaceOfBirth:    "ROMA<RM",
+			Address:         "VIA DEL CORSO 1<ROMA<RM",
 		},
-		Document:     cardsim.DocumentDetails{IssuingAuthority: "COMUNE DI ROMA", IssueDate: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)},
+		Document:     emrtd.DG12{IssuingAuthority: "COMUNE DI ROMA", DateOfIssue: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)},
 		CAN:          testCAN,
 		Photo:        []byte("\x00\x00\x00\x0CjP  \r\n\x87\nfake JPEG 2000 image"),
-		PhotoType:    cardsim.ImageJPEG2000,
+		PhotoType:    emrtd.ImageJPEG2000,
 		PhotoWidth:   240,
 		PhotoHeight:  320,
 		Fingerprints: [2][]byte{[]byte("finger one"), []byte("finger two")},

@@ -7,11 +7,14 @@ import (
 	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
-// paceInfos returns the PACE protocols the card offers, as in EF.CardAccess.
-func (c *CIE) paceInfos() []emrtd.PACEInfo {
-	infos := []emrtd.PACEInfo{{Protocol: oidPACEDHGM3DES, Version: 2, ParameterID: paramDH2048_256}}
-	if c.ecdh {
-		infos = append(infos, emrtd.PACEInfo{Protocol: oidPACEECDHGMAES128, Version: 2, ParameterID: paramP256})
+// offeredPACE returns the PACE protocols a simulated CIE offers, in
+// EF.CardAccess and DG14: id-PACE-DH-GM-3DES-CBC-CBC version 2 with
+// parameter 2, as on real CIEs, and with ecdh also
+// id-PACE-ECDH-GM-AES-CBC-CMAC-128 with parameter 12 (NIST P-256).
+func offeredPACE(ecdh bool) []emrtd.PACEInfo {
+	infos := []emrtd.PACEInfo{{Protocol: oidPACEDHGM3DES, Version: 2, ParameterID: emrtd.ParamDH2048256}}
+	if ecdh {
+		infos = append(infos, emrtd.PACEInfo{Protocol: oidPACEECDHGMAES128, Version: 2, ParameterID: emrtd.ParamP256})
 	}
 	return infos
 }
@@ -26,7 +29,7 @@ func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
 		return sw(scard.SWWrongData)
 	}
 	var info *emrtd.PACEInfo
-	for _, in := range c.paceInfos() {
+	for _, in := range offeredPACE(c.ecdh) {
 		if in.Protocol.Equal(oid) && (param < 0 || param == in.ParameterID) {
 			info = &in
 			break

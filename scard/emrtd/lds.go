@@ -2,6 +2,7 @@ package emrtd
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"time"
@@ -136,10 +137,11 @@ func ParseDG1(b []byte) (string, error) {
 	return strings.Join(lines, "\n"), nil
 }
 
-// EncodeDG1 builds DG1 from MRZ lines (newlines are removed); card
-// emulators use it.
+// EncodeDG1 builds DG1 (tag 61) holding the MRZ in DO 5F1F (ICAO Doc
+// 9303-10 clause 4.7.1) from MRZ lines; line breaks ("\n", "\r") are
+// dropped. It is the inverse of [ParseDG1].
 func EncodeDG1(mrz string) []byte {
-	m := strings.ReplaceAll(mrz, "\n", "")
+	m := strings.NewReplacer("\n", "", "\r", "").Replace(mrz)
 	var b tlv.Builder
 	b.AddConstructed(0x61, func(b *tlv.Builder) { b.Add(0x5F1F, []byte(m)) })
 	return b.Bytes()
@@ -305,37 +307,78 @@ func parseFacialRecord(b []byte) ([]FaceImage, error) {
 	return out, nil
 }
 
-// EncodeDG2 builds a DG2 with one ISO/IEC 19794-5 facial record holding
-// img; card emulators use it.
+// EncodeDG2 builds DG2 (tag 75) with one ISO/IEC 19794-5:2005 facial record
+// holding img, in the biometric information template of ICAO Doc 9303-10
+// clause 4.7.2: 7F61 { 02 count, 7F60 { A1 header, 5F2E record } }. The
+// image is stored as given (it is not decoded); Width and Height are written
+// in the image information block, Format as the image data type (0 JPEG, 1
+// JPEG 2000; [ImageUnknown] is written as JPEG). It is the inverse of
+// [ParseDG2].
 func EncodeDG2(img FaceImage) []byte {
+	// ISO/IEC 19794-5:2005: general header (14), facial information (20),
+	// image information (12), image data.
 	rec := make([]byte, 0, 46+len(img.Data))
-	block := 32 + len(img.Data)
-	total := 14 + block
-	rec = append(rec, 'F', 'A', 'C', 0, '0', '1', '0', 0,
-		byte(total>>24), byte(total>>16), byte(total>>8), byte(total), 0, 1)
-	rec = append(rec, byte(block>>24), byte(block>>16), byte(block>>8), byte(block),
-		0, 0, // feature points
-		0, 0, 0, 0, 0, 0, 0, 0, // gender, eye, hair, mask(3), expression(2)
-		0, 0, 0, 0, 0, 0) // pose angle, uncertainty
-	typ := byte(0)
-	if img.Format == ImageJPEG2000 {
-		typ = 1
-	}
-	rec = append(rec, 1, typ, byte(img.Width>>8), byte(img.Width), byte(img.Height>>8), byte(img.Height),
-		1, 2, 0, 0, 0, 0)
+	rec = append(rec, "FAC\x00010\x00"...)
+	rec = binary.BigEndian.AppendUint32(rec, uint32(46+len(img.Data)))
+	rec = binary.BigEndian.AppendUint16(rec, 1) // one facial image
+	rec = binary.BigEndian.AppendUint32(rec, uint32(32+len(img.Data)))
+	rec = binary.BigEndian.AppendUint16(rec, 0) // feature points
+	rec = append(rec, 0, 0, 0)                  // gender, eye, hair unspecified
+	rec = append(rec, 0, 0, 0)                  // feature mask
+	rec = append(rec, 0, 0)                     // expression
+	rec = append(rec, 0, 0, 0, 0, 0, 0)         // pose angles and uncertainties
+	rec = append(rec, 1, imageDataType(img.Format))
+	rec = binary.BigEndian.AppendUint16(rec, uint16(img.Width))
+	rec = binary.BigEndian.AppendUint16(rec, uint16(img.Height))
+	rec = append(rec, 1, 2)                     // 24-bit RGB; digital camera
+	rec = binary.BigEndian.AppendUint16(rec, 0) // device type
+	rec = binary.BigEndian.AppendUint16(rec, 0) // quality
 	rec = append(rec, img.Data...)
+	return biometricGroup(0x75, []byte{0x02}, 0x0008, [][]byte{rec})
+}
+
+// imageDataType is the ISO/IEC 19794-5:2005 clause 5.7.2 image data type
+// byte of f; [sniffImage] and parseFacialRecord read it back.
+func imageDataType(f ImageFormat) byte {
+	if f == ImageJPEG2000 {
+		return 1
+	}
+	return 0
+}
+
+// EncodeDG3 builds DG3 (tag 63) with one biometric data block per non-empty
+// finger template (ISO/IEC 19794-4 records on a real CIE; stored as given).
+// With no template, as for a card issued without fingerprints (under 12, or
+// fingerprints impossible), the group has a count of 0.
+func EncodeDG3(fingers ...[]byte) []byte {
+	var recs [][]byte
+	for _, f := range fingers {
+		if len(f) > 0 {
+			recs = append(recs, f)
+		}
+	}
+	return biometricGroup(0x63, []byte{0x08}, 0x0007, recs)
+}
+
+// biometricGroup builds tag { 7F61 { 02 n, 7F60 { A1 {...}, 5F2E rec } ... } }
+// (ICAO Doc 9303-10 clause 4.7.2, table 36/37: biometric header template
+// with header version, biometric type, format owner and format type).
+func biometricGroup(tag tlv.Tag, bioType []byte, format uint16, recs [][]byte) []byte {
 	var b tlv.Builder
-	b.AddConstructed(0x75, func(b *tlv.Builder) {
+	b.AddConstructed(tag, func(b *tlv.Builder) {
 		b.AddConstructed(0x7F61, func(b *tlv.Builder) {
-			b.Add(0x02, []byte{1})
-			b.AddConstructed(0x7F60, func(b *tlv.Builder) {
-				b.AddConstructed(0xA1, func(b *tlv.Builder) {
-					b.Add(0x80, []byte{0x01, 0x01}) // ICAO header version
-					b.Add(0x87, []byte{0x01, 0x01}) // format owner: ISO/IEC JTC1 SC37
-					b.Add(0x88, []byte{0x00, 0x08}) // format type: face image
+			b.Add(0x02, []byte{byte(len(recs))})
+			for _, r := range recs {
+				b.AddConstructed(0x7F60, func(b *tlv.Builder) {
+					b.AddConstructed(0xA1, func(b *tlv.Builder) {
+						b.Add(0x80, []byte{0x01, 0x01})                      // patron header version
+						b.Add(0x81, bioType)                                 // biometric type
+						b.Add(0x87, []byte{0x01, 0x01})                      // format owner ISO/IEC JTC 1 SC 37
+						b.Add(0x88, []byte{byte(format >> 8), byte(format)}) // format type
+					})
+					b.Add(0x5F2E, r)
 				})
-				b.Add(0x5F2E, rec)
-			})
+			}
 		})
 	})
 	return b.Bytes()

@@ -34,6 +34,7 @@ const (
 	oidMessageDigest     = "1.2.840.113549.1.9.4"
 	oidRSAEncryption     = "1.2.840.113549.1.1.1"
 	oidRSAPSS            = "1.2.840.113549.1.1.10"
+	oidMGF1              = "1.2.840.113549.1.1.8"
 	oidSHA1WithRSA       = "1.2.840.113549.1.1.5"
 	oidSHA256WithRSA     = "1.2.840.113549.1.1.11"
 	oidSHA384WithRSA     = "1.2.840.113549.1.1.12"

@@ -114,19 +114,31 @@ func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, op
 	switch key.Public().(type) {
 	case *rsa.PublicKey:
 		if o.PSS {
+			// RFC 4055 RSASSA-PSS-params, with the hash identifiers of its
+			// ASN.1 module (parameters NULL), MGF1 over the same hash, and
+			// a salt as long as the hash or as fits a small test key
+			// (RFC 8017 9.1.1: emLen >= hLen + sLen + 2).
+			pub := key.Public().(*rsa.PublicKey)
+			salt := max(0, min(o.Hash.Size(), (pub.N.BitLen()-1+7)/8-o.Hash.Size()-2))
+			hashNull := func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1ObjectIdentifier(hashOID)
+					b.AddASN1NULL()
+				})
+			}
 			sigAlg = oidRSAPSS
 			sigParams = func(b *cryptobyte.Builder) {
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), hashAlg)
+					b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), hashNull)
 					b.AddASN1(cbasn1.Tag(1).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-						algID(b, "1.2.840.113549.1.1.8", hashAlg)
+						algID(b, oidMGF1, hashNull)
 					})
 					b.AddASN1(cbasn1.Tag(2).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-						b.AddASN1Int64(int64(o.Hash.Size()))
+						b.AddASN1Int64(int64(salt))
 					})
 				})
 			}
-			sig, err = key.Sign(o.Rand, digest, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: o.Hash})
+			sig, err = key.Sign(o.Rand, digest, &rsa.PSSOptions{SaltLength: salt, Hash: o.Hash})
 		} else {
 			sigAlg = map[crypto.Hash]string{crypto.SHA1: oidSHA1WithRSA, crypto.SHA224: oidSHA224WithRSA, crypto.SHA256: oidSHA256WithRSA, crypto.SHA384: oidSHA384WithRSA, crypto.SHA512: oidSHA512WithRSA}[o.Hash]
 			sigParams = func(b *cryptobyte.Builder) { b.AddASN1NULL() }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/ias"
 )
 
@@ -19,11 +20,11 @@ func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
 	}
 	card, err := cardsim.NewCIE(cardsim.CIEConfig{
 		MRZ: "C<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125M3310311ITA<<<<<<<<<<<0\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<",
-		Personal: cardsim.PersonalDetails{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
-			PlaceOfBirth: "ROMA<RM", BirthDate: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)},
-		Document: cardsim.DocumentDetails{IssuingAuthority: "COMUNE DI ROMA", IssueDate: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)},
+		Personal: emrtd.DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
+			PlaceOfBirth: "ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)},
+		Document: emrtd.DG12{IssuingAuthority: "COMUNE DI ROMA", DateOfIssue: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)},
 		CAN:      "123456",
-		Photo:    []byte{0xFF, 0xD8, 0xFF, 0xE0}, PhotoType: cardsim.ImageJPEG, PhotoWidth: 480, PhotoHeight: 640,
+		Photo:    []byte{0xFF, 0xD8, 0xFF, 0xE0}, PhotoType: emrtd.ImageJPEG, PhotoWidth: 480, PhotoHeight: 640,
 		NIS:     "123456789012",
 		PKI:     pki,
 		KeyBits: 1024,

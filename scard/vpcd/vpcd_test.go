@@ -13,6 +13,7 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/ias"
 )
 
@@ -21,7 +22,7 @@ const specimenMRZ = "C<ITACA00000AA4<<<<<<<<<<<<<<<" + "6412308F2212304ITA<<<<<<
 func newCIE(t *testing.T) *cardsim.CIE {
 	t.Helper()
 	c, err := cardsim.NewCIE(cardsim.CIEConfig{MRZ: specimenMRZ, CAN: "123456", KeyBits: 1024,
-		Rand: cardsim.DeterministicRand(1), Personal: cardsim.PersonalDetails{}, NIS: "123456789012"})
+		Rand: cardsim.DeterministicRand(1), Personal: emrtd.DG11{}, NIS: "123456789012"})
 	require.NoError(t, err)
 	return c
 }
