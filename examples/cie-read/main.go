@@ -144,7 +144,14 @@ func connect(ctx context.Context, reader string, stdout io.Writer) (*pcsc.Card, 
 }
 
 func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.CertPool, w io.Writer) error {
-	opts := emrtd.EMRTDOptions{CAN: cfg.can, NoPACE: cfg.bac}
+	opts := emrtd.EMRTDOptions{NoPACE: cfg.bac}
+	if cfg.can != "" {
+		can, err := emrtd.NewCAN(cfg.can)
+		if err != nil {
+			return fmt.Errorf("reading -can: %w", err)
+		}
+		opts.CAN = can
+	}
 	if cfg.mrz != "" {
 		key, err := emrtd.MRZKeyFromMRZ(cfg.mrz)
 		if err != nil {
@@ -152,7 +159,7 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 		}
 		opts.MRZ = key
 	}
-	if opts.CAN == "" && cfg.mrz == "" || cfg.bac && cfg.mrz == "" {
+	if opts.CAN.IsZero() && cfg.mrz == "" || cfg.bac && cfg.mrz == "" {
 		return errors.New("give the card's CAN (-can) or its MRZ (-mrz; BAC needs it)")
 	}
 	doc, err := emrtd.ReadEMRTD(ctx, scard.NewCard(t, nil), opts)

@@ -802,7 +802,11 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	}
 	ws.chip.Reset()
 	card := scard.NewCard(ws.chip, &scard.CardOptions{Rand: cardsim.DeterministicRand(o.seed + 2)})
-	e, err := emrtd.ReadEMRTD(ctx, card, emrtd.EMRTDOptions{CAN: ws.card.Document.CAN, ChipAuthentication: true})
+	can, err := emrtd.NewCAN(ws.card.Document.CAN)
+	if err != nil {
+		return err
+	}
+	e, err := emrtd.ReadEMRTD(ctx, card, emrtd.EMRTDOptions{CAN: can, ChipAuthentication: true})
 	if err != nil {
 		return fmt.Errorf("reading the eMRTD application: %w", err)
 	}

@@ -56,7 +56,6 @@ func TestBACWrongKey(t *testing.T) {
 	c := scard.NewCard(sim, nil)
 	ctx := t.Context()
 	require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
-	bad := testKey
-	bad.BirthDate = "850316"
+	bad := emrtd.NewMRZKey("CA00000AA", "850316", "340315")
 	require.ErrorIs(t, emrtd.BAC(ctx, c, bad), scard.ErrAuthentication)
 }

@@ -57,7 +57,7 @@ func BenchmarkFullRead(b *testing.B) {
 		opts emrtd.EMRTDOptions
 	}{
 		{"BAC", emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true}},
-		{"PACE", emrtd.EMRTDOptions{CAN: testCAN}},
+		{"PACE", emrtd.EMRTDOptions{CAN: mustCAN(testCAN)}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			sim := newCIE(b, func(c *cardsim.CIEConfig) { c.Photo = make([]byte, 15000) }) // a typical JPEG 2000 face

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"strings"
 	"time"
@@ -117,7 +118,7 @@ type CIE struct {
 	dev device
 
 	mrzKey  emrtd.MRZKey
-	can     string
+	can     emrtd.CAN
 	ecdh    bool
 	exactLe bool
 	rand    io.Reader
@@ -132,7 +133,7 @@ type CIE struct {
 	nis     string
 	caKey   *emrtd.CAKey // chip authentication (DG14)
 
-	pin, puk *secret
+	pin, puk *refData
 
 	s session
 }
@@ -156,6 +157,17 @@ type session struct {
 
 var _ scard.Transmitter = (*CIE)(nil)
 
+// Format prints "cardsim.CIE(redacted)" for every verb: a CIE holds the
+// PIN, PUK, CAN and MRZ key, its private keys and its random source (whose
+// state, with [DeterministicRand], predicts every later key and nonce).
+func (c *CIE) Format(f fmt.State, _ rune) { io.WriteString(f, "cardsim.CIE(redacted)") }
+
+// LogValue returns a redaction, for log/slog.
+func (c *CIE) LogValue() slog.Value { return slog.StringValue("cardsim.CIE(redacted)") }
+
+// MarshalJSON returns a redaction.
+func (c *CIE) MarshalJSON() ([]byte, error) { return []byte(`"cardsim.CIE(redacted)"`), nil }
+
 // NewCIE builds a simulated CIE: it generates the chip keys (and a PKI if
 // cfg.PKI is nil), encodes the data groups and signs EF.SOD and the IAS SOD.
 // Errors name the configuration field at fault, or come from Rand.
@@ -172,14 +184,15 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	}
 	// TD1 (ICAO 9303-5 4.2.2): document number in line 1 positions 6-14,
 	// birth date line 2 positions 1-6, expiry line 2 positions 9-14.
-	c.mrzKey = emrtd.MRZKey{DocumentNumber: mrz[5:14], BirthDate: mrz[30:36], ExpiryDate: mrz[38:44]}
+	c.mrzKey = emrtd.NewMRZKey(mrz[5:14], mrz[30:36], mrz[38:44])
 	if _, err := c.mrzKey.Info(); err != nil {
 		return nil, fmt.Errorf("cardsim: CIEConfig.MRZ: %w", err)
 	}
-	if len(cfg.CAN) != 6 || !digits(cfg.CAN) {
+	can, err := emrtd.NewCAN(cfg.CAN)
+	if err != nil {
 		return nil, errors.New("cardsim: CIEConfig.CAN must be 6 digits")
 	}
-	c.can = cfg.CAN
+	c.can = can
 	pin, puk := cfg.PIN, cfg.PUK
 	if pin == "" {
 		pin = DefaultPIN
@@ -190,7 +203,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	if !validPIN([]byte(pin)) || !validPIN([]byte(puk)) {
 		return nil, errors.New("cardsim: CIEConfig.PIN and PUK must be 8 digits")
 	}
-	c.pin, c.puk = newSecret(pin, PINTries), newSecret(puk, PUKTries)
+	c.pin, c.puk = newRefData(pin, PINTries), newRefData(puk, PUKTries)
 	bits := cfg.KeyBits
 	if bits == 0 {
 		bits = 2048
@@ -198,7 +211,6 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	if bits < 1024 {
 		return nil, fmt.Errorf("cardsim: CIEConfig.KeyBits %d, want at least 1024", bits)
 	}
-	var err error
 	c.pki = cfg.PKI
 	if c.pki == nil {
 		if c.pki, err = NewPKI(&PKIConfig{Rand: c.rand, KeyBits: bits}); err != nil {
@@ -843,7 +855,7 @@ func (c *CIE) internalAuthenticate(cmd scard.Command) scard.Response {
 }
 
 // pinRef returns the secret named by P2 (81 PIN, 82 PUK).
-func (c *CIE) pinRef(p2 byte) (*secret, bool) {
+func (c *CIE) pinRef(p2 byte) (*refData, bool) {
 	switch p2 {
 	case 0x81:
 		return c.pin, true

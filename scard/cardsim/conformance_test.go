@@ -30,7 +30,7 @@ func TestTranscripts(t *testing.T) {
 		opts emrtd.EMRTDOptions
 	}{
 		{"bac", emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true, DataGroups: []int{1, 11}}},
-		{"pace-can", emrtd.EMRTDOptions{CAN: testCAN, DataGroups: []int{1, 11}}},
+		{"pace-can", emrtd.EMRTDOptions{CAN: mustCAN(testCAN), DataGroups: []int{1, 11}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

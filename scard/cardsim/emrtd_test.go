@@ -18,7 +18,7 @@ func TestReadEMRTD(t *testing.T) {
 		access string
 	}{
 		{"BAC", emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true}, "BAC"},
-		{"PACE-CAN", emrtd.EMRTDOptions{CAN: testCAN}, "PACE"},
+		{"PACE-CAN", emrtd.EMRTDOptions{CAN: mustCAN(testCAN)}, "PACE"},
 		{"PACE-MRZ", emrtd.EMRTDOptions{MRZ: testKey}, "PACE"},
 	}
 	for _, tc := range tests {
@@ -50,7 +50,7 @@ func TestReadEMRTD(t *testing.T) {
 // decode to the configured personal data.
 func TestReadEMRTDDecoded(t *testing.T) {
 	sim := newCIE(t)
-	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: testCAN})
+	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(testCAN)})
 	require.NoError(t, err)
 	cfg := testConfig(7)
 	d11, err := e.DG11()
@@ -91,7 +91,7 @@ func TestPassiveAuthenticationFails(t *testing.T) {
 		dg := sim.DataGroup(11)
 		dg[len(dg)-1] ^= 0x01
 		require.NoError(t, sim.SetDataGroup(11, dg))
-		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: testCAN})
+		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(testCAN)})
 		require.NoError(t, err)
 		_, err = e.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 		require.ErrorIs(t, err, emrtd.ErrHashMismatch)
@@ -111,16 +111,15 @@ func TestPassiveAuthenticationFails(t *testing.T) {
 	})
 	t.Run("wrong CAN", func(t *testing.T) {
 		sim := newCIE(t)
-		_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: "654321"})
+		_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN("654321")})
 		require.ErrorIs(t, err, scard.ErrAuthentication)
 		// The card is still usable with the right CAN.
-		_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: testCAN})
+		_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(testCAN)})
 		require.NoError(t, err)
 	})
 	t.Run("wrong MRZ", func(t *testing.T) {
 		sim := newCIE(t)
-		bad := testKey
-		bad.ExpiryDate = "340316"
+		bad := emrtd.NewMRZKey("CA00000AA", "850315", "340316")
 		_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: bad, NoPACE: true})
 		require.ErrorIs(t, err, scard.ErrAuthentication)
 	})
@@ -141,7 +140,7 @@ func TestPACEECDH(t *testing.T) {
 
 func TestPSSSecurityObjects(t *testing.T) {
 	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.PSS = true })
-	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: testCAN})
+	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(testCAN)})
 	require.NoError(t, err)
 	res, err := e.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err, "EF.SOD with SHA-512 and RSASSA-PSS")
@@ -161,7 +160,7 @@ func TestCardAccessMatchesRealCIE(t *testing.T) {
 func TestChipAuthentication(t *testing.T) {
 	for _, opts := range []emrtd.EMRTDOptions{
 		{MRZ: testKey, NoPACE: true, ChipAuthentication: true},
-		{CAN: testCAN, ChipAuthentication: true},
+		{CAN: mustCAN(testCAN), ChipAuthentication: true},
 	} {
 		sim := newCIE(t)
 		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), opts)

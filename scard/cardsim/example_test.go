@@ -60,7 +60,7 @@ func Example_readCIE() {
 	ctx := context.Background()
 	card := scard.NewCard(sim, nil)
 	doc, err := emrtd.ReadEMRTD(ctx, card, emrtd.EMRTDOptions{
-		MRZ:    emrtd.MRZKey{DocumentNumber: "CA00000AA", BirthDate: "850315", ExpiryDate: "340315"},
+		MRZ:    emrtd.NewMRZKey("CA00000AA", "850315", "340315"),
 		NoPACE: true,
 	})
 	if err != nil {
@@ -92,7 +92,12 @@ func Example_readCIEPACE() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	doc, err := emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: "123456"})
+	can, err := emrtd.NewCAN("123456")
+	if err != nil {
+		log.Fatal(err)
+	}
+	wrong, _ := emrtd.NewCAN("000000")
+	doc, err := emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: can})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -101,7 +106,7 @@ func Example_readCIEPACE() {
 		log.Fatal(err)
 	}
 	fmt.Println(doc.Access, mrz.DocumentNumber, mrz.Surname, mrz.GivenNames)
-	_, err = emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: "000000"})
+	_, err = emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: wrong})
 	fmt.Println("wrong CAN:", err != nil)
 	// Output:
 	// PACE CA00000AA ROSSI MARIA LUISA
@@ -141,7 +146,8 @@ func ExampleCIE_Remove() {
 		log.Fatal(err)
 	}
 	sim.RemoveAfter(10)
-	_, err = emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: "123456"})
+	can, _ := emrtd.NewCAN("123456")
+	_, err = emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: can})
 	fmt.Println(errors.Is(err, scard.ErrCardRemoved))
 	// Output:
 	// true

@@ -41,7 +41,7 @@ func testMRZ(doc, birth, expiry string) string {
 	return l1 + "\n" + l2 + "\n" + l3
 }
 
-var testKey = emrtd.MRZKey{DocumentNumber: "CA00000AA", BirthDate: "850315", ExpiryDate: "340315"}
+var testKey = emrtd.NewMRZKey("CA00000AA", "850315", "340315")
 
 const testCAN = "123456"
 
@@ -90,6 +90,15 @@ func newCIE(t testing.TB, mod ...func(*cardsim.CIEConfig)) *cardsim.CIE {
 	c, err := cardsim.NewCIE(cfg)
 	if err != nil {
 		t.Fatalf("NewCIE: %v", err)
+	}
+	return c
+}
+
+// mustCAN returns the CAN for 6 digits, or panics.
+func mustCAN(digits string) emrtd.CAN {
+	c, err := emrtd.NewCAN(digits)
+	if err != nil {
+		panic(err)
 	}
 	return c
 }

@@ -44,8 +44,8 @@ func TestCIEFromModel(t *testing.T) {
 	require.NoError(t, err)
 
 	for _, opts := range []emrtd.EMRTDOptions{
-		{CAN: card.Document.CAN},
-		{MRZ: emrtd.MRZKey{DocumentNumber: "CA12345BC", BirthDate: "900704", ExpiryDate: "340704"}, NoPACE: true},
+		{CAN: mustCAN(card.Document.CAN)},
+		{MRZ: emrtd.NewMRZKey("CA12345BC", "900704", "340704"), NoPACE: true},
 	} {
 		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), opts)
 		require.NoError(t, err)

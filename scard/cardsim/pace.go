@@ -41,7 +41,7 @@ func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
 	var pw emrtd.PACEPassword
 	switch kind {
 	case emrtd.PasswordCAN:
-		pw, err = emrtd.CANPassword(c.can)
+		pw = c.can.Password()
 	case emrtd.PasswordMRZ:
 		pw, err = emrtd.MRZPassword(c.mrzKey)
 	default:

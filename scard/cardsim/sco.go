@@ -7,14 +7,15 @@ import (
 	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/subtle"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
+	"github.com/ciekit/ciekit/internal/secret"
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/sco"
@@ -83,9 +84,9 @@ type SCO struct {
 	operator string
 	sede     string
 
-	soHash [sha256.Size]byte // SHA-256 of the master password
-	so     *secret           // only the counter is used
-	pin    *secret           // nil value until activation
+	soHash secret.Value // SHA-256 of the master password
+	so     *refData     // only the counter is used
+	pin    *refData     // nil value until activation
 
 	authKey, signKey   crypto.Signer
 	authCert, signCert *x509.Certificate
@@ -106,6 +107,17 @@ type scoSession struct {
 
 var _ scard.Transmitter = (*SCO)(nil)
 
+// Format prints "cardsim.SCO(redacted)" for every verb: an SCO holds the
+// operator PIN, the master password's hash, its private keys and its
+// random source.
+func (s *SCO) Format(f fmt.State, _ rune) { io.WriteString(f, "cardsim.SCO(redacted)") }
+
+// LogValue returns a redaction, for log/slog.
+func (s *SCO) LogValue() slog.Value { return slog.StringValue("cardsim.SCO(redacted)") }
+
+// MarshalJSON returns a redaction.
+func (s *SCO) MarshalJSON() ([]byte, error) { return []byte(`"cardsim.SCO(redacted)"`), nil }
+
 // NewSCO builds a simulated operator card, generating its two key pairs
 // and certificates. Errors name the configuration field at fault, never
 // its value, or come from Rand.
@@ -114,13 +126,14 @@ func NewSCO(cfg SCOConfig) (*SCO, error) {
 	if n := len(cfg.MasterPassword); n < 8 || n > 32 || !printable(cfg.MasterPassword) {
 		return nil, errors.New("cardsim: SCOConfig.MasterPassword must be 8 to 32 printable ASCII characters")
 	}
-	s.soHash = sha256.Sum256([]byte(cfg.MasterPassword))
-	s.so = newSecret("", SCOSOTries)
+	soHash := sha256.Sum256([]byte(cfg.MasterPassword))
+	s.soHash = secret.New(soHash[:])
+	s.so = newRefData("", SCOSOTries)
 	if cfg.PIN != "" {
 		if !validPIN([]byte(cfg.PIN)) {
 			return nil, errors.New("cardsim: SCOConfig.PIN must be 8 digits")
 		}
-		s.pin = newSecret(cfg.PIN, SCOPINTries)
+		s.pin = newRefData(cfg.PIN, SCOPINTries)
 		s.state = sco.SCOActive
 	}
 	if cfg.Revoked {
@@ -451,7 +464,7 @@ func (s *SCO) checkSO(pw []byte) uint16 {
 		return 0x6983
 	}
 	h := sha256.Sum256(pw)
-	if subtle.ConstantTimeCompare(h[:], s.soHash[:]) == 1 {
+	if secret.Equal(secret.New(h[:]), s.soHash) {
 		s.so.left = s.so.max
 		return scard.SWSuccess
 	}
@@ -507,7 +520,7 @@ func (s *SCO) activate(cmd scard.Command) scard.Response {
 	}
 	switch {
 	case s.state == sco.SCOIssued:
-		s.pin = newSecret(string(cmd.Data), SCOPINTries)
+		s.pin = newRefData(string(cmd.Data), SCOPINTries)
 		s.state = sco.SCOActive
 	case s.pin != nil && s.pin.left == 0:
 		s.pin.set(cmd.Data)

@@ -8,20 +8,44 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/internal/secret"
 	"github.com/ciekit/ciekit/scard"
 )
 
 // MRZKey is the MRZ information that keys BAC and serves as PACE password
 // (ICAO Doc 9303-11 clause 9.7.2): document number, date of birth and date
-// of expiry as printed in the MRZ. It is personal data and an access key:
-// String, GoString and LogValue redact it.
-type MRZKey struct {
-	DocumentNumber string // e.g. "CA00000AA"; '<' fillers optional
-	BirthDate      string // YYMMDD
-	ExpiryDate     string // YYMMDD
+// of expiry as printed in the MRZ. It is personal data and an access key,
+// so it is opaque: it is built on a redacting value and prints no part of
+// the key under any fmt verb, in errors, log/slog or JSON, also inside other
+// structs. The zero MRZKey is empty ([MRZKey.IsZero]).
+type MRZKey struct{ v secret.Value }
+
+// NewMRZKey returns the key for a document number ('<' fillers optional,
+// e.g. "CA00000AA"), a date of birth and a date of expiry (YYMMDD). It does
+// not validate them: [MRZKey.Info] and the protocols report a malformed key
+// with an error wrapping [scard.ErrInvalidKey].
+func NewMRZKey(documentNumber, birthDate, expiryDate string) MRZKey {
+	return MRZKey{secret.New([]byte(documentNumber + "\x00" + birthDate + "\x00" + expiryDate))}
 }
+
+// fields returns the document number, date of birth and date of expiry.
+func (k MRZKey) fields() (doc, birth, expiry string) {
+	doc, rest, _ := strings.Cut(string(secret.Reveal(k.v)), "\x00")
+	birth, expiry, _ = strings.Cut(rest, "\x00")
+	return doc, birth, expiry
+}
+
+// Equal reports whether k and l are the same key, in constant time.
+func (k MRZKey) Equal(l MRZKey) bool { return secret.Equal(k.v, l.v) }
+
+// IsZero reports whether k holds no key.
+func (k MRZKey) IsZero() bool { return k.v.IsZero() }
+
+// Format prints "MRZKey(redacted)" for every verb.
+func (MRZKey) Format(f fmt.State, _ rune) { io.WriteString(f, "MRZKey(redacted)") }
 
 // String returns a redaction.
 func (MRZKey) String() string { return "MRZKey(redacted)" }
@@ -31,6 +55,9 @@ func (MRZKey) GoString() string { return "emrtd.MRZKey{redacted}" }
 
 // LogValue returns a redaction.
 func (MRZKey) LogValue() slog.Value { return slog.StringValue("redacted") }
+
+// MarshalJSON returns a redaction.
+func (MRZKey) MarshalJSON() ([]byte, error) { return []byte(`"MRZKey(redacted)"`), nil }
 
 // mrzCheckDigit computes the ICAO 9303-3 check digit (weights 7, 3, 1).
 func mrzCheckDigit(s string) (byte, bool) {
@@ -60,12 +87,12 @@ func mrzCheckDigit(s string) (byte, bool) {
 // [ErrInvalidKey] for characters outside [0-9A-Z<] or dates that are not
 // six digits; the error names the field, never its value.
 func (k MRZKey) Info() (string, error) {
-	doc := k.DocumentNumber
+	doc, birth, expiry := k.fields()
 	for len(doc) < 9 {
 		doc += "<"
 	}
 	fields := []struct{ name, v string }{
-		{"document number", doc}, {"date of birth", k.BirthDate}, {"date of expiry", k.ExpiryDate},
+		{"document number", doc}, {"date of birth", birth}, {"date of expiry", expiry},
 	}
 	out := make([]byte, 0, 32)
 	for i, f := range fields {
@@ -188,10 +215,16 @@ func BAC(ctx context.Context, c *scard.Card, key MRZKey) error {
 // session; call Challenge for GET CHALLENGE and MutualAuthenticate for
 // the EXTERNAL/MUTUAL AUTHENTICATE command.
 type BACChip struct {
-	kEnc, kMac []byte
+	kEnc, kMac secret.Value
 	rand       io.Reader
 	rndICC     []byte
 }
+
+// Format prints "emrtd.BACChip(redacted)" for every verb.
+func (b *BACChip) Format(f fmt.State, _ rune) { io.WriteString(f, "emrtd.BACChip(redacted)") }
+
+// LogValue returns a redaction, for log/slog.
+func (b *BACChip) LogValue() slog.Value { return slog.StringValue("emrtd.BACChip(redacted)") }
 
 // NewBACChip returns the card side of BAC for the document's MRZ key.
 // rnd supplies RND.ICC and K.ICC (nil means crypto/rand).
@@ -200,7 +233,7 @@ func NewBACChip(key MRZKey, rnd io.Reader) (*BACChip, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &BACChip{kEnc: kEnc, kMac: kMac, rand: rnd}, nil
+	return &BACChip{kEnc: secret.New(kEnc), kMac: secret.New(kMac), rand: rnd}, nil
 }
 
 // Challenge returns a fresh 8-byte RND.ICC and remembers it.
@@ -226,10 +259,10 @@ func (b *BACChip) MutualAuthenticate(data []byte) ([]byte, *scard.SecureMessagin
 	if len(data) != 40 {
 		return nil, nil, fmt.Errorf("BAC: MUTUAL AUTHENTICATE data of %d bytes, want 40: %w", len(data), scard.ErrAuthentication)
 	}
-	if subtle.ConstantTimeCompare(tdesMAC(b.kMac, data[:32]), data[32:]) != 1 {
+	if subtle.ConstantTimeCompare(tdesMAC(secret.Reveal(b.kMac), data[:32]), data[32:]) != 1 {
 		return nil, nil, fmt.Errorf("BAC: terminal MAC mismatch: %w", scard.ErrAuthentication)
 	}
-	plain := tdesDecrypt(b.kEnc, data[:32])
+	plain := tdesDecrypt(secret.Reveal(b.kEnc), data[:32])
 	if subtle.ConstantTimeCompare(plain[8:16], rndICC) != 1 {
 		return nil, nil, fmt.Errorf("BAC: terminal did not echo RND.ICC: %w", scard.ErrAuthentication)
 	}
@@ -240,8 +273,8 @@ func (b *BACChip) MutualAuthenticate(data []byte) ([]byte, *scard.SecureMessagin
 	}
 	r := make([]byte, 0, 32)
 	r = append(append(append(r, rndICC...), rndIFD...), kICC...)
-	eICC := tdesEncrypt(b.kEnc, r)
-	resp := append(eICC, tdesMAC(b.kMac, eICC)...)
+	eICC := tdesEncrypt(secret.Reveal(b.kEnc), r)
+	resp := append(eICC, tdesMAC(secret.Reveal(b.kMac), eICC)...)
 	sm, err := bacSession(kIFD, kICC, rndICC, rndIFD)
 	if err != nil {
 		return nil, nil, err
@@ -276,18 +309,18 @@ func MRZKeyFromMRZ(mrz string) (MRZKey, error) {
 			ext := trim(m[15:30])
 			doc = string(m[5:14]) + ext[:len(ext)-1]
 		}
-		return MRZKey{DocumentNumber: doc, BirthDate: string(m[30:36]), ExpiryDate: string(m[38:44])}, nil
+		return NewMRZKey(doc, string(m[30:36]), string(m[38:44])), nil
 	case 88: // TD3
-		return MRZKey{DocumentNumber: trim(m[44:53]), BirthDate: string(m[57:63]), ExpiryDate: string(m[65:71])}, nil
+		return NewMRZKey(trim(m[44:53]), string(m[57:63]), string(m[65:71])), nil
 	case 72: // TD2
-		return MRZKey{DocumentNumber: trim(m[36:45]), BirthDate: string(m[49:55]), ExpiryDate: string(m[57:63])}, nil
+		return NewMRZKey(trim(m[36:45]), string(m[49:55]), string(m[57:63])), nil
 	}
 	return MRZKey{}, fmt.Errorf("scard: MRZ of %d characters, want 90 (TD1), 72 (TD2) or 88 (TD3): %w", len(m), scard.ErrInvalidKey)
 }
 
 // MRZKeyFromCIE returns the access key of a parsed MRZ.
 func MRZKeyFromCIE(m *cie.MRZ) MRZKey {
-	return MRZKey{DocumentNumber: m.DocumentNumber, BirthDate: m.Birth, ExpiryDate: m.Expiry}
+	return NewMRZKey(m.DocumentNumber, m.Birth, m.Expiry)
 }
 
 // tdesEncrypt, tdesDecrypt and tdesMAC are the BAC cryptogram primitives

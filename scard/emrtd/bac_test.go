@@ -24,7 +24,7 @@ var icaoD = struct {
 	read4Cmd, read4Resp, read4Data  string
 	read18Cmd, read18Resp, read18Dt string
 }{
-	key:        MRZKey{DocumentNumber: "L898902C", BirthDate: "690806", ExpiryDate: "940623"},
+	key:        NewMRZKey("L898902C", "690806", "940623"),
 	info:       "L898902C<369080619406236",
 	kEnc:       "AB94FDECF2674FDFB9B391F85D7F76F2",
 	kMac:       "7962D9ECE03D1ACD4C76089DCE131543",
@@ -122,8 +122,7 @@ func TestBACWrongKey(t *testing.T) {
 	t.Parallel()
 	chip, err := NewBACChip(icaoD.key, nil)
 	require.NoError(t, err)
-	wrong := icaoD.key
-	wrong.BirthDate = "690807"
+	wrong := NewMRZKey("L898902C", "690807", "940623")
 	c := scard.NewCard(chipTransmitter{chip}, nil)
 	err = BAC(t.Context(), c, wrong)
 	require.ErrorIs(t, err, scard.ErrAuthentication)
@@ -136,9 +135,9 @@ func TestBACWrongKey(t *testing.T) {
 func TestMRZKeyInvalid(t *testing.T) {
 	t.Parallel()
 	for _, k := range []MRZKey{
-		{DocumentNumber: "ca00000aa", BirthDate: "690806", ExpiryDate: "940623"},
-		{DocumentNumber: "CA00000AA", BirthDate: "69086", ExpiryDate: "940623"},
-		{DocumentNumber: "CA00000AA", BirthDate: "690806", ExpiryDate: "9406X3"},
+		NewMRZKey("ca00000aa", "690806", "940623"),
+		NewMRZKey("CA00000AA", "69086", "940623"),
+		NewMRZKey("CA00000AA", "690806", "9406X3"),
 	} {
 		_, err := k.Info()
 		require.ErrorIs(t, err, scard.ErrInvalidKey)

@@ -76,7 +76,7 @@ func BenchmarkReadEMRTD(b *testing.B) {
 		opts emrtd.EMRTDOptions
 	}{
 		{"BAC", emrtd.EMRTDOptions{MRZ: simKey(b), NoPACE: true}},
-		{"PACE", emrtd.EMRTDOptions{CAN: simCAN}},
+		{"PACE", emrtd.EMRTDOptions{CAN: mustCAN(simCAN)}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			sim := newSimCIE(b, false)

@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 
 	"github.com/ciekit/ciekit/internal/tlv"
@@ -33,6 +34,13 @@ type CAKey struct {
 	pub  *big.Int
 	id   int // standardized parameter ID, or -1
 }
+
+// Format prints "emrtd.CAKey(redacted)" for every verb: a card-side key
+// holds the private exponent.
+func (k *CAKey) Format(f fmt.State, _ rune) { io.WriteString(f, "emrtd.CAKey(redacted)") }
+
+// LogValue returns a redaction, for log/slog.
+func (k *CAKey) LogValue() slog.Value { return slog.StringValue("emrtd.CAKey(redacted)") }
 
 // NewCAKey generates a chip authentication key on the standardized DH
 // domain parameters paramID (0, 1 or 2; the CIE uses DH), for card

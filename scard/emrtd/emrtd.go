@@ -12,8 +12,9 @@ import (
 
 // EMRTDOptions configures [ReadEMRTD]. Give the CAN, the MRZ key or both.
 type EMRTDOptions struct {
-	// CAN, if set, is the PACE password (6 digits printed on the CIE).
-	CAN string
+	// CAN, if set, is the PACE password (6 digits printed on the CIE);
+	// see [NewCAN].
+	CAN CAN
 	// MRZ is the BAC key, and the PACE password when CAN is empty.
 	MRZ MRZKey
 	// NoPACE uses BAC even when EF.CardAccess offers PACE.
@@ -60,7 +61,7 @@ func ReadEMRTD(ctx context.Context, c *scard.Card, opts EMRTDOptions) (*EMRTD, e
 	e := &EMRTD{DataGroups: map[int][]byte{}}
 	c.SetSecureMessaging(nil)
 	var info *PACEInfo
-	if !opts.NoPACE && (opts.CAN != "" || opts.MRZ.DocumentNumber != "") {
+	if !opts.NoPACE && (!opts.CAN.IsZero() || !opts.MRZ.IsZero()) {
 		ca, err := c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess", nil)
 		if errors.Is(err, scard.ErrNotFound) {
 			// An application may still be selected from an earlier
@@ -89,8 +90,8 @@ func ReadEMRTD(ctx context.Context, c *scard.Card, opts EMRTDOptions) (*EMRTD, e
 	if info != nil {
 		var pw PACEPassword
 		var err error
-		if opts.CAN != "" {
-			pw, err = CANPassword(opts.CAN)
+		if !opts.CAN.IsZero() {
+			pw = opts.CAN.Password()
 		} else {
 			pw, err = MRZPassword(opts.MRZ)
 		}
@@ -104,7 +105,7 @@ func ReadEMRTD(ctx context.Context, c *scard.Card, opts EMRTDOptions) (*EMRTD, e
 			if err := c.SelectAID(ctx, AIDeMRTD()); err != nil {
 				return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
 			}
-		case errors.Is(err, scard.ErrAuthentication) || isTransport(err) && !errors.Is(err, scard.ErrNotSupported) || opts.MRZ.DocumentNumber == "":
+		case errors.Is(err, scard.ErrAuthentication) || isTransport(err) && !errors.Is(err, scard.ErrNotSupported) || opts.MRZ.IsZero():
 			return nil, err
 		default:
 			// PACE refused for another reason (unsupported by the reader
@@ -114,7 +115,7 @@ func ReadEMRTD(ctx context.Context, c *scard.Card, opts EMRTDOptions) (*EMRTD, e
 		}
 	}
 	if info == nil {
-		if opts.MRZ.DocumentNumber == "" {
+		if opts.MRZ.IsZero() {
 			return nil, fmt.Errorf("scard: BAC needs the MRZ key and none was given: %w", scard.ErrInvalidKey)
 		}
 		if err := c.SelectAID(ctx, AIDeMRTD()); err != nil {

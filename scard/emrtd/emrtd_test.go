@@ -18,7 +18,7 @@ const testMRZ = "C<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125F3310318ITA<<<<<<<<<<<6\
 func newFSCard(t *testing.T, pace bool) (*fsCard, MRZKey) {
 	t.Helper()
 	pki := pkiOnce()
-	key := MRZKey{DocumentNumber: "CA00000AA", BirthDate: "640812", ExpiryDate: "331031"}
+	key := NewMRZKey("CA00000AA", "640812", "331031")
 	face := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte{7}, 3000)...)
 	dg11 := &DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R", PlaceOfBirth: "ROMA<RM",
 		Address: "VIA ROMA 1<ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)}
@@ -56,7 +56,7 @@ func TestReadEMRTD(t *testing.T) {
 		access string
 	}{
 		{"BAC", false, func(k MRZKey) EMRTDOptions { return EMRTDOptions{MRZ: k} }, "BAC"},
-		{"PACE-CAN", true, func(k MRZKey) EMRTDOptions { return EMRTDOptions{CAN: "123456"} }, "PACE"},
+		{"PACE-CAN", true, func(k MRZKey) EMRTDOptions { return EMRTDOptions{CAN: mustCAN("123456")} }, "PACE"},
 		{"BAC-forced", true, func(k MRZKey) EMRTDOptions { return EMRTDOptions{MRZ: k, NoPACE: true} }, "BAC"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,11 +95,10 @@ func TestReadEMRTD(t *testing.T) {
 
 func TestReadEMRTDWrongKeys(t *testing.T) {
 	t.Parallel()
-	card, key := newFSCard(t, true)
-	_, err := ReadEMRTD(t.Context(), scard.NewCard(card, nil), EMRTDOptions{CAN: "654321"})
+	card, _ := newFSCard(t, true)
+	_, err := ReadEMRTD(t.Context(), scard.NewCard(card, nil), EMRTDOptions{CAN: mustCAN("654321")})
 	require.ErrorIs(t, err, scard.ErrAuthentication)
-	wrong := key
-	wrong.ExpiryDate = "331030"
+	wrong := NewMRZKey("CA00000AA", "640812", "331030")
 	_, err = ReadEMRTD(t.Context(), scard.NewCard(card, nil), EMRTDOptions{MRZ: wrong, NoPACE: true})
 	require.ErrorIs(t, err, scard.ErrAuthentication)
 	_, err = ReadEMRTD(t.Context(), scard.NewCard(card, nil), EMRTDOptions{})
@@ -148,7 +147,7 @@ func TestReadEMRTDFallsBackToBAC(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "BAC", e.Access)
 	// With only the CAN there is nothing to fall back to.
-	_, err = ReadEMRTD(t.Context(), scard.NewCard(card, &scard.CardOptions{NoExtended: true}), EMRTDOptions{CAN: "123456"})
+	_, err = ReadEMRTD(t.Context(), scard.NewCard(card, &scard.CardOptions{NoExtended: true}), EMRTDOptions{CAN: mustCAN("123456")})
 	require.ErrorIs(t, err, scard.ErrNotSupported)
 }
 
@@ -168,4 +167,13 @@ func TestParseDG2Fallback(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ImageJPEG2000, faces[0].Format)
 	assert.Equal(t, jp2, faces[0].Data)
+}
+
+// mustCAN returns the CAN for 6 digits, or panics.
+func mustCAN(digits string) CAN {
+	c, err := NewCAN(digits)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

@@ -41,7 +41,12 @@ func Example_readCIE() {
 	ctx := context.Background()
 	card := scard.NewCard(sim, nil)
 
-	doc, err := emrtd.ReadEMRTD(ctx, card, emrtd.EMRTDOptions{CAN: "123456"})
+	can, err := emrtd.NewCAN("123456") // printed on the front of the card
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	doc, err := emrtd.ReadEMRTD(ctx, card, emrtd.EMRTDOptions{CAN: can})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -69,7 +74,7 @@ func Example_readCIE() {
 // ExampleMRZKey_BACKeys derives the BAC keys of the ICAO Doc 9303-11
 // appendix D worked example.
 func ExampleMRZKey_BACKeys() {
-	key := emrtd.MRZKey{DocumentNumber: "L898902C", BirthDate: "690806", ExpiryDate: "940623"}
+	key := emrtd.NewMRZKey("L898902C", "690806", "940623")
 	info, _ := key.Info()
 	kEnc, kMac, _ := key.BACKeys()
 	fmt.Println(info)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/big"
 
+	"github.com/ciekit/ciekit/internal/secret"
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
 )
@@ -40,27 +41,58 @@ func (k PasswordKind) String() string {
 	return fmt.Sprintf("PasswordKind(%d)", byte(k))
 }
 
-// PACEPassword is a PACE password: the CAN (card access number, 6 digits
-// printed on the front of the CIE) or the MRZ information. It redacts
-// itself in String, GoString and LogValue. The zero value is invalid.
-type PACEPassword struct {
-	kind PasswordKind
-	key  []byte // CAN as ASCII, or SHA-1 of the MRZ information
-}
+// CAN is the card access number: 6 digits printed on the front of the
+// CIE, the PACE password of choice. Like every secret of ciekit it is built
+// on a redacting value (no digit under any fmt verb, in errors, log/slog or
+// JSON, also inside other structs). The zero CAN is empty.
+type CAN struct{ secret.Value }
 
-// CANPassword returns the PACE password for a card access number. It must
-// be 6 decimal digits; otherwise the error wraps [ErrInvalidKey].
-func CANPassword(can string) (PACEPassword, error) {
-	if len(can) != 6 {
-		return PACEPassword{}, fmt.Errorf("scard: CAN has %d characters, want 6: %w", len(can), scard.ErrInvalidKey)
+// NewCAN returns the CAN for 6 decimal digits; otherwise an error wrapping
+// [scard.ErrInvalidKey] that never contains the digits.
+func NewCAN(digits string) (CAN, error) {
+	if len(digits) != 6 {
+		return CAN{}, fmt.Errorf("emrtd: CAN has %d characters, want 6: %w", len(digits), scard.ErrInvalidKey)
 	}
-	for i := 0; i < len(can); i++ {
-		if can[i] < '0' || can[i] > '9' {
-			return PACEPassword{}, fmt.Errorf("scard: CAN position %d is not a digit: %w", i+1, scard.ErrInvalidKey)
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return CAN{}, fmt.Errorf("emrtd: CAN position %d is not a digit: %w", i+1, scard.ErrInvalidKey)
 		}
 	}
-	return PACEPassword{kind: PasswordCAN, key: []byte(can)}, nil
+	return CAN{secret.New([]byte(digits))}, nil
 }
+
+// Equal compares two CANs in constant time.
+func (c CAN) Equal(d CAN) bool { return secret.Equal(c.Value, d.Value) }
+
+// Format prints "CAN(redacted)" for every verb.
+func (CAN) Format(f fmt.State, _ rune) { io.WriteString(f, "CAN(redacted)") }
+
+// String returns a redaction.
+func (CAN) String() string { return "CAN(redacted)" }
+
+// GoString returns a redaction.
+func (CAN) GoString() string { return "emrtd.CAN{redacted}" }
+
+// PACEPassword is a PACE password: the CAN or the MRZ information. It
+// redacts itself under every fmt verb, in errors, log/slog and JSON. The
+// zero value is invalid.
+type PACEPassword struct {
+	kind PasswordKind
+	key  secret.Value // CAN as ASCII, or SHA-1 of the MRZ information
+}
+
+// CANPassword returns the PACE password for a card access number given as
+// text (see [NewCAN]).
+func CANPassword(can string) (PACEPassword, error) {
+	c, err := NewCAN(can)
+	if err != nil {
+		return PACEPassword{}, err
+	}
+	return c.Password(), nil
+}
+
+// Password returns the PACE password of the CAN.
+func (c CAN) Password() PACEPassword { return PACEPassword{kind: PasswordCAN, key: c.Value} }
 
 // MRZPassword returns the PACE password for the MRZ information (ICAO Doc
 // 9303-11 clause 9.7.3: K = SHA-1(MRZ information)).
@@ -69,11 +101,14 @@ func MRZPassword(k MRZKey) (PACEPassword, error) {
 	if err != nil {
 		return PACEPassword{}, err
 	}
-	return PACEPassword{kind: PasswordMRZ, key: h}, nil
+	return PACEPassword{kind: PasswordMRZ, key: secret.New(h)}, nil
 }
 
 // Kind returns the password kind.
 func (p PACEPassword) Kind() PasswordKind { return p.kind }
+
+// Format prints the kind and a redaction for every verb.
+func (p PACEPassword) Format(f fmt.State, _ rune) { io.WriteString(f, p.String()) }
 
 // String returns a redaction.
 func (p PACEPassword) String() string { return "PACEPassword(" + p.kind.String() + ", redacted)" }
@@ -85,6 +120,9 @@ func (p PACEPassword) GoString() string {
 
 // LogValue returns a redaction.
 func (p PACEPassword) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// MarshalJSON returns a redaction.
+func (p PACEPassword) MarshalJSON() ([]byte, error) { return []byte(`"` + p.String() + `"`), nil }
 
 // paceProto is what a PACE OID selects.
 type paceProto struct {
@@ -176,7 +214,7 @@ func newPACE(info PACEInfo, pw PACEPassword, rnd io.Reader) (*pace, error) {
 	return &pace{
 		proto:  proto,
 		grp:    grp,
-		kpi:    scard.DeriveKey(proto.cipher, pw.key, scard.KDFPassword),
+		kpi:    scard.DeriveKey(proto.cipher, secret.Reveal(pw.key), scard.KDFPassword),
 		rnd:    rnd,
 		oidDER: der[h:],
 	}, nil
@@ -478,6 +516,13 @@ func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword)
 type PACEChip struct {
 	p *pace
 }
+
+// Format prints "emrtd.PACEChip(redacted)" for every verb: the state holds
+// the password key, the ephemeral keys and the session keys.
+func (c *PACEChip) Format(f fmt.State, _ rune) { io.WriteString(f, "emrtd.PACEChip(redacted)") }
+
+// LogValue returns a redaction, for log/slog.
+func (c *PACEChip) LogValue() slog.Value { return slog.StringValue("emrtd.PACEChip(redacted)") }
 
 // NewPACEChip prepares the card side for the protocol and parameters in
 // info and the document's password pw. rnd supplies the nonce and private

@@ -110,7 +110,7 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, reader0, card.Reader())
 
 	require.NoError(t, card.BeginTransaction())
-	doc, err := emrtd.ReadEMRTD(ctx, scard.NewCard(card, nil), emrtd.EMRTDOptions{CAN: "123456"})
+	doc, err := emrtd.ReadEMRTD(ctx, scard.NewCard(card, nil), emrtd.EMRTDOptions{CAN: mustCAN("123456")})
 	require.NoError(t, err)
 	require.NoError(t, card.EndTransaction())
 	assert.Equal(t, "PACE", doc.Access)
@@ -168,7 +168,7 @@ func TestCardPulledMidRead(t *testing.T) {
 	defer card.Close()
 
 	sim.RemoveAfter(12) // in the middle of the data groups
-	_, err = emrtd.ReadEMRTD(ctx, scard.NewCard(card, nil), emrtd.EMRTDOptions{CAN: "123456"})
+	_, err = emrtd.ReadEMRTD(ctx, scard.NewCard(card, nil), emrtd.EMRTDOptions{CAN: mustCAN("123456")})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, scard.ErrCardRemoved, "got %v", err)
 
@@ -183,7 +183,7 @@ func TestCardPulledMidRead(t *testing.T) {
 	again, err := c.Connect(ctx, reader0, nil)
 	require.NoError(t, err)
 	defer again.Close()
-	doc, err := emrtd.ReadEMRTD(ctx, scard.NewCard(again, nil), emrtd.EMRTDOptions{CAN: "123456"})
+	doc, err := emrtd.ReadEMRTD(ctx, scard.NewCard(again, nil), emrtd.EMRTDOptions{CAN: mustCAN("123456")})
 	require.NoError(t, err)
 	assert.Equal(t, "PACE", doc.Access)
 }
@@ -220,4 +220,13 @@ func TestErrors(t *testing.T) {
 	ccancel()
 	_, err = card.Transmit(cctx, []byte{0x00, 0x84, 0x00, 0x00, 0x08})
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// mustCAN returns the CAN for 6 digits, or panics.
+func mustCAN(digits string) emrtd.CAN {
+	c, err := emrtd.NewCAN(digits)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
