@@ -98,7 +98,7 @@ func TestCardGetResponseAndLe(t *testing.T) {
 		{"00B0000005", "0102030405" + "6103"}, // 3 more bytes
 		{"00C0000003", "060708" + "9000"},
 	}}
-	c := NewCard(s, nil)
+	c := NewCard(s, CardOptions{})
 	got, err := c.Do(t.Context(), Command{INS: InsReadBinary, Ne: 256})
 	require.NoError(t, err)
 	assert.Equal(t, []byte{1, 2, 3, 4, 5, 6, 7, 8}, got)
@@ -112,7 +112,7 @@ func TestCardChaining(t *testing.T) {
 		got = append(got, capdu)
 		return []byte{0x90, 0x00}, nil
 	})
-	c := NewCard(tr, &CardOptions{NoExtended: true})
+	c := NewCard(tr, CardOptions{NoExtended: true})
 	data := make([]byte, 600)
 	_, err := c.Do(t.Context(), Command{INS: 0xDA, Data: data})
 	require.NoError(t, err)
@@ -125,10 +125,10 @@ func TestCardChaining(t *testing.T) {
 
 func TestCardTransportError(t *testing.T) {
 	t.Parallel()
-	c := NewCard(funcTransmitter(func([]byte) ([]byte, error) { return nil, ErrCardRemoved }), nil)
+	c := NewCard(funcTransmitter(func([]byte) ([]byte, error) { return nil, ErrCardRemoved }), CardOptions{})
 	_, err := c.Do(t.Context(), Command{INS: InsSelect})
 	require.ErrorIs(t, err, ErrCardRemoved)
-	c = NewCard(funcTransmitter(func([]byte) ([]byte, error) { return []byte{0x90}, nil }), nil)
+	c = NewCard(funcTransmitter(func([]byte) ([]byte, error) { return []byte{0x90}, nil }), CardOptions{})
 	_, err = c.Do(t.Context(), Command{INS: InsSelect})
 	require.ErrorIs(t, err, ErrMalformedAPDU)
 }
@@ -176,7 +176,7 @@ func TestSecureMessagingRoundTrip(t *testing.T) {
 
 func TestCardDropsSMOnPlainSMError(t *testing.T) {
 	t.Parallel()
-	c := NewCard(funcTransmitter(func([]byte) ([]byte, error) { return []byte{0x69, 0x88}, nil }), nil)
+	c := NewCard(funcTransmitter(func([]byte) ([]byte, error) { return []byte{0x69, 0x88}, nil }), CardOptions{})
 	sm, err := NewSecureMessaging(CipherTDES, make([]byte, 16), make([]byte, 16), nil)
 	require.NoError(t, err)
 	c.SetSecureMessaging(sm)
@@ -205,7 +205,7 @@ func TestCardChainingUnderSM(t *testing.T) {
 		require.NoError(t, err)
 		return r.Bytes(), nil
 	})
-	c := NewCard(tr, &CardOptions{NoExtended: true})
+	c := NewCard(tr, CardOptions{NoExtended: true})
 	termSM, err := NewSecureMessaging(CipherAES128, kEnc, kMac, nil)
 	require.NoError(t, err)
 	c.SetSecureMessaging(termSM)

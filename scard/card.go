@@ -41,13 +41,9 @@ type Card struct {
 	opts CardOptions
 }
 
-// NewCard returns a Card over t. opts may be nil.
-func NewCard(t Transmitter, opts *CardOptions) *Card {
-	c := &Card{t: t}
-	if opts != nil {
-		c.opts = *opts
-	}
-	return c
+// NewCard returns a Card over t; the zero CardOptions is valid.
+func NewCard(t Transmitter, opts CardOptions) *Card {
+	return &Card{t: t, opts: opts}
 }
 
 // Options returns the options the Card was made with, for the protocols

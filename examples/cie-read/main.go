@@ -144,7 +144,7 @@ func connect(ctx context.Context, reader string, stdout io.Writer) (*pcsc.Card, 
 }
 
 func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.CertPool, w io.Writer) error {
-	opts := emrtd.EMRTDOptions{NoPACE: cfg.bac}
+	opts := emrtd.ReadOptions{NoPACE: cfg.bac}
 	if cfg.can != "" {
 		can, err := emrtd.NewCAN(cfg.can)
 		if err != nil {
@@ -162,7 +162,7 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 	if opts.CAN.IsZero() && cfg.mrz == "" || cfg.bac && cfg.mrz == "" {
 		return errors.New("give the card's CAN (-can) or its MRZ (-mrz; BAC needs it)")
 	}
-	doc, err := emrtd.ReadEMRTD(ctx, scard.NewCard(t, nil), opts)
+	doc, err := emrtd.Read(ctx, scard.NewCard(t, scard.CardOptions{}), opts)
 	if err != nil {
 		return fmt.Errorf("reading the eMRTD application: %w", err)
 	}
@@ -207,7 +207,7 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 	}
 	fmt.Fprintln(w, "  OK: the data are as the issuer signed them")
 
-	nis, err := ias.NewIAS(scard.NewCard(t, nil)).VerifyNIS(ctx, ias.NISOptions{CSCA: trust})
+	nis, err := ias.NewClient(scard.NewCard(t, scard.CardOptions{})).VerifyNIS(ctx, ias.NISOptions{CSCA: trust})
 	if err != nil {
 		fmt.Fprintf(w, "\nNIS: FAILED: %v\n", err)
 		return fmt.Errorf("verifying the NIS: %w", err)
@@ -268,7 +268,7 @@ func specimen() (*cardsim.CIE, error) {
 		return nil, err
 	}
 	holder.CodiceFiscale = cf
-	return cardsim.NewCIE(cardsim.CIEConfig{
+	return cardsim.NewCIE(cardsim.CIEOptions{
 		Card: &cie.Card{
 			Holder: holder,
 			Document: cie.Document{Number: "CA00000AA", IssueDate: time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC),

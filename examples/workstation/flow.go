@@ -71,7 +71,7 @@ type workstation struct {
 	// Simulated hardware and services.
 	pki      *cardsim.PKI
 	sco      *cardsim.SCO
-	scoCli   *sco.SCOClient
+	scoCli   *sco.Client
 	registry *sad.MemoryRegistry
 	sadCli   *sad.Client
 	sampleCF map[string]cie.CodiceFiscale
@@ -186,7 +186,7 @@ func (ws *workstation) do(ctx context.Context, n int, f func(context.Context, *s
 func (ws *workstation) setup(ctx context.Context) error {
 	o := ws.opts
 	rnd := cardsim.DeterministicRand(o.seed)
-	pki, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: rnd, KeyBits: o.keyBits})
+	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: rnd, KeyBits: o.keyBits})
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (ws *workstation) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	scfg := cardsim.SCOConfig{
+	scfg := cardsim.SCOOptions{
 		MasterPassword: defaultMasterPassword,
 		Operator:       opCF.String(),
 		OperatorName:   "NERI ROBERTA",
@@ -215,7 +215,7 @@ func (ws *workstation) setup(ctx context.Context) error {
 	}
 	if o.sco == "blocked" {
 		// Three wrong PINs typed earlier in the day.
-		cli := sco.NewSCOClient(scard.NewCard(ws.sco, nil))
+		cli := sco.NewClient(scard.NewCard(ws.sco, scard.CardOptions{}))
 		if err := cli.Select(ctx); err != nil {
 			return err
 		}
@@ -337,7 +337,7 @@ func operatorCodiceFiscale() (cie.CodiceFiscale, error) {
 
 // Step 1: the operator logs in with the SCO.
 func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
-	ws.scoCli = sco.NewSCOClient(scard.NewCard(ws.sco, nil))
+	ws.scoCli = sco.NewClient(scard.NewCard(ws.sco, scard.CardOptions{}))
 	if err := ws.scoCli.Select(ctx); err != nil {
 		return fmt.Errorf("selecting the SCO application: %w", err)
 	}
@@ -350,7 +350,7 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	if err != nil {
 		return fmt.Errorf("operator PIN: %w", err)
 	}
-	if info.State == sco.SCOIssued {
+	if info.State == sco.Issued {
 		so, err := sco.NewMasterPassword(ws.opts.master)
 		if err != nil {
 			return fmt.Errorf("master password: %w", err)
@@ -386,7 +386,7 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	if info, err = ws.scoCli.Info(ctx); err != nil {
 		return fmt.Errorf("reading the card information: %w", err)
 	}
-	cert, err := ws.scoCli.Certificate(ctx, sco.SCOKeySignature)
+	cert, err := ws.scoCli.Certificate(ctx, sco.KeySignature)
 	if err != nil {
 		return fmt.Errorf("reading the signature certificate: %w", err)
 	}
@@ -398,13 +398,13 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	return nil
 }
 
-func scoState(s sco.SCOState) string {
+func scoState(s sco.State) string {
 	switch s {
-	case sco.SCOIssued:
+	case sco.Issued:
 		return "new (issued, not activated)"
-	case sco.SCOActive:
+	case sco.Active:
 		return "active"
-	case sco.SCORevoked:
+	case sco.Revoked:
 		return "revoked"
 	}
 	return fmt.Sprintf("unknown (%d)", s)
@@ -687,7 +687,7 @@ func (ws *workstation) personalise(ctx context.Context, sr *stepRecord) error {
 	o := ws.opts
 	ws.photo = syntheticPhoto(o.seed)
 	ws.nis = fmt.Sprintf("%012d", rand.New(rand.NewPCG(o.seed, 0x415)).Uint64()%1_000_000_000_000)
-	cfg := cardsim.CIEConfig{
+	cfg := cardsim.CIEOptions{
 		Card:        ws.card,
 		Photo:       ws.photo,
 		PhotoType:   emrtd.ImageJPEG,
@@ -714,11 +714,11 @@ func (ws *workstation) personalise(ctx context.Context, sr *stepRecord) error {
 
 	// The operator signs the issuance request with the SCO.
 	digest := sha256.Sum256([]byte(strings.Join([]string{ws.card.Document.Number.String(), ws.cf.String(), ws.mrz.String()}, "\n")))
-	sig, err := ws.scoCli.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := ws.scoCli.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	if err != nil {
 		return fmt.Errorf("signing the issuance with the SCO: %w", err)
 	}
-	cert, err := ws.scoCli.Certificate(ctx, sco.SCOKeySignature)
+	cert, err := ws.scoCli.Certificate(ctx, sco.KeySignature)
 	if err != nil {
 		return err
 	}
@@ -801,12 +801,12 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 		}
 	}
 	ws.chip.Reset()
-	card := scard.NewCard(ws.chip, &scard.CardOptions{Rand: cardsim.DeterministicRand(o.seed + 2)})
+	card := scard.NewCard(ws.chip, scard.CardOptions{Rand: cardsim.DeterministicRand(o.seed + 2)})
 	can, err := emrtd.NewCAN(ws.card.Document.CAN)
 	if err != nil {
 		return err
 	}
-	e, err := emrtd.ReadEMRTD(ctx, card, emrtd.EMRTDOptions{CAN: can, ChipAuthentication: true})
+	e, err := emrtd.Read(ctx, card, emrtd.ReadOptions{CAN: can, ChipAuthentication: true})
 	if err != nil {
 		return fmt.Errorf("reading the eMRTD application: %w", err)
 	}
@@ -846,7 +846,7 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	// in the verified EF.SOD with the hash of the templates sent (none for
 	// a card without fingerprints: DG3 then has no data block).
 	want := pa.SOD.HashAlgorithm.New()
-	want.Write(emrtd.EncodeDG3(ws.templates[0], ws.templates[1]))
+	want.Write(emrtd.MarshalDG3(ws.templates[0], ws.templates[1]))
 	check("DG3 fingerprint templates (hash in EF.SOD)", bytes.Equal(pa.SOD.Hashes[3], want.Sum(nil)))
 	if ws.prints {
 		sr.add("DG3 not readable without terminal authentication: its EF.SOD hash matches the 2 templates sent")
@@ -856,7 +856,7 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 
 	// The NIS, in plain on the IAS application, authenticated.
 	ws.chip.Reset()
-	ic := ias.NewIAS(scard.NewCard(ws.chip, nil))
+	ic := ias.NewClient(scard.NewCard(ws.chip, scard.CardOptions{}))
 	nr, err := ic.VerifyNIS(ctx, ias.NISOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue, Rand: cardsim.DeterministicRand(o.seed + 3)})
 	if err != nil {
 		return fmt.Errorf("reading and authenticating the NIS: %w", err)

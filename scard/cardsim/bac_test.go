@@ -34,9 +34,9 @@ func readFile(t testing.TB, c *scard.Card, fid uint16) []byte {
 
 func TestBACRead(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, &scard.CardOptions{Rand: cardsim.DeterministicRand(99)})
+	c := scard.NewCard(sim, scard.CardOptions{Rand: cardsim.DeterministicRand(99)})
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AID()))
 	// Before BAC every data group needs secure messaging.
 	_, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 4})
 	require.ErrorIs(t, err, scard.ErrSecurityStatus)
@@ -53,9 +53,9 @@ func TestBACRead(t *testing.T) {
 
 func TestBACWrongKey(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AID()))
 	bad := emrtd.NewMRZKey("CA00000AA", "850316", "340315")
 	require.ErrorIs(t, emrtd.BAC(ctx, c, bad), scard.ErrAuthentication)
 }

@@ -16,8 +16,8 @@ func BenchmarkBAC(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		sim.Reset()
-		c := scard.NewCard(sim, nil)
-		if err := c.SelectAID(b.Context(), emrtd.AIDeMRTD()); err != nil {
+		c := scard.NewCard(sim, scard.CardOptions{})
+		if err := c.SelectAID(b.Context(), emrtd.AID()); err != nil {
 			b.Fatal(err)
 		}
 		if err := emrtd.BAC(b.Context(), c, testKey); err != nil {
@@ -43,7 +43,7 @@ func BenchmarkPACE(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				sim.Reset()
-				if err := emrtd.PACE(b.Context(), scard.NewCard(sim, nil), bc.info, pw); err != nil {
+				if err := emrtd.PACE(b.Context(), scard.NewCard(sim, scard.CardOptions{}), bc.info, pw); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -54,13 +54,13 @@ func BenchmarkPACE(b *testing.B) {
 func BenchmarkFullRead(b *testing.B) {
 	for _, bc := range []struct {
 		name string
-		opts emrtd.EMRTDOptions
+		opts emrtd.ReadOptions
 	}{
-		{"BAC", emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true}},
-		{"PACE", emrtd.EMRTDOptions{CAN: mustCAN(testCAN)}},
+		{"BAC", emrtd.ReadOptions{MRZ: testKey, NoPACE: true}},
+		{"PACE", emrtd.ReadOptions{CAN: mustCAN(testCAN)}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			sim := newCIE(b, func(c *cardsim.CIEConfig) { c.Photo = make([]byte, 15000) }) // a typical JPEG 2000 face
+			sim := newCIE(b, func(c *cardsim.CIEOptions) { c.Photo = make([]byte, 15000) }) // a typical JPEG 2000 face
 			p, err := pkiOnce()
 			if err != nil {
 				b.Fatal(err)
@@ -69,7 +69,7 @@ func BenchmarkFullRead(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				sim.Reset()
-				e, err := emrtd.ReadEMRTD(b.Context(), scard.NewCard(sim, nil), bc.opts)
+				e, err := emrtd.Read(b.Context(), scard.NewCard(sim, scard.CardOptions{}), bc.opts)
 				if err != nil {
 					b.Fatal(err)
 				}

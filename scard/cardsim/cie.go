@@ -38,10 +38,10 @@ const (
 	PUKTries = 10
 )
 
-// CIEConfig describes the simulated card. Give the personal data either as
+// CIEOptions describes the simulated card. Give the personal data either as
 // a cie.Card model (Card) or field by field (MRZ, Personal, Document, CAN);
 // the rest have documented defaults.
-type CIEConfig struct {
+type CIEOptions struct {
 	// Card is the model the chip is personalised from, as the issuing
 	// software does: when set, it provides MRZ (cie.EncodeMRZ), Personal
 	// ([DG11From]), Document ([DG12From]) and CAN,
@@ -171,7 +171,7 @@ func (c *CIE) MarshalJSON() ([]byte, error) { return []byte(`"cardsim.CIE(redact
 // NewCIE builds a simulated CIE: it generates the chip keys (and a PKI if
 // cfg.PKI is nil), encodes the data groups and signs EF.SOD and the IAS SOD.
 // Errors name the configuration field at fault, or come from Rand.
-func NewCIE(cfg CIEConfig) (*CIE, error) {
+func NewCIE(cfg CIEOptions) (*CIE, error) {
 	c := &CIE{ecdh: cfg.ECDH, exactLe: cfg.ExactLe, rand: randOrDefault(cfg.Rand)}
 	if cfg.Card != nil {
 		if err := fromCard(&cfg); err != nil {
@@ -180,17 +180,17 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	}
 	mrz := strings.NewReplacer("\n", "", "\r", "").Replace(cfg.MRZ)
 	if len(mrz) != 90 {
-		return nil, fmt.Errorf("cardsim: CIEConfig.MRZ has %d characters, want 90 (TD1)", len(mrz))
+		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ has %d characters, want 90 (TD1)", len(mrz))
 	}
 	// TD1 (ICAO 9303-5 4.2.2): document number in line 1 positions 6-14,
 	// birth date line 2 positions 1-6, expiry line 2 positions 9-14.
 	c.mrzKey = emrtd.NewMRZKey(mrz[5:14], mrz[30:36], mrz[38:44])
 	if _, err := c.mrzKey.Info(); err != nil {
-		return nil, fmt.Errorf("cardsim: CIEConfig.MRZ: %w", err)
+		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
 	}
 	can, err := emrtd.NewCAN(cfg.CAN)
 	if err != nil {
-		return nil, errors.New("cardsim: CIEConfig.CAN must be 6 digits")
+		return nil, errors.New("cardsim: CIEOptions.CAN must be 6 digits")
 	}
 	c.can = can
 	pin, puk := cfg.PIN, cfg.PUK
@@ -201,7 +201,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 		puk = DefaultPUK
 	}
 	if !validPIN([]byte(pin)) || !validPIN([]byte(puk)) {
-		return nil, errors.New("cardsim: CIEConfig.PIN and PUK must be 8 digits")
+		return nil, errors.New("cardsim: CIEOptions.PIN and PUK must be 8 digits")
 	}
 	c.pin, c.puk = newRefData(pin, PINTries), newRefData(puk, PUKTries)
 	bits := cfg.KeyBits
@@ -209,11 +209,11 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 		bits = 2048
 	}
 	if bits < 1024 {
-		return nil, fmt.Errorf("cardsim: CIEConfig.KeyBits %d, want at least 1024", bits)
+		return nil, fmt.Errorf("cardsim: CIEOptions.KeyBits %d, want at least 1024", bits)
 	}
 	c.pki = cfg.PKI
 	if c.pki == nil {
-		if c.pki, err = NewPKI(&PKIConfig{Rand: c.rand, KeyBits: bits}); err != nil {
+		if c.pki, err = NewPKI(PKIOptions{Rand: c.rand, KeyBits: bits}); err != nil {
 			return nil, err
 		}
 	}
@@ -229,7 +229,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 		c.nis = string(b)
 	}
 	if len(c.nis) != 12 || !digits(c.nis) {
-		return nil, errors.New("cardsim: CIEConfig.NIS must be 12 digits")
+		return nil, errors.New("cardsim: CIEOptions.NIS must be 12 digits")
 	}
 	serial, err := readRand(c.rand, 12)
 	if err != nil {
@@ -265,14 +265,14 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 
 	// eMRTD application.
 	dg := map[int][]byte{
-		1:  emrtd.EncodeDG1(mrz),
-		2:  emrtd.EncodeDG2(emrtd.FaceImage{Format: cfg.PhotoType, Width: cfg.PhotoWidth, Height: cfg.PhotoHeight, Data: cfg.Photo}),
-		3:  emrtd.EncodeDG3(cfg.Fingerprints[0], cfg.Fingerprints[1]),
+		1:  emrtd.MarshalDG1(mrz),
+		2:  emrtd.MarshalDG2(emrtd.FaceImage{Format: cfg.PhotoType, Width: cfg.PhotoWidth, Height: cfg.PhotoHeight, Data: cfg.Photo}),
+		3:  emrtd.MarshalDG3(cfg.Fingerprints[0], cfg.Fingerprints[1]),
 		11: cfg.Personal.Marshal(),
 		12: cfg.Document.Marshal(),
 		14: dg14,
 	}
-	sodOpts := &emrtd.SODOptions{Hash: crypto.SHA256, Rand: c.rand}
+	sodOpts := emrtd.SODOptions{Hash: crypto.SHA256, Rand: c.rand}
 	if cfg.PSS {
 		sodOpts.Hash, sodOpts.PSS = crypto.SHA512, true
 	}
@@ -281,7 +281,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 		return nil, err
 	}
 	com := &emrtd.COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2, 3, 11, 12, 14}}
-	c.emrtd = &df{name: "eMRTD", aid: emrtd.AIDeMRTD(), efs: []*ef{
+	c.emrtd = &df{name: "eMRTD", aid: emrtd.AID(), efs: []*ef{
 		{fid: 0x011E, sfi: 0x1E, data: com.Marshal(), read: accessSM},
 		{fid: 0x0101, sfi: 0x01, data: dg[1], read: accessSM},
 		{fid: 0x0102, sfi: 0x02, data: dg[2], read: accessSM},
@@ -301,7 +301,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 		{fid: 0x2F01, sfi: 0x1D, data: append([]byte(nil), atr...)},
 		{fid: 0xD003, data: serial},
 		{fid: 0xD004, sfi: 0x1B, data: dhParams},
-		{fid: 0x011C, sfi: 0x1C, data: EncodeCardAccess(cfg.ECDH)},
+		{fid: 0x011C, sfi: 0x1C, data: MarshalCardAccess(cfg.ECDH)},
 	}}
 
 	// IAS application and CIE DF.
@@ -313,7 +313,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.ias = &df{name: "IAS", aid: ias.AIDIAS()}
+	c.ias = &df{name: "IAS", aid: ias.AID()}
 	c.ciedf = &df{name: "CIE", aid: ias.AIDCIE(), efs: []*ef{
 		{fid: 0x1001, sfi: 0x01, data: []byte(c.nis)},
 		{fid: 0x1002, sfi: 0x02, data: serial},

@@ -27,10 +27,10 @@ func TestCIEConformance(t *testing.T) {
 func TestTranscripts(t *testing.T) {
 	tests := []struct {
 		name string
-		opts emrtd.EMRTDOptions
+		opts emrtd.ReadOptions
 	}{
-		{"bac", emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true, DataGroups: []int{1, 11}}},
-		{"pace-can", emrtd.EMRTDOptions{CAN: mustCAN(testCAN), DataGroups: []int{1, 11}}},
+		{"bac", emrtd.ReadOptions{MRZ: testKey, NoPACE: true, DataGroups: []int{1, 11}}},
+		{"pace-can", emrtd.ReadOptions{CAN: mustCAN(testCAN), DataGroups: []int{1, 11}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -41,8 +41,8 @@ func TestTranscripts(t *testing.T) {
 			} else {
 				tr = scardtest.Playback(t, path)
 			}
-			c := scard.NewCard(tr, &scard.CardOptions{Rand: cardsim.DeterministicRand(11)})
-			e, err := emrtd.ReadEMRTD(t.Context(), c, tc.opts)
+			c := scard.NewCard(tr, scard.CardOptions{Rand: cardsim.DeterministicRand(11)})
+			e, err := emrtd.Read(t.Context(), c, tc.opts)
 			require.NoError(t, err)
 			p, err := pkiOnce()
 			require.NoError(t, err)

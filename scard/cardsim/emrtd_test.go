@@ -14,19 +14,19 @@ import (
 func TestReadEMRTD(t *testing.T) {
 	tests := []struct {
 		name   string
-		opts   emrtd.EMRTDOptions
+		opts   emrtd.ReadOptions
 		access string
 	}{
-		{"BAC", emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true}, "BAC"},
-		{"PACE-CAN", emrtd.EMRTDOptions{CAN: mustCAN(testCAN)}, "PACE"},
-		{"PACE-MRZ", emrtd.EMRTDOptions{MRZ: testKey}, "PACE"},
+		{"BAC", emrtd.ReadOptions{MRZ: testKey, NoPACE: true}, "BAC"},
+		{"PACE-CAN", emrtd.ReadOptions{CAN: mustCAN(testCAN)}, "PACE"},
+		{"PACE-MRZ", emrtd.ReadOptions{MRZ: testKey}, "PACE"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sim := newCIE(t)
-			c := scard.NewCard(sim, &scard.CardOptions{Rand: cardsim.DeterministicRand(5)})
-			e, err := emrtd.ReadEMRTD(t.Context(), c, tc.opts)
+			c := scard.NewCard(sim, scard.CardOptions{Rand: cardsim.DeterministicRand(5)})
+			e, err := emrtd.Read(t.Context(), c, tc.opts)
 			require.NoError(t, err, "ReadEMRTD")
 			assert.Equal(t, tc.access, e.Access)
 			assert.ElementsMatch(t, []int{1, 2, 11, 12, 14}, e.DataGroupNumbers())
@@ -50,7 +50,7 @@ func TestReadEMRTD(t *testing.T) {
 // decode to the configured personal data.
 func TestReadEMRTDDecoded(t *testing.T) {
 	sim := newCIE(t)
-	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(testCAN)})
+	e, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN(testCAN)})
 	require.NoError(t, err)
 	cfg := testConfig(7)
 	d11, err := e.DG11()
@@ -91,7 +91,7 @@ func TestPassiveAuthenticationFails(t *testing.T) {
 		dg := sim.DataGroup(11)
 		dg[len(dg)-1] ^= 0x01
 		require.NoError(t, sim.SetDataGroup(11, dg))
-		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(testCAN)})
+		e, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN(testCAN)})
 		require.NoError(t, err)
 		_, err = e.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 		require.ErrorIs(t, err, emrtd.ErrHashMismatch)
@@ -101,9 +101,9 @@ func TestPassiveAuthenticationFails(t *testing.T) {
 	})
 	t.Run("wrong CSCA", func(t *testing.T) {
 		sim := newCIE(t)
-		other, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(1000), KeyBits: 1024})
+		other, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(1000), KeyBits: 1024})
 		require.NoError(t, err)
-		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true})
+		e, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{MRZ: testKey, NoPACE: true})
 		require.NoError(t, err)
 		_, err = e.Verify(emrtd.PAOptions{CSCA: other.CSCAPool()})
 		require.ErrorIs(t, err, emrtd.ErrUntrustedSigner)
@@ -111,41 +111,41 @@ func TestPassiveAuthenticationFails(t *testing.T) {
 	})
 	t.Run("wrong CAN", func(t *testing.T) {
 		sim := newCIE(t)
-		_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN("654321")})
+		_, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN("654321")})
 		require.ErrorIs(t, err, scard.ErrAuthentication)
 		// The card is still usable with the right CAN.
-		_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(testCAN)})
+		_, err = emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN(testCAN)})
 		require.NoError(t, err)
 	})
 	t.Run("wrong MRZ", func(t *testing.T) {
 		sim := newCIE(t)
 		bad := emrtd.NewMRZKey("CA00000AA", "850315", "340316")
-		_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: bad, NoPACE: true})
+		_, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{MRZ: bad, NoPACE: true})
 		require.ErrorIs(t, err, scard.ErrAuthentication)
 	})
 }
 
 func TestPACEECDH(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	pw, err := emrtd.CANPassword(testCAN)
 	require.NoError(t, err)
 	info := emrtd.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}, Version: 2, ParameterID: 12}
 	require.NoError(t, emrtd.PACE(ctx, c, info, pw))
 	assert.Equal(t, scard.CipherAES128, c.SecureMessaging().Cipher())
-	require.NoError(t, c.SelectAID(ctx, emrtd.AIDeMRTD()))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AID()))
 	assert.Equal(t, sim.DataGroup(1), readFile(t, c, 0x0101))
 }
 
 func TestPSSSecurityObjects(t *testing.T) {
-	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.PSS = true })
-	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(testCAN)})
+	sim := newCIE(t, func(c *cardsim.CIEOptions) { c.PSS = true })
+	e, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN(testCAN)})
 	require.NoError(t, err)
 	res, err := e.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err, "EF.SOD with SHA-512 and RSASSA-PSS")
 	assert.ElementsMatch(t, []int{1, 2, 11, 12, 14}, res.Verified)
-	_, err = ias.NewIAS(scard.NewCard(sim, nil)).VerifyNIS(t.Context(), ias.NISOptions{CSCA: sim.PKI().CSCAPool()})
+	_, err = ias.NewClient(scard.NewCard(sim, scard.CardOptions{})).VerifyNIS(t.Context(), ias.NISOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err, "IAS SOD with SHA-512 and RSASSA-PSS")
 }
 
@@ -154,16 +154,16 @@ func TestPSSSecurityObjects(t *testing.T) {
 // italia/cie-mrtd-example-app issue 1).
 func TestCardAccessMatchesRealCIE(t *testing.T) {
 	want := []byte{0x31, 0x14, 0x30, 0x12, 0x06, 0x0A, 0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x04, 0x01, 0x01, 0x02, 0x01, 0x02, 0x02, 0x01, 0x02}
-	assert.Equal(t, want, cardsim.EncodeCardAccess(false))
+	assert.Equal(t, want, cardsim.MarshalCardAccess(false))
 }
 
 func TestChipAuthentication(t *testing.T) {
-	for _, opts := range []emrtd.EMRTDOptions{
+	for _, opts := range []emrtd.ReadOptions{
 		{MRZ: testKey, NoPACE: true, ChipAuthentication: true},
 		{CAN: mustCAN(testCAN), ChipAuthentication: true},
 	} {
 		sim := newCIE(t)
-		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), opts)
+		e, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), opts)
 		require.NoError(t, err, "ReadEMRTD with chip authentication")
 		for _, n := range e.DataGroupNumbers() {
 			assert.Equal(t, sim.DataGroup(n), e.DataGroups[n], "DG%d read after chip authentication", n)
@@ -177,12 +177,12 @@ func TestChipAuthentication(t *testing.T) {
 // authentication passes, but not its chip authentication key.
 func TestClonedChip(t *testing.T) {
 	orig := newCIE(t)
-	clone := newCIE(t, func(c *cardsim.CIEConfig) { c.Rand = cardsim.DeterministicRand(999) })
+	clone := newCIE(t, func(c *cardsim.CIEOptions) { c.Rand = cardsim.DeterministicRand(999) })
 	clone.CloneFrom(orig)
-	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(clone, nil), emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true})
+	e, err := emrtd.Read(t.Context(), scard.NewCard(clone, scard.CardOptions{}), emrtd.ReadOptions{MRZ: testKey, NoPACE: true})
 	require.NoError(t, err)
 	_, err = e.Verify(emrtd.PAOptions{CSCA: orig.PKI().CSCAPool()})
 	require.NoError(t, err, "passive authentication cannot tell a clone")
-	_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(clone, nil), emrtd.EMRTDOptions{MRZ: testKey, NoPACE: true, ChipAuthentication: true})
+	_, err = emrtd.Read(t.Context(), scard.NewCard(clone, scard.CardOptions{}), emrtd.ReadOptions{MRZ: testKey, NoPACE: true, ChipAuthentication: true})
 	require.ErrorIs(t, err, scard.ErrSecureMessaging, "chip authentication exposes the clone")
 }

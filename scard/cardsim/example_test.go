@@ -21,7 +21,7 @@ import (
 // exampleConfig is the card of the examples, personalised from a cie.Card
 // model. Fixed randomness makes the keys reproducible; KeyBits 1024 keeps
 // the examples fast (real cards use 2048).
-func exampleConfig() cardsim.CIEConfig {
+func exampleConfig() cardsim.CIEOptions {
 	holder := cie.Person{
 		Surname: "Rossi", GivenNames: "Maria Luisa", Sex: cie.SexFemale,
 		BirthDate:   time.Date(1985, 3, 15, 0, 0, 0, 0, time.UTC),
@@ -33,7 +33,7 @@ func exampleConfig() cardsim.CIEConfig {
 		log.Fatal(err)
 	}
 	holder.CodiceFiscale = cf
-	return cardsim.CIEConfig{
+	return cardsim.CIEOptions{
 		Card: &cie.Card{
 			Holder: holder,
 			Document: cie.Document{
@@ -58,8 +58,8 @@ func Example_readCIE() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	card := scard.NewCard(sim, nil)
-	doc, err := emrtd.ReadEMRTD(ctx, card, emrtd.EMRTDOptions{
+	card := scard.NewCard(sim, scard.CardOptions{})
+	doc, err := emrtd.Read(ctx, card, emrtd.ReadOptions{
 		MRZ:    emrtd.NewMRZKey("CA00000AA", "850315", "340315"),
 		NoPACE: true,
 	})
@@ -97,7 +97,7 @@ func Example_readCIEPACE() {
 		log.Fatal(err)
 	}
 	wrong, _ := emrtd.NewCAN("000000")
-	doc, err := emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: can})
+	doc, err := emrtd.Read(context.Background(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: can})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func Example_readCIEPACE() {
 		log.Fatal(err)
 	}
 	fmt.Println(doc.Access, mrz.DocumentNumber, mrz.Surname, mrz.GivenNames)
-	_, err = emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: wrong})
+	_, err = emrtd.Read(context.Background(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: wrong})
 	fmt.Println("wrong CAN:", err != nil)
 	// Output:
 	// PACE CA00000AA ROSSI MARIA LUISA
@@ -147,7 +147,7 @@ func ExampleCIE_Remove() {
 	}
 	sim.RemoveAfter(10)
 	can, _ := emrtd.NewCAN("123456")
-	_, err = emrtd.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: can})
+	_, err = emrtd.Read(context.Background(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: can})
 	fmt.Println(errors.Is(err, scard.ErrCardRemoved))
 	// Output:
 	// true
@@ -156,7 +156,7 @@ func ExampleCIE_Remove() {
 // ExampleNewSCO activates a simulated operator card as the Security
 // Officer, associates it to a sede and signs with the operator's key.
 func ExampleNewSCO() {
-	sim, err := cardsim.NewSCO(cardsim.SCOConfig{
+	sim, err := cardsim.NewSCO(cardsim.SCOOptions{
 		MasterPassword: "S3cur1ty-Officer!",
 		Operator:       "BNCGNN70A01F205X",
 		Serial:         "SCO00000001",
@@ -167,7 +167,7 @@ func ExampleNewSCO() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	oc := sco.NewSCOClient(scard.NewCard(sim, nil))
+	oc := sco.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	so, _ := sco.NewMasterPassword("S3cur1ty-Officer!")
 	pin, _ := scard.NewPIN("11112222")
 	steps := []error{
@@ -180,11 +180,11 @@ func ExampleNewSCO() {
 		log.Fatal(err)
 	}
 	digest := sha256.Sum256([]byte("richiesta CIE"))
-	sig, err := oc.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := oc.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cert := sim.Certificate(sco.SCOKeySignature)
+	cert := sim.Certificate(sco.KeySignature)
 	fmt.Println("signature valid:", rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, digest[:], sig) == nil)
 	info, _ := oc.Info(ctx)
 	fmt.Println(info.State, info.Sede, info.Operator)
@@ -202,7 +202,7 @@ func Example_workstation() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	scoSim, err := cardsim.NewSCO(cardsim.SCOConfig{
+	scoSim, err := cardsim.NewSCO(cardsim.SCOOptions{
 		MasterPassword: "S3cur1ty-Officer!", PIN: "11112222", Sede: "H501-01",
 		KeyBits: 1024, Rand: cardsim.DeterministicRand(2),
 	})
@@ -210,21 +210,21 @@ func Example_workstation() {
 		log.Fatal(err)
 	}
 
-	oc := sco.NewSCOClient(scard.NewCard(scoSim, nil))
+	oc := sco.NewClient(scard.NewCard(scoSim, scard.CardOptions{}))
 	pin, _ := scard.NewPIN("11112222")
 	if err := errors.Join(oc.Select(ctx), oc.Login(ctx, pin)); err != nil {
 		log.Fatal(err)
 	}
-	nis, err := ias.NewIAS(scard.NewCard(cieSim, nil)).VerifyNIS(ctx, ias.NISOptions{CSCA: cieSim.PKI().CSCAPool()})
+	nis, err := ias.NewClient(scard.NewCard(cieSim, scard.CardOptions{})).VerifyNIS(ctx, ias.NISOptions{CSCA: cieSim.PKI().CSCAPool()})
 	if err != nil {
 		log.Fatal(err)
 	}
 	digest := sha256.Sum256([]byte(nis.NIS))
-	sig, err := oc.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := oc.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	if err != nil {
 		log.Fatal(err)
 	}
-	pub := scoSim.Certificate(sco.SCOKeySignature).PublicKey.(*rsa.PublicKey)
+	pub := scoSim.Certificate(sco.KeySignature).PublicKey.(*rsa.PublicKey)
 	fmt.Println("NIS", nis.NIS, "authenticated")
 	fmt.Println("signed by the operator:", rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig) == nil)
 	// Output:

@@ -35,12 +35,12 @@ func FuzzCIETransmit(f *testing.F) {
 	f.Fuzz(func(t *testing.T, capdu []byte, mode byte) {
 		sim.Insert()
 		sim.Reset()
-		c := scard.NewCard(sim, nil)
+		c := scard.NewCard(sim, scard.CardOptions{})
 		ctx := t.Context()
 		var err error
 		switch mode % 4 {
 		case 1:
-			if err = c.SelectAID(ctx, emrtd.AIDeMRTD()); err == nil {
+			if err = c.SelectAID(ctx, emrtd.AID()); err == nil {
 				err = emrtd.BAC(ctx, c, testKey)
 			}
 		case 2:
@@ -50,7 +50,7 @@ func FuzzCIETransmit(f *testing.F) {
 				_, err = c.Do(ctx, scard.Command{CLA: 0x10, INS: scard.InsGeneralAuthenticate, Data: []byte{0x7C, 0x00}, Ne: 256})
 			}
 		case 3:
-			if err = c.SelectAID(ctx, ias.AIDIAS()); err == nil {
+			if err = c.SelectAID(ctx, ias.AID()); err == nil {
 				err = c.SelectAID(ctx, ias.AIDCIE())
 			}
 		}

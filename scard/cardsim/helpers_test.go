@@ -45,8 +45,8 @@ var testKey = emrtd.NewMRZKey("CA00000AA", "850315", "340315")
 
 const testCAN = "123456"
 
-func testConfig(seed uint64) cardsim.CIEConfig {
-	return cardsim.CIEConfig{
+func testConfig(seed uint64) cardsim.CIEOptions {
+	return cardsim.CIEOptions{
 		MRZ: testMRZ("CA00000AA", "850315", "340315"),
 		Personal: emrtd.DG11{
 			FullName:        "ROSSI<<MARIA<LUISA",
@@ -72,11 +72,11 @@ func testConfig(seed uint64) cardsim.CIEConfig {
 // pkiOnce shares one generated PKI across tests (key generation is the
 // slow part of building a card).
 var pkiOnce = sync.OnceValues(func() (*cardsim.PKI, error) {
-	return cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(42), KeyBits: 1024})
+	return cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(42), KeyBits: 1024})
 })
 
 // newCIE returns a fresh simulated card built from the shared PKI.
-func newCIE(t testing.TB, mod ...func(*cardsim.CIEConfig)) *cardsim.CIE {
+func newCIE(t testing.TB, mod ...func(*cardsim.CIEOptions)) *cardsim.CIE {
 	t.Helper()
 	p, err := pkiOnce()
 	if err != nil {

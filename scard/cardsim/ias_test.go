@@ -15,7 +15,7 @@ import (
 
 func selectCIE(t *testing.T, c *scard.Card) {
 	t.Helper()
-	require.NoError(t, c.SelectAID(t.Context(), ias.AIDIAS()))
+	require.NoError(t, c.SelectAID(t.Context(), ias.AID()))
 	require.NoError(t, c.SelectAID(t.Context(), ias.AIDCIE()))
 }
 
@@ -23,7 +23,7 @@ func selectCIE(t *testing.T, c *scard.Card) {
 // verifies it with the IAS SOD and checks internal authentication.
 func TestNIS(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	selectCIE(t, c)
 	r, err := sim.Transmit(ctx, []byte{0x00, 0xB0, 0x81, 0x00, 0x0C})
@@ -59,8 +59,8 @@ func TestNIS(t *testing.T) {
 }
 
 func TestIASTampered(t *testing.T) {
-	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.NIS = "999999999999" })
-	c := scard.NewCard(sim, nil)
+	sim := newCIE(t, func(c *cardsim.CIEOptions) { c.NIS = "999999999999" })
+	c := scard.NewCard(sim, scard.CardOptions{})
 	selectCIE(t, c)
 	sod := readFile(t, c, 0x1006)
 	_, err := emrtd.PassiveAuthentication(sod, map[int][]byte{0xA1: []byte("123456789012")}, emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
@@ -69,7 +69,7 @@ func TestIASTampered(t *testing.T) {
 
 func TestCertificateNeedsPIN(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	selectCIE(t, c)
 	require.NoError(t, c.SelectEF(ctx, 0x1003))
@@ -92,7 +92,7 @@ func verifyPIN(t *testing.T, c *scard.Card, ref byte, pin string) error {
 
 func TestPINCounters(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	selectCIE(t, c)
 	for want := 2; want >= 0; want-- {
@@ -142,7 +142,7 @@ func TestPINCounters(t *testing.T) {
 
 func TestPINUnblockAfterVerifyPUK(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	selectCIE(t, c)
 	for range cardsim.PINTries {
@@ -158,7 +158,7 @@ func TestPINUnblockAfterVerifyPUK(t *testing.T) {
 
 func TestPUKBlocks(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	selectCIE(t, c)
 	for range cardsim.PUKTries {
 		_ = verifyPIN(t, c, 0x82, "00000000")
@@ -170,7 +170,7 @@ func TestPUKBlocks(t *testing.T) {
 
 func TestPINFormat(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	selectCIE(t, c)
 	require.ErrorIs(t, verifyPIN(t, c, 0x81, "1234"), scard.ErrWrongLength)
 	pin, _ := sim.Retries()
@@ -221,7 +221,7 @@ func TestNISVariants(t *testing.T) {
 // 10) is signed whole.
 func TestCommandChaining(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	selectCIE(t, c)
 	_, err := c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, 0x83}})

@@ -11,17 +11,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// End-to-end tests of ias.IAS against the simulated CIE.
+// End-to-end tests of ias.Client against the simulated CIE.
 
 func TestIASClientVerifyNIS(t *testing.T) {
 	sim := newCIE(t)
-	ic := ias.NewIAS(scard.NewCard(sim, nil))
+	ic := ias.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	res, err := ic.VerifyNIS(t.Context(), ias.NISOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err)
 	assert.Equal(t, "123456789012", res.NIS)
 	assert.True(t, res.PublicKey.Equal(sim.NISPublicKey()))
 
-	other, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(77), KeyBits: 1024})
+	other, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(77), KeyBits: 1024})
 	require.NoError(t, err)
 	_, err = ic.VerifyNIS(t.Context(), ias.NISOptions{CSCA: other.CSCAPool()})
 	require.ErrorIs(t, err, emrtd.ErrUntrustedSigner)
@@ -29,7 +29,7 @@ func TestIASClientVerifyNIS(t *testing.T) {
 
 func TestIASClientPIN(t *testing.T) {
 	sim := newCIE(t)
-	ic := ias.NewIAS(scard.NewCard(sim, nil))
+	ic := ias.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	ctx := t.Context()
 	require.NoError(t, ic.Select(ctx))
 	pin := func(s string) scard.PIN { p, err := scard.NewPIN(s); require.NoError(t, err); return p }

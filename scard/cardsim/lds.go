@@ -30,11 +30,11 @@ var (
 	dhQ = mustBig("8CF83642A709A097B447997640129DA299B1A47D1EB3750BA308B0FE64F5FBD3")
 )
 
-// EncodeCardAccess returns EF.CardAccess: a SET of PACEInfo. The first is
+// MarshalCardAccess returns EF.CardAccess: a SET of PACEInfo. The first is
 // id-PACE-DH-GM-3DES-CBC-CBC version 2 with parameter 2, byte for byte what
 // real CIEs carry; with ecdh, a second PACEInfo offers
 // id-PACE-ECDH-GM-AES-CBC-CMAC-128 with parameter 12 (NIST P-256).
-func EncodeCardAccess(ecdh bool) []byte {
+func MarshalCardAccess(ecdh bool) []byte {
 	return emrtd.MarshalSecurityInfos(paceInfos(ecdh)...)
 }
 

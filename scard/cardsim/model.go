@@ -10,16 +10,16 @@ import (
 )
 
 // fromCard fills the empty personal-data fields of cfg from cfg.Card.
-func fromCard(cfg *CIEConfig) error {
+func fromCard(cfg *CIEOptions) error {
 	c := cfg.Card
 	if cfg.MRZ == "" {
 		m, err := c.MRZ()
 		if err != nil {
-			return fmt.Errorf("cardsim: CIEConfig.Card: %w", err)
+			return fmt.Errorf("cardsim: CIEOptions.Card: %w", err)
 		}
 		lines, err := m.Lines()
 		if err != nil {
-			return fmt.Errorf("cardsim: CIEConfig.Card: %w", err)
+			return fmt.Errorf("cardsim: CIEOptions.Card: %w", err)
 		}
 		cfg.MRZ = strings.Join(lines[:], "\n")
 	}

@@ -40,14 +40,14 @@ func TestCIEFromModel(t *testing.T) {
 	card := testCard(t)
 	p, err := pkiOnce()
 	require.NoError(t, err)
-	sim, err := cardsim.NewCIE(cardsim.CIEConfig{Card: card, PKI: p, KeyBits: 1024, Rand: cardsim.DeterministicRand(4), Photo: []byte("face")})
+	sim, err := cardsim.NewCIE(cardsim.CIEOptions{Card: card, PKI: p, KeyBits: 1024, Rand: cardsim.DeterministicRand(4), Photo: []byte("face")})
 	require.NoError(t, err)
 
-	for _, opts := range []emrtd.EMRTDOptions{
+	for _, opts := range []emrtd.ReadOptions{
 		{CAN: mustCAN(card.Document.CAN)},
 		{MRZ: emrtd.NewMRZKey("CA12345BC", "900704", "340704"), NoPACE: true},
 	} {
-		e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), opts)
+		e, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), opts)
 		require.NoError(t, err)
 		_, err = e.Verify(emrtd.PAOptions{CSCA: p.CSCAPool()})
 		require.NoError(t, err)
@@ -76,10 +76,10 @@ func TestCIEFromModel(t *testing.T) {
 func TestCIEFromModelErrors(t *testing.T) {
 	card := testCard(t)
 	card.Document.Number = "XX"
-	_, err := cardsim.NewCIE(cardsim.CIEConfig{Card: card, KeyBits: 1024, PKI: testPKI(t)})
+	_, err := cardsim.NewCIE(cardsim.CIEOptions{Card: card, KeyBits: 1024, PKI: testPKI(t)})
 	require.Error(t, err)
 	card = testCard(t)
 	card.Document.CAN = ""
-	_, err = cardsim.NewCIE(cardsim.CIEConfig{Card: card, KeyBits: 1024, PKI: testPKI(t)})
+	_, err = cardsim.NewCIE(cardsim.CIEOptions{Card: card, KeyBits: 1024, PKI: testPKI(t)})
 	require.ErrorContains(t, err, "CAN")
 }

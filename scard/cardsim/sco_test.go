@@ -17,11 +17,11 @@ import (
 
 const testMaster = "S3cur1ty-Officer!"
 
-func newSCO(t testing.TB, mod ...func(*cardsim.SCOConfig)) (*cardsim.SCO, *sco.SCOClient) {
+func newSCO(t testing.TB, mod ...func(*cardsim.SCOOptions)) (*cardsim.SCO, *sco.Client) {
 	t.Helper()
 	p, err := pkiOnce()
 	require.NoError(t, err)
-	cfg := cardsim.SCOConfig{
+	cfg := cardsim.SCOOptions{
 		MasterPassword: testMaster,
 		Operator:       "BNCGNN70A01F205X",
 		OperatorName:   "GIOVANNI BIANCHI",
@@ -35,7 +35,7 @@ func newSCO(t testing.TB, mod ...func(*cardsim.SCOConfig)) (*cardsim.SCO, *sco.S
 	}
 	sim, err := cardsim.NewSCO(cfg)
 	require.NoError(t, err)
-	cl := sco.NewSCOClient(scard.NewCard(sim, nil))
+	cl := sco.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	require.NoError(t, cl.Select(t.Context()))
 	return sim, cl
 }
@@ -59,7 +59,7 @@ func TestSCOLifecycle(t *testing.T) {
 	ctx := t.Context()
 	info, err := cl.Info(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, sco.SCOIssued, info.State)
+	assert.Equal(t, sco.Issued, info.State)
 	assert.Equal(t, "SCO00000001", info.Serial)
 	assert.Equal(t, "BNCGNN70A01F205X", info.Operator)
 
@@ -71,7 +71,7 @@ func TestSCOLifecycle(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, cardsim.SCOSOTries-1, pe.Retries)
 	require.NoError(t, cl.Activate(ctx, mustSO(t, testMaster), mustPIN(t, "11112222")))
-	assert.Equal(t, sco.SCOActive, sim.State())
+	assert.Equal(t, sco.Active, sim.State())
 	_, so := sim.Retries()
 	assert.Equal(t, cardsim.SCOSOTries, so, "a right master password resets its counter")
 	require.ErrorIs(t, cl.Activate(ctx, mustSO(t, testMaster), mustPIN(t, "11112222")), scard.ErrConditionsNotSatisfied, "second activation")
@@ -80,14 +80,14 @@ func TestSCOLifecycle(t *testing.T) {
 	info, err = cl.Info(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "H501-01", info.Sede)
-	assert.Equal(t, sco.SCOActive, info.State)
+	assert.Equal(t, sco.Active, info.State)
 
 	// Signing needs the login.
 	digest := sha256.Sum256([]byte("richiesta CIE"))
-	_, err = cl.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = cl.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrSecurityStatus)
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "11112222")))
-	for _, key := range []sco.SCOKey{sco.SCOKeySignature, sco.SCOKeyAuthentication} {
+	for _, key := range []sco.Key{sco.KeySignature, sco.KeyAuthentication} {
 		sig, err := cl.Sign(ctx, key, digest[:], crypto.SHA256)
 		require.NoError(t, err, "Sign(%v)", key)
 		cert, err := cl.Certificate(ctx, key)
@@ -98,17 +98,17 @@ func TestSCOLifecycle(t *testing.T) {
 	}
 
 	require.NoError(t, cl.Revoke(ctx, mustSO(t, testMaster)))
-	assert.Equal(t, sco.SCORevoked, sim.State())
-	_, err = cl.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
+	assert.Equal(t, sco.Revoked, sim.State())
+	_, err = cl.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrConditionsNotSatisfied, "signing on a revoked card")
 	info, err = cl.Info(ctx)
 	require.NoError(t, err, "the information file stays readable")
-	assert.Equal(t, sco.SCORevoked, info.State)
+	assert.Equal(t, sco.Revoked, info.State)
 	require.ErrorIs(t, cl.AssociateSede(ctx, mustSO(t, testMaster), "H501-02"), scard.ErrConditionsNotSatisfied)
 }
 
 func TestSCOPINCounter(t *testing.T) {
-	sim, cl := newSCO(t, func(c *cardsim.SCOConfig) { c.PIN = "12121212" })
+	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = "12121212" })
 	ctx := t.Context()
 	for want := cardsim.SCOPINTries - 1; want >= 0; want-- {
 		err := cl.Login(ctx, mustPIN(t, "00000000"))
@@ -139,29 +139,29 @@ func TestSCOMasterPasswordBlocks(t *testing.T) {
 		require.Error(t, cl.Revoke(ctx, mustSO(t, "wrong-password")))
 	}
 	require.ErrorIs(t, cl.Revoke(ctx, mustSO(t, testMaster)), scard.ErrAuthBlocked)
-	assert.Equal(t, sco.SCOIssued, sim.State())
+	assert.Equal(t, sco.Issued, sim.State())
 }
 
 func TestSCOECDSA(t *testing.T) {
-	_, cl := newSCO(t, func(c *cardsim.SCOConfig) { c.ECDSA = true; c.PIN = "12121212" })
+	_, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.ECDSA = true; c.PIN = "12121212" })
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
 	digest := sha256.Sum256([]byte("x"))
-	sig, err := cl.Sign(ctx, sco.SCOKeyAuthentication, digest[:], crypto.SHA256)
+	sig, err := cl.Sign(ctx, sco.KeyAuthentication, digest[:], crypto.SHA256)
 	require.NoError(t, err)
-	cert, err := cl.Certificate(ctx, sco.SCOKeyAuthentication)
+	cert, err := cl.Certificate(ctx, sco.KeyAuthentication)
 	require.NoError(t, err)
 	assert.True(t, ecdsa.VerifyASN1(cert.PublicKey.(*ecdsa.PublicKey), digest[:], sig))
 }
 
 func TestSCOSessionState(t *testing.T) {
-	sim, cl := newSCO(t, func(c *cardsim.SCOConfig) { c.PIN = "12121212" })
+	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = "12121212" })
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
 	sim.Reset()
 	require.NoError(t, cl.Select(ctx))
 	digest := sha256.Sum256([]byte("x"))
-	_, err := cl.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err := cl.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrSecurityStatus, "login lost on reset")
 }
 
@@ -174,7 +174,7 @@ func TestSCOConformance(t *testing.T) {
 }
 
 func TestNewSCOErrors(t *testing.T) {
-	for _, cfg := range []cardsim.SCOConfig{
+	for _, cfg := range []cardsim.SCOOptions{
 		{MasterPassword: "short"},
 		{MasterPassword: testMaster, PIN: "123"},
 		{MasterPassword: testMaster, Sede: "bad\x00sede"},
@@ -198,7 +198,7 @@ func FuzzSCOTransmit(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	sim, _ := newSCO(f, func(c *cardsim.SCOConfig) { c.PIN = "12121212" })
+	sim, _ := newSCO(f, func(c *cardsim.SCOOptions) { c.PIN = "12121212" })
 	f.Fuzz(func(t *testing.T, capdu []byte) {
 		sim.Reset()
 		if _, err := sim.Transmit(t.Context(), []byte{0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xF0, 0x43, 0x49, 0x45, 0x4B, 0x49, 0x54, 0x53, 0x43, 0x4F}); err != nil {
@@ -218,17 +218,17 @@ func testPKI(t testing.TB) *cardsim.PKI {
 }
 
 func TestSCORemovedMidSign(t *testing.T) {
-	sim, cl := newSCO(t, func(c *cardsim.SCOConfig) { c.PIN = "12121212" })
+	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = "12121212" })
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
-	_, err := cl.Certificate(ctx, sco.SCOKeySignature)
+	_, err := cl.Certificate(ctx, sco.KeySignature)
 	require.NoError(t, err)
 	sim.RemoveAfter(2) // MSE:SET passes, PSO:CDS is cut
 	digest := sha256.Sum256([]byte("x"))
-	_, err = cl.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = cl.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrCardRemoved)
 	sim.Insert()
 	require.NoError(t, cl.Select(ctx))
-	_, err = cl.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = cl.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrSecurityStatus, "the login does not survive removal")
 }

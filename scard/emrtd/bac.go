@@ -97,18 +97,18 @@ func (k MRZKey) Info() (string, error) {
 	out := make([]byte, 0, 32)
 	for i, f := range fields {
 		if i > 0 && len(f.v) != 6 {
-			return "", fmt.Errorf("scard: MRZ key: %s has %d characters, want 6: %w", f.name, len(f.v), scard.ErrInvalidKey)
+			return "", fmt.Errorf("emrtd: MRZ key: %s has %d characters, want 6: %w", f.name, len(f.v), scard.ErrInvalidKey)
 		}
 		if i > 0 {
 			for j := 0; j < 6; j++ {
 				if f.v[j] < '0' || f.v[j] > '9' {
-					return "", fmt.Errorf("scard: MRZ key: %s position %d is not a digit: %w", f.name, j+1, scard.ErrInvalidKey)
+					return "", fmt.Errorf("emrtd: MRZ key: %s position %d is not a digit: %w", f.name, j+1, scard.ErrInvalidKey)
 				}
 			}
 		}
 		cd, ok := mrzCheckDigit(f.v)
 		if !ok {
-			return "", fmt.Errorf("scard: MRZ key: %s has a character outside [0-9A-Z<]: %w", f.name, scard.ErrInvalidKey)
+			return "", fmt.Errorf("emrtd: MRZ key: %s has a character outside [0-9A-Z<]: %w", f.name, scard.ErrInvalidKey)
 		}
 		out = append(out, f.v...)
 		out = append(out, cd)
@@ -144,7 +144,7 @@ func readRand(r io.Reader, n int) ([]byte, error) {
 	}
 	b := make([]byte, n)
 	if _, err := io.ReadFull(r, b); err != nil {
-		return nil, fmt.Errorf("scard: reading randomness: %v", err)
+		return nil, fmt.Errorf("emrtd: reading randomness: %v", err)
 	}
 	return b, nil
 }
@@ -315,7 +315,7 @@ func MRZKeyFromMRZ(mrz string) (MRZKey, error) {
 	case 72: // TD2
 		return NewMRZKey(trim(m[36:45]), string(m[49:55]), string(m[57:63])), nil
 	}
-	return MRZKey{}, fmt.Errorf("scard: MRZ of %d characters, want 90 (TD1), 72 (TD2) or 88 (TD3): %w", len(m), scard.ErrInvalidKey)
+	return MRZKey{}, fmt.Errorf("emrtd: MRZ of %d characters, want 90 (TD1), 72 (TD2) or 88 (TD3): %w", len(m), scard.ErrInvalidKey)
 }
 
 // MRZKeyFromCIE returns the access key of a parsed MRZ.

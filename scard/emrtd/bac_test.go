@@ -70,7 +70,7 @@ func TestBACTerminalKAT(t *testing.T) {
 		{icaoD.read18Cmd, icaoD.read18Resp},
 	}}
 	rnd := bytes.NewReader(unhex(t, icaoD.rndIFD+icaoD.kIFD))
-	c := scard.NewCard(s, &scard.CardOptions{Rand: rnd})
+	c := scard.NewCard(s, scard.CardOptions{Rand: rnd})
 	require.NoError(t, BAC(t.Context(), c, icaoD.key))
 	require.NotNil(t, c.SecureMessaging())
 	assert.Equal(t, unhex(t, icaoD.ssc), c.SecureMessaging().SSC(), "SSC after BAC")
@@ -123,12 +123,12 @@ func TestBACWrongKey(t *testing.T) {
 	chip, err := NewBACChip(icaoD.key, nil)
 	require.NoError(t, err)
 	wrong := NewMRZKey("L898902C", "690807", "940623")
-	c := scard.NewCard(chipTransmitter{chip}, nil)
+	c := scard.NewCard(chipTransmitter{chip}, scard.CardOptions{})
 	err = BAC(t.Context(), c, wrong)
 	require.ErrorIs(t, err, scard.ErrAuthentication)
 	assert.Nil(t, c.SecureMessaging())
 
-	c = scard.NewCard(chipTransmitter{chip}, nil)
+	c = scard.NewCard(chipTransmitter{chip}, scard.CardOptions{})
 	require.NoError(t, BAC(t.Context(), c, icaoD.key))
 }
 

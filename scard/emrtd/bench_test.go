@@ -26,12 +26,12 @@ func mustOID(b *testing.B, s string) asn1.ObjectIdentifier {
 // AUTHENTICATE) against the in-memory simulator.
 func BenchmarkBAC(b *testing.B) {
 	sim := newSimCIE(b, false)
-	card := scard.NewCard(sim, nil)
+	card := scard.NewCard(sim, scard.CardOptions{})
 	key := simKey(b)
 	ctx := b.Context()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := card.SelectAID(ctx, emrtd.AIDeMRTD()); err != nil {
+		if err := card.SelectAID(ctx, emrtd.AID()); err != nil {
 			b.Fatal(err)
 		}
 		if err := emrtd.BAC(ctx, card, key); err != nil {
@@ -56,7 +56,7 @@ func BenchmarkPACE(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			sim := newSimCIE(b, true)
-			card := scard.NewCard(sim, nil)
+			card := scard.NewCard(sim, scard.CardOptions{})
 			ctx := b.Context()
 			b.ReportAllocs()
 			for b.Loop() {
@@ -73,20 +73,20 @@ func BenchmarkPACE(b *testing.B) {
 func BenchmarkReadEMRTD(b *testing.B) {
 	for _, bc := range []struct {
 		name string
-		opts emrtd.EMRTDOptions
+		opts emrtd.ReadOptions
 	}{
-		{"BAC", emrtd.EMRTDOptions{MRZ: simKey(b), NoPACE: true}},
-		{"PACE", emrtd.EMRTDOptions{CAN: mustCAN(simCAN)}},
+		{"BAC", emrtd.ReadOptions{MRZ: simKey(b), NoPACE: true}},
+		{"PACE", emrtd.ReadOptions{CAN: mustCAN(simCAN)}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			sim := newSimCIE(b, false)
-			card := scard.NewCard(sim, nil)
+			card := scard.NewCard(sim, scard.CardOptions{})
 			ctx := b.Context()
 			pool := simPKI().CSCAPool()
 			var n int64
 			b.ReportAllocs()
 			for b.Loop() {
-				e, err := emrtd.ReadEMRTD(ctx, card, bc.opts)
+				e, err := emrtd.Read(ctx, card, bc.opts)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -27,7 +27,7 @@ const (
 
 // CAKey is a chip's static Diffie-Hellman key for Chip Authentication, as
 // DG14 publishes it. Card emulators create one with [NewCAKey]; terminals
-// get the public part from DG14 through [Card.ChipAuthentication].
+// get the public part from DG14 through [ChipAuthentication].
 type CAKey struct {
 	grp  *dhGroup
 	priv *big.Int // nil on the terminal side
@@ -48,7 +48,7 @@ func (k *CAKey) LogValue() slog.Value { return slog.StringValue("emrtd.CAKey(red
 func NewCAKey(paramID int, rnd io.Reader) (*CAKey, error) {
 	g := rfc5114(paramID)
 	if g == nil {
-		return nil, fmt.Errorf("scard: chip authentication with DH parameters %d: %w", paramID, scard.ErrNotSupported)
+		return nil, fmt.Errorf("emrtd: chip authentication with DH parameters %d: %w", paramID, scard.ErrNotSupported)
 	}
 	x, err := randScalar(rnd, g.q)
 	if err != nil {
@@ -93,11 +93,11 @@ func (k *CAKey) SecurityInfos(protocol asn1.ObjectIdentifier, keyID int) ([][]by
 	})
 	a, err := ca.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("scard: encoding ChipAuthenticationInfo: %v", err)
+		return nil, fmt.Errorf("emrtd: encoding ChipAuthenticationInfo: %v", err)
 	}
 	p, err := pki.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("scard: encoding ChipAuthenticationPublicKeyInfo: %v", err)
+		return nil, fmt.Errorf("emrtd: encoding ChipAuthenticationPublicKeyInfo: %v", err)
 	}
 	return [][]byte{a, p}, nil
 }
@@ -129,11 +129,11 @@ func parseCAKey(spki []byte) (*CAKey, error) {
 	case oidStandardizedDP:
 		var id int64
 		if !alg.ReadASN1Integer(&id) || rfc5114(int(id)) == nil {
-			return nil, fmt.Errorf("scard: DG14 standardized DH parameters: %w", scard.ErrNotSupported)
+			return nil, fmt.Errorf("emrtd: DG14 standardized DH parameters: %w", scard.ErrNotSupported)
 		}
 		k.grp, k.id = rfc5114(int(id)), int(id)
 	default:
-		return nil, fmt.Errorf("scard: DG14 chip authentication key algorithm %s (only DH is implemented): %w", algOID, scard.ErrNotSupported)
+		return nil, fmt.Errorf("emrtd: DG14 chip authentication key algorithm %s (only DH is implemented): %w", algOID, scard.ErrNotSupported)
 	}
 	var bs asn1.BitString
 	if !seq.ReadASN1BitString(&bs) || bs.BitLength%8 != 0 {
@@ -173,7 +173,7 @@ func caProto(oid asn1.ObjectIdentifier) (scard.Cipher, bool) {
 // A bad public value gives an error wrapping [ErrAuthentication].
 func (k *CAKey) Agree(c scard.Cipher, pkIFD []byte) (*scard.SecureMessaging, error) {
 	if k.priv == nil {
-		return nil, fmt.Errorf("scard: CAKey without private key")
+		return nil, fmt.Errorf("emrtd: CAKey without private key")
 	}
 	y, err := k.grp.decode(pkIFD)
 	if err != nil {
@@ -201,7 +201,7 @@ func caSession(c scard.Cipher, g *dhGroup, peer, priv *big.Int) (*scard.SecureMe
 // cannot derive it).
 func ChipAuthentication(ctx context.Context, c *scard.Card, dg14 *SecurityInfos) error {
 	if c.SecureMessaging() == nil {
-		return fmt.Errorf("scard: chip authentication needs BAC or PACE first: %w", scard.ErrConditionsNotSatisfied)
+		return fmt.Errorf("emrtd: chip authentication needs BAC or PACE first: %w", scard.ErrConditionsNotSatisfied)
 	}
 	var pkInfo *ChipAuthenticationPublicKeyInfo
 	for i := range dg14.ChipAuthenticationPublicKeys {
@@ -211,7 +211,7 @@ func ChipAuthentication(ctx context.Context, c *scard.Card, dg14 *SecurityInfos)
 		}
 	}
 	if pkInfo == nil {
-		return fmt.Errorf("scard: DG14 has no DH chip authentication key: %w", scard.ErrNotSupported)
+		return fmt.Errorf("emrtd: DG14 has no DH chip authentication key: %w", scard.ErrNotSupported)
 	}
 	cipher := scard.CipherTDES // CA version 1 default when no ChipAuthenticationInfo
 	var proto asn1.ObjectIdentifier

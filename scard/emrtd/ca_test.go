@@ -26,11 +26,11 @@ func TestChipAuthentication(t *testing.T) {
 		dgs[n] = card.app[FIDDataGroup(n)]
 	}
 	pki := pkiOnce()
-	card.app[FIDSOD], err = CreateSOD(dgs, pki.dsCert, pki.dsKey, &SODOptions{Hash: crypto.SHA256})
+	card.app[FIDSOD], err = CreateSOD(dgs, pki.dsCert, pki.dsKey, SODOptions{Hash: crypto.SHA256})
 	require.NoError(t, err)
 
-	c := scard.NewCard(card, nil)
-	e, err := ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, ChipAuthentication: true, DataGroups: []int{1, 14}})
+	c := scard.NewCard(card, scard.CardOptions{})
+	e, err := Read(t.Context(), c, ReadOptions{MRZ: key, ChipAuthentication: true, DataGroups: []int{1, 14}})
 	require.NoError(t, err)
 	assert.True(t, e.ChipAuthenticated)
 	si, err := e.DG14()
@@ -43,8 +43,8 @@ func TestChipAuthentication(t *testing.T) {
 	other, err := NewCAKey(ParamDH2048256, nil)
 	require.NoError(t, err)
 	card.ca = other
-	c = scard.NewCard(card, nil)
-	_, err = ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, ChipAuthentication: true, DataGroups: []int{1}})
+	c = scard.NewCard(card, scard.CardOptions{})
+	_, err = Read(t.Context(), c, ReadOptions{MRZ: key, ChipAuthentication: true, DataGroups: []int{1}})
 	require.ErrorIs(t, err, scard.ErrSecureMessaging)
 }
 

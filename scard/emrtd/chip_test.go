@@ -146,7 +146,7 @@ func (c *fsCard) handle(cmd scard.Command) scard.Response {
 			}
 			return scard.Response{SW: scard.SWFileNotFound}
 		case 0x04:
-			if string(cmd.Data) == string(AIDeMRTD()) {
+			if string(cmd.Data) == string(AID()) {
 				c.inApp, c.selected = true, nil
 				return scard.Response{SW: scard.SWSuccess}
 			}

@@ -5,17 +5,17 @@
 // authentication (part 11 clause 5.1, RFC 5652 CMS), and the read of the
 // eMRTD application.
 //
-// There is one LDS model, used by the reader ([ReadEMRTD], the Parse
-// functions) and by the card simulator scard/cardsim (the Encode functions,
+// There is one LDS model, used by the reader ([Read], the Parse
+// functions) and by the card simulator scard/cardsim (the Marshal functions,
 // [CreateSOD]), so that what a simulator writes is what a reader decodes;
 // the model is checked against bytes produced outside ciekit (the ICAO
 // worked examples, see the package tests).
 //
 // Entry points:
 //
-//   - [ReadEMRTD] (BAC or PACE, then EF.COM, the data groups and EF.SOD),
-//     its decoders ([EMRTD.MRZ] to a cie.MRZ, [EMRTD.Faces], [EMRTD.DG11],
-//     [EMRTD.DG12]) and [EMRTD.Verify] / [PassiveAuthentication];
+//   - [Read] (BAC or PACE, then EF.COM, the data groups and EF.SOD),
+//     its decoders ([Document.MRZ] to a cie.MRZ, [Document.Faces], [Document.DG11],
+//     [Document.DG12]) and [Document.Verify] / [PassiveAuthentication];
 //   - [BAC], [PACE] and [ChipAuthentication], which install secure
 //     messaging on a [scard.Card];
 //   - for card emulators, the card side of each protocol: [BACChip],
@@ -44,7 +44,7 @@
 //
 // # Security
 //
-// Access keys ([MRZKey], [PACEPassword], the CAN of [EMRTDOptions]) and the
+// Access keys ([MRZKey], [PACEPassword], the CAN of [ReadOptions]) and the
 // protocol states holding session keys redact themselves under every fmt
 // verb, in errors, log/slog and JSON. Elliptic-curve and DH arithmetic for
 // PACE uses math/big and is not constant time: this matches the threat

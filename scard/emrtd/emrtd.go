@@ -10,8 +10,8 @@ import (
 	"github.com/ciekit/ciekit/scard"
 )
 
-// EMRTDOptions configures [ReadEMRTD]. Give the CAN, the MRZ key or both.
-type EMRTDOptions struct {
+// ReadOptions configures [Read]. Give the CAN, the MRZ key or both.
+type ReadOptions struct {
 	// CAN, if set, is the PACE password (6 digits printed on the CIE);
 	// see [NewCAN].
 	CAN CAN
@@ -23,7 +23,7 @@ type EMRTDOptions struct {
 	// EF.COM lists except DG3 and DG4, which need EAC terminal
 	// authentication.
 	DataGroups []int
-	// ChipAuthentication reads DG14 first and runs [Card.ChipAuthentication]
+	// ChipAuthentication reads DG14 first and runs [ChipAuthentication]
 	// before the other data groups (anti-cloning; DG14 is then verified by
 	// passive authentication with the rest).
 	ChipAuthentication bool
@@ -34,10 +34,10 @@ type EMRTDOptions struct {
 	Progress func(file string, read, total int)
 }
 
-// EMRTD is the raw content read from the eMRTD application, with helpers
+// Document is the raw content read from the eMRTD application, with helpers
 // to decode it. Files are kept raw so that passive authentication hashes
 // exactly what the chip returned.
-type EMRTD struct {
+type Document struct {
 	Access        string         // "PACE" or "BAC"
 	CardAccess    []byte         // raw EF.CardAccess, nil if absent
 	SecurityInfos *SecurityInfos // parsed EF.CardAccess, nil if absent
@@ -49,16 +49,16 @@ type EMRTD struct {
 	ChipAuthenticated bool
 }
 
-// ReadEMRTD opens the ICAO eMRTD application and reads EF.COM, the data
+// Read opens the ICAO eMRTD application and reads EF.COM, the data
 // groups and EF.SOD (ICAO Doc 9303-10 and -11). Access control: if
 // EF.CardAccess offers a PACE protocol that ciekit implements and a CAN or
 // MRZ key is given, PACE; otherwise BAC with the MRZ key. A wrong CAN or MRZ
 // gives an error wrapping [ErrAuthentication]; a missing key
-// [ErrInvalidKey]. The caller then verifies with [EMRTD.Verify].
+// [ErrInvalidKey]. The caller then verifies with [Document.Verify].
 //
 // The card's secure messaging stays installed on c for further reads.
-func ReadEMRTD(ctx context.Context, c *scard.Card, opts EMRTDOptions) (*EMRTD, error) {
-	e := &EMRTD{DataGroups: map[int][]byte{}}
+func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, error) {
+	e := &Document{DataGroups: map[int][]byte{}}
 	c.SetSecureMessaging(nil)
 	var info *PACEInfo
 	if !opts.NoPACE && (!opts.CAN.IsZero() || !opts.MRZ.IsZero()) {
@@ -102,7 +102,7 @@ func ReadEMRTD(ctx context.Context, c *scard.Card, opts EMRTDOptions) (*EMRTD, e
 		switch {
 		case err == nil:
 			e.Access = "PACE"
-			if err := c.SelectAID(ctx, AIDeMRTD()); err != nil {
+			if err := c.SelectAID(ctx, AID()); err != nil {
 				return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
 			}
 		case errors.Is(err, scard.ErrAuthentication) || isTransport(err) && !errors.Is(err, scard.ErrNotSupported) || opts.MRZ.IsZero():
@@ -116,9 +116,9 @@ func ReadEMRTD(ctx context.Context, c *scard.Card, opts EMRTDOptions) (*EMRTD, e
 	}
 	if info == nil {
 		if opts.MRZ.IsZero() {
-			return nil, fmt.Errorf("scard: BAC needs the MRZ key and none was given: %w", scard.ErrInvalidKey)
+			return nil, fmt.Errorf("emrtd: BAC needs the MRZ key and none was given: %w", scard.ErrInvalidKey)
 		}
-		if err := c.SelectAID(ctx, AIDeMRTD()); err != nil {
+		if err := c.SelectAID(ctx, AID()); err != nil {
 			return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
 		}
 		if err := BAC(ctx, c, opts.MRZ); err != nil {
@@ -162,7 +162,7 @@ func ReadEMRTD(ctx context.Context, c *scard.Card, opts EMRTDOptions) (*EMRTD, e
 			continue
 		}
 		if n < 1 || n > 16 {
-			return nil, fmt.Errorf("scard: data group %d out of range 1..16", n)
+			return nil, fmt.Errorf("emrtd: data group %d out of range 1..16", n)
 		}
 		b, err := c.ReadTLVFile(ctx, FIDDataGroup(n), dgName(n), opts.Progress)
 		if err != nil {
@@ -189,7 +189,7 @@ func isTransport(err error) bool {
 }
 
 // DataGroupNumbers returns the numbers of the data groups read, sorted.
-func (e *EMRTD) DataGroupNumbers() []int {
+func (e *Document) DataGroupNumbers() []int {
 	out := make([]int, 0, len(e.DataGroups))
 	for n := range e.DataGroups {
 		out = append(out, n)
@@ -198,16 +198,16 @@ func (e *EMRTD) DataGroupNumbers() []int {
 	return out
 }
 
-func (e *EMRTD) dg(n int) ([]byte, error) {
+func (e *Document) dg(n int) ([]byte, error) {
 	b, ok := e.DataGroups[n]
 	if !ok {
-		return nil, fmt.Errorf("scard: %s was not read: %w", dgName(n), scard.ErrNotFound)
+		return nil, fmt.Errorf("emrtd: %s was not read: %w", dgName(n), scard.ErrNotFound)
 	}
 	return b, nil
 }
 
 // MRZLines returns the MRZ lines from DG1 (see [ParseDG1]).
-func (e *EMRTD) MRZLines() (string, error) {
+func (e *Document) MRZLines() (string, error) {
 	b, err := e.dg(1)
 	if err != nil {
 		return "", err
@@ -218,7 +218,7 @@ func (e *EMRTD) MRZLines() (string, error) {
 // MRZ decodes DG1 with [cie.ParseMRZ], which validates every check digit.
 // Errors are [*DataError] for a malformed DG1 or the [*cie.MRZError] of
 // ParseMRZ.
-func (e *EMRTD) MRZ() (*cie.MRZ, error) {
+func (e *Document) MRZ() (*cie.MRZ, error) {
 	s, err := e.MRZLines()
 	if err != nil {
 		return nil, err
@@ -231,7 +231,7 @@ func (e *EMRTD) MRZ() (*cie.MRZ, error) {
 }
 
 // Faces returns the facial images from DG2 (see [ParseDG2]).
-func (e *EMRTD) Faces() ([]FaceImage, error) {
+func (e *Document) Faces() ([]FaceImage, error) {
 	b, err := e.dg(2)
 	if err != nil {
 		return nil, err
@@ -240,7 +240,7 @@ func (e *EMRTD) Faces() ([]FaceImage, error) {
 }
 
 // DG11 decodes DG11 (see [ParseDG11]).
-func (e *EMRTD) DG11() (*DG11, error) {
+func (e *Document) DG11() (*DG11, error) {
 	b, err := e.dg(11)
 	if err != nil {
 		return nil, err
@@ -249,7 +249,7 @@ func (e *EMRTD) DG11() (*DG11, error) {
 }
 
 // DG12 decodes DG12 (see [ParseDG12]).
-func (e *EMRTD) DG12() (*DG12, error) {
+func (e *Document) DG12() (*DG12, error) {
 	b, err := e.dg(12)
 	if err != nil {
 		return nil, err
@@ -258,7 +258,7 @@ func (e *EMRTD) DG12() (*DG12, error) {
 }
 
 // DG14 decodes DG14 (see [ParseDG14]).
-func (e *EMRTD) DG14() (*SecurityInfos, error) {
+func (e *Document) DG14() (*SecurityInfos, error) {
 	b, err := e.dg(14)
 	if err != nil {
 		return nil, err
@@ -267,6 +267,6 @@ func (e *EMRTD) DG14() (*SecurityInfos, error) {
 }
 
 // Verify runs [PassiveAuthentication] over the SOD and the data groups read.
-func (e *EMRTD) Verify(opts PAOptions) (*PAResult, error) {
+func (e *Document) Verify(opts PAOptions) (*PAResult, error) {
 	return PassiveAuthentication(e.SOD, e.DataGroups, opts)
 }

@@ -23,9 +23,9 @@ func newFSCard(t *testing.T, pace bool) (*fsCard, MRZKey) {
 	dg11 := &DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R", PlaceOfBirth: "ROMA<RM",
 		Address: "VIA ROMA 1<ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)}
 	dg12 := &DG12{IssuingAuthority: "COMUNE DI ROMA", DateOfIssue: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)}
-	dgs := map[int][]byte{1: EncodeDG1(testMRZ), 2: EncodeDG2(FaceImage{Format: ImageJPEG, Width: 240, Height: 320, Data: face}),
+	dgs := map[int][]byte{1: MarshalDG1(testMRZ), 2: MarshalDG2(FaceImage{Format: ImageJPEG, Width: 240, Height: 320, Data: face}),
 		11: dg11.Marshal(), 12: dg12.Marshal()}
-	sod, err := CreateSOD(dgs, pki.dsCert, pki.dsKey, &SODOptions{Hash: crypto.SHA256})
+	sod, err := CreateSOD(dgs, pki.dsCert, pki.dsKey, SODOptions{Hash: crypto.SHA256})
 	require.NoError(t, err)
 	com := &COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2, 3, 11, 12}}
 	app := map[uint16][]byte{FIDCOM: com.Marshal(), FIDSOD: sod}
@@ -52,18 +52,18 @@ func TestReadEMRTD(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		pace   bool
-		opts   func(MRZKey) EMRTDOptions
+		opts   func(MRZKey) ReadOptions
 		access string
 	}{
-		{"BAC", false, func(k MRZKey) EMRTDOptions { return EMRTDOptions{MRZ: k} }, "BAC"},
-		{"PACE-CAN", true, func(k MRZKey) EMRTDOptions { return EMRTDOptions{CAN: mustCAN("123456")} }, "PACE"},
-		{"BAC-forced", true, func(k MRZKey) EMRTDOptions { return EMRTDOptions{MRZ: k, NoPACE: true} }, "BAC"},
+		{"BAC", false, func(k MRZKey) ReadOptions { return ReadOptions{MRZ: k} }, "BAC"},
+		{"PACE-CAN", true, func(k MRZKey) ReadOptions { return ReadOptions{CAN: mustCAN("123456")} }, "PACE"},
+		{"BAC-forced", true, func(k MRZKey) ReadOptions { return ReadOptions{MRZ: k, NoPACE: true} }, "BAC"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			card, key := newFSCard(t, tc.pace)
-			c := scard.NewCard(card, nil)
-			e, err := ReadEMRTD(t.Context(), c, tc.opts(key))
+			c := scard.NewCard(card, scard.CardOptions{})
+			e, err := Read(t.Context(), c, tc.opts(key))
 			require.NoError(t, err)
 			assert.Equal(t, tc.access, e.Access)
 			assert.Equal(t, []int{1, 2, 11, 12}, e.DataGroupNumbers())
@@ -96,12 +96,12 @@ func TestReadEMRTD(t *testing.T) {
 func TestReadEMRTDWrongKeys(t *testing.T) {
 	t.Parallel()
 	card, _ := newFSCard(t, true)
-	_, err := ReadEMRTD(t.Context(), scard.NewCard(card, nil), EMRTDOptions{CAN: mustCAN("654321")})
+	_, err := Read(t.Context(), scard.NewCard(card, scard.CardOptions{}), ReadOptions{CAN: mustCAN("654321")})
 	require.ErrorIs(t, err, scard.ErrAuthentication)
 	wrong := NewMRZKey("CA00000AA", "640812", "331030")
-	_, err = ReadEMRTD(t.Context(), scard.NewCard(card, nil), EMRTDOptions{MRZ: wrong, NoPACE: true})
+	_, err = Read(t.Context(), scard.NewCard(card, scard.CardOptions{}), ReadOptions{MRZ: wrong, NoPACE: true})
 	require.ErrorIs(t, err, scard.ErrAuthentication)
-	_, err = ReadEMRTD(t.Context(), scard.NewCard(card, nil), EMRTDOptions{})
+	_, err = Read(t.Context(), scard.NewCard(card, scard.CardOptions{}), ReadOptions{})
 	require.ErrorIs(t, err, scard.ErrInvalidKey)
 }
 
@@ -113,8 +113,8 @@ func TestReadLargeFileOddOffsets(t *testing.T) {
 		photo[i] = byte(i * 7)
 	}
 	photo[0], photo[1] = 0xFF, 0xD8
-	card.app[FIDDataGroup(2)] = EncodeDG2(FaceImage{Format: ImageJPEG, Data: photo})
-	c := scard.NewCard(card, nil)
+	card.app[FIDDataGroup(2)] = MarshalDG2(FaceImage{Format: ImageJPEG, Data: photo})
+	c := scard.NewCard(card, scard.CardOptions{})
 	var calls, last int
 	progress := func(file string, read, total int) {
 		if file == "DG2" {
@@ -124,7 +124,7 @@ func TestReadLargeFileOddOffsets(t *testing.T) {
 			assert.Equal(t, len(card.app[FIDDataGroup(2)]), total)
 		}
 	}
-	e, err := ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, DataGroups: []int{2}, Progress: progress})
+	e, err := Read(t.Context(), c, ReadOptions{MRZ: key, DataGroups: []int{2}, Progress: progress})
 	require.NoError(t, err)
 	assert.Equal(t, len(card.app[FIDDataGroup(2)]), last, "progress reaches the file size")
 	assert.Greater(t, calls, 100)
@@ -142,12 +142,12 @@ func TestReadEMRTDFallsBackToBAC(t *testing.T) {
 	t.Parallel()
 	card, key := newFSCard(t, true)
 	// A reader without extended APDUs cannot run DH-2048 PACE: BAC instead.
-	c := scard.NewCard(card, &scard.CardOptions{NoExtended: true})
-	e, err := ReadEMRTD(t.Context(), c, EMRTDOptions{MRZ: key, DataGroups: []int{1}})
+	c := scard.NewCard(card, scard.CardOptions{NoExtended: true})
+	e, err := Read(t.Context(), c, ReadOptions{MRZ: key, DataGroups: []int{1}})
 	require.NoError(t, err)
 	assert.Equal(t, "BAC", e.Access)
 	// With only the CAN there is nothing to fall back to.
-	_, err = ReadEMRTD(t.Context(), scard.NewCard(card, &scard.CardOptions{NoExtended: true}), EMRTDOptions{CAN: mustCAN("123456")})
+	_, err = Read(t.Context(), scard.NewCard(card, scard.CardOptions{NoExtended: true}), ReadOptions{CAN: mustCAN("123456")})
 	require.ErrorIs(t, err, scard.ErrNotSupported)
 }
 

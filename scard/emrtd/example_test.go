@@ -12,11 +12,11 @@ import (
 
 // exampleCIE returns a reproducible simulated CIE and its trust anchor.
 func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
-	pki, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(7), KeyBits: 1024})
+	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(7), KeyBits: 1024})
 	if err != nil {
 		panic(err)
 	}
-	card, err := cardsim.NewCIE(cardsim.CIEConfig{
+	card, err := cardsim.NewCIE(cardsim.CIEOptions{
 		MRZ: simMRZ, // a valid TD1 MRZ built in sim_test.go
 		Personal: emrtd.DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
 			PlaceOfBirth: "ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)},
@@ -39,14 +39,14 @@ func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
 func Example_readCIE() {
 	sim, pki := exampleCIE()
 	ctx := context.Background()
-	card := scard.NewCard(sim, nil)
+	card := scard.NewCard(sim, scard.CardOptions{})
 
 	can, err := emrtd.NewCAN("123456") // printed on the front of the card
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	doc, err := emrtd.ReadEMRTD(ctx, card, emrtd.EMRTDOptions{CAN: can})
+	doc, err := emrtd.Read(ctx, card, emrtd.ReadOptions{CAN: can})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -6,7 +6,7 @@ import (
 
 func FuzzParseSOD(f *testing.F) {
 	pki := pkiOnce()
-	sod, err := CreateSOD(map[int][]byte{1: EncodeDG1(testMRZ)}, pki.dsCert, pki.dsKey, nil)
+	sod, err := CreateSOD(map[int][]byte{1: MarshalDG1(testMRZ)}, pki.dsCert, pki.dsKey, SODOptions{})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -25,8 +25,8 @@ func FuzzParseSOD(f *testing.F) {
 }
 
 func FuzzParseLDS(f *testing.F) {
-	f.Add(EncodeDG1(testMRZ))
-	f.Add(EncodeDG2(FaceImage{Format: ImageJPEG, Data: []byte{0xFF, 0xD8, 0}}))
+	f.Add(MarshalDG1(testMRZ))
+	f.Add(MarshalDG2(FaceImage{Format: ImageJPEG, Data: []byte{0xFF, 0xD8, 0}}))
 	f.Add((&DG11{FullName: "ROSSI<<MARIO", PlaceOfBirth: "ROMA<RM"}).Marshal())
 	f.Add((&DG12{IssuingAuthority: "COMUNE DI ROMA"}).Marshal())
 	f.Add((&COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2}}).Marshal())

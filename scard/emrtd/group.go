@@ -44,7 +44,7 @@ func randScalar(r io.Reader, q *big.Int) (*big.Int, error) {
 			return k, nil
 		}
 	}
-	return nil, fmt.Errorf("scard: randomness source keeps giving out-of-range scalars")
+	return nil, fmt.Errorf("emrtd: randomness source keeps giving out-of-range scalars")
 }
 
 func leftPad(b []byte, n int) []byte {
@@ -374,7 +374,7 @@ func (c *ecGroup) mul(e any, n *big.Int) any {
 func mustHex(s string) *big.Int {
 	n, ok := new(big.Int).SetString(s, 16)
 	if !ok {
-		panic("scard: bad built-in constant")
+		panic("emrtd: bad built-in constant")
 	}
 	return n
 }

@@ -13,11 +13,11 @@ import (
 	"github.com/ciekit/ciekit/internal/tlv"
 )
 
-// AIDeMRTD is the ICAO LDS1 eMRTD application identifier.
+// AID is the ICAO LDS1 eMRTD application identifier.
 var aidEMRTD = [...]byte{0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01}
 
-// AIDeMRTD returns the ICAO eMRTD application identifier A0 00 00 02 47 10 01.
-func AIDeMRTD() []byte { return append([]byte(nil), aidEMRTD[:]...) }
+// AID returns the ICAO eMRTD application identifier A0 00 00 02 47 10 01.
+func AID() []byte { return append([]byte(nil), aidEMRTD[:]...) }
 
 // File identifiers of the eMRTD application (ICAO Doc 9303-10 clause 4.6,
 // 4.7). EF.CardAccess lives in the master file.
@@ -137,10 +137,10 @@ func ParseDG1(b []byte) (string, error) {
 	return strings.Join(lines, "\n"), nil
 }
 
-// EncodeDG1 builds DG1 (tag 61) holding the MRZ in DO 5F1F (ICAO Doc
+// MarshalDG1 builds DG1 (tag 61) holding the MRZ in DO 5F1F (ICAO Doc
 // 9303-10 clause 4.7.1) from MRZ lines; line breaks ("\n", "\r") are
 // dropped. It is the inverse of [ParseDG1].
-func EncodeDG1(mrz string) []byte {
+func MarshalDG1(mrz string) []byte {
 	m := strings.NewReplacer("\n", "", "\r", "").Replace(mrz)
 	var b tlv.Builder
 	b.AddConstructed(0x61, func(b *tlv.Builder) { b.Add(0x5F1F, []byte(m)) })
@@ -307,14 +307,14 @@ func parseFacialRecord(b []byte) ([]FaceImage, error) {
 	return out, nil
 }
 
-// EncodeDG2 builds DG2 (tag 75) with one ISO/IEC 19794-5:2005 facial record
+// MarshalDG2 builds DG2 (tag 75) with one ISO/IEC 19794-5:2005 facial record
 // holding img, in the biometric information template of ICAO Doc 9303-10
 // clause 4.7.2: 7F61 { 02 count, 7F60 { A1 header, 5F2E record } }. The
 // image is stored as given (it is not decoded); Width and Height are written
 // in the image information block, Format as the image data type (0 JPEG, 1
 // JPEG 2000; [ImageUnknown] is written as JPEG). It is the inverse of
 // [ParseDG2].
-func EncodeDG2(img FaceImage) []byte {
+func MarshalDG2(img FaceImage) []byte {
 	// ISO/IEC 19794-5:2005: general header (14), facial information (20),
 	// image information (12), image data.
 	rec := make([]byte, 0, 46+len(img.Data))
@@ -346,11 +346,11 @@ func imageDataType(f ImageFormat) byte {
 	return 0
 }
 
-// EncodeDG3 builds DG3 (tag 63) with one biometric data block per non-empty
+// MarshalDG3 builds DG3 (tag 63) with one biometric data block per non-empty
 // finger template (ISO/IEC 19794-4 records on a real CIE; stored as given).
 // With no template, as for a card issued without fingerprints (under 12, or
 // fingerprints impossible), the group has a count of 0.
-func EncodeDG3(fingers ...[]byte) []byte {
+func MarshalDG3(fingers ...[]byte) []byte {
 	var recs [][]byte
 	for _, f := range fingers {
 		if len(f) > 0 {

@@ -13,16 +13,16 @@ import (
 func TestModelRoundTrip(t *testing.T) {
 	t.Parallel()
 	const mrz = "C<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125M3310311ITA<<<<<<<<<<<0\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<"
-	got, err := ParseDG1(EncodeDG1(mrz))
+	got, err := ParseDG1(MarshalDG1(mrz))
 	require.NoError(t, err)
 	assert.Equal(t, mrz, got)
-	got, err = ParseDG1(EncodeDG1("C<ITACA00000AA4<<<<<<<<<<<<<<<\r\n6408125M3310311ITA<<<<<<<<<<<0\r\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<"))
+	got, err = ParseDG1(MarshalDG1("C<ITACA00000AA4<<<<<<<<<<<<<<<\r\n6408125M3310311ITA<<<<<<<<<<<0\r\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<"))
 	require.NoError(t, err)
 	assert.Equal(t, mrz, got, "CRLF line breaks")
 
 	for _, f := range []ImageFormat{ImageJPEG, ImageJPEG2000} {
 		img := FaceImage{Format: f, Width: 480, Height: 640, Data: []byte{1, 2, 3, 4}}
-		faces, err := ParseDG2(EncodeDG2(img))
+		faces, err := ParseDG2(MarshalDG2(img))
 		require.NoError(t, err)
 		require.Len(t, faces, 1)
 		assert.Equal(t, img, faces[0], "format %v", f)
@@ -44,7 +44,7 @@ func TestModelRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, com, *pc)
 
-	dg3 := EncodeDG3([]byte("left"), nil, []byte("right"))
+	dg3 := MarshalDG3([]byte("left"), nil, []byte("right"))
 	assert.Equal(t, byte(0x63), dg3[0])
 	assert.Contains(t, string(dg3), "left")
 	assert.Contains(t, string(dg3), "right")

@@ -133,7 +133,7 @@ type paceProto struct {
 
 func paceProtocol(oid asn1.ObjectIdentifier) (paceProto, error) {
 	if !hasPrefix(oid, OIDPACE) || len(oid) != 11 {
-		return paceProto{}, fmt.Errorf("scard: %s is not a PACE protocol: %w", oid, scard.ErrNotSupported)
+		return paceProto{}, fmt.Errorf("emrtd: %s is not a PACE protocol: %w", oid, scard.ErrNotSupported)
 	}
 	p := paceProto{oid: oid}
 	switch oid[9] {
@@ -141,7 +141,7 @@ func paceProtocol(oid asn1.ObjectIdentifier) (paceProto, error) {
 		p.dh = true
 	case 2:
 	default:
-		return paceProto{}, fmt.Errorf("scard: PACE mapping %s (only Generic Mapping is implemented): %w", oid, scard.ErrNotSupported)
+		return paceProto{}, fmt.Errorf("emrtd: PACE mapping %s (only Generic Mapping is implemented): %w", oid, scard.ErrNotSupported)
 	}
 	switch oid[10] {
 	case 1:
@@ -153,7 +153,7 @@ func paceProtocol(oid asn1.ObjectIdentifier) (paceProto, error) {
 	case 4:
 		p.cipher = scard.CipherAES256
 	default:
-		return paceProto{}, fmt.Errorf("scard: PACE cipher in %s: %w", oid, scard.ErrNotSupported)
+		return paceProto{}, fmt.Errorf("emrtd: PACE cipher in %s: %w", oid, scard.ErrNotSupported)
 	}
 	return p, nil
 }
@@ -193,7 +193,7 @@ type pace struct {
 
 func newPACE(info PACEInfo, pw PACEPassword, rnd io.Reader) (*pace, error) {
 	if pw.kind == 0 {
-		return nil, fmt.Errorf("scard: zero PACEPassword: %w", scard.ErrInvalidKey)
+		return nil, fmt.Errorf("emrtd: zero PACEPassword: %w", scard.ErrInvalidKey)
 	}
 	proto, err := paceProtocol(info.Protocol)
 	if err != nil {
@@ -201,14 +201,14 @@ func newPACE(info PACEInfo, pw PACEPassword, rnd io.Reader) (*pace, error) {
 	}
 	grp := standardGroup(info.ParameterID)
 	if grp == nil {
-		return nil, fmt.Errorf("scard: PACE domain parameters %d: %w", info.ParameterID, scard.ErrNotSupported)
+		return nil, fmt.Errorf("emrtd: PACE domain parameters %d: %w", info.ParameterID, scard.ErrNotSupported)
 	}
 	if grp.isDH() != proto.dh {
-		return nil, fmt.Errorf("scard: PACE protocol %s does not match parameters %d: %w", info.Protocol, info.ParameterID, scard.ErrNotSupported)
+		return nil, fmt.Errorf("emrtd: PACE protocol %s does not match parameters %d: %w", info.Protocol, info.ParameterID, scard.ErrNotSupported)
 	}
 	der, err := asn1.Marshal(info.Protocol)
 	if err != nil {
-		return nil, fmt.Errorf("scard: PACE protocol OID: %v", err)
+		return nil, fmt.Errorf("emrtd: PACE protocol OID: %v", err)
 	}
 	_, _, h, _ := tlv.Header(der)
 	return &pace{
@@ -349,7 +349,7 @@ func parseDynAuth(data []byte, tag tlv.Tag) ([]byte, error) {
 func MSESetATPACE(protocol asn1.ObjectIdentifier, kind PasswordKind, parameterID int) ([]byte, error) {
 	der, err := asn1.Marshal(protocol)
 	if err != nil {
-		return nil, fmt.Errorf("scard: PACE protocol OID: %v", err)
+		return nil, fmt.Errorf("emrtd: PACE protocol OID: %v", err)
 	}
 	_, _, h, _ := tlv.Header(der)
 	var b tlv.Builder
@@ -425,7 +425,7 @@ func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword)
 	ga := func(last bool, tag tlv.Tag, v []byte, want tlv.Tag) ([]byte, error) {
 		data := dynAuth(tag, v)
 		if c.Options().NoExtended && len(data) > scard.MaxShortData {
-			return nil, fmt.Errorf("scard: PACE with %s needs extended-length APDUs (CardOptions.NoExtended is set): %w", p.grp.name(), scard.ErrNotSupported)
+			return nil, fmt.Errorf("emrtd: PACE with %s needs extended-length APDUs (CardOptions.NoExtended is set): %w", p.grp.name(), scard.ErrNotSupported)
 		}
 		cmd := scard.Command{CLA: scard.ClaChaining, INS: scard.InsGeneralAuthenticate, Data: data, Ne: scard.MaxShortNe}
 		if last {

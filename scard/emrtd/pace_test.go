@@ -49,7 +49,7 @@ func TestPACEECDHGMKAT(t *testing.T) {
 	}}
 	rnd := bytes.NewReader(unhex(t, "7F4EF07B9EA82FD78AD689B38D0BC78CF21F249D953BC46F4C6E19259C010F99"+
 		"A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595"))
-	c := scard.NewCard(s, &scard.CardOptions{Rand: rnd})
+	c := scard.NewCard(s, scard.CardOptions{Rand: rnd})
 	info := PACEInfo{Protocol: oid(t, OIDPACEECDHGMAES128), Version: 2, ParameterID: ParamBrainpool256}
 	p, err := runPACE(t.Context(), c, info, pw)
 	require.NoError(t, err)
@@ -93,7 +93,7 @@ func TestPACEDHGMKAT(t *testing.T) {
 		{"008600000C7C0A8508" + tIFD + "00", "7C0A8608" + tIC + "9000"},
 	}}
 	rnd := bytes.NewReader(unhex(t, skMap+skEph))
-	c := scard.NewCard(s, &scard.CardOptions{Rand: rnd})
+	c := scard.NewCard(s, scard.CardOptions{Rand: rnd})
 	info := PACEInfo{Protocol: oid(t, OIDPACEDHGMAES128), Version: 2, ParameterID: ParamDH1024}
 	run, err := runPACE(t.Context(), c, info, pw)
 	require.NoError(t, err)
@@ -140,7 +140,7 @@ func TestPACEChipRoundTrip(t *testing.T) {
 			can, err := CANPassword("123456")
 			require.NoError(t, err)
 			chip := &paceCard{info: info, pw: can}
-			c := scard.NewCard(chip, nil)
+			c := scard.NewCard(chip, scard.CardOptions{})
 			require.NoError(t, PACE(t.Context(), c, info, can))
 			// One SM exchange through the chip's session.
 			got, err := c.Do(t.Context(), scard.Command{INS: scard.InsReadBinary, Ne: 4})
@@ -149,7 +149,7 @@ func TestPACEChipRoundTrip(t *testing.T) {
 
 			wrong, err := CANPassword("123457")
 			require.NoError(t, err)
-			c = scard.NewCard(chip, nil)
+			c = scard.NewCard(chip, scard.CardOptions{})
 			err = PACE(t.Context(), c, info, wrong)
 			require.ErrorIs(t, err, scard.ErrAuthentication)
 			assert.Nil(t, c.SecureMessaging())

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -47,5 +46,3 @@ func (s *scripted) done() {
 		s.t.Errorf("script consumed %d of %d steps", s.i, len(s.steps))
 	}
 }
-
-func fmtSprintf(f string, v any) string { return fmt.Sprintf(f, v) }

@@ -49,7 +49,7 @@ var simMRZ = td1("CA00000AA", "640812", "M", "331031", "ROSSI<<MARIO")
 const simCAN = "123456"
 
 var simPKI = sync.OnceValue(func() *cardsim.PKI {
-	p, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(1), KeyBits: 1024})
+	p, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(1), KeyBits: 1024})
 	if err != nil {
 		panic(err)
 	}
@@ -60,7 +60,7 @@ var simPhoto = append([]byte{0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0
 
 func newSimCIE(t testing.TB, ecdh bool) *cardsim.CIE {
 	t.Helper()
-	c, err := cardsim.NewCIE(cardsim.CIEConfig{
+	c, err := cardsim.NewCIE(cardsim.CIEOptions{
 		MRZ: simMRZ,
 		Personal: emrtd.DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
 			FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC), PlaceOfBirth: "ROMA<RM", Address: "VIA ROMA 1<ROMA<RM"},
@@ -89,19 +89,19 @@ func TestSimFullRead(t *testing.T) {
 	cases := []struct {
 		name   string
 		ecdh   bool
-		opts   func(k emrtd.MRZKey) emrtd.EMRTDOptions
+		opts   func(k emrtd.MRZKey) emrtd.ReadOptions
 		access string
 	}{
-		{"BAC", false, func(k emrtd.MRZKey) emrtd.EMRTDOptions { return emrtd.EMRTDOptions{MRZ: k, NoPACE: true} }, "BAC"},
-		{"PACE-DH-CAN", false, func(k emrtd.MRZKey) emrtd.EMRTDOptions { return emrtd.EMRTDOptions{CAN: mustCAN(simCAN)} }, "PACE"},
-		{"PACE-DH-MRZ", false, func(k emrtd.MRZKey) emrtd.EMRTDOptions { return emrtd.EMRTDOptions{MRZ: k} }, "PACE"},
+		{"BAC", false, func(k emrtd.MRZKey) emrtd.ReadOptions { return emrtd.ReadOptions{MRZ: k, NoPACE: true} }, "BAC"},
+		{"PACE-DH-CAN", false, func(k emrtd.MRZKey) emrtd.ReadOptions { return emrtd.ReadOptions{CAN: mustCAN(simCAN)} }, "PACE"},
+		{"PACE-DH-MRZ", false, func(k emrtd.MRZKey) emrtd.ReadOptions { return emrtd.ReadOptions{MRZ: k} }, "PACE"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sim := newSimCIE(t, tc.ecdh)
-			c := scard.NewCard(sim, nil)
-			e, err := emrtd.ReadEMRTD(t.Context(), c, tc.opts(simKey(t)))
+			c := scard.NewCard(sim, scard.CardOptions{})
+			e, err := emrtd.Read(t.Context(), c, tc.opts(simKey(t)))
 			require.NoError(t, err)
 			assert.Equal(t, tc.access, e.Access)
 			assert.Equal(t, "0107", e.COM.LDSVersion)
@@ -145,7 +145,7 @@ func TestSimPassiveAuthenticationFailures(t *testing.T) {
 	dg11 := sim.DataGroup(11)
 	forged := bytes.Replace(dg11, []byte("ROSSI"), []byte("BIANC"), 1)
 	require.NoError(t, sim.SetDataGroup(11, forged))
-	e, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(simCAN)})
+	e, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN(simCAN)})
 	require.NoError(t, err)
 	_, err = e.Verify(emrtd.PAOptions{CSCA: simPKI().CSCAPool()})
 	require.ErrorIs(t, err, emrtd.ErrHashMismatch)
@@ -153,7 +153,7 @@ func TestSimPassiveAuthenticationFailures(t *testing.T) {
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, 11, he.DG)
 
-	other, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(99), KeyBits: 1024})
+	other, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(99), KeyBits: 1024})
 	require.NoError(t, err)
 	_, err = e.Verify(emrtd.PAOptions{CSCA: other.CSCAPool()})
 	require.ErrorIs(t, err, emrtd.ErrUntrustedSigner)
@@ -162,13 +162,13 @@ func TestSimPassiveAuthenticationFailures(t *testing.T) {
 func TestSimWrongAccessKeys(t *testing.T) {
 	t.Parallel()
 	sim := newSimCIE(t, false)
-	_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN("000000")})
+	_, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN("000000")})
 	require.ErrorIs(t, err, scard.ErrAuthentication)
 	wrong := emrtd.NewMRZKey("CA00000AA", "640813", "331031")
-	_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: wrong, NoPACE: true})
+	_, err = emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{MRZ: wrong, NoPACE: true})
 	require.ErrorIs(t, err, scard.ErrAuthentication)
 	// The card still works with the right key afterwards.
-	_, err = emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(simCAN)})
+	_, err = emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN(simCAN)})
 	require.NoError(t, err)
 }
 
@@ -176,7 +176,7 @@ func TestSimRemovedMidRead(t *testing.T) {
 	t.Parallel()
 	sim := newSimCIE(t, false)
 	sim.RemoveAfter(20)
-	_, err := emrtd.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), emrtd.EMRTDOptions{MRZ: simKey(t), NoPACE: true})
+	_, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{MRZ: simKey(t), NoPACE: true})
 	require.ErrorIs(t, err, scard.ErrCardRemoved)
 }
 
@@ -185,7 +185,7 @@ func TestSimCancelled(t *testing.T) {
 	sim := newSimCIE(t, false)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := emrtd.ReadEMRTD(ctx, scard.NewCard(sim, nil), emrtd.EMRTDOptions{CAN: mustCAN(simCAN)})
+	_, err := emrtd.Read(ctx, scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN(simCAN)})
 	require.ErrorIs(t, err, context.Canceled)
 }
 

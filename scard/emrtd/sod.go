@@ -351,12 +351,12 @@ func (s *SOD) parseLDS(eType asn1.ObjectIdentifier) error {
 var (
 	// ErrHashMismatch: a data group does not match its hash in the SOD
 	// (tampered or substituted data).
-	ErrHashMismatch = errors.New("scard: data group hash mismatch")
+	ErrHashMismatch = errors.New("emrtd: data group hash mismatch")
 	// ErrBadSignature: the SOD signature does not verify.
-	ErrBadSignature = errors.New("scard: bad SOD signature")
+	ErrBadSignature = errors.New("emrtd: bad SOD signature")
 	// ErrUntrustedSigner: the document signer certificate does not chain to
 	// a trusted CSCA.
-	ErrUntrustedSigner = errors.New("scard: document signer not trusted")
+	ErrUntrustedSigner = errors.New("emrtd: document signer not trusted")
 )
 
 // HashMismatchError names the data group whose hash does not match.
@@ -366,7 +366,7 @@ type HashMismatchError struct {
 
 // Error returns the error message.
 func (e *HashMismatchError) Error() string {
-	return fmt.Sprintf("scard: passive authentication: %s does not match its hash in the SOD", dgName(e.DG))
+	return fmt.Sprintf("emrtd: %s does not match its hash in the SOD", dgName(e.DG))
 }
 
 // Unwrap returns [ErrHashMismatch].
@@ -376,7 +376,7 @@ func (e *HashMismatchError) Unwrap() error { return ErrHashMismatch }
 type SignatureError struct{ Msg string }
 
 // Error returns the error message.
-func (e *SignatureError) Error() string { return "scard: passive authentication: " + e.Msg }
+func (e *SignatureError) Error() string { return "emrtd: " + e.Msg }
 
 // Unwrap returns [ErrBadSignature].
 func (e *SignatureError) Unwrap() error { return ErrBadSignature }
@@ -387,7 +387,7 @@ type ChainError struct{ Err error }
 
 // Error returns the error message.
 func (e *ChainError) Error() string {
-	return fmt.Sprintf("scard: passive authentication: document signer certificate: %v", e.Err)
+	return fmt.Sprintf("emrtd: document signer certificate: %v", e.Err)
 }
 
 // Unwrap returns [ErrUntrustedSigner] and the x509 error.
@@ -528,18 +528,18 @@ func (s *SOD) verifySignature() (*x509.Certificate, error) {
 		}
 		signed = si.SignedAttrs
 	}
-	if err := VerifySignature(cert.PublicKey, si.SignatureAlgorithm, si.SignatureParams, si.DigestAlgorithm, signed, si.Signature); err != nil {
+	if err := verifySignature(cert.PublicKey, si.SignatureAlgorithm, si.SignatureParams, si.DigestAlgorithm, signed, si.Signature); err != nil {
 		return cert, err
 	}
 	return cert, nil
 }
 
-// VerifySignature verifies sig over data with pub (*rsa.PublicKey or
+// verifySignature verifies sig over data with pub (*rsa.PublicKey or
 // *ecdsa.PublicKey) for the CMS signature algorithm OID alg (with DER
 // parameters params, used by RSASSA-PSS). digest is the SignerInfo digest
 // algorithm, used when alg does not name a hash (rsaEncryption, PSS). It
 // returns a [*SignatureError].
-func VerifySignature(pub crypto.PublicKey, alg string, params []byte, digest crypto.Hash, data, sig []byte) error {
+func verifySignature(pub crypto.PublicKey, alg string, params []byte, digest crypto.Hash, data, sig []byte) error {
 	h, ok := hashForOID(alg)
 	if !ok {
 		h = digest

@@ -69,17 +69,17 @@ func pool(c *x509.Certificate) *x509.CertPool {
 func TestPassiveAuthentication(t *testing.T) {
 	t.Parallel()
 	pki := pkiOnce()
-	dgs := map[int][]byte{1: EncodeDG1("I<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125F3310318ITA<<<<<<<<<<<6\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<"), 2: EncodeDG2(FaceImage{Format: ImageJPEG, Data: []byte{0xFF, 0xD8, 1, 2}})}
+	dgs := map[int][]byte{1: MarshalDG1("I<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125F3310318ITA<<<<<<<<<<<6\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<"), 2: MarshalDG2(FaceImage{Format: ImageJPEG, Data: []byte{0xFF, 0xD8, 1, 2}})}
 	cases := []struct {
 		name string
 		cert *x509.Certificate
 		key  crypto.Signer
-		opts *SODOptions
+		opts SODOptions
 	}{
-		{"ECDSA-SHA256", pki.dsCert, pki.dsKey, nil},
-		{"RSA-PKCS1-SHA256", pki.rsaCert, pki.rsaKey, nil},
-		{"RSA-PSS-SHA512", pki.rsaCert, pki.rsaKey, &SODOptions{PSS: true, Hash: crypto.SHA512}},
-		{"ECDSA-SHA1-bare", pki.dsCert, pki.dsKey, &SODOptions{Hash: crypto.SHA1, Bare: true}},
+		{"ECDSA-SHA256", pki.dsCert, pki.dsKey, SODOptions{}},
+		{"RSA-PKCS1-SHA256", pki.rsaCert, pki.rsaKey, SODOptions{}},
+		{"RSA-PSS-SHA512", pki.rsaCert, pki.rsaKey, SODOptions{PSS: true, Hash: crypto.SHA512}},
+		{"ECDSA-SHA1-bare", pki.dsCert, pki.dsKey, SODOptions{Hash: crypto.SHA1, Bare: true}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,7 +133,7 @@ func TestVerifySignaturePlainECDSA(t *testing.T) {
 	r, s, err := ecdsa.Sign(rand.Reader, key, h.Sum(nil))
 	require.NoError(t, err)
 	plain := append(r.FillBytes(make([]byte, 32)), s.FillBytes(make([]byte, 32))...)
-	require.NoError(t, VerifySignature(&key.PublicKey, "0.4.0.127.0.7.1.1.4.1.3", nil, 0, msg, plain))
+	require.NoError(t, verifySignature(&key.PublicKey, "0.4.0.127.0.7.1.1.4.1.3", nil, 0, msg, plain))
 	plain[5] ^= 1
-	require.ErrorIs(t, VerifySignature(&key.PublicKey, "0.4.0.127.0.7.1.1.4.1.3", nil, 0, msg, plain), ErrBadSignature)
+	require.ErrorIs(t, verifySignature(&key.PublicKey, "0.4.0.127.0.7.1.1.4.1.3", nil, 0, msg, plain), ErrBadSignature)
 }

@@ -31,11 +31,8 @@ type SODOptions struct {
 // groups dgs (raw files by number) with the document signer key and its
 // certificate (ICAO Doc 9303-10 clause 4.6.2, RFC 5652). It is for card
 // emulators and tests: real SODs are made by the issuing state.
-func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, opts *SODOptions) ([]byte, error) {
-	var o SODOptions
-	if opts != nil {
-		o = *opts
-	}
+func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, opts SODOptions) ([]byte, error) {
+	o := opts
 	if o.Hash == 0 {
 		o.Hash = crypto.SHA256
 	}
@@ -43,11 +40,11 @@ func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, op
 		o.Rand = rand.Reader
 	}
 	if !o.Hash.Available() {
-		return nil, fmt.Errorf("scard: CreateSOD: hash %v unavailable", o.Hash)
+		return nil, fmt.Errorf("emrtd: CreateSOD: hash %v unavailable", o.Hash)
 	}
 	hashOID := oidForHash(o.Hash)
 	if hashOID == nil {
-		return nil, fmt.Errorf("scard: CreateSOD: unsupported hash %v", o.Hash)
+		return nil, fmt.Errorf("emrtd: CreateSOD: unsupported hash %v", o.Hash)
 	}
 	ldsOID, _ := parseOID(OIDLDSSecurityObject)
 	nums := make([]int, 0, len(dgs))
@@ -84,7 +81,7 @@ func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, op
 	})
 	eContent, err := lds.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("scard: CreateSOD: %v", err)
+		return nil, fmt.Errorf("emrtd: CreateSOD: %v", err)
 	}
 	h := o.Hash.New()
 	h.Write(eContent)
@@ -148,10 +145,10 @@ func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, op
 		sigAlg = map[crypto.Hash]string{crypto.SHA1: oidECDSAWithSHA1, crypto.SHA224: oidECDSAWithSHA224, crypto.SHA256: oidECDSAWithSHA256, crypto.SHA384: oidECDSAWithSHA384, crypto.SHA512: oidECDSAWithSHA512}[o.Hash]
 		sig, err = key.Sign(o.Rand, digest, o.Hash)
 	default:
-		return nil, fmt.Errorf("scard: CreateSOD: unsupported key type %T", key.Public())
+		return nil, fmt.Errorf("emrtd: CreateSOD: unsupported key type %T", key.Public())
 	}
 	if err != nil {
-		return nil, fmt.Errorf("scard: CreateSOD: signing: %v", err)
+		return nil, fmt.Errorf("emrtd: CreateSOD: signing: %v", err)
 	}
 	sdOID, _ := parseOID(OIDSignedData)
 	var ci cryptobyte.Builder
@@ -186,7 +183,7 @@ func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, op
 	})
 	out, err := ci.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("scard: CreateSOD: %v", err)
+		return nil, fmt.Errorf("emrtd: CreateSOD: %v", err)
 	}
 	if o.Bare {
 		return out, nil

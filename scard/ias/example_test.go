@@ -14,11 +14,11 @@ import (
 
 // exampleCIE returns a reproducible simulated CIE and its trust anchor.
 func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
-	pki, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(7), KeyBits: 1024})
+	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(7), KeyBits: 1024})
 	if err != nil {
 		panic(err)
 	}
-	card, err := cardsim.NewCIE(cardsim.CIEConfig{
+	card, err := cardsim.NewCIE(cardsim.CIEOptions{
 		MRZ: "C<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125M3310311ITA<<<<<<<<<<<0\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<",
 		Personal: emrtd.DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
 			PlaceOfBirth: "ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)},
@@ -36,11 +36,11 @@ func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
 	return card, pki
 }
 
-// ExampleIAS_VerifyNIS reads the NIS of a (simulated) CIE without PIN and
+// ExampleClient_VerifyNIS reads the NIS of a (simulated) CIE without PIN and
 // proves it genuine with the IAS SOD and internal authentication.
-func ExampleIAS_VerifyNIS() {
+func ExampleClient_VerifyNIS() {
 	sim, pki := exampleCIE()
-	ic := ias.NewIAS(scard.NewCard(sim, nil))
+	ic := ias.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	res, err := ic.VerifyNIS(context.Background(), ias.NISOptions{CSCA: pki.CSCAPool()})
 	if err != nil {
 		fmt.Println(err)
@@ -50,10 +50,10 @@ func ExampleIAS_VerifyNIS() {
 	// Output: NIS: 123456789012
 }
 
-// ExampleIAS_VerifyPIN shows how a wrong PIN surfaces the tries left.
-func ExampleIAS_VerifyPIN() {
+// ExampleClient_VerifyPIN shows how a wrong PIN surfaces the tries left.
+func ExampleClient_VerifyPIN() {
 	sim, _ := exampleCIE()
-	ic := ias.NewIAS(scard.NewCard(sim, nil))
+	ic := ias.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	ctx := context.Background()
 	if err := ic.Select(ctx); err != nil {
 		fmt.Println(err)

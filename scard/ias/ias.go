@@ -20,8 +20,8 @@ var (
 	aidCIE = [...]byte{0xA0, 0x00, 0x00, 0x00, 0x00, 0x39}
 )
 
-// AIDIAS returns the IAS-ECC application identifier of the CIE.
-func AIDIAS() []byte { return append([]byte(nil), aidIAS[:]...) }
+// AID returns the IAS-ECC application identifier of the CIE.
+func AID() []byte { return append([]byte(nil), aidIAS[:]...) }
 
 // AIDCIE returns the identifier of the CIE DF inside the IAS application.
 func AIDCIE() []byte { return append([]byte(nil), aidCIE[:]...) }
@@ -34,7 +34,7 @@ const (
 	FIDCertCIE       uint16 = 0x1003 // authentication certificate (after PIN)
 	FIDIntKpub       uint16 = 0x1004 // ICC DAPP public key
 	FIDServiziKpub   uint16 = 0x1005 // public key of the NIS internal authentication
-	FIDIASSOD        uint16 = 0x1006 // IAS document security object
+	FIDSOD           uint16 = 0x1006 // IAS document security object
 	FIDSNICC         uint16 = 0xD003 // MF: EF.SN.ICC
 	FIDDH            uint16 = 0xD004 // MF: DH domain parameters
 	KeyRefServiziInt byte   = 0x83   // SDO of the NIS internal-authentication key
@@ -46,15 +46,15 @@ const (
 // not ICAO data group numbers; reconstructed from the CIE middleware
 // (AbilitaCIE.cpp).
 const (
-	IASSODNIS         = 0xA1 // EF 1001, first 12 bytes
-	IASSODSerial      = 0xA2 // EF 1002, first 9 bytes
-	IASSODCertCIE     = 0xA3 // EF 1003
-	IASSODIntKpub     = 0xA4 // EF 1004
-	IASSODServiziKpub = 0xA5 // EF 1005
-	IASSODDH          = 0x1B // EF D004
+	SODNIS         = 0xA1 // EF 1001, first 12 bytes
+	SODSerial      = 0xA2 // EF 1002, first 9 bytes
+	SODCertCIE     = 0xA3 // EF 1003
+	SODIntKpub     = 0xA4 // EF 1004
+	SODServiziKpub = 0xA5 // EF 1005
+	SODDH          = 0x1B // EF D004
 )
 
-// IAS drives the IAS-ECC ("CIE PKI") side of the CIE: NIS, serial,
+// Client drives the IAS-ECC ("CIE PKI") side of the CIE: NIS, serial,
 // internal authentication and PIN/PUK management. Not safe for concurrent
 // use (it shares the [Card]).
 //
@@ -67,17 +67,17 @@ const (
 // methods therefore work with the simulator and with cards or channels
 // that accept them in the clear; the NIS path needs no PIN and works with
 // real cards.
-type IAS struct {
+type Client struct {
 	c *scard.Card
 }
 
-// NewIAS returns an IAS client over c.
-func NewIAS(c *scard.Card) *IAS { return &IAS{c: c} }
+// NewClient returns an IAS client over c.
+func NewClient(c *scard.Card) *Client { return &Client{c: c} }
 
 // Select selects the IAS application (or, on chips that do not know its
 // AID, the MF, as the CIE middleware does for NXP chips) and then the CIE DF.
-func (i *IAS) Select(ctx context.Context) error {
-	if err := i.c.SelectAID(ctx, AIDIAS()); err != nil {
+func (i *Client) Select(ctx context.Context) error {
+	if err := i.c.SelectAID(ctx, AID()); err != nil {
 		// NXP and newer chips: the CIE middleware selects the MF instead.
 		if !errors.Is(err, scard.ErrNotFound) {
 			return fmt.Errorf("selecting the IAS application: %w", err)
@@ -94,9 +94,9 @@ func (i *IAS) Select(ctx context.Context) error {
 
 // ReadNIS reads the NIS (Numero Identificativo per i Servizi, EF.ID_Servizi)
 // with READ BINARY by SFI (00 B0 81 00 0C) and returns its 12 digits. The
-// CIE DF must be selected ([IAS.Select]). A file that is not 12 digits
+// CIE DF must be selected ([Client.Select]). A file that is not 12 digits
 // gives a [*DataError].
-func (i *IAS) ReadNIS(ctx context.Context) (string, error) {
+func (i *Client) ReadNIS(ctx context.Context) (string, error) {
 	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, P2: 0x00, Ne: 12})
 	if err != nil {
 		return "", fmt.Errorf("reading the NIS: %w", err)
@@ -120,14 +120,14 @@ func parseNIS(b []byte) (string, error) {
 }
 
 // ReadSerial reads EF.Serial (1002) whole.
-func (i *IAS) ReadSerial(ctx context.Context) ([]byte, error) {
+func (i *Client) ReadSerial(ctx context.Context) ([]byte, error) {
 	return i.c.ReadFile(ctx, FIDSerial, "EF.Serial")
 }
 
 // ReadServicesKey reads EF.Servizi_Int.Kpub (1005): the RSA public key of
 // the NIS internal authentication, as PKCS#1 RSAPublicKey or
 // SubjectPublicKeyInfo DER. It returns the key and the raw file.
-func (i *IAS) ReadServicesKey(ctx context.Context) (*rsa.PublicKey, []byte, error) {
+func (i *Client) ReadServicesKey(ctx context.Context) (*rsa.PublicKey, []byte, error) {
 	raw, err := i.c.ReadTLVFile(ctx, FIDServiziKpub, "EF.Servizi_Int.Kpub", nil)
 	if err != nil {
 		return nil, nil, err
@@ -155,9 +155,9 @@ func parseRSAPublicKey(der []byte) (*rsa.PublicKey, error) {
 }
 
 // ReadCertificate reads the CIE authentication certificate (EF 1003). The
-// card releases it only after [IAS.VerifyPIN]; before, the error unwraps to
+// card releases it only after [Client.VerifyPIN]; before, the error unwraps to
 // [ErrSecurityStatus].
-func (i *IAS) ReadCertificate(ctx context.Context) (*x509.Certificate, error) {
+func (i *Client) ReadCertificate(ctx context.Context) (*x509.Certificate, error) {
 	der, err := i.c.ReadTLVFile(ctx, FIDCertCIE, "EF.CertCIE", nil)
 	if err != nil {
 		return nil, err
@@ -170,15 +170,15 @@ func (i *IAS) ReadCertificate(ctx context.Context) (*x509.Certificate, error) {
 }
 
 // ReadSOD reads the IAS document security object (EF 1006).
-func (i *IAS) ReadSOD(ctx context.Context) ([]byte, error) {
-	return i.c.ReadTLVFile(ctx, FIDIASSOD, "IAS EF.SOD", nil)
+func (i *Client) ReadSOD(ctx context.Context) ([]byte, error) {
+	return i.c.ReadTLVFile(ctx, FIDSOD, "IAS EF.SOD", nil)
 }
 
 // InternalAuthenticate has the card sign challenge with the NIS
 // internal-authentication key (SDO 0x83, RSA PKCS#1 v1.5 without
 // DigestInfo): MSE:SET 00 22 41 A4 [80 01 02 84 01 83], then INTERNAL
 // AUTHENTICATE 00 88 00 00. It returns the signature.
-func (i *IAS) InternalAuthenticate(ctx context.Context, challenge []byte) ([]byte, error) {
+func (i *Client) InternalAuthenticate(ctx context.Context, challenge []byte) ([]byte, error) {
 	mse := scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, KeyRefServiziInt}}
 	if _, err := i.c.Do(ctx, mse); err != nil {
 		return nil, fmt.Errorf("internal authentication: MSE:SET: %w", err)
@@ -190,7 +190,7 @@ func (i *IAS) InternalAuthenticate(ctx context.Context, challenge []byte) ([]byt
 	return sig, nil
 }
 
-// NISOptions configures [IAS.VerifyNIS].
+// NISOptions configures [Client.VerifyNIS].
 type NISOptions struct {
 	// CSCA is the trust anchor for the IAS SOD signer. Required.
 	CSCA *x509.CertPool
@@ -200,7 +200,7 @@ type NISOptions struct {
 	Rand io.Reader
 }
 
-// NISResult is the outcome of [IAS.VerifyNIS].
+// NISResult is the outcome of [Client.VerifyNIS].
 type NISResult struct {
 	NIS       string
 	PublicKey *rsa.PublicKey
@@ -218,7 +218,7 @@ type NISResult struct {
 // [ErrBadSignature], [ErrUntrustedSigner]); an error wrapping
 // [ErrAuthentication] if the challenge signature is wrong; card and
 // transport errors. The result is returned only when everything verified.
-func (i *IAS) VerifyNIS(ctx context.Context, opts NISOptions) (*NISResult, error) {
+func (i *Client) VerifyNIS(ctx context.Context, opts NISOptions) (*NISResult, error) {
 	if err := i.Select(ctx); err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ func (i *IAS) VerifyNIS(ctx context.Context, opts NISOptions) (*NISResult, error
 	if err != nil {
 		return nil, err
 	}
-	pa, err := emrtd.PassiveAuthentication(sod, map[int][]byte{IASSODNIS: []byte(nis), IASSODServiziKpub: rawKey}, emrtd.PAOptions{CSCA: opts.CSCA, CurrentTime: opts.CurrentTime})
+	pa, err := emrtd.PassiveAuthentication(sod, map[int][]byte{SODNIS: []byte(nis), SODServiziKpub: rawKey}, emrtd.PAOptions{CSCA: opts.CSCA, CurrentTime: opts.CurrentTime})
 	if err != nil {
 		return nil, fmt.Errorf("verifying the IAS SOD: %w", err)
 	}
@@ -259,7 +259,7 @@ func pinErr(r scard.Response, ins byte) error {
 
 func need8(kind string, n int) error {
 	if n != 8 {
-		return fmt.Errorf("scard: the CIE %s has 8 digits, got %d: %w", kind, n, scard.ErrInvalidKey)
+		return fmt.Errorf("ias: the CIE %s has 8 digits, got %d: %w", kind, n, scard.ErrInvalidKey)
 	}
 	return nil
 }
@@ -268,7 +268,7 @@ func need8(kind string, n int) error {
 // a [*PINError] with the tries left (unwrapping to [ErrWrongPIN], and to
 // [ErrAuthBlocked] at zero); an already blocked PIN a [*StatusError]
 // unwrapping to [ErrAuthBlocked]. The CIE PIN has 8 digits.
-func (i *IAS) VerifyPIN(ctx context.Context, pin scard.PIN) error {
+func (i *Client) VerifyPIN(ctx context.Context, pin scard.PIN) error {
 	if err := need8("PIN", pin.Len()); err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func (i *IAS) VerifyPIN(ctx context.Context, pin scard.PIN) error {
 // 7816-4 clause 11.5.6). It returns 0 with a [*StatusError] unwrapping to
 // [ErrAuthBlocked] when blocked, and -1 with nil if the PIN is already
 // verified in this session.
-func (i *IAS) PINRetries(ctx context.Context) (int, error) {
+func (i *Client) PINRetries(ctx context.Context) (int, error) {
 	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: PINRefUser})
 	if err != nil {
 		return 0, err
@@ -297,8 +297,8 @@ func (i *IAS) PINRetries(ctx context.Context) (int, error) {
 	return 0, r.Err(scard.InsVerify)
 }
 
-// VerifyPUK verifies the PUK (VERIFY 00 20 00 82); errors as [IAS.VerifyPIN].
-func (i *IAS) VerifyPUK(ctx context.Context, puk scard.PUK) error {
+// VerifyPUK verifies the PUK (VERIFY 00 20 00 82); errors as [Client.VerifyPIN].
+func (i *Client) VerifyPUK(ctx context.Context, puk scard.PUK) error {
 	if err := need8("PUK", puk.Len()); err != nil {
 		return err
 	}
@@ -310,8 +310,8 @@ func (i *IAS) VerifyPUK(ctx context.Context, puk scard.PUK) error {
 }
 
 // ChangePIN replaces the PIN (CHANGE REFERENCE DATA 00 24 00 81 with
-// old||new); errors as [IAS.VerifyPIN].
-func (i *IAS) ChangePIN(ctx context.Context, old, pin scard.PIN) error {
+// old||new); errors as [Client.VerifyPIN].
+func (i *Client) ChangePIN(ctx context.Context, old, pin scard.PIN) error {
 	if err := need8("PIN", old.Len()); err != nil {
 		return err
 	}
@@ -331,7 +331,7 @@ func (i *IAS) ChangePIN(ctx context.Context, old, pin scard.PIN) error {
 // RETRY COUNTER 00 2C 03 81), or, when pin is non-nil, also sets a new PIN
 // (00 2C 02 81 with the new PIN). A wrong PUK gives a [*PINError] for the
 // PUK's counter.
-func (i *IAS) UnblockPIN(ctx context.Context, puk scard.PUK, pin *scard.PIN) error {
+func (i *Client) UnblockPIN(ctx context.Context, puk scard.PUK, pin *scard.PIN) error {
 	if err := i.VerifyPUK(ctx, puk); err != nil {
 		return err
 	}

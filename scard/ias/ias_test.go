@@ -14,13 +14,13 @@ import (
 func TestSimNIS(t *testing.T) {
 	t.Parallel()
 	sim, pki := exampleCIE()
-	ic := ias.NewIAS(scard.NewCard(sim, nil))
+	ic := ias.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	res, err := ic.VerifyNIS(t.Context(), ias.NISOptions{CSCA: pki.CSCAPool()})
 	require.NoError(t, err)
 	assert.Equal(t, "123456789012", res.NIS)
 	assert.Equal(t, sim.NISPublicKey().N, res.PublicKey.N)
 
-	other, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(98), KeyBits: 1024})
+	other, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(98), KeyBits: 1024})
 	require.NoError(t, err)
 	_, err = ic.VerifyNIS(t.Context(), ias.NISOptions{CSCA: other.CSCAPool()})
 	require.ErrorIs(t, err, emrtd.ErrUntrustedSigner)
@@ -29,7 +29,7 @@ func TestSimNIS(t *testing.T) {
 func TestSimPIN(t *testing.T) {
 	t.Parallel()
 	sim, _ := exampleCIE()
-	ic := ias.NewIAS(scard.NewCard(sim, nil))
+	ic := ias.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	require.NoError(t, ic.Select(t.Context()))
 	pin := mustPIN(t, cardsim.DefaultPIN)
 	wrong := mustPIN(t, "11111111")

@@ -31,7 +31,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer card.Close()
-	ic := ias.NewIAS(scard.NewCard(card, nil))
+	ic := ias.NewClient(scard.NewCard(card, scard.CardOptions{}))
 	if err := ic.Select(ctx); err != nil {
 		log.Fatal(err)
 	}

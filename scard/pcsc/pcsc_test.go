@@ -56,7 +56,7 @@ func specimen(t *testing.T) *cardsim.CIE {
 	cf, err := cie.ComputeCodiceFiscale(holder)
 	require.NoError(t, err)
 	holder.CodiceFiscale = cf
-	sim, err := cardsim.NewCIE(cardsim.CIEConfig{
+	sim, err := cardsim.NewCIE(cardsim.CIEOptions{
 		Card: &cie.Card{
 			Holder: holder,
 			Document: cie.Document{Number: "CA00000AA", IssueDate: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
@@ -98,7 +98,7 @@ func TestEndToEnd(t *testing.T) {
 	c := openPCSC(t)
 	sim := specimen(t)
 	serve(t, c, vpcd.Reader0Addr, reader0, sim)
-	sco, err := cardsim.NewSCO(cardsim.SCOConfig{MasterPassword: "Master-Password-1", Operator: "RSSMRA80A01H501U", KeyBits: 1024, Rand: cardsim.DeterministicRand(3)})
+	sco, err := cardsim.NewSCO(cardsim.SCOOptions{MasterPassword: "Master-Password-1", Operator: "RSSMRA80A01H501U", KeyBits: 1024, Rand: cardsim.DeterministicRand(3)})
 	require.NoError(t, err)
 	serve(t, c, vpcd.Reader1Addr, reader1, sco)
 
@@ -110,7 +110,7 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, reader0, card.Reader())
 
 	require.NoError(t, card.BeginTransaction())
-	doc, err := emrtd.ReadEMRTD(ctx, scard.NewCard(card, nil), emrtd.EMRTDOptions{CAN: mustCAN("123456")})
+	doc, err := emrtd.Read(ctx, scard.NewCard(card, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN("123456")})
 	require.NoError(t, err)
 	require.NoError(t, card.EndTransaction())
 	assert.Equal(t, "PACE", doc.Access)
@@ -123,11 +123,11 @@ func TestEndToEnd(t *testing.T) {
 
 	key, err := emrtd.MRZKeyFromMRZ(mustMRZLines(t, doc))
 	require.NoError(t, err)
-	bac, err := emrtd.ReadEMRTD(ctx, scard.NewCard(card, nil), emrtd.EMRTDOptions{MRZ: key, NoPACE: true})
+	bac, err := emrtd.Read(ctx, scard.NewCard(card, scard.CardOptions{}), emrtd.ReadOptions{MRZ: key, NoPACE: true})
 	require.NoError(t, err)
 	assert.Equal(t, "BAC", bac.Access)
 
-	nis, err := ias.NewIAS(scard.NewCard(card, nil)).VerifyNIS(ctx, ias.NISOptions{CSCA: sim.PKI().CSCAPool()})
+	nis, err := ias.NewClient(scard.NewCard(card, scard.CardOptions{})).VerifyNIS(ctx, ias.NISOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err)
 	assert.Equal(t, "123456789012", nis.NIS)
 
@@ -135,7 +135,7 @@ func TestEndToEnd(t *testing.T) {
 	op, err := c.Connect(ctx, reader1, nil)
 	require.NoError(t, err)
 	defer op.Close()
-	client := sco.NewSCOClient(scard.NewCard(op, nil))
+	client := sco.NewClient(scard.NewCard(op, scard.CardOptions{}))
 	require.NoError(t, client.Select(ctx))
 	so, err := sco.NewMasterPassword("Master-Password-1")
 	require.NoError(t, err)
@@ -145,10 +145,10 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, client.Login(ctx, pin))
 	info, err := client.Info(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, sco.SCOActive, info.State)
+	assert.Equal(t, sco.Active, info.State)
 }
 
-func mustMRZLines(t *testing.T, doc *emrtd.EMRTD) string {
+func mustMRZLines(t *testing.T, doc *emrtd.Document) string {
 	t.Helper()
 	s, err := doc.MRZLines()
 	require.NoError(t, err)
@@ -168,7 +168,7 @@ func TestCardPulledMidRead(t *testing.T) {
 	defer card.Close()
 
 	sim.RemoveAfter(12) // in the middle of the data groups
-	_, err = emrtd.ReadEMRTD(ctx, scard.NewCard(card, nil), emrtd.EMRTDOptions{CAN: mustCAN("123456")})
+	_, err = emrtd.Read(ctx, scard.NewCard(card, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN("123456")})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, scard.ErrCardRemoved, "got %v", err)
 
@@ -183,7 +183,7 @@ func TestCardPulledMidRead(t *testing.T) {
 	again, err := c.Connect(ctx, reader0, nil)
 	require.NoError(t, err)
 	defer again.Close()
-	doc, err := emrtd.ReadEMRTD(ctx, scard.NewCard(again, nil), emrtd.EMRTDOptions{CAN: mustCAN("123456")})
+	doc, err := emrtd.Read(ctx, scard.NewCard(again, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN("123456")})
 	require.NoError(t, err)
 	assert.Equal(t, "PACE", doc.Access)
 }

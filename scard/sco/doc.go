@@ -12,7 +12,7 @@
 // signs and authenticates with the operator's certificate.
 //
 // ciekit therefore defines an APDU profile of its own around that
-// behaviour, implemented by [SCOClient] and by the simulator
+// behaviour, implemented by [Client] and by the simulator
 // scard/cardsim.SCO, so that it can be exercised end to end. The profile is
 // IAS-like but it is ciekit's invention: a real SCO will not answer it. A
 // client for the real card will replace it once the protocol is known.

@@ -17,7 +17,7 @@ import (
 // and signs. The APDU profile is ciekit's own: the real SCO protocol is
 // not public (see the package documentation).
 func Example_operatorCard() {
-	sim, err := cardsim.NewSCO(cardsim.SCOConfig{
+	sim, err := cardsim.NewSCO(cardsim.SCOOptions{
 		MasterPassword: "Password-SO-1",
 		Operator:       "RSSMRA64M12H501R",
 		Serial:         "SCO00000001",
@@ -29,7 +29,7 @@ func Example_operatorCard() {
 		return
 	}
 	ctx := context.Background()
-	oc := sco.NewSCOClient(scard.NewCard(sim, nil))
+	oc := sco.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	if err := oc.Select(ctx); err != nil {
 		fmt.Println(err)
 		return
@@ -52,12 +52,12 @@ func Example_operatorCard() {
 		return
 	}
 	digest := sha256.Sum256([]byte("richiesta di emissione CIE"))
-	sig, err := oc.Sign(ctx, sco.SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := oc.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	cert, _ := oc.Certificate(ctx, sco.SCOKeySignature)
+	cert, _ := oc.Certificate(ctx, sco.KeySignature)
 	fmt.Println("signature verifies:", ecdsa.VerifyASN1(cert.PublicKey.(*ecdsa.PublicKey), digest[:], sig))
 	// Output:
 	// SCO00000001 active H501

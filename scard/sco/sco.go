@@ -14,78 +14,78 @@ import (
 	"github.com/ciekit/ciekit/scard"
 )
 
-// SCOKey names an operator key.
-type SCOKey byte
+// Key names an operator key.
+type Key byte
 
 // Operator keys of the ciekit SCO profile.
 const (
-	SCOKeyAuthentication SCOKey = 0x01 // TLS client authentication to CIEOnline
-	SCOKeySignature      SCOKey = 0x02 // digital signature of requests
+	KeyAuthentication Key = 0x01 // TLS client authentication to CIEOnline
+	KeySignature      Key = 0x02 // digital signature of requests
 )
 
 // String returns the name.
-func (k SCOKey) String() string {
+func (k Key) String() string {
 	switch k {
-	case SCOKeyAuthentication:
+	case KeyAuthentication:
 		return "authentication"
-	case SCOKeySignature:
+	case KeySignature:
 		return "signature"
 	}
-	return fmt.Sprintf("SCOKey(%d)", byte(k))
+	return fmt.Sprintf("Key(%d)", byte(k))
 }
 
-// SCOState is the life-cycle state of an operator card.
-type SCOState byte
+// State is the life-cycle state of an operator card.
+type State byte
 
 // SCO states.
 const (
-	SCOIssued  SCOState = 1 // personalised, not yet activated by the Security Officer
-	SCOActive  SCOState = 2 // activated: the operator PIN is set
-	SCORevoked SCOState = 3 // revoked for good
+	Issued  State = 1 // personalised, not yet activated by the Security Officer
+	Active  State = 2 // activated: the operator PIN is set
+	Revoked State = 3 // revoked for good
 )
 
 // String returns the name.
-func (s SCOState) String() string {
+func (s State) String() string {
 	switch s {
-	case SCOIssued:
+	case Issued:
 		return "issued"
-	case SCOActive:
+	case Active:
 		return "active"
-	case SCORevoked:
+	case Revoked:
 		return "revoked"
 	}
-	return fmt.Sprintf("SCOState(%d)", byte(s))
+	return fmt.Sprintf("State(%d)", byte(s))
 }
 
 // Profile constants of the ciekit SCO profile.
 const (
-	FIDSCOInfo     uint16 = 0x0101
-	FIDSCOAuthCert uint16 = 0x0102
-	FIDSCOSignCert uint16 = 0x0103
-	SCORefPIN      byte   = 0x81
-	SCORefSO       byte   = 0x83
-	SCOAlgRSA      byte   = 0x02
-	SCOAlgECDSA    byte   = 0x04
+	FIDInfo     uint16 = 0x0101
+	FIDAuthCert uint16 = 0x0102
+	FIDSignCert uint16 = 0x0103
+	RefPIN      byte   = 0x81
+	RefSO       byte   = 0x83
+	AlgRSA      byte   = 0x02
+	AlgECDSA    byte   = 0x04
 )
 
 var aidSCO = [...]byte{0xF0, 0x43, 0x49, 0x45, 0x4B, 0x49, 0x54, 0x53, 0x43, 0x4F}
 
-// AIDSCO returns the application identifier of the ciekit SCO profile:
+// AID returns the application identifier of the ciekit SCO profile:
 // F0 "CIEKITSCO" (proprietary, unregistered RID category F).
-func AIDSCO() []byte { return append([]byte(nil), aidSCO[:]...) }
+func AID() []byte { return append([]byte(nil), aidSCO[:]...) }
 
-// SCOInfo is the card information file (FID 0101): template E1 with DO 80
+// Info is the card information file (FID 0101): template E1 with DO 80
 // state (1 byte), 81 serial, 82 sede, 83 operator (codice fiscale), all
 // ASCII.
-type SCOInfo struct {
-	State    SCOState
+type Info struct {
+	State    State
 	Serial   string
 	Sede     string // "" until associated
 	Operator string
 }
 
 // Marshal encodes the information file; card emulators use it.
-func (i *SCOInfo) Marshal() []byte {
+func (i *Info) Marshal() []byte {
 	var b tlv.Builder
 	b.AddConstructed(0xE1, func(b *tlv.Builder) {
 		b.Add(0x80, []byte{byte(i.State)})
@@ -98,9 +98,9 @@ func (i *SCOInfo) Marshal() []byte {
 	return b.Bytes()
 }
 
-// ParseSCOInfo decodes the information file. Malformed input gives a
+// ParseInfo decodes the information file. Malformed input gives a
 // [*DataError].
-func ParseSCOInfo(b []byte) (*SCOInfo, error) {
+func ParseInfo(b []byte) (*Info, error) {
 	v, err := tlv.Unwrap(b, 0xE1)
 	if err != nil {
 		return nil, &scard.DataError{File: "SCO info", Msg: err.Error()}
@@ -112,7 +112,7 @@ func ParseSCOInfo(b []byte) (*SCOInfo, error) {
 	if !ok || len(st) != 1 || st[0] < 1 || st[0] > 3 {
 		return nil, &scard.DataError{File: "SCO info", Msg: "missing or bad state (DO 80)"}
 	}
-	i := &SCOInfo{State: SCOState(st[0])}
+	i := &Info{State: State(st[0])}
 	if x, ok := tlv.Find(v, 0x81); ok {
 		i.Serial = string(x)
 	}
@@ -125,7 +125,7 @@ func ParseSCOInfo(b []byte) (*SCOInfo, error) {
 	return i, nil
 }
 
-// SCOClient speaks the ciekit SCO profile to an operator card. It
+// Client speaks the ciekit SCO profile to an operator card. It
 // caches certificates; it is not safe for concurrent use.
 //
 // This profile is ciekit's invention, so that the operator-card flows can
@@ -137,9 +137,9 @@ func ParseSCOInfo(b []byte) (*SCOInfo, error) {
 // 6983 blocked, 6982 security status not satisfied, 6985 conditions of use
 // not satisfied, 6A82 not found):
 //
-//	SELECT application      00 A4 04 0C 0A F0 43 49 45 4B 49 54 53 43 4F   (AID F0 "CIEKITSCO", see AIDSCO)
+//	SELECT application      00 A4 04 0C 0A F0 43 49 45 4B 49 54 53 43 4F   (AID F0 "CIEKITSCO", see AID)
 //	SELECT EF               00 A4 02 0C 02 <FID>
-//	                        FID 0101 card information (TLV, see SCOInfo)
+//	                        FID 0101 card information (TLV, see Info)
 //	                        FID 0102 authentication certificate (X.509 DER)
 //	                        FID 0103 signature certificate (X.509 DER)
 //	READ BINARY             00 B0 <offset> <Le>
@@ -162,37 +162,37 @@ func ParseSCOInfo(b []byte) (*SCOInfo, error) {
 // verified in the session and the card active; the SO operations need the
 // master password verified in the session. A revoked card answers 6985 to
 // everything but SELECT, READ BINARY and VERIFY.
-type SCOClient struct {
+type Client struct {
 	c     *scard.Card
-	certs map[SCOKey]*x509.Certificate
+	certs map[Key]*x509.Certificate
 }
 
-// NewSCOClient returns a client for the operator card behind c. Call
-// [SCOClient.Select] first (every method assumes the application is
+// NewClient returns a client for the operator card behind c. Call
+// [Client.Select] first (every method assumes the application is
 // selected).
-func NewSCOClient(c *scard.Card) *SCOClient {
-	return &SCOClient{c: c, certs: map[SCOKey]*x509.Certificate{}}
+func NewClient(c *scard.Card) *Client {
+	return &Client{c: c, certs: map[Key]*x509.Certificate{}}
 }
 
 // Select selects the SCO application. A card that is not an SCO of the
 // ciekit profile gives an error unwrapping to [ErrNotFound].
-func (s *SCOClient) Select(ctx context.Context) error {
-	if err := s.c.SelectAID(ctx, AIDSCO()); err != nil {
+func (s *Client) Select(ctx context.Context) error {
+	if err := s.c.SelectAID(ctx, AID()); err != nil {
 		return fmt.Errorf("selecting the SCO application: %w", err)
 	}
 	return nil
 }
 
 // Info reads the card information file.
-func (s *SCOClient) Info(ctx context.Context) (*SCOInfo, error) {
-	b, err := s.c.ReadTLVFile(ctx, FIDSCOInfo, "SCO info", nil)
+func (s *Client) Info(ctx context.Context) (*Info, error) {
+	b, err := s.c.ReadTLVFile(ctx, FIDInfo, "SCO info", nil)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSCOInfo(b)
+	return ParseInfo(b)
 }
 
-func (s *SCOClient) verify(ctx context.Context, ref byte, secret []byte) error {
+func (s *Client) verify(ctx context.Context, ref byte, secret []byte) error {
 	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: ref, Data: secret})
 	if err != nil {
 		return err
@@ -203,17 +203,17 @@ func (s *SCOClient) verify(ctx context.Context, ref byte, secret []byte) error {
 // Login verifies the operator PIN (8 digits). A wrong PIN gives a
 // [*PINError] with the tries left; a blocked PIN a [*StatusError]
 // unwrapping to [ErrAuthBlocked].
-func (s *SCOClient) Login(ctx context.Context, pin scard.PIN) error {
+func (s *Client) Login(ctx context.Context, pin scard.PIN) error {
 	if err := need8("PIN", pin.Len()); err != nil {
 		return err
 	}
-	return s.verify(ctx, SCORefPIN, pin.Bytes())
+	return s.verify(ctx, RefPIN, pin.Bytes())
 }
 
 // PINRetries returns the operator PIN tries left (-1 if verified in this
 // session).
-func (s *SCOClient) PINRetries(ctx context.Context) (int, error) {
-	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: SCORefPIN})
+func (s *Client) PINRetries(ctx context.Context) (int, error) {
+	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: RefPIN})
 	if err != nil {
 		return 0, err
 	}
@@ -227,7 +227,7 @@ func (s *SCOClient) PINRetries(ctx context.Context) (int, error) {
 }
 
 // ChangePIN changes the operator PIN.
-func (s *SCOClient) ChangePIN(ctx context.Context, old, pin scard.PIN) error {
+func (s *Client) ChangePIN(ctx context.Context, old, pin scard.PIN) error {
 	if err := need8("PIN", old.Len()); err != nil {
 		return err
 	}
@@ -236,15 +236,15 @@ func (s *SCOClient) ChangePIN(ctx context.Context, old, pin scard.PIN) error {
 	}
 	data := append(append(make([]byte, 0, 16), old.Bytes()...), pin.Bytes()...)
 	defer clear(data)
-	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsChangeReferenceData, P2: SCORefPIN, Data: data})
+	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsChangeReferenceData, P2: RefPIN, Data: data})
 	if err != nil {
 		return err
 	}
 	return r.Err(scard.InsChangeReferenceData)
 }
 
-func (s *SCOClient) so(ctx context.Context, pw MasterPassword) error {
-	if err := s.verify(ctx, SCORefSO, pw.Bytes()); err != nil {
+func (s *Client) so(ctx context.Context, pw MasterPassword) error {
+	if err := s.verify(ctx, RefSO, pw.Bytes()); err != nil {
 		return fmt.Errorf("verifying the master password: %w", err)
 	}
 	return nil
@@ -254,14 +254,14 @@ func (s *SCOClient) so(ctx context.Context, pw MasterPassword) error {
 // card goes from issued to active. A wrong master password gives a
 // [*PINError]; an already active or revoked card a [*StatusError]
 // unwrapping to [ErrConditionsNotSatisfied].
-func (s *SCOClient) Activate(ctx context.Context, so MasterPassword, pin scard.PIN) error {
+func (s *Client) Activate(ctx context.Context, so MasterPassword, pin scard.PIN) error {
 	if err := need8("PIN", pin.Len()); err != nil {
 		return err
 	}
 	if err := s.so(ctx, so); err != nil {
 		return err
 	}
-	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x02, P2: SCORefPIN, Data: pin.Bytes()})
+	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x02, P2: RefPIN, Data: pin.Bytes()})
 	if err != nil {
 		return err
 	}
@@ -270,13 +270,13 @@ func (s *SCOClient) Activate(ctx context.Context, so MasterPassword, pin scard.P
 
 // AssociateSede verifies the master password and records the sede code
 // (1 to 32 printable ASCII characters) on the card.
-func (s *SCOClient) AssociateSede(ctx context.Context, so MasterPassword, sede string) error {
+func (s *Client) AssociateSede(ctx context.Context, so MasterPassword, sede string) error {
 	if len(sede) < 1 || len(sede) > 32 {
-		return fmt.Errorf("scard: sede code of %d characters, want 1 to 32: %w", len(sede), scard.ErrWrongData)
+		return fmt.Errorf("sco: sede code of %d characters, want 1 to 32: %w", len(sede), scard.ErrWrongData)
 	}
 	for i := 0; i < len(sede); i++ {
 		if sede[i] < 0x20 || sede[i] > 0x7E {
-			return fmt.Errorf("scard: sede code position %d is not printable ASCII: %w", i+1, scard.ErrWrongData)
+			return fmt.Errorf("sco: sede code position %d is not printable ASCII: %w", i+1, scard.ErrWrongData)
 		}
 	}
 	if err := s.so(ctx, so); err != nil {
@@ -291,7 +291,7 @@ func (s *SCOClient) AssociateSede(ctx context.Context, so MasterPassword, sede s
 
 // Revoke verifies the master password and terminates the application:
 // the card can no longer log in, sign or authenticate.
-func (s *SCOClient) Revoke(ctx context.Context, so MasterPassword) error {
+func (s *Client) Revoke(ctx context.Context, so MasterPassword) error {
 	if err := s.so(ctx, so); err != nil {
 		return err
 	}
@@ -303,18 +303,18 @@ func (s *SCOClient) Revoke(ctx context.Context, so MasterPassword) error {
 }
 
 // Certificate reads (once, then from cache) the certificate of key.
-func (s *SCOClient) Certificate(ctx context.Context, key SCOKey) (*x509.Certificate, error) {
+func (s *Client) Certificate(ctx context.Context, key Key) (*x509.Certificate, error) {
 	if c, ok := s.certs[key]; ok {
 		return c, nil
 	}
 	var fid uint16
 	switch key {
-	case SCOKeyAuthentication:
-		fid = FIDSCOAuthCert
-	case SCOKeySignature:
-		fid = FIDSCOSignCert
+	case KeyAuthentication:
+		fid = FIDAuthCert
+	case KeySignature:
+		fid = FIDSignCert
 	default:
-		return nil, fmt.Errorf("scard: unknown SCO key %d: %w", byte(key), scard.ErrWrongParameters)
+		return nil, fmt.Errorf("sco: unknown SCO key %d: %w", byte(key), scard.ErrWrongParameters)
 	}
 	der, err := s.c.ReadTLVFile(ctx, fid, "SCO "+key.String()+" certificate", nil)
 	if err != nil {
@@ -340,7 +340,7 @@ var digestInfoOIDs = map[crypto.Hash]asn1.ObjectIdentifier{
 func digestInfo(h crypto.Hash, digest []byte) ([]byte, error) {
 	oid, ok := digestInfoOIDs[h]
 	if !ok {
-		return nil, fmt.Errorf("scard: hash %v not supported for RSA signatures", h)
+		return nil, fmt.Errorf("sco: hash %v not supported for RSA signatures", h)
 	}
 	type algID struct {
 		Algorithm  asn1.ObjectIdentifier
@@ -354,38 +354,38 @@ func digestInfo(h crypto.Hash, digest []byte) ([]byte, error) {
 }
 
 // Sign signs digest (the hash of the message under opts.HashFunc()) with
-// key, which must be logged in ([SCOClient.Login]). RSA keys give PKCS#1
+// key, which must be logged in ([Client.Login]). RSA keys give PKCS#1
 // v1.5 signatures (PSS options are refused); ECDSA keys give DER
 // signatures. Without login the error unwraps to [ErrSecurityStatus].
-func (s *SCOClient) Sign(ctx context.Context, key SCOKey, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+func (s *Client) Sign(ctx context.Context, key Key, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	cert, err := s.Certificate(ctx, key)
 	if err != nil {
 		return nil, err
 	}
 	h := opts.HashFunc()
 	if h != 0 && len(digest) != h.Size() {
-		return nil, fmt.Errorf("scard: digest of %d bytes for %v: %w", len(digest), h, scard.ErrWrongData)
+		return nil, fmt.Errorf("sco: digest of %d bytes for %v: %w", len(digest), h, scard.ErrWrongData)
 	}
 	var alg byte
 	input := digest
 	switch cert.PublicKey.(type) {
 	case *rsa.PublicKey:
 		if _, pss := opts.(*rsa.PSSOptions); pss {
-			return nil, fmt.Errorf("scard: SCO profile signs with PKCS#1 v1.5 only: %w", scard.ErrNotSupported)
+			return nil, fmt.Errorf("sco: SCO profile signs with PKCS#1 v1.5 only: %w", scard.ErrNotSupported)
 		}
-		alg = SCOAlgRSA
+		alg = AlgRSA
 		if h != 0 {
 			if input, err = digestInfo(h, digest); err != nil {
 				return nil, err
 			}
 		}
 	case *ecdsa.PublicKey:
-		alg = SCOAlgECDSA
+		alg = AlgECDSA
 	default:
-		return nil, fmt.Errorf("scard: SCO certificate key %T: %w", cert.PublicKey, scard.ErrNotSupported)
+		return nil, fmt.Errorf("sco: SCO certificate key %T: %w", cert.PublicKey, scard.ErrNotSupported)
 	}
 	var mse, op scard.Command
-	if key == SCOKeySignature {
+	if key == KeySignature {
 		mse = scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xB6, Data: []byte{0x80, 0x01, alg, 0x84, 0x01, byte(key)}}
 		op = scard.Command{INS: scard.InsPerformSecurityOperation, P1: 0x9E, P2: 0x9A, Data: input, Ne: scard.MaxShortNe}
 	} else {
@@ -408,7 +408,7 @@ func (s *SCOClient) Sign(ctx context.Context, key SCOKey, digest []byte, opts cr
 // be logged in and the certificate must have been read or be readable.
 // RSA keys sign with PKCS#1 v1.5 only, so with RSA cards limit TLS to
 // version 1.2 (TLS 1.3 requires RSA-PSS); ECDSA keys work with both.
-func (s *SCOClient) Signer(ctx context.Context, key SCOKey) (crypto.Signer, error) {
+func (s *Client) Signer(ctx context.Context, key Key) (crypto.Signer, error) {
 	cert, err := s.Certificate(ctx, key)
 	if err != nil {
 		return nil, err
@@ -417,8 +417,8 @@ func (s *SCOClient) Signer(ctx context.Context, key SCOKey) (crypto.Signer, erro
 }
 
 type scoSigner struct {
-	s   *SCOClient
-	key SCOKey
+	s   *Client
+	key Key
 	pub crypto.PublicKey
 }
 

@@ -23,9 +23,9 @@ import (
 )
 
 // scoCard is a minimal card side of the ciekit SCO profile for tests of
-// SCOClient (the full simulator is scard/cardsim.SCO).
+// Client (the full simulator is scard/cardsim.SCO).
 type scoCard struct {
-	info            SCOInfo
+	info            Info
 	pin, so         []byte
 	pinTries, soTry int
 	pinOK, soOK     bool
@@ -45,11 +45,11 @@ func (c *scoCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
 }
 
 func (c *scoCard) handle(cmd scard.Command) scard.Response {
-	revoked := c.info.State == SCORevoked
+	revoked := c.info.State == Revoked
 	switch cmd.INS {
 	case scard.InsSelect:
 		if cmd.P1 == 4 {
-			c.selApp = string(cmd.Data) == string(AIDSCO())
+			c.selApp = string(cmd.Data) == string(AID())
 			if !c.selApp {
 				return scard.Response{SW: scard.SWFileNotFound}
 			}
@@ -57,11 +57,11 @@ func (c *scoCard) handle(cmd scard.Command) scard.Response {
 		}
 		fid := uint16(cmd.Data[0])<<8 | uint16(cmd.Data[1])
 		switch fid {
-		case FIDSCOInfo:
+		case FIDInfo:
 			c.selected = c.info.Marshal()
-		case FIDSCOAuthCert:
+		case FIDAuthCert:
 			c.selected = c.certs[1]
-		case FIDSCOSignCert:
+		case FIDSignCert:
 			c.selected = c.certs[2]
 		default:
 			return scard.Response{SW: scard.SWFileNotFound}
@@ -76,7 +76,7 @@ func (c *scoCard) handle(cmd scard.Command) scard.Response {
 		return scard.Response{Data: c.selected[off:end], SW: scard.SWSuccess}
 	case scard.InsVerify:
 		ref, tries, ok := c.pin, &c.pinTries, &c.pinOK
-		if cmd.P2 == SCORefSO {
+		if cmd.P2 == RefSO {
 			ref, tries, ok = c.so, &c.soTry, &c.soOK
 		}
 		if len(cmd.Data) == 0 {
@@ -103,10 +103,10 @@ func (c *scoCard) handle(cmd scard.Command) scard.Response {
 		if !c.soOK {
 			return scard.Response{SW: scard.SWSecurityStatusNotSatisfied}
 		}
-		if c.info.State != SCOIssued {
+		if c.info.State != Issued {
 			return scard.Response{SW: scard.SWConditionsNotSatisfied}
 		}
-		c.pin, c.pinTries, c.info.State = append([]byte(nil), cmd.Data...), 3, SCOActive
+		c.pin, c.pinTries, c.info.State = append([]byte(nil), cmd.Data...), 3, Active
 		return scard.Response{SW: scard.SWSuccess}
 	case scard.InsPutData:
 		if !c.soOK {
@@ -118,19 +118,19 @@ func (c *scoCard) handle(cmd scard.Command) scard.Response {
 		if !c.soOK {
 			return scard.Response{SW: scard.SWSecurityStatusNotSatisfied}
 		}
-		c.info.State = SCORevoked
+		c.info.State = Revoked
 		return scard.Response{SW: scard.SWSuccess}
 	case scard.InsManageSecurityEnvironment:
 		c.alg, c.key = cmd.Data[2], cmd.Data[5]
 		return scard.Response{SW: scard.SWSuccess}
 	case scard.InsPerformSecurityOperation, scard.InsInternalAuthenticate:
-		if !c.pinOK || c.info.State != SCOActive {
+		if !c.pinOK || c.info.State != Active {
 			return scard.Response{SW: scard.SWSecurityStatusNotSatisfied}
 		}
 		k := c.keys[c.key]
 		var sig []byte
 		var err error
-		if c.alg == SCOAlgRSA {
+		if c.alg == AlgRSA {
 			sig, err = rsa.SignPKCS1v15(nil, k.(*rsa.PrivateKey), 0, cmd.Data)
 		} else {
 			sig, err = ecdsa.SignASN1(rand.Reader, k.(*ecdsa.PrivateKey), cmd.Data)
@@ -152,7 +152,7 @@ func newSCOCard(t *testing.T) *scoCard {
 	authDER, err := x509.CreateCertificate(rand.Reader, tmpl, pki.dsCert, ecKey.Public(), pki.dsKey)
 	require.NoError(t, err)
 	return &scoCard{
-		info: SCOInfo{State: SCOIssued, Serial: "SCO0001", Operator: "RSSMRA64M12H501R"},
+		info: Info{State: Issued, Serial: "SCO0001", Operator: "RSSMRA64M12H501R"},
 		so:   []byte("Segreto-SO-2024"), pinTries: 3, soTry: 5,
 		keys:  map[byte]crypto.Signer{1: ecKey, 2: pki.rsaKey},
 		certs: map[byte][]byte{1: authDER, 2: pki.rsaCert.Raw},
@@ -163,11 +163,11 @@ func TestSCOClientLifeCycle(t *testing.T) {
 	t.Parallel()
 	card := newSCOCard(t)
 	ctx := t.Context()
-	s := NewSCOClient(scard.NewCard(card, nil))
+	s := NewClient(scard.NewCard(card, scard.CardOptions{}))
 	require.NoError(t, s.Select(ctx))
 	info, err := s.Info(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, SCOIssued, info.State)
+	assert.Equal(t, Issued, info.State)
 
 	so, err := NewMasterPassword("Segreto-SO-2024")
 	require.NoError(t, err)
@@ -183,31 +183,31 @@ func TestSCOClientLifeCycle(t *testing.T) {
 	require.NoError(t, s.AssociateSede(ctx, so, "H501-01"))
 	info, err = s.Info(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, SCOActive, info.State)
+	assert.Equal(t, Active, info.State)
 	assert.Equal(t, "H501-01", info.Sede)
 
 	digest := sha256.Sum256([]byte("richiesta CIE"))
-	_, err = s.Sign(ctx, SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = s.Sign(ctx, KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrSecurityStatus, "signing before login")
 	require.NoError(t, s.Login(ctx, pin))
-	sig, err := s.Sign(ctx, SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := s.Sign(ctx, KeySignature, digest[:], crypto.SHA256)
 	require.NoError(t, err)
-	cert, err := s.Certificate(ctx, SCOKeySignature)
+	cert, err := s.Certificate(ctx, KeySignature)
 	require.NoError(t, err)
 	require.NoError(t, rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, digest[:], sig))
 
-	signer, err := s.Signer(ctx, SCOKeyAuthentication)
+	signer, err := s.Signer(ctx, KeyAuthentication)
 	require.NoError(t, err)
 	sig, err = signer.Sign(rand.Reader, digest[:], crypto.SHA256)
 	require.NoError(t, err)
 	assert.True(t, ecdsa.VerifyASN1(signer.Public().(*ecdsa.PublicKey), digest[:], sig))
 
 	require.NoError(t, s.Revoke(ctx, so))
-	_, err = s.Sign(ctx, SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = s.Sign(ctx, KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrConditionsNotSatisfied)
 	info, err = s.Info(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, SCORevoked, info.State)
+	assert.Equal(t, Revoked, info.State)
 }
 
 func TestMasterPasswordRedacts(t *testing.T) {

@@ -21,7 +21,7 @@ const specimenMRZ = "C<ITACA00000AA4<<<<<<<<<<<<<<<" + "6412308F2212304ITA<<<<<<
 
 func newCIE(t *testing.T) *cardsim.CIE {
 	t.Helper()
-	c, err := cardsim.NewCIE(cardsim.CIEConfig{MRZ: specimenMRZ, CAN: "123456", KeyBits: 1024,
+	c, err := cardsim.NewCIE(cardsim.CIEOptions{MRZ: specimenMRZ, CAN: "123456", KeyBits: 1024,
 		Rand: cardsim.DeterministicRand(1), Personal: emrtd.DG11{}, NIS: "123456789012"})
 	require.NoError(t, err)
 	return c
@@ -82,7 +82,7 @@ func TestBridgeProtocol(t *testing.T) {
 	require.NoError(t, b.WaitConnected(t.Context()))
 
 	// SELECT the IAS application, then READ BINARY the NIS by SFI.
-	send(t, c, append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(ias.AIDIAS()))}, ias.AIDIAS()...))
+	send(t, c, append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(ias.AID()))}, ias.AID()...))
 	resp, err := recv(t, c)
 	require.NoError(t, err)
 	assert.Equal(t, []byte{0x90, 0x00}, resp)
