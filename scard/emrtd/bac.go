@@ -313,7 +313,15 @@ func MRZKeyFromMRZ(mrz string) (MRZKey, error) {
 	case 88: // TD3
 		return NewMRZKey(trim(m[44:53]), string(m[57:63]), string(m[65:71])), nil
 	case 72: // TD2
-		return NewMRZKey(trim(m[36:45]), string(m[49:55]), string(m[57:63])), nil
+		doc := trim(m[36:45])
+		if m[45] == '<' && len(trim(m[64:71])) > 0 {
+			// Long document number continued in the optional data, as
+			// for TD1 (ICAO Doc 9303-6, the TD2 counterpart of 9303-5
+			// 4.2.4).
+			ext := trim(m[64:71])
+			doc = string(m[36:45]) + ext[:len(ext)-1]
+		}
+		return NewMRZKey(doc, string(m[49:55]), string(m[57:63])), nil
 	}
 	return MRZKey{}, fmt.Errorf("emrtd: MRZ of %d characters, want 90 (TD1), 72 (TD2) or 88 (TD3): %w", len(m), scard.ErrInvalidKey)
 }

@@ -7,9 +7,19 @@
 //
 // There is one LDS model, used by the reader ([Read], the Parse
 // functions) and by the card simulator scard/cardsim (the Marshal functions,
-// [CreateSOD]), so that what a simulator writes is what a reader decodes;
-// the model is checked against bytes produced outside ciekit (the ICAO
-// worked examples, see the package tests).
+// [CreateSOD]), so that what a simulator writes is what a reader decodes.
+// The model is checked against bytes produced outside ciekit: the EF.COM,
+// DG1 and DG11 examples of ICAO Doc 9303-10 appendix A and 9303-4, BSI
+// TR-03105, a DG2 and the EF.SOD of real documents from 13 countries with
+// their CSCAs (vectors_test.go, testdata/outside).
+//
+// Passive authentication verifies RSA (PKCS#1 v1.5 and RSASSA-PSS) and
+// ECDSA document signers on named curves, SODs in DER or BER (indefinite
+// lengths) and with the id-data content type. Document signer certificates
+// whose keys carry explicit elliptic-curve parameters (many European
+// passports, on brainpool curves) are not parsed by crypto/x509: their LDS
+// hashes are read, and [PassiveAuthentication] reports an error wrapping
+// [scard.ErrNotSupported]. The CIE's document signers are RSA.
 //
 // Entry points:
 //

@@ -1,6 +1,9 @@
 package emrtd
 
 import (
+	"encoding/hex"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -12,7 +15,22 @@ func FuzzParseSOD(f *testing.F) {
 	}
 	f.Add(sod)
 	f.Add(sod[2:])
+	// Real SODs (testdata/outside), among them New Zealand's in BER with
+	// indefinite lengths.
+	for _, c := range []string{"NZ", "CN", "MY", "DE"} {
+		if b, err := os.ReadFile("testdata/outside/sod/" + c + ".sod.hex"); err == nil {
+			if raw, err := hex.DecodeString(strings.TrimSpace(string(b))); err == nil {
+				f.Add(raw)
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// Bounded memory: the DER form is at most a few bytes longer per
+		// element than the BER it comes from (4-byte lengths instead of
+		// 80 ... 00 00).
+		if der, ok := berToDER(b); ok && len(der) > 2*len(b) {
+			t.Fatalf("berToDER grew %d bytes to %d", len(b), len(der))
+		}
 		s, err := ParseSOD(b)
 		if err != nil {
 			if s != nil {

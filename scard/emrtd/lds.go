@@ -395,7 +395,7 @@ type DG11 struct {
 	Address         string    // 5F42, e.g. "VIA ROMA 1<ROMA<RM"
 	Telephone       string    // 5F12
 	Profession      string    // 5F13
-	OtherNames      []string  // A0/0F
+	OtherNames      []string  // 5F0F, in template A0
 }
 
 // Surname returns the part of FullName before "<<", fillers as spaces.
@@ -496,6 +496,10 @@ func ParseDG11(b []byte) (*DG11, error) {
 				return nil, bad("full date of birth (5F2B) is not YYYYMMDD")
 			}
 			d.FullDateOfBirth = dt
+		case 0x5F0F:
+			// An other name outside the A0 template, as some issuers
+			// (China) write it.
+			d.OtherNames = append(d.OtherNames, string(val))
 		case 0xA0:
 			q := tlv.Parser(val)
 			for !q.Empty() {
@@ -504,7 +508,7 @@ func ParseDG11(b []byte) (*DG11, error) {
 				if !q.Read(&tt, &vv) {
 					return nil, bad("malformed other names (A0)")
 				}
-				if tt == 0x0F {
+				if tt == 0x5F0F { // the count (02) is implied by the entries
 					d.OtherNames = append(d.OtherNames, string(vv))
 				}
 			}
@@ -527,7 +531,18 @@ func (d *DG11) Marshal() []byte {
 		{0x5F42, d.Address}, {0x5F12, d.Telephone}, {0x5F13, d.Profession}}
 	var list []byte
 	var body tlv.Builder
-	for _, f := range fields {
+	for i, f := range fields {
+		if i == 1 && len(d.OtherNames) > 0 {
+			// Other names follow the full name: listed as 5F0F, stored as
+			// A0 { 02 count, 5F0F name ... } (ICAO Doc 9303-10 4.7.11).
+			list = tlv.AppendTag(list, 0x5F0F)
+			body.AddConstructed(0xA0, func(b *tlv.Builder) {
+				b.Add(0x02, []byte{byte(len(d.OtherNames))})
+				for _, n := range d.OtherNames {
+					b.Add(0x5F0F, []byte(n))
+				}
+			})
+		}
 		if f.v == "" {
 			continue
 		}

@@ -31,6 +31,7 @@ const (
 	OIDSignedData        = "1.2.840.113549.1.7.2"
 	OIDLDSSecurityObject = "2.23.136.1.1.1"
 	oidContentType       = "1.2.840.113549.1.9.3"
+	oidData              = "1.2.840.113549.1.7.1"
 	oidMessageDigest     = "1.2.840.113549.1.9.4"
 	oidRSAEncryption     = "1.2.840.113549.1.1.1"
 	oidRSAPSS            = "1.2.840.113549.1.1.10"
@@ -120,10 +121,20 @@ type SOD struct {
 	// Certificates are the certificates embedded in SignedData (normally the
 	// document signer certificate).
 	Certificates []*x509.Certificate
+	// Unparsed are the embedded certificates that crypto/x509 could not
+	// parse (for example keys with explicit elliptic-curve parameters).
+	Unparsed []UnparsedCertificate
 	// Signer is the signer information.
 	Signer SignerInfo
 	// EContent is the encapsulated LDSSecurityObject DER.
 	EContent []byte
+}
+
+// UnparsedCertificate is a certificate embedded in a SOD that crypto/x509
+// could not parse, with the reason.
+type UnparsedCertificate struct {
+	Raw []byte
+	Err error
 }
 
 // SignerInfo is the part of a CMS SignerInfo needed for verification.
@@ -156,6 +167,11 @@ func ParseSOD(b []byte) (*SOD, error) {
 			return nil, sodErr("%v", err)
 		}
 		ci = v
+	}
+	if der, ok := berToDER(ci); ok {
+		// Indefinite lengths or constructed strings (BER, which CMS allows
+		// and some issuers, New Zealand among them, use): read the DER form.
+		ci = der
 	}
 	in := cryptobyte.String(ci)
 	var content, sd cryptobyte.String
@@ -201,7 +217,13 @@ func ParseSOD(b []byte) (*SOD, error) {
 			}
 			c, err := x509.ParseCertificate(der)
 			if err != nil {
-				return nil, sodErr("certificate %d: %v", len(s.Certificates)+1, err)
+				// Kept aside: Go's x509 refuses, for example, document
+				// signer keys with explicit elliptic-curve parameters
+				// (Austria, Germany, Finland, Russia, the United Kingdom).
+				// The LDS hashes are still usable; passive
+				// authentication reports the certificate as unsupported.
+				s.Unparsed = append(s.Unparsed, UnparsedCertificate{Raw: der, Err: err})
+				continue
 			}
 			s.Certificates = append(s.Certificates, c)
 		}
@@ -304,7 +326,9 @@ func parseSignerInfo(signers *cryptobyte.String) (SignerInfo, error) {
 }
 
 func (s *SOD) parseLDS(eType asn1.ObjectIdentifier) error {
-	if eType.String() != OIDLDSSecurityObject {
+	// Some issuers (China among them) label the LDSSecurityObject with the
+	// generic id-data content type; its content is the same.
+	if t := eType.String(); t != OIDLDSSecurityObject && t != oidData {
 		return sodErr("eContentType %s is not an LDSSecurityObject", eType)
 	}
 	in := cryptobyte.String(s.EContent)
@@ -421,7 +445,9 @@ type PAResult struct {
 // to opts.CSCA, and the hash of every supplied data group.
 //
 // It returns every failure joined (errors.Join): a [*DataError] for a
-// malformed SOD, [*SignatureError] (ErrBadSignature), [*ChainError]
+// malformed SOD, [*SignatureError] (ErrBadSignature), an error wrapping
+// [scard.ErrNotSupported] when crypto/x509 cannot parse the document signer
+// certificate (explicit elliptic-curve parameters), [*ChainError]
 // (ErrUntrustedSigner), and one [*HashMismatchError] (ErrHashMismatch)
 // per altered data group, and also a data group supplied but not hashed.
 // The result is non-nil whenever the SOD parsed, so callers can show what
@@ -505,7 +531,11 @@ func (s *SOD) signerCert() *x509.Certificate {
 			}
 		}
 	}
-	if len(s.Certificates) == 1 && s.Signer.IssuerAndSerial == nil && s.Signer.SubjectKeyID == nil {
+	// No identifier matched. With a single embedded certificate, use it:
+	// some issuers (Malaysia) write the issuer's attributes in a different
+	// order in the SignerInfo than in the certificate. This is safe because
+	// the signature must then verify with that certificate's key.
+	if len(s.Certificates) == 1 && len(s.Unparsed) == 0 {
 		return s.Certificates[0]
 	}
 	return nil
@@ -515,6 +545,9 @@ func (s *SOD) signerCert() *x509.Certificate {
 // the signer certificate when found.
 func (s *SOD) verifySignature() (*x509.Certificate, error) {
 	cert := s.signerCert()
+	if cert == nil && len(s.Unparsed) > 0 {
+		return nil, fmt.Errorf("emrtd: document signer certificate: %v: %w", s.Unparsed[0].Err, scard.ErrNotSupported)
+	}
 	if cert == nil {
 		return nil, &SignatureError{Msg: "document signer certificate not found in the SOD"}
 	}
@@ -620,4 +653,138 @@ func pssHash(params []byte) (crypto.Hash, bool) {
 		return 0, false
 	}
 	return hashForOID(oid)
+}
+
+// maxBERDepth bounds the nesting berToDER follows.
+const maxBERDepth = 32
+
+// berToDER rewrites BER with indefinite lengths or constructed OCTET STRINGs
+// into definite-length DER form, so that the cryptobyte parser can read it.
+// It reports false when b needs no rewriting or is not well-formed BER; the
+// caller then parses b as it is and reports what is wrong.
+func berToDER(b []byte) ([]byte, bool) {
+	if !needsBERRewrite(b, 0) {
+		return nil, false
+	}
+	out, rest, ok := berElement(nil, b, 0)
+	if !ok || len(rest) != 0 {
+		return nil, false
+	}
+	return out, true
+}
+
+// needsBERRewrite reports whether an indefinite length (80) or a
+// constructed OCTET STRING (24) appears in the TLV structure of b.
+func needsBERRewrite(b []byte, depth int) bool {
+	for len(b) > 0 && depth < maxBERDepth {
+		if len(b) < 2 {
+			return false
+		}
+		tag := b[0]
+		if tag&0x1F == 0x1F || b[1] == 0x80 || tag == 0x24 {
+			return b[1] == 0x80 || tag == 0x24
+		}
+		l, h, ok := berLength(b[1:])
+		if !ok || 1+h+l > len(b) {
+			return false
+		}
+		if tag&0x20 != 0 && needsBERRewrite(b[1+h:1+h+l], depth+1) {
+			return true
+		}
+		b = b[1+h+l:]
+	}
+	return false
+}
+
+// berLength decodes a definite length: the length, the bytes it took.
+func berLength(b []byte) (int, int, bool) {
+	if len(b) == 0 {
+		return 0, 0, false
+	}
+	if b[0] < 0x80 {
+		return int(b[0]), 1, true
+	}
+	n := int(b[0] & 0x7F)
+	if n == 0 || n > 3 || len(b) < 1+n {
+		return 0, 0, false
+	}
+	l := 0
+	for _, c := range b[1 : 1+n] {
+		l = l<<8 | int(c)
+	}
+	return l, 1 + n, true
+}
+
+// berElement appends the DER form of the first element of b (single-byte
+// tags only, as in CMS) to dst and returns the rest of b.
+func berElement(dst, b []byte, depth int) ([]byte, []byte, bool) {
+	if depth > maxBERDepth || len(b) < 2 || b[0]&0x1F == 0x1F {
+		return nil, nil, false
+	}
+	tag := b[0]
+	var content []byte
+	var rest []byte
+	if b[1] == 0x80 { // indefinite: children up to 00 00
+		if tag&0x20 == 0 {
+			return nil, nil, false
+		}
+		body := b[2:]
+		for {
+			if len(body) >= 2 && body[0] == 0 && body[1] == 0 {
+				rest = body[2:]
+				break
+			}
+			var ok bool
+			if content, body, ok = berElement(content, body, depth+1); !ok {
+				return nil, nil, false
+			}
+		}
+	} else {
+		l, h, ok := berLength(b[1:])
+		if !ok || 1+h+l > len(b) {
+			return nil, nil, false
+		}
+		inner := b[1+h : 1+h+l]
+		rest = b[1+h+l:]
+		if tag&0x20 == 0 {
+			content = inner
+		} else {
+			for len(inner) > 0 {
+				if content, inner, ok = berElement(content, inner, depth+1); !ok {
+					return nil, nil, false
+				}
+			}
+		}
+	}
+	if tag == 0x24 { // constructed OCTET STRING: concatenate the chunks
+		var joined []byte
+		in := content
+		for len(in) > 0 {
+			if in[0] != 0x04 {
+				return nil, nil, false
+			}
+			l, h, ok := berLength(in[1:])
+			if !ok || 1+h+l > len(in) {
+				return nil, nil, false
+			}
+			joined = append(joined, in[1+h:1+h+l]...)
+			in = in[1+h+l:]
+		}
+		tag, content = 0x04, joined
+	}
+	dst = append(dst, tag)
+	dst = appendDERLength(dst, len(content))
+	return append(dst, content...), rest, true
+}
+
+func appendDERLength(dst []byte, n int) []byte {
+	switch {
+	case n < 0x80:
+		return append(dst, byte(n))
+	case n < 0x100:
+		return append(dst, 0x81, byte(n))
+	case n < 0x10000:
+		return append(dst, 0x82, byte(n>>8), byte(n))
+	}
+	return append(dst, 0x83, byte(n>>16), byte(n>>8), byte(n))
 }
