@@ -18,6 +18,7 @@ import (
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/ias"
+	"github.com/ciekit/ciekit/scard/sco"
 	"github.com/ciekit/ciekit/scard/vpcd"
 )
 
@@ -98,9 +99,9 @@ func TestEndToEnd(t *testing.T) {
 	c := openPCSC(t)
 	sim := specimen(t)
 	serve(t, c, vpcd.Reader0Addr, reader0, sim)
-	sco, err := cardsim.NewSCO(cardsim.SCOOptions{MasterPassword: "Master-Password-1", Operator: "RSSMRA80A01H501U", KeyBits: 1024, Rand: cardsim.DeterministicRand(3)})
+	simSCO, err := cardsim.NewSCO(cardsim.SCOOptions{MasterPassword: "Master-Password-1", Operator: "RSSMRA80A01H501U", KeyBits: 1024, Rand: cardsim.DeterministicRand(3)})
 	require.NoError(t, err)
-	serve(t, c, vpcd.Reader1Addr, reader1, sco)
+	serve(t, c, vpcd.Reader1Addr, reader1, simSCO)
 
 	ctx := t.Context()
 	card, err := c.Connect(ctx, reader0, nil)
