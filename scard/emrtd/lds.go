@@ -460,23 +460,34 @@ func parseLDSDate(v []byte) (time.Time, bool) {
 	return t, true
 }
 
-// ParseDG11 parses DG11. Malformed input gives a [*DataError].
-func ParseDG11(b []byte) (*DG11, error) {
+// eachDO calls fn with each data object of the data group file b (outer
+// tag tag) and a constructor of errors that name the file.
+func eachDO(b []byte, tag tlv.Tag, file string, fn func(t tlv.Tag, val []byte, bad func(string, ...any) error) error) error {
 	bad := func(format string, a ...any) error {
-		return &scard.DataError{File: "DG11", Msg: fmt.Sprintf(format, a...)}
+		return &scard.DataError{File: file, Msg: fmt.Sprintf(format, a...)}
 	}
-	v, err := tlv.Unwrap(b, 0x6B)
+	v, err := tlv.Unwrap(b, tag)
 	if err != nil {
-		return nil, bad("%v", err)
+		return bad("%v", err)
 	}
-	d := &DG11{}
 	p := tlv.Parser(v)
 	for !p.Empty() {
 		var t tlv.Tag
 		var val []byte
 		if !p.Read(&t, &val) {
-			return nil, bad("malformed data object at byte %d", len(v)-len(p))
+			return bad("malformed data object at byte %d", len(v)-len(p))
 		}
+		if err := fn(t, val, bad); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ParseDG11 parses DG11. Malformed input gives a [*DataError].
+func ParseDG11(b []byte) (*DG11, error) {
+	d := &DG11{}
+	err := eachDO(b, 0x6B, "DG11", func(t tlv.Tag, val []byte, bad func(string, ...any) error) error {
 		switch t {
 		case 0x5F0E:
 			d.FullName = string(val)
@@ -493,7 +504,7 @@ func ParseDG11(b []byte) (*DG11, error) {
 		case 0x5F2B:
 			dt, ok := parseLDSDate(val)
 			if !ok {
-				return nil, bad("full date of birth (5F2B) is not YYYYMMDD")
+				return bad("full date of birth (5F2B) is not YYYYMMDD")
 			}
 			d.FullDateOfBirth = dt
 		case 0x5F0F:
@@ -506,13 +517,17 @@ func ParseDG11(b []byte) (*DG11, error) {
 				var tt tlv.Tag
 				var vv []byte
 				if !q.Read(&tt, &vv) {
-					return nil, bad("malformed other names (A0)")
+					return bad("malformed other names (A0)")
 				}
 				if tt == 0x5F0F { // the count (02) is implied by the entries
 					d.OtherNames = append(d.OtherNames, string(vv))
 				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return d, nil
 }
@@ -568,28 +583,15 @@ type DG12 struct {
 
 // ParseDG12 parses DG12. Malformed input gives a [*DataError].
 func ParseDG12(b []byte) (*DG12, error) {
-	bad := func(format string, a ...any) error {
-		return &scard.DataError{File: "DG12", Msg: fmt.Sprintf(format, a...)}
-	}
-	v, err := tlv.Unwrap(b, 0x6C)
-	if err != nil {
-		return nil, bad("%v", err)
-	}
 	d := &DG12{}
-	p := tlv.Parser(v)
-	for !p.Empty() {
-		var t tlv.Tag
-		var val []byte
-		if !p.Read(&t, &val) {
-			return nil, bad("malformed data object at byte %d", len(v)-len(p))
-		}
+	err := eachDO(b, 0x6C, "DG12", func(t tlv.Tag, val []byte, bad func(string, ...any) error) error {
 		switch t {
 		case 0x5F19:
 			d.IssuingAuthority = string(val)
 		case 0x5F26:
 			dt, ok := parseLDSDate(val)
 			if !ok {
-				return nil, bad("date of issue (5F26) is not YYYYMMDD")
+				return bad("date of issue (5F26) is not YYYYMMDD")
 			}
 			d.DateOfIssue = dt
 		case 0x5F1B:
@@ -597,6 +599,10 @@ func ParseDG12(b []byte) (*DG12, error) {
 		case 0x5F55:
 			d.PersonalizationTime = string(val)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return d, nil
 }

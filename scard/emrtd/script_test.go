@@ -1,20 +1,13 @@
 package emrtd
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"strings"
 	"testing"
-)
 
-// scripted is a Transmitter that expects an exact sequence of command APDUs
-// and answers each with a fixed response; any mismatch fails the test.
-type scripted struct {
-	t     *testing.T
-	steps [][2]string
-	i     int
-}
+	"github.com/ciekit/ciekit/scard/scardtest"
+)
 
 func unhex(t testing.TB, s string) []byte {
 	t.Helper()
@@ -26,23 +19,34 @@ func unhex(t testing.TB, s string) []byte {
 	return b
 }
 
-func (s *scripted) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
-	s.t.Helper()
-	if s.i >= len(s.steps) {
-		s.t.Fatalf("unexpected extra command %X", capdu)
+// scripted is a Transmitter that expects an exact sequence of command APDUs
+// (the worked examples' hex) and answers each with a fixed response. It is
+// scardtest's transcript player, which fails the test with a diff on the
+// first mismatch.
+type scripted struct {
+	t     *testing.T
+	steps [][2]string
+	p     *scardtest.Player
+}
+
+func (s *scripted) Transmit(ctx context.Context, capdu []byte) ([]byte, error) {
+	if s.p == nil {
+		xs := make([]scardtest.Exchange, len(s.steps))
+		for i, st := range s.steps {
+			xs[i] = scardtest.Exchange{Command: unhex(s.t, st[0]), Response: unhex(s.t, st[1])}
+		}
+		s.p = scardtest.PlaybackExchanges(s.t, s.t.Name(), xs)
 	}
-	want := unhex(s.t, s.steps[s.i][0])
-	if !bytes.Equal(capdu, want) {
-		s.t.Fatalf("command %d = %X, want %X", s.i, capdu, want)
-	}
-	resp := unhex(s.t, s.steps[s.i][1])
-	s.i++
-	return resp, nil
+	return s.p.Transmit(ctx, capdu)
 }
 
 func (s *scripted) done() {
 	s.t.Helper()
-	if s.i != len(s.steps) {
-		s.t.Errorf("script consumed %d of %d steps", s.i, len(s.steps))
+	left := len(s.steps)
+	if s.p != nil {
+		left = s.p.Remaining()
+	}
+	if left != 0 {
+		s.t.Errorf("script: %d of %d steps not played", left, len(s.steps))
 	}
 }

@@ -4,15 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
-	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/ias"
 )
 
-// exampleCIE returns a reproducible simulated CIE and its trust anchor.
+// exampleCIE returns a reproducible simulated CIE with the NIS
+// 123456789012 and the default PIN, and its trust anchor. The IAS side needs
+// no personal data beyond the MRZ and the CAN the simulator requires.
 func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
 	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(7), KeyBits: 1024})
 	if err != nil {
@@ -20,15 +20,8 @@ func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
 	}
 	card, err := cardsim.NewCIE(cardsim.CIEOptions{
 		MRZ: "C<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125M3310311ITA<<<<<<<<<<<0\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<",
-		Personal: emrtd.DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
-			PlaceOfBirth: "ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)},
-		Document: emrtd.DG12{IssuingAuthority: "COMUNE DI ROMA", DateOfIssue: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)},
-		CAN:      "123456",
-		Photo:    []byte{0xFF, 0xD8, 0xFF, 0xE0}, PhotoType: emrtd.ImageJPEG, PhotoWidth: 480, PhotoHeight: 640,
-		NIS:     "123456789012",
-		PKI:     pki,
-		KeyBits: 1024,
-		Rand:    cardsim.DeterministicRand(8),
+		CAN: "123456", NIS: "123456789012",
+		PKI: pki, KeyBits: 1024, Rand: cardsim.DeterministicRand(8),
 	})
 	if err != nil {
 		panic(err)

@@ -143,19 +143,37 @@ func (c *scoCard) handle(cmd scard.Command) scard.Response {
 	return scard.Response{SW: scard.SWInsNotSupported}
 }
 
+// operatorKeys are the operator card's two keys (ECDSA P-256 for
+// authentication, RSA for signing), with certificates from one test CA.
+var operatorKeys = sync.OnceValue(func() (k struct {
+	ec, rsa         crypto.Signer
+	ecCert, rsaCert []byte
+}) {
+	ca, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caT := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Test operator CA"}, IsCA: true, BasicConstraintsValid: true,
+		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC), KeyUsage: x509.KeyUsageCertSign}
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
+	issue := func(serial int64, pub crypto.PublicKey) []byte {
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: "Operatore"},
+			NotBefore: caT.NotBefore, NotAfter: caT.NotAfter, KeyUsage: x509.KeyUsageDigitalSignature}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, caT, pub, ca)
+		if err != nil {
+			panic(err)
+		}
+		return der
+	}
+	k.ec, k.rsa, k.ecCert, k.rsaCert = ec, rk, issue(10, ec.Public()), issue(11, rk.Public())
+	return k
+})
+
 func newSCOCard(t *testing.T) *scoCard {
-	pki := pkiOnce()
-	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(10), Subject: pkix.Name{CommonName: "Operatore"},
-		NotBefore: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)}
-	authDER, err := x509.CreateCertificate(rand.Reader, tmpl, pki.dsCert, ecKey.Public(), pki.dsKey)
-	require.NoError(t, err)
+	k := operatorKeys()
 	return &scoCard{
 		info: Info{State: Issued, Serial: "SCO0001", Operator: "RSSMRA64M12H501R"},
 		so:   []byte("Segreto-SO-2024"), pinTries: 3, soTry: 5,
-		keys:  map[byte]crypto.Signer{1: ecKey, 2: pki.rsaKey},
-		certs: map[byte][]byte{1: authDER, 2: pki.rsaCert.Raw},
+		keys:  map[byte]crypto.Signer{1: k.ec, 2: k.rsa},
+		certs: map[byte][]byte{1: k.ecCert, 2: k.rsaCert},
 	}
 }
 
@@ -220,46 +238,3 @@ func TestMasterPasswordRedacts(t *testing.T) {
 		}
 	}
 }
-
-// testPKI is a CSCA with two document signers (ECDSA and RSA), as in
-// scard/emrtd's tests; the operator card tests use the signers as issuers.
-type testPKI struct {
-	csca    *x509.Certificate
-	dsCert  *x509.Certificate
-	dsKey   crypto.Signer
-	rsaCert *x509.Certificate
-	rsaKey  crypto.Signer
-	other   *x509.Certificate // an unrelated CSCA
-}
-
-var pkiOnce = sync.OnceValue(func() *testPKI {
-	mk := func(tmpl, parent *x509.Certificate, pub any, priv crypto.Signer) *x509.Certificate {
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, priv)
-		if err != nil {
-			panic(err)
-		}
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			panic(err)
-		}
-		return c
-	}
-	nb := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	na := time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)
-	cscaKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caT := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{Country: []string{"IT"}, CommonName: "Test CSCA"},
-		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	csca := mk(caT, caT, cscaKey.Public(), cscaKey)
-	dsKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	dsT := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{Country: []string{"IT"}, CommonName: "Test DS"},
-		NotBefore: nb, NotAfter: na, KeyUsage: x509.KeyUsageDigitalSignature}
-	ds := mk(dsT, csca, dsKey.Public(), cscaKey)
-	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
-	rsaT := &x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{Country: []string{"IT"}, CommonName: "Test DS RSA"},
-		NotBefore: nb, NotAfter: na, KeyUsage: x509.KeyUsageDigitalSignature}
-	rsaDS := mk(rsaT, csca, rsaKey.Public(), cscaKey)
-	otherKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	oT := &x509.Certificate{SerialNumber: big.NewInt(4), Subject: pkix.Name{Country: []string{"IT"}, CommonName: "Other CSCA"},
-		NotBefore: nb, NotAfter: na, IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	return &testPKI{csca: csca, dsCert: ds, dsKey: dsKey, rsaCert: rsaDS, rsaKey: rsaKey, other: mk(oT, oT, otherKey.Public(), otherKey)}
-})
