@@ -197,8 +197,12 @@ func (ws *workstation) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	master, err := sco.NewMasterPassword(defaultMasterPassword)
+	if err != nil {
+		return err
+	}
 	scfg := cardsim.SCOOptions{
-		MasterPassword: defaultMasterPassword,
+		MasterPassword: master,
 		Operator:       opCF.String(),
 		OperatorName:   "NERI ROBERTA",
 		Serial:         fmt.Sprintf("SCO%08d", o.seed%100000000),
@@ -207,7 +211,9 @@ func (ws *workstation) setup(ctx context.Context) error {
 		Rand:           rnd,
 	}
 	if o.sco != "new" {
-		scfg.PIN = defaultPIN
+		if scfg.PIN, err = scard.NewPIN(defaultPIN); err != nil {
+			return err
+		}
 		scfg.Sede = defaultSede
 	}
 	if ws.sco, err = cardsim.NewSCO(scfg); err != nil {

@@ -55,9 +55,9 @@ type CIEOptions struct {
 	// model of scard/emrtd, the one the reader decodes with.
 	Personal emrtd.DG11
 	Document emrtd.DG12
-	// CAN is the 6-digit card access number, the PACE password. Required
-	// unless Card is set.
-	CAN string
+	// CAN is the 6-digit card access number, the PACE password
+	// ([emrtd.NewCAN]). Required unless Card is set.
+	CAN emrtd.CAN
 
 	// Photo is the DG2 facial image (JPEG 2000 on a real CIE; any bytes
 	// here). PhotoType, PhotoWidth and PhotoHeight describe it.
@@ -73,8 +73,9 @@ type CIEOptions struct {
 
 	// NIS is the 12-digit ID_Servizi. Default: 12 digits from Rand.
 	NIS string
-	// PIN and PUK are 8 digits. Defaults DefaultPIN and DefaultPUK.
-	PIN, PUK string
+	// PIN and PUK are 8 digits. Zero values mean DefaultPIN and DefaultPUK.
+	PIN scard.PIN
+	PUK scard.PUK
 
 	// PKI signs EF.SOD and the IAS SOD and issues the CIE certificate.
 	// Nil means a new PKI from Rand with KeyBits.
@@ -188,19 +189,18 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 	if _, err := c.mrzKey.Info(); err != nil {
 		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
 	}
-	can, err := emrtd.NewCAN(cfg.CAN)
-	if err != nil {
-		return nil, errors.New("cardsim: CIEOptions.CAN must be 6 digits")
+	if cfg.CAN.IsZero() {
+		return nil, errors.New("cardsim: CIEOptions.CAN is required")
 	}
-	c.can = can
-	pin, puk := cfg.PIN, cfg.PUK
-	if pin == "" {
-		pin = DefaultPIN
+	c.can = cfg.CAN
+	pin, puk := cfg.PIN.Bytes(), cfg.PUK.Bytes()
+	if cfg.PIN.IsZero() {
+		pin = []byte(DefaultPIN)
 	}
-	if puk == "" {
-		puk = DefaultPUK
+	if cfg.PUK.IsZero() {
+		puk = []byte(DefaultPUK)
 	}
-	if !validPIN([]byte(pin)) || !validPIN([]byte(puk)) {
+	if !validPIN(pin) || !validPIN(puk) {
 		return nil, errors.New("cardsim: CIEOptions.PIN and PUK must be 8 digits")
 	}
 	c.pin, c.puk = newRefData(pin, PINTries), newRefData(puk, PUKTries)
@@ -211,6 +211,7 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 	if bits < 1024 {
 		return nil, fmt.Errorf("cardsim: CIEOptions.KeyBits %d, want at least 1024", bits)
 	}
+	var err error
 	c.pki = cfg.PKI
 	if c.pki == nil {
 		if c.pki, err = NewPKI(PKIOptions{Rand: c.rand, KeyBits: bits}); err != nil {

@@ -173,8 +173,8 @@ func TestNewCIEErrors(t *testing.T) {
 		mod  func(*cardsim.CIEOptions)
 	}{
 		{"short MRZ", func(c *cardsim.CIEOptions) { c.MRZ = c.MRZ[:80] }},
-		{"bad CAN", func(c *cardsim.CIEOptions) { c.CAN = "12345" }},
-		{"bad PIN", func(c *cardsim.CIEOptions) { c.PIN = "1234" }},
+		{"no CAN", func(c *cardsim.CIEOptions) { c.CAN = emrtd.CAN{} }}, // a malformed CAN cannot be built (emrtd.NewCAN)
+		{"bad PIN", func(c *cardsim.CIEOptions) { c.PIN = mustPIN(t, "1234") }},
 		{"bad NIS", func(c *cardsim.CIEOptions) { c.NIS = "12" }},
 		{"small keys", func(c *cardsim.CIEOptions) { c.KeyBits = 512 }},
 		{"bad ATR", func(c *cardsim.CIEOptions) { c.ATR = []byte{0x12, 0x34} }},

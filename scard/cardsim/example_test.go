@@ -156,8 +156,12 @@ func ExampleCIE_Remove() {
 // ExampleNewSCO activates a simulated operator card as the Security
 // Officer, associates it to a sede and signs with the operator's key.
 func ExampleNewSCO() {
+	so, err := sco.NewMasterPassword("S3cur1ty-Officer!")
+	if err != nil {
+		log.Fatal(err)
+	}
 	sim, err := cardsim.NewSCO(cardsim.SCOOptions{
-		MasterPassword: "S3cur1ty-Officer!",
+		MasterPassword: so,
 		Operator:       "BNCGNN70A01F205X",
 		Serial:         "SCO00000001",
 		KeyBits:        1024,
@@ -168,7 +172,6 @@ func ExampleNewSCO() {
 	}
 	ctx := context.Background()
 	oc := sco.NewClient(scard.NewCard(sim, scard.CardOptions{}))
-	so, _ := sco.NewMasterPassword("S3cur1ty-Officer!")
 	pin, _ := scard.NewPIN("11112222")
 	steps := []error{
 		oc.Select(ctx),
@@ -202,8 +205,10 @@ func Example_workstation() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	so, _ := sco.NewMasterPassword("S3cur1ty-Officer!")
+	pin, _ := scard.NewPIN("11112222")
 	scoSim, err := cardsim.NewSCO(cardsim.SCOOptions{
-		MasterPassword: "S3cur1ty-Officer!", PIN: "11112222", Sede: "H501-01",
+		MasterPassword: so, PIN: pin, Sede: "H501-01",
 		KeyBits: 1024, Rand: cardsim.DeterministicRand(2),
 	})
 	if err != nil {
@@ -211,7 +216,6 @@ func Example_workstation() {
 	}
 
 	oc := sco.NewClient(scard.NewCard(scoSim, scard.CardOptions{}))
-	pin, _ := scard.NewPIN("11112222")
 	if err := errors.Join(oc.Select(ctx), oc.Login(ctx, pin)); err != nil {
 		log.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func testConfig(seed uint64) cardsim.CIEOptions {
 			Address:         "VIA DEL CORSO 1<ROMA<RM",
 		},
 		Document:     emrtd.DG12{IssuingAuthority: "COMUNE DI ROMA", DateOfIssue: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)},
-		CAN:          testCAN,
+		CAN:          mustCAN(testCAN),
 		Photo:        []byte("\x00\x00\x00\x0CjP  \r\n\x87\nfake JPEG 2000 image"),
 		PhotoType:    emrtd.ImageJPEG2000,
 		PhotoWidth:   240,

@@ -29,8 +29,12 @@ func fromCard(cfg *CIEOptions) error {
 	if cfg.Document == (emrtd.DG12{}) {
 		cfg.Document = DG12From(c.Document)
 	}
-	if cfg.CAN == "" {
-		cfg.CAN = c.Document.CAN
+	if cfg.CAN.IsZero() {
+		can, err := emrtd.NewCAN(c.Document.CAN)
+		if err != nil {
+			return fmt.Errorf("cardsim: CIEOptions.Card: document CAN: %w", err)
+		}
+		cfg.CAN = can
 	}
 	return nil
 }

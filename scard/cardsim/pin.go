@@ -11,8 +11,8 @@ type refData struct {
 	max   int
 }
 
-func newRefData(v string, tries int) *refData {
-	return &refData{value: secret.New([]byte(v)), left: tries, max: tries}
+func newRefData(v []byte, tries int) *refData {
+	return &refData{value: secret.New(v), left: tries, max: tries}
 }
 
 // verify checks v and updates the counter. It returns the status word:

@@ -30,13 +30,13 @@ const (
 // SCOOptions describes a simulated operator card. MasterPassword is
 // required; the rest have documented defaults.
 type SCOOptions struct {
-	// MasterPassword is the Security Officer's password, 8 to 32 printable
-	// ASCII characters. It is kept only inside the simulator and compared
-	// in constant time.
-	MasterPassword string
+	// MasterPassword is the Security Officer's password
+	// ([sco.NewMasterPassword]). It is kept only inside the simulator, as a
+	// hash, and compared in constant time.
+	MasterPassword sco.MasterPassword
 	// PIN, if set (8 digits), makes the card already active with that
 	// operator PIN; otherwise the card is issued and waits for activation.
-	PIN string
+	PIN scard.PIN
 	// Revoked makes the card revoked from the start.
 	Revoked bool
 	// Serial is the card serial. Default "SCO" and 8 digits from Rand.
@@ -123,17 +123,17 @@ func (s *SCO) MarshalJSON() ([]byte, error) { return []byte(`"cardsim.SCO(redact
 // its value, or come from Rand.
 func NewSCO(cfg SCOOptions) (*SCO, error) {
 	s := &SCO{rand: randOrDefault(cfg.Rand), state: sco.Issued, operator: cfg.Operator, sede: cfg.Sede}
-	if n := len(cfg.MasterPassword); n < 8 || n > 32 || !printable(cfg.MasterPassword) {
-		return nil, errors.New("cardsim: SCOOptions.MasterPassword must be 8 to 32 printable ASCII characters")
+	if cfg.MasterPassword.IsZero() {
+		return nil, errors.New("cardsim: SCOOptions.MasterPassword is required")
 	}
-	soHash := sha256.Sum256([]byte(cfg.MasterPassword))
+	soHash := sha256.Sum256(cfg.MasterPassword.Bytes())
 	s.soHash = secret.New(soHash[:])
-	s.so = newRefData("", SCOSOTries)
-	if cfg.PIN != "" {
-		if !validPIN([]byte(cfg.PIN)) {
+	s.so = newRefData(nil, SCOSOTries)
+	if !cfg.PIN.IsZero() {
+		if !validPIN(cfg.PIN.Bytes()) {
 			return nil, errors.New("cardsim: SCOOptions.PIN must be 8 digits")
 		}
-		s.pin = newRefData(cfg.PIN, SCOPINTries)
+		s.pin = newRefData(cfg.PIN.Bytes(), SCOPINTries)
 		s.state = sco.Active
 	}
 	if cfg.Revoked {
@@ -520,7 +520,7 @@ func (s *SCO) activate(cmd scard.Command) scard.Response {
 	}
 	switch {
 	case s.state == sco.Issued:
-		s.pin = newRefData(string(cmd.Data), SCOPINTries)
+		s.pin = newRefData(cmd.Data, SCOPINTries)
 		s.state = sco.Active
 	case s.pin != nil && s.pin.left == 0:
 		s.pin.set(cmd.Data)

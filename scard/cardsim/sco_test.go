@@ -22,7 +22,7 @@ func newSCO(t testing.TB, mod ...func(*cardsim.SCOOptions)) (*cardsim.SCO, *sco.
 	p, err := pkiOnce()
 	require.NoError(t, err)
 	cfg := cardsim.SCOOptions{
-		MasterPassword: testMaster,
+		MasterPassword: mustSO(t, testMaster),
 		Operator:       "BNCGNN70A01F205X",
 		OperatorName:   "GIOVANNI BIANCHI",
 		Serial:         "SCO00000001",
@@ -108,7 +108,7 @@ func TestSCOLifecycle(t *testing.T) {
 }
 
 func TestSCOPINCounter(t *testing.T) {
-	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = "12121212" })
+	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = mustPIN(t, "12121212") })
 	ctx := t.Context()
 	for want := cardsim.SCOPINTries - 1; want >= 0; want-- {
 		err := cl.Login(ctx, mustPIN(t, "00000000"))
@@ -143,7 +143,7 @@ func TestSCOMasterPasswordBlocks(t *testing.T) {
 }
 
 func TestSCOECDSA(t *testing.T) {
-	_, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.ECDSA = true; c.PIN = "12121212" })
+	_, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.ECDSA = true; c.PIN = mustPIN(t, "12121212") })
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
 	digest := sha256.Sum256([]byte("x"))
@@ -155,7 +155,7 @@ func TestSCOECDSA(t *testing.T) {
 }
 
 func TestSCOSessionState(t *testing.T) {
-	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = "12121212" })
+	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = mustPIN(t, "12121212") })
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
 	sim.Reset()
@@ -175,10 +175,10 @@ func TestSCOConformance(t *testing.T) {
 
 func TestNewSCOErrors(t *testing.T) {
 	for _, cfg := range []cardsim.SCOOptions{
-		{MasterPassword: "short"},
-		{MasterPassword: testMaster, PIN: "123"},
-		{MasterPassword: testMaster, Sede: "bad\x00sede"},
-		{MasterPassword: testMaster, KeyBits: 512},
+		{}, // no master password (a malformed one is refused by sco.NewMasterPassword)
+		{MasterPassword: mustSO(t, testMaster), PIN: mustPIN(t, "1234")}, // the operator PIN has 8 digits
+		{MasterPassword: mustSO(t, testMaster), Sede: "bad\x00sede"},
+		{MasterPassword: mustSO(t, testMaster), KeyBits: 512},
 	} {
 		_, err := cardsim.NewSCO(cfg)
 		require.Error(t, err)
@@ -198,7 +198,7 @@ func FuzzSCOTransmit(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	sim, _ := newSCO(f, func(c *cardsim.SCOOptions) { c.PIN = "12121212" })
+	sim, _ := newSCO(f, func(c *cardsim.SCOOptions) { c.PIN = mustPIN(f, "12121212") })
 	f.Fuzz(func(t *testing.T, capdu []byte) {
 		sim.Reset()
 		if _, err := sim.Transmit(t.Context(), []byte{0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xF0, 0x43, 0x49, 0x45, 0x4B, 0x49, 0x54, 0x53, 0x43, 0x4F}); err != nil {
@@ -218,7 +218,7 @@ func testPKI(t testing.TB) *cardsim.PKI {
 }
 
 func TestSCORemovedMidSign(t *testing.T) {
-	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = "12121212" })
+	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = mustPIN(t, "12121212") })
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
 	_, err := cl.Certificate(ctx, sco.KeySignature)

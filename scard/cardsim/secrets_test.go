@@ -64,8 +64,11 @@ func TestNoSecretPrinted(t *testing.T) {
 
 	// A terminal with a session, and the simulated card behind it.
 	cfg := testConfig(21)
-	cfg.PIN, cfg.PUK, cfg.CAN = pinDigits, pukDigits, canDigits
+	cfg.PIN, cfg.PUK, cfg.CAN = pin, puk, can
 	cfg.MRZ = testMRZ(docNumber, "850315", "340315")
+	// The options hold the MRZ as printed on the card (personal data, not an
+	// access secret); the PIN, PUK and CAN must not print.
+	secrettest.Check(t, cfg, []byte(pinDigits), []byte(pukDigits), []byte(canDigits))
 	sim, err := cardsim.NewCIE(cfg)
 	require.NoError(t, err)
 	card := scard.NewCard(sim, scard.CardOptions{})
@@ -77,8 +80,10 @@ func TestNoSecretPrinted(t *testing.T) {
 	secrettest.Check(t, sim, []byte(pinDigits), []byte(pukDigits), []byte(canDigits), []byte(docNumber))
 	secrettest.Check(t, ias.NewClient(card), []byte(pinDigits))
 
-	op, err := cardsim.NewSCO(cardsim.SCOOptions{MasterPassword: master, PIN: pinDigits, Operator: "RSSMRA85C55H501J",
-		KeyBits: 1024, Rand: cardsim.DeterministicRand(22)})
+	scoOpts := cardsim.SCOOptions{MasterPassword: mp, PIN: pin, Operator: "RSSMRA85C55H501J",
+		KeyBits: 1024, Rand: cardsim.DeterministicRand(22)}
+	secrettest.Check(t, scoOpts, []byte(master), []byte(pinDigits))
+	op, err := cardsim.NewSCO(scoOpts)
 	require.NoError(t, err)
 	secrettest.Check(t, op, []byte(master), []byte(pinDigits))
 	oc := sco.NewClient(scard.NewCard(op, scard.CardOptions{}))

@@ -16,12 +16,16 @@ func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
 	if err != nil {
 		panic(err)
 	}
+	can, err := emrtd.NewCAN("123456")
+	if err != nil {
+		panic(err)
+	}
 	card, err := cardsim.NewCIE(cardsim.CIEOptions{
 		MRZ: simMRZ, // a valid TD1 MRZ built in sim_test.go
 		Personal: emrtd.DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
 			PlaceOfBirth: "ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)},
 		Document: emrtd.DG12{IssuingAuthority: "COMUNE DI ROMA", DateOfIssue: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)},
-		CAN:      "123456",
+		CAN:      can,
 		Photo:    []byte{0xFF, 0xD8, 0xFF, 0xE0}, PhotoType: emrtd.ImageJPEG, PhotoWidth: 480, PhotoHeight: 640,
 		NIS:     "123456789012",
 		PKI:     pki,

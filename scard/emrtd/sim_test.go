@@ -65,7 +65,7 @@ func newSimCIE(t testing.TB, ecdh bool) *cardsim.CIE {
 		Personal: emrtd.DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
 			FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC), PlaceOfBirth: "ROMA<RM", Address: "VIA ROMA 1<ROMA<RM"},
 		Document: emrtd.DG12{IssuingAuthority: "COMUNE DI ROMA", DateOfIssue: time.Date(2023, 10, 31, 0, 0, 0, 0, time.UTC)},
-		CAN:      simCAN,
+		CAN:      mustCAN(simCAN),
 		Photo:    simPhoto, PhotoType: emrtd.ImageJPEG2000, PhotoWidth: 480, PhotoHeight: 640,
 		Fingerprints: [2][]byte{{1, 2, 3}, {4, 5, 6}},
 		NIS:          "123456789012",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/ias"
 )
 
@@ -18,9 +19,13 @@ func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
 	if err != nil {
 		panic(err)
 	}
+	can, err := emrtd.NewCAN("123456")
+	if err != nil {
+		panic(err)
+	}
 	card, err := cardsim.NewCIE(cardsim.CIEOptions{
 		MRZ: "C<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125M3310311ITA<<<<<<<<<<<0\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<",
-		CAN: "123456", NIS: "123456789012",
+		CAN: can, NIS: "123456789012",
 		PKI: pki, KeyBits: 1024, Rand: cardsim.DeterministicRand(8),
 	})
 	if err != nil {

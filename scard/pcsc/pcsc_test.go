@@ -99,7 +99,7 @@ func TestEndToEnd(t *testing.T) {
 	c := openPCSC(t)
 	sim := specimen(t)
 	serve(t, c, vpcd.Reader0Addr, reader0, sim)
-	simSCO, err := cardsim.NewSCO(cardsim.SCOOptions{MasterPassword: "Master-Password-1", Operator: "RSSMRA80A01H501U", KeyBits: 1024, Rand: cardsim.DeterministicRand(3)})
+	simSCO, err := cardsim.NewSCO(cardsim.SCOOptions{MasterPassword: mustMaster("Master-Password-1"), Operator: "RSSMRA80A01H501U", KeyBits: 1024, Rand: cardsim.DeterministicRand(3)})
 	require.NoError(t, err)
 	serve(t, c, vpcd.Reader1Addr, reader1, simSCO)
 
@@ -230,4 +230,13 @@ func mustCAN(digits string) emrtd.CAN {
 		panic(err)
 	}
 	return c
+}
+
+// mustMaster returns the master password, or panics.
+func mustMaster(pw string) sco.MasterPassword {
+	m, err := sco.NewMasterPassword(pw)
+	if err != nil {
+		panic(err)
+	}
+	return m
 }

@@ -17,8 +17,13 @@ import (
 // and signs. The APDU profile is ciekit's own: the real SCO protocol is
 // not public (see the package documentation).
 func Example_operatorCard() {
+	so, err := sco.NewMasterPassword("Password-SO-1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	sim, err := cardsim.NewSCO(cardsim.SCOOptions{
-		MasterPassword: "Password-SO-1",
+		MasterPassword: so,
 		Operator:       "RSSMRA64M12H501R",
 		Serial:         "SCO00000001",
 		ECDSA:          true,
@@ -34,7 +39,6 @@ func Example_operatorCard() {
 		fmt.Println(err)
 		return
 	}
-	so, _ := sco.NewMasterPassword("Password-SO-1")
 	pin, _ := scard.NewPIN("24681357")
 	if err := oc.Activate(ctx, so, pin); err != nil {
 		fmt.Println(err)

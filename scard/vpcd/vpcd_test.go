@@ -21,7 +21,7 @@ const specimenMRZ = "C<ITACA00000AA4<<<<<<<<<<<<<<<" + "6412308F2212304ITA<<<<<<
 
 func newCIE(t *testing.T) *cardsim.CIE {
 	t.Helper()
-	c, err := cardsim.NewCIE(cardsim.CIEOptions{MRZ: specimenMRZ, CAN: "123456", KeyBits: 1024,
+	c, err := cardsim.NewCIE(cardsim.CIEOptions{MRZ: specimenMRZ, CAN: mustCAN("123456"), KeyBits: 1024,
 		Rand: cardsim.DeterministicRand(1), Personal: emrtd.DG11{}, NIS: "123456789012"})
 	require.NoError(t, err)
 	return c
@@ -163,4 +163,13 @@ func TestBridgeBadFrames(t *testing.T) {
 	_, err := recv(t, c)
 	assert.Error(t, err)
 	assert.ErrorIs(t, b.Err(), ErrFrame)
+}
+
+// mustCAN returns the CAN for 6 digits, or panics.
+func mustCAN(digits string) emrtd.CAN {
+	c, err := emrtd.NewCAN(digits)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
