@@ -234,6 +234,25 @@ func (c *Card) GetChallenge(ctx context.Context, n int) ([]byte, error) {
 	return b, nil
 }
 
+// PINRetries asks how many tries are left for the reference data ref (a
+// PIN, PUK or password reference, the VERIFY P2) with a VERIFY without data
+// (ISO/IEC 7816-4 clause 11.5.6). It returns -1 with nil if the reference is
+// already verified in this session, and 0 with a [*StatusError] unwrapping
+// to [ErrAuthBlocked] when it is blocked.
+func (c *Card) PINRetries(ctx context.Context, ref byte) (int, error) {
+	r, err := c.Send(ctx, Command{INS: InsVerify, P2: ref})
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case r.SW == SWSuccess:
+		return -1, nil
+	case r.SW&0xFFF0 == 0x63C0:
+		return int(r.SW & 0x0F), nil
+	}
+	return 0, r.Err(InsVerify)
+}
+
 // isEOF reports whether err means a read went past the end of the file.
 func isEOF(err error) bool {
 	var se *StatusError

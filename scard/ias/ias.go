@@ -284,17 +284,7 @@ func (i *Client) VerifyPIN(ctx context.Context, pin scard.PIN) error {
 // [ErrAuthBlocked] when blocked, and -1 with nil if the PIN is already
 // verified in this session.
 func (i *Client) PINRetries(ctx context.Context) (int, error) {
-	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: PINRefUser})
-	if err != nil {
-		return 0, err
-	}
-	switch {
-	case r.SW == scard.SWSuccess:
-		return -1, nil
-	case r.SW&0xFFF0 == 0x63C0:
-		return int(r.SW & 0x0F), nil
-	}
-	return 0, r.Err(scard.InsVerify)
+	return i.c.PINRetries(ctx, PINRefUser)
 }
 
 // VerifyPUK verifies the PUK (VERIFY 00 20 00 82); errors as [Client.VerifyPIN].

@@ -213,17 +213,7 @@ func (s *Client) Login(ctx context.Context, pin scard.PIN) error {
 // PINRetries returns the operator PIN tries left (-1 if verified in this
 // session).
 func (s *Client) PINRetries(ctx context.Context) (int, error) {
-	r, err := s.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: RefPIN})
-	if err != nil {
-		return 0, err
-	}
-	switch {
-	case r.SW == scard.SWSuccess:
-		return -1, nil
-	case r.SW&0xFFF0 == 0x63C0:
-		return int(r.SW & 0x0F), nil
-	}
-	return 0, r.Err(scard.InsVerify)
+	return s.c.PINRetries(ctx, RefPIN)
 }
 
 // ChangePIN changes the operator PIN.
