@@ -30,6 +30,8 @@ import (
 	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/ciekit/ciekit/scard/pcsc"
 	"github.com/ciekit/ciekit/scard/vpcd"
 )
@@ -142,18 +144,25 @@ func connect(ctx context.Context, reader string, stdout io.Writer) (*pcsc.Card, 
 }
 
 func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.CertPool, w io.Writer) error {
-	opts := scard.EMRTDOptions{CAN: cfg.can, NoPACE: cfg.bac}
+	opts := emrtd.ReadOptions{NoPACE: cfg.bac}
+	if cfg.can != "" {
+		can, err := emrtd.NewCAN(cfg.can)
+		if err != nil {
+			return fmt.Errorf("reading -can: %w", err)
+		}
+		opts.CAN = can
+	}
 	if cfg.mrz != "" {
-		key, err := scard.MRZKeyFromMRZ(cfg.mrz)
+		key, err := emrtd.MRZKeyFromMRZ(cfg.mrz)
 		if err != nil {
 			return fmt.Errorf("reading -mrz: %w", err)
 		}
 		opts.MRZ = key
 	}
-	if opts.CAN == "" && cfg.mrz == "" || cfg.bac && cfg.mrz == "" {
+	if opts.CAN.IsZero() && cfg.mrz == "" || cfg.bac && cfg.mrz == "" {
 		return errors.New("give the card's CAN (-can) or its MRZ (-mrz; BAC needs it)")
 	}
-	doc, err := scard.ReadEMRTD(ctx, scard.NewCard(t, nil), opts)
+	doc, err := emrtd.Read(ctx, scard.NewCard(t, scard.CardOptions{}), opts)
 	if err != nil {
 		return fmt.Errorf("reading the eMRTD application: %w", err)
 	}
@@ -185,7 +194,7 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 	}
 
 	fmt.Fprintln(w, "\nPassive authentication:")
-	res, err := doc.Verify(scard.PAOptions{CSCA: trust})
+	res, err := doc.Verify(emrtd.PAOptions{CSCA: trust})
 	if res != nil {
 		fmt.Fprintf(w, "  data groups verified %v\n", res.Verified)
 		if res.Signer != nil {
@@ -198,7 +207,7 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 	}
 	fmt.Fprintln(w, "  OK: the data are as the issuer signed them")
 
-	nis, err := scard.NewIAS(scard.NewCard(t, nil)).VerifyNIS(ctx, scard.NISOptions{CSCA: trust})
+	nis, err := ias.NewClient(scard.NewCard(t, scard.CardOptions{})).VerifyNIS(ctx, ias.NISOptions{CSCA: trust})
 	if err != nil {
 		fmt.Fprintf(w, "\nNIS: FAILED: %v\n", err)
 		return fmt.Errorf("verifying the NIS: %w", err)
@@ -259,7 +268,7 @@ func specimen() (*cardsim.CIE, error) {
 		return nil, err
 	}
 	holder.CodiceFiscale = cf
-	return cardsim.NewCIE(cardsim.CIEConfig{
+	return cardsim.NewCIE(cardsim.CIEOptions{
 		Card: &cie.Card{
 			Holder: holder,
 			Document: cie.Document{Number: "CA00000AA", IssueDate: time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC),

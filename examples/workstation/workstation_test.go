@@ -19,6 +19,7 @@ import (
 	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/sad"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -136,7 +137,7 @@ func TestIssuanceFailures(t *testing.T) {
 		{name: "poor-fingerprint", args: []string{"-poor", "3"}, step: 4, is: errPoorPrints, slow: true},
 		{name: "apr-down", args: []string{"-apr", "down"}, step: 3, is: syscall.ECONNREFUSED},
 		{name: "apr-down-at-notice", args: []string{"-apr", "down-after-lookup", "-citizen", "minor"}, step: 6}, // EOF or refused, by timing
-		{name: "forged-chip", args: []string{"-forge", "-citizen", "minor"}, step: 7, is: scard.ErrHashMismatch},
+		{name: "forged-chip", args: []string{"-forge", "-citizen", "minor"}, step: 7, is: emrtd.ErrHashMismatch},
 		{name: "apr-down-ftp", args: []string{"-apr", "down", "-transport", "ftp"}, step: 3, is: syscall.ECONNREFUSED},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

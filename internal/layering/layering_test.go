@@ -18,12 +18,15 @@ const module = "github.com/ciekit/ciekit"
 // (test helpers only, see testingAllowed).
 var allowed = map[string][]string{
 	// The core.
-	"cie":       {},
-	"biometric": {},
-	"deploy":    {"cie"},
-	"sedi":      {"cie"},
-	"sad":       {"cie", "sad/internal/ftp", "github.com/beevik/etree"},
-	"scard":     {"cie", "internal/tlv", "golang.org/x/crypto/..."},
+	"cie":         {},
+	"biometric":   {},
+	"deploy":      {"cie"},
+	"sedi":        {"cie"},
+	"sad":         {"cie", "sad/internal/ftp", "github.com/beevik/etree"},
+	"scard":       {"internal/secret", "internal/tlv"},
+	"scard/emrtd": {"cie", "internal/secret", "internal/tlv", "scard", "golang.org/x/crypto/..."},
+	"scard/ias":   {"scard", "scard/emrtd"},
+	"scard/sco":   {"internal/secret", "internal/tlv", "scard"},
 
 	// Simulators, conformance suites, evaluation.
 	"biometric/eval":        {"biometric"},
@@ -33,7 +36,7 @@ var allowed = map[string][]string{
 	"sedi/seditest":         {"sedi"},
 	"sedi/sqlitestore":      {"sedi", "modernc.org/sqlite/..."},
 	"sad/internal/ftp":      {},
-	"scard/cardsim":         {"cie", "internal/tlv", "scard", "golang.org/x/crypto/..."},
+	"scard/cardsim":         {"cie", "internal/secret", "internal/tlv", "scard", "scard/emrtd", "scard/ias", "scard/sco", "golang.org/x/crypto/..."},
 	"scard/scardtest":       {"scard"},
 	"scard/vpcd":            {"scard"},
 
@@ -52,10 +55,10 @@ var allowed = map[string][]string{
 
 	// Programs.
 	"examples/apr-server":     {"sad"},
-	"examples/cie-read":       {"cie", "scard", "scard/cardsim", "scard/pcsc", "scard/vpcd"},
+	"examples/cie-read":       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"examples/deploy-plan":    {"deploy"},
 	"examples/fpbench":        {"biometric", "biometric/eval", "biometric/scansim"},
-	"examples/workstation":    {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim"},
+	"examples/workstation":    {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
 	"scripts/compare-mindtct": {"biometric", "biometric/scansim", "internal/amfm"},
 	"cie/cmd/anprdiff":        {"cie"},
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,8 +37,8 @@ func Renderings(v any) []string {
 	out = append(out, fmt.Sprint(v), fmt.Sprintln(v, exported{v}, unexported{v}))
 	for _, f := range forms {
 		var buf bytes.Buffer
-		slog.New(slog.NewTextHandler(&buf, nil)).Info("m", "v", f, slog.Any("any", f))
-		slog.New(slog.NewJSONHandler(&buf, nil)).Info("m", "v", f, slog.Any("any", f))
+		slog.New(slog.NewTextHandler(&buf, noTime)).Info("m", "v", f, slog.Any("any", f))
+		slog.New(slog.NewJSONHandler(&buf, noTime)).Info("m", "v", f, slog.Any("any", f))
 		out = append(out, buf.String())
 		if b, err := json.Marshal(f); err == nil {
 			out = append(out, string(b))
@@ -46,23 +47,45 @@ func Renderings(v any) []string {
 	return out
 }
 
+// noTime drops the record time, whose digits could match a numeric secret
+// by chance.
+var noTime = &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
+}}
+
+// addresses matches what fmt prints for a pointer or a func under the
+// numeric verbs (0x-hex, and decimal, octal or binary runs of 7 digits or more). A numeric
+// secret's four-byte windows could match such digits by chance, so the
+// windows are looked for with addresses masked; the whole secret, and its
+// hex and byte-list spellings, are looked for in the raw text.
+var addresses = regexp.MustCompile(`0[xX][0-9a-fA-F]+|[0-9]{7,}`)
+
 // Leak returns the first rendering of v that contains one of the secrets (as
 // text, in hex, as a Go byte list or as decimal byte values), or "" when none
 // does.
 func Leak(v any, secrets ...[]byte) string {
-	var needles []string
+	var needles, windows []string
 	for _, s := range secrets {
 		if len(s) == 0 {
 			continue
 		}
 		needles = append(needles, string(s), fmt.Sprintf("%x", s), fmt.Sprintf("%X", s), fmt.Sprintf("% x", s), fmt.Sprint(s), fmt.Sprint([]rune(string(s))), quoteBytes(s), spaced(s))
 		for i := 0; i+4 <= len(s); i++ { // four secret bytes in a row, however spelt
-			needles = append(needles, string(s[i:i+4]))
+			windows = append(windows, string(s[i:i+4]))
 		}
 	}
 	for _, r := range Renderings(v) {
 		for _, n := range needles {
 			if strings.Contains(r, n) {
+				return r
+			}
+		}
+		masked := addresses.ReplaceAllString(r, "#")
+		for _, n := range windows {
+			if strings.Contains(masked, n) {
 				return r
 			}
 		}
