@@ -15,8 +15,9 @@
 //     ftp transport.
 //   - Integrators on the workstation side use [Client] with the
 //     install-time parameters in [Config].
-//   - [Codec] encodes and decodes the messages ([Request], [Response]) in a
-//     [Dialect]; [DefaultDialect] is the reconstruction described below.
+//   - [Codec] decodes messages ([Request], [Response]) from an [io.Reader]
+//     and encodes them to an [io.Writer] in a [Dialect]; its zero value uses
+//     [DefaultDialect], the reconstruction described below.
 //
 // # Terms
 //
@@ -85,8 +86,10 @@
 // and element count, reject any DOCTYPE (and so every entity declaration,
 // including external entities and "billion laughs") and every entity
 // reference beyond the five predefined ones, and hold memory proportional
-// to the bounded input. The decoders are fuzzed. The ftp password is never
-// put in errors; the library does not log unless given a [log/slog.Logger].
+// to the bounded input. The decoders are fuzzed. The ftp password is a
+// [Password], which prints redacted everywhere (fmt verbs, errors, slog,
+// JSON), also inside [Config] and [Client]; the library does not log unless
+// given a [log/slog.Logger].
 //
 // # Compatibility
 //

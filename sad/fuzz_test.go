@@ -31,7 +31,7 @@ var fuzzCodec = Codec{Limits: Limits{MaxBytes: 64 << 10, MaxElements: 2000}}
 func FuzzDecodeRequest(f *testing.F) {
 	addSeeds(f, "request_")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		req, err := fuzzCodec.UnmarshalRequest(b)
+		req, err := fuzzCodec.unmarshalRequest(b)
 		if err != nil {
 			if req != nil {
 				t.Fatalf("partial result with error %v", err)
@@ -41,15 +41,15 @@ func FuzzDecodeRequest(f *testing.F) {
 			}
 			return
 		}
-		out, err := fuzzCodec.MarshalRequest(req)
+		out, err := fuzzCodec.marshalRequest(req)
 		if err != nil {
 			t.Fatalf("decoded request does not encode: %v", err)
 		}
-		again, err := fuzzCodec.UnmarshalRequest(out)
+		again, err := fuzzCodec.unmarshalRequest(out)
 		if err != nil {
 			t.Fatalf("encoded request does not decode: %v\n%s", err, out)
 		}
-		out2, err := fuzzCodec.MarshalRequest(again)
+		out2, err := fuzzCodec.marshalRequest(again)
 		if err != nil || !bytes.Equal(out, out2) {
 			t.Fatalf("round trip not stable: %v\n%s\n%s", err, out, out2)
 		}
@@ -60,7 +60,7 @@ func FuzzDecodeRequest(f *testing.F) {
 func FuzzDecodeResponse(f *testing.F) {
 	addSeeds(f, "response_")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		resp, err := fuzzCodec.UnmarshalResponse(b)
+		resp, err := fuzzCodec.unmarshalResponse(b)
 		if err != nil {
 			if resp != nil {
 				t.Fatalf("partial result with error %v", err)
@@ -70,15 +70,15 @@ func FuzzDecodeResponse(f *testing.F) {
 			}
 			return
 		}
-		out, err := fuzzCodec.MarshalResponse(resp)
+		out, err := fuzzCodec.marshalResponse(resp)
 		if err != nil {
 			t.Fatalf("decoded response does not encode: %v", err)
 		}
-		again, err := fuzzCodec.UnmarshalResponse(out)
+		again, err := fuzzCodec.unmarshalResponse(out)
 		if err != nil {
 			t.Fatalf("encoded response does not decode: %v\n%s", err, out)
 		}
-		out2, err := fuzzCodec.MarshalResponse(again)
+		out2, err := fuzzCodec.marshalResponse(again)
 		if err != nil || !bytes.Equal(out, out2) {
 			t.Fatalf("round trip not stable: %v\n%s\n%s", err, out, out2)
 		}

@@ -185,7 +185,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var req *Request
 	if err == nil {
-		req, err = codec.UnmarshalRequest(data)
+		req, err = codec.unmarshalRequest(data)
 	}
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -210,12 +210,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // carry (invalid registry data) with outcome 99.
 func (s *Server) write(w http.ResponseWriter, resp *Response) {
 	codec := s.Codec
-	out, err := codec.MarshalResponse(resp)
+	out, err := codec.marshalResponse(resp)
 	if err != nil {
 		// The registry returned data the layout cannot carry.
 		s.logger().Debug("sad: unencodable response", "id", resp.ID, "err", err)
 		resp = &Response{ID: resp.ID, Op: resp.Op, Time: resp.Time, Outcome: Outcome{Code: CodeInternal, Description: describe(CodeInternal)}}
-		if out, err = codec.MarshalResponse(resp); err != nil {
+		if out, err = codec.marshalResponse(resp); err != nil {
 			http.Error(w, "sad: cannot encode the response", http.StatusInternalServerError)
 			return
 		}

@@ -299,10 +299,10 @@ func (s *Spool) process(ctx context.Context, id string) error {
 			return err // the answer may reflect the cancellation: redo it on restart
 		}
 	}
-	out, err := codec.MarshalResponse(resp)
+	out, err := codec.marshalResponse(resp)
 	if err != nil {
 		resp = &Response{ID: id, Op: resp.Op, Time: resp.Time, Outcome: Outcome{Code: CodeInternal, Description: describe(CodeInternal)}}
-		if out, err = codec.MarshalResponse(resp); err != nil {
+		if out, err = codec.marshalResponse(resp); err != nil {
 			return err
 		}
 	}

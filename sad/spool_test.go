@@ -29,7 +29,7 @@ func newSpoolDirs(t *testing.T) spoolDirs {
 
 // upload writes a request the way the workstation does: .tmp, then rename.
 func upload(t testing.TB, dir string, req *Request) {
-	b, err := Codec{}.MarshalRequest(req)
+	b, err := Codec{}.marshalRequest(req)
 	require.NoError(t, err)
 	uploadRaw(t, dir, req.ID, b)
 }
@@ -52,7 +52,7 @@ func consume(t testing.TB, dir string) map[string]*Response {
 		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		require.NoError(t, err)
-		resp, err := Codec{}.UnmarshalResponse(b)
+		resp, err := Codec{}.unmarshalResponse(b)
 		require.NoError(t, err, "response %s", id)
 		require.Equal(t, id, resp.ID)
 		require.NoError(t, os.Remove(filepath.Join(dir, e.Name())))
@@ -269,7 +269,7 @@ func TestSpoolLoad(t *testing.T) {
 				return
 			}
 			req := mixedRequest(i)
-			b, err := Codec{}.MarshalRequest(req)
+			b, err := Codec{}.marshalRequest(req)
 			if err == nil {
 				tmp := filepath.Join(d.up, req.ID+".tmp")
 				if err = os.WriteFile(tmp, b, 0o644); err == nil {

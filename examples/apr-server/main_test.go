@@ -67,16 +67,16 @@ func TestRun(t *testing.T) {
 
 	// The ftp spool: a request file in, a response file out.
 	req := &sad.Request{ID: "T1_FTP_1", Op: sad.OpLookup, Query: &sad.Query{CodiceFiscale: "BNCLCU15T10Z110Y"}}
-	b, err := sad.Codec{Dialect: d}.MarshalRequest(req)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(up, "T1_FTP_1.tmp"), b, 0o644))
+	var b bytes.Buffer
+	require.NoError(t, sad.Codec{Dialect: d}.EncodeRequest(&b, req))
+	require.NoError(t, os.WriteFile(filepath.Join(up, "T1_FTP_1.tmp"), b.Bytes(), 0o644))
 	require.NoError(t, os.Rename(filepath.Join(up, "T1_FTP_1.tmp"), filepath.Join(up, "T1_FTP_1.xml")))
 	var out []byte
 	require.Eventually(t, func() bool {
 		out, err = os.ReadFile(filepath.Join(down, "T1_FTP_1.xml"))
 		return err == nil
 	}, 10*time.Second, 10*time.Millisecond)
-	got, err := sad.Codec{Dialect: d}.UnmarshalResponse(out)
+	got, err := sad.Codec{Dialect: d}.DecodeResponse(bytes.NewReader(out))
 	require.NoError(t, err)
 	require.Len(t, got.Subjects, 1)
 	assert.Equal(t, "PAOLO", got.Subjects[0].Parents.Father.GivenNames)
