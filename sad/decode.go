@@ -155,6 +155,25 @@ func (x *decoder) text(p node, name string, required bool, max int) (string, err
 	if err := checkLen(s, max, name); err != nil {
 		return "", x.fail(c, err)
 	}
+	if err := checkRunes(s, name, textRune); err != nil {
+		return "", x.fail(c, err)
+	}
+	return s, nil
+}
+
+// name reads a personal-name leaf of at most max characters, in the
+// character set of names ([TextError] otherwise).
+func (x *decoder) name(p node, name string, required bool, max int) (string, error) {
+	s, c, err := x.leaf(p, name, required)
+	if err != nil || s == "" {
+		return "", err
+	}
+	if err := checkLen(s, max, name); err != nil {
+		return "", x.fail(c, err)
+	}
+	if err := checkRunes(s, name, nameRune); err != nil {
+		return "", x.fail(c, err)
+	}
 	return s, nil
 }
 
@@ -317,10 +336,10 @@ func (x *decoder) query(n node) (*Query, error) {
 		return nil, err
 	}
 	byName := q.CodiceFiscale == ""
-	if q.Surname, err = x.text(n, nm.Surname, byName, 200); err != nil {
+	if q.Surname, err = x.name(n, nm.Surname, byName, 200); err != nil {
 		return nil, err
 	}
-	if q.GivenNames, err = x.text(n, nm.GivenNames, byName, 200); err != nil {
+	if q.GivenNames, err = x.name(n, nm.GivenNames, byName, 200); err != nil {
 		return nil, err
 	}
 	if q.BirthDate, err = x.date(n, nm.BirthDate, byName); err != nil {
@@ -525,10 +544,10 @@ func (x *decoder) subject(n node) (*Subject, error) {
 	if s.CodiceFiscale, err = x.cf(n, nm.CodiceFiscale, true); err != nil {
 		return nil, err
 	}
-	if s.Surname, err = x.text(n, nm.Surname, true, 200); err != nil {
+	if s.Surname, err = x.name(n, nm.Surname, true, 200); err != nil {
 		return nil, err
 	}
-	if s.GivenNames, err = x.text(n, nm.GivenNames, true, 200); err != nil {
+	if s.GivenNames, err = x.name(n, nm.GivenNames, true, 200); err != nil {
 		return nil, err
 	}
 	if s.Sex, err = x.check(n, nm.Sex, true, true, checkSex); err != nil {
@@ -540,7 +559,7 @@ func (x *decoder) subject(n node) (*Subject, error) {
 	if s.BirthComune, s.BirthState, err = x.birthPlace(n, true); err != nil {
 		return nil, err
 	}
-	if s.BirthLocality, err = x.text(n, nm.BirthLocality, false, 200); err != nil {
+	if s.BirthLocality, err = x.name(n, nm.BirthLocality, false, 200); err != nil {
 		return nil, err
 	}
 	if an, ok, err := x.one(n, nm.BirthAct, false); err != nil {
@@ -683,10 +702,10 @@ func (x *decoder) parent(n node, name string) (*Parent, error) {
 	}
 	nm := &x.d.Names
 	p := &Parent{}
-	if p.Surname, err = x.text(pn, nm.Surname, true, 200); err != nil {
+	if p.Surname, err = x.name(pn, nm.Surname, true, 200); err != nil {
 		return nil, err
 	}
-	if p.GivenNames, err = x.text(pn, nm.GivenNames, true, 200); err != nil {
+	if p.GivenNames, err = x.name(pn, nm.GivenNames, true, 200); err != nil {
 		return nil, err
 	}
 	if p.CodiceFiscale, err = x.cf(pn, nm.CodiceFiscale, false); err != nil {
