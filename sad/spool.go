@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,11 @@ type Spool struct {
 	PollInterval time.Duration
 	// Workers is the number of requests answered concurrently. Default 4.
 	Workers int
+	// Batch bounds the requests claimed ahead of the workers: a pass
+	// claims and answers at the same time, so behind a backlog of any size
+	// the first answers are published after at most Batch claims. Default
+	// 32.
+	Batch int
 	// NoSync skips the fsync calls that make each step durable before the
 	// next. Only for tests on throwaway directories.
 	NoSync bool
@@ -191,37 +197,26 @@ func (s *Spool) pass(ctx context.Context) (int, error) {
 		s.lastPrune = time.Now()
 		s.prune()
 	}
-	// 2. Claim what waits in the upload directory.
+	// 2. Answer while claiming: workers take claimed requests from a
+	// bounded queue while this goroutine claims the next ones, so the first
+	// answers leave after one claim, not after the whole backlog, and at
+	// most Batch requests sit claimed but unanswered.
 	ups, err := os.ReadDir(s.UploadDir)
 	if err != nil {
 		return n, errors.Join(append(errs, err)...)
 	}
-	for _, e := range ups {
-		if ctx.Err() != nil {
-			break
-		}
-		id, ok := strings.CutSuffix(e.Name(), ".xml")
-		if !ok || e.IsDir() {
-			continue // .tmp uploads in progress and anything else
-		}
-		claimedOK, err := s.claim(id)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if claimedOK {
-			claimed = append(claimed, id)
-		}
-	}
-	// 3. Answer the claimed requests with a pool of workers.
 	workers := s.Workers
 	if workers <= 0 {
 		workers = 4
 	}
-	ch := make(chan string)
+	batch := s.Batch
+	if batch <= 0 {
+		batch = 32
+	}
+	ch := make(chan string, batch)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for range min(workers, max(len(claimed), 1)) {
+	for range workers {
 		wg.Go(func() {
 			for id := range ch {
 				err := s.process(ctx, id)
@@ -235,11 +230,37 @@ func (s *Spool) pass(ctx context.Context) (int, error) {
 			}
 		})
 	}
+	send := func(id string) bool {
+		select {
+		case ch <- id:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	for _, id := range claimed {
+		if !send(id) {
+			break
+		}
+	}
+	for _, e := range ups {
 		if ctx.Err() != nil {
 			break
 		}
-		ch <- id
+		id, ok := strings.CutSuffix(e.Name(), ".xml")
+		if !ok || e.IsDir() {
+			continue // .tmp uploads in progress and anything else
+		}
+		claimedOK, err := s.claim(id)
+		if err != nil {
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+			continue
+		}
+		if claimedOK && !send(id) {
+			break // claimed but not answered: the next pass resumes it
+		}
 	}
 	close(ch)
 	wg.Wait()
@@ -279,6 +300,7 @@ func (s *Spool) claim(id string) (bool, error) {
 
 // process answers a claimed request.
 func (s *Spool) process(ctx context.Context, id string) error {
+	start := time.Now()
 	work, _, _ := s.dirs()
 	codec := s.Server.Codec
 	var resp *Response
@@ -319,7 +341,13 @@ func (s *Spool) process(ctx context.Context, id string) error {
 	if err := s.step(stepAnswered, id); err != nil {
 		return err
 	}
-	return s.finish(id)
+	if err := s.finish(id); err != nil {
+		return err
+	}
+	s.Server.logger().LogAttrs(ctx, slog.LevelInfo, "sad spool request", slog.String("id", id),
+		slog.String("op", resp.Op.String()), slog.String("outcome", resp.Outcome.Code.String()),
+		slog.Duration("duration", time.Since(start)))
+	return nil
 }
 
 func (s *Spool) invalid(id string, err error) *Response {
