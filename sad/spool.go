@@ -1,6 +1,7 @@
 package sad
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -37,9 +38,13 @@ import (
 // twice: the response is computed once (written to work/ID.resp before it
 // is published) and published by the rename that removes it. Towards the
 // [Registry] delivery is at-least-once: a crash between the registry call
-// and the write of work/ID.resp repeats the call on restart. A request
-// whose ID is already in state/done is a duplicate: it is moved to
-// state/rejected and not answered again.
+// and the write of work/ID.resp repeats the call on restart.
+//
+// A request uploaded again byte for byte (a workstation that retries with
+// the same IdRichiesta) gets the archived answer published again, as long
+// as the request is kept (Retention); a different document under an
+// IdRichiesta already answered is a duplicate: it is moved to
+// state/rejected and not answered.
 //
 // The state directory must be on the same filesystem as the download
 // directory (renames across filesystems are not atomic); a cross-device
@@ -276,6 +281,9 @@ func (s *Spool) pass(ctx context.Context) (int, error) {
 func (s *Spool) claim(id string) (bool, error) {
 	work, done, rejected := s.dirs()
 	src := filepath.Join(s.UploadDir, id+".xml")
+	if checkRequestID(id) == nil && s.repeat(id) {
+		return false, nil
+	}
 	if checkRequestID(id) != nil || exists(filepath.Join(work, id+".xml")) || exists(filepath.Join(work, id+".resp")) || exists(filepath.Join(done, id+".xml")) {
 		dst := filepath.Join(rejected, fmt.Sprintf("%s.%d.xml", sanitize(id), time.Now().UnixNano()))
 		if err := os.Rename(src, dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -296,6 +304,37 @@ func (s *Spool) claim(id string) (bool, error) {
 		return false, err
 	}
 	return true, nil
+}
+
+// repeat answers an upload that repeats, byte for byte, a request already
+// answered: the archived answer is published again (the workstation
+// retried, or lost the first answer), and the upload is removed. It
+// reports whether it did so; a different document under a used ID is left
+// for claim to set aside.
+func (s *Spool) repeat(id string) bool {
+	_, done, _ := s.dirs()
+	src := filepath.Join(s.UploadDir, id+".xml")
+	old, err := os.ReadFile(filepath.Join(done, id+".xml"))
+	if err != nil {
+		return false
+	}
+	cur, err := os.ReadFile(src)
+	if err != nil || !bytes.Equal(old, cur) {
+		return false
+	}
+	tmp := filepath.Join(s.DownloadDir, id+".xml.tmp")
+	os.Remove(tmp)
+	if os.Link(filepath.Join(done, id+".resp"), tmp) != nil {
+		return false
+	}
+	if os.Rename(tmp, filepath.Join(s.DownloadDir, id+".xml")) != nil {
+		os.Remove(tmp)
+		return false
+	}
+	s.syncDir(s.DownloadDir)
+	os.Remove(src)
+	s.Server.logger().Info("sad spool request", "id", id, "outcome", "repeat answered again")
+	return true
 }
 
 // process answers a claimed request.
@@ -366,6 +405,11 @@ func (s *Spool) finish(id string) error {
 	}
 	if err := s.step(stepArchived, id); err != nil {
 		return err
+	}
+	// Keep the answer beside the archived request (a hard link: no copy),
+	// to answer a repeat of this request the same way.
+	if err := os.Link(filepath.Join(work, id+".resp"), filepath.Join(done, id+".resp")); err != nil && !errors.Is(err, fs.ErrExist) {
+		return crossDevice(err)
 	}
 	if err := os.Rename(filepath.Join(work, id+".resp"), filepath.Join(s.DownloadDir, id+".xml")); err != nil {
 		return crossDevice(err)
