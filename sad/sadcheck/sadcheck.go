@@ -130,14 +130,14 @@ type suite struct {
 	seq   atomic.Int64
 	runID string
 
-	found       []sad.Subject       // subjects answered by lookup/found
-	codes       map[string]sad.Code // CF -> outcome of lookup/found
-	cardNumber  string              // the card of notice/issued
-	holder      *sad.Subject        // its holder
-	issueReq    []byte              // the raw notices, for the repeats
-	cancelReq   []byte
-	revokeReq   []byte
-	revokeCard  string
+	found      []sad.Subject       // subjects answered by lookup/found
+	codes      map[string]sad.Code // CF -> outcome of lookup/found
+	cardNumber string              // the card of notice/issued
+	holder     *sad.Subject        // its holder
+	issueReq   []byte              // the raw notices, for the repeats
+	cancelReq  []byte
+	revokeReq  []byte
+	revokeCard string
 }
 
 // Run runs every case against the endpoint in opts.Config and returns the
