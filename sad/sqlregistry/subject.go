@@ -75,8 +75,8 @@ func dateOf(v any) (time.Time, error) {
 	return t, nil
 }
 
-// flag accepts a boolean column, 1/0, or S/N, SI/NO, T/F, TRUE/FALSE, Y/N.
-func flag(v any) (*bool, error) {
+// yesNo accepts a boolean column, 1/0, or S/N, SI/NO, T/F, TRUE/FALSE, Y/N.
+func yesNo(v any) (*bool, error) {
 	switch x := v.(type) {
 	case nil:
 		return nil, nil
@@ -140,7 +140,7 @@ func subject(idx map[string]int, raw []any, row int) (sad.Subject, bool, error) 
 		if i < 0 || firstErr != nil {
 			return nil
 		}
-		b, err := flag(raw[i])
+		b, err := yesNo(raw[i])
 		if err != nil {
 			firstErr = &RowError{Row: row, Field: f, Err: err}
 		}
