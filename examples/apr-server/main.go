@@ -114,9 +114,9 @@ Flags:
 
 type config struct {
 	httpAddr, path, upload, download, state, pair, register, db, dsn, mapping string
-	latin1                                                                   bool
-	poll                                                                     time.Duration
-	maxConns, maxInFlight                                                    int
+	latin1                                                                    bool
+	poll                                                                      time.Duration
+	maxConns, maxInFlight                                                     int
 }
 
 func parseFlags(args []string, stdout, stderr io.Writer) (*config, error) {

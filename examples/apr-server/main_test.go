@@ -403,4 +403,3 @@ func postgres(t *testing.T) string {
 	loadSQL(t, db)
 	return dsn
 }
-
