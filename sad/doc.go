@@ -12,7 +12,11 @@
 //
 //   - APR vendors implement [Registry] and serve it with [Server] (an
 //     [net/http.Handler]) for the http transport, and with [Spool] for the
-//     ftp transport.
+//     ftp transport. A vendor whose register is a relational database
+//     describes it in a JSON mapping instead of writing Go: package
+//     sad/sqlregistry. Package sad/sadcheck (and the command
+//     sad/cmd/sadcheck) checks any SAD endpoint, in any language, against
+//     this package's reading of the protocol.
 //   - Integrators on the workstation side use [Client] with the
 //     install-time parameters in [Config].
 //   - [Codec] decodes messages ([Request], [Response]) from an [io.Reader]
@@ -79,10 +83,24 @@
 // rules and reports a [*ValidationError]: what encodes, decodes to the same
 // message. Errors never contain personal data beyond a position.
 //
+// # Names and free text
+//
+// Names (Cognome, Nome, a foreign birth locality) must be in the character
+// set that the CIE's printing and MRZ and ANPR carry: Latin letters with the
+// Italian and common foreign accents (Latin-1 Supplement, Latin Extended-A
+// and -B), apostrophe, space and hyphen. Free text (descriptions,
+// addresses, reasons) adds digits and printable punctuation. Control
+// characters (C0 and C1), bidirectional overrides such as U+202E, other
+// scripts and emoji are refused with a [*TextError] naming the field and
+// the 1-based position, when decoding and when encoding; a [Server] answers
+// 99 rather than send a register row that breaks the rule.
+//
 // # Security
 //
 // Documents come from the network or from a shared ftp directory and are
-// untrusted. Decoders read at most [Limits.MaxBytes], bound nesting depth
+// untrusted. [Server.MaxInFlight] caps the requests answered at once; the
+// [Spool] claims in bounded batches and answers while it claims. Decoders
+// read at most [Limits.MaxBytes], bound nesting depth
 // and element count, reject any DOCTYPE (and so every entity declaration,
 // including external entities and "billion laughs") and every entity
 // reference beyond the five predefined ones, and hold memory proportional
