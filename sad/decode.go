@@ -146,24 +146,19 @@ func allText(e *etree.Element) string {
 	return b.String()
 }
 
-// text reads a free-text leaf of at most max characters.
+// text reads a free-text leaf of at most max characters ([TextError]
+// outside the free-text character set).
 func (x *decoder) text(p node, name string, required bool, max int) (string, error) {
-	s, c, err := x.leaf(p, name, required)
-	if err != nil || s == "" {
-		return "", err
-	}
-	if err := checkLen(s, max, name); err != nil {
-		return "", x.fail(c, err)
-	}
-	if err := checkRunes(s, name, textRune); err != nil {
-		return "", x.fail(c, err)
-	}
-	return s, nil
+	return x.runes(p, name, required, max, textRune)
 }
 
 // name reads a personal-name leaf of at most max characters, in the
 // character set of names ([TextError] otherwise).
 func (x *decoder) name(p node, name string, required bool, max int) (string, error) {
+	return x.runes(p, name, required, max, nameRune)
+}
+
+func (x *decoder) runes(p node, name string, required bool, max int, ok func(rune) bool) (string, error) {
 	s, c, err := x.leaf(p, name, required)
 	if err != nil || s == "" {
 		return "", err
@@ -171,7 +166,7 @@ func (x *decoder) name(p node, name string, required bool, max int) (string, err
 	if err := checkLen(s, max, name); err != nil {
 		return "", x.fail(c, err)
 	}
-	if err := checkRunes(s, name, nameRune); err != nil {
+	if err := checkRunes(s, name, ok); err != nil {
 		return "", x.fail(c, err)
 	}
 	return s, nil

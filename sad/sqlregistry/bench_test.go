@@ -134,4 +134,3 @@ func benchClients(b *testing.B, clients int, cfs []string, lookup lookupFunc) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "lookups/s")
 	b.ReportMetric(float64(all[len(all)*99/100].Microseconds()), "p99-µs")
 }
-
