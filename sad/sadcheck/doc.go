@@ -22,7 +22,8 @@
 // element, entity expansion, an external entity, deep nesting, an oversize
 // body, an unsupported charset, invalid UTF-8) which must be refused with a
 // 4xx status or outcome 03 within the time limit; accepts ISO-8859-1; and
-// answers concurrent lookups each with its own IdRichiesta.
+// answers concurrent lookups each with its own IdRichiesta. Outcome 99
+// (internal APR error) is the one status it cannot provoke from outside.
 //
 // Every case has a time limit (Options.CaseTimeout): a slow endpoint fails
 // the cases it is slow on. The suite writes to the register: it issues,
