@@ -61,8 +61,9 @@ The suite writes to the register under test (it issues, cancels and revokes
 cards with random numbers): use a test register. The ftp password, if any, is
 read from $SADCHECK_FTP_PASSWORD.
 
-Exit status: 0 every case passed or was skipped, 1 a case failed (or the
-endpoint could not be reached), 2 usage error.
+Exit status: 0 every case passed (or was skipped as not applicable to the
+register; -strict makes a skip fail), 1 a case failed (or the endpoint could
+not be reached), 2 usage error.
 
 Flags:
 `
@@ -94,6 +95,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	timeout := fs.Duration("timeout", 10*time.Second, "time limit of each case")
 	conc := fs.Int("concurrency", 16, "simultaneous lookups in the concurrency case (1-256)")
 	poll := fs.Duration("poll", 200*time.Millisecond, "ftp polling interval for answers")
+	strict := fs.Bool("strict", false, "a skipped case (the register lacks homonyms, an AIRE subject, ...) fails the run too")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			io.WriteString(stdout, parseOut.String())
@@ -140,6 +142,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if !rep.Passed() {
 		fmt.Fprintf(stderr, "sadcheck: failed: %s\n", strings.Join(rep.Failed(), ", "))
 		return exitFailed
+	}
+	if *strict {
+		var skipped []string
+		for _, r := range rep.Results {
+			if r.Outcome == sadcheck.Skip {
+				skipped = append(skipped, r.Case)
+			}
+		}
+		if len(skipped) > 0 {
+			fmt.Fprintf(stderr, "sadcheck: -strict: skipped: %s\n", strings.Join(skipped, ", "))
+			return exitFailed
+		}
 	}
 	return exitOK
 }

@@ -73,6 +73,17 @@ func TestRunAgainstReference(t *testing.T) {
 	assert.Positive(t, v.Suites[0].Tests)
 }
 
+// TestStrict: the sample register lacks homonyms, an AIRE subject and a
+// former resident; with -strict those skips fail the run.
+func TestStrict(t *testing.T) {
+	srv := httptest.NewServer(&sad.Server{Registry: sad.NewMemoryRegistry(sad.SampleSubjects())})
+	defer srv.Close()
+	var out, errb bytes.Buffer
+	code := run(t.Context(), []string{"-url", srv.URL + "/sad", "-strict", "-concurrency", "2"}, noenv, &out, &errb)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errb.String(), "-strict: skipped: lookup/ambiguous, lookup/aire, lookup/not-resident")
+}
+
 func TestRunFailingEndpoint(t *testing.T) {
 	// Nothing listens there: every case fails, exit status 1.
 	l := httptest.NewServer(nil)
