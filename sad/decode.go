@@ -229,7 +229,7 @@ func (x *decoder) flag(p node, name string, pair Pair) (*bool, error) {
 	if err != nil || s == "" {
 		return nil, err
 	}
-	v, err := pair.Decode(s)
+	v, err := pair.Parse(s)
 	if err != nil {
 		return nil, x.fail(c, err)
 	}
@@ -434,7 +434,7 @@ func (x *decoder) card(n node, op Operation) (*CardData, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := x.d.Espatrio.Decode(s)
+		v, err := x.d.Espatrio.Parse(s)
 		if err != nil {
 			return nil, x.fail(sn, err)
 		}

@@ -29,14 +29,14 @@ func TestPairs(t *testing.T) {
 		{Pair10, "1", true, true}, {Pair10, "0", false, true}, {Pair10, "2", false, false},
 	}
 	for _, tc := range cases {
-		got, err := tc.pair.Decode(tc.in)
+		got, err := tc.pair.Parse(tc.in)
 		if !tc.valid {
 			require.ErrorIs(t, err, ErrUnknownValue, "%v.Decode(%q)", tc.pair, tc.in)
 			continue
 		}
 		require.NoError(t, err, "%v.Decode(%q)", tc.pair, tc.in)
 		assert.Equal(t, tc.want, got, "%v.Decode(%q)", tc.pair, tc.in)
-		back, err := tc.pair.Decode(tc.pair.Encode(got))
+		back, err := tc.pair.Parse(tc.pair.Format(got))
 		require.NoError(t, err)
 		assert.Equal(t, got, back, "%v round trip", tc.pair)
 	}

@@ -71,9 +71,9 @@ func ExampleCodec_DecodeResponse() {
 	// Output: ok ROSSI 1980-01-01 true
 }
 
-func ExamplePair_Decode() {
+func ExamplePair_Parse() {
 	for _, v := range []string{"VERO", "falso", "S"} {
-		valid, err := sad.PairVEROFALSO.Decode(v)
+		valid, err := sad.PairVEROFALSO.Parse(v)
 		fmt.Println(v, valid, errors.Is(err, sad.ErrUnknownValue))
 	}
 	// Output:
