@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ciekit/ciekit/internal/secret/secrettest"
 	"github.com/ciekit/ciekit/sad"
 	"github.com/ciekit/ciekit/sad/ftpsim"
 	"github.com/stretchr/testify/assert"
@@ -230,4 +231,16 @@ func TestRunConfig(t *testing.T) {
 	require.ErrorIs(t, err, sad.ErrConfig)
 	_, err = Run(t.Context(), Options{Config: sad.Config{Transport: sad.FTP, Host: "h"}})
 	require.ErrorIs(t, err, sad.ErrConfig)
+}
+
+// TestOptionsRedactPassword: the ftp password given to the suite prints
+// nowhere, in Options or in the suite's ftp transport.
+func TestOptionsRedactPassword(t *testing.T) {
+	pw := []byte("Zq8#vL!m2Wx@")
+	o := Options{Config: sad.Config{Transport: sad.FTP, Host: "h", UploadDir: "u", DownloadDir: "d", User: "apr", Password: sad.NewPassword(string(pw))}}
+	ex, err := newExchanger(o.Config)
+	require.NoError(t, err)
+	for _, v := range []any{o, &o, ex} {
+		secrettest.Check(t, v, pw)
+	}
 }
