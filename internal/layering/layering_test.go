@@ -22,7 +22,7 @@ var allowed = map[string][]string{
 	"biometric":   {},
 	"deploy":      {"cie"},
 	"sedi":        {"cie"},
-	"sad":         {"cie", "sad/internal/ftp", "github.com/beevik/etree"},
+	"sad":         {"cie", "github.com/beevik/etree", "internal/secret", "sad/internal/ftp"},
 	"scard":       {"internal/secret", "internal/tlv"},
 	"scard/emrtd": {"cie", "internal/secret", "internal/tlv", "scard", "golang.org/x/crypto/..."},
 	"scard/ias":   {"scard", "scard/emrtd"},
@@ -53,14 +53,19 @@ var allowed = map[string][]string{
 	"internal/secret/secrettest": {},
 	"internal/tlv":               {},
 
+	"sad/sqlregistry": {"sad"},
+
+	"sad/sadcheck": {"internal/secret", "sad", "sad/internal/ftp"},
+
 	// Programs.
-	"examples/apr-server":     {"sad"},
+	"examples/apr-server":     {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
 	"examples/cie-read":       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"examples/deploy-plan":    {"deploy"},
 	"examples/fpbench":        {"biometric", "biometric/eval", "biometric/scansim"},
 	"examples/workstation":    {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
 	"scripts/compare-mindtct": {"biometric", "biometric/scansim", "internal/amfm"},
 	"cie/cmd/anprdiff":        {"cie"},
+	"sad/cmd/sadcheck":        {"sad", "sad/sadcheck"},
 }
 
 // adapters are the cgo packages; only programs may import them.
