@@ -201,7 +201,7 @@ func explicitCurveCert(t testing.TB, c *x509.Certificate) []byte {
 	a := new(big.Int).Sub(p.P, big.NewInt(3)).Bytes() // the curve's a = -3 mod p
 	type fieldID struct {
 		Type  asn1.ObjectIdentifier
-		Prime asn1.RawValue
+		Prime *big.Int
 	}
 	type curve struct{ A, B []byte }
 	params := struct {
@@ -209,14 +209,14 @@ func explicitCurveCert(t testing.TB, c *x509.Certificate) []byte {
 		FieldID  fieldID
 		Curve    curve
 		Base     []byte
-		Order    asn1.RawValue
+		Order    *big.Int
 		Cofactor int
 	}{
 		Version:  1,
-		FieldID:  fieldID{asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 1}, derInt(t, p.P.Bytes())},
+		FieldID:  fieldID{asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 1}, p.P},
 		Curve:    curve{field(a), field(p.B.Bytes())},
 		Base:     append(append([]byte{0x04}, field(p.Gx.Bytes())...), field(p.Gy.Bytes())...),
-		Order:    derInt(t, p.N.Bytes()),
+		Order:    p.N,
 		Cofactor: 1,
 	}
 	alg.kids[1] = mustDERNode(t, params)
@@ -224,15 +224,6 @@ func explicitCurveCert(t testing.TB, c *x509.Certificate) []byte {
 	_, err := x509.ParseCertificate(out)
 	require.Error(t, err, "crypto/x509 parses explicit curve parameters now: the unparsable-certificate cases need another kind of certificate")
 	return out
-}
-
-// derInt is a non-negative INTEGER from its big-endian magnitude.
-func derInt(t testing.TB, mag []byte) asn1.RawValue {
-	t.Helper()
-	if len(mag) > 0 && mag[0]&0x80 != 0 {
-		mag = append([]byte{0}, mag...)
-	}
-	return asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagInteger, Bytes: mag}
 }
 
 var quirkDGs = map[int][]byte{
