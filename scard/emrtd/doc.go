@@ -9,9 +9,11 @@
 // functions) and by the card simulator scard/cardsim (the Marshal functions,
 // [CreateSOD]), so that what a simulator writes is what a reader decodes.
 // The model is checked against bytes produced outside ciekit: the EF.COM,
-// DG1 and DG11 examples of ICAO Doc 9303-10 appendix A and 9303-4, BSI
-// TR-03105, a DG2 and the EF.SOD of real documents from 13 countries with
-// their CSCAs (vectors_test.go, testdata/outside).
+// DG1 and DG11 examples of ICAO Doc 9303-10 appendix A and 9303-4, and BSI
+// TR-03105 (vectors_test.go). EF.SOD and DG2 files of real documents are
+// checked when CIEKIT_EMRTD_VECTORS names a directory holding them
+// (testdata/outside/README.md); the encodings they use have synthetic tests
+// (quirks_test.go).
 //
 // Passive authentication verifies RSA (PKCS#1 v1.5 and RSASSA-PSS) and
 // ECDSA document signers on named curves, SODs in DER or BER (indefinite
