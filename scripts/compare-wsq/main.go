@@ -1,0 +1,324 @@
+// Command compare-wsq measures ciekit's WSQ codec (biometric/wsq) against
+// NIST NBIS cwsq and dwsq, which it runs by path (they are built outside the
+// repository; see RESULTS.md). For every input image and bit rate it
+//
+//   - encodes with cwsq, decodes that file with dwsq and with ciekit, and
+//     counts the pixels where the two decoders differ;
+//   - encodes with ciekit, checks that dwsq reads the file (and decodes it to
+//     the pixels ciekit's decoder gives), and compares it with cwsq's file:
+//     byte-identical or not, size, compression ratio and RMSE against the
+//     original;
+//   - times both sides: ciekit in process, NBIS as a process per image, with
+//     the start-up cost of an empty NBIS run reported beside it.
+//
+// Inputs: the FVC2002 DB1–DB4 B sets read from ../shared at run time (never
+// copied), and AM-FM synthetic prints (internal/amfm) at 500 and 1000 ppi.
+//
+//	CWSQ=/path/to/cwsq DWSQ=/path/to/dwsq go run ./scripts/compare-wsq [-fvc dir] [-synthetic N] [-rates 0.75,2.25]
+//
+// With -synth-raw seed,w,h,period it instead writes one synthetic print as
+// raw 8-bit pixels to stdout (how testdata/ files were made).
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/draw"
+	_ "image/png"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ciekit/ciekit/biometric/wsq"
+	"github.com/ciekit/ciekit/internal/amfm"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "compare-wsq:", err)
+		os.Exit(1)
+	}
+}
+
+type input struct {
+	name string
+	set  string
+	ppi  int
+	img  *image.Gray
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("compare-wsq", flag.ContinueOnError)
+	fvc := fs.String("fvc", "../shared/data/fingerprints/fvc2002", "FVC2002 directory (DB*_B/*.png); empty to skip")
+	nsyn := fs.Int("synthetic", 10, "synthetic prints per resolution")
+	rates := fs.String("rates", "0.75,2.25", "bit rates")
+	limit := fs.Int("limit", 0, "at most this many FVC images per set (0: all)")
+	synthRaw := fs.String("synth-raw", "", "write one synthetic print seed,w,h,period as raw pixels to stdout and exit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *synthRaw != "" {
+		var seed uint64
+		var w, h int
+		var period float64
+		if _, err := fmt.Sscanf(*synthRaw, "%d,%d,%d,%g", &seed, &w, &h, &period); err != nil {
+			return fmt.Errorf("-synth-raw %q: %v", *synthRaw, err)
+		}
+		img, _ := amfm.Generate(seed, w, h, 30, period, 6)
+		_, err := out.Write(img.Pix)
+		return err
+	}
+	cwsq, dwsq := os.Getenv("CWSQ"), os.Getenv("DWSQ")
+	if cwsq == "" || dwsq == "" {
+		return errors.New("set CWSQ and DWSQ to the NBIS cwsq and dwsq binaries")
+	}
+	var rs []float64
+	for _, s := range strings.Split(*rates, ",") {
+		r, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("-rates: %v", err)
+		}
+		rs = append(rs, r)
+	}
+	inputs, err := loadInputs(*fvc, *nsyn, *limit)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "compare-wsq")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	startup, err := timeStartup(cwsq)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "NBIS process start-up (cwsq -version, median of 20): %.2f ms\n\n", ms(startup))
+
+	type key struct {
+		set  string
+		rate float64
+	}
+	stats := map[key]*setStats{}
+	var order []key
+	for _, r := range rs {
+		for _, in := range inputs {
+			k := key{in.set, r}
+			st := stats[k]
+			if st == nil {
+				st = &setStats{}
+				stats[k] = st
+				order = append(order, k)
+			}
+			if err := compareOne(st, in, r, cwsq, dwsq, tmp); err != nil {
+				return fmt.Errorf("%s at %g: %w", in.name, r, err)
+			}
+		}
+	}
+	fmt.Fprintln(out, "| set | bit rate | images | cwsq→ciekit pixels ≠ dwsq | max diff | ciekit→dwsq read | ciekit = cwsq bytes | ratio cwsq | ratio ciekit | RMSE cwsq | RMSE ciekit | enc ms cwsq (−start-up) | enc ms ciekit | dec ms dwsq (−start-up) | dec ms ciekit |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, k := range order {
+		st := stats[k]
+		n := float64(st.n)
+		fmt.Fprintf(out, "| %s | %.2f | %d | %d of %d | %d | %d/%d | %d/%d | %.2f | %.2f | %.3f | %.3f | %.1f (%.1f) | %.1f | %.1f (%.1f) | %.1f |\n",
+			k.set, k.rate, st.n, st.pixDiff, st.pixels, st.maxDiff, st.dwsqReads, st.n, st.sameBytes, st.n,
+			st.rawBytes/st.cwsqBytes, st.rawBytes/st.ciekitBytes,
+			math.Sqrt(st.sqErrCwsq/float64(st.pixels)), math.Sqrt(st.sqErrCiekit/float64(st.pixels)),
+			ms(st.cwsqTime)/n, ms(st.cwsqTime)/n-ms(startup), ms(st.encTime)/n,
+			ms(st.dwsqTime)/n, ms(st.dwsqTime)/n-ms(startup), ms(st.decTime)/n)
+	}
+	return nil
+}
+
+type setStats struct {
+	n, dwsqReads, sameBytes          int
+	pixels, pixDiff, maxDiff         int
+	rawBytes, cwsqBytes, ciekitBytes float64
+	sqErrCwsq, sqErrCiekit           float64
+	cwsqTime, dwsqTime               time.Duration
+	encTime, decTime                 time.Duration
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func loadInputs(fvc string, nsyn, limit int) ([]input, error) {
+	var ins []input
+	if fvc != "" {
+		sets, err := filepath.Glob(filepath.Join(fvc, "DB*_B"))
+		if err != nil {
+			return nil, err
+		}
+		if len(sets) == 0 {
+			return nil, fmt.Errorf("no DB*_B sets under %s", fvc)
+		}
+		for _, set := range sets {
+			files, err := filepath.Glob(filepath.Join(set, "*.png"))
+			if err != nil {
+				return nil, err
+			}
+			slices.Sort(files)
+			if limit > 0 && len(files) > limit {
+				files = files[:limit]
+			}
+			for _, f := range files {
+				g, err := readGray(f)
+				if err != nil {
+					return nil, err
+				}
+				ins = append(ins, input{name: f, set: "FVC2002 " + filepath.Base(set), ppi: 500, img: g})
+			}
+		}
+	}
+	for i := range nsyn {
+		g, _ := amfm.Generate(uint64(1000+i), 400, 500, 30, 9, 6)
+		ins = append(ins, input{name: fmt.Sprintf("amfm500-%d", i), set: "synthetic 500 ppi 400×500", ppi: 500, img: g})
+	}
+	for i := range nsyn {
+		g, _ := amfm.Generate(uint64(2000+i), 800, 1000, 30, 18, 6)
+		ins = append(ins, input{name: fmt.Sprintf("amfm1000-%d", i), set: "synthetic 1000 ppi 800×1000", ppi: 1000, img: g})
+	}
+	return ins, nil
+}
+
+func readGray(path string) (*image.Gray, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, _, err := image.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if g, ok := m.(*image.Gray); ok && g.Stride == g.Rect.Dx() && g.Rect.Min == (image.Point{}) {
+		return g, nil
+	}
+	g := image.NewGray(image.Rect(0, 0, m.Bounds().Dx(), m.Bounds().Dy()))
+	draw.Draw(g, g.Rect, m, m.Bounds().Min, draw.Src)
+	return g, nil
+}
+
+func timeStartup(cwsq string) (time.Duration, error) {
+	var ds []time.Duration
+	for range 20 {
+		t0 := time.Now()
+		if err := exec.Command(cwsq, "-version").Run(); err != nil {
+			return 0, fmt.Errorf("%s -version: %w", cwsq, err)
+		}
+		ds = append(ds, time.Since(t0))
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], nil
+}
+
+func compareOne(st *setStats, in input, rate float64, cwsq, dwsq, tmp string) error {
+	w, h := in.img.Rect.Dx(), in.img.Rect.Dy()
+	raw := filepath.Join(tmp, "in.raw")
+	if err := os.WriteFile(raw, in.img.Pix, 0o644); err != nil {
+		return err
+	}
+	// cwsq writes in.wsq next to its input.
+	t0 := time.Now()
+	cmd := exec.Command(cwsq, strconv.FormatFloat(rate, 'f', -1, 64), "wsq", raw, "-raw_in", fmt.Sprintf("%d,%d,8,%d", w, h, in.ppi))
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("cwsq: %v: %s", err, b)
+	}
+	st.cwsqTime += time.Since(t0)
+	cfile := filepath.Join(tmp, "in.wsq")
+	cdata, err := os.ReadFile(cfile)
+	if err != nil {
+		return err
+	}
+	dpix, dt, err := runDwsq(dwsq, tmp, "c", cdata, w*h)
+	if err != nil {
+		return fmt.Errorf("dwsq on cwsq's file: %w", err)
+	}
+	st.dwsqTime += dt
+
+	t0 = time.Now()
+	got, _, err := wsq.DecodeBytes(cdata, nil)
+	st.decTime += time.Since(t0)
+	if err != nil {
+		return fmt.Errorf("ciekit decoding cwsq's file: %w", err)
+	}
+	for i, p := range got.Pix {
+		if d := absDiff(p, dpix[i]); d > 0 {
+			st.pixDiff++
+			st.maxDiff = max(st.maxDiff, d)
+		}
+	}
+
+	t0 = time.Now()
+	kdata, err := wsq.AppendEncode(nil, in.img, &wsq.Options{BitRate: rate, PPI: in.ppi})
+	st.encTime += time.Since(t0)
+	if err != nil {
+		return fmt.Errorf("ciekit encoding: %w", err)
+	}
+	if bytes.Equal(kdata, cdata) {
+		st.sameBytes++
+	}
+	kpix, _, err := runDwsq(dwsq, tmp, "k", kdata, w*h)
+	if err == nil {
+		st.dwsqReads++
+		own, _, err := wsq.DecodeBytes(kdata, nil)
+		if err != nil {
+			return fmt.Errorf("ciekit decoding its own file: %w", err)
+		}
+		if !bytes.Equal(own.Pix, kpix) {
+			return errors.New("dwsq and ciekit decode ciekit's file differently")
+		}
+	}
+	st.n++
+	st.pixels += w * h
+	st.rawBytes += float64(w * h)
+	st.cwsqBytes += float64(len(cdata))
+	st.ciekitBytes += float64(len(kdata))
+	for i, p := range in.img.Pix {
+		dc := float64(p) - float64(dpix[i])
+		st.sqErrCwsq += dc * dc
+		if kpix != nil {
+			dk := float64(p) - float64(kpix[i])
+			st.sqErrCiekit += dk * dk
+		}
+	}
+	return nil
+}
+
+// runDwsq decodes data with dwsq (raw output) and returns the pixels and
+// the time the process took.
+func runDwsq(dwsq, tmp, name string, data []byte, npix int) ([]byte, time.Duration, error) {
+	f := filepath.Join(tmp, name+".wsq")
+	if err := os.WriteFile(f, data, 0o644); err != nil {
+		return nil, 0, err
+	}
+	t0 := time.Now()
+	if b, err := exec.Command(dwsq, "raw", f, "-raw_out").CombinedOutput(); err != nil {
+		return nil, 0, fmt.Errorf("%v: %s", err, b)
+	}
+	dt := time.Since(t0)
+	pix, err := os.ReadFile(filepath.Join(tmp, name+".raw"))
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(pix) != npix {
+		return nil, 0, fmt.Errorf("dwsq wrote %d pixels, want %d", len(pix), npix)
+	}
+	return pix, dt, nil
+}
+
+func absDiff(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
+}
