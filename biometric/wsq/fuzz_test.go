@@ -1,0 +1,44 @@
+package wsq
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzDecode feeds arbitrary bytes to the decoder: it must never panic,
+// must return either an image or an error (never both), and must refuse a
+// declared size over the limit before allocating for it. The limit here is
+// 2^18 pixels so that every input decodes in bounded memory (about 3 MB).
+func FuzzDecode(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.wsq")
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte{0xff, 0xa0, 0xff, 0xa1})
+	const maxPixels = 1 << 18
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, info, err := DecodeBytes(data, &DecodeOptions{MaxPixels: maxPixels})
+		if err != nil {
+			if m != nil || info != nil {
+				t.Fatalf("DecodeBytes returned a result with error %v", err)
+			}
+			if !errors.Is(err, ErrFormat) && !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("DecodeBytes error %v is neither ErrFormat nor ErrTooLarge", err)
+			}
+			return
+		}
+		if m.Rect.Dx() != info.Width || m.Rect.Dy() != info.Height || info.Width*info.Height > maxPixels {
+			t.Fatalf("DecodeBytes: image %v, info %d × %d", m.Rect, info.Width, info.Height)
+		}
+		if _, err := DecodeConfig(bytes.NewReader(data)); err != nil {
+			t.Fatalf("DecodeBytes succeeded but DecodeConfig failed: %v", err)
+		}
+	})
+}
