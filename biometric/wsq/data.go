@@ -9,6 +9,9 @@ func (d *decoder) huffmanData(q []int16, t *trees) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if mk < markerSOB || mk > markerCOM {
+		return 0, d.fail(at, "marker", "%04X after the frame header, want a table or SOB", mk)
+	}
 	var br bitReader
 	var tbl *huffTable
 	blk, n := 0, 0
