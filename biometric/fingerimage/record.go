@@ -49,6 +49,17 @@ const (
 	PlainThumbs    Position = 15
 )
 
+var positionNames = [...]string{"unknown", "right thumb", "right index", "right middle", "right ring", "right little",
+	"left thumb", "left index", "left middle", "left ring", "left little", "plain right thumb", "plain left thumb",
+	"plain right four", "plain left four", "plain thumbs"}
+
+func (p Position) String() string {
+	if int(p) < len(positionNames) {
+		return positionNames[p]
+	}
+	return fmt.Sprintf("Position(%d)", uint8(p))
+}
+
 // Compression is the image data format of a finger image.
 type Compression uint8
 

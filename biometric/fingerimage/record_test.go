@@ -16,10 +16,13 @@ import (
 
 func unhex(t testing.TB, s string) []byte {
 	t.Helper()
-	s = strings.Join(strings.Fields(s), "")
-	b, err := hex.DecodeString(s)
+	b, err := hexDecode(s)
 	require.NoError(t, err)
 	return b
+}
+
+func hexDecode(s string) ([]byte, error) {
+	return hex.DecodeString(strings.Join(strings.Fields(s), ""))
 }
 
 // record2005 is a hand-built ISO/IEC 19794-4:2005 record (Tables 1 and 2 of
