@@ -385,27 +385,15 @@ func (d *decoder) readDQT() error {
 		return err
 	}
 	d.binCenter = scaled(uint32(v), scale)
-	for i := range qTreeLen {
-		field := "DQT subband " + strconv.Itoa(i)
-		s, err := d.u8(field + " Q scale")
-		if err != nil {
-			return err
-		}
-		v, err := d.u16(field + " Q")
-		if err != nil {
-			return err
-		}
-		d.qbin[i] = scaled(uint32(v), s)
-		s, err = d.u8(field + " Z scale")
-		if err != nil {
-			return err
-		}
-		v, err = d.u16(field + " Z")
-		if err != nil {
-			return err
-		}
-		d.zbin[i] = scaled(uint32(v), s)
+	if d.pos+qTreeLen*6 > len(d.data) {
+		return &FormatError{Offset: d.pos, Field: "DQT subband bins", Msg: fmt.Sprintf("%d bytes needed, %d left", qTreeLen*6, len(d.data)-d.pos), Err: errEOF}
 	}
+	for i := range qTreeLen {
+		b := d.data[d.pos+6*i:]
+		d.qbin[i] = scaled(uint32(binary.BigEndian.Uint16(b[1:])), b[0])
+		d.zbin[i] = scaled(uint32(binary.BigEndian.Uint16(b[4:])), b[3])
+	}
+	d.pos += qTreeLen * 6
 	if err := d.endSegment("DQT", start, end); err != nil {
 		return err
 	}
