@@ -83,11 +83,9 @@ func (c Compression) String() string {
 	return fmt.Sprintf("Compression(%d)", uint8(c))
 }
 
-// codes of the editions: index is the Compression.
-var (
-	code2005 = [...]uint8{0, 1, 2, 3, 4, 4, 5}
-	code2011 = [...]uint8{0, 1, 2, 3, 4, 5, 6}
-)
+// code2005 is the 2005 edition's code of each Compression (the 2011 codes
+// equal the Compression values).
+var code2005 = [...]uint8{0, 1, 2, 3, 4, 4, 5}
 
 func fromCode(v Version, b uint8) (Compression, bool) {
 	switch v {
