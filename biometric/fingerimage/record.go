@@ -306,6 +306,23 @@ func Parse(data []byte) (*Record, error) {
 	return rec, nil
 }
 
+// checkCounts checks the general header's record length against the data
+// and that count entries of at least minLen bytes each can fit in what is
+// left, before anything is allocated for them.
+func (r *reader) checkCounts(lenAt int, length uint64, countAt int, field string, count, minLen int) bool {
+	switch {
+	case length != uint64(len(r.b)):
+		r.fail(lenAt, "record length", "says %d bytes, record has %d", length, len(r.b))
+	case count == 0:
+		r.fail(countAt, field, "zero")
+	case count*minLen > len(r.b)-r.pos:
+		r.fail(countAt, field, "%d entries of at least %d bytes cannot fit in %d bytes", count, minLen, len(r.b)-r.pos)
+	default:
+		return true
+	}
+	return false
+}
+
 func parse2005(r *reader) *Record {
 	rec := &Record{Version: V2005}
 	lenAt := r.pos
@@ -325,16 +342,7 @@ func parse2005(r *reader) *Record {
 	if r.err != nil {
 		return nil
 	}
-	if length != uint64(len(r.b)) {
-		r.fail(lenAt, "record length", "says %d bytes, record has %d", length, len(r.b))
-		return nil
-	}
-	if count == 0 {
-		r.fail(countAt, "number of fingers", "zero")
-		return nil
-	}
-	if count*view2005Len > len(r.b)-r.pos {
-		r.fail(countAt, "number of fingers", "%d views cannot fit in %d bytes", count, len(r.b)-r.pos)
+	if !r.checkCounts(lenAt, length, countAt, "number of fingers", count, view2005Len) {
 		return nil
 	}
 	if depth == 0 || depth > 16 {
@@ -397,8 +405,7 @@ func parse2011(r *reader) *Record {
 	if r.err != nil {
 		return nil
 	}
-	if uint64(length) != uint64(len(r.b)) {
-		r.fail(lenAt, "record length", "says %d bytes, record has %d", length, len(r.b))
+	if !r.checkCounts(lenAt, uint64(length), countAt, "number of representations", count, rep2011MinLen) {
 		return nil
 	}
 	if cert > 1 {
@@ -406,14 +413,6 @@ func parse2011(r *reader) *Record {
 		return nil
 	}
 	rec.Certified = cert == 1
-	if count == 0 {
-		r.fail(countAt, "number of representations", "zero")
-		return nil
-	}
-	if count*rep2011MinLen > len(r.b)-r.pos {
-		r.fail(countAt, "number of representations", "%d representations cannot fit in %d bytes", count, len(r.b)-r.pos)
-		return nil
-	}
 	rec.Images = make([]Image, 0, count)
 	for i := range count {
 		start := r.pos

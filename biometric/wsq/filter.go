@@ -193,27 +193,33 @@ func synthesise(dst, src []float32, dl, sl line, lo, hi []float32, inv bool) {
 	}
 }
 
+// turn updates the walking direction str at the ends of a half (0 and
+// p1): the walk reflects there, repeating the end sample once first when
+// le (left) or re (right) is still set.
+func turn(px, p1, str int, le, re bool) (int, bool, bool) {
+	if px == 0 {
+		if le {
+			str, le = 0, false
+		} else {
+			str = 1
+		}
+	}
+	if px == p1 {
+		if re {
+			str, re = 0, false
+		} else {
+			str = -1
+		}
+	}
+	return str, le, re
+}
+
 // lowTap writes one output sample from the low half: taps tap, tap+2, ...
 // of lo against the low samples walked from px in direction str.
 func lowTap(dst, src []float32, out, stride, base, px, str int, le, re bool, p1, tap int, lo []float32) int {
 	acc := float32(src[base+px*stride] * lo[tap])
 	for i := tap + 2; i < len(lo); i += 2 {
-		if px == 0 {
-			if le {
-				str = 0
-				le = false
-			} else {
-				str = 1
-			}
-		}
-		if px == p1 {
-			if re {
-				str = 0
-				re = false
-			} else {
-				str = -1
-			}
-		}
+		str, le, re = turn(px, p1, str, le, re)
 		px += str
 		acc = float32(acc + float32(src[base+px*stride]*lo[i]))
 	}
@@ -225,22 +231,7 @@ func lowTap(dst, src []float32, out, stride, base, px, str int, le, re bool, p1,
 func highTap(dst, src []float32, out, stride, base, px, str int, le, re bool, p1, tap int, hi []float32) int {
 	acc := dst[out]
 	for i := tap; i < len(hi); i += 2 {
-		if px == 0 {
-			if le {
-				str = 0
-				le = false
-			} else {
-				str = 1
-			}
-		}
-		if px == p1 {
-			if re {
-				str = 0
-				re = false
-			} else {
-				str = -1
-			}
-		}
+		str, le, re = turn(px, p1, str, le, re)
 		acc = float32(acc + float32(src[base+px*stride]*hi[i]))
 		px += str
 	}

@@ -137,30 +137,7 @@ func (t *trees) q16(p int, n wNode, rw, cl bool) {
 	tempx, temp2x := halves(n.lenx, cl)
 	tempy, temp2y := halves(n.leny, rw)
 
-	q[p].x, q[p+2].x = x, x
-	q[p].y, q[p+1].y = y, y
-	if tempx%2 == 0 {
-		q[p].lenx = tempx / 2
-		q[p+1].lenx, q[p+2].lenx, q[p+3].lenx = q[p].lenx, q[p].lenx, q[p].lenx
-	} else {
-		q[p].lenx = (tempx + 1) / 2
-		q[p+1].lenx = q[p].lenx - 1
-		q[p+2].lenx = q[p].lenx
-		q[p+3].lenx = q[p+1].lenx
-	}
-	q[p+1].x = x + q[p].lenx
-	q[p+3].x = q[p+1].x
-	if tempy%2 == 0 {
-		q[p].leny = tempy / 2
-		q[p+1].leny, q[p+2].leny, q[p+3].leny = q[p].leny, q[p].leny, q[p].leny
-	} else {
-		q[p].leny = (tempy + 1) / 2
-		q[p+1].leny = q[p].leny
-		q[p+2].leny = q[p].leny - 1
-		q[p+3].leny = q[p+2].leny
-	}
-	q[p+2].y = y + q[p].leny
-	q[p+3].y = q[p+2].y
+	t.q4(p, tempx, tempy, x, y)
 
 	q[p+4].x = x + tempx
 	q[p+6].x = q[p+4].x
