@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"image"
+	"image/png"
+	"os"
 	"strings"
 	"testing"
 
@@ -276,4 +278,43 @@ func TestTruncations(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestParseMkfirRecord reads a record written by NIST biomdi mkfir
+// (testdata/README.md), decodes its WSQ images to the pixels NBIS dwsq
+// produced, and writes the same bytes back.
+func TestParseMkfirRecord(t *testing.T) {
+	data, err := os.ReadFile("testdata/mkfir-2wsq.fir")
+	require.NoError(t, err)
+	rec, err := Parse(data)
+	require.NoError(t, err)
+	assert.Equal(t, V2005, rec.Version)
+	assert.Equal(t, uint16(31), rec.AcquisitionLevel)
+	require.Len(t, rec.Images, 2)
+	for i, want := range []struct {
+		pos     Position
+		quality uint8
+		w, h    int
+		dwsq    string
+	}{
+		{LeftIndex, 60, 256, 320, "../wsq/testdata/synth-a.dwsq.png"},
+		{RightIndex, 70, 301, 263, "../wsq/testdata/synth-b.dwsq.png"},
+	} {
+		im := rec.Images[i]
+		assert.Equal(t, want.pos, im.Position, "image %d", i)
+		assert.Equal(t, want.quality, im.Quality, "image %d", i)
+		assert.Equal(t, WSQ, im.Compression, "image %d", i)
+		assert.Equal(t, uint16(500), im.ScanResX, "image %d", i)
+		m, err := im.Decode()
+		require.NoError(t, err)
+		f, err := os.Open(want.dwsq)
+		require.NoError(t, err)
+		ref, err := png.Decode(f)
+		f.Close()
+		require.NoError(t, err)
+		assert.Equal(t, ref.(*image.Gray).Pix, m.(*image.Gray).Pix, "image %d pixels against dwsq", i)
+	}
+	out, err := rec.Marshal()
+	require.NoError(t, err)
+	assert.Equal(t, data, out, "Marshal(Parse(mkfir record))")
 }
