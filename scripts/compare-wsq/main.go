@@ -16,6 +16,12 @@
 //
 //	CWSQ=/path/to/cwsq DWSQ=/path/to/dwsq go run ./scripts/compare-wsq [-fvc dir] [-synthetic N] [-rates 0.75,2.25]
 //
+// With FIRV, PRFIR and MKFIR set to NIST BiomDI's firv, prfir and mkfir it
+// also checks ISO/IEC 19794-4:2005 records (biometric/fingerimage) both
+// ways: two-finger WSQ records written by ciekit must pass firv and be
+// printed by prfir with the right sizes, and records mkfir builds from
+// cwsq's files must parse, re-marshal to the same bytes and decode.
+//
 // With -synth-raw seed,w,h,period it instead writes one synthetic print as
 // raw 8-bit pixels to stdout (how testdata/ files were made).
 package main
@@ -38,6 +44,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ciekit/ciekit/biometric/fingerimage"
 	"github.com/ciekit/ciekit/biometric/wsq"
 	"github.com/ciekit/ciekit/internal/amfm"
 )
@@ -137,6 +144,101 @@ func run(args []string, out io.Writer) error {
 			ms(st.cwsqTime)/n, ms(st.cwsqTime)/n-ms(startup), ms(st.encTime)/n,
 			ms(st.dwsqTime)/n, ms(st.dwsqTime)/n-ms(startup), ms(st.decTime)/n)
 	}
+	if os.Getenv("FIRV") != "" {
+		return compareRecords(out, inputs, cwsq, tmp)
+	}
+	return nil
+}
+
+// compareRecords checks 19794-4:2005 records against NIST BiomDI, two
+// consecutive inputs of a set per record, at bit rate 0.75.
+func compareRecords(out io.Writer, inputs []input, cwsq, tmp string) error {
+	firv, prfir, mkfir := os.Getenv("FIRV"), os.Getenv("PRFIR"), os.Getenv("MKFIR")
+	if prfir == "" || mkfir == "" {
+		return errors.New("set FIRV, PRFIR and MKFIR together")
+	}
+	var records, firvOK, prfirOK, mkfirOK int
+	for i := 0; i+1 < len(inputs); i += 2 {
+		a, b := inputs[i], inputs[i+1]
+		if a.set != b.set {
+			i--
+			continue
+		}
+		records++
+		// ciekit writes, BiomDI validates and prints.
+		var imgs []fingerimage.Image
+		for k, in := range []input{a, b} {
+			im, err := fingerimage.NewImage(fingerimage.Position(2+5*k), in.img, fingerimage.WSQ, &fingerimage.EncodeOptions{PPI: in.ppi})
+			if err != nil {
+				return err
+			}
+			imgs = append(imgs, im)
+		}
+		rec, err := (&fingerimage.Record{AcquisitionLevel: 31, Images: imgs}).Marshal()
+		if err != nil {
+			return err
+		}
+		f := filepath.Join(tmp, "ciekit.fir")
+		if err := os.WriteFile(f, rec, 0o644); err != nil {
+			return err
+		}
+		if exec.Command(firv, "-ti", "ISO", f).Run() == nil {
+			firvOK++
+		}
+		if p, err := exec.Command(prfir, "-ti", "ISO", f).Output(); err == nil {
+			want := fmt.Sprintf("%d X %d", a.img.Rect.Dx(), a.img.Rect.Dy())
+			want2 := fmt.Sprintf("%d X %d", b.img.Rect.Dx(), b.img.Rect.Dy())
+			if strings.Count(string(p), "Image size") == 2 && strings.Contains(string(p), want) && strings.Contains(string(p), want2) {
+				prfirOK++
+			}
+		}
+		// BiomDI writes from cwsq's files, ciekit reads.
+		var fivr strings.Builder
+		for k, in := range []input{a, b} {
+			raw := filepath.Join(tmp, fmt.Sprintf("m%d.raw", k))
+			if err := os.WriteFile(raw, in.img.Pix, 0o644); err != nil {
+				return err
+			}
+			w, h := in.img.Rect.Dx(), in.img.Rect.Dy()
+			if b, err := exec.Command(cwsq, "0.75", "wsq", raw, "-raw_in", fmt.Sprintf("%d,%d,8,%d", w, h, in.ppi)).CombinedOutput(); err != nil {
+				return fmt.Errorf("cwsq: %v: %s", err, b)
+			}
+			fmt.Fprintf(&fivr, "0 %d 1 1 50 0 %d %d 0\n%s\n", 2+5*k, w, h, strings.TrimSuffix(raw, ".raw")+".wsq")
+		}
+		hdr := fmt.Sprintf("FIR 010 0 0x0001000f 0x0000 31 2 1 %d %d %d %d 8 2 0\n", a.ppi, a.ppi, a.ppi, a.ppi)
+		if err := os.WriteFile(filepath.Join(tmp, "hdr.txt"), []byte(hdr), 0o644); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(tmp, "fivr.txt"), []byte(fivr.String()), 0o644); err != nil {
+			return err
+		}
+		mk := filepath.Join(tmp, "mkfir.fir")
+		os.Remove(mk)
+		if b, err := exec.Command(mkfir, "-h", filepath.Join(tmp, "hdr.txt"), "-f", filepath.Join(tmp, "fivr.txt"), "-to", "ISO", "-o", mk).CombinedOutput(); err != nil {
+			return fmt.Errorf("mkfir: %v: %s", err, b)
+		}
+		data, err := os.ReadFile(mk)
+		if err != nil {
+			return err
+		}
+		parsed, err := fingerimage.Parse(data)
+		if err != nil {
+			fmt.Fprintf(out, "ciekit cannot parse mkfir's record for %s: %v\n", a.name, err)
+			continue
+		}
+		again, err := parsed.Marshal()
+		ok := err == nil && bytes.Equal(again, data) && len(parsed.Images) == 2
+		for k := range parsed.Images {
+			m, err := parsed.Images[k].Decode()
+			ok = ok && err == nil && m.Bounds() == []input{a, b}[k].img.Rect
+		}
+		if ok {
+			mkfirOK++
+		}
+	}
+	fmt.Fprintf(out, "\nISO/IEC 19794-4:2005 records (two WSQ fingers each, %d records):\n", records)
+	fmt.Fprintf(out, "- written by ciekit, valid for BiomDI firv: %d/%d; printed by prfir with both image sizes: %d/%d\n", firvOK, records, prfirOK, records)
+	fmt.Fprintf(out, "- written by BiomDI mkfir from cwsq files, parsed by ciekit, re-marshalled to the same bytes and decoded: %d/%d\n", mkfirOK, records)
 	return nil
 }
 
