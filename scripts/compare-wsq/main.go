@@ -69,6 +69,7 @@ func run(args []string, out io.Writer) error {
 	nsyn := fs.Int("synthetic", 10, "synthetic prints per resolution")
 	rates := fs.String("rates", "0.75,2.25", "bit rates")
 	limit := fs.Int("limit", 0, "at most this many FVC images per set (0: all)")
+	iso2011 := fs.String("iso2011", "", "directory with idemia/python-iso19794's iso19794/tests (annexc.fir, type4-annexc.data, twofingers.fir): parse them and exit")
 	synthRaw := fs.String("synth-raw", "", "write one synthetic print seed,w,h,period as raw pixels to stdout and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -83,6 +84,9 @@ func run(args []string, out io.Writer) error {
 		img, _ := amfm.Generate(seed, w, h, 30, period, 6)
 		_, err := out.Write(img.Pix)
 		return err
+	}
+	if *iso2011 != "" {
+		return checkISO2011(out, *iso2011)
 	}
 	cwsq, dwsq := os.Getenv("CWSQ"), os.Getenv("DWSQ")
 	if cwsq == "" || dwsq == "" {
@@ -423,4 +427,39 @@ func absDiff(a, b uint8) int {
 		return int(a - b)
 	}
 	return int(b - a)
+}
+
+// checkISO2011 parses the ISO/IEC 19794-4:2011 records distributed with
+// IDEMIA's python-iso19794 (its Annex C sample and a two-finger record) and
+// prints what ciekit reads; the Annex C image must equal the raw pixels
+// distributed beside it.
+func checkISO2011(out io.Writer, dir string) error {
+	for _, name := range []string{"annexc.fir", "twofingers.fir"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		rec, err := fingerimage.Parse(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(out, "%s (%d bytes): %v, certified %v, %d representation(s)\n", name, len(data), rec.Version, rec.Certified, len(rec.Images))
+		for i, im := range rec.Images {
+			m, err := im.Decode()
+			if err != nil {
+				return fmt.Errorf("%s image %d: %w", name, i+1, err)
+			}
+			fmt.Fprintf(out, "  %d: %v, number %d, %d × %d, %d bits, %v, impression %d, %d ppi, quality %v, certification %v, device %d/%04x/%04x, captured %x\n",
+				i+1, im.Position, im.ViewNumber, im.Width, im.Height, im.Depth, im.Compression, im.ImpressionType, im.ImageResX,
+				im.Qualities, im.Certifications, im.DeviceTech, im.DeviceVendor, im.DeviceType, im.CaptureTime)
+			if name == "annexc.fir" {
+				want, err := os.ReadFile(filepath.Join(dir, "type4-annexc.data"))
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "  pixels equal type4-annexc.data: %v\n", bytes.Equal(m.(*image.Gray).Pix, want))
+			}
+		}
+	}
+	return nil
 }
