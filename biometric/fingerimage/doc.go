@@ -15,12 +15,24 @@
 // image.RegisterFormat. NewImage builds an Image from an image.Image with a
 // WSQ, PNG, JPEG or raw body.
 //
+// # Verification
+//
 // Field layouts follow the standard's tables as other public readers apply
-// them (JMRTD's FingerInfo for 2005; the 2011 representation header as read
-// by MOSIP's bio-utils and a Pillow FIR plug-in): no ISO sample record was
-// available to test against, so the tests are round trips and hand-built
-// records. Raw bit-packed data is taken to start every row on a byte
-// boundary.
+// them, and were checked against tools nobody here wrote (scripts/compare-wsq
+// and its RESULTS.md):
+//
+//   - 2005: records written by NIST BiomDI mkfir parse, decode and marshal
+//     back to the same bytes, and two-finger WSQ records written by Marshal
+//     pass BiomDI's validator firv and print correctly with prfir;
+//   - 2011: the Annex C sample and the two-finger record distributed with
+//     IDEMIA's python-iso19794 parse, the sample's pixels equal the raw
+//     data published with it, and records written by that project's Pillow
+//     plug-in (raw and JPEG, with quality and certification blocks) parse to
+//     the fields and pixels it was given.
+//
+// testdata holds the BiomDI and python-iso19794 records, so `go test`
+// repeats these checks without the tools. Raw bit-packed data, which none
+// of them writes, is taken to start every row on a byte boundary.
 //
 // Malformed records give a *FormatError naming the field and byte offset
 // (errors.Is ErrFormat), never a panic. Declared counts and lengths are

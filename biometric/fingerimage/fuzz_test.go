@@ -2,6 +2,7 @@ package fingerimage
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"testing"
 
@@ -17,6 +18,9 @@ func FuzzParse(f *testing.F) {
 	r2011[11] = byte(len(r2011))
 	r2011[19] = byte(len(r2011) - 16)
 	f.Add(r2011)
+	if data, err := os.ReadFile("testdata/pil-2raw.fir"); err == nil {
+		f.Add(data)
+	}
 	img, _ := amfm.Generate(5, 66, 70, 3, 9, 4)
 	for _, c := range []Compression{WSQ, PNG} {
 		im, err := NewImage(LeftThumb, img, c, nil)

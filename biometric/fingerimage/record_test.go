@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -317,4 +318,43 @@ func TestParseMkfirRecord(t *testing.T) {
 	out, err := rec.Marshal()
 	require.NoError(t, err)
 	assert.Equal(t, data, out, "Marshal(Parse(mkfir record))")
+}
+
+// TestParsePillowRecords reads ISO/IEC 19794-4:2011 records written by
+// IDEMIA's python-iso19794 Pillow plug-in (testdata/README.md).
+func TestParsePillowRecords(t *testing.T) {
+	data, err := os.ReadFile("testdata/pil-2raw.fir")
+	require.NoError(t, err)
+	rec, err := Parse(data)
+	require.NoError(t, err)
+	assert.Equal(t, V2011, rec.Version)
+	assert.True(t, rec.Certified)
+	require.Len(t, rec.Images, 2)
+	for i, pos := range []Position{RightIndex, LeftIndex} {
+		im := rec.Images[i]
+		assert.Equal(t, pos, im.Position)
+		assert.Equal(t, uint8(i+1), im.ViewNumber)
+		assert.Equal(t, []Quality{{Score: 60, VendorID: 1, Algorithm: 2}}, im.Qualities)
+		assert.Equal(t, []Certification{{AuthorityID: 0x78ab, SchemeID: 1}}, im.Certifications)
+		assert.Equal(t, [9]byte{0x07, 0xe9, 12, 5, 10, 30, 15, 0, 250}, im.CaptureTime)
+		assert.Equal(t, uint8(2), im.DeviceTech)
+		m, err := im.Decode()
+		require.NoError(t, err)
+		f, err := os.Open(fmt.Sprintf("testdata/pil-2raw-%d.png", i+1))
+		require.NoError(t, err)
+		want, err := png.Decode(f)
+		f.Close()
+		require.NoError(t, err)
+		assert.Equal(t, want.(*image.Gray).Pix, m.(*image.Gray).Pix, "representation %d", i+1)
+	}
+	data, err = os.ReadFile("testdata/pil-jpeg.fir")
+	require.NoError(t, err)
+	rec, err = Parse(data)
+	require.NoError(t, err)
+	require.Len(t, rec.Images, 1)
+	assert.Equal(t, JPEG, rec.Images[0].Compression)
+	assert.Equal(t, RightThumb, rec.Images[0].Position)
+	m, err := rec.Images[0].Decode()
+	require.NoError(t, err)
+	assert.Equal(t, image.Rect(0, 0, 96, 120), m.Bounds())
 }
