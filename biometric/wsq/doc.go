@@ -23,11 +23,14 @@
 //   - files written by cwsq decode to exactly the pixels dwsq produces: the
 //     decoder repeats NBIS's order of single-precision operations, so the
 //     float arithmetic, and its rounding to 8 bits, is the same;
-//   - files written by Encode are read by dwsq, and at equal bit rate have
-//     cwsq's compression ratio and error (the encoder makes the same
-//     choices of bin widths and Huffman tables);
+//   - files written by Encode are read by dwsq and are byte-identical to
+//     cwsq's at the same bit rate (the encoder makes the same choices of
+//     bin widths and Huffman tables), so compression ratio and error are
+//     cwsq's; the one known divergence is a block whose optimal Huffman code
+//     would exceed 16 bits (never seen in practice), where Encode applies
+//     ITU-T T.81 Annex K.3 exactly and NBIS miscounts one code;
 //   - testdata holds cwsq-made files with the dwsq output, so `go test`
-//     checks cross-tool decoding without the tools.
+//     checks cross-tool decoding and encoding without the tools.
 //
 // Only the 9/7 filter bank of the specification is accepted in the
 // transform table (every known encoder writes it), and restart intervals
@@ -39,7 +42,7 @@
 // never a panic. Declared sizes are checked before anything is allocated:
 // at most DefaultMaxPixels pixels (DecodeOptions.MaxPixels to change it),
 // at least MinDimension pixels a side, at most MaxFileSize bytes read.
-// Decoding needs about 11 bytes per pixel, encoding about 15.
+// Decoding and encoding each need about 11 bytes per pixel.
 package wsq
 
 import "image"
