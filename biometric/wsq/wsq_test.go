@@ -202,7 +202,11 @@ func TestEncodeErrors(t *testing.T) {
 // from it up, every filtered line has at least five samples.
 func TestTreesMinDimension(t *testing.T) {
 	t.Parallel()
-	for s := MinDimension; s <= 0xffff; s++ {
+	limit := 0xffff
+	if testing.Short() {
+		limit = 4096
+	}
+	for s := MinDimension; s <= limit; s++ {
 		tr := buildTrees(s, s)
 		for i, n := range tr.w {
 			if n.lenx < 5 || n.leny < 5 {
