@@ -69,6 +69,7 @@ func run(args []string, out io.Writer) error {
 	nsyn := fs.Int("synthetic", 10, "synthetic prints per resolution")
 	rates := fs.String("rates", "0.75,2.25", "bit rates")
 	limit := fs.Int("limit", 0, "at most this many FVC images per set (0: all)")
+	fs.IntVar(&reps, "reps", 1, "time every encode and decode this many times and keep the fastest")
 	iso2011 := fs.String("iso2011", "", "directory with idemia/python-iso19794's iso19794/tests (annexc.fir, type4-annexc.data, twofingers.fir): parse them and exit")
 	synthRaw := fs.String("synth-raw", "", "write one synthetic print seed,w,h,period as raw pixels to stdout and exit")
 	if err := fs.Parse(args); err != nil {
@@ -246,6 +247,25 @@ func compareRecords(out io.Writer, inputs []input, cwsq, tmp string) error {
 	return nil
 }
 
+// reps is the number of timed repetitions per operation (-reps).
+var reps = 1
+
+// fastest runs f reps times and returns the shortest duration and f's
+// last error.
+func fastest(f func() error) (time.Duration, error) {
+	best := time.Duration(math.MaxInt64)
+	var err error
+	for range max(reps, 1) {
+		t0 := time.Now()
+		err = f()
+		best = min(best, time.Since(t0))
+		if err != nil {
+			break
+		}
+	}
+	return best, err
+}
+
 type setStats struct {
 	n, dwsqReads, sameBytes          int
 	pixels, pixDiff, maxDiff         int
@@ -334,12 +354,17 @@ func compareOne(st *setStats, in input, rate float64, cwsq, dwsq, tmp string) er
 		return err
 	}
 	// cwsq writes in.wsq next to its input.
-	t0 := time.Now()
-	cmd := exec.Command(cwsq, strconv.FormatFloat(rate, 'f', -1, 64), "wsq", raw, "-raw_in", fmt.Sprintf("%d,%d,8,%d", w, h, in.ppi))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("cwsq: %v: %s", err, b)
+	dt, err := fastest(func() error {
+		cmd := exec.Command(cwsq, strconv.FormatFloat(rate, 'f', -1, 64), "wsq", raw, "-raw_in", fmt.Sprintf("%d,%d,8,%d", w, h, in.ppi))
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("cwsq: %v: %s", err, b)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	st.cwsqTime += time.Since(t0)
+	st.cwsqTime += dt
 	cfile := filepath.Join(tmp, "in.wsq")
 	cdata, err := os.ReadFile(cfile)
 	if err != nil {
@@ -351,9 +376,12 @@ func compareOne(st *setStats, in input, rate float64, cwsq, dwsq, tmp string) er
 	}
 	st.dwsqTime += dt
 
-	t0 = time.Now()
-	got, _, err := wsq.DecodeBytes(cdata, nil)
-	st.decTime += time.Since(t0)
+	var got *image.Gray
+	dt, err = fastest(func() (err error) {
+		got, _, err = wsq.DecodeBytes(cdata, nil)
+		return err
+	})
+	st.decTime += dt
 	if err != nil {
 		return fmt.Errorf("ciekit decoding cwsq's file: %w", err)
 	}
@@ -364,9 +392,12 @@ func compareOne(st *setStats, in input, rate float64, cwsq, dwsq, tmp string) er
 		}
 	}
 
-	t0 = time.Now()
-	kdata, err := wsq.AppendEncode(nil, in.img, &wsq.Options{BitRate: rate, PPI: in.ppi})
-	st.encTime += time.Since(t0)
+	var kdata []byte
+	dt, err = fastest(func() (err error) {
+		kdata, err = wsq.AppendEncode(nil, in.img, &wsq.Options{BitRate: rate, PPI: in.ppi})
+		return err
+	})
+	st.encTime += dt
 	if err != nil {
 		return fmt.Errorf("ciekit encoding: %w", err)
 	}
@@ -407,11 +438,15 @@ func runDwsq(dwsq, tmp, name string, data []byte, npix int) ([]byte, time.Durati
 	if err := os.WriteFile(f, data, 0o644); err != nil {
 		return nil, 0, err
 	}
-	t0 := time.Now()
-	if b, err := exec.Command(dwsq, "raw", f, "-raw_out").CombinedOutput(); err != nil {
-		return nil, 0, fmt.Errorf("%v: %s", err, b)
+	dt, err := fastest(func() error {
+		if b, err := exec.Command(dwsq, "raw", f, "-raw_out").CombinedOutput(); err != nil {
+			return fmt.Errorf("%v: %s", err, b)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
-	dt := time.Since(t0)
 	pix, err := os.ReadFile(filepath.Join(tmp, name+".raw"))
 	if err != nil {
 		return nil, 0, err
