@@ -217,6 +217,16 @@ func turn(px, p1, str int, le, re bool) (int, bool, bool) {
 // lowTap writes one output sample from the low half: taps tap, tap+2, ...
 // of lo against the low samples walked from px in direction str.
 func lowTap(dst, src []float32, out, stride, base, px, str int, le, re bool, p1, tap int, lo []float32) int {
+	if n := (len(lo) - tap + 1) / 2; str == 1 && px >= 1 && px+n-2 < p1 {
+		// Inside the half: the walk goes straight on; same sums, no turns.
+		s := src[base+px*stride:]
+		acc := float32(s[0] * lo[tap])
+		for k, i := stride, tap+2; i < len(lo); k, i = k+stride, i+2 {
+			acc = float32(acc + float32(s[k]*lo[i]))
+		}
+		dst[out] = acc
+		return out + stride
+	}
 	acc := float32(src[base+px*stride] * lo[tap])
 	for i := tap + 2; i < len(lo); i += 2 {
 		str, le, re = turn(px, p1, str, le, re)
@@ -230,6 +240,14 @@ func lowTap(dst, src []float32, out, stride, base, px, str int, le, re bool, p1,
 // highTap adds the high half's contribution to one output sample.
 func highTap(dst, src []float32, out, stride, base, px, str int, le, re bool, p1, tap int, hi []float32) int {
 	acc := dst[out]
+	if n := (len(hi) - tap + 1) / 2; str == 1 && px >= 1 && px+n-1 < p1 {
+		s := src[base+px*stride:]
+		for k, i := 0, tap; i < len(hi); k, i = k+stride, i+2 {
+			acc = float32(acc + float32(s[k]*hi[i]))
+		}
+		dst[out] = acc
+		return out + stride
+	}
 	for i := tap; i < len(hi); i += 2 {
 		str, le, re = turn(px, p1, str, le, re)
 		acc = float32(acc + float32(src[base+px*stride]*hi[i]))
