@@ -54,34 +54,9 @@ func analyse(dst, src []float32, dl, sl line, lo, hi []float32, inv bool) {
 		lspx, lstr := loc, -1
 		hspx, hstr := hoc, -1
 		for pix := 0; pix < hlen; pix++ {
-			px, str := lspx, lstr
-			acc := float32(src[s+px*stride] * lo[0])
-			for i := 1; i < lsz; i++ {
-				if px == 0 {
-					str = 1
-				}
-				if px == last {
-					str = -1
-				}
-				px += str
-				acc = float32(acc + float32(src[s+px*stride]*lo[i]))
-			}
-			dst[lop] = acc
+			dst[lop] = analysisTap(src, s, stride, lspx, lstr, last, lo)
 			lop += stride
-
-			px, str = hspx, hstr
-			acc = float32(src[s+px*stride] * hi[0])
-			for i := 1; i < hsz; i++ {
-				if px == 0 {
-					str = 1
-				}
-				if px == last {
-					str = -1
-				}
-				px += str
-				acc = float32(acc + float32(src[s+px*stride]*hi[i]))
-			}
-			dst[hip] = acc
+			dst[hip] = analysisTap(src, s, stride, hspx, hstr, last, hi)
 			hip += stride
 
 			for range 2 {
@@ -96,21 +71,35 @@ func analyse(dst, src []float32, dl, sl line, lo, hi []float32, inv bool) {
 			}
 		}
 		if odd {
-			px, str := lspx, lstr
-			acc := float32(src[s+px*stride] * lo[0])
-			for i := 1; i < lsz; i++ {
-				if px == 0 {
-					str = 1
-				}
-				if px == last {
-					str = -1
-				}
-				px += str
-				acc = float32(acc + float32(src[s+px*stride]*lo[i]))
-			}
-			dst[lop] = acc
+			dst[lop] = analysisTap(src, s, stride, lspx, lstr, last, lo)
 		}
 	}
+}
+
+// analysisTap filters one output sample: the taps of f against the line
+// at s walked from px in direction str, reflecting at 0 and last.
+func analysisTap(src []float32, s, stride, px, str, last int, f []float32) float32 {
+	if str == 1 && px >= 1 && px+len(f)-2 < last {
+		// Inside the line: the walk goes straight on; same sums, no turns.
+		w := src[s+px*stride:]
+		acc := float32(w[0] * f[0])
+		for i, k := 1, stride; i < len(f); i, k = i+1, k+stride {
+			acc = float32(acc + float32(w[k]*f[i]))
+		}
+		return acc
+	}
+	acc := float32(src[s+px*stride] * f[0])
+	for i := 1; i < len(f); i++ {
+		if px == 0 {
+			str = 1
+		}
+		if px == last {
+			str = -1
+		}
+		px += str
+		acc = float32(acc + float32(src[s+px*stride]*f[i]))
+	}
+	return acc
 }
 
 // synthesise is the inverse of analyse: it interleaves the low and high
