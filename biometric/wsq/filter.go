@@ -141,27 +141,13 @@ func synthesise(dst, src []float32, dl, sl line, lo, hi []float32, inv bool) {
 			for tap := lstap; tap >= 0; tap-- {
 				limg = lowTap(dst, src, limg, stride, lop, lspx, lstr, lle2, lre2, lp1, tap, lo)
 			}
-			if lspx == 0 {
-				if lle2 {
-					lstr = 0
-					lle2 = false
-				} else {
-					lstr = 1
-				}
-			}
+			lstr, lle2, _ = turn(lspx, -1, lstr, lle2, false)
 			lspx += lstr
 			lstap = 1
 			for tap := hstap; tap >= 0; tap-- {
 				himg = highTap(dst, src, himg, stride, hip, hspx, hstr, hle2, hre2, hp1, tap, hi)
 			}
-			if hspx == 0 {
-				if hle2 {
-					hstr = 0
-					hle2 = false
-				} else {
-					hstr = 1
-				}
-			}
+			hstr, hle2, _ = turn(hspx, -1, hstr, hle2, false)
 			hspx += hstr
 			hstap = 1
 		}
@@ -183,8 +169,9 @@ func synthesise(dst, src []float32, dl, sl line, lo, hi []float32, inv bool) {
 }
 
 // turn updates the walking direction str at the ends of a half (0 and
-// p1): the walk reflects there, repeating the end sample once first when
-// le (left) or re (right) is still set.
+// p1; p1 = -1 checks the left end only): the walk reflects there,
+// repeating the end sample once first when le (left) or re (right) is
+// still set.
 func turn(px, p1, str int, le, re bool) (int, bool, bool) {
 	if px == 0 {
 		if le {

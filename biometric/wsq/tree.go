@@ -72,40 +72,18 @@ func (t *trees) buildW(width, height int) {
 func (t *trees) w4(p1, p2, lenx, leny, x, y int, noQuad4 bool) {
 	w := &t.w
 	w[p1].x, w[p1].y, w[p1].lenx, w[p1].leny = x, y, lenx, leny
+	// Nodes 4 and 5 are split with the smaller half first.
+	w[p2].lenx, w[p2+1].lenx = halves(lenx, p1 == 4)
+	w[p2].leny, w[p2+2].leny = halves(leny, p1 == 5)
+	w[p2+2].lenx, w[p2+1].leny = w[p2].lenx, w[p2].leny
 	w[p2].x, w[p2+2].x = x, x
 	w[p2].y, w[p2+1].y = y, y
-	if lenx%2 == 0 {
-		w[p2].lenx = lenx / 2
-		w[p2+1].lenx = w[p2].lenx
-	} else if p1 == 4 {
-		w[p2].lenx = (lenx - 1) / 2
-		w[p2+1].lenx = w[p2].lenx + 1
-	} else {
-		w[p2].lenx = (lenx + 1) / 2
-		w[p2+1].lenx = w[p2].lenx - 1
-	}
-	w[p2+1].x = w[p2].lenx + x
+	w[p2+1].x = x + w[p2].lenx
+	w[p2+2].y = y + w[p2].leny
 	if !noQuad4 {
-		w[p2+3].lenx = w[p2+1].lenx
-		w[p2+3].x = w[p2+1].x
+		w[p2+3].x, w[p2+3].lenx = w[p2+1].x, w[p2+1].lenx
+		w[p2+3].y, w[p2+3].leny = w[p2+2].y, w[p2+2].leny
 	}
-	w[p2+2].lenx = w[p2].lenx
-	if leny%2 == 0 {
-		w[p2].leny = leny / 2
-		w[p2+2].leny = w[p2].leny
-	} else if p1 == 5 {
-		w[p2].leny = (leny - 1) / 2
-		w[p2+2].leny = w[p2].leny + 1
-	} else {
-		w[p2].leny = (leny + 1) / 2
-		w[p2+2].leny = w[p2].leny - 1
-	}
-	w[p2+2].y = w[p2].leny + y
-	if !noQuad4 {
-		w[p2+3].leny = w[p2+2].leny
-		w[p2+3].y = w[p2+2].y
-	}
-	w[p2+1].leny = w[p2].leny
 }
 
 func (t *trees) buildQ() {
