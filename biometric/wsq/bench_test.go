@@ -78,5 +78,17 @@ func BenchmarkDecode(b *testing.B) {
 			}
 			reportCPU(b, start, ok)
 		})
+		b.Run(name+"/Decoder", func(b *testing.B) {
+			var dec Decoder
+			b.ReportAllocs()
+			b.SetBytes(int64(len(img.Pix)))
+			start, ok := processCPU()
+			for b.Loop() {
+				if _, _, err := dec.Decode(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, start, ok)
+		})
 	}
 }

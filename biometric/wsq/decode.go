@@ -174,16 +174,46 @@ func DecodeWith(r io.Reader, o *DecodeOptions) (*image.Gray, *Info, error) {
 
 // DecodeBytes is DecodeWith over a byte slice.
 func DecodeBytes(data []byte, o *DecodeOptions) (*image.Gray, *Info, error) {
-	maxPix := DefaultMaxPixels
-	if o != nil && o.MaxPixels > 0 {
-		maxPix = o.MaxPixels
+	var dec Decoder
+	if o != nil {
+		dec.Options = *o
 	}
-	d := &decoder{data: data, maxPixels: maxPix}
+	return dec.Decode(data)
+}
+
+// A Decoder decodes WSQ images one after another, keeping its working
+// buffers (about 10 bytes per pixel) between calls so that a run over a
+// collection allocates little more than the output images. The zero value
+// is ready to use. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	Options DecodeOptions
+
+	q      []int16
+	f, tmp []float32
+}
+
+// Decode decodes one WSQ file held in data, as DecodeBytes does. The
+// returned image does not share memory with the Decoder.
+func (dec *Decoder) Decode(data []byte) (*image.Gray, *Info, error) {
+	maxPix := DefaultMaxPixels
+	if dec.Options.MaxPixels > 0 {
+		maxPix = dec.Options.MaxPixels
+	}
+	d := &decoder{data: data, maxPixels: maxPix, scratch: dec}
 	m, err := d.decode()
 	if err != nil {
 		return nil, nil, err
 	}
 	return m, &d.info, nil
+}
+
+// grow returns s resized to n elements, reallocating only when s is too
+// small; the contents are unspecified.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // ReadInfo parses the header segments of a WSQ file (up to the frame
@@ -203,6 +233,7 @@ type decoder struct {
 	pos       int
 	maxPixels int
 	info      Info
+	scratch   *Decoder // buffers to reuse; nil for header-only parsing
 
 	dttDefined bool
 	lo, hi     []float32 // synthesis filters
@@ -575,7 +606,9 @@ func (d *decoder) decode() (*image.Gray, error) {
 		return nil, &FormatError{Offset: 0, Field: "SOF size", Msg: fmt.Sprintf("%d × %d pixels, limit %d", w, h, d.maxPixels), Err: ErrTooLarge}
 	}
 	t := buildTrees(w, h)
-	q := make([]int16, w*h)
+	sc := d.scratch
+	sc.q = grow(sc.q, w*h)
+	q := sc.q
 	n, err := d.huffmanData(q, t)
 	if err != nil {
 		return nil, err
@@ -595,10 +628,12 @@ func (d *decoder) decode() (*image.Gray, error) {
 	if n != need {
 		return nil, d.fail(d.pos, "block data", "%d coefficients coded, the subbands hold %d", n, need)
 	}
-	f := make([]float32, w*h)
+	sc.f = grow(sc.f, w*h)
+	f := sc.f
+	clear(f) // subbands without a bin width stay zero
 	d.unquantize(f, q, t, w)
-	tmp := make([]float32, w*h)
-	reconstruct(f, tmp, w, t, d.lo, d.hi)
+	sc.tmp = grow(sc.tmp, w*h)
+	reconstruct(f, sc.tmp, w, t, d.lo, d.hi)
 	m := image.NewGray(image.Rect(0, 0, w, h))
 	toBytes(m.Pix, f, d.mShift, d.rScale)
 	return m, nil

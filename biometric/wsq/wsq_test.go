@@ -307,3 +307,29 @@ func TestDecodeMaxPixels(t *testing.T) {
 	_, _, err = DecodeBytes(good, &DecodeOptions{MaxPixels: 256 * 320})
 	require.NoError(t, err)
 }
+
+// TestDecoderReuse decodes files of different sizes with one Decoder,
+// larger first so that buffers are reused with stale contents, and
+// requires the results of fresh decoding.
+func TestDecoderReuse(t *testing.T) {
+	var dec Decoder
+	for _, name := range []string{"synth-b", "synth-a", "synth-b"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name+".wsq"))
+		require.NoError(t, err)
+		got, _, err := dec.Decode(data)
+		require.NoError(t, err)
+		want := readGrayPNG(t, filepath.Join("testdata", name+".dwsq.png"))
+		assert.Equal(t, want.Pix, got.Pix, "Decoder.Decode(%s) after other files", name)
+	}
+	// A flat image has no subband with a bin width: the reused buffer must
+	// not leak the previous image's coefficients.
+	flat := image.NewGray(image.Rect(0, 0, 100, 90))
+	for i := range flat.Pix {
+		flat.Pix[i] = 77
+	}
+	data, err := AppendEncode(nil, flat, nil)
+	require.NoError(t, err)
+	got, _, err := dec.Decode(data)
+	require.NoError(t, err)
+	assert.Equal(t, flat.Pix, got.Pix)
+}
