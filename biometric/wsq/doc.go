@@ -8,7 +8,8 @@
 // and importing the package registers the format with image.RegisterFormat
 // (name "wsq", magic FF A0), so image.Decode reads .wsq files as image/png
 // does for PNG. DecodeWith also returns the file's Info (resolution and
-// comments). Encode writes an 8-bit grey image at a target bit rate
+// comments), and a Decoder keeps its working buffers from one file to the
+// next. Encode writes an 8-bit grey image at a target bit rate
 // (Options.BitRate, DefaultBitRate 0.75 bits per pixel).
 //
 // # Conformance
