@@ -60,3 +60,27 @@ func ExampleDecodeWith() {
 	fmt.Println(m.Bounds().Dx(), info.PPI, info.BitRate)
 	// Output: 256 1000 0.75
 }
+
+// A Decoder reuses its buffers over a run of files, as when reading a
+// fingerprint collection.
+func ExampleDecoder() {
+	var files [][]byte
+	for _, size := range []int{256, 320} {
+		b, err := wsq.AppendEncode(nil, ridges(size, size), nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		files = append(files, b)
+	}
+	dec := wsq.Decoder{Options: wsq.DecodeOptions{MaxPixels: 1 << 20}}
+	for _, data := range files {
+		m, info, err := dec.Decode(data)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(m.Bounds().Size(), info.PPI)
+	}
+	// Output:
+	// (256,256) 500
+	// (320,320) 500
+}
