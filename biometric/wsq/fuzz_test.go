@@ -9,7 +9,8 @@ import (
 )
 
 // FuzzDecode feeds arbitrary bytes to the decoder: it must never panic,
-// must return either an image or an error (never both), and must refuse a
+// must return either an image or an error (never both), must decode alike
+// with a fresh and a reused Decoder, and must refuse a
 // declared size over the limit before allocating for it. The limit here is
 // 2^16 pixels so that every input decodes in bounded memory (under 1 MB).
 func FuzzDecode(f *testing.F) {
@@ -25,8 +26,15 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte{0xff, 0xa0, 0xff, 0xa1})
 	const maxPixels = 1 << 16
+	// shared is reused across inputs: it must give what a fresh decoder
+	// gives, whatever its buffers held before.
+	shared := Decoder{Options: DecodeOptions{MaxPixels: maxPixels}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, info, err := DecodeBytes(data, &DecodeOptions{MaxPixels: maxPixels})
+		m2, _, err2 := shared.Decode(data)
+		if (err == nil) != (err2 == nil) || (err == nil && !bytes.Equal(m.Pix, m2.Pix)) {
+			t.Fatalf("reused Decoder: %v, fresh: %v, or different pixels", err2, err)
+		}
 		if err != nil {
 			if m != nil || info != nil {
 				t.Fatalf("DecodeBytes returned a result with error %v", err)
