@@ -106,24 +106,48 @@ func Decode(r io.Reader) (image.Image, error) {
 }
 
 // DecodeConfig returns the dimensions of a WSQ image without decoding it.
+// It reads r segment by segment up to the frame header, at most
+// MaxFileSize bytes.
 func DecodeConfig(r io.Reader) (image.Config, error) {
 	br := bufio.NewReader(r)
-	// The header segments (tables, comments, frame) come first; read up to
-	// and including the frame header.
-	var buf bytes.Buffer
 	d := &decoder{}
-	for {
-		if err := readSegmentInto(br, &buf); err != nil {
-			return image.Config{}, err
+	var buf bytes.Buffer
+	for total := 0; ; total += buf.Len() {
+		if total > MaxFileSize {
+			return image.Config{}, &FormatError{Offset: total, Field: "header", Msg: fmt.Sprintf("no frame header in the first %d bytes", MaxFileSize), Err: ErrTooLarge}
 		}
-		d.data = buf.Bytes()
-		if _, err := d.parseHeader(false); err == nil {
-			break
-		} else if !errors.Is(err, errNeedMore) {
-			return image.Config{}, err
+		buf.Reset()
+		if err := readSegmentInto(br, &buf); err != nil {
+			return image.Config{}, shiftOffset(err, total)
+		}
+		// Parse the segment alone; offsets are made absolute on error.
+		d.data, d.pos = buf.Bytes(), 2
+		m := binary.BigEndian.Uint16(d.data)
+		var err error
+		switch {
+		case total == 0 && m != markerSOI:
+			err = d.fail(0, "SOI", "no SOI marker (found %04X)", m)
+		case total == 0:
+		case m == markerSOF:
+			if err = d.readSOF(); err == nil {
+				return image.Config{ColorModel: color.GrayModel, Width: d.info.Width, Height: d.info.Height}, nil
+			}
+		default:
+			err = d.table(m, 0)
+		}
+		if err != nil {
+			return image.Config{}, shiftOffset(err, total)
 		}
 	}
-	return image.Config{ColorModel: color.GrayModel, Width: d.info.Width, Height: d.info.Height}, nil
+}
+
+// shiftOffset adds by to the offset of a *FormatError.
+func shiftOffset(err error, by int) error {
+	var fe *FormatError
+	if errors.As(err, &fe) {
+		fe.Offset += by
+	}
+	return err
 }
 
 // readSegmentInto copies the next marker and its segment from r to buf.
@@ -220,13 +244,11 @@ func grow[T any](s []T, n int) []T {
 // header) and returns what they declare, without decoding the image.
 func ReadInfo(data []byte) (*Info, error) {
 	d := &decoder{data: data}
-	if _, err := d.parseHeader(true); err != nil {
+	if err := d.parseHeader(); err != nil {
 		return nil, err
 	}
 	return &d.info, nil
 }
-
-var errNeedMore = errors.New("wsq: need more header bytes")
 
 type decoder struct {
 	data      []byte
@@ -564,16 +586,8 @@ func (d *decoder) marker(field string) (uint16, int, error) {
 }
 
 // parseHeader reads SOI, the tables and comments before the frame, and the
-// frame header. With complete false a truncation reports errNeedMore.
-func (d *decoder) parseHeader(complete bool) (int, error) {
-	err := d.parseHeader1()
-	if err != nil && !complete && errors.Is(err, errEOF) {
-		return 0, errNeedMore
-	}
-	return d.pos, err
-}
-
-func (d *decoder) parseHeader1() error {
+// frame header.
+func (d *decoder) parseHeader() error {
 	d.pos = 0
 	d.info = Info{}
 	m, at, err := d.marker("SOI")
@@ -598,7 +612,7 @@ func (d *decoder) parseHeader1() error {
 }
 
 func (d *decoder) decode() (*image.Gray, error) {
-	if _, err := d.parseHeader(true); err != nil {
+	if err := d.parseHeader(); err != nil {
 		return nil, err
 	}
 	w, h := d.info.Width, d.info.Height

@@ -333,3 +333,23 @@ func TestDecoderReuse(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, flat.Pix, got.Pix)
 }
+
+// TestDecodeConfigManySegments feeds DecodeConfig a header of many comment
+// segments: it must read them in linear time and stop at MaxFileSize.
+func TestDecodeConfigManySegments(t *testing.T) {
+	good, err := os.ReadFile("testdata/synth-a.wsq")
+	require.NoError(t, err)
+	var b bytes.Buffer
+	b.Write(good[:2])
+	for range 100000 {
+		b.Write([]byte{0xff, 0xa8, 0x00, 0x03, 'x'})
+	}
+	b.Write(good[2:])
+	cfg, err := DecodeConfig(bytes.NewReader(b.Bytes()))
+	require.NoError(t, err)
+	assert.Equal(t, 256, cfg.Width)
+	_, err = DecodeConfig(bytes.NewReader([]byte{0xff, 0xa0, 0xff, 0xa8, 0x00, 0x01}))
+	var fe *FormatError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, 4, fe.Offset, "error %v", err)
+}
