@@ -30,6 +30,7 @@ func FuzzDecode(f *testing.F) {
 	// gives, whatever its buffers held before.
 	shared := Decoder{Options: DecodeOptions{MaxPixels: maxPixels}}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = DecodeConfig(bytes.NewReader(data)) // must not panic on any input
 		m, info, err := DecodeBytes(data, &DecodeOptions{MaxPixels: maxPixels})
 		m2, _, err2 := shared.Decode(data)
 		if (err == nil) != (err2 == nil) || (err == nil && !bytes.Equal(m.Pix, m2.Pix)) {
@@ -47,8 +48,9 @@ func FuzzDecode(f *testing.F) {
 		if m.Rect.Dx() != info.Width || m.Rect.Dy() != info.Height || info.Width*info.Height > maxPixels {
 			t.Fatalf("DecodeBytes: image %v, info %d × %d", m.Rect, info.Width, info.Height)
 		}
-		if _, err := DecodeConfig(bytes.NewReader(data)); err != nil {
-			t.Fatalf("DecodeBytes succeeded but DecodeConfig failed: %v", err)
+		cfg, err := DecodeConfig(bytes.NewReader(data))
+		if err != nil || cfg.Width != info.Width || cfg.Height != info.Height {
+			t.Fatalf("DecodeBytes gave %d × %d, DecodeConfig %d × %d, %v", info.Width, info.Height, cfg.Width, cfg.Height, err)
 		}
 	})
 }
