@@ -521,9 +521,12 @@ func (rec *Record) AppendBinary(dst []byte) ([]byte, error) {
 	total := header2005Len
 	for i := range rec.Images {
 		im := &rec.Images[i]
+		if int(im.Compression) >= len(code2005) {
+			return nil, fmt.Errorf("%w: image %d compression %v", ErrEncode, i+1, im.Compression)
+		}
 		if im.ScaleUnits != first.ScaleUnits || im.ScanResX != first.ScanResX || im.ScanResY != first.ScanResY ||
 			im.ImageResX != first.ImageResX || im.ImageResY != first.ImageResY ||
-			im.Depth != first.Depth || code2005[min(int(im.Compression), len(code2005)-1)] != code2005[min(int(first.Compression), len(code2005)-1)] {
+			im.Depth != first.Depth || code2005[im.Compression] != code2005[first.Compression] {
 			return nil, fmt.Errorf("%w: image %d differs from image 1 in scale, resolution, depth or compression, which a 2005 record shares", ErrEncode, i+1)
 		}
 		if im.Width <= 0 || im.Width > 0xffff || im.Height <= 0 || im.Height > 0xffff {
@@ -533,9 +536,6 @@ func (rec *Record) AppendBinary(dst []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%w: image %d data of %d bytes", ErrEncode, i+1, len(im.Data))
 		}
 		total += view2005Len + len(im.Data)
-	}
-	if int(first.Compression) >= len(code2005) {
-		return nil, fmt.Errorf("%w: compression %v", ErrEncode, first.Compression)
 	}
 	if first.Depth == 0 || first.Depth > 16 {
 		return nil, fmt.Errorf("%w: pixel depth %d", ErrEncode, first.Depth)

@@ -175,6 +175,7 @@ func TestMarshalErrors(t *testing.T) {
 		{"no images", &Record{}},
 		{"mixed compression", &Record{Images: []Image{a, b}}},
 		{"zero width", &Record{Images: []Image{{Depth: 8, Height: 3}}}},
+		{"unknown compression", &Record{Images: []Image{{Depth: 8, Width: 3, Height: 3, Compression: 99}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := tc.rec.Marshal()
