@@ -43,7 +43,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ciekit/ciekit/biometric/fingerimage"
@@ -275,15 +274,6 @@ func fastest(f func() (time.Duration, error)) (time.Duration, error) {
 		}
 	}
 	return best, err
-}
-
-// selfCPU is the CPU time this process has used.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // runCPU runs cmd and returns its CPU time.
