@@ -57,6 +57,10 @@ var allowed = map[string][]string{
 
 	"sad/sadcheck": {"internal/secret", "sad", "sad/internal/ftp"},
 
+	"biometric/wsq": {},
+
+	"biometric/fingerimage": {"biometric/wsq"},
+
 	// Programs.
 	"examples/apr-server":     {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
 	"examples/cie-read":       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
@@ -66,6 +70,7 @@ var allowed = map[string][]string{
 	"scripts/compare-mindtct": {"biometric", "biometric/scansim", "internal/amfm"},
 	"cie/cmd/anprdiff":        {"cie"},
 	"sad/cmd/sadcheck":        {"sad", "sad/sadcheck"},
+	"scripts/compare-wsq":     {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
 }
 
 // adapters are the cgo packages; only programs may import them.
