@@ -707,3 +707,12 @@ func (i *Client) readFile(ctx context.Context, fid uint16, name string) ([]byte,
 		return nil, fmt.Errorf("reading %s at offset %d: %w", name, len(out), r.Err(scard.InsReadBinary))
 	}
 }
+
+// Send sends one command to the card, in the secure channel when it is
+// open (chained in pieces of 0xE7 bytes, as the middleware does) and in
+// plain otherwise, and returns the response. Card errors are status words
+// in the response, not Go errors; a broken channel gives an error
+// wrapping [scard.ErrSecureMessaging] and closes it.
+func (i *Client) Send(ctx context.Context, cmd scard.Command) (scard.Response, error) {
+	return i.send(ctx, cmd)
+}
