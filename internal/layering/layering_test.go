@@ -52,7 +52,7 @@ var allowed = map[string][]string{
 
 	"scard/emrtd": {"cie", "golang.org/x/crypto/...", "internal/secret", "internal/tlv", "scard"},
 
-	"scard/ias": {"scard", "scard/emrtd"},
+	"scard/ias": {"internal/secret", "internal/tlv", "scard", "scard/emrtd"},
 
 	"scard/sco": {"internal/secret", "internal/tlv", "scard"},
 
@@ -63,6 +63,7 @@ var allowed = map[string][]string{
 	"examples/fpbench":        {"biometric", "biometric/eval", "biometric/scansim"},
 	"examples/workstation":    {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
 	"scripts/compare-mindtct": {"biometric", "biometric/scansim", "internal/amfm"},
+	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/scardtest", "scard/vpcd"},
 }
 
 // adapters are the cgo packages; only programs may import them.
