@@ -14,11 +14,21 @@ import (
 
 // exampleCIE returns a reproducible simulated CIE and its trust anchor.
 func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
+	opts := exampleOptions()
+	card, err := cardsim.NewCIE(opts)
+	if err != nil {
+		panic(err)
+	}
+	return card, opts.PKI
+}
+
+// exampleOptions returns the options of [exampleCIE].
+func exampleOptions() cardsim.CIEOptions {
 	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(7), KeyBits: 1024})
 	if err != nil {
 		panic(err)
 	}
-	card, err := cardsim.NewCIE(cardsim.CIEOptions{
+	return cardsim.CIEOptions{
 		MRZ: "C<ITACA00000AA4<<<<<<<<<<<<<<<\n6408125M3310311ITA<<<<<<<<<<<0\nROSSI<<MARIO<<<<<<<<<<<<<<<<<<",
 		Personal: emrtd.DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
 			PlaceOfBirth: "ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)},
@@ -29,11 +39,7 @@ func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
 		PKI:     pki,
 		KeyBits: 1024,
 		Rand:    cardsim.DeterministicRand(8),
-	})
-	if err != nil {
-		panic(err)
 	}
-	return card, pki
 }
 
 // ExampleClient_VerifyNIS reads the NIS of a (simulated) CIE without PIN and

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/ciekit/ciekit/internal/tlv"
@@ -396,3 +397,10 @@ func (i *Client) UnblockPIN(ctx context.Context, puk scard.PUK, pin *scard.PIN) 
 	}
 	return i.pinCommand(ctx, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x02, P2: PINRefUser, Data: pin.Bytes()})
 }
+
+// Format prints a redaction for every verb: a Client may hold the keys of
+// an open secure channel with the PIN verified.
+func (i *Client) Format(f fmt.State, _ rune) { io.WriteString(f, "ias.Client(redacted)") }
+
+// LogValue returns a redaction, for log/slog.
+func (i *Client) LogValue() slog.Value { return slog.StringValue("ias.Client(redacted)") }

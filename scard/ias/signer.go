@@ -170,3 +170,8 @@ func (s *Signer) TLSCertificate() tls.Certificate {
 		SupportedSignatureAlgorithms: []tls.SignatureScheme{tls.PKCS1WithSHA256, tls.PKCS1WithSHA384, tls.PKCS1WithSHA512, tls.PKCS1WithSHA1},
 	}
 }
+
+// Format prints the certificate subject only.
+func (s *Signer) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "ias.Signer(%s)", s.cert.Subject.CommonName)
+}
