@@ -71,10 +71,13 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	return f.Close()
 }
 
-// newCard returns the card the interop sessions were recorded with. Do
+// newCard returns the card the interop sessions were recorded with. Its
+// document signer has a 2048-bit key: the middleware (Crypto/RSA.cpp
+// RSA_PURE) restores a dropped leading zero only for 2048-bit moduli, so
+// it cannot check an IAS SOD signed with a 1024-bit key. Do
 // not change it: the committed transcripts replay against it.
 func newCard() (*cardsim.CIE, error) {
-	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(2020), KeyBits: 1024})
+	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(2020), KeyBits: 2048})
 	if err != nil {
 		return nil, err
 	}
