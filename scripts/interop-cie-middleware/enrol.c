@@ -1,4 +1,4 @@
-/* Outside the repository: calls the middleware's exported AbilitaCIE (enrolment) once. */
+/* Calls the CIE middleware's exported AbilitaCIE (enrolment) once: enrol LIB PIN. The library is built elsewhere. */
 #include <stdio.h>
 #include <dlfcn.h>
 typedef unsigned long CK_RV;

@@ -1,4 +1,4 @@
-/* Outside the repository: calls the middleware's exported CambioPIN / SbloccoPIN. */
+/* Calls the CIE middleware's exported CambioPIN / SbloccoPIN: "pinmgr LIB change OLD NEW" or "pinmgr LIB unblock PUK NEW". */
 #include <stdio.h>
 #include <string.h>
 #include <dlfcn.h>
