@@ -64,6 +64,7 @@ var allowed = map[string][]string{
 	"examples/workstation":    {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
 	"scripts/compare-mindtct": {"biometric", "biometric/scansim", "internal/amfm"},
 	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/scardtest", "scard/vpcd"},
+	"examples/cie-tls": {"golang.org/x/term", "scard", "scard/cardsim", "scard/ias", "scard/pcsc", "scard/vpcd"},
 }
 
 // adapters are the cgo packages; only programs may import them.
