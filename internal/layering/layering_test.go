@@ -58,7 +58,7 @@ var allowed = map[string][]string{
 
 	// Programs.
 	"examples/apr-server":     {"sad"},
-	"examples/cie-read":       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"examples/cie-read": {"cie", "golang.org/x/term", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"examples/deploy-plan":    {"deploy"},
 	"examples/fpbench":        {"biometric", "biometric/eval", "biometric/scansim"},
 	"examples/workstation":    {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
