@@ -107,7 +107,10 @@ func (i *Client) readDHParams(ctx context.Context) (*DHParams, error) {
 		}
 		*x.dst = v[0]
 	}
-	return &out, out.check()
+	if err := out.check(); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // ParseDHParams parses the answer to the single GET DATA of Gemalto chips:
@@ -122,7 +125,10 @@ func ParseDHParams(b []byte) (*DHParams, error) {
 		return nil, &scard.DataError{File: "DH parameters", Msg: fmt.Sprintf("%d values, want g, p and q", len(v))}
 	}
 	out := &DHParams{G: v[0], P: v[1], Q: v[2]}
-	return out, out.check()
+	if err := out.check(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (d *DHParams) check() error {
