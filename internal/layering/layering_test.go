@@ -57,14 +57,14 @@ var allowed = map[string][]string{
 	"scard/sco": {"internal/secret", "internal/tlv", "scard"},
 
 	// Programs.
-	"examples/apr-server":     {"sad"},
-	"examples/cie-read": {"cie", "golang.org/x/term", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
-	"examples/deploy-plan":    {"deploy"},
-	"examples/fpbench":        {"biometric", "biometric/eval", "biometric/scansim"},
-	"examples/workstation":    {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
-	"scripts/compare-mindtct": {"biometric", "biometric/scansim", "internal/amfm"},
+	"examples/apr-server":                      {"sad"},
+	"examples/cie-read":                        {"cie", "golang.org/x/term", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"examples/deploy-plan":                     {"deploy"},
+	"examples/fpbench":                         {"biometric", "biometric/eval", "biometric/scansim"},
+	"examples/workstation":                     {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
+	"scripts/compare-mindtct":                  {"biometric", "biometric/scansim", "internal/amfm"},
 	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/scardtest", "scard/vpcd"},
-	"examples/cie-tls": {"golang.org/x/term", "scard", "scard/cardsim", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"examples/cie-tls":                         {"golang.org/x/term", "scard", "scard/cardsim", "scard/ias", "scard/pcsc", "scard/vpcd"},
 }
 
 // adapters are the cgo packages; only programs may import them.
