@@ -146,9 +146,9 @@ func (d *DHParams) check() error {
 	return nil
 }
 
-// sdoValues walks 70 { <SDO tag> { <inner> { values… } } } and returns the
-// values of the innermost template, in order.
-func sdoValues(b []byte, what string, inner tlv.Tag) ([][]byte, error) {
+// sdoTemplate walks 70 { <SDO tag> { <inner> { … } } } and returns the
+// content of the inner template.
+func sdoTemplate(b []byte, what string, inner tlv.Tag) ([]byte, error) {
 	bad := func(msg string) error { return &scard.DataError{File: what, Msg: msg} }
 	p := tlv.Parser(b)
 	var t tlv.Tag
@@ -164,11 +164,22 @@ func sdoValues(b []byte, what string, inner tlv.Tag) ([][]byte, error) {
 	if !p.Read(&t, &v) || t != inner {
 		return nil, bad(fmt.Sprintf("no %s template in the security data object", inner))
 	}
-	p = tlv.Parser(v)
+	return v, nil
+}
+
+// sdoValues returns the values of the inner template of [sdoTemplate], in
+// order.
+func sdoValues(b []byte, what string, inner tlv.Tag) ([][]byte, error) {
+	v, err := sdoTemplate(b, what, inner)
+	if err != nil {
+		return nil, err
+	}
+	p := tlv.Parser(v)
 	var out [][]byte
 	for !p.Empty() {
+		var t tlv.Tag
 		if !p.Read(&t, &v) {
-			return nil, bad(fmt.Sprintf("malformed value %d", len(out)+1))
+			return nil, &scard.DataError{File: what, Msg: fmt.Sprintf("malformed value %d", len(out)+1)}
 		}
 		out = append(out, v)
 	}
@@ -190,22 +201,13 @@ func (i *Client) readCAKey(ctx context.Context) (*CAKey, error) {
 // Errors are [*scard.DataError].
 func ParseCAKey(b []byte) (*CAKey, error) {
 	bad := func(msg string) error { return &scard.DataError{File: "external-authentication key", Msg: msg} }
-	p := tlv.Parser(b)
+	v, err := sdoTemplate(b, "external-authentication key", 0x7F49)
+	if err != nil {
+		return nil, err
+	}
 	var t tlv.Tag
-	var v []byte
-	if !p.Read(&t, &v) || t != 0x70 {
-		return nil, bad("answer is not a 70 template")
-	}
-	p = tlv.Parser(v)
-	if !p.Read(&t, &v) || !t.Constructed() {
-		return nil, bad("no security data object in the 70 template")
-	}
-	p = tlv.Parser(v)
-	if !p.Read(&t, &v) || t != 0x7F49 {
-		return nil, bad("no 7F49 public key template")
-	}
 	k := &CAKey{}
-	p = tlv.Parser(v)
+	p := tlv.Parser(v)
 	for !p.Empty() {
 		if !p.Read(&t, &v) {
 			return nil, bad("malformed 7F49 template")
