@@ -81,7 +81,9 @@ func (s *session) wrap(cmd scard.Command) (scard.Command, error) {
 	in := isoPad([]byte{cla, cmd.INS, cmd.P1, cmd.P2})
 	var dos []byte
 	if len(cmd.Data) > 0 {
-		ct, err := scard.CipherTDES.Encrypt(secret.Reveal(s.kenc), nil, isoPad(append([]byte(nil), cmd.Data...)))
+		plain := isoPad(append([]byte(nil), cmd.Data...))
+		ct, err := scard.CipherTDES.Encrypt(secret.Reveal(s.kenc), nil, plain)
+		clear(plain) // may hold a PIN
 		if err != nil {
 			return scard.Command{}, err
 		}

@@ -3,9 +3,11 @@ package ias
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/emrtd"
 )
@@ -25,6 +27,7 @@ type SODResult struct {
 	IntKpub  []byte // EF.Int.Kpub (1004), the DAPP key
 	ServKpub []byte // EF.Servizi_Int.Kpub (1005)
 	DH       []byte // EF.DH (D004)
+	CertCIE  []byte // EF.CertCIE (1003) when read and checked (PIN verified), else nil
 	PA       *emrtd.PAResult
 }
 
@@ -38,7 +41,9 @@ func (i *Client) ReadDH(ctx context.Context) ([]byte, error) {
 // VerifySOD reads the IAS document security object (1006) and the files
 // it protects the way the middleware's enrolment does (AbilitaCIE.cpp):
 // the NIS (1001, first 12 bytes, number A1), EF.Int.Kpub (1004, A4),
-// EF.Servizi_Int.Kpub (1005, A5) and EF.DH (D004, 1B); it checks the SOD
+// EF.Servizi_Int.Kpub (1005, A5), EF.DH (D004, 1B), EF.Serial (1002,
+// first 9 bytes, A2) and, when the PIN is verified on the open channel,
+// EF.CertCIE (1003, A3); it checks the SOD
 // signature up to opts.CSCA (SHA-256 with RSA PKCS#1 v1.5 or SHA-512 with
 // RSASSA-PSS, as cards of both generations sign) and every hash. Reads go
 // in the secure channel when it is open, in plain otherwise; the CIE DF
@@ -69,7 +74,27 @@ func (i *Client) VerifySOD(ctx context.Context, opts SODOptions) (*SODResult, er
 	if res.DH, err = i.ReadDH(ctx); err != nil {
 		return nil, err
 	}
-	files := map[int][]byte{SODNIS: nis, SODIntKpub: res.IntKpub, SODServiziKpub: res.ServKpub, SODDH: res.DH}
+	serial, err := i.readFile(ctx, FIDSerial, "EF.Serial")
+	if err != nil {
+		return nil, err
+	}
+	if len(serial) < 9 {
+		return nil, &scard.DataError{File: "EF.Serial", Msg: fmt.Sprintf("%d bytes, want at least 9", len(serial))}
+	}
+	files := map[int][]byte{SODNIS: nis, SODSerial: serial[:9], SODIntKpub: res.IntKpub, SODServiziKpub: res.ServKpub, SODDH: res.DH}
+	if i.sm != nil {
+		// EF.CertCIE (A3) is readable after the PIN; without it the SOD
+		// is checked on the other files.
+		if cert, err := i.readFile(ctx, FIDCertCIE, "EF.CertCIE"); err == nil {
+			if _, l, h, ok := tlv.Header(cert); ok && h+l <= len(cert) {
+				cert = cert[:h+l]
+			}
+			files[SODCertCIE] = cert
+			res.CertCIE = cert
+		} else if !errors.Is(err, scard.ErrSecurityStatus) {
+			return nil, err
+		}
+	}
 	res.PA, err = emrtd.PassiveAuthentication(sod, files, emrtd.PAOptions{CSCA: opts.CSCA, CurrentTime: opts.CurrentTime})
 	if err != nil {
 		return nil, fmt.Errorf("verifying the IAS SOD: %w", err)
