@@ -2,6 +2,9 @@ package ias_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -75,4 +78,38 @@ func ExampleClient_VerifyPIN() {
 	// Output:
 	// wrong PIN, tries left: 2
 	// PIN(redacted)
+}
+
+// ExampleClient_NewSigner signs with the (simulated) CIE's authentication
+// key: the PIN opens the IAS secure channel, the Signer is a
+// crypto.Signer with the card's certificate, and
+// signer.TLSCertificate() serves as a TLS client certificate.
+func ExampleClient_NewSigner() {
+	sim, _ := exampleCIE()
+	ic := ias.NewClient(scard.NewCard(sim, scard.CardOptions{}))
+	ctx := context.Background()
+	pin, _ := scard.NewPIN(cardsim.DefaultPIN)
+	signer, err := ic.NewSigner(ctx, pin)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	digest := sha256.Sum256([]byte("authentication challenge"))
+	sig, err := signer.Sign(nil, digest[:], crypto.SHA256)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = rsa.VerifyPKCS1v15(signer.Certificate().PublicKey.(*rsa.PublicKey), crypto.SHA256, digest[:], sig)
+	fmt.Println("signature verifies with EF.CertCIE:", err == nil)
+	// Output: signature verifies with EF.CertCIE: true
+}
+
+// ExampleChipFromATR tells the chip family from the ATR as the CIE
+// middleware does.
+func ExampleChipFromATR() {
+	atr := []byte{0x3B, 0x8F, 0x80, 0x01, 0x80, 0x31, 0x80, 0x65, 0xB0, 0x85, 0x04, 0x00, 0x11, 0x12, 0x0F, 0xFF, 0x82, 0x90, 0x00, 0x8A}
+	chip := ias.ChipFromATR(atr)
+	fmt.Println(chip, "selects the MF instead of the IAS AID:", chip.SelectsMF())
+	// Output: Gemalto selects the MF instead of the IAS AID: false
 }
