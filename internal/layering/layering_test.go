@@ -18,15 +18,12 @@ const module = "github.com/ciekit/ciekit"
 // (test helpers only, see testingAllowed).
 var allowed = map[string][]string{
 	// The core.
-	"cie":         {},
-	"biometric":   {},
-	"deploy":      {"cie"},
-	"sedi":        {"cie"},
-	"sad":         {"cie", "github.com/beevik/etree", "internal/secret", "sad/internal/ftp"},
-	"scard":       {"internal/secret", "internal/tlv"},
-	"scard/emrtd": {"cie", "internal/secret", "internal/tlv", "scard", "golang.org/x/crypto/..."},
-	"scard/ias":   {"scard", "scard/emrtd"},
-	"scard/sco":   {"internal/secret", "internal/tlv", "scard"},
+	"cie":       {},
+	"biometric": {},
+	"deploy":    {"cie"},
+	"sedi":      {"cie"},
+	"sad":       {"cie", "github.com/beevik/etree", "internal/secret", "sad/internal/ftp"},
+	"scard":     {"internal/secret", "internal/tlv"},
 
 	// Simulators, conformance suites, evaluation.
 	"biometric/eval":        {"biometric"},
@@ -34,9 +31,9 @@ var allowed = map[string][]string{
 	"biometric/scannertest": {"biometric"},
 	"sad/ftpsim":            {},
 	"sedi/seditest":         {"sedi"},
-	"sedi/sqlitestore":      {"sedi", "modernc.org/sqlite/..."},
+	"sedi/sqlitestore":      {"modernc.org/sqlite/...", "sedi"},
 	"sad/internal/ftp":      {},
-	"scard/cardsim":         {"cie", "internal/secret", "internal/tlv", "scard", "scard/emrtd", "scard/ias", "scard/sco", "golang.org/x/crypto/..."},
+	"scard/cardsim":         {"cie", "internal/secret", "internal/tlv", "scard", "scard/emrtd", "scard/ias", "scard/sco"},
 	"scard/scardtest":       {"scard"},
 	"scard/vpcd":            {"scard"},
 
@@ -53,6 +50,12 @@ var allowed = map[string][]string{
 	"internal/secret/secrettest": {},
 	"internal/tlv":               {},
 
+	"scard/emrtd": {"cie", "golang.org/x/crypto/...", "internal/secret", "internal/tlv", "scard"},
+
+	"scard/ias": {"internal/secret", "internal/tlv", "scard", "scard/emrtd"},
+
+	"scard/sco": {"internal/secret", "internal/tlv", "scard"},
+
 	"sad/sqlregistry": {"sad"},
 
 	"sad/sadcheck": {"internal/secret", "sad", "sad/internal/ftp"},
@@ -62,15 +65,17 @@ var allowed = map[string][]string{
 	"biometric/fingerimage": {"biometric/wsq"},
 
 	// Programs.
-	"examples/apr-server":     {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
-	"examples/cie-read":       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
-	"examples/deploy-plan":    {"deploy"},
-	"examples/fpbench":        {"biometric", "biometric/eval", "biometric/scansim"},
-	"examples/workstation":    {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
-	"scripts/compare-mindtct": {"biometric", "biometric/scansim", "internal/amfm"},
-	"cie/cmd/anprdiff":        {"cie"},
-	"sad/cmd/sadcheck":        {"sad", "sad/sadcheck"},
-	"scripts/compare-wsq":     {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
+	"examples/apr-server":                      {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
+	"examples/cie-read":                        {"cie", "golang.org/x/term", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"examples/deploy-plan":                     {"deploy"},
+	"examples/fpbench":                         {"biometric", "biometric/eval", "biometric/scansim"},
+	"examples/workstation":                     {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
+	"scripts/compare-mindtct":                  {"biometric", "biometric/scansim", "internal/amfm"},
+	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
+	"examples/cie-tls":                         {"golang.org/x/term", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"sad/cmd/sadcheck":                         {"sad", "sad/sadcheck"},
+	"cie/cmd/anprdiff":                         {"cie"},
+	"scripts/compare-wsq":                      {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
 }
 
 // adapters are the cgo packages; only programs may import them.

@@ -136,6 +136,9 @@ type CIE struct {
 
 	pin, puk *refData
 
+	iasca   *iasCA  // IAS external-authentication CA key, made on first use
+	iasSeed [8]byte // its seed
+
 	s session
 }
 
@@ -154,6 +157,7 @@ type session struct {
 	mseKey   byte   // key selected by MSE:SET AT for INTERNAL AUTHENTICATE
 	pinOK    bool
 	pukOK    bool
+	iasc     *iasChannel // IAS secure channel (iaschannel.go)
 }
 
 var _ scard.Transmitter = (*CIE)(nil)
@@ -324,6 +328,7 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		{fid: 0x1006, sfi: 0x06, data: iasSOD},
 	}}
 
+	c.iasSeed = iasSeed(c.intKey) // not from Rand: recorded transcripts keep their nonces
 	c.dev.init(atr, cfg.Latency)
 	c.resetSession()
 	return c, nil
@@ -338,7 +343,10 @@ func digits(s string) bool {
 	return s != ""
 }
 
-func (c *CIE) resetSession() { c.s = session{cur: c.mf} }
+func (c *CIE) resetSession() {
+	c.s.iasc.close()
+	c.s = session{cur: c.mf}
+}
 
 // Transmit sends one command APDU to the card and returns the response
 // APDU. It returns [scard.ErrCardRemoved] if the card is out of the reader
@@ -480,12 +488,15 @@ func (c *CIE) process(capdu []byte) (out []byte) {
 	if cmd.CLA&0x03 != 0 || cmd.CLA&0x60 != 0 {
 		return sw(0x6881).Bytes() // logical channel not supported
 	}
-	if cmd.INS == scard.InsGetResponse && cmd.CLA&scard.ClaSM == 0 {
+	// GET RESPONSE is never protected; the middleware sends it with CLA 0C
+	// after 6100 (IAS::getResp_SM).
+	if cmd.INS == scard.InsGetResponse && cmd.CLA&^scard.ClaSM == 0 && len(cmd.Data) == 0 {
 		return getResponse(&c.s.pending, cmd)
 	}
 	c.s.pending = nil
 	var r scard.Response
 	if cmd.CLA&scard.ClaSM != 0 {
+		c.iasStartSM()
 		if c.s.sm == nil {
 			return sw(scard.SWSMObjectsIncorrect).Bytes()
 		}
@@ -496,7 +507,7 @@ func (c *CIE) process(capdu []byte) (out []byte) {
 		}
 		sm := c.s.sm
 		r = c.exec(plain)
-		if c.s.sm != sm || sm == nil {
+		if c.s.sm != sm || sm == nil || c.iasPlainStatus(r.SW) {
 			// The command replaced or ended the session: answer in plain.
 			return c.outer(cmd, r)
 		}
@@ -514,6 +525,7 @@ func (c *CIE) process(capdu []byte) (out []byte) {
 	} else {
 		// A plain command ends any secure-messaging session (ICAO 9303-11 9.8.6).
 		c.s.sm = nil
+		c.iasPlainCommand()
 		r = c.exec(cmd)
 	}
 	return c.outer(cmd, r)
@@ -559,16 +571,30 @@ func (c *CIE) exec(cmd scard.Command) scard.Response {
 	case scard.InsGetChallenge:
 		return c.getChallenge(cmd)
 	case scard.InsExternalAuthenticate:
+		if c.iasSM() {
+			return c.iasExternalAuthenticate(cmd)
+		}
 		return c.mutualAuthenticate(cmd)
 	case scard.InsManageSecurityEnvironment:
 		return c.mse(cmd)
 	case scard.InsInternalAuthenticate:
 		return c.internalAuthenticate(cmd)
+	case scard.InsGetData:
+		return c.iasGetData(cmd)
+	case scard.InsPerformSecurityOperation:
+		return c.iasVerifyCertificate(cmd)
 	case scard.InsVerify:
+		if !c.iasAuthenticated() && c.s.cur != c.emrtd {
+			return sw(scard.SWSecurityStatusNotSatisfied) // PIN commands only in the IAS channel
+		}
 		return c.verify(cmd)
-	case scard.InsChangeReferenceData:
-		return c.changeReference(cmd)
-	case scard.InsResetRetryCounter:
+	case scard.InsChangeReferenceData, scard.InsResetRetryCounter:
+		if !c.iasAuthenticated() {
+			return sw(scard.SWSecurityStatusNotSatisfied)
+		}
+		if cmd.INS == scard.InsChangeReferenceData {
+			return c.changeReference(cmd)
+		}
 		return c.resetRetryCounter(cmd)
 	case scard.InsUpdateBinary:
 		return sw(scard.SWSecurityStatusNotSatisfied)
@@ -763,6 +789,7 @@ func (c *CIE) getChallenge(cmd scard.Command) scard.Response {
 	if err != nil {
 		return sw(scard.SWUnknown)
 	}
+	c.iasGetChallenge(r)
 	return ok(r)
 }
 
@@ -787,25 +814,12 @@ func (c *CIE) mse(cmd scard.Command) scard.Response {
 	switch {
 	case cmd.P1 == 0xC1 && cmd.P2 == 0xA4: // MSE:SET AT for PACE (ICAO 9303-11 4.4.4.1)
 		return c.paceMSE(cmd)
+	case cmd.P1 == 0x41 && cmd.P2 == 0xA6 && c.s.cur != c.emrtd: // MSE:SET KAT, IAS DH key agreement
+		return c.iasKeyAgreement(cmd)
 	case cmd.P1 == 0x41 && cmd.P2 == 0xA6: // MSE:SET KAT, chip authentication v1 (ICAO 9303-11 6.2.4.1)
 		return c.chipAuthentication(cmd)
-	case cmd.P1 == 0x41 && cmd.P2 == 0xA4: // MSE:SET AT for INTERNAL AUTHENTICATE
-		if c.s.cur != c.ias && c.s.cur != c.ciedf {
-			return sw(scard.SWConditionsNotSatisfied)
-		}
-		ref, ok1 := tlv.Find(cmd.Data, 0x84)
-		if !ok1 || len(ref) != 1 {
-			return sw(scard.SWWrongData)
-		}
-		if alg, ok2 := tlv.Find(cmd.Data, 0x80); ok2 && (len(alg) != 1 || alg[0] != 0x02) {
-			return sw(scard.SWWrongData)
-		}
-		switch ref[0] {
-		case 0x83, 0x81:
-			c.s.mseKey = ref[0]
-			return ok(nil)
-		}
-		return sw(scard.SWRefDataNotFound)
+	case cmd.P1 == 0x41 && cmd.P2 == 0xA4, cmd.P1 == 0x81 && (cmd.P2 == 0xA4 || cmd.P2 == 0xB6): // IAS (iaschannel.go)
+		return c.iasMSE(cmd)
 	}
 	return sw(scard.SWIncorrectP1P2)
 }
@@ -837,8 +851,10 @@ func (c *CIE) internalAuthenticate(cmd scard.Command) scard.Response {
 	switch c.s.mseKey {
 	case 0x83:
 		key = c.servKey
+	case 0x82:
+		return c.iasInternalAuthenticate(cmd)
 	case 0x81:
-		if !c.s.pinOK {
+		if !c.iasAuthenticated() || !c.s.pinOK {
 			return sw(scard.SWSecurityStatusNotSatisfied)
 		}
 		key = c.authKey

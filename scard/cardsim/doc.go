@@ -48,6 +48,12 @@
 // 83 (RSA PKCS#1 v1.5 over the raw challenge, after MSE:SET 00 22 41 A4
 // 06 80 01 02 84 01 83), and the PIN (reference 81, 3 tries) and PUK (82,
 // 10 tries) with VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER.
+// The PIN commands, EF 1003 and the signature with key 81 are answered
+// only inside the IAS secure channel of the CIE middleware (iaschannel.go:
+// GET DATA of the DH parameters, the CA key and the card's DH value,
+// MSE:SET KAT, DAPP with the published terminal key, IAS secure
+// messaging); in plain they get 6982, as on a real CIE. The retry counters
+// persist across resets and channels.
 // EF.SOD and the IAS SOD (file 1006) are CMS SignedData over an
 // LDSSecurityObject with SHA-256, signed by the document signer with
 // RSA PKCS#1 v1.5 (or SHA-512 and RSASSA-PSS with CIEOptions.PSS, as on
@@ -79,9 +85,7 @@
 // # Limits
 //
 // Not simulated: Terminal Authentication (DG3 is listed but unreadable),
-// Active Authentication (absent on the CIE), the IAS Diffie-Hellman/DAPP
-// secure channel of the CIE middleware (PIN commands are accepted in
-// plain), and ECDSA document signers.
+// Active Authentication (absent on the CIE), and ECDSA document signers.
 //
 // # Security
 //

@@ -75,28 +75,47 @@ func TestCertificateNeedsPIN(t *testing.T) {
 	require.NoError(t, c.SelectEF(ctx, 0x1003))
 	_, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, Ne: 16})
 	require.ErrorIs(t, err, scard.ErrSecurityStatus)
+	// In plain even the right PIN is refused, as on a real CIE.
 	_, err = c.Do(ctx, scard.Command{INS: scard.InsVerify, P2: 0x81, Data: []byte(cardsim.DefaultPIN)})
-	require.NoError(t, err)
-	der := readFile(t, c, 0x1003)
-	cert, err := x509.ParseCertificate(der)
+	require.ErrorIs(t, err, scard.ErrSecurityStatus)
+	ic := openIAS(t, c)
+	require.NoError(t, verifyPIN(t, ic, 0x81, cardsim.DefaultPIN))
+	cert, err := ic.ReadCertificate(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, sim.Certificate().Raw, cert.Raw)
 	require.NoError(t, cert.CheckSignatureFrom(sim.PKI().CSCA))
 }
 
-func verifyPIN(t *testing.T, c *scard.Card, ref byte, pin string) error {
+// openIAS opens the IAS secure channel on c.
+func openIAS(t *testing.T, c *scard.Card) *ias.Client {
 	t.Helper()
-	_, err := c.Do(t.Context(), scard.Command{INS: scard.InsVerify, P2: ref, Data: []byte(pin)})
-	return err
+	ic := ias.NewClient(c)
+	require.NoError(t, ic.OpenChannel(t.Context(), ias.ChannelOptions{Rand: cardsim.DeterministicRand(5)}))
+	return ic
+}
+
+// iasDo sends cmd in the IAS channel and returns its status as an error.
+func iasDo(t *testing.T, ic *ias.Client, cmd scard.Command) error {
+	t.Helper()
+	r, err := ic.Send(t.Context(), cmd)
+	if err != nil {
+		return err
+	}
+	return r.Err(cmd.INS)
+}
+
+func verifyPIN(t *testing.T, ic *ias.Client, ref byte, pin string) error {
+	t.Helper()
+	return iasDo(t, ic, scard.Command{INS: scard.InsVerify, P2: ref, Data: []byte(pin)})
 }
 
 func TestPINCounters(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
-	selectCIE(t, c)
+	ic := openIAS(t, c)
 	for want := 2; want >= 0; want-- {
-		err := verifyPIN(t, c, 0x81, "00000000")
+		err := verifyPIN(t, ic, 0x81, "00000000")
 		var pe *scard.PINError
 		require.ErrorAs(t, err, &pe, "wrong PIN with %d tries left", want+1)
 		assert.Equal(t, want, pe.Retries)
@@ -106,73 +125,72 @@ func TestPINCounters(t *testing.T) {
 		}
 	}
 	// Blocked: even the right PIN is refused.
-	require.ErrorIs(t, verifyPIN(t, c, 0x81, cardsim.DefaultPIN), scard.ErrAuthBlocked)
+	require.ErrorIs(t, verifyPIN(t, ic, 0x81, cardsim.DefaultPIN), scard.ErrAuthBlocked)
 	pin, puk := sim.Retries()
 	assert.Equal(t, 0, pin)
 	assert.Equal(t, cardsim.PUKTries, puk)
 	// Counters survive removal.
 	sim.Remove()
 	sim.Insert()
-	selectCIE(t, c)
-	require.ErrorIs(t, verifyPIN(t, c, 0x81, cardsim.DefaultPIN), scard.ErrAuthBlocked)
+	ic = openIAS(t, c)
+	require.ErrorIs(t, verifyPIN(t, ic, 0x81, cardsim.DefaultPIN), scard.ErrAuthBlocked)
 
 	// A wrong PUK costs a PUK try; the right one unblocks with a new PIN.
-	_, err := c.Do(ctx, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x00, P2: 0x81, Data: []byte("11111111" + "24681357")})
+	err := iasDo(t, ic, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x00, P2: 0x81, Data: []byte("11111111" + "24681357")})
 	var pe *scard.PINError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, cardsim.PUKTries-1, pe.Retries)
-	_, err = c.Do(ctx, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x00, P2: 0x81, Data: []byte(cardsim.DefaultPUK + "24681357")})
+	err = iasDo(t, ic, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x00, P2: 0x81, Data: []byte(cardsim.DefaultPUK + "24681357")})
 	require.NoError(t, err)
-	require.ErrorIs(t, verifyPIN(t, c, 0x81, cardsim.DefaultPIN), scard.ErrWrongPIN, "old PIN after reset")
-	require.NoError(t, verifyPIN(t, c, 0x81, "24681357"))
+	require.ErrorIs(t, verifyPIN(t, ic, 0x81, cardsim.DefaultPIN), scard.ErrWrongPIN, "old PIN after reset")
+	require.NoError(t, verifyPIN(t, ic, 0x81, "24681357"))
 	pin, puk = sim.Retries()
 	assert.Equal(t, cardsim.PINTries, pin)
 	assert.Equal(t, cardsim.PUKTries, puk)
 
 	// VERIFY without data reports the state.
-	r, err := c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: 0x81})
+	r, err := ic.Send(ctx, scard.Command{INS: scard.InsVerify, P2: 0x81})
 	require.NoError(t, err)
 	assert.Equal(t, scard.SWSuccess, r.SW)
 
 	// CHANGE REFERENCE DATA.
-	_, err = c.Do(ctx, scard.Command{INS: scard.InsChangeReferenceData, P2: 0x81, Data: []byte("24681357" + "11223344")})
+	err = iasDo(t, ic, scard.Command{INS: scard.InsChangeReferenceData, P2: 0x81, Data: []byte("24681357" + "11223344")})
 	require.NoError(t, err)
-	require.NoError(t, verifyPIN(t, c, 0x81, "11223344"))
+	require.NoError(t, verifyPIN(t, ic, 0x81, "11223344"))
 }
 
 func TestPINUnblockAfterVerifyPUK(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, scard.CardOptions{})
-	ctx := t.Context()
-	selectCIE(t, c)
+	ic := openIAS(t, c)
 	for range cardsim.PINTries {
-		_ = verifyPIN(t, c, 0x81, "99999999")
+		_ = verifyPIN(t, ic, 0x81, "99999999")
 	}
-	_, err := c.Do(ctx, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x03, P2: 0x81})
+	err := iasDo(t, ic, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x03, P2: 0x81})
 	require.ErrorIs(t, err, scard.ErrSecurityStatus, "unblock before VERIFY PUK")
-	require.NoError(t, verifyPIN(t, c, 0x82, cardsim.DefaultPUK))
-	_, err = c.Do(ctx, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x03, P2: 0x81})
+	require.NoError(t, verifyPIN(t, ic, 0x82, cardsim.DefaultPUK))
+	err = iasDo(t, ic, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x03, P2: 0x81})
 	require.NoError(t, err)
-	require.NoError(t, verifyPIN(t, c, 0x81, cardsim.DefaultPIN))
+	require.NoError(t, verifyPIN(t, ic, 0x81, cardsim.DefaultPIN))
 }
 
 func TestPUKBlocks(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, scard.CardOptions{})
-	selectCIE(t, c)
+	ic := openIAS(t, c)
 	for range cardsim.PUKTries {
-		_ = verifyPIN(t, c, 0x82, "00000000")
+		_ = verifyPIN(t, ic, 0x82, "00000000")
 	}
-	require.ErrorIs(t, verifyPIN(t, c, 0x82, cardsim.DefaultPUK), scard.ErrAuthBlocked)
-	_, err := c.Do(t.Context(), scard.Command{INS: scard.InsResetRetryCounter, P1: 0x00, P2: 0x81, Data: []byte(cardsim.DefaultPUK + "24681357")})
+	require.ErrorIs(t, verifyPIN(t, ic, 0x82, cardsim.DefaultPUK), scard.ErrAuthBlocked)
+	err := iasDo(t, ic, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x00, P2: 0x81, Data: []byte(cardsim.DefaultPUK + "24681357")})
 	require.ErrorIs(t, err, scard.ErrAuthBlocked)
 }
 
 func TestPINFormat(t *testing.T) {
 	sim := newCIE(t)
 	c := scard.NewCard(sim, scard.CardOptions{})
-	selectCIE(t, c)
-	require.ErrorIs(t, verifyPIN(t, c, 0x81, "1234"), scard.ErrWrongLength)
+	ic := openIAS(t, c)
+	require.ErrorIs(t, verifyPIN(t, ic, 0x81, "1234"), scard.ErrWrongLength)
 	pin, _ := sim.Retries()
 	assert.Equal(t, cardsim.PINTries, pin, "a malformed PIN costs no try")
 }

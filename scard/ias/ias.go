@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
+	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/emrtd"
 )
@@ -55,31 +57,46 @@ const (
 )
 
 // Client drives the IAS-ECC ("CIE PKI") side of the CIE: NIS, serial,
-// internal authentication and PIN/PUK management. Not safe for concurrent
-// use (it shares the [Card]).
+// internal authentication, the IAS secure channel, PIN and PUK
+// management, the authentication certificate and signing. Not safe for
+// concurrent use (it shares the [scard.Card]); [Signer] adds the locking
+// a crypto.Signer needs.
 //
 // # Compatibility
 //
-// Real CIEs require the IAS secure channel (DH key agreement and DAPP
-// device authentication) before VERIFY PIN and before reading EF 1003;
-// ciekit does not implement that channel (its terminal keys are only
-// published inside third-party code that may not be copied). The PIN
-// methods therefore work with the simulator and with cards or channels
-// that accept them in the clear; the NIS path needs no PIN and works with
-// real cards.
+// Real CIEs answer VERIFY PIN, the PUK commands, the certificate and the
+// signature only inside the IAS secure channel ([Client.OpenChannel]);
+// the PIN methods open it on first use. The channel follows the public
+// CIE middleware byte for byte (see the package documentation for what
+// has and has not been checked against physical cards).
 type Client struct {
-	c *scard.Card
+	c    *scard.Card
+	chip Chip
+	sm   *session
 }
 
-// NewClient returns an IAS client over c.
+// NewClient returns an IAS client over c. c must not use secure messaging
+// of its own (the client keeps the IAS session itself).
 func NewClient(c *scard.Card) *Client { return &Client{c: c} }
 
-// Select selects the IAS application (or, on chips that do not know its
-// AID, the MF, as the CIE middleware does for NXP chips) and then the CIE DF.
+// SetChip sets the chip family used by [Client.Select] and by a channel
+// opened implicitly by the PIN methods (see [ChipFromATR]).
+func (i *Client) SetChip(c Chip) { i.chip = c }
+
+// Chip returns the chip family in use (ChipUnknown if none was given).
+func (i *Client) Chip() Chip { return i.chip }
+
+// Select selects the IAS application and then the CIE DF, in plain. On
+// NXP and later chips ([Chip.SelectsMF]) it selects the MF (00 A4 00 00)
+// instead of the IAS AID, as the CIE middleware does; with an unknown
+// chip it tries the AID and falls back to the MF on 6A82.
 func (i *Client) Select(ctx context.Context) error {
-	if err := i.c.SelectAID(ctx, AID()); err != nil {
-		// NXP and newer chips: the CIE middleware selects the MF instead.
-		if !errors.Is(err, scard.ErrNotFound) {
+	if i.chip.SelectsMF() {
+		if _, err := i.c.Do(ctx, scard.Command{INS: scard.InsSelect}); err != nil {
+			return fmt.Errorf("selecting the MF: %w", err)
+		}
+	} else if err := i.c.SelectAID(ctx, AID()); err != nil {
+		if i.chip != ChipUnknown || !errors.Is(err, scard.ErrNotFound) {
 			return fmt.Errorf("selecting the IAS application: %w", err)
 		}
 		if _, err := i.c.Do(ctx, scard.Command{INS: scard.InsSelect}); err != nil {
@@ -154,13 +171,20 @@ func parseRSAPublicKey(der []byte) (*rsa.PublicKey, error) {
 	return rk, nil
 }
 
-// ReadCertificate reads the CIE authentication certificate (EF 1003). The
-// card releases it only after [Client.VerifyPIN]; before, the error unwraps to
-// [ErrSecurityStatus].
+// ReadCertificate reads the CIE authentication certificate (EF 1003) in
+// the secure channel. The card releases it only after [Client.VerifyPIN];
+// before, the error unwraps to [scard.ErrSecurityStatus] (also when the
+// channel is not open: a real card refuses the read in plain).
 func (i *Client) ReadCertificate(ctx context.Context) (*x509.Certificate, error) {
-	der, err := i.c.ReadTLVFile(ctx, FIDCertCIE, "EF.CertCIE", nil)
+	if i.sm == nil {
+		return nil, fmt.Errorf("reading EF.CertCIE: the secure channel is not open: %w", scard.ErrSecurityStatus)
+	}
+	der, err := i.readFile(ctx, FIDCertCIE, "EF.CertCIE")
 	if err != nil {
 		return nil, err
+	}
+	if _, l, h, ok := tlv.Header(der); ok && h+l <= len(der) {
+		der = der[:h+l] // the file may be longer than the certificate
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
@@ -252,11 +276,6 @@ func (i *Client) VerifyNIS(ctx context.Context, opts NISOptions) (*NISResult, er
 	return &NISResult{NIS: nis, PublicKey: pub, PA: pa}, nil
 }
 
-// pinErr converts the status of a PIN command into the documented errors.
-func pinErr(r scard.Response, ins byte) error {
-	return r.Err(ins)
-}
-
 func need8(kind string, n int) error {
 	if n != 8 {
 		return fmt.Errorf("ias: the CIE %s has 8 digits, got %d: %w", kind, n, scard.ErrInvalidKey)
@@ -264,27 +283,69 @@ func need8(kind string, n int) error {
 	return nil
 }
 
-// VerifyPIN verifies the user PIN (VERIFY 00 20 00 81). A wrong PIN gives
-// a [*PINError] with the tries left (unwrapping to [ErrWrongPIN], and to
-// [ErrAuthBlocked] at zero); an already blocked PIN a [*StatusError]
-// unwrapping to [ErrAuthBlocked]. The CIE PIN has 8 digits.
+// ensureChannel opens the secure channel with default options if needed.
+func (i *Client) ensureChannel(ctx context.Context) error {
+	if i.sm != nil {
+		return nil
+	}
+	return i.OpenChannel(ctx, ChannelOptions{Chip: i.chip})
+}
+
+// pinCommand sends a PIN command in the secure channel (opened if needed)
+// and converts its status.
+func (i *Client) pinCommand(ctx context.Context, cmd scard.Command) error {
+	if err := i.ensureChannel(ctx); err != nil {
+		return err
+	}
+	r, err := i.smSend(ctx, cmd)
+	if err != nil {
+		return err
+	}
+	return r.Err(cmd.INS)
+}
+
+// VerifyPIN verifies the user PIN (VERIFY 00 20 00 81) in the secure
+// channel, opening it first if needed. A wrong PIN gives a
+// [*scard.PINError] with the tries left (unwrapping to
+// [scard.ErrWrongPIN], and to [scard.ErrAuthBlocked] at zero); a blocked
+// PIN a [*scard.StatusError] unwrapping to [scard.ErrAuthBlocked]; a PIN
+// that is not 8 digits an error wrapping [scard.ErrInvalidKey] before
+// anything is sent; channel errors as [Client.OpenChannel].
 func (i *Client) VerifyPIN(ctx context.Context, pin scard.PIN) error {
 	if err := need8("PIN", pin.Len()); err != nil {
 		return err
 	}
-	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: PINRefUser, Data: pin.Bytes()})
-	if err != nil {
-		return err
-	}
-	return pinErr(r, scard.InsVerify)
+	return i.pinCommand(ctx, scard.Command{INS: scard.InsVerify, P2: PINRefUser, Data: pin.Bytes()})
 }
 
 // PINRetries asks how many PIN tries are left (VERIFY without data, ISO/IEC
-// 7816-4 clause 11.5.6). It returns 0 with a [*StatusError] unwrapping to
-// [ErrAuthBlocked] when blocked, and -1 with nil if the PIN is already
-// verified in this session.
+// 7816-4 11.5.6, in the secure channel). It returns 0 with a
+// [*scard.StatusError] unwrapping to [scard.ErrAuthBlocked] when blocked,
+// and -1 with nil if the PIN is already verified in this session.
 func (i *Client) PINRetries(ctx context.Context) (int, error) {
-	return i.c.PINRetries(ctx, PINRefUser)
+	return i.retries(ctx, PINRefUser)
+}
+
+// PUKRetries is [Client.PINRetries] for the PUK.
+func (i *Client) PUKRetries(ctx context.Context) (int, error) {
+	return i.retries(ctx, PINRefPUK)
+}
+
+func (i *Client) retries(ctx context.Context, ref byte) (int, error) {
+	if err := i.ensureChannel(ctx); err != nil {
+		return 0, err
+	}
+	r, err := i.smSend(ctx, scard.Command{INS: scard.InsVerify, P2: ref})
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case r.SW == scard.SWSuccess:
+		return -1, nil
+	case r.SW&0xFFF0 == 0x63C0:
+		return int(r.SW & 0x0F), nil
+	}
+	return 0, r.Err(scard.InsVerify)
 }
 
 // VerifyPUK verifies the PUK (VERIFY 00 20 00 82); errors as [Client.VerifyPIN].
@@ -292,49 +353,54 @@ func (i *Client) VerifyPUK(ctx context.Context, puk scard.PUK) error {
 	if err := need8("PUK", puk.Len()); err != nil {
 		return err
 	}
-	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsVerify, P2: PINRefPUK, Data: puk.Bytes()})
-	if err != nil {
-		return err
-	}
-	return pinErr(r, scard.InsVerify)
+	return i.pinCommand(ctx, scard.Command{INS: scard.InsVerify, P2: PINRefPUK, Data: puk.Bytes()})
 }
 
-// ChangePIN replaces the PIN (CHANGE REFERENCE DATA 00 24 00 81 with
-// old||new); errors as [Client.VerifyPIN].
+// ChangePIN replaces the PIN: VERIFY of the old PIN, then CHANGE
+// REFERENCE DATA 00 24 00 81 with old || new, as the middleware's
+// C_SetPIN does; errors as [Client.VerifyPIN].
 func (i *Client) ChangePIN(ctx context.Context, old, pin scard.PIN) error {
 	if err := need8("PIN", old.Len()); err != nil {
 		return err
 	}
-	if err := need8("PIN", pin.Len()); err != nil {
+	if err := need8("new PIN", pin.Len()); err != nil {
+		return err
+	}
+	if err := i.VerifyPIN(ctx, old); err != nil {
 		return err
 	}
 	data := append(append(make([]byte, 0, 16), old.Bytes()...), pin.Bytes()...)
 	defer clear(data)
-	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsChangeReferenceData, P2: PINRefUser, Data: data})
-	if err != nil {
-		return err
-	}
-	return pinErr(r, scard.InsChangeReferenceData)
+	return i.pinCommand(ctx, scard.Command{INS: scard.InsChangeReferenceData, P2: PINRefUser, Data: data})
 }
 
-// UnblockPIN verifies the PUK and resets the PIN retry counter (RESET
-// RETRY COUNTER 00 2C 03 81), or, when pin is non-nil, also sets a new PIN
-// (00 2C 02 81 with the new PIN). A wrong PUK gives a [*PINError] for the
-// PUK's counter.
+// UnblockPIN verifies the PUK, resets the PIN retry counter (RESET RETRY
+// COUNTER 00 2C 03 81) and, when pin is non-nil, sets a new PIN (00 2C 02
+// 81 with the new PIN), the sequence of the middleware's C_InitPIN. A
+// wrong PUK gives a [*scard.PINError] for the PUK's counter; errors
+// otherwise as [Client.VerifyPIN].
 func (i *Client) UnblockPIN(ctx context.Context, puk scard.PUK, pin *scard.PIN) error {
+	if pin != nil {
+		if err := need8("new PIN", pin.Len()); err != nil {
+			return err
+		}
+	}
 	if err := i.VerifyPUK(ctx, puk); err != nil {
 		return err
 	}
-	cmd := scard.Command{INS: scard.InsResetRetryCounter, P1: 0x03, P2: PINRefUser}
-	if pin != nil {
-		if err := need8("PIN", pin.Len()); err != nil {
-			return err
-		}
-		cmd.P1, cmd.Data = 0x02, pin.Bytes()
-	}
-	r, err := i.c.Send(ctx, cmd)
-	if err != nil {
+	// The middleware sends this case-1 command with Le 00 (DO 97 00).
+	if err := i.pinCommand(ctx, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x03, P2: PINRefUser, Ne: scard.MaxShortNe}); err != nil {
 		return err
 	}
-	return pinErr(r, scard.InsResetRetryCounter)
+	if pin == nil {
+		return nil
+	}
+	return i.pinCommand(ctx, scard.Command{INS: scard.InsResetRetryCounter, P1: 0x02, P2: PINRefUser, Data: pin.Bytes()})
 }
+
+// Format prints a redaction for every verb: a Client may hold the keys of
+// an open secure channel with the PIN verified.
+func (i *Client) Format(f fmt.State, _ rune) { io.WriteString(f, "ias.Client(redacted)") }
+
+// LogValue returns a redaction, for log/slog.
+func (i *Client) LogValue() slog.Value { return slog.StringValue("ias.Client(redacted)") }
