@@ -125,3 +125,23 @@ func TestRunErrors(t *testing.T) {
 	assert.Equal(t, 3+12, r.Comparisons, "Run(3 fingers × 2).Comparisons")
 	assert.Equal(t, 0.0, r.EER, "separable scores")
 }
+
+func TestLeaveOneOut(t *testing.T) {
+	fs := LeaveOneOut(4)
+	require.Len(t, fs, 4)
+	for k, f := range fs {
+		assert.Equal(t, k, f.Test, "fold %d", k)
+		assert.Len(t, f.Train, 3, "fold %d", k)
+		assert.NotContains(t, f.Train, k, "fold %d trains on its test set", k)
+	}
+	assert.Nil(t, LeaveOneOut(1))
+}
+
+func TestFMRAtQuantile(t *testing.T) {
+	im := []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	assert.InDelta(t, 0.3, FMRAt(im, 7), 1e-12)
+	assert.InDelta(t, 0.2, FNMRAt(im, 2), 1e-12)
+	assert.Equal(t, 7.0, Quantile(im, 0.3))
+	assert.True(t, math.IsNaN(FMRAt(nil, 1)))
+	assert.True(t, math.IsNaN(Quantile(nil, 0.1)))
+}
