@@ -128,6 +128,7 @@ type Extractor struct {
 	kern    kernels
 	quality uint8
 	qf      qualityFeatures
+	reject  uint8 // why the last image was rejected (reject.go), 0 if not
 	fgBlock int
 }
 
@@ -148,7 +149,8 @@ type candidate struct {
 // a prediction of how well it will match in the spirit of NFIQ 2 (but not
 // NFIQ 2, whose scores it does not reproduce):
 //
-//   - 0: nothing extracted yet, or no fingerprint found;
+//   - 0: nothing extracted yet, or no fingerprint found (including an
+//     image rejected as not a finger);
 //   - 1..39: poor, retry the capture: too small a contact area (under about
 //     75 mm^2), too few minutiae, or ridges too unclear (heavy noise, smear,
 //     very dry or wet skin);
@@ -170,7 +172,11 @@ func (e *Extractor) Quality() uint8 { return e.quality }
 // them. Coordinates are in the pixel space of img with its Bounds().Min
 // as the origin.
 //
-// An image without a usable fingerprint gives no minutiae and no error.
+// An image without a usable fingerprint gives no minutiae, finger quality
+// 0 and no error. That includes images that are not fingerprints at all:
+// noise, blurred noise, blank or uniform images, gradients, printed text,
+// photographs, and prints whose ridges JPEG compression has replaced by
+// 8x8 blocks (see reject.go for the tests and their thresholds).
 // It returns an *ImageError (unwrapping to [ErrImage]) when img is too
 // small or too large or the resolution is out of range; dst is then
 // returned unchanged.
@@ -277,6 +283,7 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.smooth()
 	e.frequency()
 	e.debugFrequency()
+	e.rejectNotFinger()
 	e.enhance()
 	e.debugFloat("enhanced", e.enh)
 	e.binarize()
