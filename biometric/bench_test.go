@@ -3,6 +3,7 @@ package biometric
 import (
 	"image"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -86,5 +87,54 @@ func BenchmarkStage(b *testing.B) {
 				st.run()
 			}
 		})
+	}
+}
+
+// BenchmarkExtractTypes measures extraction from each image type with a
+// fast path (FVC2002-sized synthetic print), allocations included.
+func BenchmarkExtractTypes(b *testing.B) {
+	sp := synthAMFM(9, 388, 374, 24, 9, 10)
+	types := imageTypes(sp.img)
+	for _, name := range []string{"Gray", "Gray16", "RGBA", "NRGBA", "RGBA64", "NRGBA64", "CMYK", "YCbCr", "Paletted"} {
+		b.Run(name, func(b *testing.B) { benchExtract(b, types[name], 0) })
+	}
+}
+
+// BenchmarkExtractCold measures a fresh Extractor's first call, to set
+// against the warm calls of BenchmarkExtract (same image).
+func BenchmarkExtractCold(b *testing.B) {
+	img := synthAMFM(9, 388, 374, 24, 9, 10).img
+	b.Run("cold", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var e Extractor
+			_, _ = e.Extract(nil, img)
+		}
+	})
+	b.Run("warm", func(b *testing.B) { benchExtract(b, img, 0) })
+}
+
+// heldBytes returns the heap bytes an Extractor holds after extracting
+// from img: live heap with it minus live heap without it.
+func heldBytes(img image.Image) (uint64, *Extractor) {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	before := ms.HeapAlloc
+	e := new(Extractor)
+	_, _ = e.Extract(nil, img)
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc - before, e
+}
+
+// TestExtractorHeap reports the heap an Extractor holds after a 388x374
+// print (FVC2002 DB1) and after a 640x480 one, per input pixel.
+func TestExtractorHeap(t *testing.T) {
+	for _, sz := range [][2]int{{388, 374}, {640, 480}} {
+		img := synthAMFM(9, sz[0], sz[1], 24, 9, 10).img
+		n, e := heldBytes(img)
+		t.Logf("%dx%d: Extractor holds %d bytes (%.1f per pixel)", sz[0], sz[1], n, float64(n)/float64(sz[0]*sz[1]))
+		runtime.KeepAlive(e)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"slices"
 )
 
@@ -69,9 +68,15 @@ type Options struct {
 //
 // It keeps scratch buffers between calls, so that once it has seen an image
 // of a given size, extracting from images of that size or smaller allocates
-// nothing (for *image.Gray, *image.YCbCr, *image.RGBA, *image.NRGBA input
-// and raw buffers; other image types are converted pixel by pixel through
-// their color model, which may allocate).
+// nothing for raw buffers and for *image.Gray, *image.Gray16,
+// *image.YCbCr, *image.RGBA, *image.NRGBA, *image.RGBA64, *image.NRGBA64,
+// *image.CMYK and *image.Paletted input. Other image types are converted
+// pixel by pixel through their color model, which may allocate.
+//
+// 16-bit gray input (*image.Gray16) keeps its precision where it helps:
+// its gray range (darkest to lightest pixel) is stretched to 0..255
+// before extraction, so a scanner that fills only 12 bits, or a narrow
+// band of 16, loses no ridge contrast to rounding.
 //
 // The zero Extractor is ready to use with default [Options]. An Extractor
 // is not safe for concurrent use by multiple goroutines: use one per
@@ -128,7 +133,8 @@ type Extractor struct {
 	kern    kernels
 	quality uint8
 	qf      qualityFeatures
-	reject  uint8 // why the last image was rejected (reject.go), 0 if not
+	reject  uint8      // why the last image was rejected (reject.go), 0 if not
+	lut     [256]uint8 // palette gray levels (convert.go)
 	fgBlock int
 }
 
@@ -188,23 +194,7 @@ func (e *Extractor) Extract(dst []Minutia, img image.Image) ([]Minutia, error) {
 	}
 	e.inW, e.inH = w, h
 	e.in = grow(e.in, w*h)
-	switch m := img.(type) {
-	case *image.Gray:
-		copyPlane(e.in, w, h, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride)
-	case *image.YCbCr:
-		copyPlane(e.in, w, h, m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride)
-	case *image.RGBA:
-		rgbaToGray(e.in, w, h, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride)
-	case *image.NRGBA:
-		rgbaToGray(e.in, w, h, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride)
-	default:
-		for y := 0; y < h; y++ {
-			row := e.in[y*w : y*w+w]
-			for x := range row {
-				row[x] = color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
-			}
-		}
-	}
+	e.toGray(img, b, w, h)
 	return e.run(dst)
 }
 
@@ -420,18 +410,6 @@ func growClear[T any](b []T, n int) []T {
 func copyPlane(dst []uint8, w, h int, src []uint8, stride int) {
 	for y := 0; y < h; y++ {
 		copy(dst[y*w:y*w+w], src[y*stride:y*stride+w])
-	}
-}
-
-func rgbaToGray(dst []uint8, w, h int, src []uint8, stride int) {
-	for y := 0; y < h; y++ {
-		row := src[y*stride : y*stride+4*w]
-		out := dst[y*w : y*w+w]
-		for x := range out {
-			r, g, b := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2])
-			// Same weights as color.GrayModel (JFIF), in 8-bit.
-			out[x] = uint8((19595*r + 38470*g + 7471*b + 1<<15) >> 16)
-		}
 	}
 }
 
