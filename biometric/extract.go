@@ -123,10 +123,10 @@ type Extractor struct {
 
 	list []int32 // ridge / skeleton pixels
 	dels []int32
-	path []int32 // pixels of the last trace
-	uf   []int32 // union-find over candidates
-	ext  []uint8 // external branches per junction cluster
-	size []uint8 // members per junction cluster
+	path []int32  // pixels of the last trace
+	uf   []int32  // union-find over candidates
+	ext  []uint16 // external branches per junction cluster
+	size []uint16 // members per junction cluster (up to maxCandidates)
 	cand []candidate
 	out  []Minutia
 
@@ -341,8 +341,8 @@ func (e *Extractor) setup() {
 	if cap(e.cand) < maxCandidates {
 		e.cand = make([]candidate, 0, maxCandidates)
 		e.uf = make([]int32, maxCandidates)
-		e.ext = make([]uint8, maxCandidates)
-		e.size = make([]uint8, maxCandidates)
+		e.ext = make([]uint16, maxCandidates)
+		e.size = make([]uint16, maxCandidates)
 	}
 	e.cand = e.cand[:0]
 	if cap(e.out) < maxCandidates {
