@@ -1,13 +1,19 @@
 package eval
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
 	"io"
 	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	vgdraw "gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Series is one named DET curve.
@@ -22,8 +28,8 @@ type Series struct {
 const (
 	detMin    = 1e-4
 	detMax    = 0.5
-	detSize   = 480
-	detMargin = 56
+	detInches = 6   // plot width and height
+	detDPI    = 100 // PNG resolution: 600x600 pixels
 )
 
 var detColors = []color.RGBA{
@@ -58,13 +64,6 @@ func probit(p float64) float64 {
 	return (((((a1*r+a2)*r+a3)*r+a4)*r+a5)*r + a6) * q / (((((b1*r+b2)*r+b3)*r+b4)*r+b5)*r + 1)
 }
 
-// detPos maps a rate to a plot coordinate in 0..detSize.
-func detPos(p float64) float64 {
-	p = min(max(p, detMin), detMax)
-	lo, hi := probit(detMin), probit(detMax)
-	return (probit(p) - lo) / (hi - lo) * detSize
-}
-
 var detTicks = []float64{1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.2, 0.5}
 
 func tickLabel(p float64) string {
@@ -77,132 +76,136 @@ func tickLabel(p float64) string {
 	return fmt.Sprintf("%g%%", p*100)
 }
 
-// detPolyline returns the plot coordinates of a curve (x = FMR, y = FNMR,
-// y growing upwards), dropping points outside the axes' range on both.
-func detPolyline(pts []Point) [][2]float64 {
-	var out [][2]float64
+// DefaultDETTitle is the title WriteDETSVG and WriteDETPNG give the plot.
+const DefaultDETTitle = "DET curve"
+
+// probitScale is the normal-deviate axis scale of a DET plot.
+type probitScale struct{}
+
+func (probitScale) Normalize(lo, hi, x float64) float64 {
+	x = min(max(x, detMin), detMax)
+	return (probit(x) - probit(lo)) / (probit(hi) - probit(lo))
+}
+
+// detXYs returns the curve's (FMR, FNMR) points inside the axes' range,
+// clamped to it.
+func detXYs(pts []Point) plotter.XYs {
+	var out plotter.XYs
 	for _, p := range pts {
 		if (p.FMR < detMin && p.FNMR < detMin) || (p.FMR > detMax && p.FNMR > detMax) {
 			continue
 		}
-		out = append(out, [2]float64{detPos(p.FMR), detPos(p.FNMR)})
+		out = append(out, plotter.XY{X: min(max(p.FMR, detMin), detMax), Y: min(max(p.FNMR, detMin), detMax)})
 	}
 	return out
 }
 
-// WriteDETSVG draws the DET curves of series as an SVG document.
+// DETPlot builds the DET plot of series with gonum.org/v1/plot: FNMR
+// against FMR on normal-deviate axes from 0.01 % to 50 %, with labelled
+// ticks, grid, the dashed FMR = FNMR diagonal, a legend naming every
+// series and the given title.
+func DETPlot(title string, series []Series) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "FMR (false match rate)"
+	p.Y.Label.Text = "FNMR (false non-match rate)"
+	ticks := make([]plot.Tick, len(detTicks))
+	for i, t := range detTicks {
+		ticks[i] = plot.Tick{Value: t, Label: tickLabel(t)}
+	}
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Min, ax.Max = detMin, detMax
+		ax.Scale = probitScale{}
+		ax.Tick.Marker = plot.ConstantTicks(ticks)
+	}
+	grid := plotter.NewGrid()
+	grid.Vertical.Color = color.Gray{0xdd}
+	grid.Horizontal.Color = color.Gray{0xdd}
+	p.Add(grid)
+	diag, err := plotter.NewLine(plotter.XYs{{X: detMin, Y: detMin}, {X: detMax, Y: detMax}})
+	if err != nil {
+		return nil, err
+	}
+	diag.Color = color.Gray{0x99}
+	diag.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
+	p.Add(diag)
+	for i, s := range series {
+		xys := detXYs(s.Points)
+		if len(xys) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return nil, fmt.Errorf("eval: DET curve %q: %w", s.Name, err)
+		}
+		l.Color = detColors[i%len(detColors)]
+		l.Width = vg.Points(1.5)
+		p.Add(l)
+		p.Legend.Add(s.Name, l)
+	}
+	p.Legend.Top = true
+	p.Legend.XOffs = -vg.Points(8)
+	p.Legend.YOffs = -vg.Points(8)
+	return p, nil
+}
+
+// WriteDET writes the DET plot of series (see [DETPlot]) to w in format
+// "svg" or "png" (600x600 pixels).
+func WriteDET(w io.Writer, format, title string, series []Series) error {
+	switch format {
+	case "svg":
+		p, err := DETPlot(title, series)
+		if err != nil {
+			return err
+		}
+		wt, err := p.WriterTo(detInches*vg.Inch, detInches*vg.Inch, "svg")
+		if err != nil {
+			return err
+		}
+		_, err = wt.WriteTo(w)
+		return err
+	case "png":
+		img, err := detImage(title, series)
+		if err != nil {
+			return err
+		}
+		return png.Encode(w, img)
+	}
+	return fmt.Errorf("eval: DET plot format %q, want svg or png", format)
+}
+
+// WriteDETSVG draws the DET curves of series as an SVG document titled
+// DefaultDETTitle (see [WriteDET]).
 func WriteDETSVG(w io.Writer, series []Series) error {
-	bw := bufio.NewWriter(w)
-	full := detSize + 2*detMargin
-	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="11">`+"\n", full, full, full, full)
-	fmt.Fprintf(bw, `<rect width="%d" height="%d" fill="white"/>`+"\n", full, full)
-	X := func(v float64) float64 { return detMargin + v }
-	Y := func(v float64) float64 { return detMargin + detSize - v }
-	for _, t := range detTicks {
-		v := detPos(t)
-		fmt.Fprintf(bw, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/>`+"\n", X(v), detMargin, X(v), detMargin+detSize)
-		fmt.Fprintf(bw, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>`+"\n", detMargin, Y(v), detMargin+detSize, Y(v))
-		fmt.Fprintf(bw, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`+"\n", X(v), detMargin+detSize+16, tickLabel(t))
-		fmt.Fprintf(bw, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`+"\n", detMargin-4, Y(v)+4, tickLabel(t))
-	}
-	fmt.Fprintf(bw, `<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="black"/>`+"\n", detMargin, detMargin, detSize, detSize)
-	fmt.Fprintf(bw, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999" stroke-dasharray="4 4"/>`+"\n", detMargin, detMargin+detSize, detMargin+detSize, detMargin)
-	fmt.Fprintf(bw, `<text x="%d" y="%d" text-anchor="middle">FMR</text>`+"\n", detMargin+detSize/2, full-12)
-	fmt.Fprintf(bw, `<text x="14" y="%d" text-anchor="middle" transform="rotate(-90 14 %d)">FNMR</text>`+"\n", detMargin+detSize/2, detMargin+detSize/2)
-	for i, s := range series {
-		c := detColors[i%len(detColors)]
-		fmt.Fprintf(bw, `<polyline fill="none" stroke="#%02x%02x%02x" stroke-width="1.5" points="`, c.R, c.G, c.B)
-		for _, p := range detPolyline(s.Points) {
-			fmt.Fprintf(bw, "%.1f,%.1f ", X(p[0]), Y(p[1]))
-		}
-		fmt.Fprint(bw, `"/>`+"\n")
-		fmt.Fprintf(bw, `<text x="%d" y="%d" fill="#%02x%02x%02x">%s</text>`+"\n", detMargin+detSize-150, detMargin+16+14*i, c.R, c.G, c.B, xmlEscape(s.Name))
-	}
-	fmt.Fprint(bw, "</svg>\n")
-	return bw.Flush()
+	return WriteDET(w, "svg", DefaultDETTitle, series)
 }
 
-func xmlEscape(s string) string {
-	var out []rune
-	for _, r := range s {
-		switch r {
-		case '<':
-			out = append(out, []rune("&lt;")...)
-		case '>':
-			out = append(out, []rune("&gt;")...)
-		case '&':
-			out = append(out, []rune("&amp;")...)
-		case '"':
-			out = append(out, []rune("&quot;")...)
-		default:
-			out = append(out, r)
-		}
-	}
-	return string(out)
+// WriteDETPNG draws the DET curves of series as a PNG image titled
+// DefaultDETTitle (see [WriteDET]).
+func WriteDETPNG(w io.Writer, series []Series) error {
+	return WriteDET(w, "png", DefaultDETTitle, series)
 }
 
-// DETImage draws the DET curves of series (without text: the axes run
-// from 0.01 % to 50 % on both sides, with grid lines at 0.01 %, 0.1 %,
-// 1 %, 5 %, 10 %, 20 % and 50 %, and the dashed diagonal FMR = FNMR).
+// DETImage draws the DET plot of series (see [DETPlot]), titled
+// DefaultDETTitle, as a 600x600 image. It returns a blank image if the
+// plot cannot be drawn.
 func DETImage(series []Series) *image.RGBA {
-	full := detSize + 2*detMargin
-	img := image.NewRGBA(image.Rect(0, 0, full, full))
-	for i := range img.Pix {
-		img.Pix[i] = 0xff
-	}
-	grey := color.RGBA{0xdd, 0xdd, 0xdd, 0xff}
-	black := color.RGBA{0, 0, 0, 0xff}
-	X := func(v float64) float64 { return detMargin + v }
-	Y := func(v float64) float64 { return detMargin + detSize - v }
-	for _, t := range detTicks {
-		v := detPos(t)
-		drawLine(img, X(v), Y(0), X(v), Y(detSize), grey, 1, 0)
-		drawLine(img, X(0), Y(v), X(detSize), Y(v), grey, 1, 0)
-	}
-	drawLine(img, X(0), Y(0), X(detSize), Y(detSize), color.RGBA{0x99, 0x99, 0x99, 0xff}, 1, 8)
-	for _, e := range [][4]float64{{0, 0, detSize, 0}, {0, 0, 0, detSize}, {detSize, 0, detSize, detSize}, {0, detSize, detSize, detSize}} {
-		drawLine(img, X(e[0]), Y(e[1]), X(e[2]), Y(e[3]), black, 1, 0)
-	}
-	for i, s := range series {
-		c := detColors[i%len(detColors)]
-		pl := detPolyline(s.Points)
-		for k := 1; k < len(pl); k++ {
-			drawLine(img, X(pl[k-1][0]), Y(pl[k-1][1]), X(pl[k][0]), Y(pl[k][1]), c, 2, 0)
-		}
-		// Legend swatch in the top-right corner.
-		y := float64(detMargin + 12 + 10*i)
-		drawLine(img, X(detSize-40), y, X(detSize-10), y, c, 3, 0)
+	img, err := detImage(DefaultDETTitle, series)
+	if err != nil {
+		return image.NewRGBA(image.Rect(0, 0, detInches*detDPI, detInches*detDPI))
 	}
 	return img
 }
 
-// WriteDETPNG draws the DET curves of series as a PNG image (see
-// [DETImage]).
-func WriteDETPNG(w io.Writer, series []Series) error {
-	return png.Encode(w, DETImage(series))
-}
-
-// drawLine draws a line of the given width by stepping along it one pixel
-// at a time; dash > 0 leaves gaps of dash pixels every dash pixels.
-func drawLine(img *image.RGBA, x0, y0, x1, y1 float64, c color.RGBA, width int, dash int) {
-	dx, dy := x1-x0, y1-y0
-	n := int(math.Ceil(math.Max(math.Abs(dx), math.Abs(dy))))
-	if n == 0 {
-		n = 1
+func detImage(title string, series []Series) (*image.RGBA, error) {
+	p, err := DETPlot(title, series)
+	if err != nil {
+		return nil, err
 	}
-	h := width / 2
-	for k := 0; k <= n; k++ {
-		if dash > 0 && (k/dash)%2 == 1 {
-			continue
-		}
-		t := float64(k) / float64(n)
-		x, y := int(math.Round(x0+t*dx)), int(math.Round(y0+t*dy))
-		for yy := y - h; yy <= y-h+width-1; yy++ {
-			for xx := x - h; xx <= x-h+width-1; xx++ {
-				if image.Pt(xx, yy).In(img.Rect) {
-					img.SetRGBA(xx, yy, c)
-				}
-			}
-		}
-	}
+	c := vgimg.NewWith(vgimg.UseWH(detInches*vg.Inch, detInches*vg.Inch), vgimg.UseDPI(detDPI), vgimg.UseBackgroundColor(color.White))
+	p.Draw(vgdraw.New(c))
+	src := c.Image()
+	img := image.NewRGBA(src.Bounds())
+	draw.Draw(img, img.Bounds(), src, src.Bounds().Min, draw.Src)
+	return img, nil
 }
