@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,18 +19,18 @@ import (
 // a bozorth3 mates list of the FVC pairs (genuine, then impostor) in each
 // set's folder; scripts/bozorth3 scores them and runRates reads the scores.
 func runXYT(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("xyt", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", "", "folder holding the DBn_B sets (default: ../shared/data/fingerprints/fvc2002 beside the module root)")
+	fs := newFlagSet("xyt", "Writes our (or the reference) templates of the FVC2002 B sets as NIST .xyt files and a bozorth3\nmates list per set, for scripts/bozorth3.",
+		"fpbench xyt -out /tmp/xyt", stdout, stderr)
+	data := fs.String("data", "", "folder holding the DBn_B sets (default: $"+dataEnv+", else ../shared/data/fingerprints/fvc2002 beside the ciekit module root)")
 	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")
 	out := fs.String("out", "", "output folder (required)")
 	all := fs.Bool("all", true, "impostors: all cross-finger pairs")
 	ref := fs.Bool("reference", false, "write the reference <name>.iso templates instead of ours")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *out == "" {
-		return errors.New("xyt: -out is required")
+		return usagef("xyt: -out is required")
 	}
 	if *data == "" {
 		d, err := defaultData()
@@ -100,17 +98,17 @@ func runXYT(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // runRates reads <dir>/<set>/scores.txt (one score per line, in the order
 // of the pairs runXYT listed) and prints the FVC table.
 func runRates(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("rates", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("rates", "Reads the bozorth3 scores written beside fpbench xyt's mates lists and prints the FVC table.",
+		"fpbench rates -dir /tmp/xyt -label 'bozorth3 -m1'", stdout, stderr)
 	dir := fs.String("dir", "", "folder written by fpbench xyt, with scores.txt in each set (required)")
 	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")
 	all := fs.Bool("all", true, "impostors: all cross-finger pairs (as given to xyt)")
 	label := fs.String("label", "bozorth3", "matcher name for the table")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *dir == "" {
-		return errors.New("rates: -dir is required")
+		return usagef("rates: -dir is required")
 	}
 	pairs := append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, *all)...)
 	var rows []fvcRow
