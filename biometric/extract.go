@@ -92,15 +92,17 @@ type Extractor struct {
 	kernS    int     // stride the kernel offsets were built for
 
 	in   []uint8 // input converted to gray, tight, inW*inH
-	gray []uint8 // working image, tight, w*h
+	gray []uint8 // working image, tight, w*h: in itself at 500 ppi, else rs
+	rs   []uint8 // resampled input
 
-	norm, tmp, enh []float32 // padded planes
-	bin, skel      []uint8   // padded planes
-	tflag          []uint8   // padded: thinning state
-	q1, q2         []int32   // thinning queues
-	mark           []int32   // padded: candidate index+1
-	stamp          []uint32  // padded: tracing visit stamps
-	gen            uint32
+	norm, tmp []float32 // padded planes
+	dbgEnh    []float32 // padded: enhanced image, only with Options.Debug
+	bin, skel []uint8   // padded planes
+	tflag     []uint8   // padded: thinning state
+	q1, q2    []int32   // thinning queues
+	mark      []int32   // padded: candidate index+1
+	stamp     []uint32  // padded: tracing visit stamps
+	gen       uint32
 
 	// Block maps, bw*bh each.
 	bsum, bsq  []float32
@@ -275,7 +277,7 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.debugFrequency()
 	e.rejectNotFinger()
 	e.enhance()
-	e.debugFloat("enhanced", e.enh)
+	e.debugFloat("enhanced", e.dbgEnh)
 	e.binarize()
 	e.debugBinary("binary", e.bin)
 	e.thin()
@@ -310,7 +312,6 @@ func (e *Extractor) setup() {
 		e.s = newS
 		e.norm = growClear(e.norm, n)
 		e.tmp = growClear(e.tmp, n)
-		e.enh = growClear(e.enh, n)
 		e.bin = growClear(e.bin, n)
 		e.skel = growClear(e.skel, n)
 		e.tflag = growClear(e.tflag, n)
@@ -349,10 +350,11 @@ func (e *Extractor) setup() {
 		e.out = make([]Minutia, 0, maxCandidates)
 	}
 	e.out = e.out[:0]
-	e.gray = grow(e.gray, e.w*e.h)
 	if e.scale == 1 {
-		copy(e.gray, e.in[:w*h])
+		e.gray = e.in[:w*h] // no copy: the input is already at 500 ppi
 	} else {
+		e.rs = grow(e.rs, e.w*e.h)
+		e.gray = e.rs
 		resample(e.gray, e.w, e.h, e.in, w, h, e.scale)
 	}
 }

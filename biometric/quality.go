@@ -81,12 +81,11 @@ func (e *Extractor) fingerQuality() {
 			for y := y0; y < y1; y += 2 {
 				o := (y+pad)*s + pad
 				nrow := e.norm[o+x0 : o+x1]
-				erow := e.enh[o+x0 : o+x1]
-				erow = erow[:len(nrow)]
+				brow := e.bin[o+x0 : o+x1]
+				brow = brow[:len(nrow)]
 				for i, v := range nrow {
-					// r is 1 on a ridge (enhanced value negative), else 0:
-					// branch-free, the sign flips every few pixels.
-					r := float32(int32(math.Float32bits(erow[i]) >> 31))
+					// r is 1 on a ridge (enhanced value negative), else 0.
+					r := float32(brow[i])
 					rv := r * v
 					nr += r
 					sr += rv
