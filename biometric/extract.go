@@ -100,9 +100,9 @@ type Extractor struct {
 	bin, skel []uint8   // padded planes
 	tflag     []uint8   // padded: thinning state
 	q1, q2    []int32   // thinning queues
-	mark      []int32   // padded: candidate index+1
-	stamp     []uint32  // padded: tracing visit stamps
-	gen       uint32
+	mark      []uint16  // padded: candidate index+1 (maxCandidates fits)
+	stamp     []uint16  // padded: tracing visit stamps (cleared when gen wraps)
+	gen       uint16
 
 	// Block maps, bw*bh each.
 	bsum, bsq  []float32

@@ -36,14 +36,14 @@ func (e *Extractor) detect() {
 			break
 		}
 		e.cand = append(e.cand, candidate{p: i, x: int32(x), y: int32(y), kind: kind})
-		e.mark[i] = int32(len(e.cand))
+		e.mark[i] = uint16(len(e.cand))
 	}
 }
 
 // ---------------------------------------------------------------------------
 // Stage 9: false-minutiae removal, directions and qualities.
 
-func (e *Extractor) nextGen() uint32 {
+func (e *Extractor) nextGen() uint16 {
 	e.gen++
 	if e.gen == 0 {
 		clear(e.stamp)
@@ -81,12 +81,12 @@ func (e *Extractor) branches(i int32) (out [4]int32, n int) {
 // pixel reached, the steps taken and the index+1 of the candidate met
 // (0 when none); e.path holds the pixels walked, without start and the
 // candidate met.
-func (e *Extractor) trace(start, first int32, maxLen int, gen uint32) (last int32, n int, hit int32) {
+func (e *Extractor) trace(start, first int32, maxLen int, gen uint16) (last int32, n int, hit int32) {
 	s := int32(e.s)
 	offs := [8]int32{-s, 1, s, -1, -s + 1, s + 1, s - 1, -s - 1}
 	e.path = e.path[:0]
 	if m := e.mark[first]; m != 0 {
-		return first, 1, m
+		return first, 1, int32(m)
 	}
 	e.stamp[first] = gen
 	e.path = append(e.path, first)
@@ -99,7 +99,7 @@ func (e *Extractor) trace(start, first int32, maxLen int, gen uint32) (last int3
 				continue
 			}
 			if m := e.mark[q]; m != 0 {
-				return q, n + 1, m
+				return q, n + 1, int32(m)
 			}
 			if e.stamp[q] == gen {
 				continue
