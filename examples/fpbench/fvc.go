@@ -13,6 +13,7 @@ import (
 
 	"github.com/ciekit/ciekit/biometric"
 	"github.com/ciekit/ciekit/biometric/eval"
+	"github.com/ciekit/ciekit/biometric/eval/detplot"
 )
 
 type fvcRow struct {
@@ -68,7 +69,7 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		res[k] = p
 	}
 	var rows []fvcRow
-	var series []eval.Series
+	var series []detplot.Series
 	var csvw io.Writer
 	if *out != "" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -92,7 +93,7 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		rows = append(rows, row)
 		g, im := eval.Split(ss)
-		series = append(series, eval.Series{Name: set, Points: eval.Curve(g, im)})
+		series = append(series, detplot.Series{Name: set, Points: eval.Curve(g, im)})
 		if csvw != nil {
 			if err := eval.WriteScoresCSV(csvw, set, ss, si == 0); err != nil {
 				return err
@@ -107,7 +108,7 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 				return err
 			}
 			title := fmt.Sprintf("FVC2002 B sets: %s templates, ciekit matcher", *tpl)
-			err = eval.WriteDET(f, strings.TrimPrefix(filepath.Ext(name), "."), title, series)
+			err = detplot.Write(f, strings.TrimPrefix(filepath.Ext(name), "."), title, series)
 			if err := errors.Join(err, f.Close()); err != nil {
 				return err
 			}

@@ -1,4 +1,12 @@
-package eval
+// Package detplot draws detection error trade-off (DET) curves of
+// fingerprint evaluations (package eval) with gonum.org/v1/plot: FNMR
+// against FMR on normal-deviate axes, as SVG or PNG with the same title,
+// axis titles, tick labels and legend.
+//
+// It is a package of its own so that importing eval for the error rates
+// does not pull in the plotting library (whose fonts are loaded when it
+// is initialised, a few megabytes).
+package detplot
 
 import (
 	"fmt"
@@ -9,6 +17,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/ciekit/ciekit/biometric/eval"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -19,7 +28,7 @@ import (
 // Series is one named DET curve.
 type Series struct {
 	Name   string
-	Points []Point // from Curve
+	Points []eval.Point // from eval.Curve
 }
 
 // The DET plot shows FNMR against FMR on normal-deviate axes from 0.01 %
@@ -76,8 +85,8 @@ func tickLabel(p float64) string {
 	return fmt.Sprintf("%g%%", p*100)
 }
 
-// DefaultDETTitle is the title WriteDETSVG and WriteDETPNG give the plot.
-const DefaultDETTitle = "DET curve"
+// DefaultTitle is the title WriteSVG and WritePNG give the plot.
+const DefaultTitle = "DET curve"
 
 // probitScale is the normal-deviate axis scale of a DET plot.
 type probitScale struct{}
@@ -89,7 +98,7 @@ func (probitScale) Normalize(lo, hi, x float64) float64 {
 
 // detXYs returns the curve's (FMR, FNMR) points inside the axes' range,
 // clamped to it.
-func detXYs(pts []Point) plotter.XYs {
+func detXYs(pts []eval.Point) plotter.XYs {
 	var out plotter.XYs
 	for _, p := range pts {
 		if (p.FMR < detMin && p.FNMR < detMin) || (p.FMR > detMax && p.FNMR > detMax) {
@@ -100,11 +109,11 @@ func detXYs(pts []Point) plotter.XYs {
 	return out
 }
 
-// DETPlot builds the DET plot of series with gonum.org/v1/plot: FNMR
+// Plot builds the DET plot of series with gonum.org/v1/plot: FNMR
 // against FMR on normal-deviate axes from 0.01 % to 50 %, with labelled
 // ticks, grid, the dashed FMR = FNMR diagonal, a legend naming every
 // series and the given title.
-func DETPlot(title string, series []Series) (*plot.Plot, error) {
+func Plot(title string, series []Series) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = "FMR (false match rate)"
@@ -136,7 +145,7 @@ func DETPlot(title string, series []Series) (*plot.Plot, error) {
 		}
 		l, err := plotter.NewLine(xys)
 		if err != nil {
-			return nil, fmt.Errorf("eval: DET curve %q: %w", s.Name, err)
+			return nil, fmt.Errorf("detplot: DET curve %q: %w", s.Name, err)
 		}
 		l.Color = detColors[i%len(detColors)]
 		l.Width = vg.Points(1.5)
@@ -149,12 +158,12 @@ func DETPlot(title string, series []Series) (*plot.Plot, error) {
 	return p, nil
 }
 
-// WriteDET writes the DET plot of series (see [DETPlot]) to w in format
+// Write writes the DET plot of series (see [Plot]) to w in format
 // "svg" or "png" (600x600 pixels).
-func WriteDET(w io.Writer, format, title string, series []Series) error {
+func Write(w io.Writer, format, title string, series []Series) error {
 	switch format {
 	case "svg":
-		p, err := DETPlot(title, series)
+		p, err := Plot(title, series)
 		if err != nil {
 			return err
 		}
@@ -171,26 +180,26 @@ func WriteDET(w io.Writer, format, title string, series []Series) error {
 		}
 		return png.Encode(w, img)
 	}
-	return fmt.Errorf("eval: DET plot format %q, want svg or png", format)
+	return fmt.Errorf("detplot: DET plot format %q, want svg or png", format)
 }
 
-// WriteDETSVG draws the DET curves of series as an SVG document titled
-// DefaultDETTitle (see [WriteDET]).
-func WriteDETSVG(w io.Writer, series []Series) error {
-	return WriteDET(w, "svg", DefaultDETTitle, series)
+// WriteSVG draws the DET curves of series as an SVG document titled
+// DefaultTitle (see [Write]).
+func WriteSVG(w io.Writer, series []Series) error {
+	return Write(w, "svg", DefaultTitle, series)
 }
 
-// WriteDETPNG draws the DET curves of series as a PNG image titled
-// DefaultDETTitle (see [WriteDET]).
-func WriteDETPNG(w io.Writer, series []Series) error {
-	return WriteDET(w, "png", DefaultDETTitle, series)
+// WritePNG draws the DET curves of series as a PNG image titled
+// DefaultTitle (see [Write]).
+func WritePNG(w io.Writer, series []Series) error {
+	return Write(w, "png", DefaultTitle, series)
 }
 
-// DETImage draws the DET plot of series (see [DETPlot]), titled
-// DefaultDETTitle, as a 600x600 image. It returns a blank image if the
+// Image draws the DET plot of series (see [Plot]), titled
+// DefaultTitle, as a 600x600 image. It returns a blank image if the
 // plot cannot be drawn.
-func DETImage(series []Series) *image.RGBA {
-	img, err := detImage(DefaultDETTitle, series)
+func Image(series []Series) *image.RGBA {
+	img, err := detImage(DefaultTitle, series)
 	if err != nil {
 		return image.NewRGBA(image.Rect(0, 0, detInches*detDPI, detInches*detDPI))
 	}
@@ -198,7 +207,7 @@ func DETImage(series []Series) *image.RGBA {
 }
 
 func detImage(title string, series []Series) (*image.RGBA, error) {
-	p, err := DETPlot(title, series)
+	p, err := Plot(title, series)
 	if err != nil {
 		return nil, err
 	}
