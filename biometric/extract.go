@@ -135,8 +135,9 @@ type Extractor struct {
 	kern    kernels
 	quality uint8
 	qf      qualityFeatures
-	reject  uint8      // why the last image was rejected (reject.go), 0 if not
-	lut     [256]uint8 // palette gray levels (convert.go)
+	reject  uint8         // why the last image was rejected (reject.go), 0 if not
+	lut     [256]uint8    // palette gray levels (convert.go)
+	tune    *filterParams // nil: the defaults; set only by the tuning harness
 	fgBlock int
 }
 

@@ -123,6 +123,7 @@ func (e *Extractor) trace(start, first int32, maxLen int, gen uint16) (last int3
 // quality.
 func (e *Extractor) filter() {
 	cs := e.cand
+	tp := e.params()
 	e.pruneSpurs()
 	e.mergeJunctions()
 	// Topological rules.
@@ -176,7 +177,7 @@ func (e *Extractor) filter() {
 			}
 			dx, dy := float32(b.x-a.x), float32(b.y-a.y)
 			d2 := dx*dx + dy*dy
-			if d2 > breakDist*breakDist || d2 == 0 {
+			if d2 > tp.breakDist*tp.breakDist || d2 == 0 {
 				continue
 			}
 			d := float32(math.Sqrt(float64(d2)))
@@ -193,7 +194,7 @@ func (e *Extractor) filter() {
 			continue
 		}
 		b := int(c.y/blk)*e.bw + int(c.x/blk)
-		if e.bdist[b] <= 1 || e.facesBackground(c) {
+		if e.bdist[b] <= tp.borderBlocks || e.facesBackground(c) {
 			c.removed = true
 			c.why = 5
 		}
@@ -212,16 +213,16 @@ func (e *Extractor) filter() {
 			}
 			dx, dy := b.x-a.x, b.y-a.y
 			d2 := dx*dx + dy*dy
-			if d2 <= clusterDist*clusterDist {
+			if d2 <= tp.clusterDist*tp.clusterDist {
 				a.removed, b.removed = true, true
 				a.why, b.why = 7, 7
 				break
 			}
-			if d2 <= cloudRadius*cloudRadius {
+			if d2 <= tp.cloudRadius*tp.cloudRadius {
 				near++
 			}
 		}
-		if near > cloudCount {
+		if near > tp.cloudCount {
 			a.removed = true
 			a.why = 8
 		}
@@ -389,7 +390,7 @@ func (e *Extractor) find(i int32) int32 {
 // the ridge would continue), on either side along a bifurcation. Such
 // minutiae are mostly ridges cut by the edge of the print.
 func (e *Extractor) facesBackground(c *candidate) bool {
-	for t := float32(4); t <= borderReach; t += 4 {
+	for t := float32(4); t <= e.params().borderReach; t += 4 {
 		if e.background(float32(c.x)-t*c.dx, float32(c.y)-t*c.dy) {
 			return true
 		}
@@ -469,4 +470,23 @@ func isoAngle(dx, dy float32) uint8 {
 		a += 2 * math.Pi
 	}
 	return uint8(int(a*256/(2*math.Pi)+0.5) & 255)
+}
+
+// filterParams are the false-minutia rules' distances (working pixels at
+// 500 ppi). Production uses the defaults (the constants in pipeline.go);
+// the leave-one-set-out tuning harness (tune_test.go) varies them through
+// Extractor.tune.
+type filterParams struct {
+	breakDist, borderReach   float32
+	clusterDist, cloudRadius int32
+	cloudCount               int
+	borderBlocks             uint8 // minutiae in blocks this close to the background go
+}
+
+func (e *Extractor) params() filterParams {
+	if e.tune != nil {
+		return *e.tune
+	}
+	return filterParams{breakDist: breakDist, borderReach: borderReach, clusterDist: clusterDist,
+		cloudRadius: cloudRadius, cloudCount: cloudCount, borderBlocks: 1}
 }
