@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
-	"time"
 	"testing"
+	"time"
 )
 
 // benchImage is a 400x500 synthetic 500-ppi print (the target size).

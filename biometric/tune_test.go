@@ -15,8 +15,10 @@ import (
 // defaults) and each FVC2002 B set held out, the value with the lowest
 // mean EER (our matcher, 280 genuine and 2,880 impostor pairs per set) on
 // the three other sets is chosen, and the held-out set's EER at that value
-// is reported next to its EER at the default. It only runs with
-// CIEKIT_TUNE=1 (it extracts 320 images per value tried).
+// is reported next to its EER at the base values (the defaults, or those
+// given in CIEKIT_TUNE_BASE as name=value,... for a later stage). It only
+// runs with CIEKIT_TUNE=1 (it extracts 320 images per value tried);
+// CIEKIT_TUNE_ONLY=name,... limits it to some parameters.
 func TestTuneLeaveOneSetOut(t *testing.T) {
 	if os.Getenv("CIEKIT_TUNE") == "" {
 		t.Skip("set CIEKIT_TUNE=1 to run the tuning harness")
@@ -65,8 +67,19 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		return out
 	}
 	def := (&Extractor{}).params()
-	base := eers(def)
-	t.Logf("defaults %+v: EER %s", def, fmtEERs(base))
+	// CIEKIT_TUNE_BASE=name=value,... starts from other values (the
+	// choices of an earlier stage).
+	setBase := map[string]float64{}
+	if b := os.Getenv("CIEKIT_TUNE_BASE"); b != "" {
+		for _, kv := range strings.Split(b, ",") {
+			var v float64
+			name, val, _ := strings.Cut(kv, "=")
+			if _, err := fmt.Sscan(val, &v); err != nil {
+				t.Fatalf("CIEKIT_TUNE_BASE entry %q", kv)
+			}
+			setBase[name] = v
+		}
+	}
 	params := []struct {
 		name   string
 		values []float64
@@ -77,8 +90,22 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		{"clusterDist", []float64{0, 4, 8}, func(p *filterParams, v float64) { p.clusterDist = int32(v) }},
 		{"cloudCount", []float64{3, 6, 1000}, func(p *filterParams, v float64) { p.cloudCount = int(v) }},
 		{"borderBlocks", []float64{0, 2}, func(p *filterParams, v float64) { p.borderBlocks = uint8(v) }},
+		{"spurLen", []float64{0, 4, 10}, func(p *filterParams, v float64) { p.spurLen = int(v) }},
+		{"shortRidge", []float64{0, 4, 8, 12}, func(p *filterParams, v float64) { p.shortRidge = int(v) }},
+		{"bridgeLen", []float64{0, 4, 6, 10}, func(p *filterParams, v float64) { p.bridgeLen = int(v) }},
 	}
 	for _, pr := range params {
+		if v, ok := setBase[pr.name]; ok {
+			pr.set(&def, v)
+		}
+	}
+	base := eers(def)
+	t.Logf("base %+v: EER %s", def, fmtEERs(base))
+	only := os.Getenv("CIEKIT_TUNE_ONLY") // comma-separated parameter names; empty: all
+	for _, pr := range params {
+		if only != "" && !slices.Contains(strings.Split(only, ","), pr.name) {
+			continue
+		}
 		type trial struct {
 			v    float64
 			eers [4]float64
@@ -113,7 +140,7 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 			}
 			chosen = append(chosen, sets[k]+": "+c)
 		}
-		t.Logf("%s, leave-one-set-out: held-out mean EER %.2f%% (defaults %.2f%%); chosen on the other three: %s",
+		t.Logf("%s, leave-one-set-out: held-out mean EER %.2f%% (base %.2f%%); chosen on the other three: %s",
 			pr.name, 100*held, 100*heldDef, strings.Join(chosen, ", "))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/ciekit/ciekit/biometric"
@@ -127,4 +128,18 @@ func TestFMRAtQuantile(t *testing.T) {
 	assert.Equal(t, 7.0, Quantile(im, 0.3))
 	assert.True(t, math.IsNaN(FMRAt(nil, 1)))
 	assert.True(t, math.IsNaN(Quantile(nil, 0.1)))
+}
+
+func TestXYTAndScores(t *testing.T) {
+	got := string(AppendXYT(nil, []biometric.Minutia{{X: 10, Y: 20, Angle: 64, Quality: 80}, {X: 1, Y: 2, Angle: 0}}))
+	assert.Equal(t, "10 20 90 80\n1 2 0 0\n", got)
+	pairs := GenuinePairs(1, 3)
+	ss, err := ReadScores(strings.NewReader("12\n\n7 extra\n0\n"), pairs)
+	require.NoError(t, err)
+	require.Len(t, ss, 3)
+	assert.Equal(t, 7.0, ss[1].Score)
+	for _, in := range []string{"1\n2\n", "1\n2\n3\n4\n", "1\nx\n3\n"} {
+		_, err := ReadScores(strings.NewReader(in), pairs)
+		assert.Error(t, err, "ReadScores(%q)", in)
+	}
 }
