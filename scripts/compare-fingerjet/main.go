@@ -29,7 +29,7 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -284,13 +284,11 @@ func bozorth(ctx context.Context, bin, dir string, tpl [][]*biometric.Template, 
 	}
 	for f := range tpl {
 		for i, t := range tpl[f] {
-			var sb strings.Builder
+			var xyt []byte
 			if t != nil {
-				for _, m := range t.Minutiae {
-					fmt.Fprintf(&sb, "%d %d %d %d\n", m.X, m.Y, int(float64(m.Angle)*360/256+0.5)%360, m.Quality)
-				}
+				xyt = eval.AppendXYT(nil, t.Minutiae)
 			}
-			if err := os.WriteFile(path(eval.Sample{Finger: f, Impression: i}), []byte(sb.String()), 0o644); err != nil {
+			if err := os.WriteFile(path(eval.Sample{Finger: f, Impression: i}), xyt, 0o644); err != nil {
 				return 0, err
 			}
 		}
@@ -307,21 +305,9 @@ func bozorth(ctx context.Context, bin, dir string, tpl [][]*biometric.Template, 
 	if err != nil {
 		return 0, fmt.Errorf("running %s: %w", bin, err)
 	}
-	var ss []eval.Score
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 {
-			continue
-		}
-		v, err := strconv.ParseFloat(fields[0], 64)
-		if err != nil || len(ss) >= len(pairs) {
-			return 0, fmt.Errorf("bozorth3 output line %d: %q", len(ss)+1, sc.Text())
-		}
-		ss = append(ss, eval.Score{Pair: pairs[len(ss)], Score: v})
-	}
-	if len(ss) != len(pairs) {
-		return 0, fmt.Errorf("bozorth3 gave %d scores for %d pairs", len(ss), len(pairs))
+	ss, err := eval.ReadScores(bytes.NewReader(out), pairs)
+	if err != nil {
+		return 0, fmt.Errorf("bozorth3 output: %w", err)
 	}
 	return eval.Compute(eval.Split(ss)).EER, nil
 }
