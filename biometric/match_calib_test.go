@@ -25,12 +25,7 @@ func loadCalibSets(t *testing.T) []calibSet {
 	for _, db := range fvcDBs {
 		dir := filepath.Join(root, db)
 		ours := extractFVC(t, dir, db)
-		var ref [10][8]*biometric.Template
-		for f := range 10 {
-			for i := range 8 {
-				ref[f][i] = loadReferenceISO(t, dir, fmt.Sprintf("%d_%d", 101+f, i+1), fvcRes(db))
-			}
-		}
+		ref := referenceFVC(t, dir, db)
 		cs := calibSet{name: db}
 		pairs := append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, true)...)
 		for _, set := range []*[10][8]*biometric.Template{&ours, &ref} {
