@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/ciekit/ciekit/biometric"
@@ -73,11 +71,7 @@ func runXYT(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 				} else {
 					t, _ = e.ExtractTemplate(img) // a failure to enrol is an empty file
 				}
-				var sb strings.Builder
-				for _, m := range t.Minutiae {
-					fmt.Fprintf(&sb, "%d %d %d %d\n", m.X, m.Y, int(float64(m.Angle)*360/256+0.5)%360, m.Quality)
-				}
-				if err := os.WriteFile(filepath.Join(od, name+".xyt"), []byte(sb.String()), 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join(od, name+".xyt"), eval.AppendXYT(nil, t.Minutiae), 0o644); err != nil {
 					return err
 				}
 			}
@@ -120,23 +114,10 @@ func runRates(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		var ss []eval.Score
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) == 0 {
-				continue
-			}
-			v, err := strconv.ParseFloat(fields[0], 64)
-			if err != nil || len(ss) >= len(pairs) {
-				f.Close()
-				return fmt.Errorf("rates: %s/scores.txt line %d: bad score or too many lines", set, len(ss)+1)
-			}
-			ss = append(ss, eval.Score{Pair: pairs[len(ss)], Score: v})
-		}
+		ss, err := eval.ReadScores(f, pairs)
 		f.Close()
-		if len(ss) != len(pairs) {
-			return fmt.Errorf("rates: %s/scores.txt has %d scores, want %d", set, len(ss), len(pairs))
+		if err != nil {
+			return fmt.Errorf("rates: %s/scores.txt: %w", set, err)
 		}
 		rows = append(rows, fvcRow{set: set, rates: eval.Compute(eval.Split(ss))})
 	}
