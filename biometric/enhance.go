@@ -1,5 +1,7 @@
 package biometric
 
+import "math"
+
 // ---------------------------------------------------------------------------
 // Stage 5: contextual enhancement.
 
@@ -42,12 +44,21 @@ func (e *Extractor) smooth() {
 
 // enhance is the second half of the contextual enhancement, which with
 // smooth makes an oriented Gabor filter split in two passes: an even Gabor
-// band-pass across the ridges, tuned to the block's period, from tmp into
-// enh. Ridges (dark) come out negative.
+// band-pass across the ridges, tuned to the block's period, applied to tmp.
+// Ridges (dark) come out negative; only that sign is kept, in bin (1 on a
+// ridge pixel of a foreground block, 0 elsewhere), so that no float plane
+// holds the enhanced image. With Options.Debug set the values also go to
+// a debug plane for the "enhanced" picture.
 func (e *Extractor) enhance() {
 	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
 	k := &e.kern
-	tmp, enh := e.tmp, e.enh
+	tmp, bin := e.tmp, e.bin
+	clear(bin)
+	var dbg []float32
+	if e.Options.Debug != nil {
+		e.dbgEnh = growClear(e.dbgEnh, len(tmp))
+		dbg = e.dbgEnh
+	}
 	for by := range bh {
 		y0, y1 := by*blk, min(by*blk+blk, h)
 		for bx := range bw {
@@ -63,7 +74,7 @@ func (e *Extractor) enhance() {
 			w0, w1, w2, w3, w4, w5, w6, w7 := wt[0], wt[1], wt[2], wt[3], wt[4], wt[5], wt[6], wt[7]
 			for y := y0; y < y1; y++ {
 				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
-					enh[i] = w0*tmp[i] +
+					v := w0*tmp[i] +
 						w1*(tmp[i+o1]+tmp[i-o1]) +
 						w2*(tmp[i+o2]+tmp[i-o2]) +
 						w3*(tmp[i+o3]+tmp[i-o3]) +
@@ -71,6 +82,10 @@ func (e *Extractor) enhance() {
 						w5*(tmp[i+o5]+tmp[i-o5]) +
 						w6*(tmp[i+o6]+tmp[i-o6]) +
 						w7*(tmp[i+o7]+tmp[i-o7])
+					bin[i] = uint8(math.Float32bits(v) >> 31) // sign: 1 on a ridge
+					if dbg != nil {
+						dbg[i] = v
+					}
 				}
 			}
 		}
@@ -93,11 +108,10 @@ func (e *Extractor) nearForeground(bx, by int) bool {
 // ---------------------------------------------------------------------------
 // Stage 6: binarisation.
 
-// binarize sets bin to 1 on ridge pixels (negative enhanced response) of
-// foreground blocks, listing them in e.list.
+// binarize lists in e.list the ridge pixels enhance marked in bin (the
+// negative enhanced responses of the foreground blocks), in block order.
 func (e *Extractor) binarize() {
 	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
-	clear(e.bin)
 	e.list = e.list[:0]
 	for by := range bh {
 		y0, y1 := by*blk, min(by*blk+blk, h)
@@ -108,8 +122,7 @@ func (e *Extractor) binarize() {
 			x0, x1 := bx*blk, min(bx*blk+blk, w)
 			for y := y0; y < y1; y++ {
 				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
-					if e.enh[i] < 0 {
-						e.bin[i] = 1
+					if e.bin[i] != 0 {
 						e.list = append(e.list, int32(i))
 					}
 				}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"slices"
 )
 
@@ -69,9 +68,15 @@ type Options struct {
 //
 // It keeps scratch buffers between calls, so that once it has seen an image
 // of a given size, extracting from images of that size or smaller allocates
-// nothing (for *image.Gray, *image.YCbCr, *image.RGBA, *image.NRGBA input
-// and raw buffers; other image types are converted pixel by pixel through
-// their color model, which may allocate).
+// nothing for raw buffers and for *image.Gray, *image.Gray16,
+// *image.YCbCr, *image.RGBA, *image.NRGBA, *image.RGBA64, *image.NRGBA64,
+// *image.CMYK and *image.Paletted input. Other image types are converted
+// pixel by pixel through their color model, which may allocate.
+//
+// 16-bit gray input (*image.Gray16) keeps its precision where it helps:
+// its gray range (darkest to lightest pixel) is stretched to 0..255
+// before extraction, so a scanner that fills only 12 bits, or a narrow
+// band of 16, loses no ridge contrast to rounding.
 //
 // The zero Extractor is ready to use with default [Options]. An Extractor
 // is not safe for concurrent use by multiple goroutines: use one per
@@ -87,15 +92,17 @@ type Extractor struct {
 	kernS    int     // stride the kernel offsets were built for
 
 	in   []uint8 // input converted to gray, tight, inW*inH
-	gray []uint8 // working image, tight, w*h
+	gray []uint8 // working image, tight, w*h: in itself at 500 ppi, else rs
+	rs   []uint8 // resampled input
 
-	norm, tmp, enh []float32 // padded planes
-	bin, skel      []uint8   // padded planes
-	tflag          []uint8   // padded: thinning state
-	q1, q2         []int32   // thinning queues
-	mark           []int32   // padded: candidate index+1
-	stamp          []uint32  // padded: tracing visit stamps
-	gen            uint32
+	norm, tmp []float32 // padded planes
+	dbgEnh    []float32 // padded: enhanced image, only with Options.Debug
+	bin, skel []uint8   // padded planes
+	tflag     []uint8   // padded: thinning state
+	q1, q2    []int32   // thinning queues
+	mark      []uint16  // padded: candidate index+1 (maxCandidates fits)
+	stamp     []uint16  // padded: tracing visit stamps (cleared when gen wraps)
+	gen       uint16
 
 	// Block maps, bw*bh each.
 	bsum, bsq  []float32
@@ -118,16 +125,19 @@ type Extractor struct {
 
 	list []int32 // ridge / skeleton pixels
 	dels []int32
-	path []int32 // pixels of the last trace
-	uf   []int32 // union-find over candidates
-	ext  []uint8 // external branches per junction cluster
-	size []uint8 // members per junction cluster
+	path []int32  // pixels of the last trace
+	uf   []int32  // union-find over candidates
+	ext  []uint16 // external branches per junction cluster
+	size []uint16 // members per junction cluster (up to maxCandidates)
 	cand []candidate
 	out  []Minutia
 
 	kern    kernels
 	quality uint8
 	qf      qualityFeatures
+	reject  uint8         // why the last image was rejected (reject.go), 0 if not
+	lut     [256]uint8    // palette gray levels (convert.go)
+	tune    *filterParams // nil: the defaults; set only by the tuning harness
 	fgBlock int
 }
 
@@ -148,7 +158,8 @@ type candidate struct {
 // a prediction of how well it will match in the spirit of NFIQ 2 (but not
 // NFIQ 2, whose scores it does not reproduce):
 //
-//   - 0: nothing extracted yet, or no fingerprint found;
+//   - 0: nothing extracted yet, or no fingerprint found (including an
+//     image rejected as not a finger);
 //   - 1..39: poor, retry the capture: too small a contact area (under about
 //     75 mm^2), too few minutiae, or ridges too unclear (heavy noise, smear,
 //     very dry or wet skin);
@@ -170,7 +181,11 @@ func (e *Extractor) Quality() uint8 { return e.quality }
 // them. Coordinates are in the pixel space of img with its Bounds().Min
 // as the origin.
 //
-// An image without a usable fingerprint gives no minutiae and no error.
+// An image without a usable fingerprint gives no minutiae, finger quality
+// 0 and no error. That includes images that are not fingerprints at all:
+// noise, blurred noise, blank or uniform images, gradients, printed text,
+// photographs, and prints whose ridges JPEG compression has replaced by
+// 8x8 blocks (see reject.go for the tests and their thresholds).
 // It returns an *ImageError (unwrapping to [ErrImage]) when img is too
 // small or too large or the resolution is out of range; dst is then
 // returned unchanged.
@@ -182,23 +197,7 @@ func (e *Extractor) Extract(dst []Minutia, img image.Image) ([]Minutia, error) {
 	}
 	e.inW, e.inH = w, h
 	e.in = grow(e.in, w*h)
-	switch m := img.(type) {
-	case *image.Gray:
-		copyPlane(e.in, w, h, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride)
-	case *image.YCbCr:
-		copyPlane(e.in, w, h, m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride)
-	case *image.RGBA:
-		rgbaToGray(e.in, w, h, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride)
-	case *image.NRGBA:
-		rgbaToGray(e.in, w, h, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride)
-	default:
-		for y := 0; y < h; y++ {
-			row := e.in[y*w : y*w+w]
-			for x := range row {
-				row[x] = color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
-			}
-		}
-	}
+	e.toGray(img, b, w, h)
 	return e.run(dst)
 }
 
@@ -277,8 +276,9 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.smooth()
 	e.frequency()
 	e.debugFrequency()
+	e.rejectNotFinger()
 	e.enhance()
-	e.debugFloat("enhanced", e.enh)
+	e.debugFloat("enhanced", e.dbgEnh)
 	e.binarize()
 	e.debugBinary("binary", e.bin)
 	e.thin()
@@ -313,7 +313,6 @@ func (e *Extractor) setup() {
 		e.s = newS
 		e.norm = growClear(e.norm, n)
 		e.tmp = growClear(e.tmp, n)
-		e.enh = growClear(e.enh, n)
 		e.bin = growClear(e.bin, n)
 		e.skel = growClear(e.skel, n)
 		e.tflag = growClear(e.tflag, n)
@@ -344,18 +343,19 @@ func (e *Extractor) setup() {
 	if cap(e.cand) < maxCandidates {
 		e.cand = make([]candidate, 0, maxCandidates)
 		e.uf = make([]int32, maxCandidates)
-		e.ext = make([]uint8, maxCandidates)
-		e.size = make([]uint8, maxCandidates)
+		e.ext = make([]uint16, maxCandidates)
+		e.size = make([]uint16, maxCandidates)
 	}
 	e.cand = e.cand[:0]
 	if cap(e.out) < maxCandidates {
 		e.out = make([]Minutia, 0, maxCandidates)
 	}
 	e.out = e.out[:0]
-	e.gray = grow(e.gray, e.w*e.h)
 	if e.scale == 1 {
-		copy(e.gray, e.in[:w*h])
+		e.gray = e.in[:w*h] // no copy: the input is already at 500 ppi
 	} else {
+		e.rs = grow(e.rs, e.w*e.h)
+		e.gray = e.rs
 		resample(e.gray, e.w, e.h, e.in, w, h, e.scale)
 	}
 }
@@ -413,18 +413,6 @@ func growClear[T any](b []T, n int) []T {
 func copyPlane(dst []uint8, w, h int, src []uint8, stride int) {
 	for y := 0; y < h; y++ {
 		copy(dst[y*w:y*w+w], src[y*stride:y*stride+w])
-	}
-}
-
-func rgbaToGray(dst []uint8, w, h int, src []uint8, stride int) {
-	for y := 0; y < h; y++ {
-		row := src[y*stride : y*stride+4*w]
-		out := dst[y*w : y*w+w]
-		for x := range out {
-			r, g, b := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2])
-			// Same weights as color.GrayModel (JFIF), in 8-bit.
-			out[x] = uint8((19595*r + 38470*g + 7471*b + 1<<15) >> 16)
-		}
 	}
 }
 

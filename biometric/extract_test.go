@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -259,5 +260,69 @@ func TestResolution(t *testing.T) {
 			assert.GreaterOrEqual(t, st.recall(), 0.9, "recall at %d ppi", ppi)
 			assert.GreaterOrEqual(t, st.precision(), 0.9, "precision at %d ppi", ppi)
 		})
+	}
+}
+
+// imageTypes returns img (8-bit gray) converted to every image type with
+// a fast path, keyed by type name.
+func imageTypes(img *image.Gray) map[string]image.Image {
+	b := img.Bounds()
+	out := map[string]image.Image{"Gray": img}
+	g16 := image.NewGray16(b)
+	rgba := image.NewRGBA(b)
+	nrgba := image.NewNRGBA(b)
+	rgba64 := image.NewRGBA64(b)
+	nrgba64 := image.NewNRGBA64(b)
+	cmyk := image.NewCMYK(b)
+	pal := make(color.Palette, 256)
+	for i := range pal {
+		pal[i] = color.Gray{uint8(i)}
+	}
+	paletted := image.NewPaletted(b, pal)
+	ycc := image.NewYCbCr(b, image.YCbCrSubsampleRatio420)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			v := img.GrayAt(x, y).Y
+			// A 12-bit scanner: the 16-bit samples fill 0..4095 only.
+			g16.SetGray16(x, y, color.Gray16{uint16(v) << 4})
+			rgba.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+			nrgba.SetNRGBA(x, y, color.NRGBA{v, v, v, 255})
+			w := uint16(v) * 0x101
+			rgba64.SetRGBA64(x, y, color.RGBA64{w, w, w, 0xffff})
+			nrgba64.SetNRGBA64(x, y, color.NRGBA64{w, w, w, 0xffff})
+			cmyk.SetCMYK(x, y, color.CMYK{0, 0, 0, 255 - v})
+			paletted.SetColorIndex(x, y, v)
+			ycc.Y[ycc.YOffset(x, y)] = v
+		}
+	}
+	for i := range ycc.Cb {
+		ycc.Cb[i], ycc.Cr[i] = 128, 128
+	}
+	out["Gray16"], out["RGBA"], out["NRGBA"], out["RGBA64"], out["NRGBA64"] = g16, rgba, nrgba, rgba64, nrgba64
+	out["CMYK"], out["Paletted"], out["YCbCr"] = cmyk, paletted, ycc
+	return out
+}
+
+// TestExtractImageTypes: every supported image type gives the minutiae of
+// the 8-bit gray original (Gray16 after its contrast stretch, so nearly),
+// with no allocation per print once the Extractor has seen the size.
+func TestExtractImageTypes(t *testing.T) {
+	sp := synthAMFM(9, 320, 360, 20, 9, 10)
+	var e Extractor
+	want, err := e.Extract(nil, sp.img)
+	require.NoError(t, err)
+	for name, img := range imageTypes(sp.img) {
+		got, err := e.Extract(nil, img)
+		require.NoError(t, err, name)
+		st := matchMinutiae(want, got, 3)
+		assert.GreaterOrEqual(t, st.recall(), 0.95, "%s: minutiae of the gray original found", name)
+		assert.GreaterOrEqual(t, st.precision(), 0.95, "%s: minutiae also in the gray original", name)
+		if testing.Short() {
+			continue
+		}
+		dst := make([]Minutia, 0, 256)
+		if n := testing.AllocsPerRun(5, func() { dst, _ = e.Extract(dst[:0], img) }); n != 0 {
+			t.Errorf("Extract(%s): %v allocs per print, want 0", name, n)
+		}
 	}
 }

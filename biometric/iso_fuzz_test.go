@@ -91,3 +91,43 @@ func FuzzParseANSI(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDetectFormat: DetectFormat never panics, answers 0, FormatISO2005
+// or FormatANSI2004, and agrees with the parsers: a record it assigns to
+// a format carries the magic, version and a length field equal to
+// len(data), and when the parser of that format accepts the record, the
+// record re-encodes in that same format to bytes DetectFormat assigns to
+// it again.
+func FuzzDetectFormat(f *testing.F) {
+	addTemplateSeeds(f)
+	f.Add([]byte("FMR\x00 20\x00"))
+	f.Add([]byte("FMR\x00 20\x00\x00\x00\x00\x1a"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got := biometric.DetectFormat(data)
+		switch got {
+		case 0:
+			return
+		case biometric.FormatISO2005, biometric.FormatANSI2004:
+		default:
+			t.Fatalf("DetectFormat = %v, want 0, ISO 2005 or ANSI 2004", got)
+		}
+		if len(data) < 12 || string(data[:8]) != "FMR\x00 20\x00" {
+			t.Fatalf("DetectFormat(%x) = %v without the FMR magic and version", data, got)
+		}
+		parse, enc := biometric.ParseISORecord, (*biometric.Record).MarshalISO
+		if got == biometric.FormatANSI2004 {
+			parse, enc = biometric.ParseANSIRecord, (*biometric.Record).MarshalANSI
+		}
+		r, err := parse(data)
+		if err != nil {
+			return
+		}
+		b, err := enc(r)
+		if err != nil {
+			return
+		}
+		if again := biometric.DetectFormat(b); again != got {
+			t.Fatalf("DetectFormat of the re-encoded record = %v, want %v", again, got)
+		}
+	})
+}

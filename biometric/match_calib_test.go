@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -12,41 +11,129 @@ import (
 	"github.com/ciekit/ciekit/biometric/eval"
 )
 
-// TestMatchCalibration measures the raw impostor scores on the FVC2002 B
-// sets (all cross-finger pairs, our templates and the reference ones) and
-// prints the table of calibRaw: the raw score passed by 10^(-k/2) of the
-// impostor pairs, k = 0..8. Run it with -v after changing the matcher.
-func TestMatchCalibration(t *testing.T) {
-	if testing.Short() {
-		t.Skip("extracts 320 images")
-	}
+// calibSet holds the raw scores of one FVC2002 B set: all cross-finger
+// impostor pairs and the genuine pairs, of our templates and of the
+// reference ones.
+type calibSet struct {
+	name              string
+	impostor, genuine []float64
+}
+
+func loadCalibSets(t *testing.T) []calibSet {
 	root := fvcDir(t)
-	var raw []float64
+	var sets []calibSet
 	for _, db := range fvcDBs {
 		dir := filepath.Join(root, db)
 		ours := extractFVC(t, dir, db)
-		var ref [10][8]*biometric.Template
-		for f := range 10 {
-			for i := range 8 {
-				ref[f][i] = loadReferenceISO(t, dir, fmt.Sprintf("%d_%d", 101+f, i+1), fvcRes(db))
-			}
-		}
+		ref := referenceFVC(t, dir, db)
+		cs := calibSet{name: db}
+		pairs := append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, true)...)
 		for _, set := range []*[10][8]*biometric.Template{&ours, &ref} {
-			for _, p := range eval.ImpostorPairs(10, 8, true) {
+			for _, p := range pairs {
 				a, b := set[p.A.Finger][p.A.Impression], set[p.B.Finger][p.B.Impression]
-				if a == nil || b == nil {
-					continue
+				s := 0.0
+				if a != nil && b != nil {
+					s = biometric.RawScore(biometric.NewProbe(a), biometric.Prepare(b))
 				}
-				raw = append(raw, biometric.RawScore(biometric.NewProbe(a), biometric.Prepare(b)))
+				if p.Genuine {
+					cs.genuine = append(cs.genuine, s)
+				} else {
+					cs.impostor = append(cs.impostor, s)
+				}
 			}
 		}
+		sets = append(sets, cs)
 	}
-	slices.Sort(raw)
-	var sb strings.Builder
-	for k := range 9 {
+	return sets
+}
+
+// fitCalibration returns the calibration table (the raw score passed by
+// 10^(-k/2) of the impostor pairs, k = 0..8) of the given sets: for each
+// k the highest of the sets' own quantiles, so that the threshold holds
+// for the least favourable sensor seen rather than for the pool (which a
+// set with many high impostor scores would pull off).
+func fitCalibration(sets []calibSet) [9]float64 {
+	var tab [9]float64
+	for k := range tab {
 		fmr := math.Pow(10, -float64(k)/2)
-		i := min(int(float64(len(raw))*(1-fmr)), len(raw)-1)
-		fmt.Fprintf(&sb, "%.3f, ", raw[i])
+		for _, s := range sets {
+			tab[k] = max(tab[k], eval.Quantile(s.impostor, fmr))
+		}
+		if k > 0 {
+			tab[k] = max(tab[k], tab[k-1]+1e-3)
+		}
 	}
-	t.Logf("%d impostor scores; calibRaw = {%s}", len(raw), sb.String())
+	return tab
+}
+
+// fitPooled is the former rule, kept for comparison: quantiles of the
+// pooled impostor scores of the sets.
+func fitPooled(sets []calibSet) [9]float64 {
+	var all []float64
+	for _, s := range sets {
+		all = append(all, s.impostor...)
+	}
+	var tab [9]float64
+	for k := range tab {
+		tab[k] = eval.Quantile(all, math.Pow(10, -float64(k)/2))
+		if k > 0 {
+			tab[k] = max(tab[k], tab[k-1]+1e-3)
+		}
+	}
+	return tab
+}
+
+// calibrated maps raw scores through tab as the matcher's calibrate does.
+func calibrated(tab [9]float64, raw []float64) []float64 {
+	out := make([]float64, len(raw))
+	for i, r := range raw {
+		out[i] = biometric.CalibrateWith(tab[:], r)
+	}
+	return out
+}
+
+// TestMatchCalibrationLeaveOneSetOut checks that the score calibration
+// holds on a sensor it was not fitted on: for each FVC2002 B set, the
+// table is fitted on the other three sets' impostor scores and the
+// false-match rate reached at ThresholdFMR100 and ThresholdFMR1000 is
+// measured on the held-out set. It also prints the table fitted on all
+// four sets, which is the shipped calibRaw.
+func TestMatchCalibrationLeaveOneSetOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("extracts 320 images")
+	}
+	sets := loadCalibSets(t)
+	var worst100, worst1000 float64
+	for _, f := range eval.LeaveOneOut(len(sets)) {
+		var train []calibSet
+		for _, k := range f.Train {
+			train = append(train, sets[k])
+		}
+		tab := fitCalibration(train)
+		test := sets[f.Test]
+		im := calibrated(tab, test.impostor)
+		g := calibrated(tab, test.genuine)
+		f100, f1000 := eval.FMRAt(im, biometric.ThresholdFMR100), eval.FMRAt(im, biometric.ThresholdFMR1000)
+		t.Logf("held out %s (%d impostor, %d genuine scores): FMR at threshold %g: %.3f%% (FNMR %.2f%%); at %g: %.3f%% (FNMR %.2f%%)",
+			test.name, len(im), len(g), biometric.ThresholdFMR100, 100*f100, 100*eval.FNMRAt(g, biometric.ThresholdFMR100),
+			biometric.ThresholdFMR1000, 100*f1000, 100*eval.FNMRAt(g, biometric.ThresholdFMR1000))
+		worst100, worst1000 = max(worst100, f100), max(worst1000, f1000)
+		pt := fitPooled(train)
+		pim := calibrated(pt, test.impostor)
+		t.Logf("    (pooled fit, the former rule: FMR at %g: %.3f%%, at %g: %.3f%%)", biometric.ThresholdFMR100, 100*eval.FMRAt(pim, biometric.ThresholdFMR100),
+			biometric.ThresholdFMR1000, 100*eval.FMRAt(pim, biometric.ThresholdFMR1000))
+	}
+	tab := fitCalibration(sets)
+	var sb strings.Builder
+	for _, v := range tab {
+		fmt.Fprintf(&sb, "%.3f, ", v)
+	}
+	t.Logf("fitted on all four sets: calibRaw = {%s}", sb.String())
+	// A new sensor may drift, but not by more than a factor of 2.
+	if worst100 > 0.02 {
+		t.Errorf("held-out FMR at ThresholdFMR100 up to %.2f%%, want ≤ 2%%", 100*worst100)
+	}
+	if worst1000 > 0.002 {
+		t.Errorf("held-out FMR at ThresholdFMR1000 up to %.3f%%, want ≤ 0.2%%", 100*worst1000)
+	}
 }

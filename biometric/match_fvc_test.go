@@ -61,6 +61,17 @@ func loadReferenceISO(tb testing.TB, db, name string, res int) *biometric.Templa
 	return t
 }
 
+// referenceFVC loads the reference templates of the 80 images of db.
+func referenceFVC(tb testing.TB, dir, db string) (ts [10][8]*biometric.Template) {
+	tb.Helper()
+	for f := range 10 {
+		for i := range 8 {
+			ts[f][i] = loadReferenceISO(tb, dir, fmt.Sprintf("%d_%d", 101+f, i+1), fvcRes(db))
+		}
+	}
+	return ts
+}
+
 func fvcRes(db string) int {
 	if db == "DB2_B" {
 		return 569
@@ -80,12 +91,7 @@ func TestMatchReferenceFVC(t *testing.T) {
 	var sum float64
 	for _, db := range fvcDBs {
 		dir := filepath.Join(root, db)
-		var ts [10][8]*biometric.Template
-		for f := range 10 {
-			for i := range 8 {
-				ts[f][i] = loadReferenceISO(t, dir, fmt.Sprintf("%d_%d", 101+f, i+1), fvcRes(db))
-			}
-		}
+		ts := referenceFVC(t, dir, db)
 		pairs := append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, true)...)
 		ss, err := eval.ScorePairs(t.Context(), pairs, func(p eval.Pair) (float64, error) {
 			return biometric.Match(ts[p.A.Finger][p.A.Impression], ts[p.B.Finger][p.B.Impression]), nil
@@ -130,12 +136,7 @@ func TestMatchExtractedFVC(t *testing.T) {
 	for _, db := range fvcDBs {
 		dir := filepath.Join(root, db)
 		ts := extractFVC(t, dir, db)
-		var ref [10][8]*biometric.Template
-		for f := range 10 {
-			for i := range 8 {
-				ref[f][i] = loadReferenceISO(t, dir, fmt.Sprintf("%d_%d", 101+f, i+1), fvcRes(db))
-			}
-		}
+		ref := referenceFVC(t, dir, db)
 		pairs := append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, true)...)
 		run := func(a, b *[10][8]*biometric.Template) eval.Rates {
 			ss, err := eval.ScorePairs(t.Context(), pairs, func(p eval.Pair) (float64, error) {
@@ -168,12 +169,7 @@ func TestSameFingerFVC(t *testing.T) {
 	var gen, genOK, imp, impOK int
 	for _, db := range fvcDBs {
 		dir := filepath.Join(root, db)
-		var ts [10][8]*biometric.Template
-		for f := range 10 {
-			for i := range 8 {
-				ts[f][i] = loadReferenceISO(t, dir, fmt.Sprintf("%d_%d", 101+f, i+1), fvcRes(db))
-			}
-		}
+		ts := referenceFVC(t, dir, db)
 		for _, p := range append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, true)...) {
 			same, _ := biometric.SameFinger(ts[p.A.Finger][p.A.Impression], ts[p.B.Finger][p.B.Impression])
 			if p.Genuine {

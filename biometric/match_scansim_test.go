@@ -55,9 +55,13 @@ func TestSameFingerScansim(t *testing.T) {
 	// Known limitation: scansim's fingers share one orientation model per
 	// pattern class, so unrelated fingers of one class agree in minutia
 	// directions and some pairs score like a 1-in-10,000 coincidence on
-	// real prints (2 of 56 here, about 42 against recaptures of 110..230).
-	// The bound guards against regressions; the rate is reported on issue 10.
-	if diff > 2 {
-		t.Errorf("SameFinger took %d of %d pairs of different fingers for the same finger, want ≤ 2", diff, n*(n-1))
+	// real prints (2 of 56 here, about 42 against recaptures of 110..230;
+	// 3 of 56, scores 31..38, since the short-ridge and bridge rules are
+	// off and the prints keep more minutiae, while on FVC2002 the held-out
+	// false-match rate at that threshold stays under 0.2 %: see
+	// TestMatchCalibrationLeaveOneSetOut). The bound guards against
+	// regressions; the rate is reported on issue 10.
+	if diff > 3 {
+		t.Errorf("SameFinger took %d of %d pairs of different fingers for the same finger, want ≤ 3", diff, n*(n-1))
 	}
 }

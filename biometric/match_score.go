@@ -26,12 +26,21 @@ func FMR(score float64) float64 {
 
 // calibrate maps a raw score to the false-match-rate scale through a
 // piecewise-linear table of raw scores at which 10^-k of impostor pairs
-// scored higher (k = 0, 0.5, 1, ...), measured on FVC2002 DB1..4_B
-// impostor pairs (23,040 pairs: all cross-finger pairs of our templates and
-// of the reference ISO templates); beyond the table the last slope is
+// scored higher (k = 0, 0.5, 1, ...); beyond the table the last slope is
 // extended.
-func calibrate(raw float64) float64 {
-	t := &calibRaw
+//
+// The table is fitted on FVC2002 DB1..4_B impostor pairs (all
+// cross-finger pairs of our templates and of the reference ISO templates,
+// 5,760 per set), taking for each k the highest of the four sets' own
+// quantiles rather than the quantile of the pooled scores, so that a
+// threshold holds for the least favourable sensor seen. Fitted that way
+// on three sets, the held-out fourth reaches at most 1.62 % false matches
+// at ThresholdFMR100 and 0.19 % at ThresholdFMR1000 (the pooled fit:
+// 2.33 % and 0.19 %); see TestMatchCalibrationLeaveOneSetOut and
+// biometric/eval/RESULTS.md.
+func calibrate(raw float64) float64 { return calibrateTable(calibRaw[:], raw) }
+
+func calibrateTable(t []float64, raw float64) float64 {
 	if raw <= t[0] {
 		return 0
 	}
@@ -46,6 +55,6 @@ func calibrate(raw float64) float64 {
 	return 5*float64(n) + (raw-t[n])*slope
 }
 
-// calibRaw is fitted by TestMatchCalibration (go test -run
-// TestMatchCalibration -v ./biometric prints a fresh table).
-var calibRaw = [...]float64{0.014, 0.613, 1.118, 1.736, 2.324, 3.012, 3.570, 4.378, 5.690}
+// calibRaw is fitted by TestMatchCalibrationLeaveOneSetOut (go test -run
+// TestMatchCalibrationLeaveOneSetOut -v ./biometric prints a fresh table).
+var calibRaw = [...]float64{0.017, 0.742, 1.299, 2.000, 2.690, 3.251, 4.136, 5.690, 6.205}

@@ -25,8 +25,8 @@ const (
 
 	dirLen      = 10 // skeleton steps traced to measure a minutia direction
 	spurLen     = 7  // an ending this close (along the skeleton) to a bifurcation is a spur
-	shortRidge  = 12 // two endings this close along the skeleton form a short ridge
-	bridgeLen   = 10 // two bifurcations this close along the skeleton form a bridge or hole
+	shortRidge  = 12 // longest trace of the filters (path capacity: 4x); the short-ridge rule itself is off (filterParams)
+	bridgeLen   = 10 // bridge rule tried at this length; off by default (filterParams)
 	breakDist   = 14 // facing endings this close form a broken ridge
 	clusterDist = 6  // two minutiae this close are both suspect
 	cloudRadius = 16 // more than cloudCount minutiae within this radius are noise

@@ -66,29 +66,8 @@ func (e *Extractor) fingerQuality() {
 			nb++
 			sumCoh += e.coh[b]
 			// Period: not at the limits of the bank, close to its neighbours.
-			p := e.period[b]
-			if p > minPeriod+periodStep/2 && p < maxPeriod-periodStep/2 {
-				var ps float32
-				n := 0
-				if bx > 0 && e.mask[b-1] != 0 {
-					ps += e.period[b-1]
-					n++
-				}
-				if bx < bw-1 && e.mask[b+1] != 0 {
-					ps += e.period[b+1]
-					n++
-				}
-				if by > 0 && e.mask[b-bw] != 0 {
-					ps += e.period[b-bw]
-					n++
-				}
-				if by < bh-1 && e.mask[b+bw] != 0 {
-					ps += e.period[b+bw]
-					n++
-				}
-				if n == 0 || abs32(p-ps/float32(n)) <= qPeriodTol {
-					nper++
-				}
+			if e.periodConsistent(b, bx, by) {
+				nper++
 			}
 			// Clarity: separation of the normalised gray levels of ridge
 			// and valley pixels (sign of the enhanced image), every other
@@ -102,12 +81,11 @@ func (e *Extractor) fingerQuality() {
 			for y := y0; y < y1; y += 2 {
 				o := (y+pad)*s + pad
 				nrow := e.norm[o+x0 : o+x1]
-				erow := e.enh[o+x0 : o+x1]
-				erow = erow[:len(nrow)]
+				brow := e.bin[o+x0 : o+x1]
+				brow = brow[:len(nrow)]
 				for i, v := range nrow {
-					// r is 1 on a ridge (enhanced value negative), else 0:
-					// branch-free, the sign flips every few pixels.
-					r := float32(int32(math.Float32bits(erow[i]) >> 31))
+					// r is 1 on a ridge (enhanced value negative), else 0.
+					r := float32(brow[i])
 					rv := r * v
 					nr += r
 					sr += rv

@@ -9,10 +9,13 @@
 // protocol over a set of fingers × impressions; [ScorePairs] runs a
 // matcher over them (checking its context between pairs); [Compute]
 // turns the genuine and impostor scores into the error rates FVC reports
-// (EER, FMR100, FMR1000, ZeroFMR). [WriteDETSVG] and [WriteDETPNG] draw the
-// detection error trade-off curve, [WriteScoresCSV] writes every score,
+// (EER, FMR100, FMR1000, ZeroFMR). [WriteScoresCSV] writes every score,
 // and [CompareMinutiae] scores an extraction against ground truth
 // (precision and recall within a distance and angle tolerance).
+// [LeaveOneOut] lists the folds of a leave-one-set-out evaluation, and
+// [FMRAt], [FNMRAt] and [Quantile] measure a threshold fitted on other
+// sets. Package detplot (a package of its own, so that eval stays light)
+// draws the detection error trade-off curves.
 //
 // # FVC protocol
 //

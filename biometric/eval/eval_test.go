@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"image/png"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/ciekit/ciekit/biometric"
@@ -67,22 +67,6 @@ func TestScorePairsContext(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 }
 
-func TestDET(t *testing.T) {
-	t.Parallel()
-	s := []Series{{Name: "a <b>", Points: Curve([]float64{3, 6, 7, 8, 9}, []float64{1, 2, 4, 5, 0})}}
-	var svg bytes.Buffer
-	require.NoError(t, WriteDETSVG(&svg, s))
-	assert.Contains(t, svg.String(), "<polyline")
-	assert.Contains(t, svg.String(), "a &lt;b&gt;")
-	var pb bytes.Buffer
-	require.NoError(t, WriteDETPNG(&pb, s))
-	img, err := png.Decode(&pb)
-	require.NoError(t, err)
-	assert.Equal(t, detSize+2*detMargin, img.Bounds().Dx())
-	assert.InDelta(t, 0, probit(0.5), 1e-9, "probit(0.5)")
-	assert.InDelta(t, -2.326348, probit(0.01), 1e-5, "probit(0.01)")
-}
-
 func TestWriteScoresCSV(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
@@ -124,4 +108,38 @@ func TestRunErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3+12, r.Comparisons, "Run(3 fingers × 2).Comparisons")
 	assert.Equal(t, 0.0, r.EER, "separable scores")
+}
+
+func TestLeaveOneOut(t *testing.T) {
+	fs := LeaveOneOut(4)
+	require.Len(t, fs, 4)
+	for k, f := range fs {
+		assert.Equal(t, k, f.Test, "fold %d", k)
+		assert.Len(t, f.Train, 3, "fold %d", k)
+		assert.NotContains(t, f.Train, k, "fold %d trains on its test set", k)
+	}
+	assert.Nil(t, LeaveOneOut(1))
+}
+
+func TestFMRAtQuantile(t *testing.T) {
+	im := []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	assert.InDelta(t, 0.3, FMRAt(im, 7), 1e-12)
+	assert.InDelta(t, 0.2, FNMRAt(im, 2), 1e-12)
+	assert.Equal(t, 7.0, Quantile(im, 0.3))
+	assert.True(t, math.IsNaN(FMRAt(nil, 1)))
+	assert.True(t, math.IsNaN(Quantile(nil, 0.1)))
+}
+
+func TestXYTAndScores(t *testing.T) {
+	got := string(AppendXYT(nil, []biometric.Minutia{{X: 10, Y: 20, Angle: 64, Quality: 80}, {X: 1, Y: 2, Angle: 0}}))
+	assert.Equal(t, "10 20 90 80\n1 2 0 0\n", got)
+	pairs := GenuinePairs(1, 3)
+	ss, err := ReadScores(strings.NewReader("12\n\n7 extra\n0\n"), pairs)
+	require.NoError(t, err)
+	require.Len(t, ss, 3)
+	assert.Equal(t, 7.0, ss[1].Score)
+	for _, in := range []string{"1\n2\n", "1\n2\n3\n4\n", "1\nx\n3\n"} {
+		_, err := ReadScores(strings.NewReader(in), pairs)
+		assert.Error(t, err, "ReadScores(%q)", in)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ciekit/ciekit/biometric"
 	"github.com/ciekit/ciekit/biometric/eval"
 )
 
@@ -36,4 +37,35 @@ func ExampleRun() {
 	fmt.Printf("%d genuine, %d impostor scores, %d failure to enrol, EER %.2f%%\n", r.Genuine, r.Impostor, r.FTE, 100*r.EER)
 	// Output:
 	// 280 genuine, 45 impostor scores, 1 failure to enrol, EER 2.50%
+}
+
+// A decision threshold fitted leave-one-set-out: for each set held out,
+// the threshold for a 1-in-4 false-match rate is fitted on the impostor
+// scores of the other sets and checked on the held-out one.
+func ExampleLeaveOneOut() {
+	impostors := [][]float64{
+		{1, 2, 3, 4, 5, 6, 7, 8},
+		{2, 3, 4, 5, 6, 7, 8, 9},
+		{1, 1, 2, 2, 3, 3, 4, 12},
+	}
+	for _, f := range eval.LeaveOneOut(len(impostors)) {
+		var train []float64
+		for _, k := range f.Train {
+			train = append(train, impostors[k]...)
+		}
+		th := eval.Quantile(train, 0.25)
+		fmt.Printf("set %d: threshold %g fitted on sets %v, held-out FMR %.3f\n", f.Test, th, f.Train, eval.FMRAt(impostors[f.Test], th))
+	}
+	// Output:
+	// set 0: threshold 7 fitted on sets [1 2], held-out FMR 0.250
+	// set 1: threshold 6 fitted on sets [0 2], held-out FMR 0.500
+	// set 2: threshold 7 fitted on sets [0 1], held-out FMR 0.125
+}
+
+// Templates as NIST .xyt text for BOZORTH3 (bozorth3 -m1).
+func ExampleAppendXYT() {
+	ms := []biometric.Minutia{{X: 120, Y: 88, Angle: 32, Kind: biometric.KindEnding, Quality: 70}}
+	fmt.Print(string(eval.AppendXYT(nil, ms)))
+	// Output:
+	// 120 88 45 70
 }

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/ciekit/ciekit/biometric"
@@ -21,18 +17,18 @@ import (
 // a bozorth3 mates list of the FVC pairs (genuine, then impostor) in each
 // set's folder; scripts/bozorth3 scores them and runRates reads the scores.
 func runXYT(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("xyt", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", "", "folder holding the DBn_B sets (default: ../shared/data/fingerprints/fvc2002 beside the module root)")
+	fs := newFlagSet("xyt", "Writes our (or the reference) templates of the FVC2002 B sets as NIST .xyt files and a bozorth3\nmates list per set, for scripts/bozorth3.",
+		"fpbench xyt -out /tmp/xyt", stdout, stderr)
+	data := fs.String("data", "", "folder holding the DBn_B sets (default: $"+dataEnv+", else ../shared/data/fingerprints/fvc2002 beside the ciekit module root)")
 	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")
 	out := fs.String("out", "", "output folder (required)")
 	all := fs.Bool("all", true, "impostors: all cross-finger pairs")
 	ref := fs.Bool("reference", false, "write the reference <name>.iso templates instead of ours")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *out == "" {
-		return errors.New("xyt: -out is required")
+		return usagef("xyt: -out is required")
 	}
 	if *data == "" {
 		d, err := defaultData()
@@ -75,11 +71,7 @@ func runXYT(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 				} else {
 					t, _ = e.ExtractTemplate(img) // a failure to enrol is an empty file
 				}
-				var sb strings.Builder
-				for _, m := range t.Minutiae {
-					fmt.Fprintf(&sb, "%d %d %d %d\n", m.X, m.Y, int(float64(m.Angle)*360/256+0.5)%360, m.Quality)
-				}
-				if err := os.WriteFile(filepath.Join(od, name+".xyt"), []byte(sb.String()), 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join(od, name+".xyt"), eval.AppendXYT(nil, t.Minutiae), 0o644); err != nil {
 					return err
 				}
 			}
@@ -100,17 +92,17 @@ func runXYT(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // runRates reads <dir>/<set>/scores.txt (one score per line, in the order
 // of the pairs runXYT listed) and prints the FVC table.
 func runRates(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("rates", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("rates", "Reads the bozorth3 scores written beside fpbench xyt's mates lists and prints the FVC table.",
+		"fpbench rates -dir /tmp/xyt -label 'bozorth3 -m1'", stdout, stderr)
 	dir := fs.String("dir", "", "folder written by fpbench xyt, with scores.txt in each set (required)")
 	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")
 	all := fs.Bool("all", true, "impostors: all cross-finger pairs (as given to xyt)")
 	label := fs.String("label", "bozorth3", "matcher name for the table")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *dir == "" {
-		return errors.New("rates: -dir is required")
+		return usagef("rates: -dir is required")
 	}
 	pairs := append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, *all)...)
 	var rows []fvcRow
@@ -122,23 +114,10 @@ func runRates(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		var ss []eval.Score
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) == 0 {
-				continue
-			}
-			v, err := strconv.ParseFloat(fields[0], 64)
-			if err != nil || len(ss) >= len(pairs) {
-				f.Close()
-				return fmt.Errorf("rates: %s/scores.txt line %d: bad score or too many lines", set, len(ss)+1)
-			}
-			ss = append(ss, eval.Score{Pair: pairs[len(ss)], Score: v})
-		}
+		ss, err := eval.ReadScores(f, pairs)
 		f.Close()
-		if len(ss) != len(pairs) {
-			return fmt.Errorf("rates: %s/scores.txt has %d scores, want %d", set, len(ss), len(pairs))
+		if err != nil {
+			return fmt.Errorf("rates: %s/scores.txt: %w", set, err)
 		}
 		rows = append(rows, fvcRow{set: set, rates: eval.Compute(eval.Split(ss))})
 	}

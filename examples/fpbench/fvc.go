@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/ciekit/ciekit/biometric"
 	"github.com/ciekit/ciekit/biometric/eval"
+	"github.com/ciekit/ciekit/biometric/eval/detplot"
 )
 
 type fvcRow struct {
@@ -28,26 +28,26 @@ type fvcRow struct {
 }
 
 func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("fvc", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", "", "folder holding the DBn_B sets (default: ../shared/data/fingerprints/fvc2002 beside the module root)")
+	fs := newFlagSet("fvc", "Runs the FVC protocol on the FVC2002 B sets with ciekit's extractor and matcher: a table of\nEER, FMR100, FMR1000 and ZeroFMR per set, and with -out the DET curves (det.png, det.svg) and scores.csv.",
+		"fpbench fvc -out /tmp/fvc -sets DB1_B,DB3_B", stdout, stderr)
+	data := fs.String("data", "", "folder holding the DBn_B sets, each with images 101_1.png … (default: $"+dataEnv+", else ../shared/data/fingerprints/fvc2002 beside the ciekit module root)")
 	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")
 	ppis := fs.String("ppi", "DB2_B=569", "comma-separated SET=PPI for sets not at 500 ppi")
 	out := fs.String("out", "", "write DET curves (det.png, det.svg) and scores.csv to this folder")
-	fingers := fs.Int("fingers", 10, "fingers per set (101..)")
-	imps := fs.Int("impressions", 8, "impressions per finger")
+	fingers := fs.Int("fingers", 10, "how many fingers of each set to use, 2..100: the first N finger numbers, 101, 102, … (images 101_1.png, 102_1.png, …)")
+	imps := fs.Int("impressions", 8, "how many impressions of each finger to use, 2..100: _1, _2, … (images 101_1.png … 101_N.png)")
 	all := fs.Bool("all", true, "impostors: all cross-finger pairs (false: first impressions only, the FVC minimum)")
 	tpl := fs.String("templates", "ours", "templates to match: ours (extracted here) or reference (the <name>.iso files)")
 	cross := fs.Bool("cross", true, "also match our templates against the reference templates (when present)")
-	quiet := fs.Bool("q", false, "no progress bar")
-	if err := fs.Parse(args); err != nil {
+	quiet := fs.Bool("q", false, "no progress report")
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *tpl != "ours" && *tpl != "reference" {
-		return fmt.Errorf("fvc: -templates must be ours or reference, not %q", *tpl)
+		return usagef("fvc: -templates must be ours or reference, not %q", *tpl)
 	}
 	if *fingers < 2 || *imps < 2 || *fingers > 100 || *imps > 100 {
-		return errors.New("fvc: -fingers and -impressions must be 2..100")
+		return usagef("fvc: -fingers and -impressions must be 2..100, not %d and %d", *fingers, *imps)
 	}
 	if *data == "" {
 		d, err := defaultData()
@@ -64,12 +64,12 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		k, v, ok := strings.Cut(kv, "=")
 		p, err := strconv.Atoi(v)
 		if !ok || err != nil {
-			return fmt.Errorf("fvc: bad -ppi entry %q", kv)
+			return usagef("fvc: bad -ppi entry %q (want SET=PPI, e.g. DB2_B=569)", kv)
 		}
 		res[k] = p
 	}
 	var rows []fvcRow
-	var series []eval.Series
+	var series []detplot.Series
 	var csvw io.Writer
 	if *out != "" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -93,7 +93,7 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		rows = append(rows, row)
 		g, im := eval.Split(ss)
-		series = append(series, eval.Series{Name: set, Points: eval.Curve(g, im)})
+		series = append(series, detplot.Series{Name: set, Points: eval.Curve(g, im)})
 		if csvw != nil {
 			if err := eval.WriteScoresCSV(csvw, set, ss, si == 0); err != nil {
 				return err
@@ -107,11 +107,8 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			if err != nil {
 				return err
 			}
-			if name == "det.svg" {
-				err = eval.WriteDETSVG(f, series)
-			} else {
-				err = eval.WriteDETPNG(f, series)
-			}
+			title := fmt.Sprintf("FVC2002 B sets: %s templates, ciekit matcher", *tpl)
+			err = detplot.Write(f, strings.TrimPrefix(filepath.Ext(name), "."), title, series)
 			if err := errors.Join(err, f.Close()); err != nil {
 				return err
 			}
@@ -120,34 +117,15 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-// defaultData finds ../shared/data/fingerprints/fvc2002 beside the module
-// root above the working directory.
-func defaultData() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "data", "fingerprints", "fvc2002"), nil
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return "", errors.New("fvc: no -data and no go.mod above the working directory")
-		}
-		dir = up
-	}
-}
-
 func fvcSet(ctx context.Context, dir, set string, ppi, fingers, imps int, all, reference, cross bool, stderr io.Writer, quiet bool) (fvcRow, []eval.Score, error) {
 	row := fvcRow{set: set}
 	ours := make([][]*biometric.Prepared, fingers)
 	refs := make([][]*biometric.Prepared, fingers)
 	probes := make([][]*biometric.Probe, fingers)
 	e := biometric.Extractor{Options: biometric.Options{Resolution: ppi}}
-	bar := progress{w: stderr, total: fingers * imps, label: set + " extract"}
-	if quiet {
-		bar.w = nil
+	var bar *progress
+	if !quiet {
+		bar = newProgress(stderr, fingers*imps, set+" extract")
 	}
 	var extractTime time.Duration
 	nmin, nok, haveRef := 0, 0, true
@@ -195,7 +173,7 @@ func fvcSet(ctx context.Context, dir, set string, ppi, fingers, imps int, all, r
 				ours[f][i] = biometric.Prepare(t)
 				probes[f][i] = biometric.NewProbePrepared(ours[f][i])
 			}
-			bar.set(f*imps + i + 1)
+			bar.add(1)
 		}
 	}
 	row.minutiae = float64(nmin) / float64(max(nok, 1))

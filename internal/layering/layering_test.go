@@ -64,11 +64,13 @@ var allowed = map[string][]string{
 
 	"biometric/fingerimage": {"biometric/wsq"},
 
+	"biometric/eval/detplot": {"biometric/eval", "gonum.org/v1/plot/..."},
+
 	// Programs.
 	"examples/apr-server":                      {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
 	"examples/cie-read":                        {"cie", "golang.org/x/term", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"examples/deploy-plan":                     {"deploy"},
-	"examples/fpbench":                         {"biometric", "biometric/eval", "biometric/scansim"},
+	"examples/fpbench":                         {"biometric", "biometric/eval", "biometric/eval/detplot", "biometric/scansim"},
 	"examples/workstation":                     {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
 	"scripts/compare-mindtct":                  {"biometric", "biometric/scansim", "internal/amfm"},
 	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
@@ -76,6 +78,7 @@ var allowed = map[string][]string{
 	"sad/cmd/sadcheck":                         {"sad", "sad/sadcheck"},
 	"cie/cmd/anprdiff":                         {"cie"},
 	"scripts/compare-wsq":                      {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
+	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix"},
 }
 
 // adapters are the cgo packages; only programs may import them.

@@ -9,10 +9,10 @@
 // scored against the reference ISO templates beside them (a third
 // extractor's minutiae, so "agreement" rather than ground truth).
 //
-// MINDTCT is built outside the repository by build.sh; run everything with
+// MINDTCT is built outside the repository (see run.sh); run everything with
 // run.sh. Usage:
 //
-//	go run ./scripts/compare-mindtct -driver /tmp/ciekit-mindtct/driver [-synthetic 40] [-fvc dir]
+//	go run ./scripts/compare-mindtct -driver /work/tools/nbis/driver [-synthetic 40] [-fvc dir]
 package main
 
 import (
@@ -65,7 +65,7 @@ type result struct {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare-mindtct", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	driver := fs.String("driver", "/tmp/ciekit-mindtct/driver", "MINDTCT driver built by build.sh")
+	driver := fs.String("driver", os.Getenv("MINDTCT_DRIVER"), "MINDTCT driver (c/driver.c built against NBIS outside the repository; default $MINDTCT_DRIVER)")
 	nSynth := fs.Int("synthetic", 40, "number of synthetic AM-FM prints")
 	nSim := fs.Int("scansim", 40, "number of scansim (SFinGe-style) prints")
 	fvc := fs.String("fvc", "", "FVC2002 directory with DB1_B..DB4_B (default: ../shared/data/fingerprints/fvc2002 if present)")
@@ -73,6 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tmp := fs.String("tmp", "", "directory for the PGM files (default: a new temporary directory)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *driver == "" {
+		return errors.New("give -driver PATH (or MINDTCT_DRIVER): c/driver.c built against NBIS's MINDTCT outside the repository")
 	}
 	runtime.GOMAXPROCS(1)
 	if *fvc == "" {

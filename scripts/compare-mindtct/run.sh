@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# run.sh: builds NIST MINDTCT outside the repository (build.sh) and runs the side-by-side
-# comparison with ciekit's extractor on synthetic prints with ground truth and, when
-# ../shared/data/fingerprints/fvc2002 exists, on the FVC2002 DB_B images. Prints a Markdown table.
+# run.sh: runs the side-by-side comparison of ciekit's extractor with NIST MINDTCT on synthetic
+# prints with ground truth and, when ../shared/data/fingerprints/fvc2002 exists, on the FVC2002
+# DB_B images. Prints a Markdown table.
 #
-#   scripts/compare-mindtct/run.sh [-synthetic N] [-reps N]
-#   NBIS_GIT=/path/to/nbis.git scripts/compare-mindtct/run.sh     # use a local copy of lessandro/nbis
+#   MINDTCT_DRIVER=/path/to/driver scripts/compare-mindtct/run.sh [-synthetic N] [-reps N]
 #
-# Single-threaded on both sides (GOMAXPROCS=1; MINDTCT is single-threaded); pin to one CPU with
+# MINDTCT_DRIVER is c/driver.c (ciekit's own driver program) compiled against the MINDTCT library
+# of NBIS 5.0.0 (lessandro/nbis@3d3b05f, public domain), built by you OUTSIDE the repository, e.g.
+# under /work/tools/nbis: no NBIS code, binary or build recipe is kept in ciekit.
+# Single-threaded on both sides (GOMAXPROCS=1; MINDTCT is single-threaded); pinned to one CPU with
 # taskset when available so the two are timed on the same core.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-driver=$(scripts/compare-mindtct/build.sh)
+driver=${MINDTCT_DRIVER:?set MINDTCT_DRIVER to the MINDTCT driver binary built outside the repository}
+[ -x "$driver" ] || { echo "run.sh: $driver is not an executable" >&2; exit 2; }
 pin=()
 if command -v taskset >/dev/null; then
 	pin=(taskset -c 0)
 fi
-go build -o /tmp/ciekit-mindtct/compare ./scripts/compare-mindtct
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+go build -o "$bin/compare" ./scripts/compare-mindtct
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 echo "command: scripts/compare-mindtct/run.sh $*"
-"${pin[@]}" /tmp/ciekit-mindtct/compare -driver "$driver" "$@"
+"${pin[@]}" "$bin/compare" -driver "$driver" "$@"

@@ -4,7 +4,7 @@
  * minutiae in the ISO/IEC 19794-2 convention (origin top-left, angle in
  * degrees counter-clockwise from +x, pointing up the ridge ending or
  * bifurcation valley). Written for ciekit's side-by-side comparison; it is
- * compiled against an NBIS source tree outside the repository by run.sh.
+ * compiled against an NBIS source tree outside the repository (see run.sh).
  *
  * Usage: driver [-n reps] [-ppi ppi] file.pgm...   (defaults: 3 runs, 500 ppi)
  *
