@@ -1,0 +1,149 @@
+package jpeg2000
+
+// Inverse discrete wavelet transforms (T.800 Annex F): 2D_SR applies, for
+// each resolution level, the one-dimensional synthesis to every row
+// (HOR_SR) and then to every column (VER_SR). The buffer holds the subbands
+// in the Mallat layout: the lower resolution at the top left, HL to its
+// right, LH below, HH diagonally.
+
+// Lifting constants of Table F.4 and the 9/7 scaling K (F.3.8.2), written as
+// OpenJPEG writes them so that float32 results agree; the high-pass scaling
+// 2/K folds in the subband gain that OpenJPEG leaves out of its step sizes.
+const (
+	alpha97  float32 = -1.586134342
+	beta97   float32 = -0.052980118
+	gamma97  float32 = 0.882911075
+	delta97  float32 = 0.443506852
+	k97      float32 = 1.230174105
+	twoInvK9 float32 = 1.625732422
+)
+
+func (tc *tileComp) inverseDWT() {
+	stride := tc.x1 - tc.x0
+	var itmp []int32
+	var ftmp []float32
+	for r := 1; r < len(tc.res); r++ {
+		rl, lo := tc.res[r], tc.res[r-1]
+		w, h := rl.x1-rl.x0, rl.y1-rl.y0
+		if w == 0 || h == 0 {
+			continue
+		}
+		sw, sh := lo.x1-lo.x0, lo.y1-lo.y0
+		cx, cy := rl.x0&1, rl.y0&1
+		n := max(w, h)
+		if tc.ibuf != nil {
+			if cap(itmp) < n {
+				itmp = make([]int32, n)
+			}
+			for y := range h {
+				row := tc.ibuf[y*stride : y*stride+w]
+				interleave(itmp[:w], row, sw, cx)
+				synth53(itmp[:w], cx)
+				copy(row, itmp[:w])
+			}
+			for x := range w {
+				col := itmp[:h]
+				deinterleaveCol(col, tc.ibuf, x, stride, sh, cy)
+				synth53(col, cy)
+				for y, v := range col {
+					tc.ibuf[y*stride+x] = v
+				}
+			}
+		} else {
+			if cap(ftmp) < n {
+				ftmp = make([]float32, n)
+			}
+			for y := range h {
+				row := tc.fbuf[y*stride : y*stride+w]
+				interleave(ftmp[:w], row, sw, cx)
+				synth97(ftmp[:w], cx)
+				copy(row, ftmp[:w])
+			}
+			for x := range w {
+				col := ftmp[:h]
+				deinterleaveCol(col, tc.fbuf, x, stride, sh, cy)
+				synth97(col, cy)
+				for y, v := range col {
+					tc.fbuf[y*stride+x] = v
+				}
+			}
+		}
+	}
+}
+
+// interleave places the low-pass samples src[:sn] and the high-pass samples
+// src[sn:] at their even and odd positions; cas is the parity of the first
+// sample's absolute coordinate (1: the signal starts with a high-pass one).
+func interleave[T int32 | float32](dst, src []T, sn, cas int) {
+	for i := range sn {
+		dst[2*i+cas] = src[i]
+	}
+	for i := range len(src) - sn {
+		dst[2*i+1-cas] = src[sn+i]
+	}
+}
+
+func deinterleaveCol[T int32 | float32](dst, buf []T, x, stride, sn, cas int) {
+	n := len(dst)
+	for i := range sn {
+		dst[2*i+cas] = buf[i*stride+x]
+	}
+	for i := range n - sn {
+		dst[2*i+1-cas] = buf[(sn+i)*stride+x]
+	}
+}
+
+// synth53 is the reversible 5/3 synthesis of F.3.8.1 on an interleaved
+// signal with whole-sample symmetric extension.
+func synth53(x []int32, cas int) {
+	n := len(x)
+	if n == 1 {
+		if cas == 1 {
+			x[0] /= 2
+		}
+		return
+	}
+	for i := cas; i < n; i += 2 {
+		l, r := mirror(x, i-1), mirror(x, i+1)
+		x[i] -= (l + r + 2) >> 2
+	}
+	for i := 1 - cas; i < n; i += 2 {
+		l, r := mirror(x, i-1), mirror(x, i+1)
+		x[i] += (l + r) >> 1
+	}
+}
+
+func mirror[T int32 | float32](x []T, i int) T {
+	if i < 0 {
+		return x[-i]
+	}
+	if i >= len(x) {
+		return x[2*(len(x)-1)-i]
+	}
+	return x[i]
+}
+
+// synth97 is the irreversible 9/7 synthesis of F.3.8.2.
+func synth97(x []float32, cas int) {
+	n := len(x)
+	if n == 1 {
+		return
+	}
+	for i := cas; i < n; i += 2 {
+		x[i] *= k97
+	}
+	for i := 1 - cas; i < n; i += 2 {
+		x[i] *= twoInvK9
+	}
+	lift97(x, cas, -delta97)
+	lift97(x, 1-cas, -gamma97)
+	lift97(x, cas, -beta97)
+	lift97(x, 1-cas, -alpha97)
+}
+
+func lift97(x []float32, start int, c float32) {
+	for i := start; i < len(x); i += 2 {
+		s := mirror(x, i-1) + mirror(x, i+1)
+		x[i] = x[i] + float32(s*c)
+	}
+}
