@@ -208,7 +208,7 @@ func parseCodestream(b []byte, base int, headerOnly bool) (*codestream, error) {
 		if !ok {
 			return nil, truncated(base+off, "main header")
 		}
-		if m == mSOT {
+		if m == mSOT || m == mEOC {
 			r.pos -= 2
 			break
 		}

@@ -89,6 +89,9 @@ func (d *Decoder) decode(b []byte) (image.Image, error) {
 	if total > limit {
 		return nil, tooLarge(cs.base, "SIZ", "%d samples, limit %d", total, limit)
 	}
+	if len(cs.tileOrder) == 0 {
+		return nil, malformed(len(b), "SOT", "no tile-parts")
+	}
 	planes := make([][]int32, len(cs.comps))
 	for c := range cs.comps {
 		x0, y0, x1, y1 := cs.compBounds(c)
