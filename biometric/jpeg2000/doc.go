@@ -46,6 +46,6 @@
 // no input makes the decoder panic. Declared sizes are checked before
 // allocation: the image's samples against Decoder.MaxSamples
 // (DefaultMaxSamples, 64 Mi samples, unless set), a tile's precincts
-// against 2^20, and everything else the decoder allocates grows with the
+// against 4096 plus 8 per byte of the tile's data, and everything else the decoder allocates grows with the
 // input's length, not with numbers read from it.
 package jpeg2000

@@ -6,10 +6,15 @@ import (
 	"slices"
 )
 
-// maxPrecincts bounds the precincts of one tile: encoders use 128- to
-// 32768-sample precincts, and a header declaring more would make the packet
-// loop cost time out of proportion to the data.
-const maxPrecincts = 1 << 20
+// basePrecincts and precinctsPerByte bound the precincts of one tile to
+// basePrecincts plus precinctsPerByte for each byte of the tile's data: a
+// complete codestream spends at least one byte per precinct and layer, and
+// without the bound a header could make the packet loop cost time out of
+// proportion to the input.
+const (
+	basePrecincts    = 4096
+	precinctsPerByte = 8
+)
 
 type tileComp struct {
 	c              int
@@ -88,6 +93,11 @@ func (td *tileDecoder) setup() error {
 	cs, t := td.cs, td.t
 	td.tx0, td.ty0, td.tx1, td.ty1 = cs.tileBounds(t.index)
 	nprec := 0
+	dataLen := 0
+	for _, p := range t.parts {
+		dataLen += len(p)
+	}
+	maxPrecincts := basePrecincts + precinctsPerByte*dataLen
 	for c, k := range cs.comps {
 		tc := &tileComp{
 			c:  c,
@@ -113,7 +123,7 @@ func (td *tileDecoder) setup() error {
 			}
 			nprec += rl.npw * rl.nph
 			if nprec > maxPrecincts {
-				return unsupported(cs.base+t.offset, td.field("precincts"), "more than %d precincts", maxPrecincts)
+				return unsupported(cs.base+t.offset, td.field("precincts"), "more than %d precincts for %d bytes of data", maxPrecincts, dataLen)
 			}
 			orients := []int{0}
 			if r > 0 {
