@@ -103,13 +103,29 @@ func synth53(x []int32, cas int) {
 		}
 		return
 	}
-	for i := cas; i < n; i += 2 {
-		l, r := mirror(x, i-1), mirror(x, i+1)
-		x[i] -= (l + r + 2) >> 2
+	// Low-pass samples at cas, cas+2, ...: X -= (left + right + 2) >> 2.
+	i := cas
+	if i == 0 {
+		x[0] -= (x[1] + x[1] + 2) >> 2
+		i = 2
 	}
-	for i := 1 - cas; i < n; i += 2 {
-		l, r := mirror(x, i-1), mirror(x, i+1)
-		x[i] += (l + r) >> 1
+	for ; i < n-1; i += 2 {
+		x[i] -= (x[i-1] + x[i+1] + 2) >> 2
+	}
+	if i == n-1 {
+		x[i] -= (x[i-1] + x[i-1] + 2) >> 2
+	}
+	// High-pass samples: X += (left + right) >> 1.
+	i = 1 - cas
+	if i == 0 {
+		x[0] += (x[1] + x[1]) >> 1
+		i = 2
+	}
+	for ; i < n-1; i += 2 {
+		x[i] += (x[i-1] + x[i+1]) >> 1
+	}
+	if i == n-1 {
+		x[i] += (x[i-1] + x[i-1]) >> 1
 	}
 }
 
@@ -142,8 +158,16 @@ func synth97(x []float32, cas int) {
 }
 
 func lift97(x []float32, start int, c float32) {
-	for i := start; i < len(x); i += 2 {
-		s := mirror(x, i-1) + mirror(x, i+1)
-		x[i] = x[i] + float32(s*c)
+	n := len(x)
+	i := start
+	if i == 0 {
+		x[0] = x[0] + float32((x[1]+x[1])*c)
+		i = 2
+	}
+	for ; i < n-1; i += 2 {
+		x[i] = x[i] + float32((x[i-1]+x[i+1])*c)
+	}
+	if i == n-1 {
+		x[i] = x[i] + float32((x[i-1]+x[i-1])*c)
 	}
 }

@@ -107,6 +107,7 @@ type t1 struct {
 	w, h   int
 	data   []int32
 	flags  []uint8 // (w+2)*(h+2), one coefficient of padding all round
+	nbr    []uint8 // per flags position: significant neighbour counts, see nbrH
 	fs     int     // flags stride
 	orient int
 	vsc    bool
@@ -129,26 +130,58 @@ func (t *t1) reset(w, h int) {
 	}
 	t.flags = t.flags[:nf]
 	clear(t.flags)
-}
-
-// neighbours returns the counts of significant horizontal, vertical and
-// diagonal neighbours of the coefficient at flag index fi, row y.
-func (t *t1) neighbours(fi, y int) (h, v, d int) {
-	f := t.flags
-	s := t.fs
-	h = int(f[fi-1]&fSig) + int(f[fi+1]&fSig)
-	v = int(f[fi-s] & fSig)
-	d = int(f[fi-s-1]&fSig) + int(f[fi-s+1]&fSig)
-	if !t.vsc || y&3 != 3 {
-		v += int(f[fi+s] & fSig)
-		d += int(f[fi+s-1]&fSig) + int(f[fi+s+1]&fSig)
+	if cap(t.nbr) < nf {
+		t.nbr = make([]uint8, nf)
 	}
-	return
+	t.nbr = t.nbr[:nf]
+	clear(t.nbr)
 }
 
-func (t *t1) zc(fi, y int) int {
-	h, v, d := t.neighbours(fi, y)
-	return int(zcTable[t.orient][h][v][d])
+// A coefficient's nbr byte counts its significant neighbours: horizontal in
+// bits 0-1, vertical in bits 2-3, diagonal in bits 4-6. Under the
+// vertically causal style a coefficient in the first row of a stripe does
+// not count towards the stripe above (D.7).
+const (
+	nbrH = 1
+	nbrV = 1 << 2
+	nbrD = 1 << 4
+)
+
+// zcLUT[orient][nbr] is the zero-coding context for a neighbour byte.
+var zcLUT = buildZCLUT()
+
+func buildZCLUT() (t [4][128]uint8) {
+	for o := range 4 {
+		for n := range 128 {
+			h, v, d := n&3, n>>2&3, n>>4
+			if h > 2 || v > 2 || d > 4 {
+				continue
+			}
+			t[o][n] = zcTable[o][h][v][d]
+		}
+	}
+	return t
+}
+
+// markSignificant updates the neighbour counts around flag index fi, row y.
+func (t *t1) markSignificant(fi, y int) {
+	s := t.fs
+	n := t.nbr
+	n[fi-1] += nbrH
+	n[fi+1] += nbrH
+	n[fi+s] += nbrV
+	n[fi+s-1] += nbrD
+	n[fi+s+1] += nbrD
+	if !t.vsc || y&3 != 0 {
+		n[fi-s] += nbrV
+		n[fi-s-1] += nbrD
+		n[fi-s+1] += nbrD
+	}
+}
+
+// zc returns the zero-coding context of the coefficient at flag index fi.
+func (t *t1) zc(fi int) int {
+	return int(zcLUT[t.orient][t.nbr[fi]])
 }
 
 func contribution(f uint8) int {
@@ -189,7 +222,8 @@ func (t *t1) decodeSign(fi, y int) int {
 	return t.mq.decode(cx) ^ x
 }
 
-func (t *t1) setSignificant(fi, di int, neg int, oneplushalf int32) {
+func (t *t1) setSignificant(fi, di, y int, neg int, oneplushalf int32) {
+	t.markSignificant(fi, y)
 	if neg != 0 {
 		t.data[di] = -oneplushalf
 		t.flags[fi] |= fSig | fNeg
@@ -208,20 +242,16 @@ func (t *t1) sigPass(bp int, raw bool) {
 		for x := 0; x < t.w; x++ {
 			for y := y0; y < y1; y++ {
 				fi := (y+1)*t.fs + x + 1
-				if t.flags[fi]&(fSig|fVisited) != 0 {
-					continue
-				}
-				h, v, d := t.neighbours(fi, y)
-				if h+v+d == 0 {
+				if t.flags[fi]&(fSig|fVisited) != 0 || t.nbr[fi] == 0 {
 					continue
 				}
 				di := y*t.w + x
 				if raw {
 					if t.raw.decode() != 0 {
-						t.setSignificant(fi, di, t.raw.decode(), oph)
+						t.setSignificant(fi, di, y, t.raw.decode(), oph)
 					}
-				} else if t.mq.decode(int(zcTable[t.orient][h][v][d])) != 0 {
-					t.setSignificant(fi, di, t.decodeSign(fi, y), oph)
+				} else if t.mq.decode(t.zc(fi)) != 0 {
+					t.setSignificant(fi, di, y, t.decodeSign(fi, y), oph)
 				}
 				t.flags[fi] |= fVisited
 			}
@@ -246,9 +276,8 @@ func (t *t1) refPass(bp int, raw bool) {
 				} else {
 					cx := ctxMag + 2
 					if t.flags[fi]&fRefined == 0 {
-						h, v, d := t.neighbours(fi, y)
 						cx = ctxMag
-						if h+v+d != 0 {
+						if t.nbr[fi] != 0 {
 							cx++
 						}
 					}
@@ -284,7 +313,7 @@ func (t *t1) cleanupPass(bp int, segsym bool) {
 				r |= t.mq.decode(ctxUni)
 				y := y0 + r
 				fi := (y+1)*t.fs + x + 1
-				t.setSignificant(fi, y*t.w+x, t.decodeSign(fi, y), oph)
+				t.setSignificant(fi, y*t.w+x, y, t.decodeSign(fi, y), oph)
 				start = y + 1
 			}
 			for y := start; y < y1; y++ {
@@ -292,8 +321,8 @@ func (t *t1) cleanupPass(bp int, segsym bool) {
 				if t.flags[fi]&(fSig|fVisited) != 0 {
 					continue
 				}
-				if t.mq.decode(t.zc(fi, y)) != 0 {
-					t.setSignificant(fi, y*t.w+x, t.decodeSign(fi, y), oph)
+				if t.mq.decode(t.zc(fi)) != 0 {
+					t.setSignificant(fi, y*t.w+x, y, t.decodeSign(fi, y), oph)
 				}
 			}
 		}
@@ -315,15 +344,12 @@ func (t *t1) cleanupPass(bp int, segsym bool) {
 // for run-length coding: no coefficient significant or visited, and none with
 // a significant neighbour.
 func (t *t1) runnable(x, y0 int) bool {
-	for y := y0; y < y0+4; y++ {
-		fi := (y+1)*t.fs + x + 1
-		if t.flags[fi] != 0 {
+	fi := (y0+1)*t.fs + x + 1
+	for range 4 {
+		if t.flags[fi]|t.nbr[fi] != 0 {
 			return false
 		}
-		h, v, d := t.neighbours(fi, y)
-		if h+v+d != 0 {
-			return false
-		}
+		fi += t.fs
 	}
 	return true
 }

@@ -105,6 +105,7 @@ func (e *t1Encoder) encodeBlock(src []int32, w, h, orient int, passes []passInfo
 
 func (e *t1Encoder) becomeSignificant(fi, di, y, p int) {
 	cx, x := e.signContext(fi, y)
+	e.markSignificant(fi, y)
 	s := 0
 	if e.neg[di] {
 		s = 1
@@ -122,16 +123,12 @@ func (e *t1Encoder) encSig(p int) {
 		for x := 0; x < e.w; x++ {
 			for y := y0; y < y1; y++ {
 				fi := (y+1)*e.fs + x + 1
-				if e.flags[fi]&(fSig|fVisited) != 0 {
-					continue
-				}
-				h, v, d := e.neighbours(fi, y)
-				if h+v+d == 0 {
+				if e.flags[fi]&(fSig|fVisited) != 0 || e.nbr[fi] == 0 {
 					continue
 				}
 				di := y*e.w + x
 				bit := int(e.mag[di]>>p) & 1
-				e.enc.encode(int(zcTable[e.orient][h][v][d]), bit)
+				e.enc.encode(e.zc(fi), bit)
 				if bit != 0 {
 					e.becomeSignificant(fi, di, y, p)
 				}
@@ -152,9 +149,8 @@ func (e *t1Encoder) encRef(p int) {
 				}
 				cx := ctxMag + 2
 				if e.flags[fi]&fRefined == 0 {
-					h, v, d := e.neighbours(fi, y)
 					cx = ctxMag
-					if h+v+d != 0 {
+					if e.nbr[fi] != 0 {
 						cx++
 					}
 				}
@@ -199,7 +195,7 @@ func (e *t1Encoder) encCleanup(p int) {
 				}
 				di := y*e.w + x
 				bit := int(e.mag[di]>>p) & 1
-				e.enc.encode(e.zc(fi, y), bit)
+				e.enc.encode(e.zc(fi), bit)
 				if bit != 0 {
 					e.becomeSignificant(fi, di, y, p)
 				}

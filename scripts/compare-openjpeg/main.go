@@ -15,10 +15,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"image/color"
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -308,6 +308,42 @@ func makeTestdata(tmp, out string) error {
 			fmt.Fprintf(&readme, "| %s%s | `%s` |\n", name, tc.ext, strings.Join(tc.args, " "))
 		}
 	}
+	// Files our encoder writes, with the pixels opj_decompress reads from
+	// them: the tests require Encode to reproduce them byte for byte, so a
+	// change that could break OpenJPEG's reading of them shows.
+	readme.WriteString("\nWritten by ciekit's jpeg2000.Encode from the same inputs; `<file>.png` again holds opj_decompress's pixels.\n\n")
+	readme.WriteString("| file | EncodeOptions |\n|---|---|\n")
+	for _, n := range names {
+		img := images[n]
+		_, grey := img.(*image.Gray)
+		for _, target := range []int{0, 1500} {
+			var buf bytes.Buffer
+			if err := jpeg2000.Encode(&buf, img, &jpeg2000.EncodeOptions{TargetSize: target}); err != nil {
+				return err
+			}
+			name := fmt.Sprintf("ciekit_%s_%d.jp2", n, target)
+			path := filepath.Join(tmp, name)
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				return err
+			}
+			ref, _, err := decodeOPJ(path, grey)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(out, name), buf.Bytes(), 0o644); err != nil {
+				return err
+			}
+			var pb bytes.Buffer
+			if err := png.Encode(&pb, ref); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(out, name+".png"), pb.Bytes(), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(&readme, "| %s | `TargetSize: %d` |\n", name, target)
+		}
+	}
+
 	face := synthFace(480, 640, 3, true)
 	tc := testCase{"passport", []string{"-I", "-r", rateFor(face, 18000)}, ".jp2"}
 	path, err := encodeOPJ(tmp, face, tc, "face_passport")
@@ -335,7 +371,6 @@ func makeTestdata(tmp, out string) error {
 	return os.WriteFile(filepath.Join(out, "README.md"), []byte(readme.String()), 0o644)
 }
 
-
 // rgbSamples returns the image's R, G, B samples row by row.
 func rgbSamples(img image.Image) []byte {
 	r := img.Bounds()
@@ -348,4 +383,3 @@ func rgbSamples(img image.Image) []byte {
 	}
 	return out
 }
-
