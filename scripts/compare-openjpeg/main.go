@@ -147,7 +147,8 @@ func pnmExt(img image.Image) string {
 }
 
 // decodeOPJ runs opj_decompress on path and returns its pixels and the
-// fastest wall time over the runs.
+// fastest of its own "decode time" reports over the runs (codec set-up,
+// reading and decoding; writing the output excluded; whole milliseconds).
 func decodeOPJ(path string, grey bool) (image.Image, time.Duration, error) {
 	out := strings.TrimSuffix(path, filepath.Ext(path)) + ".opj.ppm"
 	if grey {
@@ -155,11 +156,11 @@ func decodeOPJ(path string, grey bool) (image.Image, time.Duration, error) {
 	}
 	best := time.Duration(math.MaxInt64)
 	for range *runs {
-		start := time.Now()
-		if b, err := exec.Command(*opjDecompress, "-i", path, "-o", out).CombinedOutput(); err != nil {
+		b, err := exec.Command(*opjDecompress, "-i", path, "-o", out).CombinedOutput()
+		if err != nil {
 			return nil, 0, fmt.Errorf("opj_decompress %s: %v\n%s", path, err, b)
 		}
-		best = min(best, time.Since(start))
+		best = min(best, opjTime(b, "decode time:"))
 	}
 	img, err := readPNM(out)
 	return img, best, err
@@ -199,8 +200,8 @@ func conformance(w io.Writer, dir string) error {
 	}
 	fmt.Fprintf(w, "## Decoding files written by opj_compress\n\n")
 	fmt.Fprintf(w, "max |Δ| is the largest difference between a ciekit sample and opj_decompress's; differing counts samples.\n")
-	fmt.Fprintf(w, "opj ms is opj_decompress's wall time as a process (start-up and writing the PNM included), ciekit ms the in-process\n")
-	fmt.Fprintf(w, "jpeg2000.Decode time; both the fastest of %d runs, one thread each.\n\n", *runs)
+	fmt.Fprintf(w, "opj ms is the \"decode time\" opj_decompress reports (codec set-up, reading and decoding, output excluded; whole ms),\n")
+	fmt.Fprintf(w, "ciekit ms the time of jpeg2000.Decode on the file's bytes; both the fastest of %d runs, one thread each.\n\n", *runs)
 	fmt.Fprintf(w, "| image | case | opj_compress options | bytes | max \\|Δ\\| | differing | opj ms | ciekit ms |\n|---|---|---|---:|---:|---:|---:|---:|\n")
 	var worst, total, failed int
 	for ii, im := range images {
@@ -382,4 +383,17 @@ func rgbSamples(img image.Image) []byte {
 		}
 	}
 	return out
+}
+
+// opjTime extracts the "<key> N ms" figure OpenJPEG's tools print.
+func opjTime(out []byte, key string) time.Duration {
+	i := bytes.Index(out, []byte(key))
+	if i < 0 {
+		return time.Duration(math.MaxInt64)
+	}
+	var v int
+	if _, err := fmt.Sscan(string(out[i+len(key):]), &v); err != nil {
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration(v) * time.Millisecond
 }
