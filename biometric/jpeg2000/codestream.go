@@ -83,6 +83,16 @@ type params struct {
 	qcd *quant
 	qcc []*quant
 	rgn []int
+	// poc lists progression order changes (A.6.6); ownPOC is set once the
+	// tile's own POC replaced the main header's.
+	poc    []pocEntry
+	ownPOC bool
+}
+
+// pocEntry is one progression of a POC marker segment: layers [0, lye),
+// resolutions [rs, re), components [cs, ce), in order prog.
+type pocEntry struct {
+	rs, cs, lye, re, ce, prog int
 }
 
 func (p *params) clone() *params {
@@ -92,6 +102,7 @@ func (p *params) clone() *params {
 		qcd: p.qcd,
 		qcc: append([]*quant(nil), p.qcc...),
 		rgn: append([]int(nil), p.rgn...),
+		poc: p.poc,
 	}
 }
 
@@ -365,7 +376,14 @@ func (cs *codestream) headerMarker(r *reader, m, off int, p *params, main bool) 
 		}
 		p.rgn[ci] = int(body[n+1])
 	case mPOC:
-		return unsupported(cs.base+off, "POC", "progression order changes")
+		entries, err := cs.parsePOC(body, off)
+		if err != nil {
+			return err
+		}
+		if !main && !p.ownPOC {
+			p.poc, p.ownPOC = nil, true
+		}
+		p.poc = append(p.poc[:len(p.poc):len(p.poc)], entries...)
 	case mPPM, mPPT:
 		return unsupported(cs.base+off, name, "packed packet headers")
 	case mCAP, mCPF:
@@ -435,6 +453,44 @@ func (cs *codestream) compIndex(b []byte, off int, name string) (int, int, error
 		return 0, 0, malformed(cs.base+off, name+" component", "component %d of %d", c, len(cs.comps))
 	}
 	return c, n, nil
+}
+
+func (cs *codestream) parsePOC(b []byte, off int) ([]pocEntry, error) {
+	cw := 1
+	if len(cs.comps) >= 257 {
+		cw = 2
+	}
+	n := 5 + 2*cw
+	if len(b) == 0 || len(b)%n != 0 {
+		return nil, malformed(cs.base+off, "POC Lpoc", "length %d is not a multiple of %d", len(b)+2, n)
+	}
+	comp := func(p []byte) int {
+		if cw == 2 {
+			return int(binary.BigEndian.Uint16(p))
+		}
+		return int(p[0])
+	}
+	var out []pocEntry
+	for i := 0; i < len(b); i += n {
+		p := b[i:]
+		e := pocEntry{rs: int(p[0]), cs: comp(p[1:])}
+		q := p[1+cw:]
+		e.lye = int(binary.BigEndian.Uint16(q))
+		e.re = int(q[2])
+		e.ce = comp(q[3:])
+		if e.ce == 0 && cw == 1 {
+			e.ce = 256
+		}
+		e.prog = int(q[3+cw])
+		if e.prog > progCPRL {
+			return nil, malformed(cs.base+off, "POC Ppoc", "progression order %d", e.prog)
+		}
+		if e.re <= e.rs || e.ce <= e.cs || e.lye == 0 {
+			return nil, malformed(cs.base+off, "POC", "empty progression (resolutions %d-%d, components %d-%d, %d layers)", e.rs, e.re, e.cs, e.ce, e.lye)
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 func (cs *codestream) parseCOD(b []byte, off int) (*coding, error) {

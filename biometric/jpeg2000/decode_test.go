@@ -147,7 +147,8 @@ func TestMalformed(t *testing.T) {
 		{"too large", append(append(append(siz(1<<16, 1<<16, 1), cod...), qcd...), 0xFF, 0xD9), jpeg2000.ErrTooLarge, "SIZ"},
 		{"truncated main header", append(siz(8, 8, 1), cod[:6]...), io.ErrUnexpectedEOF, "COD"},
 		{"no QCD", append(append(siz(8, 8, 1), cod...), 0xFF, 0x90), jpeg2000.ErrMalformed, "QCD"},
-		{"POC", append(append(append(siz(8, 8, 1), cod...), qcd...), 0xFF, 0x5F, 0, 9, 0, 0, 0, 0, 1, 1, 0), jpeg2000.ErrUnsupported, "POC"},
+		{"PPM", append(append(append(siz(8, 8, 1), cod...), qcd...), 0xFF, 0x60, 0, 3, 0), jpeg2000.ErrUnsupported, "PPM"},
+		{"bad POC", append(append(append(siz(8, 8, 1), cod...), qcd...), 0xFF, 0x5F, 0, 9, 0, 0, 0, 0, 1, 1, 0), jpeg2000.ErrMalformed, "POC"},
 		{"truncated tile", good[:len(good)/2], io.ErrUnexpectedEOF, "tile 0"},
 		{"bad JP2 box", append(append([]byte{}, mustRead(t, "testdata/colour_r97.jp2")[:12]...), 0, 0, 0, 3, 'f', 't', 'y', 'p'), jpeg2000.ErrMalformed, "JP2 box"},
 	}
@@ -163,7 +164,7 @@ func TestMalformed(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), "jpeg2000: offset "), "Decode(%s) message %q", tc.name, err)
 		})
 	}
-	_, err := jpeg2000.Decode(bytes.NewReader(tests[9].in))
+	_, err := jpeg2000.Decode(bytes.NewReader(tests[9].in)) // PPM
 	assert.ErrorIs(t, err, errors.ErrUnsupported, "ErrUnsupported wraps errors.ErrUnsupported")
 }
 

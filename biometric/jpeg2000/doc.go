@@ -13,7 +13,8 @@
 //     ROI), SOT/SOD tile-parts in any order, SOP and EPH markers; TLM, PLM,
 //     PLT, CRG and COM are skipped.
 //   - Tier-2 (Annex B): all five progression orders (LRCP, RLCP, RPCL, PCRL,
-//     CPRL), precincts of any size, tag trees, multiple layers and tiles.
+//     CPRL) and progression order changes (POC, in the main and tile-part
+//     headers), precincts of any size, tag trees, multiple layers and tiles.
 //   - Tier-1 (Annexes C and D): the MQ decoder and the three coding passes,
 //     with every Part 1 code-block style: bypass (lazy), context reset,
 //     termination on each pass, vertically causal contexts, predictable
@@ -23,7 +24,7 @@
 //     decomposition levels, the inverse RCT and ICT (Annex G), and DC level
 //     shifting; sYCC JP2 files are converted to RGB.
 //
-// Not implemented, reported as ErrUnsupported: POC, PPM and PPT markers,
+// Not implemented, reported as ErrUnsupported: PPM and PPT markers,
 // Part 2 and HTJ2K (Part 15) codestreams, JP2 palettes (pclr/cmap), and more
 // than 64 components. Component subsampling decodes, and the output image
 // repeats each subsampled sample (nearest neighbour). A codestream that

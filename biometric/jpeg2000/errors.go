@@ -14,7 +14,7 @@ var (
 	// ErrMalformed reports a codestream or JP2 file that breaks T.800.
 	ErrMalformed = errors.New("jpeg2000: malformed data")
 	// ErrUnsupported reports a valid feature this decoder does not implement
-	// (Part 2 extensions, palettes, PPM/PPT/POC markers, HT code-blocks).
+	// (Part 2 extensions, palettes, PPM/PPT markers, HT code-blocks).
 	// It wraps errors.ErrUnsupported.
 	ErrUnsupported = fmt.Errorf("jpeg2000: unsupported feature (%w)", errors.ErrUnsupported)
 	// ErrTooLarge reports an image whose declared size exceeds the

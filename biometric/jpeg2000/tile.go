@@ -271,17 +271,56 @@ func cmpInts(v ...int) int {
 	return 0
 }
 
-// packets walks the tile's packets in order, calling fn for each.
+// packets walks the tile's packets in order, calling fn for each; fn
+// returns false to stop. With POC progressions (B.12.2), each runs over its
+// volume and packets already visited are skipped.
 func (td *tileDecoder) packets(fn func(l int, ref packetRef) (bool, error)) error {
 	cod := td.t.p.cod
-	refs := td.order(cod.prog)
-	layers := cod.layers
-	switch cod.prog {
+	if len(td.t.p.poc) == 0 {
+		_, err := td.progression(td.order(cod.prog), cod.prog, cod.layers, nil, fn)
+		return err
+	}
+	// done[c][r][p] counts the layers of each precinct already visited.
+	done := make([][][]int, len(td.comps))
+	for c, tc := range td.comps {
+		done[c] = make([][]int, len(tc.res))
+		for r, rl := range tc.res {
+			done[c][r] = make([]int, rl.npw*rl.nph)
+		}
+	}
+	for _, e := range td.t.p.poc {
+		var refs []packetRef
+		for _, ref := range td.order(e.prog) {
+			if ref.r >= e.rs && ref.r < e.re && ref.c >= e.cs && ref.c < e.ce {
+				refs = append(refs, ref)
+			}
+		}
+		more, err := td.progression(refs, e.prog, min(e.lye, cod.layers), done, fn)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// progression visits refs (sorted for prog) over layers [0, layers).
+func (td *tileDecoder) progression(refs []packetRef, prog, layers int, done [][][]int, fn func(int, packetRef) (bool, error)) (bool, error) {
+	visit := func(l int, ref packetRef) (bool, error) {
+		if done != nil {
+			d := &done[ref.c][ref.r][ref.p]
+			if l != *d {
+				return true, nil
+			}
+			*d++
+		}
+		return fn(l, ref)
+	}
+	switch prog {
 	case progLRCP:
 		for l := range layers {
 			for _, ref := range refs {
-				if more, err := fn(l, ref); err != nil || !more {
-					return err
+				if more, err := visit(l, ref); err != nil || !more {
+					return false, err
 				}
 			}
 		}
@@ -293,8 +332,8 @@ func (td *tileDecoder) packets(fn func(l int, ref packetRef) (bool, error)) erro
 			}
 			for l := range layers {
 				for _, ref := range refs[start:end] {
-					if more, err := fn(l, ref); err != nil || !more {
-						return err
+					if more, err := visit(l, ref); err != nil || !more {
+						return false, err
 					}
 				}
 			}
@@ -303,13 +342,13 @@ func (td *tileDecoder) packets(fn func(l int, ref packetRef) (bool, error)) erro
 	default:
 		for _, ref := range refs {
 			for l := range layers {
-				if more, err := fn(l, ref); err != nil || !more {
-					return err
+				if more, err := visit(l, ref); err != nil || !more {
+					return false, err
 				}
 			}
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // pendingSeg is a code-block contribution whose bytes follow the header.

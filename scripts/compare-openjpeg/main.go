@@ -120,6 +120,8 @@ func decoderCases(img image.Image) []testCase {
 		{"ROI max-shift", []string{"-ROI", "c=0,U=5", "-r", "20"}, ".j2k"},
 		{"PLT+TLM markers", []string{"-PLT", "-TLM", "-I", "-r", "30"}, ".j2k"},
 		{"no MCT", []string{"-mct", "0", "-I", "-r", "30"}, ".j2k"},
+		{"POC: CPRL, then LRCP", []string{"-POC", "T1=0,0,1,3,3,CPRL/T1=0,0,3,6,3,LRCP", "-r", "40,20,5"}, ".j2k"},
+		{"POC: RPCL, PCRL, LRCP", []string{"-POC", "T1=0,0,1,4,1,RPCL/T1=0,0,2,6,1,PCRL/T1=0,0,3,6,3,LRCP", "-r", "40,20,5"}, ".j2k"},
 		{"image and tile offsets", []string{"-d", "13,7", "-T", "5,3", "-t", "200,200", "-n", "4", "-I", "-r", "30"}, ".j2k"},
 	}
 }
@@ -214,7 +216,10 @@ func conformance(w io.Writer, dir string) error {
 			st, _ := os.Stat(path)
 			ref, topj, err := decodeOPJ(path, grey)
 			if err != nil {
-				return err
+				// The judge cannot read its own file: say so, with what we do.
+				_, _, ours := decodeCiekit(path)
+				fmt.Fprintf(w, "| %s | %s | `%s` | %d | opj_decompress fails on opj_compress's file; ciekit: %v | | | |\n", im.name, tc.name, strings.Join(tc.args, " "), st.Size(), errOrOK(ours))
+				continue
 			}
 			total++
 			got, tck, err := decodeCiekit(path)
@@ -264,6 +269,7 @@ func makeTestdata(tmp, out string) error {
 		{"bypass97", []string{"-M", "1", "-I", "-r", "5"}, ".j2k"},
 		{"offsets", []string{"-d", "5,3", "-T", "2,1", "-t", "32,32", "-n", "4", "-I", "-r", "8"}, ".j2k"},
 		{"roi", []string{"-ROI", "c=0,U=4", "-r", "8"}, ".j2k"},
+		{"poc", []string{"-n", "3", "-POC", "T1=0,0,1,2,3,CPRL/T1=0,0,3,3,3,RLCP", "-r", "20,8,2"}, ".j2k"},
 	}
 	var readme strings.Builder
 	readme.WriteString("# JPEG 2000 test files made by OpenJPEG\n\n")
@@ -396,4 +402,11 @@ func opjTime(out []byte, key string) time.Duration {
 		return time.Duration(math.MaxInt64)
 	}
 	return time.Duration(v) * time.Millisecond
+}
+
+func errOrOK(err error) string {
+	if err == nil {
+		return "decodes"
+	}
+	return err.Error()
 }
