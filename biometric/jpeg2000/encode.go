@@ -26,6 +26,10 @@ type EncodeOptions struct {
 	Levels int
 	// Codestream writes a bare J2K codestream instead of a JP2 file.
 	Codestream bool
+	// Irreversible selects the 9/7 wavelet, scalar quantisation and, for
+	// colour, the ICT, as eMRTD issuers' encoders use: about 0.5 dB more
+	// PSNR than the default 5/3 at passport sizes, but never lossless.
+	Irreversible bool
 }
 
 // MaxEncodePixels bounds the images Encode accepts.
@@ -46,7 +50,9 @@ const (
 type encBand struct {
 	orient         int
 	x0, y0, x1, y1 int // in the component's Mallat-layout buffer
-	eps            int // exponent ε_b of the QCD
+	eps            int     // exponent ε_b of the QCD
+	mant           int     // mantissa μ_b (irreversible only)
+	step           float32 // quantisation step Δ_b (irreversible only)
 	weight         float64
 	blocks         []encBlock
 	cw, ch         int
@@ -100,7 +106,27 @@ func encode(img image.Image, opts EncodeOptions) ([]byte, error) {
 			p[i] -= 128
 		}
 	}
-	if nc == 3 { // RCT (G.2), reversible
+	irr := opts.Irreversible
+	var fplanes [][]float32
+	switch {
+	case irr:
+		fplanes = make([][]float32, nc)
+		for c, p := range planes {
+			fplanes[c] = make([]float32, len(p))
+			for i, v := range p {
+				fplanes[c][i] = float32(v)
+			}
+		}
+		if nc == 3 { // ICT (G.3)
+			r, g, b := fplanes[0], fplanes[1], fplanes[2]
+			for i := range r {
+				R, G, B := float64(r[i]), float64(g[i]), float64(b[i])
+				r[i] = float32(0.299*R + 0.587*G + 0.114*B)
+				g[i] = float32(-0.16875*R - 0.33126*G + 0.5*B)
+				b[i] = float32(0.5*R - 0.41869*G - 0.08131*B)
+			}
+		}
+	case nc == 3: // RCT (G.2), reversible
 		rr, gg, bb := planes[0], planes[1], planes[2]
 		for i := range rr {
 			R, G, B := rr[i], gg[i], bb[i]
@@ -115,15 +141,24 @@ func encode(img image.Image, opts EncodeOptions) ([]byte, error) {
 	for levels > 0 && (w>>levels == 0 || h>>levels == 0) {
 		levels--
 	}
+	// Norms of the inverse component transforms' columns (Annex G).
 	compNorm := []float64{1}
-	if nc == 3 {
+	switch {
+	case nc == 3 && irr:
+		compNorm = []float64{math.Sqrt(3), math.Hypot(0.34413, 1.772), math.Hypot(1.402, 0.71414)}
+	case nc == 3:
 		compNorm = []float64{math.Sqrt(3), math.Sqrt(11) / 4, math.Sqrt(11) / 4}
 	}
 	comps := make([]*encComp, nc)
 	var t1e t1Encoder
 	for c, p := range planes {
-		forwardDWT53(p, w, h, levels)
-		comps[c] = buildBands(p, w, h, levels, compNorm[c], nc == 3 && c > 0, &t1e)
+		if irr {
+			forwardDWT97(fplanes[c], w, h, levels)
+			fplanes[c] = quantize(fplanes[c], p, w, h, levels)
+		} else {
+			forwardDWT53(p, w, h, levels)
+		}
+		comps[c] = buildBands(p, w, h, levels, compNorm[c], nc == 3 && c > 0, irr, &t1e)
 	}
 	// Guard bits: enough that no code-block has more magnitude bit planes
 	// than Mb = G + ε_b − 1 (E-2).
@@ -140,7 +175,7 @@ func encode(img image.Image, opts EncodeOptions) ([]byte, error) {
 	if guard > 7 {
 		return nil, fmt.Errorf("jpeg2000: coefficients need %d guard bits, more than 7", guard)
 	}
-	e := &cstreamWriter{w: w, h: h, nc: nc, levels: levels, guard: guard, comps: comps}
+	e := &cstreamWriter{w: w, h: h, nc: nc, levels: levels, guard: guard, comps: comps, irr: irr}
 	for _, ec := range comps {
 		for _, bands := range ec.res {
 			for _, b := range bands {
@@ -234,7 +269,7 @@ func rgbPlanes(pix []uint8, stride, off, w, h int) [][]int32 {
 
 // buildBands cuts a transformed plane into subbands and code-blocks and
 // runs tier-1 on each block.
-func buildBands(p []int32, w, h, levels int, compNorm float64, chroma bool, t1e *t1Encoder) *encComp {
+func buildBands(p []int32, w, h, levels int, compNorm float64, chroma, irr bool, t1e *t1Encoder) *encComp {
 	ec := &encComp{res: make([][]*encBand, levels+1)}
 	// Widths of each resolution (origin at 0, so ceil halving).
 	rw := make([]int, levels+1)
@@ -246,7 +281,7 @@ func buildBands(p []int32, w, h, levels int, compNorm float64, chroma bool, t1e 
 	if chroma {
 		extra = 1 // RCT chroma has one more bit of range
 	}
-	lowNorm := synthesisNorm53(levels, false)
+	lowNorm := synthesisNorm(levels, false, irr)
 	for r := 0; r <= levels; r++ {
 		var bands []*encBand
 		if r == 0 {
@@ -254,7 +289,7 @@ func buildBands(p []int32, w, h, levels int, compNorm float64, chroma bool, t1e 
 		} else {
 			lw, lh := rw[r-1], rh[r-1]
 			lev := levels - r + 1
-			lo, hi := synthesisNorm53(lev, false), synthesisNorm53(lev, true)
+			lo, hi := synthesisNorm(lev, false, irr), synthesisNorm(lev, true, irr)
 			bands = []*encBand{
 				{orient: 1, x0: lw, x1: rw[r], y1: lh, eps: 9 + extra, weight: sq(compNorm * lo * hi)},
 				{orient: 2, y0: lh, x1: lw, y1: rh[r], eps: 9 + extra, weight: sq(compNorm * lo * hi)},
@@ -262,6 +297,10 @@ func buildBands(p []int32, w, h, levels int, compNorm float64, chroma bool, t1e 
 			}
 		}
 		for _, b := range bands {
+			if irr {
+				b.eps, b.mant, b.step = bandStep(levels, r, b.orient)
+				b.weight *= sq(float64(b.step))
+			}
 			bw, bh := b.x1-b.x0, b.y1-b.y0
 			if bw <= 0 || bh <= 0 {
 				continue
@@ -334,6 +373,7 @@ func (cb *encBlock) buildHull(weight float64) {
 type cstreamWriter struct {
 	w, h, nc, levels, guard int
 	comps                   []*encComp
+	irr                     bool
 }
 
 // choose sets each block's passes: all of them when lambda < 0, else the
@@ -382,15 +422,31 @@ func (e *cstreamWriter) write(codestream bool) []byte {
 	if e.nc == 3 {
 		mct = 1
 	}
-	cs = append(cs, 0, progLRCP, 0, 1, byte(mct), byte(e.levels), encCBExp-2, encCBExp-2, 0, 1)
+	wavelet := byte(1)
+	if e.irr {
+		wavelet = 0
+	}
+	cs = append(cs, 0, progLRCP, 0, 1, byte(mct), byte(e.levels), encCBExp-2, encCBExp-2, 0, wavelet)
 	u16(mQCD)
 	nb := 1 + 3*e.levels
-	u16(3 + nb)
-	cs = append(cs, byte(e.guard<<5))
-	// ε_b per subband of component 0's layout: the chroma components get a
-	// QCC with one more bit.
-	cs = append(cs, e.epsBytes(0)...)
-	if e.nc == 3 {
+	if e.irr {
+		// Scalar expounded: ε_b and μ_b per subband, the same for every
+		// component.
+		u16(3 + 2*nb)
+		cs = append(cs, byte(e.guard<<5|2))
+		for _, bands := range e.comps[0].res {
+			for _, b := range bands {
+				u16(b.eps<<11 | b.mant)
+			}
+		}
+	} else {
+		u16(3 + nb)
+		cs = append(cs, byte(e.guard<<5))
+		// ε_b per subband of component 0's layout: the chroma components
+		// get a QCC with one more bit.
+		cs = append(cs, e.epsBytes(0)...)
+	}
+	if e.nc == 3 && !e.irr {
 		for c := 1; c < 3; c++ {
 			u16(mQCC)
 			u16(4 + nb)

@@ -215,3 +215,31 @@ func BenchmarkEncode(b *testing.B) {
 		})
 	}
 }
+
+// TestEncodeIrreversible checks the 9/7 path: it fits the target and beats
+// the 5/3 path's PSNR at the same size on a passport-size face.
+func TestEncodeIrreversible(t *testing.T) {
+	t.Parallel()
+	src, err := jpeg2000.Decode(bytes.NewReader(mustRead(t, "testdata/face_passport.jp2")))
+	require.NoError(t, err)
+	grey := image.NewGray(src.Bounds())
+	for y := range src.Bounds().Dy() {
+		for x := range src.Bounds().Dx() {
+			grey.Set(x, y, src.At(x, y))
+		}
+	}
+	for name, img := range map[string]image.Image{"colour": src, "grey": grey} {
+		target := 12000
+		got := map[bool]float64{}
+		for _, irr := range []bool{false, true} {
+			var buf bytes.Buffer
+			require.NoError(t, jpeg2000.Encode(&buf, img, &jpeg2000.EncodeOptions{TargetSize: target, Irreversible: irr}))
+			assert.LessOrEqual(t, buf.Len(), target, "Encode(%s, Irreversible %v) size", name, irr)
+			dec, err := jpeg2000.Decode(&buf)
+			require.NoError(t, err)
+			got[irr] = psnr(t, img, dec)
+		}
+		assert.Greater(t, got[true], got[false], "%s: PSNR 9/7 (%.2f dB) vs 5/3 (%.2f dB)", name, got[true], got[false])
+		t.Logf("%s at %d bytes: 5/3 %.2f dB, 9/7 %.2f dB", name, target, got[false], got[true])
+	}
+}

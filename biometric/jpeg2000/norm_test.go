@@ -18,8 +18,8 @@ func TestSynthesisNorms(t *testing.T) {
 		{.7186, .9218, 1.586, 3.043, 6.019},
 	}
 	for lev := range 5 {
-		lo, hi := synthesisNorm53(lev, false), synthesisNorm53(lev+1, true)
-		lo1 := synthesisNorm53(lev+1, false)
+		lo, hi := synthesisNorm(lev, false, false), synthesisNorm(lev+1, true, false)
+		lo1 := synthesisNorm(lev+1, false, false)
 		got := []float64{lo * lo, lo1 * hi, hi * hi}
 		if lev == 0 {
 			got[0] = 1
