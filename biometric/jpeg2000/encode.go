@@ -49,7 +49,7 @@ const (
 
 type encBand struct {
 	orient         int
-	x0, y0, x1, y1 int // in the component's Mallat-layout buffer
+	x0, y0, x1, y1 int     // in the component's Mallat-layout buffer
 	eps            int     // exponent ε_b of the QCD
 	mant           int     // mantissa μ_b (irreversible only)
 	step           float32 // quantisation step Δ_b (irreversible only)
