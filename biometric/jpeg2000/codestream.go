@@ -122,15 +122,14 @@ func (p *params) quant(c int) *quant {
 
 // codestream is a parsed main header plus the tile-parts found.
 type codestream struct {
-	base               int // offset of the codestream in the input
-	w, h, x0, y0       int // Xsiz, Ysiz, XOsiz, YOsiz
-	tw, th, tx0, ty0   int
-	comps              []component
-	ntx, nty           int
-	main               *params
-	tiles              map[int]*tileInfo
-	tileOrder          []int
-	mainCodSeen, qcdOK bool
+	base             int // offset of the codestream in the input
+	w, h, x0, y0     int // Xsiz, Ysiz, XOsiz, YOsiz
+	tw, th, tx0, ty0 int
+	comps            []component
+	ntx, nty         int
+	main             *params
+	tiles            map[int]*tileInfo
+	tileOrder        []int
 }
 
 type tileInfo struct {

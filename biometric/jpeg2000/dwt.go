@@ -19,9 +19,18 @@ const (
 )
 
 func (tc *tileComp) inverseDWT() {
+	if tc.ibuf != nil {
+		inverseDWT(tc, tc.ibuf, synth53)
+	} else {
+		inverseDWT(tc, tc.fbuf, synth97)
+	}
+}
+
+// inverseDWT runs 2D_SR over the tile-component's resolution levels with
+// the one-dimensional synthesis synth.
+func inverseDWT[T int32 | float32](tc *tileComp, buf []T, synth func([]T, int)) {
 	stride := tc.x1 - tc.x0
-	var itmp []int32
-	var ftmp []float32
+	var tmp []T
 	for r := 1; r < len(tc.res); r++ {
 		rl, lo := tc.res[r], tc.res[r-1]
 		w, h := rl.x1-rl.x0, rl.y1-rl.y0
@@ -30,42 +39,21 @@ func (tc *tileComp) inverseDWT() {
 		}
 		sw, sh := lo.x1-lo.x0, lo.y1-lo.y0
 		cx, cy := rl.x0&1, rl.y0&1
-		n := max(w, h)
-		if tc.ibuf != nil {
-			if cap(itmp) < n {
-				itmp = make([]int32, n)
-			}
-			for y := range h {
-				row := tc.ibuf[y*stride : y*stride+w]
-				interleave(itmp[:w], row, sw, cx)
-				synth53(itmp[:w], cx)
-				copy(row, itmp[:w])
-			}
-			for x := range w {
-				col := itmp[:h]
-				deinterleaveCol(col, tc.ibuf, x, stride, sh, cy)
-				synth53(col, cy)
-				for y, v := range col {
-					tc.ibuf[y*stride+x] = v
-				}
-			}
-		} else {
-			if cap(ftmp) < n {
-				ftmp = make([]float32, n)
-			}
-			for y := range h {
-				row := tc.fbuf[y*stride : y*stride+w]
-				interleave(ftmp[:w], row, sw, cx)
-				synth97(ftmp[:w], cx)
-				copy(row, ftmp[:w])
-			}
-			for x := range w {
-				col := ftmp[:h]
-				deinterleaveCol(col, tc.fbuf, x, stride, sh, cy)
-				synth97(col, cy)
-				for y, v := range col {
-					tc.fbuf[y*stride+x] = v
-				}
+		if n := max(w, h); cap(tmp) < n {
+			tmp = make([]T, n)
+		}
+		for y := range h {
+			row := buf[y*stride : y*stride+w]
+			interleave(tmp[:w], row, sw, cx)
+			synth(tmp[:w], cx)
+			copy(row, tmp[:w])
+		}
+		for x := range w {
+			col := tmp[:h]
+			deinterleaveCol(col, buf, x, stride, sh, cy)
+			synth(col, cy)
+			for y, v := range col {
+				buf[y*stride+x] = v
 			}
 		}
 	}

@@ -636,12 +636,7 @@ func (t *tagEncoder) finish() {
 }
 
 func (t *tagEncoder) encode(bw *bitWriter, leaf int, threshold int32) {
-	var stack [64]int32
-	n := 0
-	for i := int32(leaf); i >= 0 && n < len(stack); i = t.nodes[i].parent {
-		stack[n] = i
-		n++
-	}
+	stack, n := t.path(leaf)
 	var low int32
 	for n > 0 {
 		n--

@@ -22,8 +22,11 @@ func analyse53(x []int32) {
 }
 
 // forwardDWT53 transforms the w×h plane buf in place over levels levels.
-func forwardDWT53(buf []int32, w, h, levels int) {
-	tmp := make([]int32, max(w, h))
+func forwardDWT53(buf []int32, w, h, levels int) { forwardDWT(buf, w, h, levels, analyse53) }
+
+// forwardDWT applies 2D_SD with the one-dimensional analysis analyse.
+func forwardDWT[T int32 | float32](buf []T, w, h, levels int, analyse func([]T)) {
+	tmp := make([]T, max(w, h))
 	cw, ch := w, h
 	for range levels {
 		sw, sh := (cw+1)/2, (ch+1)/2
@@ -32,7 +35,7 @@ func forwardDWT53(buf []int32, w, h, levels int) {
 			for y := range ch {
 				col[y] = buf[y*w+x]
 			}
-			analyse53(col)
+			analyse(col)
 			for i := range sh {
 				buf[i*w+x] = col[2*i]
 			}
@@ -44,7 +47,7 @@ func forwardDWT53(buf []int32, w, h, levels int) {
 			row := buf[y*w : y*w+cw]
 			line := tmp[:cw]
 			copy(line, row)
-			analyse53(line)
+			analyse(line)
 			for i := range sw {
 				row[i] = line[2*i]
 			}
@@ -140,39 +143,7 @@ func analyse97(x []float32) {
 }
 
 // forwardDWT97 is forwardDWT53 with the 9/7 wavelet.
-func forwardDWT97(buf []float32, w, h, levels int) {
-	tmp := make([]float32, max(w, h))
-	cw, ch := w, h
-	for range levels {
-		sw, sh := (cw+1)/2, (ch+1)/2
-		for x := range cw {
-			col := tmp[:ch]
-			for y := range ch {
-				col[y] = buf[y*w+x]
-			}
-			analyse97(col)
-			for i := range sh {
-				buf[i*w+x] = col[2*i]
-			}
-			for i := range ch - sh {
-				buf[(sh+i)*w+x] = col[2*i+1]
-			}
-		}
-		for y := range ch {
-			row := buf[y*w : y*w+cw]
-			line := tmp[:cw]
-			copy(line, row)
-			analyse97(line)
-			for i := range sw {
-				row[i] = line[2*i]
-			}
-			for i := range cw - sw {
-				row[sw+i] = line[2*i+1]
-			}
-		}
-		cw, ch = sw, sh
-	}
-}
+func forwardDWT97(buf []float32, w, h, levels int) { forwardDWT(buf, w, h, levels, analyse97) }
 
 // bandStep returns the QCD exponent, mantissa and the step size Δ_b they
 // code, as the decoder computes it (E.1, without the subband gain, which

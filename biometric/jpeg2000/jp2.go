@@ -27,13 +27,11 @@ type jp2Info struct {
 }
 
 type box struct {
-	typ      string
-	off      int // offset of the box header
-	body     []byte
-	bodyOff  int
-	nextOff  int
-	lastBox  bool
-	tooLarge bool
+	typ     string
+	off     int // offset of the box header
+	body    []byte
+	bodyOff int
+	nextOff int
 }
 
 func readBox(b []byte, off int) (box, error) {

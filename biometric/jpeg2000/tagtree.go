@@ -99,12 +99,7 @@ func newTagTree(w, h int) *tagTree {
 // decode reports whether leaf's value is below threshold, reading as many
 // bits as that needs (B.10.2).
 func (t *tagTree) decode(br *bitReader, leaf int, threshold int32) bool {
-	var stack [64]int32
-	n := 0
-	for i := int32(leaf); i >= 0 && n < len(stack); i = t.nodes[i].parent {
-		stack[n] = i
-		n++
-	}
+	stack, n := t.path(leaf)
 	var low int32
 	var nd *tagNode
 	for n > 0 {
@@ -125,4 +120,13 @@ func (t *tagTree) decode(br *bitReader, leaf int, threshold int32) bool {
 		nd.low = low
 	}
 	return nd.value < threshold
+}
+
+// path returns the nodes from leaf up to the root, in stack[:n].
+func (t *tagTree) path(leaf int) (stack [64]int32, n int) {
+	for i := int32(leaf); i >= 0 && n < len(stack); i = t.nodes[i].parent {
+		stack[n] = i
+		n++
+	}
+	return stack, n
 }

@@ -294,22 +294,7 @@ func makeTestdata(tmp, out string) error {
 			if err != nil {
 				return err
 			}
-			ref, _, err := decodeOPJ(path, grey)
-			if err != nil {
-				return err
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(out, name+tc.ext), b, 0o644); err != nil {
-				return err
-			}
-			var pb bytes.Buffer
-			if err := png.Encode(&pb, ref); err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(out, name+tc.ext+".png"), pb.Bytes(), 0o644); err != nil {
+			if err := keepWithReference(path, filepath.Join(out, name+tc.ext), grey, true); err != nil {
 				return err
 			}
 			fmt.Fprintf(&readme, "| %s%s | `%s` |\n", name, tc.ext, strings.Join(tc.args, " "))
@@ -333,18 +318,7 @@ func makeTestdata(tmp, out string) error {
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 				return err
 			}
-			ref, _, err := decodeOPJ(path, grey)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(out, name), buf.Bytes(), 0o644); err != nil {
-				return err
-			}
-			var pb bytes.Buffer
-			if err := png.Encode(&pb, ref); err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(out, name+".png"), pb.Bytes(), 0o644); err != nil {
+			if err := keepWithReference(path, filepath.Join(out, name), grey, true); err != nil {
 				return err
 			}
 			fmt.Fprintf(&readme, "| %s | `TargetSize: %d` |\n", name, target)
@@ -357,21 +331,9 @@ func makeTestdata(tmp, out string) error {
 	if err != nil {
 		return err
 	}
-	ref, _, err := decodeOPJ(path, false)
-	if err != nil {
-		return err
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(out, "face_passport.jp2"), b, 0o644); err != nil {
-		return err
-	}
 	// The pixels of a 480x640 image would weigh 300 KB as PNG: keep their
-	// SHA-256 (over the R, G, B samples, row by row).
-	sum := sha256.Sum256(rgbSamples(ref))
-	if err := os.WriteFile(filepath.Join(out, "face_passport.jp2.sha256"), []byte(hex.EncodeToString(sum[:])+"\n"), 0o644); err != nil {
+	// SHA-256 instead.
+	if err := keepWithReference(path, filepath.Join(out, "face_passport.jp2"), false, false); err != nil {
 		return err
 	}
 	fmt.Fprintf(&readme, "| face_passport.jp2 | `%s` |\n", strings.Join(tc.args, " "))
@@ -409,4 +371,30 @@ func errOrOK(err error) string {
 		return "decodes"
 	}
 	return err.Error()
+}
+
+// keepWithReference copies the file at path to dst and writes beside it the
+// pixels opj_decompress reads from it: dst.png, or, when asPNG is false,
+// dst.sha256 with the SHA-256 of the R, G, B samples row by row.
+func keepWithReference(path, dst string, grey, asPNG bool) error {
+	ref, _, err := decodeOPJ(path, grey)
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		return err
+	}
+	if !asPNG {
+		sum := sha256.Sum256(rgbSamples(ref))
+		return os.WriteFile(dst+".sha256", []byte(hex.EncodeToString(sum[:])+"\n"), 0o644)
+	}
+	var pb bytes.Buffer
+	if err := png.Encode(&pb, ref); err != nil {
+		return err
+	}
+	return os.WriteFile(dst+".png", pb.Bytes(), 0o644)
 }
