@@ -87,7 +87,7 @@ func (d *Decoder) decode(b []byte) (image.Image, error) {
 		total += int64(x1-x0) * int64(y1-y0)
 	}
 	if total > limit {
-		return nil, tooLarge(cs.base, "SIZ", "%d samples, limit %d", total, limit)
+		return nil, tooLarge(cs.base+2, "SIZ", "%d samples, limit %d", total, limit)
 	}
 	if len(cs.tileOrder) == 0 {
 		return nil, malformed(len(b), "SOT", "no tile-parts")

@@ -20,17 +20,20 @@ const (
 
 func (tc *tileComp) inverseDWT() {
 	if tc.ibuf != nil {
-		inverseDWT(tc, tc.ibuf, synth53)
+		inverseDWT(tc, tc.ibuf, synth53, synth53Rows)
 	} else {
-		inverseDWT(tc, tc.fbuf, synth97)
+		inverseDWT(tc, tc.fbuf, synth97, synth97Rows)
 	}
 }
 
 // inverseDWT runs 2D_SR over the tile-component's resolution levels with
-// the one-dimensional synthesis synth.
-func inverseDWT[T int32 | float32](tc *tileComp, buf []T, synth func([]T, int)) {
+// the one-dimensional synthesis synth for rows; columns go through
+// synthRows, which lifts whole rows at a time (the same arithmetic, in an
+// order that reads memory contiguously).
+func inverseDWT[T int32 | float32](tc *tileComp, buf []T, synth func([]T, int), synthRows func([][]T, int)) {
 	stride := tc.x1 - tc.x0
-	var tmp []T
+	var tmp, plane []T
+	var rows [][]T
 	for r := 1; r < len(tc.res); r++ {
 		rl, lo := tc.res[r], tc.res[r-1]
 		w, h := rl.x1-rl.x0, rl.y1-rl.y0
@@ -48,12 +51,85 @@ func inverseDWT[T int32 | float32](tc *tileComp, buf []T, synth func([]T, int)) 
 			synth(tmp[:w], cx)
 			copy(row, tmp[:w])
 		}
-		for x := range w {
-			col := tmp[:h]
-			deinterleaveCol(col, buf, x, stride, sh, cy)
-			synth(col, cy)
-			for y, v := range col {
-				buf[y*stride+x] = v
+		if cap(plane) < w*h {
+			plane = make([]T, w*h)
+		}
+		rows = rows[:0]
+		for y := range h {
+			rows = append(rows, plane[y*w:(y+1)*w])
+		}
+		for i := range sh {
+			copy(rows[2*i+cy], buf[i*stride:i*stride+w])
+		}
+		for i := range h - sh {
+			copy(rows[2*i+1-cy], buf[(sh+i)*stride:(sh+i)*stride+w])
+		}
+		synthRows(rows, cy)
+		for y, row := range rows {
+			copy(buf[y*stride:y*stride+w], row)
+		}
+	}
+}
+
+// mirrorRow is mirror for a slice of rows.
+func mirrorRow[T int32 | float32](rows [][]T, i int) []T {
+	if i < 0 {
+		return rows[-i]
+	}
+	if i >= len(rows) {
+		return rows[2*(len(rows)-1)-i]
+	}
+	return rows[i]
+}
+
+// synth53Rows is synth53 applied to every column of rows at once.
+func synth53Rows(rows [][]int32, cas int) {
+	n := len(rows)
+	if n == 1 {
+		if cas == 1 {
+			for j := range rows[0] {
+				rows[0][j] /= 2
+			}
+		}
+		return
+	}
+	for i := cas; i < n; i += 2 {
+		x, l, r := rows[i], mirrorRow(rows, i-1), mirrorRow(rows, i+1)
+		for j := range x {
+			x[j] -= (l[j] + r[j] + 2) >> 2
+		}
+	}
+	for i := 1 - cas; i < n; i += 2 {
+		x, l, r := rows[i], mirrorRow(rows, i-1), mirrorRow(rows, i+1)
+		for j := range x {
+			x[j] += (l[j] + r[j]) >> 1
+		}
+	}
+}
+
+// synth97Rows is synth97 applied to every column of rows at once.
+func synth97Rows(rows [][]float32, cas int) {
+	n := len(rows)
+	if n == 1 {
+		return
+	}
+	for i, x := range rows {
+		k := twoInvK9
+		if (i+cas)%2 == 0 {
+			k = k97
+		}
+		for j := range x {
+			x[j] *= k
+		}
+	}
+	for _, s := range []struct {
+		start int
+		c     float32
+	}{{cas, -delta97}, {1 - cas, -gamma97}, {cas, -beta97}, {1 - cas, -alpha97}} {
+		for i := s.start; i < n; i += 2 {
+			x, l, r := rows[i], mirrorRow(rows, i-1), mirrorRow(rows, i+1)
+			for j := range x {
+				x[j] = x[j] + float32((l[j]+r[j])*s.c)
 			}
 		}
 	}
@@ -68,16 +144,6 @@ func interleave[T int32 | float32](dst, src []T, sn, cas int) {
 	}
 	for i := range len(src) - sn {
 		dst[2*i+1-cas] = src[sn+i]
-	}
-}
-
-func deinterleaveCol[T int32 | float32](dst, buf []T, x, stride, sn, cas int) {
-	n := len(dst)
-	for i := range sn {
-		dst[2*i+cas] = buf[i*stride+x]
-	}
-	for i := range n - sn {
-		dst[2*i+1-cas] = buf[(sn+i)*stride+x]
 	}
 }
 
