@@ -90,8 +90,12 @@ func randomImage(rng *rand.Rand, kind string, w, h int) image.Image {
 func TestEncodeLossless(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 8))
+	n := 6
+	if testing.Short() {
+		n = 2
+	}
 	for _, kind := range []string{"gray", "rgba", "nrgba", "sub"} {
-		for range 6 {
+		for range n {
 			w, h := 1+rng.IntN(150), 1+rng.IntN(150)
 			img := randomImage(rng, kind, w, h)
 			for _, cs := range []bool{false, true} {
