@@ -208,9 +208,10 @@ func (cs *codestream) syccToRGB(p [][]int32) {
 	hi := int32(1)<<a.prec - 1
 	for i := range p[0] {
 		y, cb, cr := p[0][i], p[1][i]-off, p[2][i]-off
-		r := y + int32(1.402*float32(cr))
-		g := y - int32(0.344*float32(cb)+0.714*float32(cr))
-		bl := y + int32(1.772*float32(cb))
+		// OpenJPEG's color.c multiplies in double precision.
+		r := y + int32(1.402*float64(cr))
+		g := y - int32(0.344*float64(cb)+0.714*float64(cr))
+		bl := y + int32(1.772*float64(cb))
 		p[0][i], p[1][i], p[2][i] = min(max(r, 0), hi), min(max(g, 0), hi), min(max(bl, 0), hi)
 	}
 }

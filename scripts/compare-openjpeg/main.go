@@ -62,6 +62,26 @@ type testCase struct {
 	ext  string   // ".j2k" or ".jp2"
 }
 
+// postEdits edit opj_compress's file, by case name, before the decoders see
+// it.
+var postEdits = map[string]func([]byte) []byte{
+	"JP2 declaring sYCC, no MCT": asSYCC,
+	"sycc":                       asSYCC,
+}
+
+// asSYCC rewrites a JP2 file's enumerated colour space to sYCC (18), so
+// that a file coded without MCT stands for a Y, Cb, Cr image, as some
+// issuers' encoders write faces.
+func asSYCC(b []byte) []byte {
+	i := bytes.Index(b, []byte("colr"))
+	if i < 0 || len(b) < i+11 || b[i+4] != 1 {
+		return b
+	}
+	out := bytes.Clone(b)
+	copy(out[i+7:], []byte{0, 0, 0, 18})
+	return out
+}
+
 func run(w io.Writer) error {
 	tmp, err := os.MkdirTemp("", "compare-openjpeg")
 	if err != nil {
@@ -122,6 +142,7 @@ func decoderCases(img image.Image) []testCase {
 		{"no MCT", []string{"-mct", "0", "-I", "-r", "30"}, ".j2k"},
 		{"POC: CPRL, then LRCP", []string{"-POC", "T1=0,0,1,3,3,CPRL/T1=0,0,3,6,3,LRCP", "-r", "40,20,5"}, ".j2k"},
 		{"POC: RPCL, PCRL, LRCP", []string{"-POC", "T1=0,0,1,4,1,RPCL/T1=0,0,2,6,1,PCRL/T1=0,0,3,6,3,LRCP", "-r", "40,20,5"}, ".j2k"},
+		{"JP2 declaring sYCC, no MCT", []string{"-mct", "0", "-I", "-r", "30"}, ".jp2"},
 		{"image and tile offsets", []string{"-d", "13,7", "-T", "5,3", "-t", "200,200", "-n", "4", "-I", "-r", "30"}, ".j2k"},
 	}
 }
@@ -137,6 +158,15 @@ func encodeOPJ(dir string, img image.Image, tc testCase, name string) (string, e
 	args := append([]string{"-i", in, "-o", out}, tc.args...)
 	if b, err := exec.Command(*opjCompress, args...).CombinedOutput(); err != nil {
 		return "", fmt.Errorf("opj_compress %s: %v\n%s", strings.Join(args, " "), err, b)
+	}
+	if post := postEdits[tc.name]; post != nil {
+		b, err := os.ReadFile(out)
+		if err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(out, post(b), 0o644); err != nil {
+			return "", err
+		}
 	}
 	return out, nil
 }
@@ -270,6 +300,7 @@ func makeTestdata(tmp, out string) error {
 		{"offsets", []string{"-d", "5,3", "-T", "2,1", "-t", "32,32", "-n", "4", "-I", "-r", "8"}, ".j2k"},
 		{"roi", []string{"-ROI", "c=0,U=4", "-r", "8"}, ".j2k"},
 		{"poc", []string{"-n", "3", "-POC", "T1=0,0,1,2,3,CPRL/T1=0,0,3,3,3,RLCP", "-r", "20,8,2"}, ".j2k"},
+		{"sycc", []string{"-mct", "0", "-I", "-r", "10"}, ".jp2"},
 	}
 	var readme strings.Builder
 	readme.WriteString("# JPEG 2000 test files made by OpenJPEG\n\n")
@@ -277,7 +308,9 @@ func makeTestdata(tmp, out string) error {
 	readme.WriteString("(Debian libopenjp2-tools 2.5.0-2+deb12u3). The inputs are synthetic portraits (scripts/compare-openjpeg/synth.go):\n")
 	readme.WriteString("colour.ppm = synthFace(64, 80, 7, colour), grey.pgm = synthFace(61, 43, 8, grey).\n")
 	readme.WriteString("Each `<image>_<case>.j2k|jp2` is `opj_compress -i <image>.p?m -o <file> <options>`, and `<file>.png` holds the\n")
-	readme.WriteString("pixels `opj_decompress -i <file> -o <file>.p?m` produced, which the tests require exactly.\n\n")
+	readme.WriteString("pixels `opj_decompress -i <file> -o <file>.p?m` produced, which the tests require exactly.\n")
+	readme.WriteString("The `sycc` files then have their colr box's enumerated colour space set to 18 (sYCC), so that both decoders\n")
+	readme.WriteString("convert Y, Cb, Cr to RGB.\n\n")
 	readme.WriteString("face.ppm = synthFace(480, 640, 3, colour) gives face_passport.jp2, a passport-size (about 18 KB) file for benchmarks.\n\n")
 	readme.WriteString("| file | opj_compress options |\n|---|---|\n")
 	names := make([]string, 0, len(images))
