@@ -197,12 +197,32 @@ func (td *tileDecoder) store(tc *tileComp, plane []int32) {
 	}
 }
 
-// syccToRGB converts sYCC components (JP2 colour space 18) to RGB, the way
-// OpenJPEG's opj_decompress does.
+// syccToRGB converts sYCC components (JP2 colour space 18) to RGB the way
+// OpenJPEG's opj_decompress does (color.c): subsampled chroma is first
+// repeated onto the luma grid, then each pixel converted.
 func (cs *codestream) syccToRGB(p [][]int32) {
-	a, b, c := cs.comps[0], cs.comps[1], cs.comps[2]
-	if a.dx != b.dx || a.dx != c.dx || a.dy != b.dy || a.dy != c.dy || a.prec != b.prec || a.prec != c.prec {
-		return
+	a := cs.comps[0]
+	for c := 1; c <= 2; c++ {
+		k := cs.comps[c]
+		if k.prec != a.prec || k.signed || a.signed {
+			return
+		}
+		if k.dx == a.dx && k.dy == a.dy {
+			continue
+		}
+		lx0, ly0, lx1, ly1 := cs.compBounds(0)
+		kx0, ky0, kx1, ky1 := cs.compBounds(c)
+		kw, kh := kx1-kx0, ky1-ky0
+		full := make([]int32, (lx1-lx0)*(ly1-ly0))
+		for y := ly0; y < ly1; y++ {
+			cy := min(max(y*a.dy/k.dy-ky0, 0), kh-1)
+			for x := lx0; x < lx1; x++ {
+				cx := min(max(x*a.dx/k.dx-kx0, 0), kw-1)
+				full[(y-ly0)*(lx1-lx0)+x-lx0] = p[c][cy*kw+cx]
+			}
+		}
+		p[c] = full
+		cs.comps[c].dx, cs.comps[c].dy = a.dx, a.dy
 	}
 	off := int32(1) << (a.prec - 1)
 	hi := int32(1)<<a.prec - 1

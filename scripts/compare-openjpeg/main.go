@@ -62,6 +62,15 @@ type testCase struct {
 	ext  string   // ".j2k" or ".jp2"
 }
 
+// yccInputs name the cases whose input is a raw Y, Cb, Cr file with the
+// chroma subsampled by (2, dy), as cameras deliver it; opj_compress then
+// writes a JP2 file declaring sYCC.
+var yccInputs = map[string]int{
+	"sYCC 4:2:2 (raw input, -F)": 1,
+	"sYCC 4:2:0 (raw input, -F)": 2,
+	"sycc420":                    2,
+}
+
 // postEdits edit opj_compress's file, by case name, before the decoders see
 // it.
 var postEdits = map[string]func([]byte) []byte{
@@ -143,6 +152,8 @@ func decoderCases(img image.Image) []testCase {
 		{"POC: CPRL, then LRCP", []string{"-POC", "T1=0,0,1,3,3,CPRL/T1=0,0,3,6,3,LRCP", "-r", "40,20,5"}, ".j2k"},
 		{"POC: RPCL, PCRL, LRCP", []string{"-POC", "T1=0,0,1,4,1,RPCL/T1=0,0,2,6,1,PCRL/T1=0,0,3,6,3,LRCP", "-r", "40,20,5"}, ".j2k"},
 		{"JP2 declaring sYCC, no MCT", []string{"-mct", "0", "-I", "-r", "30"}, ".jp2"},
+		{"sYCC 4:2:2 (raw input, -F)", []string{"-mct", "0", "-I", "-r", "30"}, ".jp2"},
+		{"sYCC 4:2:0 (raw input, -F)", []string{"-mct", "0", "-I", "-r", "30"}, ".jp2"},
 		{"image and tile offsets", []string{"-d", "13,7", "-T", "5,3", "-t", "200,200", "-n", "4", "-I", "-r", "30"}, ".j2k"},
 	}
 }
@@ -151,11 +162,19 @@ func decoderCases(img image.Image) []testCase {
 // file's path.
 func encodeOPJ(dir string, img image.Image, tc testCase, name string) (string, error) {
 	in := filepath.Join(dir, name+pnmExt(img))
-	if err := writePNM(in, img); err != nil {
+	var extra []string
+	if dy, ok := yccInputs[tc.name]; ok {
+		in = filepath.Join(dir, name+".raw")
+		b := img.Bounds()
+		extra = []string{"-F", fmt.Sprintf("%d,%d,3,8,u@1x1:2x%d:2x%d", b.Dx(), b.Dy(), dy, dy)}
+		if err := os.WriteFile(in, yccRaw(img, dy), 0o644); err != nil {
+			return "", err
+		}
+	} else if err := writePNM(in, img); err != nil {
 		return "", err
 	}
 	out := filepath.Join(dir, name+tc.ext)
-	args := append([]string{"-i", in, "-o", out}, tc.args...)
+	args := append(append([]string{"-i", in, "-o", out}, extra...), tc.args...)
 	if b, err := exec.Command(*opjCompress, args...).CombinedOutput(); err != nil {
 		return "", fmt.Errorf("opj_compress %s: %v\n%s", strings.Join(args, " "), err, b)
 	}
@@ -239,6 +258,9 @@ func conformance(w io.Writer, dir string) error {
 	for ii, im := range images {
 		_, grey := im.img.(*image.Gray)
 		for ci, tc := range decoderCases(im.img) {
+			if _, ycc := yccInputs[tc.name]; ycc && grey {
+				continue
+			}
 			path, err := encodeOPJ(dir, im.img, tc, fmt.Sprintf("d%d_%d", ii, ci))
 			if err != nil {
 				return err
@@ -301,6 +323,7 @@ func makeTestdata(tmp, out string) error {
 		{"roi", []string{"-ROI", "c=0,U=4", "-r", "8"}, ".j2k"},
 		{"poc", []string{"-n", "3", "-POC", "T1=0,0,1,2,3,CPRL/T1=0,0,3,3,3,RLCP", "-r", "20,8,2"}, ".j2k"},
 		{"sycc", []string{"-mct", "0", "-I", "-r", "10"}, ".jp2"},
+		{"sycc420", []string{"-mct", "0", "-I", "-r", "10"}, ".jp2"},
 	}
 	var readme strings.Builder
 	readme.WriteString("# JPEG 2000 test files made by OpenJPEG\n\n")
@@ -310,7 +333,8 @@ func makeTestdata(tmp, out string) error {
 	readme.WriteString("Each `<image>_<case>.j2k|jp2` is `opj_compress -i <image>.p?m -o <file> <options>`, and `<file>.png` holds the\n")
 	readme.WriteString("pixels `opj_decompress -i <file> -o <file>.p?m` produced, which the tests require exactly.\n")
 	readme.WriteString("The `sycc` files then have their colr box's enumerated colour space set to 18 (sYCC), so that both decoders\n")
-	readme.WriteString("convert Y, Cb, Cr to RGB.\n\n")
+	readme.WriteString("convert Y, Cb, Cr to RGB. `sycc420` is made from a raw planar Y, Cb, Cr input with 2x2-subsampled chroma\n")
+	readme.WriteString("(`-F 64,80,3,8,u@1x1:2x2:2x2`, yccRaw in scripts/compare-openjpeg/pnm.go); opj_compress declares it sYCC itself.\n\n")
 	readme.WriteString("face.ppm = synthFace(480, 640, 3, colour) gives face_passport.jp2, a passport-size (about 18 KB) file for benchmarks.\n\n")
 	readme.WriteString("| file | opj_compress options |\n|---|---|\n")
 	names := make([]string, 0, len(images))
@@ -322,6 +346,9 @@ func makeTestdata(tmp, out string) error {
 		img := images[n]
 		_, grey := img.(*image.Gray)
 		for _, tc := range cases {
+			if _, ycc := yccInputs[tc.name]; ycc && grey {
+				continue
+			}
 			name := n + "_" + tc.name
 			path, err := encodeOPJ(tmp, img, tc, name)
 			if err != nil {

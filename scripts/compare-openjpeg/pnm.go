@@ -126,3 +126,23 @@ func pnmToken(r *bufio.Reader) (string, error) {
 		}
 	}
 }
+
+// yccRaw returns img as planar 8-bit Y, Cb, Cr (JFIF equations) with the
+// chroma planes subsampled 2 horizontally and dy vertically, taking the
+// top-left sample of each block.
+func yccRaw(img image.Image, dy int) []byte {
+	r := img.Bounds()
+	w, h := r.Dx(), r.Dy()
+	var y, cb, cr []byte
+	for j := range h {
+		for i := range w {
+			c := color.RGBAModel.Convert(img.At(r.Min.X+i, r.Min.Y+j)).(color.RGBA)
+			yy, u, v := color.RGBToYCbCr(c.R, c.G, c.B)
+			y = append(y, yy)
+			if i%2 == 0 && j%dy == 0 {
+				cb, cr = append(cb, u), append(cr, v)
+			}
+		}
+	}
+	return append(append(y, cb...), cr...)
+}
