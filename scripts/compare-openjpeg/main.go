@@ -74,8 +74,30 @@ var yccInputs = map[string]int{
 // postEdits edit opj_compress's file, by case name, before the decoders see
 // it.
 var postEdits = map[string]func([]byte) []byte{
-	"JP2 declaring sYCC, no MCT": asSYCC,
-	"sycc":                       asSYCC,
+	"JP2 declaring sYCC, no MCT":           asSYCC,
+	"sycc":                                 asSYCC,
+	"derived quantisation (QCD rewritten)": asDerived,
+	"derived":                              asDerived,
+}
+
+// asDerived rewrites the main header's expounded QCD of a codestream as
+// scalar derived (A.6.4: only the LL step, the others derived from it). The
+// image then decodes differently from the original, but every decoder must
+// decode it the same way.
+func asDerived(b []byte) []byte {
+	for i := 2; i+5 < len(b); {
+		m := int(b[i])<<8 | int(b[i+1])
+		if m == 0xFF90 {
+			break
+		}
+		l := int(b[i+2])<<8 | int(b[i+3])
+		if m == 0xFF5C && b[i+4]&0x1F == 2 {
+			seg := []byte{0xFF, 0x5C, 0, 5, b[i+4]&0xE0 | 1, b[i+5], b[i+6]}
+			return append(append(append([]byte{}, b[:i]...), seg...), b[i+2+l:]...)
+		}
+		i += 2 + l
+	}
+	return b
 }
 
 // asSYCC rewrites a JP2 file's enumerated colour space to sYCC (18), so
@@ -152,6 +174,7 @@ func decoderCases(img image.Image) []testCase {
 		{"POC: CPRL, then LRCP", []string{"-POC", "T1=0,0,1,3,3,CPRL/T1=0,0,3,6,3,LRCP", "-r", "40,20,5"}, ".j2k"},
 		{"POC: RPCL, PCRL, LRCP", []string{"-POC", "T1=0,0,1,4,1,RPCL/T1=0,0,2,6,1,PCRL/T1=0,0,3,6,3,LRCP", "-r", "40,20,5"}, ".j2k"},
 		{"JP2 declaring sYCC, no MCT", []string{"-mct", "0", "-I", "-r", "30"}, ".jp2"},
+		{"derived quantisation (QCD rewritten)", []string{"-I", "-r", "30"}, ".j2k"},
 		{"sYCC 4:2:2 (raw input, -F)", []string{"-mct", "0", "-I", "-r", "30"}, ".jp2"},
 		{"sYCC 4:2:0 (raw input, -F)", []string{"-mct", "0", "-I", "-r", "30"}, ".jp2"},
 		{"image and tile offsets", []string{"-d", "13,7", "-T", "5,3", "-t", "200,200", "-n", "4", "-I", "-r", "30"}, ".j2k"},
@@ -324,6 +347,7 @@ func makeTestdata(tmp, out string) error {
 		{"poc", []string{"-n", "3", "-POC", "T1=0,0,1,2,3,CPRL/T1=0,0,3,3,3,RLCP", "-r", "20,8,2"}, ".j2k"},
 		{"sycc", []string{"-mct", "0", "-I", "-r", "10"}, ".jp2"},
 		{"sycc420", []string{"-mct", "0", "-I", "-r", "10"}, ".jp2"},
+		{"derived", []string{"-I", "-r", "10"}, ".j2k"},
 	}
 	var readme strings.Builder
 	readme.WriteString("# JPEG 2000 test files made by OpenJPEG\n\n")
@@ -334,7 +358,9 @@ func makeTestdata(tmp, out string) error {
 	readme.WriteString("pixels `opj_decompress -i <file> -o <file>.p?m` produced, which the tests require exactly.\n")
 	readme.WriteString("The `sycc` files then have their colr box's enumerated colour space set to 18 (sYCC), so that both decoders\n")
 	readme.WriteString("convert Y, Cb, Cr to RGB. `sycc420` is made from a raw planar Y, Cb, Cr input with 2x2-subsampled chroma\n")
-	readme.WriteString("(`-F 64,80,3,8,u@1x1:2x2:2x2`, yccRaw in scripts/compare-openjpeg/pnm.go); opj_compress declares it sYCC itself.\n\n")
+	readme.WriteString("(`-F 64,80,3,8,u@1x1:2x2:2x2`, yccRaw in scripts/compare-openjpeg/pnm.go); opj_compress declares it sYCC itself.\n")
+	readme.WriteString("The `derived` files have their QCD rewritten from expounded to derived quantisation (asDerived): they decode to\n")
+	readme.WriteString("a different image than was encoded, the same in both decoders.\n\n")
 	readme.WriteString("face.ppm = synthFace(480, 640, 3, colour) gives face_passport.jp2, a passport-size (about 18 KB) file for benchmarks.\n\n")
 	readme.WriteString("| file | opj_compress options |\n|---|---|\n")
 	names := make([]string, 0, len(images))
