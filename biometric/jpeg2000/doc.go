@@ -22,7 +22,8 @@
 //   - Dequantisation (Annex E) with midpoint reconstruction, the reversible
 //     5/3 and irreversible 9/7 inverse wavelets (Annex F) with any number of
 //     decomposition levels, the inverse RCT and ICT (Annex G), and DC level
-//     shifting; sYCC JP2 files are converted to RGB.
+//     shifting; JP2 files declaring sYCC (4:4:4, 4:2:2 or 4:2:0) are
+//     converted to RGB as opj_decompress converts them.
 //
 // Not implemented, reported as ErrUnsupported: PPM and PPT markers,
 // Part 2 and HTJ2K (Part 15) codestreams, JP2 palettes (pclr/cmap), and more
@@ -33,26 +34,30 @@
 //
 // # Encoder
 //
-// Encode writes one tile with the reversible 5/3 wavelet (5 levels),
-// 64×64 code-blocks, one quality layer and, for colour, the RCT. Without a
-// target it is lossless; EncodeOptions.TargetSize makes it truncate each
-// code-block's passes where the weighted distortion per byte is lowest
-// (PCRD-opt, T.800 J.14) until the file fits, which suits eMRTD faces of
-// 15-20 KB.
+// Encode writes one tile, 5 decomposition levels, 64×64 code-blocks and one
+// quality layer in LRCP order: by default with the reversible 5/3 wavelet
+// and, for colour, the RCT, lossless unless EncodeOptions.TargetSize is
+// set; with EncodeOptions.Irreversible, the 9/7 wavelet, the ICT and scalar
+// quantisation. A target size makes it truncate each code-block's passes
+// where the weighted distortion per byte is lowest (PCRD-opt, T.800 J.14)
+// until the file fits, which suits eMRTD faces of 15-20 KB.
 //
 // # Verified against OpenJPEG
 //
 // scripts/compare-openjpeg (table in its RESULTS.md) encodes synthetic
 // face-sized images with opj_compress (OpenJPEG 2.5.0, Debian
-// libopenjp2-tools) at passport rates and with every option listed above,
-// decodes them with opj_decompress and with this package, and compares the
-// pixels: every file decodes identically, 9/7 included, because the decoder
-// repeats OpenJPEG's float32 arithmetic (its 2/K high-pass scaling and step
-// sizes). Every file Encode writes is decoded by opj_decompress to the same
-// pixels as here, and at equal size its PSNR is within about 0.1 dB of
-// opj_compress's 5/3 output (0.5 dB below its 9/7). Small files made by both
-// tools are in testdata with the commands that made them, so `go test`
-// checks all this without the tools.
+// libopenjp2-tools) at passport rates and with every option listed above
+// (tiles, layers, precincts, the five orders and POC, -M 1 to 63, SOP/EPH,
+// ROI, TLM/PLT, tile-parts, offsets, sYCC), decodes them with
+// opj_decompress and with this package, and compares the pixels: all 78
+// files decode identically, 9/7 included, because the decoder repeats
+// OpenJPEG's float32 arithmetic (its 2/K high-pass scaling and step sizes).
+// Every file Encode writes, 5/3 or 9/7, is decoded by opj_decompress to the
+// same pixels as here; at equal size its PSNR is within 0.1 dB of
+// opj_compress's with the same wavelet. Small files made by both tools are
+// in testdata with the commands that made them, so `go test` checks all
+// this without the tools. Not verified: files from other encoders (Kakadu,
+// the issuers' own), which we do not have.
 //
 // # Hostile input
 //
