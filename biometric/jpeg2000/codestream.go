@@ -266,10 +266,10 @@ func (cs *codestream) parseSIZ(b []byte, off int) error {
 	case cs.tx0 > cs.x0 || cs.ty0 > cs.y0 || cs.tx0+cs.tw <= cs.x0 || cs.ty0+cs.th <= cs.y0:
 		return malformed(cs.base+off, "SIZ XTOsiz", "first tile does not cover the image origin")
 	}
-	cs.ntx = (cs.w - cs.tx0 + cs.tw - 1) / cs.tw
-	cs.nty = (cs.h - cs.ty0 + cs.th - 1) / cs.th
-	if cs.ntx*cs.nty > 65535 {
-		return malformed(cs.base+off, "SIZ XTsiz", "%d tiles, more than 65535", cs.ntx*cs.nty)
+	cs.ntx = ceilDiv(cs.w-cs.tx0, cs.tw)
+	cs.nty = ceilDiv(cs.h-cs.ty0, cs.th)
+	if n := int64(cs.ntx) * int64(cs.nty); n > 65535 {
+		return malformed(cs.base+off, "SIZ XTsiz", "%d tiles, more than 65535", n)
 	}
 	n, ok := r.u16()
 	if !ok {
@@ -306,7 +306,7 @@ func (cs *codestream) compBounds(c int) (x0, y0, x1, y1 int) {
 	return ceilDiv(cs.x0, k.dx), ceilDiv(cs.y0, k.dy), ceilDiv(cs.w, k.dx), ceilDiv(cs.h, k.dy)
 }
 
-func ceilDiv(a, b int) int { return (a + b - 1) / b }
+func ceilDiv(a, b int) int { return int((int64(a) + int64(b) - 1) / int64(b)) }
 
 // headerMarker parses one marker segment of the main header (main true) or
 // of a first tile-part header, into p.

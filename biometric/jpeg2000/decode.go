@@ -213,6 +213,9 @@ func (cs *codestream) syccToRGB(p [][]int32) {
 		lx0, ly0, lx1, ly1 := cs.compBounds(0)
 		kx0, ky0, kx1, ky1 := cs.compBounds(c)
 		kw, kh := kx1-kx0, ky1-ky0
+		if kw == 0 || kh == 0 {
+			return
+		}
 		full := make([]int32, (lx1-lx0)*(ly1-ly0))
 		for y := ly0; y < ly1; y++ {
 			cy := min(max(y*a.dy/k.dy-ky0, 0), kh-1)
@@ -281,6 +284,9 @@ func (cs *codestream) sampler(planes [][]int32, c int) sampler {
 // at returns the sample covering reference-grid point (x, y), scaled to
 // out bits.
 func (s *sampler) at(x, y, out int) uint32 {
+	if s.pw == 0 || s.ph == 0 {
+		return 0 // a component so subsampled that it has no samples
+	}
 	cx := min(max(x/s.dx-s.x0, 0), s.pw-1)
 	cy := min(max(y/s.dy-s.y0, 0), s.ph-1)
 	v := uint32(s.plane[cy*s.pw+cx] + s.shift)

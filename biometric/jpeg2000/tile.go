@@ -78,11 +78,12 @@ type tileDecoder struct {
 }
 
 func (cs *codestream) tileBounds(i int) (x0, y0, x1, y1 int) {
-	p, q := i%cs.ntx, i/cs.ntx
-	x0 = max(cs.tx0+p*cs.tw, cs.x0)
-	y0 = max(cs.ty0+q*cs.th, cs.y0)
-	x1 = min(cs.tx0+(p+1)*cs.tw, cs.w)
-	y1 = min(cs.ty0+(q+1)*cs.th, cs.h)
+	p, q := int64(i%cs.ntx), int64(i/cs.ntx)
+	// In 64 bits: the sums exceed 2^31 on 32-bit platforms.
+	x0 = int(max(int64(cs.tx0)+p*int64(cs.tw), int64(cs.x0)))
+	y0 = int(max(int64(cs.ty0)+q*int64(cs.th), int64(cs.y0)))
+	x1 = int(min(int64(cs.tx0)+(p+1)*int64(cs.tw), int64(cs.w)))
+	y1 = int(min(int64(cs.ty0)+(q+1)*int64(cs.th), int64(cs.h)))
 	return
 }
 
@@ -138,10 +139,8 @@ func (td *tileDecoder) setup() error {
 				} else {
 					nb := s + 1
 					xo, yo := o&1, o>>1
-					b.x0 = ceilShift(tc.x0-(xo<<(nb-1)), nb)
-					b.y0 = ceilShift(tc.y0-(yo<<(nb-1)), nb)
-					b.x1 = ceilShift(tc.x1-(xo<<(nb-1)), nb)
-					b.y1 = ceilShift(tc.y1-(yo<<(nb-1)), nb)
+					b.x0, b.y0 = bandEdge(tc.x0, xo, nb), bandEdge(tc.y0, yo, nb)
+					b.x1, b.y1 = bandEdge(tc.x1, xo, nb), bandEdge(tc.y1, yo, nb)
 					b.prcw, b.prch = rl.ppx-1, rl.ppy-1
 					b.prcx0, b.prcy0 = (rl.x0>>rl.ppx<<rl.ppx)>>1, (rl.y0>>rl.ppy<<rl.ppy)>>1
 				}
@@ -182,7 +181,16 @@ func (td *tileDecoder) setup() error {
 	return nil
 }
 
-func ceilShift(a, s int) int { return (a + 1<<s - 1) >> s }
+// ceilShift returns ⌈a / 2^s⌉, in 64-bit arithmetic so that shifts by up
+// to 47 (32 levels plus a precinct exponent) stay exact on 32-bit
+// platforms too.
+func ceilShift(a, s int) int { return int((int64(a) + int64(1)<<s - 1) >> s) }
+
+// bandEdge is ⌈(t − o·2^(nb−1)) / 2^nb⌉ of B-15 for a subband of
+// orientation offset o at level nb.
+func bandEdge(t, o, nb int) int {
+	return int((int64(t) - int64(o)<<(nb-1) + int64(1)<<nb - 1) >> nb)
+}
 
 // precinct returns precinct p of band b, creating it on first use.
 func (b *subband) precinct(rl *resLevel, p int) *precinct {
@@ -223,7 +231,7 @@ func (b *subband) precinct(rl *resLevel, p int) *precinct {
 // packetRef names a precinct of one resolution of one component.
 type packetRef struct {
 	c, r, p int
-	y, x    int // reference-grid position of the precinct, for position orders
+	y, x    int64 // reference-grid position of the precinct, for position orders
 }
 
 // order lists the tile's precincts in the progression order (B.12), with
@@ -237,9 +245,9 @@ func (td *tileDecoder) order(prog int) []packetRef {
 			s := nl - r
 			for j := range rl.nph {
 				for i := range rl.npw {
-					x := ((rl.x0>>rl.ppx + i) << (rl.ppx + s)) * k.dx
-					y := ((rl.y0>>rl.ppy + j) << (rl.ppy + s)) * k.dy
-					refs = append(refs, packetRef{c: tc.c, r: r, p: j*rl.npw + i, x: max(x, td.tx0), y: max(y, td.ty0)})
+					x := (int64(rl.x0>>rl.ppx+i) << (rl.ppx + s)) * int64(k.dx)
+					y := (int64(rl.y0>>rl.ppy+j) << (rl.ppy + s)) * int64(k.dy)
+					refs = append(refs, packetRef{c: tc.c, r: r, p: j*rl.npw + i, x: max(x, int64(td.tx0)), y: max(y, int64(td.ty0))})
 				}
 			}
 		}
@@ -249,17 +257,23 @@ func (td *tileDecoder) order(prog int) []packetRef {
 	case progLRCP, progRLCP:
 		cmp = func(a, b packetRef) int { return cmpInts(a.r, b.r, a.c, b.c, a.p, b.p) }
 	case progRPCL:
-		cmp = func(a, b packetRef) int { return cmpInts(a.r, b.r, a.y, b.y, a.x, b.x, a.c, b.c) }
+		cmp = func(a, b packetRef) int {
+			return cmpInts(int64(a.r), int64(b.r), a.y, b.y, a.x, b.x, int64(a.c), int64(b.c))
+		}
 	case progPCRL:
-		cmp = func(a, b packetRef) int { return cmpInts(a.y, b.y, a.x, b.x, a.c, b.c, a.r, b.r) }
+		cmp = func(a, b packetRef) int {
+			return cmpInts(a.y, b.y, a.x, b.x, int64(a.c), int64(b.c), int64(a.r), int64(b.r))
+		}
 	default: // CPRL
-		cmp = func(a, b packetRef) int { return cmpInts(a.c, b.c, a.y, b.y, a.x, b.x, a.r, b.r) }
+		cmp = func(a, b packetRef) int {
+			return cmpInts(int64(a.c), int64(b.c), a.y, b.y, a.x, b.x, int64(a.r), int64(b.r))
+		}
 	}
 	slices.SortStableFunc(refs, cmp)
 	return refs
 }
 
-func cmpInts(v ...int) int {
+func cmpInts[T int | int64](v ...T) int {
 	for i := 0; i+1 < len(v); i += 2 {
 		if v[i] != v[i+1] {
 			if v[i] < v[i+1] {
