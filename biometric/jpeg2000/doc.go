@@ -48,9 +48,9 @@
 // face-sized images with opj_compress (OpenJPEG 2.5.0, Debian
 // libopenjp2-tools) at passport rates and with every option listed above
 // (tiles, layers, precincts, the five orders and POC, -M 1 to 63, SOP/EPH,
-// ROI, TLM/PLT, tile-parts, offsets, sYCC), decodes them with
-// opj_decompress and with this package, and compares the pixels: all 78
-// files decode identically, 9/7 included, because the decoder repeats
+// ROI, TLM/PLT, tile-parts, offsets, sYCC, images down to 1×1), decodes
+// them with opj_decompress and with this package, and compares the pixels:
+// all 105 files decode identically, 9/7 included, because the decoder repeats
 // OpenJPEG's float32 arithmetic (its 2/K high-pass scaling and step sizes).
 // Every file Encode writes, 5/3 or 9/7, is decoded by opj_decompress to the
 // same pixels as here; at equal size its PSNR is within 0.1 dB of
