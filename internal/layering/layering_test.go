@@ -66,6 +66,10 @@ var allowed = map[string][]string{
 
 	"biometric/eval/detplot": {"biometric/eval", "gonum.org/v1/plot/..."},
 
+	"biometric/jpeg2000": {},
+
+	"biometric/faceimage": {"biometric/jpeg2000"},
+
 	// Programs.
 	"examples/apr-server":                      {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
 	"examples/cie-read":                        {"cie", "golang.org/x/term", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
@@ -79,6 +83,7 @@ var allowed = map[string][]string{
 	"cie/cmd/anprdiff":                         {"cie"},
 	"scripts/compare-wsq":                      {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
 	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix"},
+	"scripts/compare-openjpeg":                 {"biometric/jpeg2000"},
 }
 
 // adapters are the cgo packages; only programs may import them.
