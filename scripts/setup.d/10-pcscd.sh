@@ -14,7 +14,8 @@ fi
 "${SUDO[@]}" pcscd
 for _ in $(seq 50); do
 	if [ -S /run/pcscd/pcscd.comm ]; then
-		pid=$(cat /run/pcscd/pcscd.pid 2>/dev/null || pgrep -x -n pcscd || true)
+		pid=$(tr -dc 0-9 2>/dev/null </run/pcscd/pcscd.pid || true)
+		[ -n "$pid" ] || pid=$(pgrep -x -n pcscd || true)
 		if [ -n "$pid" ] && [ -n "${CIEKIT_CLEANUP:-}" ]; then
 			echo "${SUDO[*]} kill $pid # pcscd started by scripts/setup.d/10-pcscd.sh" >>"$CIEKIT_CLEANUP"
 			echo "pcscd: started (pid $pid; stopped when the tests end)"
