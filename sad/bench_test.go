@@ -22,7 +22,7 @@ func BenchmarkHandler(b *testing.B) {
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
 			s := &Server{Registry: sampleRegistry(), Now: fixtureTime}
-			body, err := Codec{}.MarshalRequest(tc.req)
+			body, err := Codec{}.marshalRequest(tc.req)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -63,14 +63,14 @@ func BenchmarkHTTPRoundTrip(b *testing.B) {
 }
 
 func BenchmarkDecodeResponse(b *testing.B) {
-	body, err := Codec{}.MarshalResponse(responseMultiple())
+	body, err := Codec{}.marshalResponse(responseMultiple())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := (Codec{}).UnmarshalResponse(body); err != nil {
+		if _, err := (Codec{}).unmarshalResponse(body); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -78,11 +78,11 @@ func BenchmarkDecodeResponse(b *testing.B) {
 
 func BenchmarkEncodeResponse(b *testing.B) {
 	resp := responseMultiple()
-	var buf []byte
+	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {
-		var err error
-		if buf, err = (Codec{}).AppendResponse(buf[:0], resp); err != nil {
+		buf.Reset()
+		if err := (Codec{}).EncodeResponse(&buf, resp); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -82,8 +82,9 @@ type Config struct {
 	DownloadDir string
 	// User and Password are the ftp credentials (not among the circulars'
 	// parameters); an empty User logs in anonymously. The password never
-	// appears in errors.
-	User, Password string
+	// appears in errors, logs or any formatting of a Config or Client.
+	User     string
+	Password Password
 	// Timeout bounds one whole exchange. Default 30s for http, 60s for ftp.
 	Timeout time.Duration
 	// PollInterval is the time between checks of the ftp download
@@ -182,7 +183,7 @@ func (c *Client) URL() string {
 // to another request, context.DeadlineExceeded after Config.Timeout, or
 // ctx.Err() and network errors.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
-	body, err := c.cfg.Codec.MarshalRequest(req)
+	body, err := c.cfg.Codec.marshalRequest(req)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +245,7 @@ func (c *Client) doHTTP(ctx context.Context, body []byte) (*Response, error) {
 func (c *Client) doFTP(ctx context.Context, id string, body []byte) (*Response, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout(60*time.Second))
 	defer cancel()
-	conn, err := ftp.Dial(ctx, c.addr(), c.cfg.User, c.cfg.Password)
+	conn, err := ftp.Dial(ctx, c.addr(), c.cfg.User, c.cfg.Password.reveal())
 	if err != nil {
 		return nil, fmt.Errorf("connecting to the APR ftp server: %w", err)
 	}
@@ -282,7 +283,7 @@ func (c *Client) doFTP(ctx context.Context, id string, body []byte) (*Response, 
 	if err != nil {
 		return nil, fmt.Errorf("downloading the response: %w", err)
 	}
-	resp, err := c.cfg.Codec.UnmarshalResponse(b)
+	resp, err := c.cfg.Codec.unmarshalResponse(b)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,8 @@ import (
 
 // Codec encodes and decodes SAD messages with a [Dialect] and decoding
 // [Limits]. The zero value uses [DefaultDialect] and the default limits.
+// Its four methods work on streams: Decode reads a [Request] or [Response]
+// from an [io.Reader], Encode writes one to an [io.Writer].
 // A Codec is safe for concurrent use as long as its Dialect is not modified.
 type Codec struct {
 	// Dialect is the layout; nil selects the reconstruction ([DefaultDialect]).
@@ -34,7 +36,8 @@ func (c Codec) dialect() *Dialect {
 // ErrTooLarge, ErrTooDeep, ErrTooManyElements, ErrDTD, ErrCharset,
 // ErrWrongRoot, ErrMissingElement, ErrDuplicateElement,
 // ErrUnexpectedElement, ErrInvalidValue or ErrUnknownValue, or the
-// reader's own error wrapped as "reading the document: %w".
+// reader's own error wrapped as "reading the document: %w". A document held
+// in memory is decoded with bytes.NewReader.
 func (c Codec) DecodeRequest(r io.Reader) (*Request, error) {
 	t, err := readTree(r, c.Limits)
 	if err != nil {
@@ -55,73 +58,61 @@ func (c Codec) DecodeResponse(r io.Reader) (*Response, error) {
 	return x.response(t)
 }
 
-// UnmarshalRequest decodes a request held in memory.
-func (c Codec) UnmarshalRequest(b []byte) (*Request, error) {
+// EncodeRequest validates req and writes it to w as an XML document in the
+// dialect's charset, indented by two spaces and ending with a newline, in
+// one Write call. The output is stable byte for byte. An invalid request
+// returns a [*ValidationError] and writes nothing; otherwise the error is
+// w's.
+func (c Codec) EncodeRequest(w io.Writer, req *Request) error {
+	b, err := c.marshalRequest(req)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// EncodeResponse validates resp and writes it to w, as
+// [Codec.EncodeRequest] does.
+func (c Codec) EncodeResponse(w io.Writer, resp *Response) error {
+	b, err := c.marshalResponse(resp)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func (c Codec) unmarshalRequest(b []byte) (*Request, error) {
 	return c.DecodeRequest(bytes.NewReader(b))
 }
 
-// UnmarshalResponse decodes a response held in memory.
-func (c Codec) UnmarshalResponse(b []byte) (*Response, error) {
+func (c Codec) unmarshalResponse(b []byte) (*Response, error) {
 	return c.DecodeResponse(bytes.NewReader(b))
 }
 
-// EncodeRequest validates req and writes it to w as an XML document in the
-// dialect's charset, indented by two spaces and ending with a newline. The
-// output is stable byte for byte. An invalid request returns a
-// [*ValidationError] and writes nothing.
-func (c Codec) EncodeRequest(w io.Writer, req *Request) error {
-	b, err := c.MarshalRequest(req)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}
-
-// EncodeResponse validates resp and writes it to w, as EncodeRequest does.
-func (c Codec) EncodeResponse(w io.Writer, resp *Response) error {
-	b, err := c.MarshalResponse(resp)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}
-
-// MarshalRequest returns the encoding of req; see [Codec.EncodeRequest].
-func (c Codec) MarshalRequest(req *Request) ([]byte, error) {
-	return c.AppendRequest(nil, req)
-}
-
-// MarshalResponse returns the encoding of resp; see [Codec.EncodeRequest].
-func (c Codec) MarshalResponse(resp *Response) ([]byte, error) {
-	return c.AppendResponse(nil, resp)
-}
-
-// AppendRequest appends the encoding of req to dst.
-func (c Codec) AppendRequest(dst []byte, req *Request) ([]byte, error) {
+func (c Codec) marshalRequest(req *Request) ([]byte, error) {
 	if req == nil {
-		return dst, &ValidationError{Path: "/", Err: fmt.Errorf("%w: nil request", ErrMissingElement)}
+		return nil, &ValidationError{Path: "/", Err: fmt.Errorf("%w: nil request", ErrMissingElement)}
 	}
 	b := &builder{d: c.dialect()}
 	root := b.request(req)
 	if err := checkBuilt(b, root, (*decoder).request); err != nil {
-		return dst, err
+		return nil, err
 	}
-	return c.write(dst, root)
+	return c.write(nil, root)
 }
 
-// AppendResponse appends the encoding of resp to dst.
-func (c Codec) AppendResponse(dst []byte, resp *Response) ([]byte, error) {
+func (c Codec) marshalResponse(resp *Response) ([]byte, error) {
 	if resp == nil {
-		return dst, &ValidationError{Path: "/", Err: fmt.Errorf("%w: nil response", ErrMissingElement)}
+		return nil, &ValidationError{Path: "/", Err: fmt.Errorf("%w: nil response", ErrMissingElement)}
 	}
 	b := &builder{d: c.dialect()}
 	root := b.response(resp)
 	if err := checkBuilt(b, root, (*decoder).response); err != nil {
-		return dst, err
+		return nil, err
 	}
-	return c.write(dst, root)
+	return c.write(nil, root)
 }
 
 // writeSettings are pinned so that goldens are stable: only &, < and > are
@@ -151,35 +142,6 @@ func (c Codec) write(dst []byte, root *etree.Element) ([]byte, error) {
 		return toLatin1(dst, buf.Bytes())
 	}
 	return append(dst, buf.Bytes()...), nil
-}
-
-// DecodeRequest decodes a request with the zero [Codec]: the reconstruction
-// dialect and the default limits.
-func DecodeRequest(r io.Reader) (*Request, error) { return Codec{}.DecodeRequest(r) }
-
-// DecodeResponse decodes a response with the zero [Codec].
-func DecodeResponse(r io.Reader) (*Response, error) { return Codec{}.DecodeResponse(r) }
-
-// WriteTo encodes r with the zero [Codec] (the reconstruction dialect) and
-// writes it to w. It implements [io.WriterTo].
-func (r *Request) WriteTo(w io.Writer) (int64, error) {
-	b, err := Codec{}.MarshalRequest(r)
-	if err != nil {
-		return 0, err
-	}
-	n, err := w.Write(b)
-	return int64(n), err
-}
-
-// WriteTo encodes r with the zero [Codec] and writes it to w. It implements
-// [io.WriterTo].
-func (r *Response) WriteTo(w io.Writer) (int64, error) {
-	b, err := Codec{}.MarshalResponse(r)
-	if err != nil {
-		return 0, err
-	}
-	n, err := w.Write(b)
-	return int64(n), err
 }
 
 // requestID returns the IdRichiesta of a request that does not decode, when

@@ -55,10 +55,10 @@ func TestGoldenRequests(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			b, err := tc.codec.MarshalRequest(tc.req)
+			b, err := tc.codec.marshalRequest(tc.req)
 			require.NoError(t, err)
 			golden(t, "request_"+tc.name+".golden", b)
-			got, err := tc.codec.UnmarshalRequest(b)
+			got, err := tc.codec.unmarshalRequest(b)
 			require.NoError(t, err)
 			assert.Equal(t, tc.req, got, "UnmarshalRequest(MarshalRequest(%s))", tc.name)
 		})
@@ -81,10 +81,10 @@ func TestGoldenResponses(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			b, err := tc.codec.MarshalResponse(tc.resp)
+			b, err := tc.codec.marshalResponse(tc.resp)
 			require.NoError(t, err)
 			golden(t, "response_"+tc.name+".golden", b)
-			got, err := tc.codec.UnmarshalResponse(b)
+			got, err := tc.codec.unmarshalResponse(b)
 			require.NoError(t, err)
 			assert.Equal(t, tc.resp, got, "UnmarshalResponse(MarshalResponse(%s))", tc.name)
 		})

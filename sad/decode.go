@@ -146,13 +146,27 @@ func allText(e *etree.Element) string {
 	return b.String()
 }
 
-// text reads a free-text leaf of at most max characters.
+// text reads a free-text leaf of at most max characters ([TextError]
+// outside the free-text character set).
 func (x *decoder) text(p node, name string, required bool, max int) (string, error) {
+	return x.runes(p, name, required, max, textRune)
+}
+
+// name reads a personal-name leaf of at most max characters, in the
+// character set of names ([TextError] otherwise).
+func (x *decoder) name(p node, name string, required bool, max int) (string, error) {
+	return x.runes(p, name, required, max, nameRune)
+}
+
+func (x *decoder) runes(p node, name string, required bool, max int, ok func(rune) bool) (string, error) {
 	s, c, err := x.leaf(p, name, required)
 	if err != nil || s == "" {
 		return "", err
 	}
 	if err := checkLen(s, max, name); err != nil {
+		return "", x.fail(c, err)
+	}
+	if err := checkRunes(s, name, ok); err != nil {
 		return "", x.fail(c, err)
 	}
 	return s, nil
@@ -215,7 +229,7 @@ func (x *decoder) flag(p node, name string, pair Pair) (*bool, error) {
 	if err != nil || s == "" {
 		return nil, err
 	}
-	v, err := pair.Decode(s)
+	v, err := pair.Parse(s)
 	if err != nil {
 		return nil, x.fail(c, err)
 	}
@@ -317,10 +331,10 @@ func (x *decoder) query(n node) (*Query, error) {
 		return nil, err
 	}
 	byName := q.CodiceFiscale == ""
-	if q.Surname, err = x.text(n, nm.Surname, byName, 200); err != nil {
+	if q.Surname, err = x.name(n, nm.Surname, byName, 200); err != nil {
 		return nil, err
 	}
-	if q.GivenNames, err = x.text(n, nm.GivenNames, byName, 200); err != nil {
+	if q.GivenNames, err = x.name(n, nm.GivenNames, byName, 200); err != nil {
 		return nil, err
 	}
 	if q.BirthDate, err = x.date(n, nm.BirthDate, byName); err != nil {
@@ -420,7 +434,7 @@ func (x *decoder) card(n node, op Operation) (*CardData, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := x.d.Espatrio.Decode(s)
+		v, err := x.d.Espatrio.Parse(s)
 		if err != nil {
 			return nil, x.fail(sn, err)
 		}
@@ -525,10 +539,10 @@ func (x *decoder) subject(n node) (*Subject, error) {
 	if s.CodiceFiscale, err = x.cf(n, nm.CodiceFiscale, true); err != nil {
 		return nil, err
 	}
-	if s.Surname, err = x.text(n, nm.Surname, true, 200); err != nil {
+	if s.Surname, err = x.name(n, nm.Surname, true, 200); err != nil {
 		return nil, err
 	}
-	if s.GivenNames, err = x.text(n, nm.GivenNames, true, 200); err != nil {
+	if s.GivenNames, err = x.name(n, nm.GivenNames, true, 200); err != nil {
 		return nil, err
 	}
 	if s.Sex, err = x.check(n, nm.Sex, true, true, checkSex); err != nil {
@@ -540,7 +554,7 @@ func (x *decoder) subject(n node) (*Subject, error) {
 	if s.BirthComune, s.BirthState, err = x.birthPlace(n, true); err != nil {
 		return nil, err
 	}
-	if s.BirthLocality, err = x.text(n, nm.BirthLocality, false, 200); err != nil {
+	if s.BirthLocality, err = x.name(n, nm.BirthLocality, false, 200); err != nil {
 		return nil, err
 	}
 	if an, ok, err := x.one(n, nm.BirthAct, false); err != nil {
@@ -683,10 +697,10 @@ func (x *decoder) parent(n node, name string) (*Parent, error) {
 	}
 	nm := &x.d.Names
 	p := &Parent{}
-	if p.Surname, err = x.text(pn, nm.Surname, true, 200); err != nil {
+	if p.Surname, err = x.name(pn, nm.Surname, true, 200); err != nil {
 		return nil, err
 	}
-	if p.GivenNames, err = x.text(pn, nm.GivenNames, true, 200); err != nil {
+	if p.GivenNames, err = x.name(pn, nm.GivenNames, true, 200); err != nil {
 		return nil, err
 	}
 	if p.CodiceFiscale, err = x.cf(pn, nm.CodiceFiscale, false); err != nil {

@@ -29,14 +29,14 @@ func TestPairs(t *testing.T) {
 		{Pair10, "1", true, true}, {Pair10, "0", false, true}, {Pair10, "2", false, false},
 	}
 	for _, tc := range cases {
-		got, err := tc.pair.Decode(tc.in)
+		got, err := tc.pair.Parse(tc.in)
 		if !tc.valid {
 			require.ErrorIs(t, err, ErrUnknownValue, "%v.Decode(%q)", tc.pair, tc.in)
 			continue
 		}
 		require.NoError(t, err, "%v.Decode(%q)", tc.pair, tc.in)
 		assert.Equal(t, tc.want, got, "%v.Decode(%q)", tc.pair, tc.in)
-		back, err := tc.pair.Decode(tc.pair.Encode(got))
+		back, err := tc.pair.Parse(tc.pair.Format(got))
 		require.NoError(t, err)
 		assert.Equal(t, got, back, "%v round trip", tc.pair)
 	}
@@ -57,14 +57,14 @@ func TestEspatrioPairsOnTheWire(t *testing.T) {
 		d := DefaultDialect()
 		d.Espatrio = p
 		c := Codec{Dialect: d}
-		b, err := c.MarshalResponse(responseOne())
+		b, err := c.marshalResponse(responseOne())
 		require.NoError(t, err)
-		got, err := c.UnmarshalResponse(b)
+		got, err := c.unmarshalResponse(b)
 		require.NoError(t, err)
 		assert.Equal(t, true, *got.Subjects[0].ValidForTravel, "pair %v", p)
 		other := DefaultDialect()
 		other.Espatrio = (p + 1) % numPairs
-		_, err = Codec{Dialect: other}.UnmarshalResponse(b)
+		_, err = Codec{Dialect: other}.unmarshalResponse(b)
 		var se *SyntaxError
 		require.ErrorAs(t, err, &se, "pair %v read as %v", p, other.Espatrio)
 		assert.ErrorIs(t, err, ErrUnknownValue)
@@ -101,7 +101,7 @@ func TestDecodeErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			req, err := DecodeRequest(strings.NewReader(tc.doc))
+			req, err := Codec{}.DecodeRequest(strings.NewReader(tc.doc))
 			require.Error(t, err)
 			assert.Nil(t, req, "no partial result with an error")
 			require.ErrorIs(t, err, tc.want)
@@ -128,7 +128,7 @@ func TestTolerantDecoding(t *testing.T) {
   <s:Sconosciuto>ignored</s:Sconosciuto>
   <s:CriteriRicerca><s:Cognome>Rossi</s:Cognome><s:Nome>Maria</s:Nome><s:DataNascita>01/01/1980</s:DataNascita></s:CriteriRicerca>
 </s:richiestasad>`
-	req, err := DecodeRequest(strings.NewReader(doc))
+	req, err := Codec{}.DecodeRequest(strings.NewReader(doc))
 	require.NoError(t, err)
 	assert.Equal(t, "X1", req.ID)
 	assert.Equal(t, OpLookup, req.Op)
@@ -139,10 +139,10 @@ func TestLatin1Decoding(t *testing.T) {
 	t.Parallel()
 	doc := []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><RichiestaSAD><IdRichiesta>X1</IdRichiesta><TipoRichiesta>INTERROGAZIONE</TipoRichiesta>" +
 		"<CriteriRicerca><Cognome>D'ANGELO</Cognome><Nome>MAR\xcdA NICOL\xd2</Nome><DataNascita>1980-01-01</DataNascita></CriteriRicerca></RichiestaSAD>")
-	req, err := Codec{}.UnmarshalRequest(doc)
+	req, err := Codec{}.unmarshalRequest(doc)
 	require.NoError(t, err)
 	assert.Equal(t, "MARÍA NICOLÒ", req.Query.GivenNames)
-	_, err = Codec{}.UnmarshalRequest([]byte(`<?xml version="1.0" encoding="EBCDIC"?><RichiestaSAD/>`))
+	_, err = Codec{}.unmarshalRequest([]byte(`<?xml version="1.0" encoding="EBCDIC"?><RichiestaSAD/>`))
 	assert.ErrorIs(t, err, ErrCharset)
 }
 
@@ -150,7 +150,7 @@ func TestEncodeValidation(t *testing.T) {
 	t.Parallel()
 	req := issueNotice()
 	req.Card.ValidForTravel = nil
-	_, err := Codec{}.MarshalRequest(req)
+	_, err := Codec{}.marshalRequest(req)
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.ErrorIs(t, err, ErrMissingElement)
@@ -158,17 +158,17 @@ func TestEncodeValidation(t *testing.T) {
 
 	req = lookupByCF()
 	req.Query.CodiceFiscale = "RSSMRA80A41H501Z"
-	_, err = Codec{}.MarshalRequest(req)
+	_, err = Codec{}.marshalRequest(req)
 	assert.ErrorIs(t, err, ErrInvalidValue)
 
 	req = lookupByName()
 	req.Query.Surname = "ROSSI\x00"
-	_, err = Codec{}.MarshalRequest(req)
+	_, err = Codec{}.marshalRequest(req)
 	assert.ErrorIs(t, err, ErrInvalidValue)
 
 	resp := responseNotFound()
 	resp.Subjects = []Subject{subjectMaria()}
-	_, err = Codec{}.MarshalResponse(resp)
+	_, err = Codec{}.marshalResponse(resp)
 	assert.ErrorIs(t, err, ErrUnexpectedElement, "subjects with outcome 01")
 }
 
@@ -195,7 +195,7 @@ func TestCheckCF(t *testing.T) {
 
 func mustMarshal(t *testing.T, r *Request) []byte {
 	t.Helper()
-	b, err := Codec{}.MarshalRequest(r)
+	b, err := Codec{}.marshalRequest(r)
 	require.NoError(t, err)
 	return b
 }

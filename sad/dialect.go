@@ -95,10 +95,10 @@ func (p Pair) String() string {
 	return t + "/" + f
 }
 
-// Decode maps a wire value to a bool, after trimming spaces and ignoring
+// Parse maps a wire value to a bool, after trimming spaces and ignoring
 // case. Any value other than the pair's two constants returns an error
 // wrapping [ErrUnknownValue]: there is no silent default.
-func (p Pair) Decode(s string) (bool, error) {
+func (p Pair) Parse(s string) (bool, error) {
 	if !p.valid() {
 		return false, fmt.Errorf("%w: %v", ErrUnknownValue, p)
 	}
@@ -113,9 +113,9 @@ func (p Pair) Decode(s string) (bool, error) {
 	return false, fmt.Errorf("%w: %q is neither %s nor %s", ErrUnknownValue, clip(s), t, f)
 }
 
-// Encode returns the wire constant for v. An out-of-range Pair encodes as
+// Format returns the wire constant for v. An out-of-range Pair formats as
 // S/N.
-func (p Pair) Encode(v bool) string {
+func (p Pair) Format(v bool) string {
 	if !p.valid() {
 		p = PairSN
 	}

@@ -12,11 +12,16 @@
 //
 //   - APR vendors implement [Registry] and serve it with [Server] (an
 //     [net/http.Handler]) for the http transport, and with [Spool] for the
-//     ftp transport.
+//     ftp transport. A vendor whose register is a relational database
+//     describes it in a JSON mapping instead of writing Go: package
+//     sad/sqlregistry. Package sad/sadcheck (and the command
+//     sad/cmd/sadcheck) checks any SAD endpoint, in any language, against
+//     this package's reading of the protocol.
 //   - Integrators on the workstation side use [Client] with the
 //     install-time parameters in [Config].
-//   - [Codec] encodes and decodes the messages ([Request], [Response]) in a
-//     [Dialect]; [DefaultDialect] is the reconstruction described below.
+//   - [Codec] decodes messages ([Request], [Response]) from an [io.Reader]
+//     and encodes them to an [io.Writer] in a [Dialect]; its zero value uses
+//     [DefaultDialect], the reconstruction described below.
 //
 // # Terms
 //
@@ -78,15 +83,31 @@
 // rules and reports a [*ValidationError]: what encodes, decodes to the same
 // message. Errors never contain personal data beyond a position.
 //
+// # Names and free text
+//
+// Names (Cognome, Nome, a foreign birth locality) must be in the character
+// set that the CIE's printing and MRZ and ANPR carry: Latin letters with the
+// Italian and common foreign accents (Latin-1 Supplement, Latin Extended-A
+// and -B), apostrophe, space and hyphen. Free text (descriptions,
+// addresses, reasons) adds digits and printable punctuation. Control
+// characters (C0 and C1), bidirectional overrides such as U+202E, other
+// scripts and emoji are refused with a [*TextError] naming the field and
+// the 1-based position, when decoding and when encoding; a [Server] answers
+// 99 rather than send a register row that breaks the rule.
+//
 // # Security
 //
 // Documents come from the network or from a shared ftp directory and are
-// untrusted. Decoders read at most [Limits.MaxBytes], bound nesting depth
+// untrusted. [Server.MaxInFlight] caps the requests answered at once; the
+// [Spool] claims in bounded batches and answers while it claims. Decoders
+// read at most [Limits.MaxBytes], bound nesting depth
 // and element count, reject any DOCTYPE (and so every entity declaration,
 // including external entities and "billion laughs") and every entity
 // reference beyond the five predefined ones, and hold memory proportional
-// to the bounded input. The decoders are fuzzed. The ftp password is never
-// put in errors; the library does not log unless given a [log/slog.Logger].
+// to the bounded input. The decoders are fuzzed. The ftp password is a
+// [Password], which prints redacted everywhere (fmt verbs, errors, slog,
+// JSON), also inside [Config] and [Client]; the library does not log unless
+// given a [log/slog.Logger].
 //
 // # Compatibility
 //

@@ -46,7 +46,7 @@ func (b *builder) dateTime(parent *etree.Element, name string, t time.Time) {
 
 func (b *builder) flag(parent *etree.Element, name string, v *bool, pair Pair) {
 	if v != nil {
-		b.leaf(parent, name, pair.Encode(*v))
+		b.leaf(parent, name, pair.Format(*v))
 	}
 }
 

@@ -1,6 +1,7 @@
 package sad_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,19 +25,16 @@ func register() *sad.MemoryRegistry {
 	}})
 }
 
-func ExampleCodec_MarshalRequest() {
+func ExampleCodec_EncodeRequest() {
 	req := &sad.Request{
 		ID: "015146_POS01_20261123101500123", Op: sad.OpLookup,
 		Time:   time.Date(2026, 11, 23, 10, 15, 0, 0, time.UTC),
 		Comune: "015146", Workstation: "POS01",
 		Query: &sad.Query{CodiceFiscale: "RSSMRA80A41H501Y"},
 	}
-	b, err := sad.Codec{}.MarshalRequest(req)
-	if err != nil {
+	if err := (sad.Codec{}).EncodeRequest(os.Stdout, req); err != nil {
 		fmt.Println(err)
-		return
 	}
-	fmt.Print(string(b))
 	// Output:
 	// <?xml version="1.0" encoding="UTF-8"?>
 	// <RichiestaSAD versione="2.8">
@@ -51,7 +49,7 @@ func ExampleCodec_MarshalRequest() {
 	// </RichiestaSAD>
 }
 
-func ExampleDecodeResponse() {
+func ExampleCodec_DecodeResponse() {
 	doc := `<RispostaSAD versione="2.8">
   <IdRichiesta>R1</IdRichiesta>
   <Esito><Codice>00</Codice></Esito>
@@ -63,7 +61,7 @@ func ExampleDecodeResponse() {
     <ValiditaEspatrio>s</ValiditaEspatrio>
   </Soggetto>
 </RispostaSAD>`
-	resp, err := sad.DecodeResponse(strings.NewReader(doc))
+	resp, err := sad.Codec{}.DecodeResponse(strings.NewReader(doc))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -73,9 +71,9 @@ func ExampleDecodeResponse() {
 	// Output: ok ROSSI 1980-01-01 true
 }
 
-func ExamplePair_Decode() {
+func ExamplePair_Parse() {
 	for _, v := range []string{"VERO", "falso", "S"} {
-		valid, err := sad.PairVEROFALSO.Decode(v)
+		valid, err := sad.PairVEROFALSO.Parse(v)
 		fmt.Println(v, valid, errors.Is(err, sad.ErrUnknownValue))
 	}
 	// Output:
@@ -87,7 +85,7 @@ func ExamplePair_Decode() {
 func ExampleSyntaxError() {
 	doc := "<RichiestaSAD>\n  <IdRichiesta>R1</IdRichiesta>\n  <TipoRichiesta>EMISSIONE</TipoRichiesta>\n" +
 		"  <DatiCarta>\n    <CodiceFiscale>RSSMRA80A41H501Y</CodiceFiscale>\n    <NumeroCarta>CA1234</NumeroCarta>\n  </DatiCarta>\n</RichiestaSAD>"
-	_, err := sad.DecodeRequest(strings.NewReader(doc))
+	_, err := sad.Codec{}.DecodeRequest(strings.NewReader(doc))
 	if se, ok := errors.AsType[*sad.SyntaxError](err); ok {
 		fmt.Println(se.Line, se.Path, errors.Is(err, sad.ErrInvalidValue))
 	}
@@ -102,15 +100,13 @@ func ExampleDialect() {
 	d.Names.Query = "Ricerca"
 	d.DateLayout = "02/01/2006"
 	d.Espatrio = sad.PairTF
-	b, err := sad.Codec{Dialect: d}.MarshalRequest(&sad.Request{
+	err := sad.Codec{Dialect: d}.EncodeRequest(os.Stdout, &sad.Request{
 		ID: "R1", Op: sad.OpLookup,
 		Query: &sad.Query{Surname: "ROSSI", GivenNames: "MARIA", BirthDate: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)},
 	})
 	if err != nil {
 		fmt.Println(err)
-		return
 	}
-	fmt.Print(string(b))
 	// Output:
 	// <?xml version="1.0" encoding="UTF-8"?>
 	// <Richiesta versione="2.8">
@@ -162,15 +158,21 @@ func ExampleSpool() {
 	os.Mkdir(down, 0o755)
 
 	// What the workstation uploads (as R1.tmp, then renamed).
-	b, _ := sad.Codec{}.MarshalRequest(&sad.Request{ID: "R1", Op: sad.OpLookup, Query: &sad.Query{CodiceFiscale: "RSSMRA80A41H501Y"}})
-	os.WriteFile(filepath.Join(up, "R1.tmp"), b, 0o644)
+	var b bytes.Buffer
+	sad.Codec{}.EncodeRequest(&b, &sad.Request{ID: "R1", Op: sad.OpLookup, Query: &sad.Query{CodiceFiscale: "RSSMRA80A41H501Y"}})
+	os.WriteFile(filepath.Join(up, "R1.tmp"), b.Bytes(), 0o644)
 	os.Rename(filepath.Join(up, "R1.tmp"), filepath.Join(up, "R1.xml"))
 
 	s := &sad.Spool{Server: &sad.Server{Registry: register()}, UploadDir: up, DownloadDir: down, StateDir: state}
 	n, err := s.ProcessPending(context.Background()) // Run(ctx) does this every PollInterval
 	fmt.Println(n, err)
-	out, _ := os.ReadFile(filepath.Join(down, "R1.xml"))
-	resp, err := sad.Codec{}.UnmarshalResponse(out)
+	f, err := os.Open(filepath.Join(down, "R1.xml"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer f.Close()
+	resp, err := sad.Codec{}.DecodeResponse(f)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -157,7 +157,7 @@ func TestFTPTimeoutAndCancel(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Less(t, time.Since(start), 10*time.Second, "cancellation is prompt")
 
-	_, err = (&Client{cfg: Config{Transport: FTP, Host: "127.0.0.1", Port: srv.port, User: "nobody", Password: "secret-pw", UploadDir: "u", DownloadDir: "d"}, http: nil}).Do(t.Context(), lookupByCF())
+	_, err = (&Client{cfg: Config{Transport: FTP, Host: "127.0.0.1", Port: srv.port, User: "nobody", Password: NewPassword("secret-pw"), UploadDir: "u", DownloadDir: "d"}, http: nil}).Do(t.Context(), lookupByCF())
 	require.Error(t, err, "local users are disabled")
 	assert.NotContains(t, err.Error(), "secret-pw")
 }

@@ -2,6 +2,7 @@ package sad
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +32,7 @@ var fuzzCodec = Codec{Limits: Limits{MaxBytes: 64 << 10, MaxElements: 2000}}
 func FuzzDecodeRequest(f *testing.F) {
 	addSeeds(f, "request_")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		req, err := fuzzCodec.UnmarshalRequest(b)
+		req, err := fuzzCodec.unmarshalRequest(b)
 		if err != nil {
 			if req != nil {
 				t.Fatalf("partial result with error %v", err)
@@ -41,15 +42,15 @@ func FuzzDecodeRequest(f *testing.F) {
 			}
 			return
 		}
-		out, err := fuzzCodec.MarshalRequest(req)
+		out, err := fuzzCodec.marshalRequest(req)
 		if err != nil {
 			t.Fatalf("decoded request does not encode: %v", err)
 		}
-		again, err := fuzzCodec.UnmarshalRequest(out)
+		again, err := fuzzCodec.unmarshalRequest(out)
 		if err != nil {
 			t.Fatalf("encoded request does not decode: %v\n%s", err, out)
 		}
-		out2, err := fuzzCodec.MarshalRequest(again)
+		out2, err := fuzzCodec.marshalRequest(again)
 		if err != nil || !bytes.Equal(out, out2) {
 			t.Fatalf("round trip not stable: %v\n%s\n%s", err, out, out2)
 		}
@@ -60,7 +61,7 @@ func FuzzDecodeRequest(f *testing.F) {
 func FuzzDecodeResponse(f *testing.F) {
 	addSeeds(f, "response_")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		resp, err := fuzzCodec.UnmarshalResponse(b)
+		resp, err := fuzzCodec.unmarshalResponse(b)
 		if err != nil {
 			if resp != nil {
 				t.Fatalf("partial result with error %v", err)
@@ -70,15 +71,15 @@ func FuzzDecodeResponse(f *testing.F) {
 			}
 			return
 		}
-		out, err := fuzzCodec.MarshalResponse(resp)
+		out, err := fuzzCodec.marshalResponse(resp)
 		if err != nil {
 			t.Fatalf("decoded response does not encode: %v", err)
 		}
-		again, err := fuzzCodec.UnmarshalResponse(out)
+		again, err := fuzzCodec.unmarshalResponse(out)
 		if err != nil {
 			t.Fatalf("encoded response does not decode: %v\n%s", err, out)
 		}
-		out2, err := fuzzCodec.MarshalResponse(again)
+		out2, err := fuzzCodec.marshalResponse(again)
 		if err != nil || !bytes.Equal(out, out2) {
 			t.Fatalf("round trip not stable: %v\n%s\n%s", err, out, out2)
 		}
@@ -102,6 +103,78 @@ func FuzzLatin1(f *testing.F) {
 		back, err := toLatin1(nil, []byte(sb.String()))
 		if err != nil || !bytes.Equal(back, b) {
 			t.Fatalf("latin1 round trip: %v %q != %q", err, back, b)
+		}
+	})
+}
+
+// FuzzDecodeDefaultLimits decodes with the zero Codec (default limits, the
+// reconstruction dialect), as the Server, the Spool and the Client do
+// unless configured: never a panic, and either a result or a *SyntaxError.
+func FuzzDecodeDefaultLimits(f *testing.F) {
+	addSeeds(f, "")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req, err := Codec{}.DecodeRequest(bytes.NewReader(b))
+		if (err == nil) == (req == nil) {
+			t.Fatalf("DecodeRequest = %v, %v", req, err)
+		}
+		if _, ok := err.(*SyntaxError); err != nil && !ok {
+			t.Fatalf("DecodeRequest error %T %v", err, err)
+		}
+		resp, err := Codec{}.DecodeResponse(bytes.NewReader(b))
+		if (err == nil) == (resp == nil) {
+			t.Fatalf("DecodeResponse = %v, %v", resp, err)
+		}
+		if _, ok := err.(*SyntaxError); err != nil && !ok {
+			t.Fatalf("DecodeResponse error %T %v", err, err)
+		}
+	})
+}
+
+// FuzzParseTransport: only "http" and "ftp" (any case, spaces trimmed)
+// parse, String round-trips, and errors wrap ErrConfig.
+func FuzzParseTransport(f *testing.F) {
+	for _, s := range []string{"http", " FTP ", "https", "", "ftp\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tr, err := ParseTransport(s)
+		if err != nil {
+			if !errors.Is(err, ErrConfig) || tr != 0 {
+				t.Fatalf("ParseTransport(%q) = %v, %v", s, tr, err)
+			}
+			if len(err.Error()) > 200 {
+				t.Fatalf("ParseTransport(%q): unbounded error", s)
+			}
+			return
+		}
+		if !strings.EqualFold(strings.TrimSpace(s), tr.String()) {
+			t.Fatalf("ParseTransport(%q) = %v", s, tr)
+		}
+	})
+}
+
+// FuzzParsePair: a parsed pair's String parses back to it, and its two
+// constants decode to true and false.
+func FuzzParsePair(f *testing.F) {
+	for _, s := range []string{"S/N", "si/no", "VERO/FALSO", "1/0", "Y/N", "", "T/F/X"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParsePair(s)
+		if err != nil {
+			if len(err.Error()) > 200 {
+				t.Fatalf("ParsePair(%q): unbounded error", s)
+			}
+			return
+		}
+		again, err := ParsePair(p.String())
+		if err != nil || again != p {
+			t.Fatalf("ParsePair(%q) = %v; ParsePair(%q) = %v, %v", s, p, p.String(), again, err)
+		}
+		yes, err1 := p.Parse(p.Format(true))
+		no, err2 := p.Parse(p.Format(false))
+		if err1 != nil || err2 != nil || !yes || no {
+			t.Fatalf("pair %v does not round-trip its constants", p)
 		}
 	})
 }

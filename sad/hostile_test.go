@@ -55,7 +55,7 @@ func TestHostileXML(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			req, err := DecodeRequest(tc.r)
+			req, err := Codec{}.DecodeRequest(tc.r)
 			require.ErrorIs(t, err, tc.want, "DecodeRequest(%s)", tc.name)
 			assert.Nil(t, req)
 			var se *SyntaxError

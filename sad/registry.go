@@ -20,6 +20,7 @@ import (
 type MemoryRegistry struct {
 	mu       sync.Mutex
 	subjects []Subject
+	byCF     map[string][]int // upper-case codice fiscale -> indexes in subjects
 	cards    map[string]*CardRecord
 }
 
@@ -36,7 +37,12 @@ type CardRecord struct {
 
 // NewMemoryRegistry returns a registry holding a copy of subjects.
 func NewMemoryRegistry(subjects []Subject) *MemoryRegistry {
-	return &MemoryRegistry{subjects: slices.Clone(subjects), cards: make(map[string]*CardRecord)}
+	m := &MemoryRegistry{subjects: slices.Clone(subjects), byCF: make(map[string][]int, len(subjects)), cards: make(map[string]*CardRecord)}
+	for i := range m.subjects {
+		cf := strings.ToUpper(m.subjects[i].CodiceFiscale)
+		m.byCF[cf] = append(m.byCF[cf], i)
+	}
+	return m
 }
 
 var _ Registry = (*MemoryRegistry)(nil)
@@ -55,13 +61,14 @@ func (m *MemoryRegistry) Lookup(ctx context.Context, q *Query) ([]Subject, error
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []Subject
-	for _, s := range m.subjects {
-		if q.CodiceFiscale != "" {
-			if strings.EqualFold(s.CodiceFiscale, q.CodiceFiscale) {
-				out = append(out, s)
-			}
-			continue
+	if q.CodiceFiscale != "" {
+		for _, i := range m.byCF[strings.ToUpper(q.CodiceFiscale)] {
+			out = append(out, m.subjects[i])
 		}
+		return out, nil
+	}
+	for i := range m.subjects {
+		s := &m.subjects[i]
 		if norm(s.Surname) != norm(q.Surname) || norm(s.GivenNames) != norm(q.GivenNames) || !s.BirthDate.Equal(q.BirthDate) {
 			continue
 		}
@@ -74,16 +81,14 @@ func (m *MemoryRegistry) Lookup(ctx context.Context, q *Query) ([]Subject, error
 		if q.BirthState != nil && (s.BirthState == nil || s.BirthState.IstatCode != q.BirthState.IstatCode) {
 			continue
 		}
-		out = append(out, s)
+		out = append(out, *s)
 	}
 	return out, nil
 }
 
 func (m *MemoryRegistry) subject(cf string) *Subject {
-	for i := range m.subjects {
-		if strings.EqualFold(m.subjects[i].CodiceFiscale, cf) {
-			return &m.subjects[i]
-		}
+	if idx := m.byCF[strings.ToUpper(cf)]; len(idx) > 0 {
+		return &m.subjects[idx[0]]
 	}
 	return nil
 }

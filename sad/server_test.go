@@ -112,7 +112,7 @@ func TestServerOutcomes(t *testing.T) {
 			assert.Equal(t, tc.want, resp.Outcome.Code)
 			assert.Len(t, resp.Subjects, tc.n)
 			assert.NotContains(t, resp.Outcome.Description, "hunter2", "registry internals leak")
-			_, err := Codec{}.MarshalResponse(resp)
+			_, err := Codec{}.marshalResponse(resp)
 			require.NoError(t, err, "the answer encodes")
 		})
 	}
@@ -156,7 +156,7 @@ func TestHandlerInvalidFieldAnswers03(t *testing.T) {
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/sad", strings.NewReader(body)))
 	require.Equal(t, http.StatusOK, w.Code)
-	resp, err := DecodeResponse(w.Body)
+	resp, err := Codec{}.DecodeResponse(w.Body)
 	require.NoError(t, err)
 	assert.Equal(t, issueNotice().ID, resp.ID)
 	assert.Equal(t, CodeInvalidRequest, resp.Outcome.Code)
@@ -174,7 +174,7 @@ func TestClientErrors(t *testing.T) {
 	})
 	t.Run("mismatched ID", func(t *testing.T) {
 		c := newHTTPClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			responseNotFound().WriteTo(w)
+			Codec{}.EncodeResponse(w, responseNotFound())
 		}))
 		_, err := c.Lookup(t.Context(), Query{CodiceFiscale: "RSSMRA80A41H501Y"})
 		require.ErrorIs(t, err, ErrMismatchedID)
@@ -229,7 +229,7 @@ func TestClientErrors(t *testing.T) {
 	})
 	t.Run("latin1 by header only", func(t *testing.T) {
 		c := newHTTPClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			req, err := DecodeRequest(r.Body)
+			req, err := Codec{}.DecodeRequest(r.Body)
 			if err != nil {
 				http.Error(w, err.Error(), 400)
 				return
@@ -237,7 +237,7 @@ func TestClientErrors(t *testing.T) {
 			resp := responseOne()
 			resp.ID = req.ID
 			resp.Subjects[0].GivenNames = "MARÌA"
-			b, _ := Codec{Dialect: latin1Dialect()}.MarshalResponse(resp)
+			b, _ := Codec{Dialect: latin1Dialect()}.marshalResponse(resp)
 			b = b[bytes.Index(b, []byte("?>"))+2:] // no declaration: the header carries the charset
 			w.Header().Set("Content-Type", "text/xml; charset=ISO-8859-1")
 			w.Write(b)

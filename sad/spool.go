@@ -1,10 +1,12 @@
 package sad
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,9 +38,13 @@ import (
 // twice: the response is computed once (written to work/ID.resp before it
 // is published) and published by the rename that removes it. Towards the
 // [Registry] delivery is at-least-once: a crash between the registry call
-// and the write of work/ID.resp repeats the call on restart. A request
-// whose ID is already in state/done is a duplicate: it is moved to
-// state/rejected and not answered again.
+// and the write of work/ID.resp repeats the call on restart.
+//
+// A request uploaded again byte for byte (a workstation that retries with
+// the same IdRichiesta) gets the archived answer published again, as long
+// as the request is kept (Retention); a different document under an
+// IdRichiesta already answered is a duplicate: it is moved to
+// state/rejected and not answered.
 //
 // The state directory must be on the same filesystem as the download
 // directory (renames across filesystems are not atomic); a cross-device
@@ -71,6 +77,11 @@ type Spool struct {
 	PollInterval time.Duration
 	// Workers is the number of requests answered concurrently. Default 4.
 	Workers int
+	// Batch bounds the requests claimed ahead of the workers: a pass
+	// claims and answers at the same time, so behind a backlog of any size
+	// the first answers are published after at most Batch claims. Default
+	// 32.
+	Batch int
 	// NoSync skips the fsync calls that make each step durable before the
 	// next. Only for tests on throwaway directories.
 	NoSync bool
@@ -191,37 +202,26 @@ func (s *Spool) pass(ctx context.Context) (int, error) {
 		s.lastPrune = time.Now()
 		s.prune()
 	}
-	// 2. Claim what waits in the upload directory.
+	// 2. Answer while claiming: workers take claimed requests from a
+	// bounded queue while this goroutine claims the next ones, so the first
+	// answers leave after one claim, not after the whole backlog, and at
+	// most Batch requests sit claimed but unanswered.
 	ups, err := os.ReadDir(s.UploadDir)
 	if err != nil {
 		return n, errors.Join(append(errs, err)...)
 	}
-	for _, e := range ups {
-		if ctx.Err() != nil {
-			break
-		}
-		id, ok := strings.CutSuffix(e.Name(), ".xml")
-		if !ok || e.IsDir() {
-			continue // .tmp uploads in progress and anything else
-		}
-		claimedOK, err := s.claim(id)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if claimedOK {
-			claimed = append(claimed, id)
-		}
-	}
-	// 3. Answer the claimed requests with a pool of workers.
 	workers := s.Workers
 	if workers <= 0 {
 		workers = 4
 	}
-	ch := make(chan string)
+	batch := s.Batch
+	if batch <= 0 {
+		batch = 32
+	}
+	ch := make(chan string, batch)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for range min(workers, max(len(claimed), 1)) {
+	for range workers {
 		wg.Go(func() {
 			for id := range ch {
 				err := s.process(ctx, id)
@@ -235,11 +235,37 @@ func (s *Spool) pass(ctx context.Context) (int, error) {
 			}
 		})
 	}
+	send := func(id string) bool {
+		select {
+		case ch <- id:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	for _, id := range claimed {
+		if !send(id) {
+			break
+		}
+	}
+	for _, e := range ups {
 		if ctx.Err() != nil {
 			break
 		}
-		ch <- id
+		id, ok := strings.CutSuffix(e.Name(), ".xml")
+		if !ok || e.IsDir() {
+			continue // .tmp uploads in progress and anything else
+		}
+		claimedOK, err := s.claim(id)
+		if err != nil {
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+			continue
+		}
+		if claimedOK && !send(id) {
+			break // claimed but not answered: the next pass resumes it
+		}
 	}
 	close(ch)
 	wg.Wait()
@@ -255,6 +281,9 @@ func (s *Spool) pass(ctx context.Context) (int, error) {
 func (s *Spool) claim(id string) (bool, error) {
 	work, done, rejected := s.dirs()
 	src := filepath.Join(s.UploadDir, id+".xml")
+	if checkRequestID(id) == nil && s.repeat(id) {
+		return false, nil
+	}
 	if checkRequestID(id) != nil || exists(filepath.Join(work, id+".xml")) || exists(filepath.Join(work, id+".resp")) || exists(filepath.Join(done, id+".xml")) {
 		dst := filepath.Join(rejected, fmt.Sprintf("%s.%d.xml", sanitize(id), time.Now().UnixNano()))
 		if err := os.Rename(src, dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -277,8 +306,40 @@ func (s *Spool) claim(id string) (bool, error) {
 	return true, nil
 }
 
+// repeat answers an upload that repeats, byte for byte, a request already
+// answered: the archived answer is published again (the workstation
+// retried, or lost the first answer), and the upload is removed. It
+// reports whether it did so; a different document under a used ID is left
+// for claim to set aside.
+func (s *Spool) repeat(id string) bool {
+	_, done, _ := s.dirs()
+	src := filepath.Join(s.UploadDir, id+".xml")
+	old, err := os.ReadFile(filepath.Join(done, id+".xml"))
+	if err != nil {
+		return false
+	}
+	cur, err := os.ReadFile(src)
+	if err != nil || !bytes.Equal(old, cur) {
+		return false
+	}
+	tmp := filepath.Join(s.DownloadDir, id+".xml.tmp")
+	os.Remove(tmp)
+	if os.Link(filepath.Join(done, id+".resp"), tmp) != nil {
+		return false
+	}
+	if os.Rename(tmp, filepath.Join(s.DownloadDir, id+".xml")) != nil {
+		os.Remove(tmp)
+		return false
+	}
+	s.syncDir(s.DownloadDir)
+	os.Remove(src)
+	s.Server.logger().Info("sad spool request", "id", id, "outcome", "repeat answered again")
+	return true
+}
+
 // process answers a claimed request.
 func (s *Spool) process(ctx context.Context, id string) error {
+	start := time.Now()
 	work, _, _ := s.dirs()
 	codec := s.Server.Codec
 	var resp *Response
@@ -299,10 +360,10 @@ func (s *Spool) process(ctx context.Context, id string) error {
 			return err // the answer may reflect the cancellation: redo it on restart
 		}
 	}
-	out, err := codec.MarshalResponse(resp)
+	out, err := codec.marshalResponse(resp)
 	if err != nil {
 		resp = &Response{ID: id, Op: resp.Op, Time: resp.Time, Outcome: Outcome{Code: CodeInternal, Description: describe(CodeInternal)}}
-		if out, err = codec.MarshalResponse(resp); err != nil {
+		if out, err = codec.marshalResponse(resp); err != nil {
 			return err
 		}
 	}
@@ -319,7 +380,13 @@ func (s *Spool) process(ctx context.Context, id string) error {
 	if err := s.step(stepAnswered, id); err != nil {
 		return err
 	}
-	return s.finish(id)
+	if err := s.finish(id); err != nil {
+		return err
+	}
+	s.Server.logger().LogAttrs(ctx, slog.LevelInfo, "sad spool request", slog.String("id", id),
+		slog.String("op", resp.Op.String()), slog.String("outcome", resp.Outcome.Code.String()),
+		slog.Duration("duration", time.Since(start)))
+	return nil
 }
 
 func (s *Spool) invalid(id string, err error) *Response {
@@ -338,6 +405,11 @@ func (s *Spool) finish(id string) error {
 	}
 	if err := s.step(stepArchived, id); err != nil {
 		return err
+	}
+	// Keep the answer beside the archived request (a hard link: no copy),
+	// to answer a repeat of this request the same way.
+	if err := os.Link(filepath.Join(work, id+".resp"), filepath.Join(done, id+".resp")); err != nil && !errors.Is(err, fs.ErrExist) {
+		return crossDevice(err)
 	}
 	if err := os.Rename(filepath.Join(work, id+".resp"), filepath.Join(s.DownloadDir, id+".xml")); err != nil {
 		return crossDevice(err)

@@ -29,7 +29,7 @@ func newSpoolDirs(t *testing.T) spoolDirs {
 
 // upload writes a request the way the workstation does: .tmp, then rename.
 func upload(t testing.TB, dir string, req *Request) {
-	b, err := Codec{}.MarshalRequest(req)
+	b, err := Codec{}.marshalRequest(req)
 	require.NoError(t, err)
 	uploadRaw(t, dir, req.ID, b)
 }
@@ -52,7 +52,7 @@ func consume(t testing.TB, dir string) map[string]*Response {
 		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		require.NoError(t, err)
-		resp, err := Codec{}.UnmarshalResponse(b)
+		resp, err := Codec{}.unmarshalResponse(b)
 		require.NoError(t, err, "response %s", id)
 		require.Equal(t, id, resp.ID)
 		require.NoError(t, os.Remove(filepath.Join(dir, e.Name())))
@@ -104,8 +104,19 @@ func TestSpoolBasic(t *testing.T) {
 	rejected, _ := os.ReadDir(filepath.Join(d.state, "rejected"))
 	assert.Len(t, rejected, 1, "the file with an invalid name is set aside")
 
-	// The same ID again is a duplicate: set aside, never answered twice.
+	// The same request again (a workstation retrying under the same ID)
+	// gets the same answer; another document under a used ID is a
+	// duplicate: set aside, not answered.
 	upload(t, d.up, lookupFor(1))
+	n, err = s.ProcessPending(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, 0, n, "nothing new was answered")
+	again := consume(t, d.down)
+	require.Len(t, again, 1)
+	assert.Equal(t, got["REQ_000001"], again["REQ_000001"], "the repeat gets the first answer")
+	other := lookupFor(1)
+	other.Query.CodiceFiscale = "VRDGPP70M10F205O"
+	upload(t, d.up, other)
 	n, err = s.ProcessPending(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, 0, n)
@@ -269,7 +280,7 @@ func TestSpoolLoad(t *testing.T) {
 				return
 			}
 			req := mixedRequest(i)
-			b, err := Codec{}.MarshalRequest(req)
+			b, err := Codec{}.marshalRequest(req)
 			if err == nil {
 				tmp := filepath.Join(d.up, req.ID+".tmp")
 				if err = os.WriteFile(tmp, b, 0o644); err == nil {
@@ -297,8 +308,10 @@ func TestSpoolLoad(t *testing.T) {
 	cancel()
 	require.ErrorIs(t, <-done, context.Canceled)
 	assertSpoolEmpty(t, d)
-	done2, _ := os.ReadDir(filepath.Join(d.state, "done"))
+	done2, _ := filepath.Glob(filepath.Join(d.state, "done", "*.xml"))
 	assert.Len(t, done2, n, "every request archived once")
+	resp2, _ := filepath.Glob(filepath.Join(d.state, "done", "*.resp"))
+	assert.Len(t, resp2, n, "with its answer")
 }
 
 func TestSpoolConfigAndRetention(t *testing.T) {

@@ -113,3 +113,70 @@ func checkDate(t time.Time) error {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// TextError reports a character that a name or free-text field cannot
+// carry: the CIE's printing and its MRZ, and ANPR, take Latin letters with
+// the Italian and common foreign accents, and never control characters,
+// bidirectional overrides, other scripts or emoji. Field is the element name
+// (e.g. "Cognome"), Pos the 1-based position of the character, counted in
+// characters, and Rune the character itself; nothing else of the value is
+// kept. It unwraps to [ErrInvalidValue]; decoders return it inside a
+// [*SyntaxError], encoders inside a [*ValidationError] (find it with
+// errors.As).
+type TextError struct {
+	Field string
+	Pos   int
+	Rune  rune
+}
+
+// Error renders "sad: Cognome: position 5: character U+202E not allowed".
+func (e *TextError) Error() string {
+	return fmt.Sprintf("sad: %s: position %d: character %U not allowed", e.Field, e.Pos, e.Rune)
+}
+
+// Unwrap returns ErrInvalidValue.
+func (e *TextError) Unwrap() error { return ErrInvalidValue }
+
+// latinLetter reports whether r is a letter of the Latin alphabet, plain or
+// with the accents of Italian and of the languages whose names the APR
+// records (Latin-1 Supplement, Latin Extended-A and -B).
+func latinLetter(r rune) bool {
+	switch {
+	case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		return true
+	case r >= 0xC0 && r <= 0x24F:
+		return r != 0xD7 && r != 0xF7 // × and ÷
+	}
+	return false
+}
+
+// nameRune is the character set of names (Cognome, Nome, foreign birth
+// locality): letters, space, apostrophe (straight or typographic), hyphen.
+func nameRune(r rune) bool {
+	return latinLetter(r) || r == ' ' || r == '\'' || r == '\u2019' || r == '-'
+}
+
+// textRune is the character set of free text (descriptions, addresses,
+// reasons): printable ASCII, the printable Latin-1 Supplement, Latin
+// Extended-A and -B, typographic quotes and dashes, and the euro sign.
+func textRune(r rune) bool {
+	switch {
+	case r >= 0x20 && r <= 0x7E, r >= 0xA0 && r <= 0x24F:
+		return true
+	case r >= 0x2013 && r <= 0x2014, r >= 0x2018 && r <= 0x201D, r == 0x20AC:
+		return true
+	}
+	return false
+}
+
+// checkRunes returns a [*TextError] for the first character of s outside ok.
+func checkRunes(s, field string, ok func(rune) bool) error {
+	pos := 0
+	for _, r := range s {
+		pos++
+		if !ok(r) {
+			return &TextError{Field: field, Pos: pos, Rune: r}
+		}
+	}
+	return nil
+}

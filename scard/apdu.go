@@ -226,12 +226,7 @@ func (r Response) OK() bool { return r.SW == SWSuccess }
 // command with instruction ins: a [*PINError] for 63Cx, a [*StatusError]
 // for anything else.
 func (r Response) Err(ins byte) error {
-	return StatusErr(r.SW, ins)
-}
-
-// StatusErr converts a status word into an error: nil for 9000, a
-// [*PINError] for 63Cx, a [*StatusError] otherwise.
-func StatusErr(sw uint16, ins byte) error {
+	sw := r.SW
 	switch {
 	case sw == SWSuccess:
 		return nil

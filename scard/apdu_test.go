@@ -98,7 +98,7 @@ func TestCardGetResponseAndLe(t *testing.T) {
 		{"00B0000005", "0102030405" + "6103"}, // 3 more bytes
 		{"00C0000003", "060708" + "9000"},
 	}}
-	c := NewCard(s, nil)
+	c := NewCard(s, CardOptions{})
 	got, err := c.Do(t.Context(), Command{INS: InsReadBinary, Ne: 256})
 	require.NoError(t, err)
 	assert.Equal(t, []byte{1, 2, 3, 4, 5, 6, 7, 8}, got)
@@ -112,7 +112,7 @@ func TestCardChaining(t *testing.T) {
 		got = append(got, capdu)
 		return []byte{0x90, 0x00}, nil
 	})
-	c := NewCard(tr, &CardOptions{NoExtended: true})
+	c := NewCard(tr, CardOptions{NoExtended: true})
 	data := make([]byte, 600)
 	_, err := c.Do(t.Context(), Command{INS: 0xDA, Data: data})
 	require.NoError(t, err)
@@ -125,10 +125,10 @@ func TestCardChaining(t *testing.T) {
 
 func TestCardTransportError(t *testing.T) {
 	t.Parallel()
-	c := NewCard(funcTransmitter(func([]byte) ([]byte, error) { return nil, ErrCardRemoved }), nil)
+	c := NewCard(funcTransmitter(func([]byte) ([]byte, error) { return nil, ErrCardRemoved }), CardOptions{})
 	_, err := c.Do(t.Context(), Command{INS: InsSelect})
 	require.ErrorIs(t, err, ErrCardRemoved)
-	c = NewCard(funcTransmitter(func([]byte) ([]byte, error) { return []byte{0x90}, nil }), nil)
+	c = NewCard(funcTransmitter(func([]byte) ([]byte, error) { return []byte{0x90}, nil }), CardOptions{})
 	_, err = c.Do(t.Context(), Command{INS: InsSelect})
 	require.ErrorIs(t, err, ErrMalformedAPDU)
 }
@@ -143,7 +143,7 @@ func TestSecureMessagingRoundTrip(t *testing.T) {
 		card, err := NewSecureMessaging(ci, kEnc, kMac, nil)
 		require.NoError(t, err)
 		for _, cmd := range []Command{
-			{INS: InsSelect, P1: 4, P2: 0x0C, Data: AIDeMRTD()},
+			{INS: InsSelect, P1: 4, P2: 0x0C, Data: []byte{0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01}},
 			{INS: InsReadBinary, Ne: 0xDF},
 			{INS: InsReadBinaryOdd, Data: []byte{0x54, 0x02, 0x80, 0x00}, Ne: 1000},
 			{INS: InsGeneralAuthenticate, Data: make([]byte, 300), Ne: 256},
@@ -176,7 +176,7 @@ func TestSecureMessagingRoundTrip(t *testing.T) {
 
 func TestCardDropsSMOnPlainSMError(t *testing.T) {
 	t.Parallel()
-	c := NewCard(funcTransmitter(func([]byte) ([]byte, error) { return []byte{0x69, 0x88}, nil }), nil)
+	c := NewCard(funcTransmitter(func([]byte) ([]byte, error) { return []byte{0x69, 0x88}, nil }), CardOptions{})
 	sm, err := NewSecureMessaging(CipherTDES, make([]byte, 16), make([]byte, 16), nil)
 	require.NoError(t, err)
 	c.SetSecureMessaging(sm)
@@ -205,7 +205,7 @@ func TestCardChainingUnderSM(t *testing.T) {
 		require.NoError(t, err)
 		return r.Bytes(), nil
 	})
-	c := NewCard(tr, &CardOptions{NoExtended: true})
+	c := NewCard(tr, CardOptions{NoExtended: true})
 	termSM, err := NewSecureMessaging(CipherAES128, kEnc, kMac, nil)
 	require.NoError(t, err)
 	c.SetSecureMessaging(termSM)

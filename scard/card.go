@@ -41,14 +41,14 @@ type Card struct {
 	opts CardOptions
 }
 
-// NewCard returns a Card over t. opts may be nil.
-func NewCard(t Transmitter, opts *CardOptions) *Card {
-	c := &Card{t: t}
-	if opts != nil {
-		c.opts = *opts
-	}
-	return c
+// NewCard returns a Card over t; the zero CardOptions is valid.
+func NewCard(t Transmitter, opts CardOptions) *Card {
+	return &Card{t: t, opts: opts}
 }
+
+// Options returns the options the Card was made with, for the protocols
+// (BAC, PACE, chip authentication) that run over it.
+func (c *Card) Options() CardOptions { return c.opts }
 
 // Transmitter returns the underlying transmitter.
 func (c *Card) Transmitter() Transmitter { return c.t }
@@ -232,6 +232,25 @@ func (c *Card) GetChallenge(ctx context.Context, n int) ([]byte, error) {
 		return nil, &APDUError{Offset: len(b), Msg: fmt.Sprintf("GET CHALLENGE returned %d bytes, want %d", len(b), n)}
 	}
 	return b, nil
+}
+
+// PINRetries asks how many tries are left for the reference data ref (a
+// PIN, PUK or password reference, the VERIFY P2) with a VERIFY without data
+// (ISO/IEC 7816-4 clause 11.5.6). It returns -1 with nil if the reference is
+// already verified in this session, and 0 with a [*StatusError] unwrapping
+// to [ErrAuthBlocked] when it is blocked.
+func (c *Card) PINRetries(ctx context.Context, ref byte) (int, error) {
+	r, err := c.Send(ctx, Command{INS: InsVerify, P2: ref})
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case r.SW == SWSuccess:
+		return -1, nil
+	case r.SW&0xFFF0 == 0x63C0:
+		return int(r.SW & 0x0F), nil
+	}
+	return 0, r.Err(InsVerify)
 }
 
 // isEOF reports whether err means a read went past the end of the file.

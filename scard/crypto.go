@@ -230,20 +230,50 @@ func dbl(b []byte) []byte {
 	return out
 }
 
-// tokenMAC computes the 8-byte MAC used for PACE authentication tokens:
-// the retail MAC (with padding) for 3DES, CMAC without padding for AES.
-func tokenMAC(c Cipher, kmac, data []byte) ([]byte, error) {
+// MAC computes the 8-byte message authentication code of ICAO Doc 9303-11
+// clause 9.8 (BAC mutual authentication, PACE authentication tokens): the
+// ISO/IEC 9797-1 retail MAC with padding method 2 for 3DES, AES-CMAC without
+// padding, truncated to 8 bytes, for AES. Secure messaging pads and then MACs
+// with the same primitives.
+func (c Cipher) MAC(key, data []byte) ([]byte, error) {
 	if c == CipherTDES {
-		if len(kmac) != 16 {
-			return nil, fmt.Errorf("scard: 3DES MAC key of %d bytes, want 16", len(kmac))
+		if len(key) != 16 {
+			return nil, fmt.Errorf("scard: 3DES MAC key of %d bytes, want 16", len(key))
 		}
-		return retailMAC(kmac, data), nil
+		return retailMAC(key, data), nil
 	}
-	blk, err := newBlock(c, kmac)
+	blk, err := newBlock(c, key)
 	if err != nil {
 		return nil, err
 	}
 	return cmac(blk, data)[:8], nil
+}
+
+// Encrypt encrypts data, a multiple of the block size, in CBC mode with key
+// and iv (nil means a zero IV), without padding: the BAC cryptograms and the
+// PACE nonce use it this way.
+func (c Cipher) Encrypt(key, iv, data []byte) ([]byte, error) {
+	blk, err := newBlock(c, key)
+	if err != nil {
+		return nil, err
+	}
+	if len(data)%blk.BlockSize() != 0 {
+		return nil, fmt.Errorf("scard: %v: %d bytes are not a multiple of the block size", c, len(data))
+	}
+	return cbcEncrypt(blk, iv, data), nil
+}
+
+// Decrypt is the inverse of [Cipher.Encrypt].
+func (c Cipher) Decrypt(key, iv, data []byte) ([]byte, error) {
+	blk, err := newBlock(c, key)
+	if err != nil {
+		return nil, err
+	}
+	out, ok := cbcDecrypt(blk, iv, data)
+	if !ok {
+		return nil, fmt.Errorf("scard: %v: %d bytes are not a multiple of the block size", c, len(data))
+	}
+	return out, nil
 }
 
 // setParity sets odd parity in each byte of a DES key.

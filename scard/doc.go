@@ -1,76 +1,57 @@
-// Package scard is the hardware-independent smart-card layer of ciekit:
-// ISO/IEC 7816-4 APDUs, secure messaging, BAC and PACE, reading the ICAO
-// eMRTD application of the Italian electronic identity card (CIE 3.0) with
-// passive authentication, the CIE IAS operations (NIS, internal
-// authentication, PIN and PUK management) and a client for the operator
-// card (SCO).
+// Package scard is the transport layer of ciekit's smart-card stack: ISO/IEC
+// 7816-4 command and response APDUs, status words and their errors, the
+// [Transmitter] seam to a reader, command chaining, extended lengths, GET
+// RESPONSE, and the secure-messaging primitives of ICAO Doc 9303-11 clause
+// 9.8 (3DES and AES, used after BAC, PACE and chip authentication).
+//
+// It knows no card application. The applications live in subpackages, each
+// one concept:
+//
+//   - scard/emrtd: ICAO Doc 9303, the LDS model (EF.COM, DG1..DG16, EF.SOD)
+//     with one encoder and one decoder, BAC, PACE, chip authentication,
+//     passive authentication and the eMRTD read of a CIE 3.0;
+//   - scard/ias: the CIE's IAS-ECC application (NIS, internal
+//     authentication, PIN and PUK);
+//   - scard/sco: the operator card (SCO);
+//   - scard/cardsim: the card side of all of the above, as in-memory
+//     simulators; scard/vpcd and scard/pcsc carry them, or a real card, to
+//     and from a reader; scard/scardtest records and replays transcripts.
 //
 // The package never talks to a reader itself. Everything goes through the
 // one-method [Transmitter] interface, implemented by the PC/SC adapter
 // (scard/pcsc), by the in-memory simulators (scard/cardsim) and by
 // recorded transcripts (scard/scardtest). Wrap a Transmitter in a [Card] to
 // get automatic GET RESPONSE (61xx), Le correction (6Cxx), command
-// chaining and secure messaging.
+// chaining and secure messaging: [NewCard], then [Card.Do] / [Card.Send]
+// for commands, [Card.ReadTLVFile] and [Card.ReadFile] for files.
 //
-// Entry points:
-//
-//   - [NewCard], then [Card.Do] / [Card.Send] for raw commands;
-//   - [ReadEMRTD] (BAC or PACE, then EF.COM, DGs and EF.SOD), its decoders
-//     ([EMRTD.MRZ] to a cie.MRZ, [EMRTD.Faces], [EMRTD.DG11], [EMRTD.DG12])
-//     and [EMRTD.Verify] / [PassiveAuthentication];
-//   - [IAS] for the NIS, internal authentication and PIN/PUK;
-//   - [OperatorCard] and [SCOClient] for the operator card.
-//
-// # Terms
-//
-// CIE: Carta d'Identità Elettronica, the Italian identity card. CAN: the
-// 6-digit card access number printed on its front, the PACE password. NIS:
-// Numero Identificativo per i Servizi, a 12-digit number readable without
-// PIN. SCO: Smart Card Operatore, the registry officer's card. Sede: the
-// municipal office an SCO is associated to. Comune: municipality.
-//
-// # Access control
-//
-// [Card.BAC] and [Card.PACE] install secure messaging on the [Card]. The
-// CIE offers PACE with id-PACE-DH-GM-3DES-CBC-CBC and standardized domain
-// parameters 2 (RFC 5114 2048-bit MODP group with a 256-bit prime-order
-// subgroup; ICAO Doc 9303-11 table 6), which needs extended-length APDUs,
-// and BAC with the MRZ. PACE with ECDH Generic Mapping and AES
-// (brainpoolP256r1, NIST P-224/256/384/521) is implemented for other
-// documents. [Card.ChipAuthentication] runs EAC chip authentication with
-// the DH key of DG14 (anti-cloning). Integrated and Chip Authentication
-// Mapping, ECDH chip authentication, terminal authentication (needed for
-// the DG3 fingerprints) and active authentication are not implemented.
-//
-// # Card emulators
+// # Card side
 //
 // The protocol pieces are exported for the card side too, so that a
 // simulator speaks exactly what the terminal code expects: [ParseCommand],
-// [SecureMessaging.UnwrapCommand] and [SecureMessaging.WrapResponse],
-// [BACChip], [PACEChip] and the key derivation [DeriveKey].
+// [Response.Bytes], [SecureMessaging.UnwrapCommand] and
+// [SecureMessaging.WrapResponse], and the key derivation [DeriveKey].
+//
+// # Terms
+//
+// CIE: Carta d'Identità Elettronica, the Italian identity card. SCO: Smart
+// Card Operatore, the registry officer's card. SM: secure messaging.
 //
 // # Specifications
 //
-// ISO/IEC 7816-4 (APDUs, SM data objects), ICAO Doc 9303 part 10 (LDS) and
-// part 11 (BAC, PACE, SM, passive authentication; the worked examples of
-// appendices D, G and H are the package's known-answer tests), BSI
-// TR-03110, RFC 5652 (CMS), RFC 5114 (DH groups), RFC 5639 (Brainpool).
+// ISO/IEC 7816-4 (APDUs, status words, SM data objects, chaining),
+// ICAO Doc 9303-11 clause 9.7 (key derivation) and 9.8 (secure messaging;
+// the worked example of appendix D is the package's known-answer and fuzz
+// seed), ISO/IEC 9797-1 (retail MAC, padding method 2), NIST SP 800-38B
+// (AES-CMAC).
 //
 // # Security
 //
-// Secrets (PIN, PUK, CAN, MRZ keys, session keys) never appear in errors or
-// logs; PIN and PUK values redact themselves. Elliptic-curve and DH
-// arithmetic for PACE uses math/big and is not constant time: this matches
-// the threat model of a terminal talking to a card over a short-range link,
-// but the card simulators are for testing only.
-//
-// # Compatibility
-//
-// Verified against the ICAO worked examples and the ciekit simulator
-// (scard/cardsim), not yet against a physical CIE. The IAS secure channel
-// (DH + DAPP) that real CIEs require before VERIFY PIN is not implemented,
-// see [IAS]. The SCO protocol is not public: [SCOClient] speaks ciekit's
-// own profile (documented in sco.go), not the real card's.
+// [PIN] and [PUK] are built on a redacting value: they print no digit
+// under any fmt verb, in errors, in log/slog or in JSON, also inside other
+// structs, and compare in constant time. [SecureMessaging] holds session
+// keys and redacts itself the same way. The optional logger of
+// [CardOptions] receives instruction bytes and status words, never data.
 //
 // # Concurrency
 //

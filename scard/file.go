@@ -57,14 +57,12 @@ func (c *Card) ReadBinary(ctx context.Context, offset, n int) ([]byte, error) {
 }
 
 // ReadTLVFile selects the EF fid under the current DF and reads it whole,
-// using the length of its outer TLV object to know where it ends. It
-// returns an error unwrapping to [ErrNotFound] for a missing file and a
-// [*DataError] if the file is not TLV.
-func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string) ([]byte, error) {
-	return c.readTLVFile(ctx, fid, name, nil)
-}
-
-func (c *Card) readTLVFile(ctx context.Context, fid uint16, name string, progress func(string, int, int)) ([]byte, error) {
+// using the length of its outer TLV object to know where it ends. name
+// ("EF.COM", "DG2") is used in errors and passed to progress, which, if not
+// nil, is called after each chunk with the bytes read so far and the file's
+// size. It returns an error unwrapping to [ErrNotFound] for a missing file and
+// a [*DataError] if the file is not TLV.
+func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string, progress func(string, int, int)) ([]byte, error) {
 	if err := c.SelectEF(ctx, fid); err != nil {
 		return nil, fmt.Errorf("selecting %s: %w", name, err)
 	}

@@ -4,7 +4,9 @@ import (
 	"crypto/cipher"
 	"crypto/subtle"
 	"fmt"
+	"log/slog"
 
+	"github.com/ciekit/ciekit/internal/secret"
 	"github.com/ciekit/ciekit/internal/tlv"
 )
 
@@ -27,10 +29,13 @@ import (
 // bytes, the IV is E(K_enc, SSC) and the MAC is CMAC truncated to 8 bytes.
 //
 // A SecureMessaging is not safe for concurrent use.
+//
+// Its keys are held as redacting values: a SecureMessaging (or a [Card]
+// holding one) prints no key material under any fmt verb or log handler.
 type SecureMessaging struct {
 	c    Cipher
 	enc  cipher.Block
-	kmac []byte
+	kmac secret.Value
 	mblk cipher.Block // AES MAC block
 	ssc  []byte
 }
@@ -44,7 +49,7 @@ func NewSecureMessaging(c Cipher, kEnc, kMac, ssc []byte) (*SecureMessaging, err
 	if err != nil {
 		return nil, err
 	}
-	s := &SecureMessaging{c: c, enc: enc, kmac: append([]byte(nil), kMac...)}
+	s := &SecureMessaging{c: c, enc: enc, kmac: secret.New(kMac)}
 	if len(kMac) != c.KeyLen() {
 		return nil, fmt.Errorf("scard: %v MAC key of %d bytes, want %d", c, len(kMac), c.KeyLen())
 	}
@@ -61,6 +66,19 @@ func NewSecureMessaging(c Cipher, kEnc, kMac, ssc []byte) (*SecureMessaging, err
 		copy(s.ssc, ssc)
 	}
 	return s, nil
+}
+
+// Format prints the cipher and a redaction for every verb.
+func (s *SecureMessaging) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "SecureMessaging(%v, %s)", s.c, secret.Redacted)
+}
+
+// LogValue returns a redaction, for log/slog.
+func (s *SecureMessaging) LogValue() slog.Value { return slog.StringValue("SecureMessaging(redacted)") }
+
+// MarshalJSON returns a redaction.
+func (s *SecureMessaging) MarshalJSON() ([]byte, error) {
+	return []byte(`"SecureMessaging(redacted)"`), nil
 }
 
 // Cipher returns the session's cipher.
@@ -95,7 +113,7 @@ func (s *SecureMessaging) mac(data []byte) []byte {
 	in = append(in, s.ssc...)
 	in = append(in, data...)
 	if s.c == CipherTDES {
-		return retailMAC(s.kmac, in)
+		return retailMAC(secret.Reveal(s.kmac), in)
 	}
 	return cmac(s.mblk, pad(in, 16))[:8]
 }

@@ -38,6 +38,8 @@ import (
 	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/ciekit/ciekit/scard/pcsc"
 	"github.com/ciekit/ciekit/scard/vpcd"
 )
@@ -151,7 +153,7 @@ func checkConfig(cfg *config) error {
 		return cli.Usagef("can", "%q: want the 6 digits printed on the card's front", cfg.can)
 	}
 	if cfg.mrz != "" {
-		if _, err := scard.MRZKeyFromMRZ(cfg.mrz); err != nil {
+		if _, err := emrtd.MRZKeyFromMRZ(cfg.mrz); err != nil {
 			return cli.Usagef("mrz", "is not a CIE's MRZ (three lines of 30 characters): %v", err)
 		}
 	}
@@ -270,18 +272,25 @@ func quoteList(ss []string) string {
 }
 
 func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.CertPool, w io.Writer) error {
-	opts := scard.EMRTDOptions{CAN: cfg.can, NoPACE: cfg.bac}
+	opts := emrtd.ReadOptions{NoPACE: cfg.bac}
+	if cfg.can != "" {
+		can, err := emrtd.NewCAN(cfg.can)
+		if err != nil {
+			return fmt.Errorf("reading -can: %w", err)
+		}
+		opts.CAN = can
+	}
 	if cfg.mrz != "" {
-		key, err := scard.MRZKeyFromMRZ(cfg.mrz)
+		key, err := emrtd.MRZKeyFromMRZ(cfg.mrz)
 		if err != nil {
 			return fmt.Errorf("reading -mrz: %w", err)
 		}
 		opts.MRZ = key
 	}
-	if opts.CAN == "" && cfg.mrz == "" || cfg.bac && cfg.mrz == "" {
+	if opts.CAN.IsZero() && cfg.mrz == "" || cfg.bac && cfg.mrz == "" {
 		return errors.New("give the card's CAN (-can) or its MRZ (-mrz; BAC needs it)")
 	}
-	doc, err := scard.ReadEMRTD(ctx, scard.NewCard(t, nil), opts)
+	doc, err := emrtd.Read(ctx, scard.NewCard(t, scard.CardOptions{}), opts)
 	if err != nil {
 		return fmt.Errorf("reading the eMRTD application: %w", err)
 	}
@@ -313,7 +322,7 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 	}
 
 	fmt.Fprintln(w, "\nPassive authentication:")
-	res, err := doc.Verify(scard.PAOptions{CSCA: trust})
+	res, err := doc.Verify(emrtd.PAOptions{CSCA: trust})
 	if res != nil {
 		fmt.Fprintf(w, "  data groups verified %v\n", res.Verified)
 		if res.Signer != nil {
@@ -326,7 +335,7 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 	}
 	fmt.Fprintln(w, "  OK: the data are as the issuer signed them")
 
-	nis, err := scard.NewIAS(scard.NewCard(t, nil)).VerifyNIS(ctx, scard.NISOptions{CSCA: trust})
+	nis, err := ias.NewClient(scard.NewCard(t, scard.CardOptions{})).VerifyNIS(ctx, ias.NISOptions{CSCA: trust})
 	if err != nil {
 		fmt.Fprintf(w, "\nNIS: FAILED: %v\n", err)
 		return cli.Reported(fmt.Errorf("verifying the NIS: %w", err)) // shown above
@@ -336,7 +345,7 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 }
 
 // photoText describes the DG2 facial image: format, size in pixels and in bytes.
-func photoText(f scard.FaceImage) string {
+func photoText(f emrtd.FaceImage) string {
 	return fmt.Sprintf("%s, %d×%d pixels, %d bytes", f.Format, f.Width, f.Height, len(f.Data))
 }
 
@@ -392,14 +401,14 @@ func specimen() (*cardsim.CIE, error) {
 		return nil, err
 	}
 	holder.CodiceFiscale = cf
-	return cardsim.NewCIE(cardsim.CIEConfig{
+	return cardsim.NewCIE(cardsim.CIEOptions{
 		Card: &cie.Card{
 			Holder: holder,
 			Document: cie.Document{Number: "CA00000AA", IssueDate: time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC),
 				ExpiryDate: time.Date(2034, 12, 30, 0, 0, 0, 0, time.UTC), IssuingComune: "Roma", ValidForTravel: true, CAN: specimenCAN},
 			Residence: cie.Address{Street: "Via del Corso 1", Comune: "Roma", Province: "RM"},
 		},
-		Photo: specimenPhoto(), PhotoType: cardsim.ImageJPEG, PhotoWidth: photoW, PhotoHeight: photoH, KeyBits: 1024,
+		Photo: specimenPhoto(), PhotoType: emrtd.ImageJPEG, PhotoWidth: photoW, PhotoHeight: photoH, KeyBits: 1024,
 	})
 }
 

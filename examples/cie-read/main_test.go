@@ -18,6 +18,7 @@ import (
 	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/internal/pcsclock"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/pcsc"
 )
 
@@ -175,7 +176,7 @@ func TestWrongCANAndUntrustedCSCA(t *testing.T) {
 	require.NoError(t, os.WriteFile(pemFile, pemOf(other.PKI().CSCA.Raw), 0o644))
 	out.Reset()
 	err = run(t.Context(), []string{"-csca", pemFile}, &out, &out)
-	assert.ErrorIs(t, err, scard.ErrUntrustedSigner)
+	assert.ErrorIs(t, err, emrtd.ErrUntrustedSigner)
 	assert.Contains(t, out.String(), "FAILED")
 
 	assert.Error(t, run(t.Context(), []string{"-csca", filepath.Join(dir, "missing.pem")}, &out, &out))

@@ -30,6 +30,9 @@ import (
 	"github.com/ciekit/ciekit/sad/ftpsim"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
+	"github.com/ciekit/ciekit/scard/sco"
 )
 
 // errPoorPrints is the fingerprint step's failure after every retry.
@@ -68,7 +71,7 @@ type workstation struct {
 	// Simulated hardware and services.
 	pki      *cardsim.PKI
 	sco      *cardsim.SCO
-	scoCli   *scard.SCOClient
+	scoCli   *sco.Client
 	registry *sad.MemoryRegistry
 	sadCli   *sad.Client
 	sampleCF map[string]cie.CodiceFiscale
@@ -186,7 +189,7 @@ func (ws *workstation) do(ctx context.Context, n int, f func(context.Context, *s
 func (ws *workstation) setup(ctx context.Context) error {
 	o := ws.opts
 	rnd := cardsim.DeterministicRand(o.seed)
-	pki, err := cardsim.NewPKI(&cardsim.PKIConfig{Rand: rnd, KeyBits: o.keyBits})
+	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: rnd, KeyBits: o.keyBits})
 	if err != nil {
 		return err
 	}
@@ -197,8 +200,12 @@ func (ws *workstation) setup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	scfg := cardsim.SCOConfig{
-		MasterPassword: defaultMasterPassword,
+	master, err := sco.NewMasterPassword(defaultMasterPassword)
+	if err != nil {
+		return err
+	}
+	scfg := cardsim.SCOOptions{
+		MasterPassword: master,
 		Operator:       opCF.String(),
 		OperatorName:   "NERI ROBERTA",
 		Serial:         fmt.Sprintf("SCO%08d", o.seed%100000000),
@@ -207,7 +214,9 @@ func (ws *workstation) setup(ctx context.Context) error {
 		Rand:           rnd,
 	}
 	if o.sco != "new" {
-		scfg.PIN = defaultPIN
+		if scfg.PIN, err = scard.NewPIN(defaultPIN); err != nil {
+			return err
+		}
 		scfg.Sede = defaultSede
 	}
 	if ws.sco, err = cardsim.NewSCO(scfg); err != nil {
@@ -215,7 +224,7 @@ func (ws *workstation) setup(ctx context.Context) error {
 	}
 	if o.sco == "blocked" {
 		// Three wrong PINs typed earlier in the day.
-		cli := scard.NewSCOClient(scard.NewCard(ws.sco, nil))
+		cli := sco.NewClient(scard.NewCard(ws.sco, scard.CardOptions{}))
 		if err := cli.Select(ctx); err != nil {
 			return err
 		}
@@ -337,7 +346,7 @@ func operatorCodiceFiscale() (cie.CodiceFiscale, error) {
 
 // Step 1: the operator logs in with the SCO.
 func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
-	ws.scoCli = scard.NewSCOClient(scard.NewCard(ws.sco, nil))
+	ws.scoCli = sco.NewClient(scard.NewCard(ws.sco, scard.CardOptions{}))
 	if err := ws.scoCli.Select(ctx); err != nil {
 		return fmt.Errorf("selecting the SCO application: %w", err)
 	}
@@ -350,8 +359,8 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	if err != nil {
 		return fmt.Errorf("operator PIN: %w", err)
 	}
-	if info.State == scard.SCOIssued {
-		so, err := scard.NewMasterPassword(ws.opts.master)
+	if info.State == sco.Issued {
+		so, err := sco.NewMasterPassword(ws.opts.master)
 		if err != nil {
 			return fmt.Errorf("master password: %w", err)
 		}
@@ -367,7 +376,7 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	if errors.Is(err, scard.ErrAuthBlocked) && ws.opts.unblock {
 		// The Security Officer resets the blocked PIN with the master
 		// password (the same RESET RETRY COUNTER that activates a new card).
-		so, serr := scard.NewMasterPassword(ws.opts.master)
+		so, serr := sco.NewMasterPassword(ws.opts.master)
 		if serr != nil {
 			return fmt.Errorf("master password: %w", serr)
 		}
@@ -386,7 +395,7 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	if info, err = ws.scoCli.Info(ctx); err != nil {
 		return fmt.Errorf("reading the card information: %w", err)
 	}
-	cert, err := ws.scoCli.Certificate(ctx, scard.SCOKeySignature)
+	cert, err := ws.scoCli.Certificate(ctx, sco.KeySignature)
 	if err != nil {
 		return fmt.Errorf("reading the signature certificate: %w", err)
 	}
@@ -398,13 +407,13 @@ func (ws *workstation) login(ctx context.Context, sr *stepRecord) error {
 	return nil
 }
 
-func scoState(s scard.SCOState) string {
+func scoState(s sco.State) string {
 	switch s {
-	case scard.SCOIssued:
+	case sco.Issued:
 		return "new (issued, not activated)"
-	case scard.SCOActive:
+	case sco.Active:
 		return "active"
-	case scard.SCORevoked:
+	case sco.Revoked:
 		return "revoked"
 	}
 	return fmt.Sprintf("unknown (%d)", s)
@@ -715,10 +724,10 @@ func (ws *workstation) personalise(ctx context.Context, sr *stepRecord) error {
 	o := ws.opts
 	ws.photo = syntheticPhoto(o.seed)
 	ws.nis = fmt.Sprintf("%012d", rand.New(rand.NewPCG(o.seed, 0x415)).Uint64()%1_000_000_000_000)
-	cfg := cardsim.CIEConfig{
+	cfg := cardsim.CIEOptions{
 		Card:        ws.card,
 		Photo:       ws.photo,
-		PhotoType:   cardsim.ImageJPEG,
+		PhotoType:   emrtd.ImageJPEG,
 		PhotoWidth:  photoW,
 		PhotoHeight: photoH,
 		NIS:         ws.nis,
@@ -742,11 +751,11 @@ func (ws *workstation) personalise(ctx context.Context, sr *stepRecord) error {
 
 	// The operator signs the issuance request with the SCO.
 	digest := sha256.Sum256([]byte(strings.Join([]string{ws.card.Document.Number.String(), ws.cf.String(), ws.mrz.String()}, "\n")))
-	sig, err := ws.scoCli.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := ws.scoCli.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	if err != nil {
 		return fmt.Errorf("signing the issuance with the SCO: %w", err)
 	}
-	cert, err := ws.scoCli.Certificate(ctx, scard.SCOKeySignature)
+	cert, err := ws.scoCli.Certificate(ctx, sco.KeySignature)
 	if err != nil {
 		return err
 	}
@@ -822,22 +831,26 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	if o.forge {
 		// -forge: the chip comes back from personalisation with DG11
 		// replaced and EF.SOD not re-signed, as a forged chip would.
-		forged := cardsim.PersonalDetailsFrom(ws.card)
+		forged := cardsim.DG11From(ws.card)
 		forged.FullName = "FALSARI<<FALSO"
-		if err := ws.chip.SetDataGroup(11, cardsim.EncodeDG11(forged)); err != nil {
+		if err := ws.chip.SetDataGroup(11, forged.Marshal()); err != nil {
 			return err
 		}
 	}
 	ws.chip.Reset()
-	card := scard.NewCard(ws.chip, &scard.CardOptions{Rand: cardsim.DeterministicRand(o.seed + 2)})
-	e, err := scard.ReadEMRTD(ctx, card, scard.EMRTDOptions{CAN: ws.card.Document.CAN, ChipAuthentication: true})
+	card := scard.NewCard(ws.chip, scard.CardOptions{Rand: cardsim.DeterministicRand(o.seed + 2)})
+	can, err := emrtd.NewCAN(ws.card.Document.CAN)
+	if err != nil {
+		return err
+	}
+	e, err := emrtd.Read(ctx, card, emrtd.ReadOptions{CAN: can, ChipAuthentication: true})
 	if err != nil {
 		return fmt.Errorf("reading the eMRTD application: %w", err)
 	}
 	sr.add("%s with the CAN, chip authentication %s; read %s", e.Access, yesNo(e.ChipAuthenticated, "passed", "not done"), dgList(e.DataGroupNumbers()))
-	pa, err := e.Verify(scard.PAOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue})
+	pa, err := e.Verify(emrtd.PAOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue})
 	if err != nil {
-		return err // scard's error already says "passive authentication"
+		return fmt.Errorf("passive authentication: %w", err)
 	}
 	sr.add("passive authentication: EF.SOD signed by %q, chain to the CSCA verified, hashes of %s match", pa.Signer.Subject.CommonName, dgList(pa.Verified))
 
@@ -870,7 +883,7 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	// in the verified EF.SOD with the hash of the templates sent (none for
 	// a card without fingerprints: DG3 then has no data block).
 	want := pa.SOD.HashAlgorithm.New()
-	want.Write(cardsim.EncodeDG3(ws.templates[0], ws.templates[1]))
+	want.Write(emrtd.MarshalDG3(ws.templates[0], ws.templates[1]))
 	check("DG3 fingerprint templates (hash in EF.SOD)", bytes.Equal(pa.SOD.Hashes[3], want.Sum(nil)))
 	if ws.prints {
 		sr.add("DG3 not readable without terminal authentication: its EF.SOD hash matches the 2 templates sent")
@@ -880,8 +893,8 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 
 	// The NIS, in plain on the IAS application, authenticated.
 	ws.chip.Reset()
-	ias := scard.NewIAS(scard.NewCard(ws.chip, nil))
-	nr, err := ias.VerifyNIS(ctx, scard.NISOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue, Rand: cardsim.DeterministicRand(o.seed + 3)})
+	ic := ias.NewClient(scard.NewCard(ws.chip, scard.CardOptions{}))
+	nr, err := ic.VerifyNIS(ctx, ias.NISOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue, Rand: cardsim.DeterministicRand(o.seed + 3)})
 	if err != nil {
 		return fmt.Errorf("reading and authenticating the NIS: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/sad"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -137,7 +138,7 @@ func TestIssuanceFailures(t *testing.T) {
 		{name: "poor-fingerprint", args: []string{"-poor", "3"}, step: 4, is: errPoorPrints, slow: true},
 		{name: "apr-down", args: []string{"-apr", "down"}, step: 3, is: syscall.ECONNREFUSED},
 		{name: "apr-down-at-notice", args: []string{"-apr", "down-after-lookup", "-citizen", "minor"}, step: 6}, // EOF or refused, by timing
-		{name: "forged-chip", args: []string{"-forge", "-citizen", "minor"}, step: 7, is: scard.ErrHashMismatch},
+		{name: "forged-chip", args: []string{"-forge", "-citizen", "minor"}, step: 7, is: emrtd.ErrHashMismatch},
 		{name: "apr-down-ftp", args: []string{"-apr", "down", "-transport", "ftp"}, step: 3, is: syscall.ECONNREFUSED},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -264,7 +265,7 @@ func TestForgedChipMessage(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
 	err := run(t.Context(), append(append([]string{}, base...), "-forge", "-citizen", "minor"), &out, &errOut)
-	require.ErrorIs(t, err, scard.ErrHashMismatch)
+	require.ErrorIs(t, err, emrtd.ErrHashMismatch)
 	assert.Equal(t, 1, strings.Count(err.Error(), "passive authentication"), "error %q", err)
 	for _, l := range strings.Split(out.String(), "\n") {
 		assert.LessOrEqual(t, strings.Count(l, "passive authentication"), 1, "report line %q", l)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/stretchr/testify/require"
 )
 
@@ -33,13 +34,13 @@ func readFile(t testing.TB, c *scard.Card, fid uint16) []byte {
 
 func TestBACRead(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, &scard.CardOptions{Rand: cardsim.DeterministicRand(99)})
+	c := scard.NewCard(sim, scard.CardOptions{Rand: cardsim.DeterministicRand(99)})
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AID()))
 	// Before BAC every data group needs secure messaging.
 	_, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 4})
 	require.ErrorIs(t, err, scard.ErrSecurityStatus)
-	require.NoError(t, c.BAC(ctx, testKey))
+	require.NoError(t, emrtd.BAC(ctx, c, testKey))
 	for n, fid := range map[int]uint16{1: 0x0101, 2: 0x0102, 11: 0x010B, 12: 0x010C, 14: 0x010E} {
 		got := readFile(t, c, fid)
 		if !bytes.Equal(got, sim.DataGroup(n)) {
@@ -52,10 +53,9 @@ func TestBACRead(t *testing.T) {
 
 func TestBACWrongKey(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-	bad := testKey
-	bad.BirthDate = "850316"
-	require.ErrorIs(t, c.BAC(ctx, bad), scard.ErrAuthentication)
+	require.NoError(t, c.SelectAID(ctx, emrtd.AID()))
+	bad := emrtd.NewMRZKey("CA00000AA", "850316", "340315")
+	require.ErrorIs(t, emrtd.BAC(ctx, c, bad), scard.ErrAuthentication)
 }

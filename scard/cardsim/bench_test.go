@@ -5,6 +5,7 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
 // Benchmarks of the terminal (scard) and the card (cardsim) together, in
@@ -15,34 +16,34 @@ func BenchmarkBAC(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		sim.Reset()
-		c := scard.NewCard(sim, nil)
-		if err := c.SelectAID(b.Context(), scard.AIDeMRTD()); err != nil {
+		c := scard.NewCard(sim, scard.CardOptions{})
+		if err := c.SelectAID(b.Context(), emrtd.AID()); err != nil {
 			b.Fatal(err)
 		}
-		if err := c.BAC(b.Context(), testKey); err != nil {
+		if err := emrtd.BAC(b.Context(), c, testKey); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func BenchmarkPACE(b *testing.B) {
-	pw, err := scard.CANPassword(testCAN)
+	pw, err := emrtd.CANPassword(testCAN)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, bc := range []struct {
 		name string
-		info scard.PACEInfo
+		info emrtd.PACEInfo
 	}{
-		{"DH-GM-3DES/param2", scard.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 1, 1}, Version: 2, ParameterID: 2}},
-		{"ECDH-GM-AES128/P256", scard.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}, Version: 2, ParameterID: 12}},
+		{"DH-GM-3DES/param2", emrtd.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 1, 1}, Version: 2, ParameterID: 2}},
+		{"ECDH-GM-AES128/P256", emrtd.PACEInfo{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}, Version: 2, ParameterID: 12}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			sim := newCIE(b)
 			b.ReportAllocs()
 			for b.Loop() {
 				sim.Reset()
-				if err := scard.NewCard(sim, nil).PACE(b.Context(), bc.info, pw); err != nil {
+				if err := emrtd.PACE(b.Context(), scard.NewCard(sim, scard.CardOptions{}), bc.info, pw); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -53,13 +54,13 @@ func BenchmarkPACE(b *testing.B) {
 func BenchmarkFullRead(b *testing.B) {
 	for _, bc := range []struct {
 		name string
-		opts scard.EMRTDOptions
+		opts emrtd.ReadOptions
 	}{
-		{"BAC", scard.EMRTDOptions{MRZ: testKey, NoPACE: true}},
-		{"PACE", scard.EMRTDOptions{CAN: testCAN}},
+		{"BAC", emrtd.ReadOptions{MRZ: testKey, NoPACE: true}},
+		{"PACE", emrtd.ReadOptions{CAN: mustCAN(testCAN)}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			sim := newCIE(b, func(c *cardsim.CIEConfig) { c.Photo = make([]byte, 15000) }) // a typical JPEG 2000 face
+			sim := newCIE(b, func(c *cardsim.CIEOptions) { c.Photo = make([]byte, 15000) }) // a typical JPEG 2000 face
 			p, err := pkiOnce()
 			if err != nil {
 				b.Fatal(err)
@@ -68,11 +69,11 @@ func BenchmarkFullRead(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				sim.Reset()
-				e, err := scard.ReadEMRTD(b.Context(), scard.NewCard(sim, nil), bc.opts)
+				e, err := emrtd.Read(b.Context(), scard.NewCard(sim, scard.CardOptions{}), bc.opts)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := e.Verify(scard.PAOptions{CSCA: pool}); err != nil {
+				if _, err := e.Verify(emrtd.PAOptions{CSCA: pool}); err != nil {
 					b.Fatal(err)
 				}
 			}

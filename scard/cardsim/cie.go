@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"strings"
 	"time"
@@ -17,6 +18,8 @@ import (
 	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 )
 
 // defaultATR is the contactless pseudo-ATR of a Gemalto CIE 3.0 as a PC/SC
@@ -35,30 +38,31 @@ const (
 	PUKTries = 10
 )
 
-// CIEConfig describes the simulated card. Give the personal data either as
+// CIEOptions describes the simulated card. Give the personal data either as
 // a cie.Card model (Card) or field by field (MRZ, Personal, Document, CAN);
 // the rest have documented defaults.
-type CIEConfig struct {
+type CIEOptions struct {
 	// Card is the model the chip is personalised from, as the issuing
 	// software does: when set, it provides MRZ (cie.EncodeMRZ), Personal
-	// (PersonalDetailsFrom), Document (DocumentDetailsFrom) and CAN,
+	// ([DG11From]), Document ([DG12From]) and CAN,
 	// wherever those fields are left empty.
 	Card *cie.Card
 	// MRZ is the TD1 machine-readable zone, 90 characters with or without
 	// line breaks. It feeds DG1 and the BAC/PACE MRZ key. Required unless
 	// Card is set.
 	MRZ string
-	// Personal is DG11. Document is DG12.
-	Personal PersonalDetails
-	Document DocumentDetails
-	// CAN is the 6-digit card access number, the PACE password. Required
-	// unless Card is set.
-	CAN string
+	// Personal is DG11. Document is DG12. They are encoded with the one LDS
+	// model of scard/emrtd, the one the reader decodes with.
+	Personal emrtd.DG11
+	Document emrtd.DG12
+	// CAN is the 6-digit card access number, the PACE password
+	// ([emrtd.NewCAN]). Required unless Card is set.
+	CAN emrtd.CAN
 
 	// Photo is the DG2 facial image (JPEG 2000 on a real CIE; any bytes
 	// here). PhotoType, PhotoWidth and PhotoHeight describe it.
 	Photo                   []byte
-	PhotoType               ImageType
+	PhotoType               emrtd.ImageFormat
 	PhotoWidth, PhotoHeight int
 	// Fingerprints are the two DG3 templates (opaque). DG3 is listed in
 	// EF.COM and hashed in EF.SOD but, as on a real CIE, cannot be read
@@ -69,8 +73,9 @@ type CIEConfig struct {
 
 	// NIS is the 12-digit ID_Servizi. Default: 12 digits from Rand.
 	NIS string
-	// PIN and PUK are 8 digits. Defaults DefaultPIN and DefaultPUK.
-	PIN, PUK string
+	// PIN and PUK are 8 digits. Zero values mean DefaultPIN and DefaultPUK.
+	PIN scard.PIN
+	PUK scard.PUK
 
 	// PKI signs EF.SOD and the IAS SOD and issues the CIE certificate.
 	// Nil means a new PKI from Rand with KeyBits.
@@ -113,8 +118,8 @@ type CIEConfig struct {
 type CIE struct {
 	dev device
 
-	mrzKey  scard.MRZKey
-	can     string
+	mrzKey  emrtd.MRZKey
+	can     emrtd.CAN
 	ecdh    bool
 	exactLe bool
 	rand    io.Reader
@@ -127,9 +132,9 @@ type CIE struct {
 	intKey  *rsa.PrivateKey // EF.Int.Kpub 1004
 	cert    *x509.Certificate
 	nis     string
-	caKey   *scard.CAKey // chip authentication (DG14)
+	caKey   *emrtd.CAKey // chip authentication (DG14)
 
-	pin, puk *secret
+	pin, puk *refData
 
 	s session
 }
@@ -140,8 +145,8 @@ type session struct {
 	curEF    *ef
 	sm       *scard.SecureMessaging
 	nextSM   *scard.SecureMessaging // installed after answering (chip authentication)
-	bac      *scard.BACChip
-	pace     *scard.PACEChip
+	bac      *emrtd.BACChip
+	pace     *emrtd.PACEChip
 	chain    []byte
 	chainINS byte
 	chaining bool
@@ -153,10 +158,21 @@ type session struct {
 
 var _ scard.Transmitter = (*CIE)(nil)
 
+// Format prints "cardsim.CIE(redacted)" for every verb: a CIE holds the
+// PIN, PUK, CAN and MRZ key, its private keys and its random source (whose
+// state, with [DeterministicRand], predicts every later key and nonce).
+func (c *CIE) Format(f fmt.State, _ rune) { io.WriteString(f, "cardsim.CIE(redacted)") }
+
+// LogValue returns a redaction, for log/slog.
+func (c *CIE) LogValue() slog.Value { return slog.StringValue("cardsim.CIE(redacted)") }
+
+// MarshalJSON returns a redaction.
+func (c *CIE) MarshalJSON() ([]byte, error) { return []byte(`"cardsim.CIE(redacted)"`), nil }
+
 // NewCIE builds a simulated CIE: it generates the chip keys (and a PKI if
 // cfg.PKI is nil), encodes the data groups and signs EF.SOD and the IAS SOD.
 // Errors name the configuration field at fault, or come from Rand.
-func NewCIE(cfg CIEConfig) (*CIE, error) {
+func NewCIE(cfg CIEOptions) (*CIE, error) {
 	c := &CIE{ecdh: cfg.ECDH, exactLe: cfg.ExactLe, rand: randOrDefault(cfg.Rand)}
 	if cfg.Card != nil {
 		if err := fromCard(&cfg); err != nil {
@@ -165,40 +181,40 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 	}
 	mrz := strings.NewReplacer("\n", "", "\r", "").Replace(cfg.MRZ)
 	if len(mrz) != 90 {
-		return nil, fmt.Errorf("cardsim: CIEConfig.MRZ has %d characters, want 90 (TD1)", len(mrz))
+		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ has %d characters, want 90 (TD1)", len(mrz))
 	}
 	// TD1 (ICAO 9303-5 4.2.2): document number in line 1 positions 6-14,
 	// birth date line 2 positions 1-6, expiry line 2 positions 9-14.
-	c.mrzKey = scard.MRZKey{DocumentNumber: mrz[5:14], BirthDate: mrz[30:36], ExpiryDate: mrz[38:44]}
+	c.mrzKey = emrtd.NewMRZKey(mrz[5:14], mrz[30:36], mrz[38:44])
 	if _, err := c.mrzKey.Info(); err != nil {
-		return nil, fmt.Errorf("cardsim: CIEConfig.MRZ: %w", err)
+		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
 	}
-	if len(cfg.CAN) != 6 || !digits(cfg.CAN) {
-		return nil, errors.New("cardsim: CIEConfig.CAN must be 6 digits")
+	if cfg.CAN.IsZero() {
+		return nil, errors.New("cardsim: CIEOptions.CAN is required")
 	}
 	c.can = cfg.CAN
-	pin, puk := cfg.PIN, cfg.PUK
-	if pin == "" {
-		pin = DefaultPIN
+	pin, puk := cfg.PIN.Bytes(), cfg.PUK.Bytes()
+	if cfg.PIN.IsZero() {
+		pin = []byte(DefaultPIN)
 	}
-	if puk == "" {
-		puk = DefaultPUK
+	if cfg.PUK.IsZero() {
+		puk = []byte(DefaultPUK)
 	}
-	if !validPIN([]byte(pin)) || !validPIN([]byte(puk)) {
-		return nil, errors.New("cardsim: CIEConfig.PIN and PUK must be 8 digits")
+	if !validPIN(pin) || !validPIN(puk) {
+		return nil, errors.New("cardsim: CIEOptions.PIN and PUK must be 8 digits")
 	}
-	c.pin, c.puk = newSecret(pin, PINTries), newSecret(puk, PUKTries)
+	c.pin, c.puk = newRefData(pin, PINTries), newRefData(puk, PUKTries)
 	bits := cfg.KeyBits
 	if bits == 0 {
 		bits = 2048
 	}
 	if bits < 1024 {
-		return nil, fmt.Errorf("cardsim: CIEConfig.KeyBits %d, want at least 1024", bits)
+		return nil, fmt.Errorf("cardsim: CIEOptions.KeyBits %d, want at least 1024", bits)
 	}
 	var err error
 	c.pki = cfg.PKI
 	if c.pki == nil {
-		if c.pki, err = NewPKI(&PKIConfig{Rand: c.rand, KeyBits: bits}); err != nil {
+		if c.pki, err = NewPKI(PKIOptions{Rand: c.rand, KeyBits: bits}); err != nil {
 			return nil, err
 		}
 	}
@@ -214,7 +230,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 		c.nis = string(b)
 	}
 	if len(c.nis) != 12 || !digits(c.nis) {
-		return nil, errors.New("cardsim: CIEConfig.NIS must be 12 digits")
+		return nil, errors.New("cardsim: CIEOptions.NIS must be 12 digits")
 	}
 	serial, err := readRand(c.rand, 12)
 	if err != nil {
@@ -225,7 +241,7 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 			return nil, err
 		}
 	}
-	if c.caKey, err = scard.NewCAKey(scard.ParamDH2048256, c.rand); err != nil {
+	if c.caKey, err = emrtd.NewCAKey(emrtd.ParamDH2048256, c.rand); err != nil {
 		return nil, err
 	}
 	dg14, err := encodeDG14(c.caKey, cfg.ECDH)
@@ -250,20 +266,24 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 
 	// eMRTD application.
 	dg := map[int][]byte{
-		1:  EncodeDG1(mrz),
-		2:  EncodeDG2(cfg.Photo, cfg.PhotoType, cfg.PhotoWidth, cfg.PhotoHeight),
-		3:  EncodeDG3(cfg.Fingerprints[0], cfg.Fingerprints[1]),
-		11: EncodeDG11(cfg.Personal),
-		12: EncodeDG12(cfg.Document),
+		1:  emrtd.MarshalDG1(mrz),
+		2:  emrtd.MarshalDG2(emrtd.FaceImage{Format: cfg.PhotoType, Width: cfg.PhotoWidth, Height: cfg.PhotoHeight, Data: cfg.Photo}),
+		3:  emrtd.MarshalDG3(cfg.Fingerprints[0], cfg.Fingerprints[1]),
+		11: cfg.Personal.Marshal(),
+		12: cfg.Document.Marshal(),
 		14: dg14,
 	}
-	prof := sodProfile{pss: cfg.PSS, rand: c.rand}
-	sod, err := securityObject(dg, c.pki, prof)
+	sodOpts := emrtd.SODOptions{Hash: crypto.SHA256, Rand: c.rand}
+	if cfg.PSS {
+		sodOpts.Hash, sodOpts.PSS = crypto.SHA512, true
+	}
+	sod, err := emrtd.CreateSOD(dg, c.pki.DocumentSigner, c.pki.DocumentSignerKey, sodOpts)
 	if err != nil {
 		return nil, err
 	}
-	c.emrtd = &df{name: "eMRTD", aid: scard.AIDeMRTD(), efs: []*ef{
-		{fid: 0x011E, sfi: 0x1E, data: EncodeCOM([]byte{tagDG1, tagDG2, tagDG3, tagDG11, tagDG12, tagDG14}), read: accessSM},
+	com := &emrtd.COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2, 3, 11, 12, 14}}
+	c.emrtd = &df{name: "eMRTD", aid: emrtd.AID(), efs: []*ef{
+		{fid: 0x011E, sfi: 0x1E, data: com.Marshal(), read: accessSM},
 		{fid: 0x0101, sfi: 0x01, data: dg[1], read: accessSM},
 		{fid: 0x0102, sfi: 0x02, data: dg[2], read: accessSM},
 		{fid: 0x0103, sfi: 0x03, data: dg[3], read: accessNever},
@@ -282,20 +302,20 @@ func NewCIE(cfg CIEConfig) (*CIE, error) {
 		{fid: 0x2F01, sfi: 0x1D, data: append([]byte(nil), atr...)},
 		{fid: 0xD003, data: serial},
 		{fid: 0xD004, sfi: 0x1B, data: dhParams},
-		{fid: 0x011C, sfi: 0x1C, data: EncodeCardAccess(cfg.ECDH)},
+		{fid: 0x011C, sfi: 0x1C, data: MarshalCardAccess(cfg.ECDH)},
 	}}
 
 	// IAS application and CIE DF.
 	servPub := x509.MarshalPKCS1PublicKey(&c.servKey.PublicKey)
 	intPub := x509.MarshalPKCS1PublicKey(&c.intKey.PublicKey)
-	iasSOD, err := securityObject(map[int][]byte{
+	iasSOD, err := emrtd.CreateSOD(map[int][]byte{
 		0xA1: []byte(c.nis), 0xA2: serial[:9], 0xA3: c.cert.Raw, 0xA4: intPub, 0xA5: servPub, 0x1B: dhParams,
-	}, c.pki, prof)
+	}, c.pki.DocumentSigner, c.pki.DocumentSignerKey, sodOpts)
 	if err != nil {
 		return nil, err
 	}
-	c.ias = &df{name: "IAS", aid: scard.AIDIAS()}
-	c.ciedf = &df{name: "CIE", aid: scard.AIDCIE(), efs: []*ef{
+	c.ias = &df{name: "IAS", aid: ias.AID()}
+	c.ciedf = &df{name: "CIE", aid: ias.AIDCIE(), efs: []*ef{
 		{fid: 0x1001, sfi: 0x01, data: []byte(c.nis)},
 		{fid: 0x1002, sfi: 0x02, data: serial},
 		{fid: 0x1003, sfi: 0x03, data: c.cert.Raw, read: accessPIN},
@@ -725,7 +745,7 @@ func (c *CIE) getChallenge(cmd scard.Command) scard.Response {
 		if cmd.Ne != 8 {
 			return sw(scard.SWWrongLength)
 		}
-		chip, err := scard.NewBACChip(c.mrzKey, c.rand)
+		chip, err := emrtd.NewBACChip(c.mrzKey, c.rand)
 		if err != nil {
 			return sw(scard.SWUnknown)
 		}
@@ -836,7 +856,7 @@ func (c *CIE) internalAuthenticate(cmd scard.Command) scard.Response {
 }
 
 // pinRef returns the secret named by P2 (81 PIN, 82 PUK).
-func (c *CIE) pinRef(p2 byte) (*secret, bool) {
+func (c *CIE) pinRef(p2 byte) (*refData, bool) {
 	switch p2 {
 	case 0x81:
 		return c.pin, true

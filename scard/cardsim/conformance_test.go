@@ -6,6 +6,7 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/scardtest"
 	"github.com/stretchr/testify/require"
 )
@@ -26,10 +27,10 @@ func TestCIEConformance(t *testing.T) {
 func TestTranscripts(t *testing.T) {
 	tests := []struct {
 		name string
-		opts scard.EMRTDOptions
+		opts emrtd.ReadOptions
 	}{
-		{"bac", scard.EMRTDOptions{MRZ: testKey, NoPACE: true, DataGroups: []int{1, 11}}},
-		{"pace-can", scard.EMRTDOptions{CAN: testCAN, DataGroups: []int{1, 11}}},
+		{"bac", emrtd.ReadOptions{MRZ: testKey, NoPACE: true, DataGroups: []int{1, 11}}},
+		{"pace-can", emrtd.ReadOptions{CAN: mustCAN(testCAN), DataGroups: []int{1, 11}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,12 +41,12 @@ func TestTranscripts(t *testing.T) {
 			} else {
 				tr = scardtest.Playback(t, path)
 			}
-			c := scard.NewCard(tr, &scard.CardOptions{Rand: cardsim.DeterministicRand(11)})
-			e, err := scard.ReadEMRTD(t.Context(), c, tc.opts)
+			c := scard.NewCard(tr, scard.CardOptions{Rand: cardsim.DeterministicRand(11)})
+			e, err := emrtd.Read(t.Context(), c, tc.opts)
 			require.NoError(t, err)
 			p, err := pkiOnce()
 			require.NoError(t, err)
-			_, err = e.Verify(scard.PAOptions{CSCA: p.CSCAPool()})
+			_, err = e.Verify(emrtd.PAOptions{CSCA: p.CSCAPool()})
 			require.NoError(t, err)
 		})
 		t.Run(tc.name+"/card", func(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,19 +16,19 @@ import (
 func TestRemovedMidRead(t *testing.T) {
 	sim := newCIE(t)
 	sim.RemoveAfter(12) // during the data-group reads after BAC
-	_, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: testKey, NoPACE: true})
+	_, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{MRZ: testKey, NoPACE: true})
 	require.ErrorIs(t, err, scard.ErrCardRemoved)
 	assert.False(t, sim.Present())
 	_, err = sim.Transmit(t.Context(), []byte{0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00})
 	require.ErrorIs(t, err, scard.ErrCardRemoved)
 	// Back in the reader: a fresh session, so the read works from the start.
 	sim.Insert()
-	_, err = scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), scard.EMRTDOptions{MRZ: testKey, NoPACE: true})
+	_, err = emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{MRZ: testKey, NoPACE: true})
 	require.NoError(t, err)
 }
 
 func TestRemoveDuringLatency(t *testing.T) {
-	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.Latency = time.Hour })
+	sim := newCIE(t, func(c *cardsim.CIEOptions) { c.Latency = time.Hour })
 	done := make(chan error, 1)
 	go func() {
 		_, err := sim.Transmit(context.Background(), []byte{0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00})
@@ -38,7 +40,7 @@ func TestRemoveDuringLatency(t *testing.T) {
 }
 
 func TestContextDuringLatency(t *testing.T) {
-	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.Latency = time.Hour })
+	sim := newCIE(t, func(c *cardsim.CIEOptions) { c.Latency = time.Hour })
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 	defer cancel()
 	_, err := sim.Transmit(ctx, []byte{0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00})
@@ -51,10 +53,10 @@ func TestContextDuringLatency(t *testing.T) {
 
 func TestResetDropsSession(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-	require.NoError(t, c.BAC(ctx, testKey))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AID()))
+	require.NoError(t, emrtd.BAC(ctx, c, testKey))
 	sim.Reset()
 	_, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 4})
 	require.ErrorIs(t, err, scard.ErrSecureMessaging, "SM command after reset")
@@ -66,9 +68,9 @@ func TestSecureMessagingErrors(t *testing.T) {
 	ctx := t.Context()
 	t.Run("bad MAC", func(t *testing.T) {
 		sim := newCIE(t)
-		c := scard.NewCard(sim, nil)
-		require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-		require.NoError(t, c.BAC(ctx, testKey))
+		c := scard.NewCard(sim, scard.CardOptions{})
+		require.NoError(t, c.SelectAID(ctx, emrtd.AID()))
+		require.NoError(t, emrtd.BAC(ctx, c, testKey))
 		w, err := c.SecureMessaging().WrapCommand(scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 4})
 		require.NoError(t, err)
 		w.Data[len(w.Data)-1] ^= 1
@@ -83,9 +85,9 @@ func TestSecureMessagingErrors(t *testing.T) {
 	})
 	t.Run("plain command", func(t *testing.T) {
 		sim := newCIE(t)
-		c := scard.NewCard(sim, nil)
-		require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-		require.NoError(t, c.BAC(ctx, testKey))
+		c := scard.NewCard(sim, scard.CardOptions{})
+		require.NoError(t, c.SelectAID(ctx, emrtd.AID()))
+		require.NoError(t, emrtd.BAC(ctx, c, testKey))
 		r, err := sim.Transmit(ctx, []byte{0x00, 0xB0, 0x81, 0x00, 0x04})
 		require.NoError(t, err)
 		assert.Equal(t, []byte{0x69, 0x82}, r)
@@ -94,9 +96,9 @@ func TestSecureMessagingErrors(t *testing.T) {
 	})
 	t.Run("error status under SM", func(t *testing.T) {
 		sim := newCIE(t)
-		c := scard.NewCard(sim, nil)
-		require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-		require.NoError(t, c.BAC(ctx, testKey))
+		c := scard.NewCard(sim, scard.CardOptions{})
+		require.NoError(t, c.SelectAID(ctx, emrtd.AID()))
+		require.NoError(t, emrtd.BAC(ctx, c, testKey))
 		err := c.SelectEF(ctx, 0x0105)
 		require.ErrorIs(t, err, scard.ErrNotFound)
 		// Protected error answers keep the session.
@@ -106,11 +108,11 @@ func TestSecureMessagingErrors(t *testing.T) {
 }
 
 func TestReadBinaryVariants(t *testing.T) {
-	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.Photo = make([]byte, 1000) })
-	c := scard.NewCard(sim, nil)
+	sim := newCIE(t, func(c *cardsim.CIEOptions) { c.Photo = make([]byte, 1000) })
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
-	require.NoError(t, c.SelectAID(ctx, scard.AIDeMRTD()))
-	require.NoError(t, c.BAC(ctx, testKey))
+	require.NoError(t, c.SelectAID(ctx, emrtd.AID()))
+	require.NoError(t, emrtd.BAC(ctx, c, testKey))
 	dg2 := sim.DataGroup(2)
 	t.Run("extended", func(t *testing.T) {
 		b, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x82, Ne: 65536})
@@ -168,14 +170,14 @@ func TestStatusWords(t *testing.T) {
 func TestNewCIEErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		mod  func(*cardsim.CIEConfig)
+		mod  func(*cardsim.CIEOptions)
 	}{
-		{"short MRZ", func(c *cardsim.CIEConfig) { c.MRZ = c.MRZ[:80] }},
-		{"bad CAN", func(c *cardsim.CIEConfig) { c.CAN = "12345" }},
-		{"bad PIN", func(c *cardsim.CIEConfig) { c.PIN = "1234" }},
-		{"bad NIS", func(c *cardsim.CIEConfig) { c.NIS = "12" }},
-		{"small keys", func(c *cardsim.CIEConfig) { c.KeyBits = 512 }},
-		{"bad ATR", func(c *cardsim.CIEConfig) { c.ATR = []byte{0x12, 0x34} }},
+		{"short MRZ", func(c *cardsim.CIEOptions) { c.MRZ = c.MRZ[:80] }},
+		{"no CAN", func(c *cardsim.CIEOptions) { c.CAN = emrtd.CAN{} }}, // a malformed CAN cannot be built (emrtd.NewCAN)
+		{"bad PIN", func(c *cardsim.CIEOptions) { c.PIN = mustPIN(t, "1234") }},
+		{"bad NIS", func(c *cardsim.CIEOptions) { c.NIS = "12" }},
+		{"small keys", func(c *cardsim.CIEOptions) { c.KeyBits = 512 }},
+		{"bad ATR", func(c *cardsim.CIEOptions) { c.ATR = []byte{0x12, 0x34} }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -195,7 +197,7 @@ func TestDeterministic(t *testing.T) {
 	a, b := newCIE(t), newCIE(t)
 	assert.Equal(t, a.DataGroup(14), b.DataGroup(14))
 	assert.Equal(t, a.Certificate().Raw, b.Certificate().Raw)
-	c := newCIE(t, func(c *cardsim.CIEConfig) { c.Rand = cardsim.DeterministicRand(8) })
+	c := newCIE(t, func(c *cardsim.CIEOptions) { c.Rand = cardsim.DeterministicRand(8) })
 	assert.NotEqual(t, a.DataGroup(14), c.DataGroup(14))
 }
 
@@ -209,9 +211,9 @@ func TestSetDataGroup(t *testing.T) {
 }
 
 func TestExactLe(t *testing.T) {
-	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.ExactLe = true })
+	sim := newCIE(t, func(c *cardsim.CIEOptions) { c.ExactLe = true })
 	ctx := t.Context()
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	selectCIE(t, c)
 	r, err := sim.Transmit(ctx, []byte{0x00, 0xB0, 0x81, 0x00, 0x00})
 	require.NoError(t, err)
@@ -220,7 +222,7 @@ func TestExactLe(t *testing.T) {
 	b, err := c.Do(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, Ne: 256})
 	require.NoError(t, err)
 	assert.Equal(t, "123456789012", string(b))
-	nis, err := scard.NewIAS(c).ReadNIS(ctx)
+	nis, err := ias.NewClient(c).ReadNIS(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "123456789012", nis)
 }

@@ -13,14 +13,14 @@
 //
 // # The virtual CIE
 //
-// [NewCIE] personalises the chip from a cie.Card model (CIEConfig.Card:
+// [NewCIE] personalises the chip from a cie.Card model (CIEOptions.Card:
 // DG1 from cie.EncodeMRZ, DG11 and DG12 from the holder, residence and
 // document, the CAN), or from the fields given one by one, plus a photo
 // and two fingerprint templates, and generates at run time everything
 // secret:
 // a test CSCA and document signer ([PKI], [NewPKI]), the chip's RSA keys,
 // the CIE certificate. Never real keys. With [DeterministicRand] as
-// CIEConfig.Rand the card is reproducible byte for byte, so APDU
+// CIEOptions.Rand the card is reproducible byte for byte, so APDU
 // transcripts can be recorded and replayed (scard/scardtest).
 //
 // The file system mirrors a CIE 3.0:
@@ -50,7 +50,7 @@
 // 10 tries) with VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER.
 // EF.SOD and the IAS SOD (file 1006) are CMS SignedData over an
 // LDSSecurityObject with SHA-256, signed by the document signer with
-// RSA PKCS#1 v1.5 (or SHA-512 and RSASSA-PSS with CIEConfig.PSS, as on
+// RSA PKCS#1 v1.5 (or SHA-512 and RSASSA-PSS with CIEOptions.PSS, as on
 // newer cards); the IAS SOD hashes the NIS (A1), the serial (A2), the
 // certificate (A3), the two public keys (A4, A5) and EF.DH (1B).
 //
@@ -58,7 +58,7 @@
 //
 // The operator card's real protocol is not public. [SCO] implements the
 // card side of the ciekit SCO profile that scard defines (scard/sco.go,
-// scard.SCOClient): application F0 "CIEKITSCO", information file 0101,
+// sco.Client): application F0 "CIEKITSCO", information file 0101,
 // certificates 0102 and 0103, operator PIN (3 tries), the Security
 // Officer's master password (5 tries, compared in constant time over
 // SHA-256 digests), activation (issued to active), association to a sede,
@@ -72,7 +72,7 @@
 //
 // [CIE.SetDataGroup] replaces a data group without re-signing EF.SOD (a
 // forged chip); [CIE.RemoveAfter] pulls the card at an exact command;
-// CIEConfig.Latency slows every answer; CIEConfig.ExactLe makes plain
+// CIEOptions.Latency slows every answer; CIEOptions.ExactLe makes plain
 // reads answer 6Cxx; commands without Le that produce data answer 61xx
 // and wait for GET RESPONSE, as do protected answers longer than Ne.
 //

@@ -13,12 +13,15 @@ import (
 	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
+	"github.com/ciekit/ciekit/scard/sco"
 )
 
 // exampleConfig is the card of the examples, personalised from a cie.Card
 // model. Fixed randomness makes the keys reproducible; KeyBits 1024 keeps
 // the examples fast (real cards use 2048).
-func exampleConfig() cardsim.CIEConfig {
+func exampleConfig() cardsim.CIEOptions {
 	holder := cie.Person{
 		Surname: "Rossi", GivenNames: "Maria Luisa", Sex: cie.SexFemale,
 		BirthDate:   time.Date(1985, 3, 15, 0, 0, 0, 0, time.UTC),
@@ -30,7 +33,7 @@ func exampleConfig() cardsim.CIEConfig {
 		log.Fatal(err)
 	}
 	holder.CodiceFiscale = cf
-	return cardsim.CIEConfig{
+	return cardsim.CIEOptions{
 		Card: &cie.Card{
 			Holder: holder,
 			Document: cie.Document{
@@ -55,9 +58,9 @@ func Example_readCIE() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	card := scard.NewCard(sim, nil)
-	doc, err := scard.ReadEMRTD(ctx, card, scard.EMRTDOptions{
-		MRZ:    scard.MRZKey{DocumentNumber: "CA00000AA", BirthDate: "850315", ExpiryDate: "340315"},
+	card := scard.NewCard(sim, scard.CardOptions{})
+	doc, err := emrtd.Read(ctx, card, emrtd.ReadOptions{
+		MRZ:    emrtd.NewMRZKey("CA00000AA", "850315", "340315"),
 		NoPACE: true,
 	})
 	if err != nil {
@@ -67,7 +70,7 @@ func Example_readCIE() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	res, err := doc.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	res, err := doc.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -89,7 +92,12 @@ func Example_readCIEPACE() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	doc, err := scard.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "123456"})
+	can, err := emrtd.NewCAN("123456")
+	if err != nil {
+		log.Fatal(err)
+	}
+	wrong, _ := emrtd.NewCAN("000000")
+	doc, err := emrtd.Read(context.Background(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: can})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -98,7 +106,7 @@ func Example_readCIEPACE() {
 		log.Fatal(err)
 	}
 	fmt.Println(doc.Access, mrz.DocumentNumber, mrz.Surname, mrz.GivenNames)
-	_, err = scard.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "000000"})
+	_, err = emrtd.Read(context.Background(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: wrong})
 	fmt.Println("wrong CAN:", err != nil)
 	// Output:
 	// PACE CA00000AA ROSSI MARIA LUISA
@@ -138,7 +146,8 @@ func ExampleCIE_Remove() {
 		log.Fatal(err)
 	}
 	sim.RemoveAfter(10)
-	_, err = scard.ReadEMRTD(context.Background(), scard.NewCard(sim, nil), scard.EMRTDOptions{CAN: "123456"})
+	can, _ := emrtd.NewCAN("123456")
+	_, err = emrtd.Read(context.Background(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: can})
 	fmt.Println(errors.Is(err, scard.ErrCardRemoved))
 	// Output:
 	// true
@@ -147,8 +156,12 @@ func ExampleCIE_Remove() {
 // ExampleNewSCO activates a simulated operator card as the Security
 // Officer, associates it to a sede and signs with the operator's key.
 func ExampleNewSCO() {
-	sim, err := cardsim.NewSCO(cardsim.SCOConfig{
-		MasterPassword: "S3cur1ty-Officer!",
+	so, err := sco.NewMasterPassword("S3cur1ty-Officer!")
+	if err != nil {
+		log.Fatal(err)
+	}
+	sim, err := cardsim.NewSCO(cardsim.SCOOptions{
+		MasterPassword: so,
 		Operator:       "BNCGNN70A01F205X",
 		Serial:         "SCO00000001",
 		KeyBits:        1024,
@@ -158,26 +171,25 @@ func ExampleNewSCO() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	sco := scard.NewSCOClient(scard.NewCard(sim, nil))
-	so, _ := scard.NewMasterPassword("S3cur1ty-Officer!")
+	oc := sco.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	pin, _ := scard.NewPIN("11112222")
 	steps := []error{
-		sco.Select(ctx),
-		sco.Activate(ctx, so, pin),
-		sco.AssociateSede(ctx, so, "H501-01"),
-		sco.Login(ctx, pin),
+		oc.Select(ctx),
+		oc.Activate(ctx, so, pin),
+		oc.AssociateSede(ctx, so, "H501-01"),
+		oc.Login(ctx, pin),
 	}
 	if err := errors.Join(steps...); err != nil {
 		log.Fatal(err)
 	}
 	digest := sha256.Sum256([]byte("richiesta CIE"))
-	sig, err := sco.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := oc.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cert := sim.Certificate(scard.SCOKeySignature)
+	cert := sim.Certificate(sco.KeySignature)
 	fmt.Println("signature valid:", rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA256, digest[:], sig) == nil)
-	info, _ := sco.Info(ctx)
+	info, _ := oc.Info(ctx)
 	fmt.Println(info.State, info.Sede, info.Operator)
 	// Output:
 	// signature valid: true
@@ -193,29 +205,30 @@ func Example_workstation() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	scoSim, err := cardsim.NewSCO(cardsim.SCOConfig{
-		MasterPassword: "S3cur1ty-Officer!", PIN: "11112222", Sede: "H501-01",
+	so, _ := sco.NewMasterPassword("S3cur1ty-Officer!")
+	pin, _ := scard.NewPIN("11112222")
+	scoSim, err := cardsim.NewSCO(cardsim.SCOOptions{
+		MasterPassword: so, PIN: pin, Sede: "H501-01",
 		KeyBits: 1024, Rand: cardsim.DeterministicRand(2),
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	sco := scard.NewSCOClient(scard.NewCard(scoSim, nil))
-	pin, _ := scard.NewPIN("11112222")
-	if err := errors.Join(sco.Select(ctx), sco.Login(ctx, pin)); err != nil {
+	oc := sco.NewClient(scard.NewCard(scoSim, scard.CardOptions{}))
+	if err := errors.Join(oc.Select(ctx), oc.Login(ctx, pin)); err != nil {
 		log.Fatal(err)
 	}
-	nis, err := scard.NewIAS(scard.NewCard(cieSim, nil)).VerifyNIS(ctx, scard.NISOptions{CSCA: cieSim.PKI().CSCAPool()})
+	nis, err := ias.NewClient(scard.NewCard(cieSim, scard.CardOptions{})).VerifyNIS(ctx, ias.NISOptions{CSCA: cieSim.PKI().CSCAPool()})
 	if err != nil {
 		log.Fatal(err)
 	}
 	digest := sha256.Sum256([]byte(nis.NIS))
-	sig, err := sco.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	sig, err := oc.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	if err != nil {
 		log.Fatal(err)
 	}
-	pub := scoSim.Certificate(scard.SCOKeySignature).PublicKey.(*rsa.PublicKey)
+	pub := scoSim.Certificate(sco.KeySignature).PublicKey.(*rsa.PublicKey)
 	fmt.Println("NIS", nis.NIS, "authenticated")
 	fmt.Println("signed by the operator:", rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig) == nil)
 	// Output:

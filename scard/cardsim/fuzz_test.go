@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 )
 
 // FuzzCIETransmit feeds arbitrary bytes to a simulated CIE in one of four
@@ -33,13 +35,13 @@ func FuzzCIETransmit(f *testing.F) {
 	f.Fuzz(func(t *testing.T, capdu []byte, mode byte) {
 		sim.Insert()
 		sim.Reset()
-		c := scard.NewCard(sim, nil)
+		c := scard.NewCard(sim, scard.CardOptions{})
 		ctx := t.Context()
 		var err error
 		switch mode % 4 {
 		case 1:
-			if err = c.SelectAID(ctx, scard.AIDeMRTD()); err == nil {
-				err = c.BAC(ctx, testKey)
+			if err = c.SelectAID(ctx, emrtd.AID()); err == nil {
+				err = emrtd.BAC(ctx, c, testKey)
 			}
 		case 2:
 			_, err = c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0xC1, P2: 0xA4,
@@ -48,8 +50,8 @@ func FuzzCIETransmit(f *testing.F) {
 				_, err = c.Do(ctx, scard.Command{CLA: 0x10, INS: scard.InsGeneralAuthenticate, Data: []byte{0x7C, 0x00}, Ne: 256})
 			}
 		case 3:
-			if err = c.SelectAID(ctx, scard.AIDIAS()); err == nil {
-				err = c.SelectAID(ctx, scard.AIDCIE())
+			if err = c.SelectAID(ctx, ias.AID()); err == nil {
+				err = c.SelectAID(ctx, ias.AIDCIE())
 			}
 		}
 		if err != nil {

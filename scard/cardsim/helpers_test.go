@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
 func checkDigit(s string) byte {
@@ -41,24 +41,24 @@ func testMRZ(doc, birth, expiry string) string {
 	return l1 + "\n" + l2 + "\n" + l3
 }
 
-var testKey = scard.MRZKey{DocumentNumber: "CA00000AA", BirthDate: "850315", ExpiryDate: "340315"}
+var testKey = emrtd.NewMRZKey("CA00000AA", "850315", "340315")
 
 const testCAN = "123456"
 
-func testConfig(seed uint64) cardsim.CIEConfig {
-	return cardsim.CIEConfig{
+func testConfig(seed uint64) cardsim.CIEOptions {
+	return cardsim.CIEOptions{
 		MRZ: testMRZ("CA00000AA", "850315", "340315"),
-		Personal: cardsim.PersonalDetails{
-			FullName:       "ROSSI<<MARIA<LUISA",
-			PersonalNumber: "RSSMLS85C55H501J",
-			BirthDate:      time.Date(1985, 3, 15, 0, 0, 0, 0, time.UTC),
-			PlaceOfBirth:   "ROMA<RM",
-			Address:        "VIA DEL CORSO 1<ROMA<RM",
+		Personal: emrtd.DG11{
+			FullName:        "ROSSI<<MARIA<LUISA",
+			PersonalNumber:  "RSSMLS85C55H501J",
+			FullDateOfBirth: time.Date(1985, 3, 15, 0, 0, 0, 0, time.UTC),
+			PlaceOfBirth:    "ROMA<RM",
+			Address:         "VIA DEL CORSO 1<ROMA<RM",
 		},
-		Document:     cardsim.DocumentDetails{IssuingAuthority: "COMUNE DI ROMA", IssueDate: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)},
-		CAN:          testCAN,
+		Document:     emrtd.DG12{IssuingAuthority: "COMUNE DI ROMA", DateOfIssue: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)},
+		CAN:          mustCAN(testCAN),
 		Photo:        []byte("\x00\x00\x00\x0CjP  \r\n\x87\nfake JPEG 2000 image"),
-		PhotoType:    cardsim.ImageJPEG2000,
+		PhotoType:    emrtd.ImageJPEG2000,
 		PhotoWidth:   240,
 		PhotoHeight:  320,
 		Fingerprints: [2][]byte{[]byte("finger one"), []byte("finger two")},
@@ -72,11 +72,11 @@ func testConfig(seed uint64) cardsim.CIEConfig {
 // pkiOnce shares one generated PKI across tests (key generation is the
 // slow part of building a card).
 var pkiOnce = sync.OnceValues(func() (*cardsim.PKI, error) {
-	return cardsim.NewPKI(&cardsim.PKIConfig{Rand: cardsim.DeterministicRand(42), KeyBits: 1024})
+	return cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(42), KeyBits: 1024})
 })
 
 // newCIE returns a fresh simulated card built from the shared PKI.
-func newCIE(t testing.TB, mod ...func(*cardsim.CIEConfig)) *cardsim.CIE {
+func newCIE(t testing.TB, mod ...func(*cardsim.CIEOptions)) *cardsim.CIE {
 	t.Helper()
 	p, err := pkiOnce()
 	if err != nil {
@@ -90,6 +90,15 @@ func newCIE(t testing.TB, mod ...func(*cardsim.CIEConfig)) *cardsim.CIE {
 	c, err := cardsim.NewCIE(cfg)
 	if err != nil {
 		t.Fatalf("NewCIE: %v", err)
+	}
+	return c
+}
+
+// mustCAN returns the CAN for 6 digits, or panics.
+func mustCAN(digits string) emrtd.CAN {
+	c, err := emrtd.NewCAN(digits)
+	if err != nil {
+		panic(err)
 	}
 	return c
 }

@@ -7,21 +7,23 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func selectCIE(t *testing.T, c *scard.Card) {
 	t.Helper()
-	require.NoError(t, c.SelectAID(t.Context(), scard.AIDIAS()))
-	require.NoError(t, c.SelectAID(t.Context(), scard.AIDCIE()))
+	require.NoError(t, c.SelectAID(t.Context(), ias.AID()))
+	require.NoError(t, c.SelectAID(t.Context(), ias.AIDCIE()))
 }
 
 // TestNIS reads the NIS with the exact APDUs of the public CIE SDKs,
 // verifies it with the IAS SOD and checks internal authentication.
 func TestNIS(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	selectCIE(t, c)
 	r, err := sim.Transmit(ctx, []byte{0x00, 0xB0, 0x81, 0x00, 0x0C})
@@ -34,7 +36,7 @@ func TestNIS(t *testing.T) {
 	}
 	files[0xA2] = files[0xA2][:9]
 	sod := readFile(t, c, 0x1006)
-	res, err := scard.PassiveAuthentication(sod, files, scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	res, err := emrtd.PassiveAuthentication(sod, files, emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err, "IAS SOD verification")
 	assert.ElementsMatch(t, []int{0xA1, 0xA2, 0xA4, 0xA5}, res.Verified)
 
@@ -57,17 +59,17 @@ func TestNIS(t *testing.T) {
 }
 
 func TestIASTampered(t *testing.T) {
-	sim := newCIE(t, func(c *cardsim.CIEConfig) { c.NIS = "999999999999" })
-	c := scard.NewCard(sim, nil)
+	sim := newCIE(t, func(c *cardsim.CIEOptions) { c.NIS = "999999999999" })
+	c := scard.NewCard(sim, scard.CardOptions{})
 	selectCIE(t, c)
 	sod := readFile(t, c, 0x1006)
-	_, err := scard.PassiveAuthentication(sod, map[int][]byte{0xA1: []byte("123456789012")}, scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
-	require.ErrorIs(t, err, scard.ErrHashMismatch)
+	_, err := emrtd.PassiveAuthentication(sod, map[int][]byte{0xA1: []byte("123456789012")}, emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	require.ErrorIs(t, err, emrtd.ErrHashMismatch)
 }
 
 func TestCertificateNeedsPIN(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	selectCIE(t, c)
 	require.NoError(t, c.SelectEF(ctx, 0x1003))
@@ -90,7 +92,7 @@ func verifyPIN(t *testing.T, c *scard.Card, ref byte, pin string) error {
 
 func TestPINCounters(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	selectCIE(t, c)
 	for want := 2; want >= 0; want-- {
@@ -140,7 +142,7 @@ func TestPINCounters(t *testing.T) {
 
 func TestPINUnblockAfterVerifyPUK(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	selectCIE(t, c)
 	for range cardsim.PINTries {
@@ -156,7 +158,7 @@ func TestPINUnblockAfterVerifyPUK(t *testing.T) {
 
 func TestPUKBlocks(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	selectCIE(t, c)
 	for range cardsim.PUKTries {
 		_ = verifyPIN(t, c, 0x82, "00000000")
@@ -168,7 +170,7 @@ func TestPUKBlocks(t *testing.T) {
 
 func TestPINFormat(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	selectCIE(t, c)
 	require.ErrorIs(t, verifyPIN(t, c, 0x81, "1234"), scard.ErrWrongLength)
 	pin, _ := sim.Retries()
@@ -219,7 +221,7 @@ func TestNISVariants(t *testing.T) {
 // 10) is signed whole.
 func TestCommandChaining(t *testing.T) {
 	sim := newCIE(t)
-	c := scard.NewCard(sim, nil)
+	c := scard.NewCard(sim, scard.CardOptions{})
 	ctx := t.Context()
 	selectCIE(t, c)
 	_, err := c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, 0x83}})

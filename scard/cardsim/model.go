@@ -2,44 +2,50 @@ package cardsim
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
 // fromCard fills the empty personal-data fields of cfg from cfg.Card.
-func fromCard(cfg *CIEConfig) error {
+func fromCard(cfg *CIEOptions) error {
 	c := cfg.Card
 	if cfg.MRZ == "" {
 		m, err := c.MRZ()
 		if err != nil {
-			return fmt.Errorf("cardsim: CIEConfig.Card: %w", err)
+			return fmt.Errorf("cardsim: CIEOptions.Card: %w", err)
 		}
 		lines, err := m.Lines()
 		if err != nil {
-			return fmt.Errorf("cardsim: CIEConfig.Card: %w", err)
+			return fmt.Errorf("cardsim: CIEOptions.Card: %w", err)
 		}
 		cfg.MRZ = strings.Join(lines[:], "\n")
 	}
-	if cfg.Personal == (PersonalDetails{}) {
-		cfg.Personal = PersonalDetailsFrom(c)
+	if reflect.ValueOf(cfg.Personal).IsZero() {
+		cfg.Personal = DG11From(c)
 	}
-	if cfg.Document == (DocumentDetails{}) {
-		cfg.Document = DocumentDetailsFrom(c.Document)
+	if cfg.Document == (emrtd.DG12{}) {
+		cfg.Document = DG12From(c.Document)
 	}
-	if cfg.CAN == "" {
-		cfg.CAN = c.Document.CAN
+	if cfg.CAN.IsZero() {
+		can, err := emrtd.NewCAN(c.Document.CAN)
+		if err != nil {
+			return fmt.Errorf("cardsim: CIEOptions.Card: document CAN: %w", err)
+		}
+		cfg.CAN = can
 	}
 	return nil
 }
 
-// PersonalDetailsFrom returns the DG11 content the issuing software writes
+// DG11From returns the DG11 content the issuing software writes
 // for a card: full name "SURNAME<<GIVEN<NAMES" in upper case with accents
 // and apostrophes kept (the MRZ transliterates, DG11 does not), the
 // codice fiscale as personal number, the full date of birth, the place of
 // birth "COMUNE<PROVINCIA" (for a foreign state its name alone) and the
 // residence "STREET<COMUNE<PROVINCIA".
-func PersonalDetailsFrom(c *cie.Card) PersonalDetails {
+func DG11From(c *cie.Card) emrtd.DG11 {
 	h := c.Holder
 	var place string
 	switch bp := h.BirthPlace; {
@@ -49,28 +55,28 @@ func PersonalDetailsFrom(c *cie.Card) PersonalDetails {
 	default:
 		place = dg11Text(bp.Name) + "<" + bp.Province
 	}
-	return PersonalDetails{
-		FullName:       fullName(h.Surname, h.GivenNames),
-		PersonalNumber: string(h.CodiceFiscale),
-		BirthDate:      h.BirthDate,
-		PlaceOfBirth:   place,
-		Address:        addressField(c.Residence),
+	return emrtd.DG11{
+		FullName:        fullName(h.Surname, h.GivenNames),
+		PersonalNumber:  string(h.CodiceFiscale),
+		FullDateOfBirth: h.BirthDate,
+		PlaceOfBirth:    place,
+		Address:         addressField(c.Residence),
 	}
 }
 
 // This file maps the cie data model onto the chip's data groups, as the
 // issuing software personalises a real CIE.
 
-// DocumentDetailsFrom returns the DG12 content for a document: the issuing
+// DG12From returns the DG12 content for a document: the issuing
 // authority is "COMUNE DI " and the upper-cased IssuingComune (kept as is
 // if it already names an authority, e.g. a consulate), and the issue date.
-func DocumentDetailsFrom(d cie.Document) DocumentDetails {
+func DG12From(d cie.Document) emrtd.DG12 {
 	auth := strings.ToUpper(strings.TrimSpace(d.IssuingComune))
 	if auth != "" && !strings.HasPrefix(auth, "COMUNE ") && !strings.HasPrefix(auth, "CONSOLATO") &&
 		!strings.HasPrefix(auth, "AMBASCIATA") && !strings.HasPrefix(auth, "MINISTERO") {
 		auth = "COMUNE DI " + auth
 	}
-	return DocumentDetails{IssuingAuthority: auth, IssueDate: d.IssueDate}
+	return emrtd.DG12{IssuingAuthority: auth, DateOfIssue: d.IssueDate}
 }
 
 // addressField formats a residence as DG11 DO 5F42 on the CIE:

@@ -7,6 +7,7 @@ import (
 	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -39,16 +40,16 @@ func TestCIEFromModel(t *testing.T) {
 	card := testCard(t)
 	p, err := pkiOnce()
 	require.NoError(t, err)
-	sim, err := cardsim.NewCIE(cardsim.CIEConfig{Card: card, PKI: p, KeyBits: 1024, Rand: cardsim.DeterministicRand(4), Photo: []byte("face")})
+	sim, err := cardsim.NewCIE(cardsim.CIEOptions{Card: card, PKI: p, KeyBits: 1024, Rand: cardsim.DeterministicRand(4), Photo: []byte("face")})
 	require.NoError(t, err)
 
-	for _, opts := range []scard.EMRTDOptions{
-		{CAN: card.Document.CAN},
-		{MRZ: scard.MRZKey{DocumentNumber: "CA12345BC", BirthDate: "900704", ExpiryDate: "340704"}, NoPACE: true},
+	for _, opts := range []emrtd.ReadOptions{
+		{CAN: mustCAN(card.Document.CAN)},
+		{MRZ: emrtd.NewMRZKey("CA12345BC", "900704", "340704"), NoPACE: true},
 	} {
-		e, err := scard.ReadEMRTD(t.Context(), scard.NewCard(sim, nil), opts)
+		e, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), opts)
 		require.NoError(t, err)
-		_, err = e.Verify(scard.PAOptions{CSCA: p.CSCAPool()})
+		_, err = e.Verify(emrtd.PAOptions{CSCA: p.CSCAPool()})
 		require.NoError(t, err)
 
 		want, err := card.MRZ()
@@ -75,10 +76,10 @@ func TestCIEFromModel(t *testing.T) {
 func TestCIEFromModelErrors(t *testing.T) {
 	card := testCard(t)
 	card.Document.Number = "XX"
-	_, err := cardsim.NewCIE(cardsim.CIEConfig{Card: card, KeyBits: 1024, PKI: testPKI(t)})
+	_, err := cardsim.NewCIE(cardsim.CIEOptions{Card: card, KeyBits: 1024, PKI: testPKI(t)})
 	require.Error(t, err)
 	card = testCard(t)
 	card.Document.CAN = ""
-	_, err = cardsim.NewCIE(cardsim.CIEConfig{Card: card, KeyBits: 1024, PKI: testPKI(t)})
+	_, err = cardsim.NewCIE(cardsim.CIEOptions{Card: card, KeyBits: 1024, PKI: testPKI(t)})
 	require.ErrorContains(t, err, "CAN")
 }

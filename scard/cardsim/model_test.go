@@ -7,13 +7,13 @@ import (
 	"github.com/ciekit/ciekit/cie"
 )
 
-func TestDocumentDetailsFrom(t *testing.T) {
+func TestDG12From(t *testing.T) {
 	d := cie.Document{IssuingComune: "Roma", IssueDate: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
-	got := DocumentDetailsFrom(d)
-	if got.IssuingAuthority != "COMUNE DI ROMA" || !got.IssueDate.Equal(d.IssueDate) {
-		t.Errorf("DocumentDetailsFrom(Roma) = %+v", got)
+	got := DG12From(d)
+	if got.IssuingAuthority != "COMUNE DI ROMA" || !got.DateOfIssue.Equal(d.IssueDate) {
+		t.Errorf("DG12From(Roma) = %+v", got)
 	}
-	if got := DocumentDetailsFrom(cie.Document{IssuingComune: "Consolato Generale d'Italia a Parigi"}); got.IssuingAuthority != "CONSOLATO GENERALE D'ITALIA A PARIGI" {
+	if got := DG12From(cie.Document{IssuingComune: "Consolato Generale d'Italia a Parigi"}); got.IssuingAuthority != "CONSOLATO GENERALE D'ITALIA A PARIGI" {
 		t.Errorf("consulate = %q", got.IssuingAuthority)
 	}
 }
@@ -45,11 +45,11 @@ func TestFullName(t *testing.T) {
 
 func TestPersonalDetailsFromForeignBirth(t *testing.T) {
 	c := &cie.Card{Holder: cie.Person{Surname: "Rossi", GivenNames: "Anna", BirthPlace: cie.Place{Code: "Z110", Name: "FRANCIA", Foreign: true}}}
-	if got := PersonalDetailsFrom(c).PlaceOfBirth; got != "FRANCIA" {
+	if got := DG11From(c).PlaceOfBirth; got != "FRANCIA" {
 		t.Errorf("PlaceOfBirth = %q, want FRANCIA", got)
 	}
 	c.Holder.BirthPlace = cie.Place{}
-	if got := PersonalDetailsFrom(c).PlaceOfBirth; got != "" {
+	if got := DG11From(c).PlaceOfBirth; got != "" {
 		t.Errorf("PlaceOfBirth of unknown place = %q, want empty", got)
 	}
 }

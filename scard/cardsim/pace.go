@@ -4,13 +4,17 @@ import (
 	"errors"
 
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
-// paceInfos returns the PACE protocols the card offers, as in EF.CardAccess.
-func (c *CIE) paceInfos() []scard.PACEInfo {
-	infos := []scard.PACEInfo{{Protocol: oidPACEDHGM3DES, Version: 2, ParameterID: paramDH2048_256}}
-	if c.ecdh {
-		infos = append(infos, scard.PACEInfo{Protocol: oidPACEECDHGMAES128, Version: 2, ParameterID: paramP256})
+// offeredPACE returns the PACE protocols a simulated CIE offers, in
+// EF.CardAccess and DG14: id-PACE-DH-GM-3DES-CBC-CBC version 2 with
+// parameter 2, as on real CIEs, and with ecdh also
+// id-PACE-ECDH-GM-AES-CBC-CMAC-128 with parameter 12 (NIST P-256).
+func offeredPACE(ecdh bool) []emrtd.PACEInfo {
+	infos := []emrtd.PACEInfo{{Protocol: oidPACEDHGM3DES, Version: 2, ParameterID: emrtd.ParamDH2048256}}
+	if ecdh {
+		infos = append(infos, emrtd.PACEInfo{Protocol: oidPACEECDHGMAES128, Version: 2, ParameterID: emrtd.ParamP256})
 	}
 	return infos
 }
@@ -20,12 +24,12 @@ func (c *CIE) paceInfos() []scard.PACEInfo {
 // parameter ID. It starts a new run and ends any secure messaging.
 func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
 	c.s.pace = nil
-	oid, kind, param, err := scard.ParseMSESetATPACE(cmd.Data)
+	oid, kind, param, err := emrtd.ParseMSESetATPACE(cmd.Data)
 	if err != nil {
 		return sw(scard.SWWrongData)
 	}
-	var info *scard.PACEInfo
-	for _, in := range c.paceInfos() {
+	var info *emrtd.PACEInfo
+	for _, in := range offeredPACE(c.ecdh) {
 		if in.Protocol.Equal(oid) && (param < 0 || param == in.ParameterID) {
 			info = &in
 			break
@@ -34,19 +38,19 @@ func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
 	if info == nil {
 		return sw(scard.SWRefDataNotFound)
 	}
-	var pw scard.PACEPassword
+	var pw emrtd.PACEPassword
 	switch kind {
-	case scard.PasswordCAN:
-		pw, err = scard.CANPassword(c.can)
-	case scard.PasswordMRZ:
-		pw, err = scard.MRZPassword(c.mrzKey)
+	case emrtd.PasswordCAN:
+		pw = c.can.Password()
+	case emrtd.PasswordMRZ:
+		pw, err = emrtd.MRZPassword(c.mrzKey)
 	default:
 		return sw(scard.SWRefDataNotFound) // PIN/PUK-keyed PACE is not on the CIE
 	}
 	if err != nil {
 		return sw(scard.SWUnknown)
 	}
-	chip, err := scard.NewPACEChip(*info, pw, c.rand)
+	chip, err := emrtd.NewPACEChip(*info, pw, c.rand)
 	if errors.Is(err, scard.ErrNotSupported) {
 		return sw(scard.SWRefDataNotFound)
 	}

@@ -1,27 +1,28 @@
 package cardsim
 
-import "crypto/subtle"
+import "github.com/ciekit/ciekit/internal/secret"
 
-// secret is a PIN or PUK with its retry counter. The value never leaves
-// the simulator and is compared in constant time.
-type secret struct {
-	value []byte
+// refData is a PIN, PUK or password (ISO/IEC 7816-4 reference data) with
+// its retry counter. The value never leaves the simulator, prints as a
+// redaction and is compared in constant time.
+type refData struct {
+	value secret.Value
 	left  int
 	max   int
 }
 
-func newSecret(v string, tries int) *secret {
-	return &secret{value: []byte(v), left: tries, max: tries}
+func newRefData(v []byte, tries int) *refData {
+	return &refData{value: secret.New(v), left: tries, max: tries}
 }
 
 // verify checks v and updates the counter. It returns the status word:
 // 9000, 63Cx (x tries left; 63C0 on the attempt that blocks it), 6983
 // when already blocked.
-func (s *secret) verify(v []byte) uint16 {
+func (s *refData) verify(v []byte) uint16 {
 	if s.left == 0 {
 		return 0x6983
 	}
-	if len(v) == len(s.value) && subtle.ConstantTimeCompare(v, s.value) == 1 {
+	if secret.Equal(secret.New(v), s.value) {
 		s.left = s.max
 		return 0x9000
 	}
@@ -31,7 +32,7 @@ func (s *secret) verify(v []byte) uint16 {
 
 // status is the answer to a VERIFY without data: 9000 if verified in the
 // session, 63Cx otherwise, 6983 blocked.
-func (s *secret) status(verified bool) uint16 {
+func (s *refData) status(verified bool) uint16 {
 	switch {
 	case s.left == 0:
 		return 0x6983
@@ -41,8 +42,9 @@ func (s *secret) status(verified bool) uint16 {
 	return 0x63C0 | uint16(min(s.left, 15))
 }
 
-func (s *secret) set(v []byte) {
-	s.value = append(s.value[:0], v...)
+func (s *refData) set(v []byte) {
+	s.value.Zero()
+	s.value = secret.New(v)
 	s.left = s.max
 }
 

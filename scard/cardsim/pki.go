@@ -17,8 +17,8 @@ var (
 	certNotAfter  = time.Date(2099, 12, 31, 23, 59, 59, 0, time.UTC)
 )
 
-// PKIConfig configures [NewPKI]. The zero value is valid.
-type PKIConfig struct {
+// PKIOptions configures [NewPKI]. The zero value is valid.
+type PKIOptions struct {
 	// Rand is the source of the keys and serial numbers. Nil means
 	// crypto/rand; use [DeterministicRand] for reproducible keys.
 	Rand io.Reader
@@ -43,13 +43,10 @@ type PKI struct {
 	DocumentSignerKey *rsa.PrivateKey
 }
 
-// NewPKI generates a CSCA and a document signer. cfg may be nil. Errors come
-// only from the randomness source.
-func NewPKI(cfg *PKIConfig) (*PKI, error) {
-	var c PKIConfig
-	if cfg != nil {
-		c = *cfg
-	}
+// NewPKI generates a CSCA and a document signer; the zero PKIOptions is
+// valid. Errors come only from the randomness source.
+func NewPKI(opts PKIOptions) (*PKI, error) {
+	c := opts
 	r := randOrDefault(c.Rand)
 	if c.Country == "" {
 		c.Country = "IT"

@@ -7,16 +7,18 @@ import (
 	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/subtle"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
+	"github.com/ciekit/ciekit/internal/secret"
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/sco"
 )
 
 // Retry counters of the simulated SCO (ciekit SCO profile, scard/sco.go).
@@ -25,16 +27,16 @@ const (
 	SCOSOTries  = 5
 )
 
-// SCOConfig describes a simulated operator card. MasterPassword is
+// SCOOptions describes a simulated operator card. MasterPassword is
 // required; the rest have documented defaults.
-type SCOConfig struct {
-	// MasterPassword is the Security Officer's password, 8 to 32 printable
-	// ASCII characters. It is kept only inside the simulator and compared
-	// in constant time.
-	MasterPassword string
+type SCOOptions struct {
+	// MasterPassword is the Security Officer's password
+	// ([sco.NewMasterPassword]). It is kept only inside the simulator, as a
+	// hash, and compared in constant time.
+	MasterPassword sco.MasterPassword
 	// PIN, if set (8 digits), makes the card already active with that
 	// operator PIN; otherwise the card is issued and waits for activation.
-	PIN string
+	PIN scard.PIN
 	// Revoked makes the card revoked from the start.
 	Revoked bool
 	// Serial is the card serial. Default "SCO" and 8 digits from Rand.
@@ -66,7 +68,7 @@ type SCOConfig struct {
 var defaultSCOATR = []byte{0x3B, 0xDA, 0x18, 0xFF, 0x81, 0xB1, 0xFE, 0x75, 0x1F, 0x03, 0x43, 0x49, 0x45, 0x4B, 0x49, 0x54, 0x53, 0x43, 0x4F, 0x00, 0x00}
 
 // SCO is a virtual operator card (Smart Card Operatore) speaking the ciekit
-// SCO profile that scard defines (see scard.SCOClient): the operator PIN
+// SCO profile that scard defines (see sco.Client): the operator PIN
 // with retry counter, activation, association to a sede and revocation by
 // the Security Officer with the master password, and signing and
 // authentication with operator keys and certificates generated at run
@@ -77,14 +79,14 @@ type SCO struct {
 	dev  device
 	rand io.Reader
 
-	state    scard.SCOState
+	state    sco.State
 	serial   string
 	operator string
 	sede     string
 
-	soHash [sha256.Size]byte // SHA-256 of the master password
-	so     *secret           // only the counter is used
-	pin    *secret           // nil value until activation
+	soHash secret.Value // SHA-256 of the master password
+	so     *refData     // only the counter is used
+	pin    *refData     // nil value until activation
 
 	authKey, signKey   crypto.Signer
 	authCert, signCert *x509.Certificate
@@ -105,28 +107,40 @@ type scoSession struct {
 
 var _ scard.Transmitter = (*SCO)(nil)
 
+// Format prints "cardsim.SCO(redacted)" for every verb: an SCO holds the
+// operator PIN, the master password's hash, its private keys and its
+// random source.
+func (s *SCO) Format(f fmt.State, _ rune) { io.WriteString(f, "cardsim.SCO(redacted)") }
+
+// LogValue returns a redaction, for log/slog.
+func (s *SCO) LogValue() slog.Value { return slog.StringValue("cardsim.SCO(redacted)") }
+
+// MarshalJSON returns a redaction.
+func (s *SCO) MarshalJSON() ([]byte, error) { return []byte(`"cardsim.SCO(redacted)"`), nil }
+
 // NewSCO builds a simulated operator card, generating its two key pairs
 // and certificates. Errors name the configuration field at fault, never
 // its value, or come from Rand.
-func NewSCO(cfg SCOConfig) (*SCO, error) {
-	s := &SCO{rand: randOrDefault(cfg.Rand), state: scard.SCOIssued, operator: cfg.Operator, sede: cfg.Sede}
-	if n := len(cfg.MasterPassword); n < 8 || n > 32 || !printable(cfg.MasterPassword) {
-		return nil, errors.New("cardsim: SCOConfig.MasterPassword must be 8 to 32 printable ASCII characters")
+func NewSCO(cfg SCOOptions) (*SCO, error) {
+	s := &SCO{rand: randOrDefault(cfg.Rand), state: sco.Issued, operator: cfg.Operator, sede: cfg.Sede}
+	if cfg.MasterPassword.IsZero() {
+		return nil, errors.New("cardsim: SCOOptions.MasterPassword is required")
 	}
-	s.soHash = sha256.Sum256([]byte(cfg.MasterPassword))
-	s.so = newSecret("", SCOSOTries)
-	if cfg.PIN != "" {
-		if !validPIN([]byte(cfg.PIN)) {
-			return nil, errors.New("cardsim: SCOConfig.PIN must be 8 digits")
+	soHash := sha256.Sum256(cfg.MasterPassword.Bytes())
+	s.soHash = secret.New(soHash[:])
+	s.so = newRefData(nil, SCOSOTries)
+	if !cfg.PIN.IsZero() {
+		if !validPIN(cfg.PIN.Bytes()) {
+			return nil, errors.New("cardsim: SCOOptions.PIN must be 8 digits")
 		}
-		s.pin = newSecret(cfg.PIN, SCOPINTries)
-		s.state = scard.SCOActive
+		s.pin = newRefData(cfg.PIN.Bytes(), SCOPINTries)
+		s.state = sco.Active
 	}
 	if cfg.Revoked {
-		s.state = scard.SCORevoked
+		s.state = sco.Revoked
 	}
 	if len(cfg.Sede) > 32 || !printable(cfg.Sede) {
-		return nil, errors.New("cardsim: SCOConfig.Sede must be at most 32 printable ASCII characters")
+		return nil, errors.New("cardsim: SCOOptions.Sede must be at most 32 printable ASCII characters")
 	}
 	s.serial = cfg.Serial
 	if s.serial == "" {
@@ -144,12 +158,12 @@ func NewSCO(cfg SCOConfig) (*SCO, error) {
 		bits = 2048
 	}
 	if bits < 1024 {
-		return nil, fmt.Errorf("cardsim: SCOConfig.KeyBits %d, want at least 1024", bits)
+		return nil, fmt.Errorf("cardsim: SCOOptions.KeyBits %d, want at least 1024", bits)
 	}
 	p := cfg.PKI
 	if p == nil {
 		var err error
-		if p, err = NewPKI(&PKIConfig{Rand: s.rand, KeyBits: bits}); err != nil {
+		if p, err = NewPKI(PKIOptions{Rand: s.rand, KeyBits: bits}); err != nil {
 			return nil, err
 		}
 	}
@@ -160,9 +174,9 @@ func NewSCO(cfg SCOConfig) (*SCO, error) {
 	if name == "" {
 		name = "Operatore " + s.serial
 	}
-	s.alg = scard.SCOAlgRSA
+	s.alg = sco.AlgRSA
 	if cfg.ECDSA {
-		s.alg = scard.SCOAlgECDSA
+		s.alg = sco.AlgECDSA
 	}
 	for _, k := range []struct {
 		key  *crypto.Signer
@@ -197,7 +211,7 @@ func NewSCO(cfg SCOConfig) (*SCO, error) {
 }
 
 func (s *SCO) generateKey(bits int) (crypto.Signer, error) {
-	if s.alg == scard.SCOAlgRSA {
+	if s.alg == sco.AlgRSA {
 		return generateRSA(s.rand, bits)
 	}
 	// A P-256 scalar drawn from Rand (rejection sampling), so that seeded
@@ -280,7 +294,7 @@ func (s *SCO) Insert() {
 func (s *SCO) Present() bool { return s.dev.isPresent() }
 
 // State returns the life-cycle state.
-func (s *SCO) State() scard.SCOState {
+func (s *SCO) State() sco.State {
 	s.dev.xmu.Lock()
 	defer s.dev.xmu.Unlock()
 	return s.state
@@ -306,11 +320,11 @@ func (s *SCO) Retries() (pin, so int) {
 
 // Certificate returns the certificate of an operator key, nil for an
 // unknown key.
-func (s *SCO) Certificate(key scard.SCOKey) *x509.Certificate {
+func (s *SCO) Certificate(key sco.Key) *x509.Certificate {
 	switch key {
-	case scard.SCOKeyAuthentication:
+	case sco.KeyAuthentication:
 		return s.authCert
-	case scard.SCOKeySignature:
+	case sco.KeySignature:
 		return s.signCert
 	}
 	return nil
@@ -349,7 +363,7 @@ func (s *SCO) exec(cmd scard.Command) scard.Response {
 		}
 		return sw(scard.SWInsNotSupported)
 	}
-	if s.state == scard.SCORevoked && cmd.INS != scard.InsReadBinary && cmd.INS != scard.InsVerify {
+	if s.state == sco.Revoked && cmd.INS != scard.InsReadBinary && cmd.INS != scard.InsVerify {
 		return sw(scard.SWConditionsNotSatisfied)
 	}
 	switch cmd.INS {
@@ -389,7 +403,7 @@ func (s *SCO) selectFile(cmd scard.Command) scard.Response {
 			return ok(nil)
 		}
 	case 0x04:
-		if string(cmd.Data) == string(scard.AIDSCO()) {
+		if string(cmd.Data) == string(sco.AID()) {
 			s.s.selected, s.s.curEF = true, 0
 			return ok(nil)
 		}
@@ -410,12 +424,12 @@ func (s *SCO) selectFile(cmd scard.Command) scard.Response {
 
 func (s *SCO) file(fid uint16) []byte {
 	switch fid {
-	case scard.FIDSCOInfo:
-		info := scard.SCOInfo{State: s.state, Serial: s.serial, Sede: s.sede, Operator: s.operator}
+	case sco.FIDInfo:
+		info := sco.Info{State: s.state, Serial: s.serial, Sede: s.sede, Operator: s.operator}
 		return info.Marshal()
-	case scard.FIDSCOAuthCert:
+	case sco.FIDAuthCert:
 		return s.authCert.Raw
-	case scard.FIDSCOSignCert:
+	case sco.FIDSignCert:
 		return s.signCert.Raw
 	}
 	return nil
@@ -450,7 +464,7 @@ func (s *SCO) checkSO(pw []byte) uint16 {
 		return 0x6983
 	}
 	h := sha256.Sum256(pw)
-	if subtle.ConstantTimeCompare(h[:], s.soHash[:]) == 1 {
+	if secret.Equal(secret.New(h[:]), s.soHash) {
 		s.so.left = s.so.max
 		return scard.SWSuccess
 	}
@@ -463,7 +477,7 @@ func (s *SCO) verify(cmd scard.Command) scard.Response {
 		return sw(scard.SWIncorrectP1P2)
 	}
 	switch cmd.P2 {
-	case scard.SCORefPIN:
+	case sco.RefPIN:
 		if s.pin == nil {
 			return sw(scard.SWConditionsNotSatisfied) // not activated: no PIN yet
 		}
@@ -476,7 +490,7 @@ func (s *SCO) verify(cmd scard.Command) scard.Response {
 		r := s.pin.verify(cmd.Data)
 		s.s.pinOK = r == scard.SWSuccess
 		return sw(r)
-	case scard.SCORefSO:
+	case sco.RefSO:
 		if len(cmd.Data) == 0 {
 			return sw(s.so.status(s.s.soOK))
 		}
@@ -495,7 +509,7 @@ func (s *SCO) verify(cmd scard.Command) scard.Response {
 // On an active card it only unblocks a blocked PIN (a simulator extension
 // of the profile); otherwise 6985.
 func (s *SCO) activate(cmd scard.Command) scard.Response {
-	if cmd.P1 != 0x02 || cmd.P2 != scard.SCORefPIN {
+	if cmd.P1 != 0x02 || cmd.P2 != sco.RefPIN {
 		return sw(scard.SWIncorrectP1P2)
 	}
 	if !s.s.soOK {
@@ -505,9 +519,9 @@ func (s *SCO) activate(cmd scard.Command) scard.Response {
 		return sw(scard.SWWrongLength)
 	}
 	switch {
-	case s.state == scard.SCOIssued:
-		s.pin = newSecret(string(cmd.Data), SCOPINTries)
-		s.state = scard.SCOActive
+	case s.state == sco.Issued:
+		s.pin = newRefData(cmd.Data, SCOPINTries)
+		s.state = sco.Active
 	case s.pin != nil && s.pin.left == 0:
 		s.pin.set(cmd.Data)
 	default:
@@ -518,7 +532,7 @@ func (s *SCO) activate(cmd scard.Command) scard.Response {
 }
 
 func (s *SCO) changePIN(cmd scard.Command) scard.Response {
-	if cmd.P1 != 0 || cmd.P2 != scard.SCORefPIN {
+	if cmd.P1 != 0 || cmd.P2 != sco.RefPIN {
 		return sw(scard.SWIncorrectP1P2)
 	}
 	if s.pin == nil {
@@ -556,7 +570,7 @@ func (s *SCO) terminate(cmd scard.Command) scard.Response {
 	if !s.s.soOK {
 		return sw(scard.SWSecurityStatusNotSatisfied)
 	}
-	s.state = scard.SCORevoked
+	s.state = sco.Revoked
 	s.s.pinOK = false
 	return ok(nil)
 }
@@ -572,9 +586,9 @@ func (s *SCO) mse(cmd scard.Command) scard.Response {
 	if !ok1 || !ok2 || len(alg) != 1 || len(ref) != 1 {
 		return sw(scard.SWWrongData)
 	}
-	want := byte(scard.SCOKeyAuthentication)
+	want := byte(sco.KeyAuthentication)
 	if cmd.P2 == 0xB6 {
-		want = byte(scard.SCOKeySignature)
+		want = byte(sco.KeySignature)
 	}
 	if ref[0] != want {
 		return sw(scard.SWRefDataNotFound)
@@ -589,7 +603,7 @@ func (s *SCO) mse(cmd scard.Command) scard.Response {
 // sign computes PSO:COMPUTE DIGITAL SIGNATURE (pso) or INTERNAL
 // AUTHENTICATE with the key chosen by the matching MSE:SET.
 func (s *SCO) sign(cmd scard.Command, pso bool) scard.Response {
-	if s.state != scard.SCOActive {
+	if s.state != sco.Active {
 		return sw(scard.SWConditionsNotSatisfied)
 	}
 	if s.s.mseKey == 0 || s.s.mseSign != pso {

@@ -10,18 +10,19 @@ import (
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/scardtest"
+	"github.com/ciekit/ciekit/scard/sco"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 const testMaster = "S3cur1ty-Officer!"
 
-func newSCO(t testing.TB, mod ...func(*cardsim.SCOConfig)) (*cardsim.SCO, *scard.SCOClient) {
+func newSCO(t testing.TB, mod ...func(*cardsim.SCOOptions)) (*cardsim.SCO, *sco.Client) {
 	t.Helper()
 	p, err := pkiOnce()
 	require.NoError(t, err)
-	cfg := cardsim.SCOConfig{
-		MasterPassword: testMaster,
+	cfg := cardsim.SCOOptions{
+		MasterPassword: mustSO(t, testMaster),
 		Operator:       "BNCGNN70A01F205X",
 		OperatorName:   "GIOVANNI BIANCHI",
 		Serial:         "SCO00000001",
@@ -34,7 +35,7 @@ func newSCO(t testing.TB, mod ...func(*cardsim.SCOConfig)) (*cardsim.SCO, *scard
 	}
 	sim, err := cardsim.NewSCO(cfg)
 	require.NoError(t, err)
-	cl := scard.NewSCOClient(scard.NewCard(sim, nil))
+	cl := sco.NewClient(scard.NewCard(sim, scard.CardOptions{}))
 	require.NoError(t, cl.Select(t.Context()))
 	return sim, cl
 }
@@ -45,8 +46,8 @@ func mustPIN(t testing.TB, s string) scard.PIN {
 	return p
 }
 
-func mustSO(t testing.TB, s string) scard.MasterPassword {
-	p, err := scard.NewMasterPassword(s)
+func mustSO(t testing.TB, s string) sco.MasterPassword {
+	p, err := sco.NewMasterPassword(s)
 	require.NoError(t, err)
 	return p
 }
@@ -58,7 +59,7 @@ func TestSCOLifecycle(t *testing.T) {
 	ctx := t.Context()
 	info, err := cl.Info(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, scard.SCOIssued, info.State)
+	assert.Equal(t, sco.Issued, info.State)
 	assert.Equal(t, "SCO00000001", info.Serial)
 	assert.Equal(t, "BNCGNN70A01F205X", info.Operator)
 
@@ -70,7 +71,7 @@ func TestSCOLifecycle(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, cardsim.SCOSOTries-1, pe.Retries)
 	require.NoError(t, cl.Activate(ctx, mustSO(t, testMaster), mustPIN(t, "11112222")))
-	assert.Equal(t, scard.SCOActive, sim.State())
+	assert.Equal(t, sco.Active, sim.State())
 	_, so := sim.Retries()
 	assert.Equal(t, cardsim.SCOSOTries, so, "a right master password resets its counter")
 	require.ErrorIs(t, cl.Activate(ctx, mustSO(t, testMaster), mustPIN(t, "11112222")), scard.ErrConditionsNotSatisfied, "second activation")
@@ -79,14 +80,14 @@ func TestSCOLifecycle(t *testing.T) {
 	info, err = cl.Info(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "H501-01", info.Sede)
-	assert.Equal(t, scard.SCOActive, info.State)
+	assert.Equal(t, sco.Active, info.State)
 
 	// Signing needs the login.
 	digest := sha256.Sum256([]byte("richiesta CIE"))
-	_, err = cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = cl.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrSecurityStatus)
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "11112222")))
-	for _, key := range []scard.SCOKey{scard.SCOKeySignature, scard.SCOKeyAuthentication} {
+	for _, key := range []sco.Key{sco.KeySignature, sco.KeyAuthentication} {
 		sig, err := cl.Sign(ctx, key, digest[:], crypto.SHA256)
 		require.NoError(t, err, "Sign(%v)", key)
 		cert, err := cl.Certificate(ctx, key)
@@ -97,17 +98,17 @@ func TestSCOLifecycle(t *testing.T) {
 	}
 
 	require.NoError(t, cl.Revoke(ctx, mustSO(t, testMaster)))
-	assert.Equal(t, scard.SCORevoked, sim.State())
-	_, err = cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	assert.Equal(t, sco.Revoked, sim.State())
+	_, err = cl.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrConditionsNotSatisfied, "signing on a revoked card")
 	info, err = cl.Info(ctx)
 	require.NoError(t, err, "the information file stays readable")
-	assert.Equal(t, scard.SCORevoked, info.State)
+	assert.Equal(t, sco.Revoked, info.State)
 	require.ErrorIs(t, cl.AssociateSede(ctx, mustSO(t, testMaster), "H501-02"), scard.ErrConditionsNotSatisfied)
 }
 
 func TestSCOPINCounter(t *testing.T) {
-	sim, cl := newSCO(t, func(c *cardsim.SCOConfig) { c.PIN = "12121212" })
+	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = mustPIN(t, "12121212") })
 	ctx := t.Context()
 	for want := cardsim.SCOPINTries - 1; want >= 0; want-- {
 		err := cl.Login(ctx, mustPIN(t, "00000000"))
@@ -138,29 +139,29 @@ func TestSCOMasterPasswordBlocks(t *testing.T) {
 		require.Error(t, cl.Revoke(ctx, mustSO(t, "wrong-password")))
 	}
 	require.ErrorIs(t, cl.Revoke(ctx, mustSO(t, testMaster)), scard.ErrAuthBlocked)
-	assert.Equal(t, scard.SCOIssued, sim.State())
+	assert.Equal(t, sco.Issued, sim.State())
 }
 
 func TestSCOECDSA(t *testing.T) {
-	_, cl := newSCO(t, func(c *cardsim.SCOConfig) { c.ECDSA = true; c.PIN = "12121212" })
+	_, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.ECDSA = true; c.PIN = mustPIN(t, "12121212") })
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
 	digest := sha256.Sum256([]byte("x"))
-	sig, err := cl.Sign(ctx, scard.SCOKeyAuthentication, digest[:], crypto.SHA256)
+	sig, err := cl.Sign(ctx, sco.KeyAuthentication, digest[:], crypto.SHA256)
 	require.NoError(t, err)
-	cert, err := cl.Certificate(ctx, scard.SCOKeyAuthentication)
+	cert, err := cl.Certificate(ctx, sco.KeyAuthentication)
 	require.NoError(t, err)
 	assert.True(t, ecdsa.VerifyASN1(cert.PublicKey.(*ecdsa.PublicKey), digest[:], sig))
 }
 
 func TestSCOSessionState(t *testing.T) {
-	sim, cl := newSCO(t, func(c *cardsim.SCOConfig) { c.PIN = "12121212" })
+	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = mustPIN(t, "12121212") })
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
 	sim.Reset()
 	require.NoError(t, cl.Select(ctx))
 	digest := sha256.Sum256([]byte("x"))
-	_, err := cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err := cl.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrSecurityStatus, "login lost on reset")
 }
 
@@ -173,11 +174,11 @@ func TestSCOConformance(t *testing.T) {
 }
 
 func TestNewSCOErrors(t *testing.T) {
-	for _, cfg := range []cardsim.SCOConfig{
-		{MasterPassword: "short"},
-		{MasterPassword: testMaster, PIN: "123"},
-		{MasterPassword: testMaster, Sede: "bad\x00sede"},
-		{MasterPassword: testMaster, KeyBits: 512},
+	for _, cfg := range []cardsim.SCOOptions{
+		{}, // no master password (a malformed one is refused by sco.NewMasterPassword)
+		{MasterPassword: mustSO(t, testMaster), PIN: mustPIN(t, "1234")}, // the operator PIN has 8 digits
+		{MasterPassword: mustSO(t, testMaster), Sede: "bad\x00sede"},
+		{MasterPassword: mustSO(t, testMaster), KeyBits: 512},
 	} {
 		_, err := cardsim.NewSCO(cfg)
 		require.Error(t, err)
@@ -197,7 +198,7 @@ func FuzzSCOTransmit(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	sim, _ := newSCO(f, func(c *cardsim.SCOConfig) { c.PIN = "12121212" })
+	sim, _ := newSCO(f, func(c *cardsim.SCOOptions) { c.PIN = mustPIN(f, "12121212") })
 	f.Fuzz(func(t *testing.T, capdu []byte) {
 		sim.Reset()
 		if _, err := sim.Transmit(t.Context(), []byte{0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xF0, 0x43, 0x49, 0x45, 0x4B, 0x49, 0x54, 0x53, 0x43, 0x4F}); err != nil {
@@ -217,17 +218,17 @@ func testPKI(t testing.TB) *cardsim.PKI {
 }
 
 func TestSCORemovedMidSign(t *testing.T) {
-	sim, cl := newSCO(t, func(c *cardsim.SCOConfig) { c.PIN = "12121212" })
+	sim, cl := newSCO(t, func(c *cardsim.SCOOptions) { c.PIN = mustPIN(t, "12121212") })
 	ctx := t.Context()
 	require.NoError(t, cl.Login(ctx, mustPIN(t, "12121212")))
-	_, err := cl.Certificate(ctx, scard.SCOKeySignature)
+	_, err := cl.Certificate(ctx, sco.KeySignature)
 	require.NoError(t, err)
 	sim.RemoveAfter(2) // MSE:SET passes, PSO:CDS is cut
 	digest := sha256.Sum256([]byte("x"))
-	_, err = cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = cl.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrCardRemoved)
 	sim.Insert()
 	require.NoError(t, cl.Select(ctx))
-	_, err = cl.Sign(ctx, scard.SCOKeySignature, digest[:], crypto.SHA256)
+	_, err = cl.Sign(ctx, sco.KeySignature, digest[:], crypto.SHA256)
 	require.ErrorIs(t, err, scard.ErrSecurityStatus, "the login does not survive removal")
 }

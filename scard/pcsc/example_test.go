@@ -6,6 +6,7 @@ import (
 	"log"
 
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/ciekit/ciekit/scard/pcsc"
 )
 
@@ -30,11 +31,11 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer card.Close()
-	ias := scard.NewIAS(scard.NewCard(card, nil))
-	if err := ias.Select(ctx); err != nil {
+	ic := ias.NewClient(scard.NewCard(card, scard.CardOptions{}))
+	if err := ic.Select(ctx); err != nil {
 		log.Fatal(err)
 	}
-	nis, err := ias.ReadNIS(ctx)
+	nis, err := ic.ReadNIS(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}

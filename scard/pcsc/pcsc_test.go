@@ -16,6 +16,9 @@ import (
 	"github.com/ciekit/ciekit/internal/pcsclock"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
+	"github.com/ciekit/ciekit/scard/sco"
 	"github.com/ciekit/ciekit/scard/vpcd"
 )
 
@@ -54,7 +57,7 @@ func specimen(t *testing.T) *cardsim.CIE {
 	cf, err := cie.ComputeCodiceFiscale(holder)
 	require.NoError(t, err)
 	holder.CodiceFiscale = cf
-	sim, err := cardsim.NewCIE(cardsim.CIEConfig{
+	sim, err := cardsim.NewCIE(cardsim.CIEOptions{
 		Card: &cie.Card{
 			Holder: holder,
 			Document: cie.Document{Number: "CA00000AA", IssueDate: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
@@ -96,9 +99,9 @@ func TestEndToEnd(t *testing.T) {
 	c := openPCSC(t)
 	sim := specimen(t)
 	serve(t, c, vpcd.Reader0Addr, reader0, sim)
-	sco, err := cardsim.NewSCO(cardsim.SCOConfig{MasterPassword: "Master-Password-1", Operator: "RSSMRA80A01H501U", KeyBits: 1024, Rand: cardsim.DeterministicRand(3)})
+	simSCO, err := cardsim.NewSCO(cardsim.SCOOptions{MasterPassword: mustMaster("Master-Password-1"), Operator: "RSSMRA80A01H501U", KeyBits: 1024, Rand: cardsim.DeterministicRand(3)})
 	require.NoError(t, err)
-	serve(t, c, vpcd.Reader1Addr, reader1, sco)
+	serve(t, c, vpcd.Reader1Addr, reader1, simSCO)
 
 	ctx := t.Context()
 	card, err := c.Connect(ctx, reader0, nil)
@@ -108,24 +111,24 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, reader0, card.Reader())
 
 	require.NoError(t, card.BeginTransaction())
-	doc, err := scard.ReadEMRTD(ctx, scard.NewCard(card, nil), scard.EMRTDOptions{CAN: "123456"})
+	doc, err := emrtd.Read(ctx, scard.NewCard(card, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN("123456")})
 	require.NoError(t, err)
 	require.NoError(t, card.EndTransaction())
 	assert.Equal(t, "PACE", doc.Access)
-	res, err := doc.Verify(scard.PAOptions{CSCA: sim.PKI().CSCAPool()})
+	res, err := doc.Verify(emrtd.PAOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err)
 	assert.Contains(t, res.Verified, 2, "DG2, the photo, hashed and verified")
 	mrz, err := doc.MRZ()
 	require.NoError(t, err)
 	assert.Equal(t, "CA00000AA", mrz.DocumentNumber)
 
-	key, err := scard.MRZKeyFromMRZ(mustMRZLines(t, doc))
+	key, err := emrtd.MRZKeyFromMRZ(mustMRZLines(t, doc))
 	require.NoError(t, err)
-	bac, err := scard.ReadEMRTD(ctx, scard.NewCard(card, nil), scard.EMRTDOptions{MRZ: key, NoPACE: true})
+	bac, err := emrtd.Read(ctx, scard.NewCard(card, scard.CardOptions{}), emrtd.ReadOptions{MRZ: key, NoPACE: true})
 	require.NoError(t, err)
 	assert.Equal(t, "BAC", bac.Access)
 
-	nis, err := scard.NewIAS(scard.NewCard(card, nil)).VerifyNIS(ctx, scard.NISOptions{CSCA: sim.PKI().CSCAPool()})
+	nis, err := ias.NewClient(scard.NewCard(card, scard.CardOptions{})).VerifyNIS(ctx, ias.NISOptions{CSCA: sim.PKI().CSCAPool()})
 	require.NoError(t, err)
 	assert.Equal(t, "123456789012", nis.NIS)
 
@@ -133,9 +136,9 @@ func TestEndToEnd(t *testing.T) {
 	op, err := c.Connect(ctx, reader1, nil)
 	require.NoError(t, err)
 	defer op.Close()
-	client := scard.NewSCOClient(scard.NewCard(op, nil))
+	client := sco.NewClient(scard.NewCard(op, scard.CardOptions{}))
 	require.NoError(t, client.Select(ctx))
-	so, err := scard.NewMasterPassword("Master-Password-1")
+	so, err := sco.NewMasterPassword("Master-Password-1")
 	require.NoError(t, err)
 	pin, err := scard.NewPIN("12345678")
 	require.NoError(t, err)
@@ -143,10 +146,10 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, client.Login(ctx, pin))
 	info, err := client.Info(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, scard.SCOActive, info.State)
+	assert.Equal(t, sco.Active, info.State)
 }
 
-func mustMRZLines(t *testing.T, doc *scard.EMRTD) string {
+func mustMRZLines(t *testing.T, doc *emrtd.Document) string {
 	t.Helper()
 	s, err := doc.MRZLines()
 	require.NoError(t, err)
@@ -166,7 +169,7 @@ func TestCardPulledMidRead(t *testing.T) {
 	defer card.Close()
 
 	sim.RemoveAfter(12) // in the middle of the data groups
-	_, err = scard.ReadEMRTD(ctx, scard.NewCard(card, nil), scard.EMRTDOptions{CAN: "123456"})
+	_, err = emrtd.Read(ctx, scard.NewCard(card, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN("123456")})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, scard.ErrCardRemoved, "got %v", err)
 
@@ -181,7 +184,7 @@ func TestCardPulledMidRead(t *testing.T) {
 	again, err := c.Connect(ctx, reader0, nil)
 	require.NoError(t, err)
 	defer again.Close()
-	doc, err := scard.ReadEMRTD(ctx, scard.NewCard(again, nil), scard.EMRTDOptions{CAN: "123456"})
+	doc, err := emrtd.Read(ctx, scard.NewCard(again, scard.CardOptions{}), emrtd.ReadOptions{CAN: mustCAN("123456")})
 	require.NoError(t, err)
 	assert.Equal(t, "PACE", doc.Access)
 }
@@ -218,4 +221,22 @@ func TestErrors(t *testing.T) {
 	ccancel()
 	_, err = card.Transmit(cctx, []byte{0x00, 0x84, 0x00, 0x00, 0x08})
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// mustCAN returns the CAN for 6 digits, or panics.
+func mustCAN(digits string) emrtd.CAN {
+	c, err := emrtd.NewCAN(digits)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// mustMaster returns the master password, or panics.
+func mustMaster(pw string) sco.MasterPassword {
+	m, err := sco.NewMasterPassword(pw)
+	if err != nil {
+		panic(err)
+	}
+	return m
 }

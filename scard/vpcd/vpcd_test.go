@@ -13,14 +13,16 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 )
 
 const specimenMRZ = "C<ITACA00000AA4<<<<<<<<<<<<<<<" + "6412308F2212304ITA<<<<<<<<<<<0" + "ROSSI<<BIANCA<<<<<<<<<<<<<<<<<"
 
 func newCIE(t *testing.T) *cardsim.CIE {
 	t.Helper()
-	c, err := cardsim.NewCIE(cardsim.CIEConfig{MRZ: specimenMRZ, CAN: "123456", KeyBits: 1024,
-		Rand: cardsim.DeterministicRand(1), Personal: cardsim.PersonalDetails{}, NIS: "123456789012"})
+	c, err := cardsim.NewCIE(cardsim.CIEOptions{MRZ: specimenMRZ, CAN: mustCAN("123456"), KeyBits: 1024,
+		Rand: cardsim.DeterministicRand(1), Personal: emrtd.DG11{}, NIS: "123456789012"})
 	require.NoError(t, err)
 	return c
 }
@@ -80,11 +82,11 @@ func TestBridgeProtocol(t *testing.T) {
 	require.NoError(t, b.WaitConnected(t.Context()))
 
 	// SELECT the IAS application, then READ BINARY the NIS by SFI.
-	send(t, c, append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(scard.AIDIAS()))}, scard.AIDIAS()...))
+	send(t, c, append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(ias.AID()))}, ias.AID()...))
 	resp, err := recv(t, c)
 	require.NoError(t, err)
 	assert.Equal(t, []byte{0x90, 0x00}, resp)
-	send(t, c, append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(scard.AIDCIE()))}, scard.AIDCIE()...))
+	send(t, c, append([]byte{0x00, 0xA4, 0x04, 0x0C, byte(len(ias.AIDCIE()))}, ias.AIDCIE()...))
 	_, err = recv(t, c)
 	require.NoError(t, err)
 	send(t, c, []byte{0x00, 0xB0, 0x81, 0x00, 0x0C})
@@ -161,4 +163,13 @@ func TestBridgeBadFrames(t *testing.T) {
 	_, err := recv(t, c)
 	assert.Error(t, err)
 	assert.ErrorIs(t, b.Err(), ErrFrame)
+}
+
+// mustCAN returns the CAN for 6 digits, or panics.
+func mustCAN(digits string) emrtd.CAN {
+	c, err := emrtd.NewCAN(digits)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

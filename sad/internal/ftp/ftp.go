@@ -220,13 +220,8 @@ func (c *Conn) passive(ctx context.Context) (net.Conn, error) {
 	}
 	switch code {
 	case 229:
-		i := strings.Index(msg, "(|||")
-		j := strings.LastIndex(msg, "|)")
-		if i < 0 || j < i+4 {
-			return nil, fmt.Errorf("%w: EPSV reply", ErrProtocol)
-		}
-		if port, err = strconv.Atoi(msg[i+4 : j]); err != nil {
-			return nil, fmt.Errorf("%w: EPSV port", ErrProtocol)
+		if port, err = parseEPSV(msg); err != nil {
+			return nil, err
 		}
 	default:
 		code, msg, err = c.cmd("PASV")
@@ -236,23 +231,9 @@ func (c *Conn) passive(ctx context.Context) (net.Conn, error) {
 		if code != 227 {
 			return nil, &ReplyError{Code: code, Msg: msg}
 		}
-		i, j := strings.Index(msg, "("), strings.Index(msg, ")")
-		if i < 0 || j < i {
-			return nil, fmt.Errorf("%w: PASV reply", ErrProtocol)
+		if port, err = parsePASV(msg); err != nil {
+			return nil, err
 		}
-		f := strings.Split(msg[i+1:j], ",")
-		if len(f) != 6 {
-			return nil, fmt.Errorf("%w: PASV reply", ErrProtocol)
-		}
-		p1, e1 := strconv.Atoi(f[4])
-		p2, e2 := strconv.Atoi(f[5])
-		if e1 != nil || e2 != nil || p1 < 0 || p1 > 255 || p2 < 0 || p2 > 255 {
-			return nil, fmt.Errorf("%w: PASV port", ErrProtocol)
-		}
-		port = p1<<8 | p2
-	}
-	if port <= 0 || port > 65535 {
-		return nil, fmt.Errorf("%w: passive port %d", ErrProtocol, port)
 	}
 	// The address in the reply is ignored: data goes to the host already
 	// connected, as NAT-safe clients do.
@@ -330,11 +311,8 @@ func (c *Conn) Size(ctx context.Context, path string) (int64, error) {
 		if err != nil {
 			return err
 		}
-		n, err = strconv.ParseInt(strings.TrimSpace(msg), 10, 64)
-		if err != nil {
-			return fmt.Errorf("%w: SIZE reply", ErrProtocol)
-		}
-		return nil
+		n, err = parseSize(msg)
+		return err
 	})
 	return n, err
 }
@@ -363,4 +341,61 @@ func (c *Conn) Close() error {
 	c.c.SetDeadline(time.Now().Add(2 * time.Second))
 	c.cmd("QUIT")
 	return c.c.Close()
+}
+
+// parseEPSV returns the port of a 229 reply's text, "Entering Extended
+// Passive Mode (|||port|)" (RFC 2428 §3): 1-65535, or an error wrapping
+// ErrProtocol.
+func parseEPSV(msg string) (int, error) {
+	i := strings.Index(msg, "(|||")
+	if i < 0 {
+		return 0, fmt.Errorf("%w: EPSV reply", ErrProtocol)
+	}
+	j := strings.Index(msg[i+4:], "|)")
+	if j < 0 {
+		return 0, fmt.Errorf("%w: EPSV reply", ErrProtocol)
+	}
+	port, err := strconv.Atoi(msg[i+4 : i+4+j])
+	if err != nil || port <= 0 || port > 65535 {
+		return 0, fmt.Errorf("%w: EPSV port", ErrProtocol)
+	}
+	return port, nil
+}
+
+// parsePASV returns the port of a 227 reply's text,
+// "Entering Passive Mode (h1,h2,h3,h4,p1,p2)" (RFC 959 §4.1.2): p1*256+p2
+// in 1-65535, or an error wrapping ErrProtocol. The address is ignored.
+func parsePASV(msg string) (int, error) {
+	i := strings.Index(msg, "(")
+	if i < 0 {
+		return 0, fmt.Errorf("%w: PASV reply", ErrProtocol)
+	}
+	j := strings.Index(msg[i:], ")")
+	if j < 0 {
+		return 0, fmt.Errorf("%w: PASV reply", ErrProtocol)
+	}
+	f := strings.Split(msg[i+1:i+j], ",")
+	if len(f) != 6 {
+		return 0, fmt.Errorf("%w: PASV reply", ErrProtocol)
+	}
+	p1, e1 := strconv.Atoi(strings.TrimSpace(f[4]))
+	p2, e2 := strconv.Atoi(strings.TrimSpace(f[5]))
+	if e1 != nil || e2 != nil || p1 < 0 || p1 > 255 || p2 < 0 || p2 > 255 {
+		return 0, fmt.Errorf("%w: PASV port", ErrProtocol)
+	}
+	port := p1<<8 | p2
+	if port == 0 {
+		return 0, fmt.Errorf("%w: PASV port 0", ErrProtocol)
+	}
+	return port, nil
+}
+
+// parseSize returns the size in a 213 reply's text (RFC 3659 §4): a
+// non-negative decimal, or an error wrapping ErrProtocol.
+func parseSize(msg string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(msg), 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%w: SIZE reply", ErrProtocol)
+	}
+	return n, nil
 }

@@ -1,0 +1,272 @@
+package emrtd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/scard"
+)
+
+// ReadOptions configures [Read]. Give the CAN, the MRZ key or both.
+type ReadOptions struct {
+	// CAN, if set, is the PACE password (6 digits printed on the CIE);
+	// see [NewCAN].
+	CAN CAN
+	// MRZ is the BAC key, and the PACE password when CAN is empty.
+	MRZ MRZKey
+	// NoPACE uses BAC even when EF.CardAccess offers PACE.
+	NoPACE bool
+	// DataGroups lists the data groups to read; nil means every data group
+	// EF.COM lists except DG3 and DG4, which need EAC terminal
+	// authentication.
+	DataGroups []int
+	// ChipAuthentication reads DG14 first and runs [ChipAuthentication]
+	// before the other data groups (anti-cloning; DG14 is then verified by
+	// passive authentication with the rest).
+	ChipAuthentication bool
+	// Progress, if set, is called after each chunk of a file with the
+	// file's name ("DG2"), the bytes read so far and its size, for user
+	// interfaces (DG2 takes seconds over NFC). It runs on the caller's
+	// goroutine and must not block.
+	Progress func(file string, read, total int)
+}
+
+// Document is the raw content read from the eMRTD application, with helpers
+// to decode it. Files are kept raw so that passive authentication hashes
+// exactly what the chip returned.
+type Document struct {
+	Access        string         // "PACE" or "BAC"
+	CardAccess    []byte         // raw EF.CardAccess, nil if absent
+	SecurityInfos *SecurityInfos // parsed EF.CardAccess, nil if absent
+	COM           *COM
+	RawCOM        []byte
+	DataGroups    map[int][]byte // raw data groups by number
+	SOD           []byte         // raw EF.SOD
+	// ChipAuthenticated reports that chip authentication succeeded.
+	ChipAuthenticated bool
+}
+
+// Read opens the ICAO eMRTD application and reads EF.COM, the data
+// groups and EF.SOD (ICAO Doc 9303-10 and -11). Access control: if
+// EF.CardAccess offers a PACE protocol that ciekit implements and a CAN or
+// MRZ key is given, PACE; otherwise BAC with the MRZ key. A wrong CAN or MRZ
+// gives an error wrapping [ErrAuthentication]; a missing key
+// [ErrInvalidKey]. The caller then verifies with [Document.Verify].
+//
+// The card's secure messaging stays installed on c for further reads.
+func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, error) {
+	e := &Document{DataGroups: map[int][]byte{}}
+	c.SetSecureMessaging(nil)
+	var info *PACEInfo
+	if !opts.NoPACE && (!opts.CAN.IsZero() || !opts.MRZ.IsZero()) {
+		ca, err := c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess", nil)
+		if errors.Is(err, scard.ErrNotFound) {
+			// An application may still be selected from an earlier
+			// session: select the MF and try again.
+			if c.Select(ctx, 0x00, []byte{0x3F, 0x00}) == nil {
+				ca, err = c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess", nil)
+			}
+		}
+		if err == nil {
+			e.CardAccess = ca
+			if si, err := ParseCardAccess(ca); err == nil {
+				e.SecurityInfos = si
+				for i := range si.PACE {
+					if PACESupported(si.PACE[i]) {
+						info = &si.PACE[i]
+						break
+					}
+				}
+			}
+		} else if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		} else if isTransport(err) {
+			return nil, err
+		}
+	}
+	if info != nil {
+		var pw PACEPassword
+		var err error
+		if !opts.CAN.IsZero() {
+			pw = opts.CAN.Password()
+		} else {
+			pw, err = MRZPassword(opts.MRZ)
+		}
+		if err != nil {
+			return nil, err
+		}
+		err = PACE(ctx, c, *info, pw)
+		switch {
+		case err == nil:
+			e.Access = "PACE"
+			if err := c.SelectAID(ctx, AID()); err != nil {
+				return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
+			}
+		case errors.Is(err, scard.ErrAuthentication) || isTransport(err) && !errors.Is(err, scard.ErrNotSupported) || opts.MRZ.IsZero():
+			return nil, err
+		default:
+			// PACE refused for another reason (unsupported by the reader
+			// or the card): ICAO Doc 9303-11 4.2 allows falling back to BAC.
+			info = nil
+			c.SetSecureMessaging(nil)
+		}
+	}
+	if info == nil {
+		if opts.MRZ.IsZero() {
+			return nil, fmt.Errorf("emrtd: BAC needs the MRZ key and none was given: %w", scard.ErrInvalidKey)
+		}
+		if err := c.SelectAID(ctx, AID()); err != nil {
+			return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
+		}
+		if err := BAC(ctx, c, opts.MRZ); err != nil {
+			return nil, err
+		}
+		e.Access = "BAC"
+	}
+	raw, err := c.ReadTLVFile(ctx, FIDCOM, "EF.COM", opts.Progress)
+	if err != nil {
+		return nil, err
+	}
+	e.RawCOM = raw
+	if e.COM, err = ParseCOM(raw); err != nil {
+		return nil, err
+	}
+	want := opts.DataGroups
+	if want == nil {
+		for _, n := range e.COM.DataGroups {
+			if n != 3 && n != 4 {
+				want = append(want, n)
+			}
+		}
+	}
+	if opts.ChipAuthentication {
+		b, err := c.ReadTLVFile(ctx, FIDDataGroup(14), "DG14", opts.Progress)
+		if err != nil {
+			return nil, err
+		}
+		si, err := ParseDG14(b)
+		if err != nil {
+			return nil, err
+		}
+		if err := ChipAuthentication(ctx, c, si); err != nil {
+			return nil, err
+		}
+		e.DataGroups[14] = b
+		e.ChipAuthenticated = true
+	}
+	for _, n := range want {
+		if _, done := e.DataGroups[n]; done {
+			continue
+		}
+		if n < 1 || n > 16 {
+			return nil, fmt.Errorf("emrtd: data group %d out of range 1..16", n)
+		}
+		b, err := c.ReadTLVFile(ctx, FIDDataGroup(n), dgName(n), opts.Progress)
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == 0 || b[0] != DataGroupTag(n) {
+			return nil, &scard.DataError{File: dgName(n), Msg: fmt.Sprintf("outer tag %02X, want %02X", b[0], DataGroupTag(n))}
+		}
+		e.DataGroups[n] = b
+	}
+	if e.SOD, err = c.ReadTLVFile(ctx, FIDSOD, "EF.SOD", opts.Progress); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// isTransport reports whether err is a transport-level failure (as opposed
+// to a status word), which must abort the read.
+func isTransport(err error) bool {
+	var se *scard.StatusError
+	var pe *scard.PINError
+	var de *scard.DataError
+	return !errors.As(err, &se) && !errors.As(err, &pe) && !errors.As(err, &de)
+}
+
+// DataGroupNumbers returns the numbers of the data groups read, sorted.
+func (e *Document) DataGroupNumbers() []int {
+	out := make([]int, 0, len(e.DataGroups))
+	for n := range e.DataGroups {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (e *Document) dg(n int) ([]byte, error) {
+	b, ok := e.DataGroups[n]
+	if !ok {
+		return nil, fmt.Errorf("emrtd: %s was not read: %w", dgName(n), scard.ErrNotFound)
+	}
+	return b, nil
+}
+
+// MRZLines returns the MRZ lines from DG1 (see [ParseDG1]).
+func (e *Document) MRZLines() (string, error) {
+	b, err := e.dg(1)
+	if err != nil {
+		return "", err
+	}
+	return ParseDG1(b)
+}
+
+// MRZ decodes DG1 with [cie.ParseMRZ], which validates every check digit.
+// Errors are [*DataError] for a malformed DG1 or the [*cie.MRZError] of
+// ParseMRZ.
+func (e *Document) MRZ() (*cie.MRZ, error) {
+	s, err := e.MRZLines()
+	if err != nil {
+		return nil, err
+	}
+	m, err := cie.ParseMRZ(s)
+	if err != nil {
+		return nil, fmt.Errorf("decoding DG1: %w", err)
+	}
+	return m, nil
+}
+
+// Faces returns the facial images from DG2 (see [ParseDG2]).
+func (e *Document) Faces() ([]FaceImage, error) {
+	b, err := e.dg(2)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDG2(b)
+}
+
+// DG11 decodes DG11 (see [ParseDG11]).
+func (e *Document) DG11() (*DG11, error) {
+	b, err := e.dg(11)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDG11(b)
+}
+
+// DG12 decodes DG12 (see [ParseDG12]).
+func (e *Document) DG12() (*DG12, error) {
+	b, err := e.dg(12)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDG12(b)
+}
+
+// DG14 decodes DG14 (see [ParseDG14]).
+func (e *Document) DG14() (*SecurityInfos, error) {
+	b, err := e.dg(14)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDG14(b)
+}
+
+// Verify runs [PassiveAuthentication] over the SOD and the data groups read.
+func (e *Document) Verify(opts PAOptions) (*PAResult, error) {
+	return PassiveAuthentication(e.SOD, e.DataGroups, opts)
+}
