@@ -1,4 +1,8 @@
-# The two commands of README.md: `make demo` is `go run ./examples/workstation`, `make test` runs every check.
+# The two commands of README.md.
+#   make demo   the main demo: a CIE issued end to end on simulated hardware (go run ./examples/workstation)
+#   make test   every check, as CI runs it (scripts/test: installs the system packages it needs with
+#               apt, so it needs root or passwordless sudo, and network access to the Debian mirrors,
+#               the npm registry and the Go module proxy; see the header of scripts/test)
 .PHONY: test demo
 test:
 	./scripts/test

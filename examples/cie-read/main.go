@@ -12,22 +12,30 @@
 // MRZ for BAC, and the CSCA certificates to trust):
 //
 //	go run ./examples/cie-read -source pcsc -can 123456 -csca csca.pem
+//
+// Exit status: 0 when the card was read and verified, 1 when reading or
+// verifying failed (the error is printed once), 2 for a wrong command line;
+// -h prints the usage and exits 0.
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"flag"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"io"
 	"os"
-	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
@@ -36,19 +44,33 @@ import (
 	"github.com/ciekit/ciekit/scard/vpcd"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	var err error
-	if len(os.Args) > 1 && os.Args[1] == "pin" { // PIN management (pin.go)
-		err = runPIN(ctx, os.Args[2:], os.Stdin, os.Stdout, os.Stderr)
-	} else {
-		err = run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+var command = &cli.Command{
+	Name: "cie-read",
+	Summary: `Reads an Italian electronic identity card (CIE 3.0) with PACE (or BAC), verifies it by
+passive authentication and the NIS by the chip's internal authentication, and prints
+the holder's data and the result.`,
+	Inputs: `-source sim      a simulated CIE in memory (the default; no hardware; its CAN is 123456)
+-source pcsc-sim  the simulated CIE served to the running pcscd through vsmartcard-vpcd
+-source pcsc      a real card in a real PC/SC reader: give its CAN (-can, printed on the
+                  front) or its MRZ (-mrz), and the CSCA certificates to trust (-csca)`,
+	Examples: []string{
+		"go run ./examples/cie-read",
+		"go run ./examples/cie-read -source pcsc-sim",
+		"go run ./examples/cie-read -source pcsc -can 123456 -csca csca.pem",
+	},
+	OK:      "the card was read and verified",
+	Failure: "reading or verifying the card failed (no card, wrong CAN, passive authentication failed, ...)",
+}
+
+func main() { cli.Main(command.Name, dispatch) }
+
+// dispatch sends "cie-read pin …" to the PIN management of pin.go and
+// everything else to the card read.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "pin" {
+		return runPIN(ctx, args[1:], os.Stdin, stdout, stderr)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "cie-read:", err)
-		os.Exit(1)
-	}
+	return run(ctx, args, stdout, stderr)
 }
 
 type config struct {
@@ -57,18 +79,26 @@ type config struct {
 	timeout                        time.Duration
 }
 
+// sources are the values of -source.
+var sources = []string{"sim", "pcsc-sim", "pcsc"}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("cie-read", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := command.FlagSet()
 	var cfg config
 	fs.StringVar(&cfg.source, "source", "sim", "sim (simulated card in memory), pcsc-sim (simulated card through pcscd and vsmartcard-vpcd) or pcsc (a real reader)")
-	fs.StringVar(&cfg.reader, "reader", "", "PC/SC reader name (default: the first one with a card)")
-	fs.StringVar(&cfg.can, "can", "", "card access number, 6 digits (PACE)")
+	fs.StringVar(&cfg.reader, "reader", "", "PC/SC reader name (default: the first reader holding a card, real readers first)")
+	fs.StringVar(&cfg.can, "can", "", "card access number, the 6 digits on the card's front (PACE; default with -source sim: the simulated card's)")
 	fs.StringVar(&cfg.mrz, "mrz", "", "the three MRZ lines: the PACE password when no CAN is given, and the BAC key")
 	fs.BoolVar(&cfg.bac, "bac", false, "use BAC (needs -mrz) even if the card offers PACE")
-	fs.StringVar(&cfg.csca, "csca", "", "PEM file of CSCA certificates to trust (the simulator's own with -source sim or pcsc-sim)")
-	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "give up after this long")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&cfg.csca, "csca", "", "PEM `file` of CSCA certificates to trust (default with -source sim or pcsc-sim: the simulator's own)")
+	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "give up after this long (waiting for a card included)")
+	if err := command.Parse(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return cli.Usagef("", "unexpected arguments %q: cie-read takes only flags", fs.Args())
+	}
+	if err := checkConfig(&cfg); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
@@ -85,7 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		trust = sim.PKI().CSCAPool()
-		if cfg.can == "" && cfg.mrz == "" && !cfg.bac {
+		if cfg.can == "" && cfg.mrz == "" {
 			cfg.can = specimenCAN
 		}
 		card = sim
@@ -100,9 +130,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 			fmt.Fprintf(stdout, "Simulated CIE inserted in %q through pcscd\n", cfg.reader)
 		}
-	case "pcsc":
-	default:
-		return fmt.Errorf("unknown -source %q", cfg.source)
 	}
 	if cfg.csca != "" {
 		pool, err := loadPool(cfg.csca)
@@ -112,32 +139,61 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		trust = pool
 	}
 	if cfg.source != "sim" {
-		c, closeCard, err := connect(ctx, cfg.reader, stdout)
+		c, closeCard, err := connect(ctx, cfg, stdout)
 		if err != nil {
 			return err
 		}
 		defer closeCard()
 		card = c
 	}
-	return read(ctx, card, cfg, trust, stdout)
+	err := read(ctx, card, cfg, trust, stdout)
+	if errors.Is(err, scard.ErrAuthentication) && cfg.source != "pcsc" && cfg.can != "" && cfg.can != specimenCAN {
+		err = fmt.Errorf("%w (-can %s is not the simulated card's CAN, %s)", err, cfg.can, specimenCAN)
+	}
+	return err
 }
 
-// connect opens PC/SC and connects to the reader (or the first with a card).
-func connect(ctx context.Context, reader string, stdout io.Writer) (*pcsc.Card, func(), error) {
+// checkConfig checks the flags' values before anything is opened.
+func checkConfig(cfg *config) error {
+	if err := cli.Choice("source", cfg.source, sources...); err != nil {
+		return err
+	}
+	if cfg.can != "" && (len(cfg.can) != 6 || strings.Trim(cfg.can, "0123456789") != "") {
+		return cli.Usagef("can", "%q: want the 6 digits printed on the card's front", cfg.can)
+	}
+	if cfg.mrz != "" {
+		if _, err := emrtd.MRZKeyFromMRZ(cfg.mrz); err != nil {
+			return cli.Usagef("mrz", "is not a CIE's MRZ (three lines of 30 characters): %v", err)
+		}
+	}
+	if cfg.bac && cfg.mrz == "" {
+		return cli.Usagef("bac", "needs -mrz: the BAC key is made from the MRZ")
+	}
+	if cfg.source == "pcsc" && cfg.can == "" && cfg.mrz == "" {
+		return cli.Usagef("source", "pcsc needs the card's CAN (-can, 6 digits on its front) or its MRZ (-mrz)")
+	}
+	if cfg.timeout <= 0 {
+		return cli.Usagef("timeout", "%s: want a positive duration such as 30s", cfg.timeout)
+	}
+	return nil
+}
+
+// cardWaiter is the part of *pcsc.Context that connect uses to find the
+// card, separate for tests.
+type cardWaiter interface {
+	Readers() ([]string, error)
+	WaitForCard(ctx context.Context, reader string) error
+}
+
+// connect opens PC/SC and connects to cfg.reader, or to the first reader
+// holding a card.
+func connect(ctx context.Context, cfg config, stdout io.Writer) (*pcsc.Card, func(), error) {
 	pc, err := pcsc.Open()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("opening PC/SC (is pcscd running?): %w", err)
 	}
-	if reader == "" {
-		readers, err := pc.Readers()
-		if err != nil {
-			pc.Close()
-			return nil, nil, err
-		}
-		reader = readers[0]
-	}
-	fmt.Fprintf(stdout, "Waiting for a card in %q...\n", reader)
-	if err := pc.WaitForCard(ctx, reader); err != nil {
+	reader, err := findCard(ctx, pc, cfg, stdout)
+	if err != nil {
 		pc.Close()
 		return nil, nil, err
 	}
@@ -147,6 +203,81 @@ func connect(ctx context.Context, reader string, stdout io.Writer) (*pcsc.Card, 
 		return nil, nil, err
 	}
 	return c, func() { c.Close(); pc.Close() }, nil
+}
+
+// probeTime is how long findCard asks each reader whether it holds a card.
+const probeTime = 200 * time.Millisecond
+
+// isVirtual reports whether reader is one of vsmartcard-vpcd's readers,
+// which hold a card only while a vpcd client (such as -source pcsc-sim)
+// serves one.
+func isVirtual(reader string) bool { return strings.HasPrefix(reader, "Virtual PCD") }
+
+// findCard returns the reader to read: cfg.reader once it holds a card, or
+// the first reader (real ones first) that holds one. When no reader holds a
+// card it waits for one in the only candidate, until ctx ends, and then
+// returns an error wrapping scard.ErrNoCard that names the reader.
+func findCard(ctx context.Context, pc cardWaiter, cfg config, stdout io.Writer) (string, error) {
+	readers, err := pc.Readers()
+	if err != nil {
+		return "", fmt.Errorf("listing the PC/SC readers (is a reader plugged in?): %w", err)
+	}
+	candidates := readers
+	if cfg.reader != "" {
+		if !slices.Contains(readers, cfg.reader) {
+			return "", cli.Usagef("reader", "%q: no such reader; the readers are %s", cfg.reader, quoteList(readers))
+		}
+		candidates = []string{cfg.reader}
+	} else if cfg.source == "pcsc" {
+		// Real readers first: vsmartcard's virtual readers are empty
+		// unless a simulator serves them.
+		candidates = slices.Clone(readers)
+		slices.SortStableFunc(candidates, func(a, b string) int {
+			switch va, vb := isVirtual(a), isVirtual(b); {
+			case va == vb:
+				return 0
+			case vb:
+				return -1
+			}
+			return 1
+		})
+	}
+	for _, r := range candidates {
+		pctx, cancel := context.WithTimeout(ctx, probeTime)
+		err := pc.WaitForCard(pctx, r)
+		cancel()
+		if err == nil {
+			return r, nil
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	wait := candidates[0]
+	if len(candidates) > 1 && cfg.reader == "" {
+		return "", fmt.Errorf("no card in any reader (%s): insert the card, or choose a reader with -reader: %w", quoteList(candidates), scard.ErrNoCard)
+	}
+	fmt.Fprintf(stdout, "Waiting for a card in %q...\n", wait)
+	start := time.Now()
+	if err := pc.WaitForCard(ctx, wait); err != nil {
+		if ctx.Err() == nil {
+			return "", err
+		}
+		hint := ""
+		if isVirtual(wait) && cfg.source == "pcsc" {
+			hint = " (a vsmartcard virtual reader: it holds a card only while a simulator serves one, as -source pcsc-sim does)"
+		}
+		return "", fmt.Errorf("no card in reader %q%s after waiting %s: %w", wait, hint, time.Since(start).Round(time.Second), scard.ErrNoCard)
+	}
+	return wait, nil
+}
+
+func quoteList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
 }
 
 func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.CertPool, w io.Writer) error {
@@ -196,7 +327,7 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 		fmt.Fprintf(w, "  Issued by       %s\n", dg12.IssuingAuthority)
 	}
 	if faces, err := doc.Faces(); err == nil && len(faces) > 0 {
-		fmt.Fprintf(w, "  Photo           %d bytes\n", len(faces[0].Data))
+		fmt.Fprintf(w, "  Photo           %s\n", photoText(faces[0]))
 	}
 
 	fmt.Fprintln(w, "\nPassive authentication:")
@@ -209,17 +340,22 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 	}
 	if err != nil {
 		fmt.Fprintf(w, "  FAILED: %v\n", err)
-		return fmt.Errorf("passive authentication: %w", err)
+		return cli.Reported(err) // shown above
 	}
 	fmt.Fprintln(w, "  OK: the data are as the issuer signed them")
 
 	nis, err := ias.NewClient(scard.NewCard(t, scard.CardOptions{})).VerifyNIS(ctx, ias.NISOptions{CSCA: trust})
 	if err != nil {
 		fmt.Fprintf(w, "\nNIS: FAILED: %v\n", err)
-		return fmt.Errorf("verifying the NIS: %w", err)
+		return cli.Reported(fmt.Errorf("verifying the NIS: %w", err)) // shown above
 	}
 	fmt.Fprintf(w, "\nNIS %s: verified (IAS SOD and internal authentication)\n", nis.NIS)
 	return nil
+}
+
+// photoText describes the DG2 facial image: format, size in pixels and in bytes.
+func photoText(f emrtd.FaceImage) string {
+	return fmt.Sprintf("%s, %d×%d pixels, %d bytes", f.Format, f.Width, f.Height, len(f.Data))
 }
 
 func sexName(s cie.Sex) string {
@@ -281,6 +417,28 @@ func specimen() (*cardsim.CIE, error) {
 				ExpiryDate: time.Date(2034, 12, 30, 0, 0, 0, 0, time.UTC), IssuingComune: "Roma", ValidForTravel: true, CAN: specimenCAN},
 			Residence: cie.Address{Street: "Via del Corso 1", Comune: "Roma", Province: "RM"},
 		},
-		Photo: []byte("JPEG 2000 bytes"), KeyBits: 1024,
+		Photo: specimenPhoto(), PhotoType: emrtd.ImageJPEG, PhotoWidth: photoW, PhotoHeight: photoH, KeyBits: 1024,
 	})
+}
+
+// The specimen's portrait size, in pixels (ICAO's 3:4 ratio).
+const photoW, photoH = 90, 120
+
+// specimenPhoto draws a plain synthetic portrait (an oval face on a light
+// background) and encodes it as JPEG, so that DG2 holds a real image.
+func specimenPhoto() []byte {
+	img := image.NewGray(image.Rect(0, 0, photoW, photoH))
+	for y := range photoH {
+		for x := range photoW {
+			dx, dy := float64(x-photoW/2)/26, float64(y-50)/34
+			v := uint8(230 - y/3) // a soft background gradient
+			if dx*dx+dy*dy <= 1 {
+				v = 150
+			}
+			img.SetGray(x, y, color.Gray{Y: v})
+		}
+	}
+	var b bytes.Buffer
+	_ = jpeg.Encode(&b, img, &jpeg.Options{Quality: 75}) // writing to memory cannot fail
+	return b.Bytes()
 }

@@ -75,7 +75,7 @@ func runPIN(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return fmt.Errorf("unknown -source %q", *source)
 	}
 	if *source != "sim" {
-		c, closeCard, err := connect(ctx, *reader, stdout)
+		c, closeCard, err := connect(ctx, config{source: *source, reader: *reader}, stdout)
 		if err != nil {
 			return err
 		}

@@ -100,6 +100,9 @@ func (ws *workstation) close() {
 // flow runs the seven steps, stopping at the first failure.
 func (ws *workstation) flow(ctx context.Context) error {
 	start := time.Now()
+	// Key generation takes a moment (about a second at 2048 bits on a
+	// quiet machine): say what is happening before it starts.
+	ws.out.printf("· generating the simulated PKI and operator card (RSA-%d keys, seed %d)...\n", ws.opts.keyBits, ws.opts.seed)
 	if err := ws.setup(ctx); err != nil {
 		return fmt.Errorf("setting up the simulated hardware: %w", err)
 	}
@@ -486,11 +489,7 @@ func (ws *workstation) lookup(ctx context.Context, sr *stepRecord) error {
 	sr.add("citizenship %s; resident in %s", p.Citizenship, residenceText(s))
 	sr.add("codice fiscale matches surname, name, sex, birth date and place")
 	if d := s.Document; d != nil {
-		renewal := "renewal window not open yet"
-		if cie.RenewalOpen(d.ExpiryDate, ws.opts.issue) {
-			renewal = "renewal window open"
-		}
-		sr.add("current document %s (%s), expires %s: %s", d.Number, strings.ToLower(d.Type), d.ExpiryDate.Format("02.01.2006"), renewal)
+		sr.add("current document %s (%s) %s", d.Number, strings.ToLower(d.Type), documentStatus(d.ExpiryDate, ws.opts.issue))
 	}
 	if v := s.ValidForTravel; v != nil {
 		sr.add("APR records the current validity for travel as %s (for the operator; the rules of step 5 decide)", yesNo(*v, "valid", "not valid"))
@@ -509,6 +508,38 @@ func (ws *workstation) lookup(ctx context.Context, sr *stepRecord) error {
 	}
 	ws.rec.Holder = h
 	return nil
+}
+
+// documentStatus describes the validity of the citizen's current document
+// on date at: expired (and since when), in its renewal window, or valid.
+func documentStatus(expiry, at time.Time) string {
+	exp := expiry.Format("02.01.2006")
+	y1, m1, d1 := expiry.Date()
+	y2, m2, d2 := at.Date()
+	e, a := time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC), time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC)
+	days := int(a.Sub(e).Hours() / 24)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("expired on %s, %s ago: to be replaced", exp, daysText(days))
+	case days == 0:
+		return fmt.Sprintf("expires today (%s): to be replaced", exp)
+	case cie.RenewalOpen(expiry, at):
+		return fmt.Sprintf("expires %s, in %s: renewal window open (from %d days before expiry)", exp, daysText(-days), cie.RenewalWindow)
+	}
+	return fmt.Sprintf("valid until %s: renewal window not open yet (it opens %d days before expiry)", exp, cie.RenewalWindow)
+}
+
+// daysText renders a number of days, in months or years when long.
+func daysText(n int) string {
+	switch {
+	case n == 1:
+		return "1 day"
+	case n < 60:
+		return fmt.Sprintf("%d days", n)
+	case n < 730:
+		return fmt.Sprintf("%d days (about %d months)", n, (n+15)/30)
+	}
+	return fmt.Sprintf("%d days (about %d years)", n, (n+182)/365)
 }
 
 func placeText(p cie.Place) string {

@@ -26,40 +26,25 @@
 //     verified by passive authentication, the NIS read and authenticated, and
 //     everything compared field by field with what was sent.
 //
-// Any failure ends the run with a non-zero exit status naming the step; a
-// failure after the APR recorded the card also sends it the cancellation
-// notice ("Annullamento emissione").
-// With -json FILE the issuance record is also written as JSON.
+// The first failure stops the run: its step is marked ✗ with the error, the
+// report ends with ISSUANCE FAILED naming the step, and the exit status is
+// 1; a failure after the APR recorded the card also sends it the
+// cancellation notice ("Annullamento emissione"). A wrong flag is reported
+// on stderr with the accepted values, exit status 2; -h prints the usage
+// and exits 0. With -json FILE the issuance record is also written as JSON.
 //
 // Usage:
 //
 //	go run ./examples/workstation [-citizen adult|minor|teen|foreign|CF] [-transport http|ftp]
 //	    [-seed N] [-json FILE] [-pin PIN] [-sco new|active|blocked] [-poor N]
 //	    [-no-fingerprints] [-consent yes|no] [-apr up|down|down-after-lookup]
-//	    [-issue YYYY-MM-DD] [-keybits N] [-reproducible] [-unblock] [-forge]
+//	    [-issue YYYY-MM-DD] [-keybits 1024|2048] [-reproducible] [-unblock] [-forge]
 //
 // README.md in this directory maps each step to the ciekit API it uses.
 //
 // Everything is synthetic: the people, the keys, the certificates, the cards.
 package main
 
-import (
-	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"os"
-	"os/signal"
-)
+import "github.com/ciekit/ciekit/internal/cli"
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "workstation:", err)
-		}
-		stop()
-		os.Exit(1)
-	}
-}
+func main() { cli.Main(command.Name, run) }

@@ -104,8 +104,9 @@ func (ws *workstation) summary() {
 	r := ws.rec
 	ws.out.printf("\n")
 	if !r.OK {
-		if r.FailedStep != "" {
-			ws.out.printf("ISSUANCE FAILED at step %q: %s\n", r.FailedStep, r.Error)
+		if n := len(r.Steps); n > 0 && r.FailedStep != "" {
+			// The step's ✗ line above shows the error: not repeated here.
+			ws.out.printf("ISSUANCE FAILED at step %d/7 (%s).\n", r.Steps[n-1].N, r.FailedStep)
 		} else {
 			ws.out.printf("ISSUANCE FAILED: %s\n", r.Error)
 		}

@@ -4,15 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/scard"
 )
 
@@ -46,11 +47,33 @@ type options struct {
 	barcodeText  string // raw barcode payload (overrides -citizen)
 }
 
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	fs := flag.NewFlagSet("workstation", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// command describes the workstation for its usage text (-h).
+var command = &cli.Command{
+	Name: "workstation",
+	Summary: `The issuance of a CIE 3.0 end to end on simulated hardware: operator login with the
+operator card (SCO), the codice fiscale from a barcode, the citizen from the APR over
+SAD, two fingerprints, expiry and MRZ, the chip personalised, the APR notified, and the
+card read back and verified. Each step is printed with ✓ or ✗.`,
+	Inputs: `No files and no hardware: the citizens are sad's sample register, served by an APR
+on 127.0.0.1 (http, or ftp with -transport ftp); the keys (RSA, -keybits bits) are
+generated at run time from -seed. -json writes the issuance record.`,
+	Examples: []string{
+		"go run ./examples/workstation",
+		"go run ./examples/workstation -citizen minor -transport ftp -json issuance.json",
+		"go run ./examples/workstation -citizen RSSMRA80A41H501Y -keybits 1024 -forge",
+	},
+	OK:      "the card was issued and verified",
+	Failure: "a step failed (the report names it; see ✗)",
+}
+
+// keyBitsChoices are the RSA key sizes -keybits accepts: 2048 as on real
+// cards, 1024 for quicker runs.
+var keyBitsChoices = []string{"1024", "2048"}
+
+func parseFlags(args []string, stdout io.Writer) (*options, error) {
+	fs := command.FlagSet()
 	o := &options{}
-	fs.StringVar(&o.citizen, "citizen", citizenAdult, "citizen to issue a card to: "+strings.Join(citizenNames, ", ")+", or a codice fiscale")
+	fs.StringVar(&o.citizen, "citizen", citizenAdult, "citizen to issue a card to: "+cli.OneOf(append(citizenNames[:len(citizenNames):len(citizenNames)], "a codice fiscale")...))
 	fs.StringVar(&o.transport, "transport", "http", "SAD transport to the APR: http or ftp")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the simulated hardware (card number, CAN, keys, fingerprints)")
 	fs.StringVar(&o.jsonPath, "json", "", "write the issuance record as JSON to `file` (- for stdout)")
@@ -64,14 +87,14 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	consent := fs.String("consent", "yes", "espatrio: the adult's declaration, or the parents' consent for a minor (yes or no)")
 	apr := fs.String("apr", "up", "state of the in-process APR: up, down, or down-after-lookup (the issued-card notice fails)")
 	issue := fs.String("issue", "", "issue date `YYYY-MM-DD` (default: today, UTC)")
-	fs.IntVar(&o.keyBits, "keybits", 2048, "RSA key size of the simulated cards and PKI (1024 is faster)")
+	fs.IntVar(&o.keyBits, "keybits", 2048, "RSA key size of the simulated cards and PKI: 2048 (as on real cards) or 1024 (quicker)")
 	fs.BoolVar(&o.reproducible, "reproducible", false, "omit durations and use a fixed clock (issue date, 09:00 UTC): byte-identical output for a seed")
 	fs.StringVar(&o.barcodeText, "barcode", "", "raw text the barcode reader delivers (default: the citizen's Code 39 payload)")
-	if err := fs.Parse(args); err != nil {
+	if err := command.Parse(fs, args, stdout); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
+		return nil, cli.Usagef("", "unexpected arguments %q: the workstation takes only flags", fs.Args())
 	}
 	// The demo secrets are not shown in -h: secrets stay out of output.
 	if o.pin == "" {
@@ -80,38 +103,32 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if o.master == "" {
 		o.master = defaultMasterPassword
 	}
-	switch o.transport {
-	case "http", "ftp":
-	default:
-		return nil, fmt.Errorf("-transport must be http or ftp, not %q", o.transport)
+	if err := checkCitizen(o.citizen); err != nil {
+		return nil, err
 	}
-	switch o.sco {
-	case "new", "active", "blocked":
-	default:
-		return nil, fmt.Errorf("-sco must be new, active or blocked, not %q", o.sco)
+	if err := cli.Choice("transport", o.transport, "http", "ftp"); err != nil {
+		return nil, err
 	}
-	switch *consent {
-	case "yes":
-		o.consent = cie.ConsentGiven
-	case "no":
+	if err := cli.Choice("sco", o.sco, "new", "active", "blocked"); err != nil {
+		return nil, err
+	}
+	if err := cli.Choice("consent", *consent, "yes", "no"); err != nil {
+		return nil, err
+	}
+	o.consent = cie.ConsentGiven
+	if *consent == "no" {
 		o.consent = cie.ConsentRefused
-	default:
-		return nil, fmt.Errorf("-consent must be yes or no, not %q", *consent)
 	}
-	switch *apr {
-	case "up":
-	case "down":
-		o.aprDown = true
-	case "down-after-lookup":
-		o.aprDropAfter = true
-	default:
-		return nil, fmt.Errorf("-apr must be up, down or down-after-lookup, not %q", *apr)
+	if err := cli.Choice("apr", *apr, "up", "down", "down-after-lookup"); err != nil {
+		return nil, err
 	}
+	o.aprDown = *apr == "down"
+	o.aprDropAfter = *apr == "down-after-lookup"
 	if o.poor < 0 {
-		return nil, errors.New("-poor must not be negative")
+		return nil, cli.Usagef("poor", "%d: want 0 or more", o.poor)
 	}
-	if o.keyBits < 1024 {
-		return nil, errors.New("-keybits must be at least 1024")
+	if err := cli.Choice("keybits", strconv.Itoa(o.keyBits), keyBitsChoices...); err != nil {
+		return nil, err
 	}
 	if *issue == "" {
 		y, m, d := time.Now().UTC().Date()
@@ -119,17 +136,33 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	} else {
 		t, err := time.Parse(time.DateOnly, *issue)
 		if err != nil {
-			return nil, fmt.Errorf("parsing -issue: %w", err)
+			return nil, cli.Usagef("issue", "%q: want a date as YYYY-MM-DD", *issue)
 		}
 		o.issue = t
 	}
 	return o, nil
 }
 
+// checkCitizen accepts a -citizen shortcut or a well-formed codice fiscale
+// (whether the APR knows it is for step 3 to find out).
+func checkCitizen(v string) error {
+	if slices.Contains(citizenNames, v) {
+		return nil
+	}
+	if _, err := cie.ParseCodiceFiscale(v); err != nil {
+		return cli.Usagef("citizen", "%q: want %s, or a codice fiscale (16 characters, such as RSSMRA80A41H501Y): %v",
+			v, cli.OneOf(citizenNames...), err)
+	}
+	return nil
+}
+
 // run performs one issuance and writes the console report to stdout.
-// It returns a *stepError naming the failing step, or a flag error.
+// A failed issuance returns a *stepError naming the failing step, wrapped
+// by cli.Reported because the report already shows it; a bad command line
+// returns a *cli.UsageError; -h returns flag.ErrHelp after printing the
+// usage to stdout.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	o, err := parseFlags(args, stderr)
+	o, err := parseFlags(args, stdout)
 	if err != nil {
 		return err
 	}
@@ -158,14 +191,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	ws.summary()
 	if o.jsonPath != "" {
-		if err := ws.writeJSON(stdout); err != nil && flowErr == nil {
-			flowErr = fmt.Errorf("writing the record: %w", err)
+		if err := ws.writeJSON(stdout); err != nil {
+			return fmt.Errorf("writing the record: %w", err)
 		}
 	}
-	if ws.out.err != nil && flowErr == nil {
-		flowErr = ws.out.err
+	if ws.out.err != nil {
+		// The report is incomplete: the failure may not be in it.
+		return errors.Join(flowErr, fmt.Errorf("writing the report: %w", ws.out.err))
 	}
-	return flowErr
+	// The report already shows a failed issuance: print it only once.
+	return cli.Reported(flowErr)
 }
 
 // writeJSON writes the record to the -json destination.

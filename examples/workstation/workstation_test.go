@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -12,11 +11,13 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/sad"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/emrtd"
@@ -199,24 +200,94 @@ func TestJSONFile(t *testing.T) {
 
 func TestRunFlags(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{
-		{"-issue", "23/11/2026"},
-		{"-transport", "smtp"},
-		{"-sco", "lost"},
-		{"-consent", "maybe"},
-		{"-apr", "sideways"},
-		{"-poor", "-1"},
-		{"-keybits", "512"},
-		{"extra"},
+	for _, tc := range []struct {
+		args []string
+		want string // the whole message: names the flag, the value and the accepted values
+	}{
+		{[]string{"-citizen", "nobody"}, `-citizen "nobody": want adult, minor, teen or foreign, or a codice fiscale (16 characters, such as RSSMRA80A41H501Y): cie: codice fiscale: wrong length`},
+		{[]string{"-keybits", "4096"}, `-keybits "4096": want 1024 or 2048`},
+		{[]string{"-keybits", "512"}, `-keybits "512": want 1024 or 2048`},
+		{[]string{"-issue", "23/11/2026"}, `-issue "23/11/2026": want a date as YYYY-MM-DD`},
+		{[]string{"-transport", "smtp"}, `-transport "smtp": want http or ftp`},
+		{[]string{"-sco", "lost"}, `-sco "lost": want new, active or blocked`},
+		{[]string{"-consent", "maybe"}, `-consent "maybe": want yes or no`},
+		{[]string{"-apr", "sideways"}, `-apr "sideways": want up, down or down-after-lookup`},
+		{[]string{"-poor", "-1"}, `-poor -1: want 0 or more`},
+		{[]string{"-seed", "x"}, `invalid value "x" for flag -seed: parse error`},
+		{[]string{"-colour"}, `flag provided but not defined: -colour`},
+		{[]string{"extra"}, `unexpected arguments ["extra"]: the workstation takes only flags`},
 	} {
 		var out, errOut bytes.Buffer
-		err := run(context.Background(), args, &out, &errOut)
-		require.Error(t, err, "run %v", args)
-		var se *stepError
-		assert.False(t, errors.As(err, &se), "run %v: a flag error is not a step error", args)
+		err := run(context.Background(), tc.args, &out, &errOut)
+		var ue *cli.UsageError
+		require.ErrorAs(t, err, &ue, "run %v", tc.args)
+		assert.Equal(t, tc.want, err.Error(), "run %v", tc.args)
+		assert.Equal(t, cli.ExitUsage, cli.ExitCode(err), "exit status of run %v", tc.args)
+		assert.Empty(t, out.String(), "run %v: nothing on stdout", tc.args)
+		assert.Empty(t, errOut.String(), "run %v: the flag package printed the error (main prints it once)", tc.args)
 	}
+}
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
-	require.ErrorIs(t, run(context.Background(), []string{"-h"}, &out, &errOut), flag.ErrHelp)
+	err := run(context.Background(), []string{"-h"}, &out, &errOut)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	assert.Equal(t, cli.ExitOK, cli.ExitCode(err), "-h is not an error")
+	assert.Empty(t, errOut.String())
+	for _, want := range []string{"Usage: workstation [flags]", "Inputs:", "-citizen string", "-keybits int",
+		"Examples:\n  go run ./examples/workstation\n", "Exit status:\n  0  the card was issued and verified\n  1  a step failed"} {
+		assert.Contains(t, out.String(), want, "usage")
+	}
+	for _, secret := range []string{defaultPIN, defaultMasterPassword} {
+		assert.NotContains(t, out.String(), secret, "usage shows a demo secret")
+	}
+}
+
+// TestFailurePrintedOnce: a failed step shows its error once, in the report;
+// main prints nothing more and exits 1.
+func TestFailurePrintedOnce(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"-issue", "2026-11-23", "-reproducible", "-keybits", "1024", "-citizen", "RSSMRA80A01H501U"}, &out, &errOut)
+	require.Error(t, err)
+	msg := "the APR does not know codice fiscale RSSMRA80A01H501U"
+	assert.Equal(t, 1, strings.Count(out.String(), msg), "the error in the report:\n%s", out.String())
+	var stderr bytes.Buffer
+	assert.Equal(t, cli.ExitFailure, cli.Report(&stderr, command.Name, err))
+	assert.Empty(t, stderr.String(), "main repeats the error already in the report")
+	assert.Contains(t, out.String(), "ISSUANCE FAILED at step 3/7 (APR lookup).\n")
+}
+
+// TestForgedChipMessage: the read-back error says "passive authentication"
+// once, not wrapped twice.
+func TestForgedChipMessage(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), append(append([]string{}, base...), "-forge", "-citizen", "minor"), &out, &errOut)
+	require.ErrorIs(t, err, emrtd.ErrHashMismatch)
+	assert.Equal(t, 1, strings.Count(err.Error(), "passive authentication"), "error %q", err)
+	for _, l := range strings.Split(out.String(), "\n") {
+		assert.LessOrEqual(t, strings.Count(l, "passive authentication"), 1, "report line %q", l)
+	}
+}
+
+func TestDocumentStatus(t *testing.T) {
+	t.Parallel()
+	at := date(2026, time.November, 23)
+	for _, tc := range []struct {
+		expiry time.Time
+		want   string
+	}{
+		{date(2026, time.January, 1), "expired on 01.01.2026, 326 days (about 11 months) ago: to be replaced"},
+		{date(2024, time.November, 1), "expired on 01.11.2024, 752 days (about 2 years) ago: to be replaced"},
+		{date(2026, time.November, 22), "expired on 22.11.2026, 1 day ago: to be replaced"},
+		{date(2026, time.November, 23), "expires today (23.11.2026): to be replaced"},
+		{date(2027, time.March, 1), "expires 01.03.2027, in 98 days (about 3 months): renewal window open (from 180 days before expiry)"},
+		{date(2030, time.March, 1), "valid until 01.03.2030: renewal window not open yet (it opens 180 days before expiry)"},
+	} {
+		assert.Equal(t, tc.want, documentStatus(tc.expiry, at), "documentStatus(%s, %s)", tc.expiry.Format(time.DateOnly), at.Format(time.DateOnly))
+	}
 }
 
 func TestRunCancelled(t *testing.T) {

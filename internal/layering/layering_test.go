@@ -18,12 +18,15 @@ const module = "github.com/ciekit/ciekit"
 // (test helpers only, see testingAllowed).
 var allowed = map[string][]string{
 	// The core.
-	"cie":       {},
-	"biometric": {},
-	"deploy":    {"cie"},
-	"sedi":      {"cie"},
-	"sad":       {"cie", "github.com/beevik/etree", "internal/secret", "sad/internal/ftp"},
-	"scard":     {"internal/secret", "internal/tlv"},
+	"cie":         {},
+	"biometric":   {},
+	"deploy":      {"cie"},
+	"sedi":        {"cie"},
+	"sad":         {"cie", "github.com/beevik/etree", "internal/secret", "sad/internal/ftp"},
+	"scard":       {"internal/secret", "internal/tlv"},
+	"scard/emrtd": {"cie", "golang.org/x/crypto/...", "internal/secret", "internal/tlv", "scard"},
+	"scard/ias":   {"internal/secret", "internal/tlv", "scard", "scard/emrtd"},
+	"scard/sco":   {"internal/secret", "internal/tlv", "scard"},
 
 	// Simulators, conformance suites, evaluation.
 	"biometric/eval":        {"biometric"},
@@ -39,22 +42,17 @@ var allowed = map[string][]string{
 
 	// cgo adapters: leaves.
 	"biometric/usbscan": {"biometric", "github.com/google/gousb"},
-	"scard/pcsc":        {"scard", "github.com/ebfe/scard"},
+	"scard/pcsc":        {"github.com/ebfe/scard", "scard"},
 
 	// Internal helpers.
 	"internal/amfm":              {},
+	"internal/cli":               {},
 	"internal/gen/anpr":          {"cie"},
 	"internal/layering":          {},
 	"internal/pcsclock":          {},
 	"internal/secret":            {},
 	"internal/secret/secrettest": {},
 	"internal/tlv":               {},
-
-	"scard/emrtd": {"cie", "golang.org/x/crypto/...", "internal/secret", "internal/tlv", "scard"},
-
-	"scard/ias": {"internal/secret", "internal/tlv", "scard", "scard/emrtd"},
-
-	"scard/sco": {"internal/secret", "internal/tlv", "scard"},
 
 	"sad/sqlregistry": {"sad"},
 
@@ -66,24 +64,24 @@ var allowed = map[string][]string{
 
 	"biometric/eval/detplot": {"biometric/eval", "gonum.org/v1/plot/..."},
 
-	"biometric/jpeg2000": {},
-
 	"biometric/faceimage": {"biometric/jpeg2000"},
+
+	"biometric/jpeg2000": {},
 
 	// Programs.
 	"examples/apr-server":                      {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
-	"examples/cie-read":                        {"cie", "golang.org/x/term", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"examples/cie-read":                        {"cie", "golang.org/x/term", "internal/cli", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"examples/deploy-plan":                     {"deploy"},
 	"examples/fpbench":                         {"biometric", "biometric/eval", "biometric/eval/detplot", "biometric/scansim"},
-	"examples/workstation":                     {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
+	"examples/workstation":                     {"biometric", "biometric/scansim", "cie", "internal/cli", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
 	"scripts/compare-mindtct":                  {"biometric", "biometric/scansim", "internal/amfm"},
-	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
-	"examples/cie-tls":                         {"golang.org/x/term", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
-	"sad/cmd/sadcheck":                         {"sad", "sad/sadcheck"},
 	"cie/cmd/anprdiff":                         {"cie"},
+	"sad/cmd/sadcheck":                         {"sad", "sad/sadcheck"},
 	"scripts/compare-wsq":                      {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
+	"examples/cie-tls":                         {"golang.org/x/term", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix"},
 	"scripts/compare-openjpeg":                 {"biometric/jpeg2000"},
+	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
 }
 
 // adapters are the cgo packages; only programs may import them.
