@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PostgreSQL for sad/sqlregistry's tests: Debian's postgresql, and a dedicated cluster "ciekit" that
 # listens on loopback port 55432 and on a Unix socket in /var/run/postgresql, trusting local
-# connections (a throwaway test server: never expose it). Idempotent and quiet when already running.
+# connections (a throwaway test server: never expose it). Idempotent and quiet when already running;
+# a cluster it started is stopped again when scripts/test exits (through $CIEKIT_CLEANUP).
 # The tests find it through CIEKIT_POSTGRES_DSN, or this default; they skip with the reason otherwise.
 set -euo pipefail
 PORT="${CIEKIT_POSTGRES_PORT:-55432}"
@@ -28,4 +29,7 @@ if $SUDO pg_lsclusters -h | awk -v v="$VER" '$1==v && $2=="ciekit" {print $4}' |
 fi
 # pg_ctlcluster switches to the postgres user itself (postgres refuses to run as root).
 $SUDO pg_ctlcluster "$VER" ciekit start
+if [ -n "${CIEKIT_CLEANUP:-}" ]; then
+	echo "$SUDO pg_ctlcluster $VER ciekit stop # started by scripts/setup.d/40-postgresql.sh" >>"$CIEKIT_CLEANUP"
+fi
 echo "postgresql: cluster ciekit started on 127.0.0.1:$PORT and /var/run/postgresql"
