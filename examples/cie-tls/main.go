@@ -33,19 +33,18 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
 	"golang.org/x/term"
 
+	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
@@ -54,13 +53,27 @@ import (
 	"github.com/ciekit/ciekit/scard/vpcd"
 )
 
+var command = &cli.Command{
+	Name: "cie-tls",
+	Summary: `Starts an HTTPS server on loopback that requires a client certificate, then connects to it
+with the citizen's CIE: the certificate is EF.CertCIE and the card signs the handshake.`,
+	Inputs: `-source sim      a simulated CIE in memory and its test CA (the default; no hardware)
+-source pcsc-sim  the simulated CIE served to the running pcscd through vsmartcard-vpcd
+-source pcsc      a real CIE in a real PC/SC reader; give the Ministry CA with -client-ca,
+                  or -any-client-cert. The PIN is read without echo and never printed.`,
+	Examples: []string{
+		"go run ./examples/cie-tls",
+		"go run ./examples/cie-tls -source pcsc-sim",
+		"go run ./examples/cie-tls -source pcsc -any-client-cert",
+	},
+	OK:      "the TLS handshake with the CIE succeeded and the server saw its certificate",
+	Failure: "no card, wrong PIN, the server refused the certificate, ...",
+}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "cie-tls:", err)
-		os.Exit(1)
-	}
+	cli.Main(command.Name, func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		return run(ctx, args, os.Stdin, stdout, stderr)
+	})
 }
 
 type config struct {
@@ -70,8 +83,7 @@ type config struct {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("cie-tls", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := command.FlagSet()
 	var cfg config
 	fs.StringVar(&cfg.source, "source", "sim", "sim (simulated CIE in memory), pcsc-sim (simulated CIE through pcscd and vsmartcard-vpcd) or pcsc (a real reader)")
 	fs.StringVar(&cfg.reader, "reader", "", "PC/SC reader name (default: the first one)")
@@ -79,7 +91,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.BoolVar(&cfg.anyCert, "any-client-cert", false, "the server accepts any client certificate (and prints its subject)")
 	fs.BoolVar(&cfg.pinStdin, "pin-stdin", false, "read the PIN as one line from stdin instead of the terminal (with a simulated CIE, default: its PIN)")
 	fs.DurationVar(&cfg.timeout, "timeout", time.Minute, "give up after this long")
-	if err := fs.Parse(args); err != nil {
+	if err := command.Parse(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := cli.Choice("source", cfg.source, "sim", "pcsc-sim", "pcsc"); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
