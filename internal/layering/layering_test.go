@@ -78,7 +78,7 @@ var allowed = map[string][]string{
 	"cie/cmd/anprdiff":                         {"cie"},
 	"sad/cmd/sadcheck":                         {"sad", "sad/sadcheck"},
 	"scripts/compare-wsq":                      {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
-	"examples/cie-tls": {"golang.org/x/term", "internal/cli", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"examples/cie-tls":                         {"golang.org/x/term", "internal/cli", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix"},
 	"scripts/compare-openjpeg":                 {"biometric/jpeg2000"},
 	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
