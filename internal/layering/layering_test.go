@@ -26,7 +26,7 @@ var allowed = map[string][]string{
 	"scard":     {"internal/secret", "internal/tlv"},
 
 	// Simulators, conformance suites, evaluation.
-	"biometric/eval":        {"biometric"},
+	"biometric/eval":        {"biometric", "biometric/fingerimage", "biometric/wsq"},
 	"biometric/scansim":     {"biometric"},
 	"biometric/scannertest": {"biometric"},
 	"sad/ftpsim":            {},
