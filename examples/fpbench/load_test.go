@@ -168,13 +168,7 @@ func TestFVCFormatsSynthetic(t *testing.T) {
 // The FVC protocol on FVC2002 prints converted to WSQ at test time (the
 // converted files live in a temporary folder only).
 func TestFVCAsWSQ(t *testing.T) {
-	data, err := defaultData()
-	if err != nil {
-		t.Skipf("FVC2002 data: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(data, "DB3_B")); err != nil {
-		t.Skipf("FVC2002 data: %v", err)
-	}
+	data := fvcData(t, "DB2_B", "DB3_B")
 	dir := t.TempDir()
 	const fingers, imps = 3, 3
 	for _, set := range []string{"DB2_B", "DB3_B"} {
@@ -196,7 +190,7 @@ func TestFVCAsWSQ(t *testing.T) {
 		}
 	}
 	var out, errb bytes.Buffer
-	err = run(t.Context(), []string{"fvc", "-data", dir, "-sets", "DB2_B,DB3_B", "-ppi", "", "-fingers", "3", "-impressions", "3", "-q"}, &out, &errb)
+	err := run(t.Context(), []string{"fvc", "-data", dir, "-sets", "DB2_B,DB3_B", "-ppi", "", "-fingers", "3", "-impressions", "3", "-q"}, &out, &errb)
 	require.NoError(t, err, "stderr %s", errb.String())
 	assert.Contains(t, out.String(), "| DB2_B | 0 |")
 	assert.Contains(t, out.String(), "| DB3_B | 0 |")
