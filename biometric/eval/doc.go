@@ -17,6 +17,17 @@
 // sets. Package detplot (a package of its own, so that eval stays light)
 // draws the detection error trade-off curves.
 //
+// # Reading collections
+//
+// [ReadPrints] reads the prints of one file in the formats fingerprint
+// collections come in: WSQ (the NIST special databases; package
+// biometric/wsq), ISO/IEC 19794-4 finger image records (one print per
+// finger image, named file#view; package biometric/fingerimage), PNG (the
+// FVC databases), JPEG and GIF. Each [Print] carries the resolution its
+// file declares, for [biometric.Options].Resolution. The reader lives here
+// rather than in package biometric so that the extractor and matcher, which
+// card readers and issuing stations embed, stay free of the image codecs.
+//
 // # FVC protocol
 //
 // With F fingers of I impressions each (FVC2002 B sets: 10 × 8), the

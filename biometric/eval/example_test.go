@@ -3,10 +3,13 @@ package eval_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"math"
 
 	"github.com/ciekit/ciekit/biometric"
 	"github.com/ciekit/ciekit/biometric/eval"
+	"github.com/ciekit/ciekit/biometric/fingerimage"
+	"github.com/ciekit/ciekit/biometric/scansim"
 )
 
 // The error rates of a handful of scores.
@@ -68,4 +71,35 @@ func ExampleAppendXYT() {
 	fmt.Print(string(eval.AppendXYT(nil, ms)))
 	// Output:
 	// 120 88 45 70
+}
+
+// ReadPrints reads the prints of a file whatever its format: here a
+// two-finger ISO/IEC 19794-4 record with WSQ images, as a CIE or a
+// passport holds them in DG3, made from synthetic prints. Each view
+// carries its resolution, which the extractor needs.
+func ExampleReadPrints() {
+	rec := fingerimage.Record{}
+	for i, pos := range []fingerimage.Position{fingerimage.RightIndex, fingerimage.LeftIndex} {
+		fi, err := fingerimage.NewImage(pos, scansim.Generate(uint64(i+1), 0, 0).Image, fingerimage.WSQ, nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		rec.Images = append(rec.Images, fi)
+	}
+	data, err := rec.Marshal() // in practice: os.ReadFile("dg3.fir")
+	if err != nil {
+		log.Fatal(err)
+	}
+	prints, err := eval.ReadPrints("dg3.fir", data)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range prints {
+		e := biometric.Extractor{Options: biometric.Options{Resolution: p.Resolution(500)}}
+		t, err := e.ExtractTemplate(p.Image)
+		fmt.Printf("%s: finger %d, %v, %d ppi, minutiae found: %t, err %v\n", p.Name, p.Position, p.Image.Bounds().Size(), p.PPI, len(t.Minutiae) > 10, err)
+	}
+	// Output:
+	// dg3.fir#1: finger 2, (400,500), 500 ppi, minutiae found: true, err <nil>
+	// dg3.fir#2: finger 7, (400,500), 500 ppi, minutiae found: true, err <nil>
 }

@@ -17,7 +17,7 @@ import (
 // a bozorth3 mates list of the FVC pairs (genuine, then impostor) in each
 // set's folder; scripts/bozorth3 scores them and runRates reads the scores.
 func runXYT(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("xyt", "Writes our (or the reference) templates of the FVC2002 B sets as NIST .xyt files and a bozorth3\nmates list per set, for scripts/bozorth3.",
+	fs := newFlagSet("xyt", "Writes our (or the reference) templates of the FVC2002 B sets as NIST .xyt files and a bozorth3\nmates list per set, for scripts/bozorth3. Images may be "+formats+"\n(101_1.png, 101_1.wsq, 101_1.fir …); the resolution is the file's own, else 500 (569 for DB2_B).",
 		"fpbench xyt -out /tmp/xyt", stdout, stderr)
 	data := fs.String("data", "", "folder holding the DBn_B sets (default: $"+dataEnv+", else ../shared/data/fingerprints/fvc2002 beside the ciekit module root)")
 	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")
@@ -39,11 +39,11 @@ func runXYT(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	const fingers, imps = 10, 8
 	for _, set := range strings.Split(*sets, ",") {
-		ppi := 500
+		ppi := biometric.DefaultResolution // for files that declare no resolution
 		if set == "DB2_B" {
 			ppi = 569
 		}
-		e := biometric.Extractor{Options: biometric.Options{Resolution: ppi}}
+		var e biometric.Extractor
 		od := filepath.Join(*out, set)
 		if err := os.MkdirAll(od, 0o755); err != nil {
 			return err
@@ -54,13 +54,15 @@ func runXYT(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 					return err
 				}
 				name := fmt.Sprintf("%d_%d", 101+f, i+1)
-				img, err := loadImage(filepath.Join(*data, set, name+".png"))
+				p, err := loadFVCPrint(filepath.Join(*data, set, name))
 				if err != nil {
-					return err
+					return fmt.Errorf("xyt: %w", err)
 				}
+				img, res := p.Image, p.Resolution(ppi)
+				e.Options.Resolution = res
 				var t biometric.Template
 				if *ref {
-					rt, ok, err := loadTruthTemplate(filepath.Join(*data, set, name+".iso"), img.Bounds().Dx(), img.Bounds().Dy(), ppi)
+					rt, ok, err := loadTruthTemplate(filepath.Join(*data, set, name+".iso"), img.Bounds().Dx(), img.Bounds().Dy(), res)
 					if err != nil {
 						return err
 					}

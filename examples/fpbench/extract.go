@@ -27,6 +27,7 @@ import (
 type extractResult struct {
 	name          string
 	width, height int
+	ppi           int
 	dur           time.Duration
 	minutiae      int
 	quality       uint8
@@ -36,13 +37,13 @@ type extractResult struct {
 }
 
 func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("extract", "Extracts every image of a folder, or N synthetic prints (biometric/scansim), on all cores with one\nbiometric.Extractor per worker; reports throughput per core, single-thread latency, and precision/recall\nwhere ground truth exists (synthetic prints, or <name>.iso templates beside the images).",
+	fs := newFlagSet("extract", "Extracts every print of a folder, or N synthetic prints (biometric/scansim), on all cores with one\nbiometric.Extractor per worker; reports throughput per core, single-thread latency, and precision/recall\nwhere ground truth exists (synthetic prints, or <name>.iso templates beside the images).\nFormats: "+formats+"; a record with several finger images gives one print per image, named FILE#VIEW.\nThe resolution is the file's own (WSQ NISTCOM PPI, the record's image resolution), else -ppi.",
 		"fpbench extract -n 100 -workers 2 -csv /tmp/extract.csv", stdout, stderr)
-	dir := fs.String("dir", "", "folder of images to extract (PNG, JPEG, GIF)")
+	dir := fs.String("dir", "", "folder of prints to extract (WSQ, 19794-4 records, PNG, JPEG, GIF)")
 	n := fs.Int("n", 0, "number of synthetic prints to generate instead (biometric/scansim)")
 	seed := fs.Uint64("seed", 1, "seed of the first synthetic print")
 	size := fs.String("size", "400x500", "size of the synthetic prints, WxH")
-	ppi := fs.Int("ppi", 500, "resolution of the images in pixels per inch")
+	ppi := fs.Int("ppi", 500, "resolution in pixels per inch of images that declare none (PNG, JPEG, GIF); WSQ files and 19794-4 records carry their own")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "extraction workers, each with its own Extractor (default: all cores)")
 	latN := fs.Int("latency", 20, "prints timed alone on one thread first, for the single-thread latency (0: none)")
 	csvPath := fs.String("csv", "", "write per-image results to this CSV file")
@@ -62,39 +63,38 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if _, err := fmt.Sscanf(*size, "%dx%d", &w, &h); err != nil || w < biometric.MinImageSize || h < biometric.MinImageSize || w > 2000 || h > 2000 {
 		return usagef("extract: bad -size %q (WxH, %d..2000)", *size, biometric.MinImageSize)
 	}
-	var files []string
+	var files []printRef
 	total := *n
 	if *dir != "" {
-		ents, err := os.ReadDir(*dir)
-		if err != nil {
-			return err
-		}
-		for _, e := range ents {
-			switch strings.ToLower(filepath.Ext(e.Name())) {
-			case ".png", ".jpg", ".jpeg", ".gif":
-				files = append(files, filepath.Join(*dir, e.Name()))
-			}
+		var err error
+		if files, err = listPrints(*dir); err != nil {
+			return fmt.Errorf("extract: %w", err)
 		}
 		if len(files) == 0 {
-			return fmt.Errorf("extract: no PNG, JPEG or GIF images in %s", *dir)
+			return fmt.Errorf("extract: no prints in %s (%s)", *dir, formats)
 		}
 		total = len(files)
 	}
 	tol := eval.Tolerance{Distance: *tolD, Angle: *tolA}
 	opts := biometric.Options{Resolution: *ppi}
-	// load returns input i with its ground truth.
-	load := func(i int) (string, image.Image, []biometric.Minutia, bool, error) {
+	// load returns input i with its resolution and ground truth.
+	load := func(i int) (string, image.Image, int, []biometric.Minutia, bool, error) {
 		if files != nil {
-			img, err := loadImage(files[i])
+			p, err := loadPrint(files[i])
 			if err != nil {
-				return "", nil, nil, false, err
+				return "", nil, 0, nil, false, fmt.Errorf("extract: %w", err)
 			}
-			truth, ok, err := loadTruth(strings.TrimSuffix(files[i], filepath.Ext(files[i]))+".iso", img.Bounds())
-			return filepath.Base(files[i]), img, truth, ok, err
+			var truth []biometric.Minutia
+			ok := false
+			if files[i].views <= 1 { // a whole file: its template may lie beside it
+				path := files[i].path
+				truth, ok, err = loadTruth(strings.TrimSuffix(path, filepath.Ext(path))+".iso", p.Image.Bounds())
+			}
+			return p.Name, p.Image, p.Resolution(*ppi), truth, ok, err
 		}
 		s := *seed + uint64(i)
 		im := scansim.Generate(s, w, h)
-		return "synthetic-" + strconv.FormatUint(s, 10), im.Image, im.Minutiae, true, nil
+		return "synthetic-" + strconv.FormatUint(s, 10), im.Image, im.Resolution, im.Minutiae, true, nil
 	}
 	// Single-thread latency: the first prints alone, one Extractor.
 	var single []time.Duration
@@ -109,10 +109,11 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			_, img, _, _, err := load(i)
+			_, img, rppi, _, _, err := load(i)
 			if err != nil {
 				return err
 			}
+			e.Options.Resolution = rppi
 			if i == 0 { // the first call sizes the buffers: not a steady-state figure
 				dst, _ = e.Extract(dst[:0], img)
 			}
@@ -139,12 +140,13 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			e := biometric.Extractor{Options: opts}
 			var dst []biometric.Minutia
 			for i := range jobs {
-				name, img, truth, hasTruth, err := load(i)
+				name, img, rppi, truth, hasTruth, err := load(i)
 				if err != nil {
 					errc <- err
 					return
 				}
-				r := extractResult{name: name, width: img.Bounds().Dx(), height: img.Bounds().Dy(), hasTruth: hasTruth}
+				e.Options.Resolution = rppi
+				r := extractResult{name: name, width: img.Bounds().Dx(), height: img.Bounds().Dy(), ppi: rppi, hasTruth: hasTruth}
 				t0 := time.Now()
 				dst, err = e.Extract(dst[:0], img)
 				r.dur = time.Since(t0)
@@ -195,19 +197,6 @@ feed:
 	return nil
 }
 
-func loadImage(path string) (image.Image, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("decoding %s: %w", path, err)
-	}
-	return img, nil
-}
-
 // loadTruth reads a ground-truth ISO template if there is one, scaling its
 // minutiae from the record's image size to b's.
 func loadTruth(path string, b image.Rectangle) ([]biometric.Minutia, bool, error) {
@@ -245,18 +234,18 @@ func writeExtractCSV(path string, res []extractResult) error {
 		return err
 	}
 	cw := csv.NewWriter(f)
-	cw.Write([]string{"image", "width", "height", "ms", "minutiae", "quality", "truth", "paired", "precision", "recall", "error"})
+	cw.Write([]string{"image", "width", "height", "ppi", "ms", "minutiae", "quality", "truth", "paired", "precision", "recall", "error"})
 	for _, r := range res {
-		rec := []string{r.name, strconv.Itoa(r.width), strconv.Itoa(r.height),
+		rec := []string{r.name, strconv.Itoa(r.width), strconv.Itoa(r.height), strconv.Itoa(r.ppi),
 			strconv.FormatFloat(r.dur.Seconds()*1000, 'f', 3, 64), strconv.Itoa(r.minutiae), strconv.Itoa(int(r.quality)),
 			"", "", "", "", ""}
 		if r.hasTruth {
-			rec[6], rec[7] = strconv.Itoa(r.acc.Truth), strconv.Itoa(r.acc.Paired)
-			rec[8] = strconv.FormatFloat(r.acc.Precision(), 'f', 4, 64)
-			rec[9] = strconv.FormatFloat(r.acc.Recall(), 'f', 4, 64)
+			rec[7], rec[8] = strconv.Itoa(r.acc.Truth), strconv.Itoa(r.acc.Paired)
+			rec[9] = strconv.FormatFloat(r.acc.Precision(), 'f', 4, 64)
+			rec[10] = strconv.FormatFloat(r.acc.Recall(), 'f', 4, 64)
 		}
 		if r.err != nil {
-			rec[10] = r.err.Error()
+			rec[11] = r.err.Error()
 		}
 		cw.Write(rec)
 	}

@@ -25,14 +25,15 @@ type fvcRow struct {
 	rates     eval.Rates
 	cross     eval.Rates
 	hasCross  bool
+	ppi       ppiCount
 }
 
 func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("fvc", "Runs the FVC protocol on the FVC2002 B sets with ciekit's extractor and matcher: a table of\nEER, FMR100, FMR1000 and ZeroFMR per set, and with -out the DET curves (det.png, det.svg) and scores.csv.",
+	fs := newFlagSet("fvc", "Runs the FVC protocol on the FVC2002 B sets, or any folder of sets laid out like them (DIR/SET/101_1.png …),\nwith ciekit's extractor and matcher: a table of EER, FMR100, FMR1000 and ZeroFMR per set, and with -out the\nDET curves (det.png, det.svg) and scores.csv. Images may be "+formats+":\n101_1.wsq or 101_1.fir serves as well as 101_1.png (one finger image per file); the resolution is the file's own, else -ppi.",
 		"fpbench fvc -out /tmp/fvc -sets DB1_B,DB3_B", stdout, stderr)
-	data := fs.String("data", "", "folder holding the DBn_B sets, each with images 101_1.png … (default: $"+dataEnv+", else ../shared/data/fingerprints/fvc2002 beside the ciekit module root)")
+	data := fs.String("data", "", "folder holding the DBn_B sets, each with images 101_1.png or .wsq, .fir, .iso19794-4, .jpg, .gif … (default: $"+dataEnv+", else ../shared/data/fingerprints/fvc2002 beside the ciekit module root)")
 	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")
-	ppis := fs.String("ppi", "DB2_B=569", "comma-separated SET=PPI for sets not at 500 ppi")
+	ppis := fs.String("ppi", "DB2_B=569", "comma-separated SET=PPI for sets not at 500 ppi whose files declare no resolution (PNG, JPEG, GIF; WSQ and 19794-4 files carry their own)")
 	out := fs.String("out", "", "write DET curves (det.png, det.svg) and scores.csv to this folder")
 	fingers := fs.Int("fingers", 10, "how many fingers of each set to use, 2..100: the first N finger numbers, 101, 102, … (images 101_1.png, 102_1.png, …)")
 	imps := fs.Int("impressions", 8, "how many impressions of each finger to use, 2..100: _1, _2, … (images 101_1.png … 101_N.png)")
@@ -85,7 +86,7 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	for si, set := range strings.Split(*sets, ",") {
 		ppi := res[set]
 		if ppi == 0 {
-			ppi = 500
+			ppi = biometric.DefaultResolution
 		}
 		row, ss, err := fvcSet(ctx, filepath.Join(*data, set), set, ppi, *fingers, *imps, *all, *tpl == "reference", *cross, stderr, *quiet)
 		if err != nil {
@@ -122,7 +123,8 @@ func fvcSet(ctx context.Context, dir, set string, ppi, fingers, imps int, all, r
 	ours := make([][]*biometric.Prepared, fingers)
 	refs := make([][]*biometric.Prepared, fingers)
 	probes := make([][]*biometric.Probe, fingers)
-	e := biometric.Extractor{Options: biometric.Options{Resolution: ppi}}
+	row.ppi.def = ppi
+	var e biometric.Extractor
 	var bar *progress
 	if !quiet {
 		bar = newProgress(stderr, fingers*imps, set+" extract")
@@ -138,11 +140,14 @@ func fvcSet(ctx context.Context, dir, set string, ppi, fingers, imps int, all, r
 				return row, nil, err
 			}
 			base := filepath.Join(dir, fmt.Sprintf("%d_%d", 101+f, i+1))
-			img, err := loadImage(base + ".png")
+			p, err := loadFVCPrint(base)
 			if err != nil {
-				return row, nil, err
+				return row, nil, fmt.Errorf("fvc: %w", err)
 			}
-			ref, ok, err := loadTruthTemplate(base+".iso", img.Bounds().Dx(), img.Bounds().Dy(), ppi)
+			img, res := p.Image, p.Resolution(ppi)
+			row.ppi.add(p.PPI)
+			e.Options.Resolution = res
+			ref, ok, err := loadTruthTemplate(base+".iso", img.Bounds().Dx(), img.Bounds().Dy(), res)
 			if err != nil {
 				return row, nil, err
 			}
@@ -264,4 +269,8 @@ func printFVC(w io.Writer, rows []fvcRow, tpl string) {
 	}
 	fmt.Fprintf(w, "| **mean** | %d | %.1f | %.2f | %.1f | **%s** | %s | %s | %s | %s |\n", m.fte, m.minutiae/n, m.extractMS/n, m.matchUS/n,
 		pct(m.rates.EER/n), pct(m.rates.FMR100/n), pct(m.rates.FMR1000/n), pct(m.rates.ZeroFMR/n), c)
+	fmt.Fprintln(w, "\nresolution of the prints:")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%s: %s\n", r.set, &r.ppi)
+	}
 }

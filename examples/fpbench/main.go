@@ -5,7 +5,7 @@
 //	fpbench xyt -out DIR                                          our templates as NIST .xyt + bozorth3 mates lists
 //	fpbench rates -dir DIR                                        FVC table of bozorth3 scores (scripts/bozorth3)
 //
-// extract reads every image of DIR (PNG, JPEG, GIF), or generates N
+// extract reads every print of DIR, or generates N
 // synthetic prints with biometric/scansim, extracts them on all cores (one
 // biometric.Extractor per worker) and reports the throughput per core next
 // to the single-thread latency (median and 95th percentile); where ground
@@ -15,6 +15,14 @@
 // of each set, runs the FVC protocol with the biometric matcher, and prints
 // a table of EER, FMR100, FMR1000 and ZeroFMR per set and their mean, with
 // DET curves (PNG and SVG) and a CSV of every score in -out.
+//
+// Prints may be WSQ files (the NIST special databases), ISO/IEC 19794-4
+// finger image records (.fir, .iso19794-4, or any file that starts
+// "FIR\0"; a record with several finger images gives one print per image,
+// named FILE#VIEW), PNG (the FVC databases), JPEG or GIF. Each is extracted
+// at the resolution its file declares (WSQ's NISTCOM PPI, the record's
+// image resolution), else at -ppi. fvc and xyt take an FVC-style folder in
+// any of these formats: 101_1.wsq or 101_1.fir as well as 101_1.png.
 //
 // Exit status: 0 success (also for -h), 1 failure, 2 usage error (unknown
 // mode, bad flag or flag value).
@@ -69,10 +77,15 @@ usage: fpbench extract [flags]   extraction time, throughput per core, precision
        fpbench rates -dir DIR    FVC table of bozorth3 scores (scripts/bozorth3)
        fpbench MODE -h           the flags of MODE
 
+prints: WSQ (.wsq), ISO/IEC 19794-4 finger image records (.fir, .iso19794-4, or content
+       starting "FIR\0"; one print per finger image, named FILE#VIEW), PNG, JPEG, GIF.
+       The resolution is the file's own (WSQ NISTCOM PPI, the record's), else -ppi.
+
 examples:
        fpbench extract -n 50                   50 synthetic prints on all cores
-       fpbench extract -dir ~/prints -ppi 500  every PNG/JPEG/GIF of a folder
+       fpbench extract -dir ~/sd302            every WSQ/record/PNG/JPEG/GIF print of a folder
        fpbench fvc -out /tmp/fvc               FVC2002 B: table, det.png, det.svg, scores.csv
+       fpbench fvc -data ~/mywsq -sets DB1     sets laid out like FVC (DB1/101_1.wsq …)
 
 exit status: 0 success, 1 failure, 2 usage error
 `

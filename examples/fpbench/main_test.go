@@ -32,17 +32,27 @@ func TestRunExtractSynthetic(t *testing.T) {
 	assert.NotContains(t, lines[1], "synthetic-0", "rows in input order from seed 1")
 }
 
-func TestRunFVC(t *testing.T) {
+// fvcData returns the FVC2002 folder, skipping t when it (or one of sets)
+// is not on this machine.
+func fvcData(t *testing.T, sets ...string) string {
+	t.Helper()
 	data, err := defaultData()
 	if err != nil {
 		t.Skipf("FVC2002 data: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(data, "DB3_B")); err != nil {
-		t.Skipf("FVC2002 data: %v", err)
+	for _, set := range sets {
+		if _, err := os.Stat(filepath.Join(data, set)); err != nil {
+			t.Skipf("FVC2002 data: %v", err)
+		}
 	}
+	return data
+}
+
+func TestRunFVC(t *testing.T) {
+	fvcData(t, "DB3_B")
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
-	err = run(t.Context(), []string{"fvc", "-sets", "DB3_B", "-fingers", "3", "-impressions", "3", "-out", dir, "-q"}, &out, &errb)
+	err := run(t.Context(), []string{"fvc", "-sets", "DB3_B", "-fingers", "3", "-impressions", "3", "-out", dir, "-q"}, &out, &errb)
 	require.NoError(t, err, "run fvc: stderr %s", errb.String())
 	assert.Contains(t, out.String(), "| DB3_B | 0 |")
 	for _, f := range []string{"det.png", "det.svg", "scores.csv"} {

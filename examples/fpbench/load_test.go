@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ciekit/ciekit/biometric/fingerimage"
+	"github.com/ciekit/ciekit/biometric/scansim"
+	"github.com/ciekit/ciekit/biometric/wsq"
+)
+
+func writePNG(t *testing.T, path string, m image.Image) {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, png.Encode(&b, m))
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+}
+
+func writeWSQ(t *testing.T, path string, m image.Image, ppi int) {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, wsq.Encode(&b, m, &wsq.Options{BitRate: 2.25, PPI: ppi}))
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+}
+
+// writeRecord writes a 19794-4 record with one WSQ finger image per image.
+func writeRecord(t *testing.T, path string, ppi int, ms ...image.Image) {
+	t.Helper()
+	var rec fingerimage.Record
+	for i, m := range ms {
+		fi, err := fingerimage.NewImage(fingerimage.Position(2+5*i), m, fingerimage.WSQ, &fingerimage.EncodeOptions{PPI: ppi, BitRate: 2.25})
+		require.NoError(t, err)
+		rec.Images = append(rec.Images, fi)
+	}
+	b, err := rec.Marshal()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+}
+
+func readCSV(t *testing.T, path string) map[string][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	m := map[string][]string{}
+	for _, r := range rows[1:] {
+		m[r[0]] = r
+	}
+	return m
+}
+
+// extract reads every format of a folder, one print per finger image of a
+// record, each at its file's resolution (else -ppi).
+func TestExtractFormats(t *testing.T) {
+	dir := t.TempDir()
+	g := func(seed uint64) image.Image { return scansim.Generate(seed, 256, 288).Image }
+	writePNG(t, filepath.Join(dir, "a.png"), g(1))
+	writeWSQ(t, filepath.Join(dir, "b.wsq"), g(2), 600)
+	writeWSQ(t, filepath.Join(dir, "noext"), g(3), 500) // recognised by content
+	writeRecord(t, filepath.Join(dir, "dg3.fir"), 500, g(4), g(5))
+	writeRecord(t, filepath.Join(dir, "one.iso19794-4"), 450, g(6))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a print"), 0o644))
+	csvPath := filepath.Join(t.TempDir(), "r.csv")
+	var out, errb bytes.Buffer
+	err := run(t.Context(), []string{"extract", "-dir", dir, "-ppi", "480", "-workers", "2", "-latency", "1", "-q", "-csv", csvPath}, &out, &errb)
+	require.NoError(t, err, "stderr %s", errb.String())
+	assert.Contains(t, out.String(), "images 6, failed 0")
+	rows := readCSV(t, csvPath)
+	want := map[string]string{"a.png": "480", "b.wsq": "600", "noext": "500", "dg3.fir#1": "500", "dg3.fir#2": "500", "one.iso19794-4": "450"}
+	assert.Len(t, rows, len(want))
+	for name, ppi := range want {
+		r, ok := rows[name]
+		if assert.True(t, ok, "row %s", name) {
+			assert.Equal(t, ppi, r[3], "ppi of %s", name)
+			assert.NotEqual(t, "0", r[5], "minutiae of %s", name)
+		}
+	}
+}
+
+func TestExtractBadFiles(t *testing.T) {
+	m := scansim.Generate(1, 256, 288).Image
+	for _, c := range []struct {
+		name, want string
+		write      func(path string)
+	}{
+		{"png.fir", `png.fir: not a fingerprint image file: an ISO/IEC 19794-4 record must start with "FIR\0"`, func(p string) { writePNG(t, p, m) }},
+		{"x.wsq", `x.wsq: not a fingerprint image file: a WSQ file must start with FF A0 (SOI), this file starts with 89 50 4E 47`, func(p string) { writePNG(t, p, m) }},
+		{"cut.wsq", `cut.wsq: wsq: `, func(p string) {
+			writeWSQ(t, p, m, 500)
+			b, _ := os.ReadFile(p)
+			require.NoError(t, os.WriteFile(p, b[:len(b)/2], 0o644))
+		}},
+		{"cut.fir", `cut.fir: fingerimage: `, func(p string) {
+			writeRecord(t, p, 500, m)
+			b, _ := os.ReadFile(p)
+			require.NoError(t, os.WriteFile(p, b[:40], 0o644))
+		}},
+		{"bad.png", `bad.png: not a fingerprint image file: not PNG, JPEG, GIF, WSQ or an ISO/IEC 19794-4 record`, func(p string) {
+			require.NoError(t, os.WriteFile(p, []byte("GIF87 nothing"), 0o644))
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			c.write(filepath.Join(dir, c.name))
+			var out, errb bytes.Buffer
+			err := run(t.Context(), []string{"extract", "-dir", dir, "-q", "-latency", "0"}, &out, &errb)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), filepath.Join(dir, c.want))
+			assert.Equal(t, 1, exitCode(err, &errb))
+		})
+	}
+}
+
+// fvcFolder writes fingers × imps synthetic prints laid out like FVC in
+// dir/set, with write choosing each file's format.
+func fvcFolder(t *testing.T, dir, set string, fingers, imps int, write func(path string, m image.Image)) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, set), 0o755))
+	for f := range fingers {
+		finger := scansim.NewFinger(uint64(100+f), 256, 288)
+		for i := range imps {
+			im := finger.Impress(scansim.NaturalCondition(uint64(10*f+i)), uint64(i))
+			write(filepath.Join(dir, set, fmt.Sprintf("%d_%d", 101+f, i+1)), im.Image)
+		}
+	}
+}
+
+// The FVC protocol on sets laid out like FVC whose images are WSQ files
+// and 19794-4 records; the resolution comes from the files.
+func TestFVCFormatsSynthetic(t *testing.T) {
+	dir := t.TempDir()
+	fvcFolder(t, dir, "W", 3, 3, func(p string, m image.Image) { writeWSQ(t, p+".wsq", m, 500) })
+	fvcFolder(t, dir, "R", 3, 3, func(p string, m image.Image) { writeRecord(t, p+".fir", 500, m) })
+	fvcFolder(t, dir, "P", 3, 3, func(p string, m image.Image) { writePNG(t, p+".png", m) })
+	var out, errb bytes.Buffer
+	err := run(t.Context(), []string{"fvc", "-data", dir, "-sets", "W,R,P", "-fingers", "3", "-impressions", "3", "-ppi", "P=510", "-q"}, &out, &errb)
+	require.NoError(t, err, "stderr %s", errb.String())
+	for _, set := range []string{"W", "R", "P"} {
+		assert.Contains(t, out.String(), "| "+set+" | 0 |", "no failure to enrol in %s", set)
+	}
+	assert.Contains(t, out.String(), "W: 9 at 500 ppi declared by the files\n")
+	assert.Contains(t, out.String(), "R: 9 at 500 ppi declared by the files\n")
+	assert.Contains(t, out.String(), "P: 9 at 510 ppi (-ppi; the files declare none)\n")
+
+	// A record with two finger images is not one impression.
+	writeRecord(t, filepath.Join(dir, "R", "101_1.fir"), 500, scansim.Generate(1, 256, 288).Image, scansim.Generate(2, 256, 288).Image)
+	err = run(t.Context(), []string{"fvc", "-data", dir, "-sets", "R", "-fingers", "3", "-impressions", "3", "-q"}, &out, &errb)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), filepath.Join(dir, "R", "101_1.fir")+" holds 2 finger images; the FVC layout needs one impression per file")
+	// A missing image says what was looked for.
+	require.NoError(t, os.Remove(filepath.Join(dir, "R", "101_1.fir")))
+	err = run(t.Context(), []string{"fvc", "-data", dir, "-sets", "R", "-fingers", "3", "-impressions", "3", "-q"}, &out, &errb)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no image "+filepath.Join(dir, "R", "101_1")+".* (looked for .png, .wsq, .fir, .iso19794-4, .jpg, .jpeg, .gif)")
+}
+
+// The FVC protocol on FVC2002 prints converted to WSQ at test time (the
+// converted files live in a temporary folder only).
+func TestFVCAsWSQ(t *testing.T) {
+	data := fvcData(t, "DB2_B", "DB3_B")
+	dir := t.TempDir()
+	const fingers, imps = 3, 3
+	for _, set := range []string{"DB2_B", "DB3_B"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, set), 0o755))
+		ppi := 500
+		if set == "DB2_B" {
+			ppi = 569
+		}
+		for f := range fingers {
+			for i := range imps {
+				name := fmt.Sprintf("%d_%d", 101+f, i+1)
+				fd, err := os.Open(filepath.Join(data, set, name+".png"))
+				require.NoError(t, err)
+				m, err := png.Decode(fd)
+				fd.Close()
+				require.NoError(t, err)
+				writeWSQ(t, filepath.Join(dir, set, name+".wsq"), m, ppi)
+			}
+		}
+	}
+	var out, errb bytes.Buffer
+	err := run(t.Context(), []string{"fvc", "-data", dir, "-sets", "DB2_B,DB3_B", "-ppi", "", "-fingers", "3", "-impressions", "3", "-q"}, &out, &errb)
+	require.NoError(t, err, "stderr %s", errb.String())
+	assert.Contains(t, out.String(), "| DB2_B | 0 |")
+	assert.Contains(t, out.String(), "| DB3_B | 0 |")
+	assert.Contains(t, out.String(), "DB2_B: 9 at 569 ppi declared by the files\n", "DB2's resolution from the WSQ files, not -ppi")
+	assert.Contains(t, out.String(), "DB3_B: 9 at 500 ppi declared by the files\n")
+}
