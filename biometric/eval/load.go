@@ -14,6 +14,7 @@ import (
 
 	"github.com/ciekit/ciekit/biometric"
 	"github.com/ciekit/ciekit/biometric/fingerimage"
+	_ "github.com/ciekit/ciekit/biometric/jpeg2000" // JPEG 2000 bodies of 19794-4 records
 	"github.com/ciekit/ciekit/biometric/wsq"
 )
 
@@ -214,7 +215,8 @@ func ReadPrint(name string, data []byte, i int) (Print, error) {
 // Errors name the file (and view) and say what is wrong; they wrap
 // [ErrNotPrint] for an unrecognised file and otherwise the codec's error
 // (a *fingerimage.FormatError, a *wsq.FormatError, errors.ErrUnsupported
-// for a JPEG 2000 view when no decoder is registered, …).
+// for a JPEG 2000 view the decoder refuses, …). JPEG 2000 bodies decode
+// through biometric/jpeg2000, which this package registers.
 func ReadPrints(name string, data []byte) ([]Print, error) {
 	p, err := parse(name, data)
 	if err != nil {

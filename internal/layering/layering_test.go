@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"scard/sco":   {"internal/secret", "internal/tlv", "scard"},
 
 	// Simulators, conformance suites, evaluation.
-	"biometric/eval":        {"biometric", "biometric/fingerimage", "biometric/wsq"},
+	"biometric/eval":        {"biometric", "biometric/fingerimage", "biometric/jpeg2000", "biometric/wsq"},
 	"biometric/scansim":     {"biometric"},
 	"biometric/scannertest": {"biometric"},
 	"sad/ftpsim":            {},
