@@ -57,15 +57,25 @@ var allowed = map[string][]string{
 
 	"sad/sadcheck": {"internal/secret", "sad", "sad/internal/ftp"},
 
+	"biometric/wsq": {},
+
+	"biometric/fingerimage": {"biometric/wsq"},
+
+	"biometric/jpeg2000": {},
+
+	"biometric/faceimage": {"biometric/jpeg2000"},
+
 	// Programs.
-	"examples/apr-server":     {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
-	"examples/cie-read":       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
-	"examples/deploy-plan":    {"deploy"},
-	"examples/fpbench":        {"biometric", "biometric/eval", "biometric/scansim"},
-	"examples/workstation":    {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
-	"scripts/compare-mindtct": {"biometric", "biometric/scansim", "internal/amfm"},
-	"cie/cmd/anprdiff":        {"cie"},
-	"sad/cmd/sadcheck":        {"sad", "sad/sadcheck"},
+	"examples/apr-server":      {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
+	"examples/cie-read":        {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"examples/deploy-plan":     {"deploy"},
+	"examples/fpbench":         {"biometric", "biometric/eval", "biometric/scansim"},
+	"examples/workstation":     {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
+	"scripts/compare-mindtct":  {"biometric", "biometric/scansim", "internal/amfm"},
+	"cie/cmd/anprdiff":         {"cie"},
+	"sad/cmd/sadcheck":         {"sad", "sad/sadcheck"},
+	"scripts/compare-openjpeg": {"biometric/jpeg2000"},
+	"scripts/compare-wsq":      {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
 }
 
 // adapters are the cgo packages; only programs may import them.
