@@ -64,12 +64,20 @@ type CIEOptions struct {
 	Photo                   []byte
 	PhotoType               emrtd.ImageFormat
 	PhotoWidth, PhotoHeight int
-	// Fingerprints are the two DG3 templates (opaque). DG3 is listed in
-	// EF.COM and hashed in EF.SOD but, as on a real CIE, cannot be read
-	// without EAC terminal authentication, which the simulator does not
-	// offer: reading it gives 6982. Empty templates are left out (a card
+	// Fingerprints are the two DG3 biometric data blocks (ISO/IEC 19794-4
+	// finger image records on a real CIE; stored as given). DG3 is listed
+	// in EF.COM and hashed in EF.SOD but, as on a real CIE, can be read
+	// only after EAC terminal authentication granting the DG3 right:
+	// before, reading it gives 6982. Empty records are left out (a card
 	// without fingerprints has a DG3 with no data block).
 	Fingerprints [2][]byte
+	// CVCA are the trust points of terminal authentication (DER CV
+	// certificates of the country verifying CA, see [NewEACPKI]). Nil:
+	// the card accepts no terminal, and DG3 is never readable.
+	CVCA [][]byte
+	// TerminalDate is the chip's initial current date for terminal
+	// authentication; zero means Document.DateOfIssue.
+	TerminalDate time.Time
 
 	// NIS is the 12-digit ID_Servizi. Default: 12 digits from Rand.
 	NIS string
@@ -128,6 +136,7 @@ type CIE struct {
 	mf, emrtd, ias, ciedf *df
 
 	servKey *rsa.PrivateKey // SDO 0x83, NIS internal authentication
+	ta      *emrtd.TAChip   // terminal authentication; nil without CVCA
 	authKey *rsa.PrivateKey // key 0x81, behind the CIE certificate
 	intKey  *rsa.PrivateKey // EF.Int.Kpub 1004
 	cert    *x509.Certificate
@@ -154,6 +163,7 @@ type session struct {
 	mseKey   byte   // key selected by MSE:SET AT for INTERNAL AUTHENTICATE
 	pinOK    bool
 	pukOK    bool
+	ta       taSession
 }
 
 var _ scard.Transmitter = (*CIE)(nil)
@@ -286,7 +296,7 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		{fid: 0x011E, sfi: 0x1E, data: com.Marshal(), read: accessSM},
 		{fid: 0x0101, sfi: 0x01, data: dg[1], read: accessSM},
 		{fid: 0x0102, sfi: 0x02, data: dg[2], read: accessSM},
-		{fid: 0x0103, sfi: 0x03, data: dg[3], read: accessNever},
+		{fid: 0x0103, sfi: 0x03, data: dg[3], read: accessDG3},
 		{fid: 0x010B, sfi: 0x0B, data: dg[11], read: accessSM},
 		{fid: 0x010C, sfi: 0x0C, data: dg[12], read: accessSM},
 		{fid: 0x010E, sfi: 0x0E, data: dg[14], read: accessSM},
@@ -324,6 +334,9 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		{fid: 0x1006, sfi: 0x06, data: iasSOD},
 	}}
 
+	if err := c.initTA(cfg); err != nil {
+		return nil, err
+	}
 	c.dev.init(atr, cfg.Latency)
 	c.resetSession()
 	return c, nil
@@ -338,7 +351,10 @@ func digits(s string) bool {
 	return s != ""
 }
 
-func (c *CIE) resetSession() { c.s = session{cur: c.mf} }
+func (c *CIE) resetSession() {
+	c.s = session{cur: c.mf}
+	c.newSM(nil)
+}
 
 // Transmit sends one command APDU to the card and returns the response
 // APDU. It returns [scard.ErrCardRemoved] if the card is out of the reader
@@ -562,6 +578,8 @@ func (c *CIE) exec(cmd scard.Command) scard.Response {
 		return c.mutualAuthenticate(cmd)
 	case scard.InsManageSecurityEnvironment:
 		return c.mse(cmd)
+	case scard.InsPerformSecurityOperation:
+		return c.pso(cmd)
 	case scard.InsInternalAuthenticate:
 		return c.internalAuthenticate(cmd)
 	case scard.InsVerify:
@@ -712,6 +730,10 @@ func (c *CIE) readBinary(cmd scard.Command) scard.Response {
 		}
 	case accessNever:
 		return sw(scard.SWSecurityStatusNotSatisfied)
+	case accessDG3:
+		if c.taRights()&emrtd.ReadDG3 == 0 {
+			return sw(scard.SWSecurityStatusNotSatisfied)
+		}
 	}
 	c.s.curEF = e
 	if cmd.Ne == 0 {
@@ -740,6 +762,9 @@ func (c *CIE) readBinary(cmd scard.Command) scard.Response {
 func (c *CIE) getChallenge(cmd scard.Command) scard.Response {
 	if cmd.P1 != 0 || cmd.P2 != 0 {
 		return sw(scard.SWIncorrectP1P2)
+	}
+	if r, ok := c.taChallenge(cmd); ok {
+		return r
 	}
 	if c.s.cur == c.emrtd && c.s.sm == nil {
 		if cmd.Ne != 8 {
@@ -770,7 +795,7 @@ func (c *CIE) mutualAuthenticate(cmd scard.Command) scard.Response {
 	chip := c.s.bac
 	c.s.bac = nil
 	if chip == nil {
-		return sw(scard.SWConditionsNotSatisfied)
+		return c.taExternalAuthenticate(cmd)
 	}
 	if cmd.P1 != 0 || cmd.P2 != 0 {
 		return sw(scard.SWIncorrectP1P2)
@@ -780,6 +805,8 @@ func (c *CIE) mutualAuthenticate(cmd scard.Command) scard.Response {
 		return sw(scard.SWNoInformation) // 6300: authentication failed
 	}
 	c.s.sm = sm
+	info, _ := c.mrzKey.Info()
+	c.newSM([]byte(info[:10]))
 	return ok(resp)
 }
 
@@ -789,6 +816,8 @@ func (c *CIE) mse(cmd scard.Command) scard.Response {
 		return c.paceMSE(cmd)
 	case cmd.P1 == 0x41 && cmd.P2 == 0xA6: // MSE:SET KAT, chip authentication v1 (ICAO 9303-11 6.2.4.1)
 		return c.chipAuthentication(cmd)
+	case cmd.P1 == 0x81 && (cmd.P2 == 0xB6 || cmd.P2 == 0xA4): // terminal authentication (TR-03110 part 3, B.11.1)
+		return c.taMSE(cmd)
 	case cmd.P1 == 0x41 && cmd.P2 == 0xA4: // MSE:SET AT for INTERNAL AUTHENTICATE
 		if c.s.cur != c.ias && c.s.cur != c.ciedf {
 			return sw(scard.SWConditionsNotSatisfied)
@@ -829,6 +858,7 @@ func (c *CIE) chipAuthentication(cmd scard.Command) scard.Response {
 		return sw(scard.SWWrongData)
 	}
 	c.s.nextSM = next
+	c.s.ta.caComp = emrtd.CAKeyComp(pk)
 	return ok(nil)
 }
 
