@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/rsa"
 	_ "crypto/sha1" // id-TA-*-SHA-1
 	_ "crypto/sha256"
@@ -488,6 +489,9 @@ func signTA(rnd io.Reader, signer crypto.Signer, alg string, msg []byte) ([]byte
 	h, isEC := taHash(alg)
 	if h == 0 {
 		return nil, fmt.Errorf("emrtd: signature algorithm %s: %w", alg, scard.ErrNotSupported)
+	}
+	if rnd == nil {
+		rnd = rand.Reader
 	}
 	hh := h.New()
 	hh.Write(msg)
