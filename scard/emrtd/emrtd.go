@@ -255,6 +255,16 @@ func (e *Document) Faces() ([]FaceImage, error) {
 	return ParseDG2(b)
 }
 
+// Fingerprints returns the biometric data blocks of DG3 (see [ParseDG3]);
+// DG3 is read only after terminal authentication ([ReadOptions.Terminal]).
+func (e *Document) Fingerprints() ([][]byte, error) {
+	b, err := e.dg(3)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDG3(b)
+}
+
 // DG11 decodes DG11 (see [ParseDG11]).
 func (e *Document) DG11() (*DG11, error) {
 	b, err := e.dg(11)
