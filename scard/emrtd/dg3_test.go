@@ -24,3 +24,30 @@ func TestParseDG3(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseDG3(f *testing.F) {
+	f.Add(emrtd.MarshalDG3([]byte("FIR\x00010\x00right"), []byte("left")))
+	f.Add(emrtd.MarshalDG3())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		recs, err := emrtd.ParseDG3(b)
+		if err != nil {
+			if recs != nil {
+				t.Fatalf("partial result with error %v", err)
+			}
+			return
+		}
+		again, err := emrtd.ParseDG3(emrtd.MarshalDG3(recs...))
+		if err != nil || len(again) != len(recs) {
+			// MarshalDG3 leaves out empty blocks.
+			n := 0
+			for _, r := range recs {
+				if len(r) > 0 {
+					n++
+				}
+			}
+			if err != nil || len(again) != n {
+				t.Fatalf("round trip: %d blocks, %v; want %d", len(again), err, n)
+			}
+		}
+	})
+}
