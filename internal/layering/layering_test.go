@@ -70,7 +70,7 @@ var allowed = map[string][]string{
 	"examples/cie-read":        {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"examples/deploy-plan":     {"deploy"},
 	"examples/fpbench":         {"biometric", "biometric/eval", "biometric/scansim"},
-	"examples/workstation": {"biometric", "biometric/faceimage", "biometric/fingerimage", "biometric/jpeg2000", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
+	"examples/workstation":     {"biometric", "biometric/faceimage", "biometric/fingerimage", "biometric/jpeg2000", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
 	"scripts/compare-mindtct":  {"biometric", "biometric/scansim", "internal/amfm"},
 	"cie/cmd/anprdiff":         {"cie"},
 	"sad/cmd/sadcheck":         {"sad", "sad/sadcheck"},
