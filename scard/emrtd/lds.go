@@ -195,31 +195,12 @@ func ParseDG2(b []byte) ([]FaceImage, error) {
 	bad := func(format string, a ...any) error {
 		return &scard.DataError{File: "DG2", Msg: fmt.Sprintf(format, a...)}
 	}
-	v, err := tlv.Unwrap(b, 0x75)
+	bdbs, _, err := biometricBlocks(b, 0x75, "DG2")
 	if err != nil {
-		return nil, bad("%v", err)
-	}
-	group, ok := tlv.Find(v, 0x7F61)
-	if !ok {
-		return nil, bad("no biometric information group template (7F61)")
+		return nil, err
 	}
 	var out []FaceImage
-	p := tlv.Parser(group)
-	for !p.Empty() {
-		var t tlv.Tag
-		var val []byte
-		if !p.Read(&t, &val) {
-			return nil, bad("malformed object in 7F61")
-		}
-		if t != 0x7F60 {
-			continue // 02: number of instances
-		}
-		bdb, ok := tlv.Find(val, 0x5F2E)
-		if !ok {
-			if bdb, ok = tlv.Find(val, 0x7F2E); !ok {
-				return nil, bad("biometric information template %d without data block", len(out)+1)
-			}
-		}
+	for _, bdb := range bdbs {
 		faces, err := parseFacialRecord(bdb)
 		if err != nil {
 			// Not an ISO/IEC 19794-5:2005 record (e.g. the ISO/IEC
@@ -366,16 +347,30 @@ func MarshalDG3(fingers ...[]byte) []byte {
 // empty slice. The blocks alias b. Malformed input, or a count (DO 02) that
 // differs from the templates present, gives a [*DataError].
 func ParseDG3(b []byte) ([][]byte, error) {
-	bad := func(format string, a ...any) error {
-		return &scard.DataError{File: "DG3", Msg: fmt.Sprintf(format, a...)}
-	}
-	v, err := tlv.Unwrap(b, 0x63)
+	out, count, err := biometricBlocks(b, 0x63, "DG3")
 	if err != nil {
-		return nil, bad("%v", err)
+		return nil, err
+	}
+	if count != len(out) {
+		return nil, &scard.DataError{File: "DG3", Msg: fmt.Sprintf("number of instances %d, %d templates present", count, len(out))}
+	}
+	return out, nil
+}
+
+// biometricBlocks returns the biometric data blocks (5F2E or 7F2E) of the
+// templates 7F60 in the group 7F61 of a biometric data group, and its
+// number of instances (DO 02; -1 if absent).
+func biometricBlocks(b []byte, tag tlv.Tag, file string) ([][]byte, int, error) {
+	bad := func(format string, a ...any) error {
+		return &scard.DataError{File: file, Msg: fmt.Sprintf(format, a...)}
+	}
+	v, err := tlv.Unwrap(b, tag)
+	if err != nil {
+		return nil, 0, bad("%v", err)
 	}
 	group, ok := tlv.Find(v, 0x7F61)
 	if !ok {
-		return nil, bad("no biometric information group template (7F61)")
+		return nil, 0, bad("no biometric information group template (7F61)")
 	}
 	count := -1
 	out := [][]byte{}
@@ -384,28 +379,25 @@ func ParseDG3(b []byte) ([][]byte, error) {
 		var t tlv.Tag
 		var val []byte
 		if !p.Read(&t, &val) {
-			return nil, bad("malformed object in 7F61")
+			return nil, 0, bad("malformed object in 7F61")
 		}
 		switch t {
 		case 0x02:
 			if len(val) != 1 || count >= 0 {
-				return nil, bad("number of instances (02) malformed or repeated")
+				return nil, 0, bad("number of instances (02) malformed or repeated")
 			}
 			count = int(val[0])
 		case 0x7F60:
 			bdb, ok := tlv.Find(val, 0x5F2E)
 			if !ok {
 				if bdb, ok = tlv.Find(val, 0x7F2E); !ok {
-					return nil, bad("biometric information template %d without data block", len(out)+1)
+					return nil, 0, bad("biometric information template %d without data block", len(out)+1)
 				}
 			}
 			out = append(out, bdb)
 		}
 	}
-	if count != len(out) {
-		return nil, bad("number of instances %d, %d templates present", count, len(out))
-	}
-	return out, nil
+	return out, count, nil
 }
 
 // biometricGroup builds tag { 7F61 { 02 n, 7F60 { A1 {...}, 5F2E rec } ... } }
