@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/ciekit/ciekit/internal/tlv"
@@ -29,6 +30,24 @@ type TAOptions struct {
 	// Rand is given to Signer; nil means crypto/rand.
 	Rand io.Reader
 }
+
+// Format prints the number of certificates and never the signer, whose
+// private key fmt would otherwise print.
+func (o TAOptions) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "emrtd.TAOptions{Certificates: %d, Signer: redacted}", len(o.Certificates))
+}
+
+// String returns what Format prints.
+func (o TAOptions) String() string { return fmt.Sprint(o) }
+
+// GoString returns what Format prints.
+func (o TAOptions) GoString() string { return fmt.Sprint(o) }
+
+// LogValue returns a redaction, for log/slog.
+func (o TAOptions) LogValue() slog.Value { return slog.StringValue(fmt.Sprint(o)) }
+
+// MarshalJSON returns a redaction.
+func (o TAOptions) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(fmt.Sprint(o))), nil }
 
 // DocumentID returns ID_PICC for a chip accessed with BAC: the document
 // number and its check digit, as the MRZ holds them (TR-03110 part 3, B.11.1;
