@@ -29,6 +29,7 @@ import (
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/ciekit/ciekit/scard/sco"
 )
@@ -812,7 +813,7 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	// domestic DV under the CVCA the chip trusts, with the DG3 right; its
 	// key signs the chip's challenge (it could live in an HSM or the SCO:
 	// TAOptions.Signer is a crypto.Signer).
-	chain, isKey, err := ws.eac.IssueIS("WS00001", emrtd.ReadDG3, o.issue, 30)
+	chain, isKey, err := ws.eac.IssueIS("WS00001", cvc.ReadDG3, o.issue, 30)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ var allowed = map[string][]string{
 	"sedi":        {"cie"},
 	"sad":         {"cie", "github.com/beevik/etree", "internal/secret", "sad/internal/ftp"},
 	"scard":       {"internal/secret", "internal/tlv"},
-	"scard/emrtd": {"cie", "internal/secret", "internal/tlv", "scard", "golang.org/x/crypto/..."},
+	"scard/emrtd": {"cie", "internal/secret", "internal/tlv", "scard", "scard/emrtd/cvc", "golang.org/x/crypto/..."},
 	"scard/ias":   {"scard", "scard/emrtd"},
 	"scard/sco":   {"internal/secret", "internal/tlv", "scard"},
 
@@ -36,7 +36,7 @@ var allowed = map[string][]string{
 	"sedi/seditest":         {"sedi"},
 	"sedi/sqlitestore":      {"sedi", "modernc.org/sqlite/..."},
 	"sad/internal/ftp":      {},
-	"scard/cardsim":         {"cie", "internal/secret", "internal/tlv", "scard", "scard/emrtd", "scard/ias", "scard/sco", "golang.org/x/crypto/..."},
+	"scard/cardsim":         {"cie", "internal/secret", "internal/tlv", "scard", "scard/emrtd", "scard/emrtd/cvc", "scard/ias", "scard/sco", "golang.org/x/crypto/..."},
 	"scard/scardtest":       {"scard"},
 	"scard/vpcd":            {"scard"},
 
@@ -65,12 +65,14 @@ var allowed = map[string][]string{
 
 	"biometric/faceimage": {"biometric/jpeg2000"},
 
+	"scard/emrtd/cvc": {"internal/tlv", "scard"},
+
 	// Programs.
 	"examples/apr-server":      {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
 	"examples/cie-read":        {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"examples/deploy-plan":     {"deploy"},
 	"examples/fpbench":         {"biometric", "biometric/eval", "biometric/scansim"},
-	"examples/workstation":     {"biometric", "biometric/faceimage", "biometric/fingerimage", "biometric/jpeg2000", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
+	"examples/workstation":     {"biometric", "biometric/faceimage", "biometric/fingerimage", "biometric/jpeg2000", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/emrtd/cvc", "scard/ias", "scard/sco"},
 	"scripts/compare-mindtct":  {"biometric", "biometric/scansim", "internal/amfm"},
 	"cie/cmd/anprdiff":         {"cie"},
 	"sad/cmd/sadcheck":         {"sad", "sad/sadcheck"},

@@ -19,6 +19,7 @@ import (
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 	"github.com/ciekit/ciekit/scard/ias"
 )
 
@@ -731,7 +732,7 @@ func (c *CIE) readBinary(cmd scard.Command) scard.Response {
 	case accessNever:
 		return sw(scard.SWSecurityStatusNotSatisfied)
 	case accessDG3:
-		if c.taRights()&emrtd.ReadDG3 == 0 {
+		if c.taRights()&cvc.ReadDG3 == 0 {
 			return sw(scard.SWSecurityStatusNotSatisfied)
 		}
 	}

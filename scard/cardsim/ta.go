@@ -11,6 +11,7 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 )
 
 // EACPKIOptions configures [NewEACPKI]. The zero value is valid.
@@ -39,8 +40,8 @@ type EACPKI struct {
 
 	rand    io.Reader
 	country string
-	cvca    *emrtd.CVCertificate
-	dv      *emrtd.CVCertificate
+	cvca    *cvc.Certificate
+	dv      *cvc.Certificate
 }
 
 // genECDSA draws a P-256 key from r (reproducible with [DeterministicRand],
@@ -74,26 +75,26 @@ func NewEACPKI(opts EACPKIOptions) (*EACPKI, error) {
 	if p.DVKey, err = genECDSA(p.rand); err != nil {
 		return nil, err
 	}
-	cvca := &emrtd.CVCertificate{
-		CAR: p.country + "CVCA00001", CHR: p.country + "CVCA00001", KeyAlgorithm: emrtd.OIDTAECDSASHA256,
-		Role: emrtd.RoleCVCA, Rights: emrtd.ReadDG3 | emrtd.ReadDG4,
+	cvca := &cvc.Certificate{
+		CAR: p.country + "CVCA00001", CHR: p.country + "CVCA00001", KeyAlgorithm: cvc.OIDTAECDSASHA256,
+		Role: cvc.RoleCVCA, Rights: cvc.ReadDG3 | cvc.ReadDG4,
 		EffectiveDate: date, ExpirationDate: date.AddDate(10, 0, -1),
 	}
-	if p.CVCA, err = emrtd.CreateCVCertificate(p.rand, cvca, &p.CVCAKey.PublicKey, nil, p.CVCAKey); err != nil {
+	if p.CVCA, err = cvc.Create(p.rand, cvca, &p.CVCAKey.PublicKey, nil, p.CVCAKey); err != nil {
 		return nil, err
 	}
-	if p.cvca, err = emrtd.ParseCVCertificate(p.CVCA); err != nil {
+	if p.cvca, err = cvc.Parse(p.CVCA); err != nil {
 		return nil, err
 	}
-	dv := &emrtd.CVCertificate{
-		CAR: cvca.CHR, CHR: p.country + "DV000001", KeyAlgorithm: emrtd.OIDTAECDSASHA256,
-		Role: emrtd.RoleDVDomestic, Rights: emrtd.ReadDG3 | emrtd.ReadDG4,
+	dv := &cvc.Certificate{
+		CAR: cvca.CHR, CHR: p.country + "DV000001", KeyAlgorithm: cvc.OIDTAECDSASHA256,
+		Role: cvc.RoleDVDomestic, Rights: cvc.ReadDG3 | cvc.ReadDG4,
 		EffectiveDate: date, ExpirationDate: date.AddDate(3, 0, -1),
 	}
-	if p.DV, err = emrtd.CreateCVCertificate(p.rand, dv, &p.DVKey.PublicKey, p.cvca, p.CVCAKey); err != nil {
+	if p.DV, err = cvc.Create(p.rand, dv, &p.DVKey.PublicKey, p.cvca, p.CVCAKey); err != nil {
 		return nil, err
 	}
-	if p.dv, err = emrtd.ParseCVCertificate(p.DV); err != nil {
+	if p.dv, err = cvc.Parse(p.DV); err != nil {
 		return nil, err
 	}
 	if err := p.dv.CheckSignatureFrom(p.cvca); err != nil {
@@ -107,7 +108,7 @@ func NewEACPKI(opts EACPKIOptions) (*EACPKI, error) {
 // characters, e.g. "WS00001"), the given rights, effective on from and
 // valid for days days (TR-03110 suggests 1 to 31). It returns the
 // terminal's chain for [emrtd.TAOptions.Certificates] (DV, IS) and its key.
-func (p *EACPKI) IssueIS(mnemonic string, rights emrtd.Rights, from time.Time, days int) ([][]byte, *ecdsa.PrivateKey, error) {
+func (p *EACPKI) IssueIS(mnemonic string, rights cvc.Rights, from time.Time, days int) ([][]byte, *ecdsa.PrivateKey, error) {
 	if days < 1 {
 		return nil, nil, errors.New("cardsim: IssueIS: days must be at least 1")
 	}
@@ -115,12 +116,12 @@ func (p *EACPKI) IssueIS(mnemonic string, rights emrtd.Rights, from time.Time, d
 	if err != nil {
 		return nil, nil, err
 	}
-	is := &emrtd.CVCertificate{
-		CAR: p.dv.CHR, CHR: p.country + mnemonic, KeyAlgorithm: emrtd.OIDTAECDSASHA256,
-		Role: emrtd.RoleIS, Rights: rights,
+	is := &cvc.Certificate{
+		CAR: p.dv.CHR, CHR: p.country + mnemonic, KeyAlgorithm: cvc.OIDTAECDSASHA256,
+		Role: cvc.RoleIS, Rights: rights,
 		EffectiveDate: from, ExpirationDate: from.AddDate(0, 0, days-1),
 	}
-	der, err := emrtd.CreateCVCertificate(p.rand, is, &key.PublicKey, p.dv, p.DVKey)
+	der, err := cvc.Create(p.rand, is, &key.PublicKey, p.dv, p.DVKey)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -144,7 +145,7 @@ func (c *CIE) newSM(idPICC []byte) {
 
 // taRights returns the rights terminal authentication granted in this
 // secure-messaging session.
-func (c *CIE) taRights() emrtd.Rights {
+func (c *CIE) taRights() cvc.Rights {
 	if c.ta == nil || c.s.sm == nil || c.s.ta.caComp == nil {
 		return 0
 	}
@@ -223,7 +224,7 @@ func taStatus(err error) scard.Response {
 		return sw(scard.SWRefDataNotFound) // 6A88
 	case errors.Is(err, emrtd.ErrTAOrder):
 		return sw(scard.SWConditionsNotSatisfied) // 6985
-	case errors.Is(err, emrtd.ErrCVCSignature):
+	case errors.Is(err, cvc.ErrSignature):
 		return sw(scard.SWNoInformation) // 6300: verification failed
 	case errors.Is(err, emrtd.ErrTACertificate):
 		return sw(scard.SWWrongData) // 6A80

@@ -7,6 +7,7 @@ import (
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 )
 
 type countingTransmitter struct {
@@ -25,7 +26,7 @@ func (c *countingTransmitter) Transmit(ctx context.Context, capdu []byte) ([]byt
 // DG3; apdus/op counts the exchanges.
 func BenchmarkReadTerminalAuthentication(b *testing.B) {
 	p := eacPKI(b)
-	chain, key, err := p.IssueIS("WS00001", emrtd.ReadDG3, issueDate, 30)
+	chain, key, err := p.IssueIS("WS00001", cvc.ReadDG3, issueDate, 30)
 	if err != nil {
 		b.Fatal(err)
 	}

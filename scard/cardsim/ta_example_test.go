@@ -10,6 +10,7 @@ import (
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 )
 
 // Example_terminalAuthentication reads DG3 the way an inspection system
@@ -36,11 +37,11 @@ func Example_terminalAuthentication() {
 	_, err = emrtd.Read(ctx, card, emrtd.ReadOptions{CAN: can, ChipAuthentication: true, DataGroups: []int{3}})
 	fmt.Println("without TA:", errors.Is(err, scard.ErrSecurityStatus))
 
-	chain, key, err := pki.IssueIS("WS00001", emrtd.ReadDG3, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), 30)
+	chain, key, err := pki.IssueIS("WS00001", cvc.ReadDG3, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), 30)
 	if err != nil {
 		log.Fatal(err)
 	}
-	is, _ := emrtd.ParseCVCertificate(chain[1])
+	is, _ := cvc.Parse(chain[1])
 	fmt.Println("IS certificate:", is.CAR, "->", is.CHR, is.Role, is.Rights)
 	doc, err := emrtd.Read(ctx, card, emrtd.ReadOptions{CAN: can, Terminal: &emrtd.TAOptions{Certificates: chain, Signer: key}})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -36,7 +37,7 @@ func newEACCIE(t *testing.T) *cardsim.CIE {
 	return newCIE(t, func(o *cardsim.CIEOptions) { o.CVCA = [][]byte{p.CVCA} })
 }
 
-func isChain(t *testing.T, rights emrtd.Rights, from time.Time, days int) ([][]byte, *ecdsa.PrivateKey) {
+func isChain(t *testing.T, rights cvc.Rights, from time.Time, days int) ([][]byte, *ecdsa.PrivateKey) {
 	t.Helper()
 	chain, key, err := eacPKI(t).IssueIS("WS00001", rights, from, days)
 	require.NoError(t, err, "IssueIS")
@@ -52,10 +53,10 @@ func swOf(err error) uint16 {
 }
 
 func TestTerminalAuthentication(t *testing.T) {
-	chainDG3, keyDG3 := isChain(t, emrtd.ReadDG3, issueDate, 30)
+	chainDG3, keyDG3 := isChain(t, cvc.ReadDG3, issueDate, 30)
 	chainNone, keyNone := isChain(t, 0, issueDate, 30)
-	chainOld, keyOld := isChain(t, emrtd.ReadDG3, issueDate.AddDate(0, -3, 0), 30) // expired on the card's date
-	_, otherKey := isChain(t, emrtd.ReadDG3, issueDate, 30)
+	chainOld, keyOld := isChain(t, cvc.ReadDG3, issueDate.AddDate(0, -3, 0), 30) // expired on the card's date
+	_, otherKey := isChain(t, cvc.ReadDG3, issueDate, 30)
 	tests := []struct {
 		name   string
 		opts   emrtd.ReadOptions
@@ -93,7 +94,7 @@ func TestTerminalAuthentication(t *testing.T) {
 }
 
 func TestTerminalAuthenticationRightsEndWithSession(t *testing.T) {
-	chain, key := isChain(t, emrtd.ReadDG3, issueDate, 30)
+	chain, key := isChain(t, cvc.ReadDG3, issueDate, 30)
 	sim := newEACCIE(t)
 	c := scard.NewCard(sim, scard.CardOptions{Rand: cardsim.DeterministicRand(5)})
 	_, err := emrtd.Read(t.Context(), c, emrtd.ReadOptions{CAN: mustCAN(testCAN), Terminal: &emrtd.TAOptions{Certificates: chain, Signer: key}})
@@ -106,7 +107,7 @@ func TestTerminalAuthenticationRightsEndWithSession(t *testing.T) {
 func TestTerminalCurrentDate(t *testing.T) {
 	p := eacPKI(t)
 	later := issueDate.AddDate(0, 2, 0)
-	chain, key := isChain(t, emrtd.ReadDG3, later, 10)
+	chain, key := isChain(t, cvc.ReadDG3, later, 10)
 	sim := newEACCIE(t)
 	assert.Equal(t, issueDate, sim.TerminalDate(), "initial date")
 	c := scard.NewCard(sim, scard.CardOptions{Rand: cardsim.DeterministicRand(5)})
@@ -114,7 +115,7 @@ func TestTerminalCurrentDate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, later, sim.TerminalDate(), "date after a domestic IS certificate effective %s", later)
 	// An IS certificate that expired before the new current date is now refused.
-	old, oldKey := isChain(t, emrtd.ReadDG3, issueDate, 30)
+	old, oldKey := isChain(t, cvc.ReadDG3, issueDate, 30)
 	_, err = emrtd.Read(t.Context(), c, emrtd.ReadOptions{CAN: mustCAN(testCAN), Terminal: &emrtd.TAOptions{Certificates: old, Signer: oldKey}})
 	assert.Equal(t, uint16(0x6A80), swOf(err), "expired after the date update: %v", err)
 
@@ -132,17 +133,17 @@ func TestTerminalCurrentDate(t *testing.T) {
 // IS certificate effective on from.
 func foreignChain(t *testing.T, p *cardsim.EACPKI, from time.Time) (*ecdsa.PrivateKey, [][]byte) {
 	t.Helper()
-	cvca, err := emrtd.ParseCVCertificate(p.CVCA)
+	cvca, err := cvc.Parse(p.CVCA)
 	require.NoError(t, err)
 	dvKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
-	dvDER, err := emrtd.CreateCVCertificate(nil, &emrtd.CVCertificate{CAR: cvca.CHR, CHR: "FRDVFOREIGN01", KeyAlgorithm: emrtd.OIDTAECDSASHA256, Role: emrtd.RoleDVForeign, Rights: emrtd.ReadDG3, EffectiveDate: issueDate, ExpirationDate: issueDate.AddDate(3, 0, 0)}, &dvKey.PublicKey, cvca, p.CVCAKey)
+	dvDER, err := cvc.Create(nil, &cvc.Certificate{CAR: cvca.CHR, CHR: "FRDVFOREIGN01", KeyAlgorithm: cvc.OIDTAECDSASHA256, Role: cvc.RoleDVForeign, Rights: cvc.ReadDG3, EffectiveDate: issueDate, ExpirationDate: issueDate.AddDate(3, 0, 0)}, &dvKey.PublicKey, cvca, p.CVCAKey)
 	require.NoError(t, err)
-	dv, err := emrtd.ParseCVCertificate(dvDER)
+	dv, err := cvc.Parse(dvDER)
 	require.NoError(t, err)
 	isKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
-	isDER, err := emrtd.CreateCVCertificate(nil, &emrtd.CVCertificate{CAR: dv.CHR, CHR: "FRIS00001", KeyAlgorithm: emrtd.OIDTAECDSASHA256, Role: emrtd.RoleIS, Rights: emrtd.ReadDG3, EffectiveDate: from, ExpirationDate: from.AddDate(0, 1, 0)}, &isKey.PublicKey, dv, dvKey)
+	isDER, err := cvc.Create(nil, &cvc.Certificate{CAR: dv.CHR, CHR: "FRIS00001", KeyAlgorithm: cvc.OIDTAECDSASHA256, Role: cvc.RoleIS, Rights: cvc.ReadDG3, EffectiveDate: from, ExpirationDate: from.AddDate(0, 1, 0)}, &isKey.PublicKey, dv, dvKey)
 	require.NoError(t, err)
 	return isKey, [][]byte{dvDER, isDER}
 }

@@ -29,8 +29,8 @@
 //   - [BAC], [PACE] and [ChipAuthentication], which install secure
 //     messaging on a [scard.Card]; [EAC] and [TerminalAuthentication]
 //     ([ReadOptions.Terminal] in [Read]) unlock DG3 and DG4;
-//   - card-verifiable certificates: [ParseCVCertificate],
-//     [CreateCVCertificate], [CVCertificate.CheckSignatureFrom];
+//   - card-verifiable certificates: package scard/emrtd/cvc
+//     (parse, create, verify);
 //   - for card emulators, the card side of each protocol: [BACChip],
 //     [PACEChip], [CAKey], [TAChip], the LDS encoders and [CreateSOD].
 //

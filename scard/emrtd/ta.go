@@ -14,6 +14,7 @@ import (
 
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 )
 
 // TAOptions configures terminal authentication.
@@ -87,7 +88,7 @@ func compDH(encoded []byte) []byte {
 // session; [Read] computes both (use it, or [EAC]).
 //
 // Errors: a [*scard.StatusError] naming the refused command (a certificate
-// the chip does not accept, or a refused signature), [*CVCError] for a
+// the chip does not accept, or a refused signature), [*cvc.FieldError] for a
 // malformed certificate in opts, or the signer's error.
 func TerminalAuthentication(ctx context.Context, c *scard.Card, opts TAOptions, idPICC, compPCD []byte) error {
 	if len(opts.Certificates) == 0 || opts.Signer == nil {
@@ -96,9 +97,9 @@ func TerminalAuthentication(ctx context.Context, c *scard.Card, opts TAOptions, 
 	if c.SecureMessaging() == nil {
 		return fmt.Errorf("emrtd: terminal authentication needs chip authentication first: %w", scard.ErrConditionsNotSatisfied)
 	}
-	var last *CVCertificate
+	var last *cvc.Certificate
 	for i, raw := range opts.Certificates {
-		cert, err := ParseCVCertificate(raw)
+		cert, err := cvc.Parse(raw)
 		if err != nil {
 			return fmt.Errorf("terminal authentication: certificate %d: %w", i+1, err)
 		}
@@ -122,7 +123,7 @@ func TerminalAuthentication(ctx context.Context, c *scard.Card, opts TAOptions, 
 		return &scard.DataError{File: "GET CHALLENGE", Msg: fmt.Sprintf("challenge of %d bytes, want 8", len(r))}
 	}
 	msg := append(append(append([]byte(nil), idPICC...), r...), compPCD...)
-	sig, err := signTA(opts.Rand, opts.Signer, last.KeyAlgorithm, msg)
+	sig, err := cvc.Sign(opts.Rand, opts.Signer, last.KeyAlgorithm, msg)
 	if err != nil {
 		return err
 	}
@@ -177,13 +178,13 @@ type TAChip struct {
 	dst     *taKey
 	term    *taKey
 	chal    []byte
-	rights  Rights
+	rights  cvc.Rights
 	done    bool
 }
 
 type taKey struct {
-	cert     *CVCertificate
-	eff      Rights // rights of the chain up to here
+	cert     *cvc.Certificate
+	eff      cvc.Rights // rights of the chain up to here
 	domestic bool
 }
 
@@ -199,11 +200,11 @@ func (t *TAChip) LogValue() slog.Value { return slog.StringValue("emrtd.TAChip(r
 func NewTAChip(date time.Time, cvca ...[]byte) (*TAChip, error) {
 	t := &TAChip{date: date.UTC().Truncate(24 * time.Hour)}
 	for i, raw := range cvca {
-		c, err := ParseCVCertificate(raw)
+		c, err := cvc.Parse(raw)
 		if err != nil {
 			return nil, fmt.Errorf("trust point %d: %w", i+1, err)
 		}
-		if c.Role != RoleCVCA || c.PublicKey == nil {
+		if c.Role != cvc.RoleCVCA || c.PublicKey == nil {
 			return nil, fmt.Errorf("emrtd: trust point %d (%s) is not a usable CVCA certificate: %w", i+1, c.CHR, ErrTACertificate)
 		}
 		t.trust = append(t.trust, &taKey{cert: c, eff: c.Rights, domestic: true})
@@ -223,7 +224,7 @@ func (t *TAChip) Date() time.Time { return t.date }
 
 // Rights returns the access rights granted by a completed terminal
 // authentication in this session (0 before).
-func (t *TAChip) Rights() Rights {
+func (t *TAChip) Rights() cvc.Rights {
 	if !t.done {
 		return 0
 	}
@@ -262,7 +263,7 @@ func (t *TAChip) VerifyCertificate(data []byte) error {
 	if issuer == nil || t.done {
 		return ErrTAOrder
 	}
-	c, err := ParseCVCertificate(data)
+	c, err := cvc.Parse(data)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrTACertificate, err)
 	}
@@ -274,18 +275,18 @@ func (t *TAChip) VerifyCertificate(data []byte) error {
 	}
 	k := &taKey{cert: c, eff: issuer.eff & c.Rights}
 	switch issuer.cert.Role {
-	case RoleCVCA:
+	case cvc.RoleCVCA:
 		switch c.Role {
-		case RoleCVCA: // link certificate: a new trust point
+		case cvc.RoleCVCA: // link certificate: a new trust point
 			k.domestic = true
-		case RoleDVDomestic:
+		case cvc.RoleDVDomestic:
 			k.domestic = true
-		case RoleDVForeign:
+		case cvc.RoleDVForeign:
 		default:
 			return fmt.Errorf("%w: a CVCA issued an %s certificate", ErrTACertificate, c.Role)
 		}
-	case RoleDVDomestic, RoleDVForeign:
-		if c.Role != RoleIS {
+	case cvc.RoleDVDomestic, cvc.RoleDVForeign:
+		if c.Role != cvc.RoleIS {
 			return fmt.Errorf("%w: a DV issued a %s certificate", ErrTACertificate, c.Role)
 		}
 		k.domestic = issuer.domestic
@@ -298,7 +299,7 @@ func (t *TAChip) VerifyCertificate(data []byte) error {
 	if k.domestic && c.EffectiveDate.After(t.date) {
 		t.date = c.EffectiveDate // TR-03110 part 3, 2.5: current date update
 	}
-	if c.Role == RoleCVCA {
+	if c.Role == cvc.RoleCVCA {
 		t.trust = append(t.trust, k)
 	} else {
 		t.session[c.CHR] = k
@@ -314,7 +315,7 @@ func (t *TAChip) SetAT(data []byte) error {
 		return ErrTAOrder
 	}
 	k, ok := t.session[string(ref)]
-	if !ok || k.cert.Role != RoleIS {
+	if !ok || k.cert.Role != cvc.RoleIS {
 		return ErrTAReference
 	}
 	t.term, t.chal = k, nil
@@ -338,7 +339,7 @@ func (t *TAChip) Challenge(rnd io.Reader) (r []byte, ok bool, err error) {
 // ExternalAuthenticate checks the terminal's signature over idPICC ||
 // r_PICC || compPCD (the chip's identifier in this session and Comp of the
 // terminal's chip authentication key). On success the session's rights are
-// granted; a wrong signature gives [ErrCVCSignature] and ends the attempt.
+// granted; a wrong signature gives [cvc.ErrSignature] and ends the attempt.
 func (t *TAChip) ExternalAuthenticate(sig, idPICC, compPCD []byte) error {
 	k, chal := t.term, t.chal
 	t.chal = nil
@@ -346,7 +347,7 @@ func (t *TAChip) ExternalAuthenticate(sig, idPICC, compPCD []byte) error {
 		return ErrTAOrder
 	}
 	msg := bytes.Join([][]byte{idPICC, chal, compPCD}, nil)
-	if err := verifyTA(k.cert.KeyAlgorithm, k.cert.PublicKey, msg, sig); err != nil {
+	if err := cvc.Verify(k.cert.KeyAlgorithm, k.cert.PublicKey, msg, sig); err != nil {
 		t.term = nil
 		return err
 	}

@@ -1,4 +1,4 @@
-package emrtd_test
+package cvc_test
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ciekit/ciekit/scard"
-	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -29,7 +29,7 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 // A.6.4 (id-TA-ECDSA-SHA-256 0.4.0.127.0.7.2.2.2.2.3). BSI publishes no
 // raw CV certificate, so the signature is a placeholder: parsing does not
 // check it.
-func TestCVCEncoding(t *testing.T) {
+func TestEncoding(t *testing.T) {
 	point := "04" + strings.Repeat("11", 64)
 	car := hex.EncodeToString([]byte("ITCVCA00001"))
 	chr := hex.EncodeToString([]byte("ITWS00001"))
@@ -46,13 +46,13 @@ func TestCVCEncoding(t *testing.T) {
 	all := bodyHex + sig
 	der, err := hex.DecodeString("7F2181" + hex.EncodeToString([]byte{byte(len(all) / 2)}) + all)
 	require.NoError(t, err)
-	c, err := emrtd.ParseCVCertificate(der)
+	c, err := cvc.Parse(der)
 	require.NoError(t, err)
 	assert.Equal(t, "ITCVCA00001", c.CAR)
 	assert.Equal(t, "ITWS00001", c.CHR)
-	assert.Equal(t, emrtd.OIDTAECDSASHA256, c.KeyAlgorithm)
-	assert.Equal(t, emrtd.RoleIS, c.Role)
-	assert.Equal(t, emrtd.ReadDG3, c.Rights)
+	assert.Equal(t, cvc.OIDTAECDSASHA256, c.KeyAlgorithm)
+	assert.Equal(t, cvc.RoleIS, c.Role)
+	assert.Equal(t, cvc.ReadDG3, c.Rights)
 	assert.Equal(t, day(2024, 3, 1), c.EffectiveDate)
 	assert.Equal(t, day(2024, 3, 3), c.ExpirationDate)
 	assert.Nil(t, c.PublicKey, "EC key without domain parameters has no curve until CheckSignatureFrom")
@@ -61,7 +61,7 @@ func TestCVCEncoding(t *testing.T) {
 	assert.False(t, c.ValidAt(day(2024, 3, 4)), "expired the day after")
 	// PSO:VERIFY CERTIFICATE form: body and signature without 7F21.
 	body2, _ := hex.DecodeString(all)
-	c2, err := emrtd.ParseCVCertificate(body2)
+	c2, err := cvc.Parse(body2)
 	require.NoError(t, err)
 	assert.Equal(t, der, c2.Raw, "Raw rebuilt from body and signature")
 }
@@ -72,46 +72,46 @@ type chainKey struct {
 	signer crypto.Signer
 }
 
-func TestCVCChainRoundTrip(t *testing.T) {
+func TestChainRoundTrip(t *testing.T) {
 	ec256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	ec384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 1024)
 	require.NoError(t, err)
 	for _, tc := range []chainKey{
-		{"ECDSA-P256-SHA256", emrtd.OIDTAECDSASHA256, ec256},
-		{"ECDSA-P384-SHA384", emrtd.OIDTAECDSASHA384, ec384},
-		{"RSA-v1.5-SHA256", emrtd.OIDTARSAv15SHA256, rsaKey},
-		{"RSA-PSS-SHA256", emrtd.OIDTARSAPSSSHA256, rsaKey},
+		{"ECDSA-P256-SHA256", cvc.OIDTAECDSASHA256, ec256},
+		{"ECDSA-P384-SHA384", cvc.OIDTAECDSASHA384, ec384},
+		{"RSA-v1.5-SHA256", cvc.OIDTARSAv15SHA256, rsaKey},
+		{"RSA-PSS-SHA256", cvc.OIDTARSAPSSSHA256, rsaKey},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tmpl := &emrtd.CVCertificate{CAR: "UTCVCA00001", CHR: "UTCVCA00001", KeyAlgorithm: tc.alg, Role: emrtd.RoleCVCA, Rights: emrtd.ReadDG3 | emrtd.ReadDG4, EffectiveDate: day(2024, 1, 1), ExpirationDate: day(2027, 12, 31)}
-			der, err := emrtd.CreateCVCertificate(nil, tmpl, tc.signer.Public(), nil, tc.signer)
+			tmpl := &cvc.Certificate{CAR: "UTCVCA00001", CHR: "UTCVCA00001", KeyAlgorithm: tc.alg, Role: cvc.RoleCVCA, Rights: cvc.ReadDG3 | cvc.ReadDG4, EffectiveDate: day(2024, 1, 1), ExpirationDate: day(2027, 12, 31)}
+			der, err := cvc.Create(nil, tmpl, tc.signer.Public(), nil, tc.signer)
 			require.NoError(t, err)
-			cvca, err := emrtd.ParseCVCertificate(der)
+			cvca, err := cvc.Parse(der)
 			require.NoError(t, err)
 			require.NoError(t, cvca.CheckSignatureFrom(cvca), "self-signed")
-			dvTmpl := &emrtd.CVCertificate{CAR: cvca.CHR, CHR: "UTDV0001", KeyAlgorithm: tc.alg, Role: emrtd.RoleDVDomestic, Rights: emrtd.ReadDG3, EffectiveDate: day(2024, 1, 1), ExpirationDate: day(2025, 1, 1)}
-			dvDER, err := emrtd.CreateCVCertificate(nil, dvTmpl, tc.signer.Public(), cvca, tc.signer)
+			dvTmpl := &cvc.Certificate{CAR: cvca.CHR, CHR: "UTDV0001", KeyAlgorithm: tc.alg, Role: cvc.RoleDVDomestic, Rights: cvc.ReadDG3, EffectiveDate: day(2024, 1, 1), ExpirationDate: day(2025, 1, 1)}
+			dvDER, err := cvc.Create(nil, dvTmpl, tc.signer.Public(), cvca, tc.signer)
 			require.NoError(t, err)
-			dv, err := emrtd.ParseCVCertificate(dvDER)
+			dv, err := cvc.Parse(dvDER)
 			require.NoError(t, err)
 			require.NoError(t, dv.CheckSignatureFrom(cvca))
 			assert.NotNil(t, dv.PublicKey, "key resolved from the issuer")
-			assert.Equal(t, emrtd.RoleDVDomestic, dv.Role)
+			assert.Equal(t, cvc.RoleDVDomestic, dv.Role)
 			// Any changed byte of the body breaks the signature.
 			bad := bytes.Clone(dvDER)
 			i := bytes.Index(bad, []byte("UTDV0001"))
 			bad[i+4] = '9'
-			forged, err := emrtd.ParseCVCertificate(bad)
+			forged, err := cvc.Parse(bad)
 			require.NoError(t, err)
-			assert.ErrorIs(t, forged.CheckSignatureFrom(cvca), emrtd.ErrCVCSignature)
+			assert.ErrorIs(t, forged.CheckSignatureFrom(cvca), cvc.ErrSignature)
 		})
 	}
 }
 
-func TestParseCVCertificateErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	good, err := emrtd.CreateCVCertificate(nil, &emrtd.CVCertificate{CAR: "UTCVCA00001", CHR: "UTCVCA00001", KeyAlgorithm: emrtd.OIDTAECDSASHA256, Role: emrtd.RoleCVCA, EffectiveDate: day(2024, 1, 1), ExpirationDate: day(2024, 12, 31)}, &ec.PublicKey, nil, ec)
+	good, err := cvc.Create(nil, &cvc.Certificate{CAR: "UTCVCA00001", CHR: "UTCVCA00001", KeyAlgorithm: cvc.OIDTAECDSASHA256, Role: cvc.RoleCVCA, EffectiveDate: day(2024, 1, 1), ExpirationDate: day(2024, 12, 31)}, &ec.PublicKey, nil, ec)
 	require.NoError(t, err)
 	mut := func(old, new string) []byte {
 		o, _ := hex.DecodeString(old)
@@ -134,23 +134,23 @@ func TestParseCVCertificateErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := emrtd.ParseCVCertificate(tc.in)
-			var ce *emrtd.CVCError
-			require.ErrorAs(t, err, &ce, "ParseCVCertificate(%s)", tc.name)
+			_, err := cvc.Parse(tc.in)
+			var ce *cvc.FieldError
+			require.ErrorAs(t, err, &ce, "Parse(%s)", tc.name)
 			assert.Equal(t, tc.field, ce.Field)
 			assert.ErrorIs(t, err, scard.ErrMalformedData)
 		})
 	}
 }
 
-func FuzzParseCVCertificate(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	rsaKey, _ := rsa.GenerateKey(rand.Reader, 1024)
 	for _, k := range []struct {
 		alg string
 		s   crypto.Signer
-	}{{emrtd.OIDTAECDSASHA256, ec}, {emrtd.OIDTARSAv15SHA256, rsaKey}} {
-		der, err := emrtd.CreateCVCertificate(nil, &emrtd.CVCertificate{CAR: "UTCVCA00001", CHR: "UTCVCA00001", KeyAlgorithm: k.alg, Role: emrtd.RoleCVCA, Rights: 3, EffectiveDate: day(2024, 1, 1), ExpirationDate: day(2024, 12, 31)}, k.s.Public(), nil, k.s)
+	}{{cvc.OIDTAECDSASHA256, ec}, {cvc.OIDTARSAv15SHA256, rsaKey}} {
+		der, err := cvc.Create(nil, &cvc.Certificate{CAR: "UTCVCA00001", CHR: "UTCVCA00001", KeyAlgorithm: k.alg, Role: cvc.RoleCVCA, Rights: 3, EffectiveDate: day(2024, 1, 1), ExpirationDate: day(2024, 12, 31)}, k.s.Public(), nil, k.s)
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -158,18 +158,18 @@ func FuzzParseCVCertificate(f *testing.F) {
 		f.Add(der[4:]) // body and signature, as PSO:VERIFY CERTIFICATE sends them
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		c, err := emrtd.ParseCVCertificate(b)
+		c, err := cvc.Parse(b)
 		if err != nil {
 			if c != nil {
 				t.Fatalf("partial result with error %v", err)
 			}
-			var ce *emrtd.CVCError
+			var ce *cvc.FieldError
 			if !errors.As(err, &ce) {
-				t.Fatalf("error %v is not a *CVCError", err)
+				t.Fatalf("error %v is not a *FieldError", err)
 			}
 			return
 		}
-		c2, err := emrtd.ParseCVCertificate(c.Raw)
+		c2, err := cvc.Parse(c.Raw)
 		if err != nil {
 			t.Fatalf("re-parsing Raw: %v", err)
 		}
@@ -178,12 +178,4 @@ func FuzzParseCVCertificate(f *testing.F) {
 		}
 		_ = c.CheckSignatureFrom(c) // must not panic
 	})
-}
-
-// TestDocumentID: ID_PICC after BAC is the document number with its check
-// digit; the MRZ information of ICAO Doc 9303-11 appendix D.2 starts
-// "L898902C<3".
-func TestDocumentID(t *testing.T) {
-	assert.Equal(t, "L898902C<3", string(emrtd.DocumentID("L898902C")))
-	assert.Equal(t, "L898902C<3", string(emrtd.DocumentID("L898902C<")))
 }

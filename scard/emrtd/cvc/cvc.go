@@ -1,4 +1,4 @@
-package emrtd
+package cvc
 
 import (
 	"crypto"
@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ciekit/ciekit/internal/tlv"
@@ -91,7 +93,7 @@ func (r Rights) String() string {
 	return "none"
 }
 
-// CVCertificate is a card-verifiable certificate of BSI TR-03110 part 3
+// Certificate is a card-verifiable certificate of BSI TR-03110 part 3
 // appendix C (profile 0, the form of EAC version 1): the certificates of
 // the CVCA -> DV -> IS chain with which an inspection system proves to an
 // eMRTD chip that it may read DG3 and DG4.
@@ -100,9 +102,9 @@ func (r Rights) String() string {
 //	              5F25 effective date, 5F24 expiration date, [65 extensions] },
 //	       5F37 signature }
 //
-// ParseCVCertificate fills every field; CreateCVCertificate reads CAR,
+// Parse fills every field; Create reads CAR,
 // CHR, KeyAlgorithm, Role, Rights, EffectiveDate and ExpirationDate.
-type CVCertificate struct {
+type Certificate struct {
 	Raw       []byte // the whole certificate, 7F21 included
 	RawBody   []byte // the signed 7F4E object, tag and length included
 	Signature []byte // 5F37: PKCS#1 or PSS for RSA, plain r||s for ECDSA
@@ -114,7 +116,7 @@ type CVCertificate struct {
 	KeyAlgorithm string
 	// PublicKey is an *rsa.PublicKey or *ecdsa.PublicKey. For an EC key
 	// without domain parameters (DV and IS certificates omit them) it is
-	// nil after parsing, and [CVCertificate.CheckSignatureFrom] fills it
+	// nil after parsing, and [Certificate.CheckSignatureFrom] fills it
 	// from the issuer's curve.
 	PublicKey crypto.PublicKey
 	ecPoint   []byte // DO 86 of an EC key whose curve comes from the issuer
@@ -126,39 +128,39 @@ type CVCertificate struct {
 	EffectiveDate, ExpirationDate time.Time
 }
 
-// CVCError reports a malformed card-verifiable certificate: Field names the
+// FieldError reports a malformed card-verifiable certificate: Field names the
 // data object (by its tag and name), Msg what is wrong. It unwraps to
 // [scard.ErrMalformedData].
-type CVCError struct {
+type FieldError struct {
 	Field string
 	Msg   string
 }
 
 // Error returns the error message.
-func (e *CVCError) Error() string { return "emrtd: CV certificate: " + e.Field + ": " + e.Msg }
+func (e *FieldError) Error() string { return "cvc: " + e.Field + ": " + e.Msg }
 
 // Unwrap returns [scard.ErrMalformedData].
-func (e *CVCError) Unwrap() error { return scard.ErrMalformedData }
+func (e *FieldError) Unwrap() error { return scard.ErrMalformedData }
 
-// ErrCVCSignature reports a CV certificate (or a terminal's challenge
+// ErrSignature reports a CV certificate (or a terminal's challenge
 // response) whose signature does not verify.
-var ErrCVCSignature = errors.New("emrtd: CV certificate signature does not verify")
+var ErrSignature = errors.New("cvc: signature does not verify")
 
-// maxCVC bounds a certificate: an RSA-4096 key with its signature and
+// MaxSize bounds a certificate: an RSA-4096 key with its signature and
 // the other fields stays under 2 KiB.
-const maxCVC = 4096
+const MaxSize = 4096
 
-// ParseCVCertificate parses one DER card-verifiable certificate (7F21), or
+// Parse parses one DER card-verifiable certificate (7F21), or
 // the body and signature a PSO:VERIFY CERTIFICATE carries (7F4E followed by
-// 5F37). Errors are [*CVCError] values naming the field; unknown key
+// 5F37). Errors are [*FieldError] values naming the field; unknown key
 // algorithms and curves are not errors (PublicKey stays nil) until a
 // signature must be checked.
-func ParseCVCertificate(b []byte) (*CVCertificate, error) {
+func Parse(b []byte) (*Certificate, error) {
 	bad := func(field, format string, a ...any) error {
-		return &CVCError{Field: field, Msg: fmt.Sprintf(format, a...)}
+		return &FieldError{Field: field, Msg: fmt.Sprintf(format, a...)}
 	}
-	if len(b) > maxCVC {
-		return nil, bad("7F21 certificate", "%d bytes, more than %d", len(b), maxCVC)
+	if len(b) > MaxSize {
+		return nil, bad("7F21 certificate", "%d bytes, more than %d", len(b), MaxSize)
 	}
 	raw := b
 	p := tlv.Parser(b)
@@ -176,7 +178,7 @@ func ParseCVCertificate(b []byte) (*CVCertificate, error) {
 	} else {
 		raw = nil
 	}
-	c := &CVCertificate{}
+	c := &Certificate{}
 	if !p.ReadFull(&t, &v, &full) || t != 0x7F4E {
 		return nil, bad("7F4E body", "missing or malformed")
 	}
@@ -275,7 +277,11 @@ func oidString(der []byte) string {
 }
 
 func oidDER(s string) []byte {
-	oid, _ := parseOID(s)
+	var oid asn1.ObjectIdentifier
+	for _, f := range strings.Split(s, ".") {
+		n, _ := strconv.Atoi(f)
+		oid = append(oid, n)
+	}
 	der, _ := asn1.Marshal(oid)
 	_, _, h, _ := tlv.Header(der)
 	return der[h:]
@@ -318,9 +324,9 @@ func curveByPrime(p []byte) elliptic.Curve {
 	return nil
 }
 
-func (c *CVCertificate) parseKey(key []byte) error {
+func (c *Certificate) parseKey(key []byte) error {
 	bad := func(format string, a ...any) error {
-		return &CVCError{Field: "7F49 public key", Msg: fmt.Sprintf(format, a...)}
+		return &FieldError{Field: "7F49 public key", Msg: fmt.Sprintf(format, a...)}
 	}
 	kp := tlv.Parser(key)
 	var oid []byte
@@ -422,30 +428,30 @@ func taHash(oid string) (crypto.Hash, bool) {
 // CheckSignatureFrom verifies that parent (the certificate whose CHR is
 // c's CAR, or c itself for a self-signed CVCA certificate) signed c with
 // parent's key and algorithm. An EC key of c without domain parameters
-// takes parent's curve. Errors: [ErrCVCSignature] for a wrong signature or
+// takes parent's curve. Errors: [ErrSignature] for a wrong signature or
 // issuer, an error wrapping [scard.ErrNotSupported] for a key algorithm or
 // curve this package cannot verify.
-func (c *CVCertificate) CheckSignatureFrom(parent *CVCertificate) error {
+func (c *Certificate) CheckSignatureFrom(parent *Certificate) error {
 	if c.CAR != parent.CHR {
-		return fmt.Errorf("%w: CAR %q is not the issuer's CHR %q", ErrCVCSignature, c.CAR, parent.CHR)
+		return fmt.Errorf("%w: CAR %q is not the issuer's CHR %q", ErrSignature, c.CAR, parent.CHR)
 	}
 	if c.PublicKey == nil && c.ecPoint != nil {
 		if pk, ok := parent.PublicKey.(*ecdsa.PublicKey); ok {
 			pub, err := cvcECKey(pk.Curve, c.ecPoint)
 			if err != nil {
-				return &CVCError{Field: "7F49 public key", Msg: err.Error()}
+				return &FieldError{Field: "7F49 public key", Msg: err.Error()}
 			}
 			c.PublicKey = pub
 		}
 	}
-	return verifyTA(parent.KeyAlgorithm, parent.PublicKey, c.RawBody, c.Signature)
+	return Verify(parent.KeyAlgorithm, parent.PublicKey, c.RawBody, c.Signature)
 }
 
 // verifyTA checks an id-TA signature over msg.
-func verifyTA(alg string, pub crypto.PublicKey, msg, sig []byte) error {
+func Verify(alg string, pub crypto.PublicKey, msg, sig []byte) error {
 	h, isEC := taHash(alg)
 	if h == 0 || pub == nil {
-		return fmt.Errorf("emrtd: signature algorithm %s or its key: %w", alg, scard.ErrNotSupported)
+		return fmt.Errorf("cvc: signature algorithm %s or its key: %w", alg, scard.ErrNotSupported)
 	}
 	hh := h.New()
 	hh.Write(msg)
@@ -463,7 +469,7 @@ func verifyTA(alg string, pub crypto.PublicKey, msg, sig []byte) error {
 			err = rsa.VerifyPKCS1v15(k, h, digest, sig)
 		}
 		if err != nil {
-			return ErrCVCSignature
+			return ErrSignature
 		}
 		return nil
 	case *ecdsa.PublicKey:
@@ -472,23 +478,23 @@ func verifyTA(alg string, pub crypto.PublicKey, msg, sig []byte) error {
 		}
 		n := (k.Curve.Params().BitSize + 7) / 8
 		if len(sig) != 2*n {
-			return ErrCVCSignature
+			return ErrSignature
 		}
 		r, s := new(big.Int).SetBytes(sig[:n]), new(big.Int).SetBytes(sig[n:])
 		if !ecdsa.Verify(k, digest, r, s) {
-			return ErrCVCSignature
+			return ErrSignature
 		}
 		return nil
 	}
-	return fmt.Errorf("emrtd: key of type %T for %s: %w", pub, alg, scard.ErrNotSupported)
+	return fmt.Errorf("cvc: key of type %T for %s: %w", pub, alg, scard.ErrNotSupported)
 }
 
 // signTA signs msg with signer for the id-TA algorithm alg, converting an
 // ECDSA signature from ASN.1 to the plain r||s form TR-03110 uses.
-func signTA(rnd io.Reader, signer crypto.Signer, alg string, msg []byte) ([]byte, error) {
+func Sign(rnd io.Reader, signer crypto.Signer, alg string, msg []byte) ([]byte, error) {
 	h, isEC := taHash(alg)
 	if h == 0 {
-		return nil, fmt.Errorf("emrtd: signature algorithm %s: %w", alg, scard.ErrNotSupported)
+		return nil, fmt.Errorf("cvc: signature algorithm %s: %w", alg, scard.ErrNotSupported)
 	}
 	if rnd == nil {
 		rnd = rand.Reader
@@ -502,18 +508,18 @@ func signTA(rnd io.Reader, signer crypto.Signer, alg string, msg []byte) ([]byte
 	}
 	sig, err := signer.Sign(rnd, hh.Sum(nil), opts)
 	if err != nil {
-		return nil, fmt.Errorf("emrtd: signing with the terminal key: %w", err)
+		return nil, fmt.Errorf("cvc: signing with the terminal key: %w", err)
 	}
 	if !isEC {
 		return sig, nil
 	}
 	pk, ok := signer.Public().(*ecdsa.PublicKey)
 	if !ok {
-		return nil, fmt.Errorf("emrtd: %s needs an ECDSA key, the signer has %T: %w", alg, signer.Public(), scard.ErrInvalidKey)
+		return nil, fmt.Errorf("cvc: %s needs an ECDSA key, the signer has %T: %w", alg, signer.Public(), scard.ErrInvalidKey)
 	}
 	var rs struct{ R, S *big.Int }
 	if rest, err := asn1.Unmarshal(sig, &rs); err != nil || len(rest) != 0 {
-		return nil, fmt.Errorf("emrtd: the signer returned a malformed ECDSA signature")
+		return nil, fmt.Errorf("cvc: the signer returned a malformed ECDSA signature")
 	}
 	n := (pk.Curve.Params().BitSize + 7) / 8
 	out := make([]byte, 2*n)
@@ -522,30 +528,30 @@ func signTA(rnd io.Reader, signer crypto.Signer, alg string, msg []byte) ([]byte
 	return out, nil
 }
 
-// CreateCVCertificate encodes and signs a card-verifiable certificate for
+// Create encodes and signs a card-verifiable certificate for
 // pub (an *rsa.PublicKey or *ecdsa.PublicKey) from tmpl's CAR, CHR,
 // KeyAlgorithm, Role, Rights and dates. The issuer signs with its key
 // (signer) and its certificate's algorithm: parent nil means a
 // self-signed CVCA certificate signed with tmpl.KeyAlgorithm. EC domain
 // parameters are written for CVCA certificates only, as TR-03110 part 3
 // C.3 prescribes. rnd nil means crypto/rand. It returns the DER
-// certificate (7F21); parse it with [ParseCVCertificate].
-func CreateCVCertificate(rnd io.Reader, tmpl *CVCertificate, pub crypto.PublicKey, parent *CVCertificate, signer crypto.Signer) ([]byte, error) {
+// certificate (7F21); parse it with [Parse].
+func Create(rnd io.Reader, tmpl *Certificate, pub crypto.PublicKey, parent *Certificate, signer crypto.Signer) ([]byte, error) {
 	alg := tmpl.KeyAlgorithm
 	if parent != nil {
 		alg = parent.KeyAlgorithm
 		if tmpl.CAR != parent.CHR {
-			return nil, fmt.Errorf("emrtd: CreateCVCertificate: CAR %q is not the issuer's CHR %q", tmpl.CAR, parent.CHR)
+			return nil, fmt.Errorf("cvc: Create: CAR %q is not the issuer's CHR %q", tmpl.CAR, parent.CHR)
 		}
 	}
 	if !printable([]byte(tmpl.CAR)) || !printable([]byte(tmpl.CHR)) {
-		return nil, errors.New("emrtd: CreateCVCertificate: CAR and CHR must be 1-16 printable characters")
+		return nil, errors.New("cvc: Create: CAR and CHR must be 1-16 printable characters")
 	}
 	if tmpl.ExpirationDate.Before(tmpl.EffectiveDate) || tmpl.EffectiveDate.Year() < 2000 || tmpl.ExpirationDate.Year() > 2099 {
-		return nil, errors.New("emrtd: CreateCVCertificate: dates out of order or outside 2000-2099")
+		return nil, errors.New("cvc: Create: dates out of order or outside 2000-2099")
 	}
 	if h, _ := taHash(tmpl.KeyAlgorithm); h == 0 {
-		return nil, fmt.Errorf("emrtd: CreateCVCertificate: key algorithm %q: %w", tmpl.KeyAlgorithm, scard.ErrNotSupported)
+		return nil, fmt.Errorf("cvc: Create: key algorithm %q: %w", tmpl.KeyAlgorithm, scard.ErrNotSupported)
 	}
 	var body tlv.Builder
 	var keyErr error
@@ -575,7 +581,7 @@ func CreateCVCertificate(rnd io.Reader, tmpl *CVCertificate, pub crypto.PublicKe
 					b.Add(0x87, []byte{1})
 				}
 			default:
-				keyErr = fmt.Errorf("emrtd: CreateCVCertificate: public key of type %T: %w", pub, scard.ErrNotSupported)
+				keyErr = fmt.Errorf("cvc: Create: public key of type %T: %w", pub, scard.ErrNotSupported)
 			}
 		})
 		b.Add(0x5F20, []byte(tmpl.CHR))
@@ -590,7 +596,7 @@ func CreateCVCertificate(rnd io.Reader, tmpl *CVCertificate, pub crypto.PublicKe
 		return nil, keyErr
 	}
 	raw := body.Bytes()
-	sig, err := signTA(rnd, signer, alg, raw)
+	sig, err := Sign(rnd, signer, alg, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -605,6 +611,6 @@ func CreateCVCertificate(rnd io.Reader, tmpl *CVCertificate, pub crypto.PublicKe
 // ValidAt reports whether the certificate has not expired on date (the
 // chip's current date): TR-03110 part 3, 2.5 checks the expiration date
 // only, because a chip's date lags behind the real one.
-func (c *CVCertificate) ValidAt(date time.Time) bool {
+func (c *Certificate) ValidAt(date time.Time) bool {
 	return !date.After(c.ExpirationDate.Add(24*time.Hour - time.Nanosecond))
 }
