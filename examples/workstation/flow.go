@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
-	"image/jpeg"
 	"math"
 	"math/rand/v2"
 	"net"
@@ -31,6 +29,7 @@ import (
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/ciekit/ciekit/scard/sco"
 )
@@ -83,10 +82,13 @@ type workstation struct {
 	subject   *sad.Subject
 	holder    cie.Person
 	templates [2][]byte
-	prints    bool // fingerprints taken
+	fingerIR  [2][]byte // the captures as ISO/IEC 19794-4 WSQ records (DG3)
+	prints    bool      // fingerprints taken
 	card      *cie.Card
 	mrz       *cie.MRZ
-	photo     []byte
+	photo     []byte      // the JPEG 2000 portrait (DG2)
+	photoImg  image.Image // the portrait as drawn
+	eac       *cardsim.EACPKI
 	chip      *cardsim.CIE
 	nis       string
 }
@@ -575,7 +577,7 @@ func (ws *workstation) fingerprints(ctx context.Context, sr *stepRecord) error {
 	fr := &fingerprintRecord{}
 	ws.rec.Fingerprints = fr
 	for i, pos := range fingers {
-		t, attempts, err := captureFinger(ctx, scanner, &ex, pos, sr)
+		t, c, attempts, err := captureFinger(ctx, scanner, &ex, pos, sr)
 		if err != nil {
 			return err
 		}
@@ -585,6 +587,9 @@ func (ws *workstation) fingerprints(ctx context.Context, sr *stepRecord) error {
 			return fmt.Errorf("encoding the %s template: %w", fingerName(pos), err)
 		}
 		ws.templates[i] = iso
+		if ws.fingerIR[i], err = fingerImageRecord(pos, c.Image, c.Resolution); err != nil {
+			return err
+		}
 		fr.Fingers = append(fr.Fingers, fingerRecord{
 			Finger: fingerName(pos), Attempts: attempts, Quality: int(t.Quality), Minutiae: len(t.Minutiae),
 			TemplateBytes: len(iso), TemplateSHA256: fmt.Sprintf("%x", sha256.Sum256(iso)),
@@ -596,11 +601,11 @@ func (ws *workstation) fingerprints(ctx context.Context, sr *stepRecord) error {
 
 // captureFinger captures one finger until the impression and its template
 // are good enough, at most maxAttempts times.
-func captureFinger(ctx context.Context, sc biometric.Scanner, ex *biometric.Extractor, pos biometric.FingerPosition, sr *stepRecord) (biometric.Template, int, error) {
+func captureFinger(ctx context.Context, sc biometric.Scanner, ex *biometric.Extractor, pos biometric.FingerPosition, sr *stepRecord) (biometric.Template, *biometric.Capture, int, error) {
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		c, err := sc.Capture(ctx, pos)
 		if err != nil {
-			return biometric.Template{}, attempt, fmt.Errorf("capturing the %s: %w", fingerName(pos), err)
+			return biometric.Template{}, c, attempt, fmt.Errorf("capturing the %s: %w", fingerName(pos), err)
 		}
 		if !c.Feedback.OK() {
 			sr.add("%s, attempt %d: scanner says %s, retry", fingerName(pos), attempt, c.Feedback)
@@ -609,16 +614,16 @@ func captureFinger(ctx context.Context, sc biometric.Scanner, ex *biometric.Extr
 		ex.Options.Resolution = c.Resolution
 		t, err := ex.ExtractTemplate(c.Image)
 		if err != nil {
-			return biometric.Template{}, attempt, fmt.Errorf("extracting the %s: %w", fingerName(pos), err)
+			return biometric.Template{}, c, attempt, fmt.Errorf("extracting the %s: %w", fingerName(pos), err)
 		}
 		if t.Quality < minQuality || len(t.Minutiae) < minMinutiae {
 			sr.add("%s, attempt %d: quality %d, %d minutiae: too poor, retry", fingerName(pos), attempt, t.Quality, len(t.Minutiae))
 			continue
 		}
 		sr.add("%s, attempt %d: quality %d, %d minutiae, ISO/IEC 19794-2 template", fingerName(pos), attempt, t.Quality, len(t.Minutiae))
-		return t, attempt, nil
+		return t, c, attempt, nil
 	}
-	return biometric.Template{}, maxAttempts, fmt.Errorf("%s: %w in %d attempts (if taking fingerprints is impossible, use -no-fingerprints)", fingerName(pos), errPoorPrints, maxAttempts)
+	return biometric.Template{}, nil, maxAttempts, fmt.Errorf("%s: %w in %d attempts (if taking fingerprints is impossible, use -no-fingerprints)", fingerName(pos), errPoorPrints, maxAttempts)
 }
 
 func fingerName(p biometric.FingerPosition) string {
@@ -722,30 +727,40 @@ func (ws *workstation) validity(ctx context.Context, sr *stepRecord) error {
 // Step 6: personalise the chip, sign the issuance, notify the APR.
 func (ws *workstation) personalise(ctx context.Context, sr *stepRecord) error {
 	o := ws.opts
-	ws.photo = syntheticPhoto(o.seed)
+	img, photo, err := passportPhoto(o.seed)
+	if err != nil {
+		return err
+	}
+	ws.photo, ws.photoImg = photo, img
+	// The Italian CVCA of the test EAC PKI: the chip trusts it, and the
+	// workstation is issued an inspection-system certificate under it.
+	if ws.eac, err = cardsim.NewEACPKI(cardsim.EACPKIOptions{Rand: cardsim.DeterministicRand(o.seed + 4), Date: o.issue.AddDate(-1, 0, 0)}); err != nil {
+		return err
+	}
 	ws.nis = fmt.Sprintf("%012d", rand.New(rand.NewPCG(o.seed, 0x415)).Uint64()%1_000_000_000_000)
 	cfg := cardsim.CIEOptions{
 		Card:        ws.card,
 		Photo:       ws.photo,
-		PhotoType:   emrtd.ImageJPEG,
+		PhotoType:   emrtd.ImageJPEG2000,
 		PhotoWidth:  photoW,
 		PhotoHeight: photoH,
 		NIS:         ws.nis,
 		PKI:         ws.pki,
 		KeyBits:     o.keyBits,
 		Rand:        cardsim.DeterministicRand(o.seed + 1),
+		CVCA:        [][]byte{ws.eac.CVCA},
 	}
 	if ws.prints {
-		cfg.Fingerprints = ws.templates
+		cfg.Fingerprints = ws.fingerIR
 	}
 	chip, err := cardsim.NewCIE(cfg)
 	if err != nil {
 		return fmt.Errorf("personalising the chip: %w", err)
 	}
 	ws.chip = chip
-	groups := "DG1 (MRZ), DG2 (photo), DG11, DG12, DG14"
+	groups := fmt.Sprintf("DG1 (MRZ), DG2 (%dx%d JPEG 2000 face, %d bytes), DG11, DG12, DG14", photoW, photoH, len(chip.DataGroup(2)))
 	if ws.prints {
-		groups = "DG1 (MRZ), DG2 (photo), DG3 (2 fingerprint templates), DG11, DG12, DG14"
+		groups = fmt.Sprintf("DG1 (MRZ), DG2 (%dx%d JPEG 2000 face, %d bytes), DG3 (2 WSQ finger images, %d bytes), DG11, DG12, DG14", photoW, photoH, len(chip.DataGroup(2)), len(chip.DataGroup(3)))
 	}
 	sr.add("chip personalised: %s; EF.SOD signed by the document signer", groups)
 
@@ -794,31 +809,6 @@ func (ws *workstation) personalise(ctx context.Context, sr *stepRecord) error {
 	return nil
 }
 
-// photo size of the synthetic portrait.
-const photoW, photoH = 120, 160
-
-// syntheticPhoto draws a small grey portrait (a head and shoulders) as a
-// JPEG, standing in for the photo the citizen brings.
-func syntheticPhoto(seed uint64) []byte {
-	img := image.NewGray(image.Rect(0, 0, photoW, photoH))
-	shade := uint8(90 + seed%60)
-	for y := range photoH {
-		for x := range photoW {
-			v := uint8(220)
-			dx, dy := float64(x-photoW/2)/32, float64(y-62)/42
-			if dx*dx+dy*dy <= 1 {
-				v = shade + 40
-			} else if y > 110 && math.Abs(float64(x-photoW/2)) < float64(y-70) {
-				v = shade
-			}
-			img.SetGray(x, y, color.Gray{Y: v})
-		}
-	}
-	var b bytes.Buffer
-	jpeg.Encode(&b, img, &jpeg.Options{Quality: 80}) // writing to memory cannot fail
-	return b.Bytes()
-}
-
 // Step 7: read the new card back and compare it with what was sent.
 func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	o := ws.opts
@@ -843,11 +833,26 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	if err != nil {
 		return err
 	}
-	e, err := emrtd.Read(ctx, card, emrtd.ReadOptions{CAN: can, ChipAuthentication: true})
+	// Before terminal authentication the chip refuses DG3, as a real CIE.
+	pre, err := emrtd.Read(ctx, card, emrtd.ReadOptions{CAN: can, ChipAuthentication: true, DataGroups: []int{3}})
+	var se *scard.StatusError
+	if pre != nil || !errors.As(err, &se) || se.SW != scard.SWSecurityStatusNotSatisfied {
+		return fmt.Errorf("DG3 read without terminal authentication: got %v, want status 6982", err)
+	}
+	sr.add("DG3 without terminal authentication: refused by the chip (%04X)", se.SW)
+	// The workstation's inspection-system certificate, issued by the
+	// domestic DV under the CVCA the chip trusts, with the DG3 right; its
+	// key signs the chip's challenge (it could live in an HSM or the SCO:
+	// TAOptions.Signer is a crypto.Signer).
+	chain, isKey, err := ws.eac.IssueIS("WS00001", cvc.ReadDG3, o.issue, 30)
+	if err != nil {
+		return err
+	}
+	e, err := emrtd.Read(ctx, card, emrtd.ReadOptions{CAN: can, Terminal: &emrtd.TAOptions{Certificates: chain, Signer: isKey}})
 	if err != nil {
 		return fmt.Errorf("reading the eMRTD application: %w", err)
 	}
-	sr.add("%s with the CAN, chip authentication %s; read %s", e.Access, yesNo(e.ChipAuthenticated, "passed", "not done"), dgList(e.DataGroupNumbers()))
+	sr.add("%s with the CAN, chip authentication %s, terminal authentication %s (IS certificate ITWS00001, DG3 right); read %s", e.Access, yesNo(e.ChipAuthenticated, "passed", "not done"), yesNo(e.TerminalAuthenticated, "passed", "not done"), dgList(e.DataGroupNumbers()))
 	pa, err := e.Verify(emrtd.PAOptions{CSCA: ws.pki.CSCAPool(), CurrentTime: o.issue})
 	if err != nil {
 		return fmt.Errorf("passive authentication: %w", err)
@@ -878,17 +883,31 @@ func (ws *workstation) readBack(ctx context.Context, sr *stepRecord) error {
 	check("DG12 date of issue", dg12.DateOfIssue.Equal(o.issue))
 	faces, err := e.Faces()
 	check("DG2 photo", err == nil && len(faces) == 1 && bytes.Equal(faces[0].Data, ws.photo) && faces[0].Width == photoW && faces[0].Height == photoH)
+	fw, fh, dB, err := checkFace(e, ws.photoImg)
+	if err != nil {
+		return err
+	}
+	check("DG2 face quality", dB >= 30)
+	sr.add("DG2: ISO/IEC 19794-5 record, %dx%d JPEG 2000 face of %d bytes decoded, %.0f dB PSNR against the portrait taken", fw, fh, len(ws.photo), math.Floor(dB))
 
-	// DG3 needs EAC terminal authentication to be read: compare its hash
-	// in the verified EF.SOD with the hash of the templates sent (none for
-	// a card without fingerprints: DG3 then has no data block).
-	want := pa.SOD.HashAlgorithm.New()
-	want.Write(emrtd.MarshalDG3(ws.templates[0], ws.templates[1]))
-	check("DG3 fingerprint templates (hash in EF.SOD)", bytes.Equal(pa.SOD.Hashes[3], want.Sum(nil)))
-	if ws.prints {
-		sr.add("DG3 not readable without terminal authentication: its EF.SOD hash matches the 2 templates sent")
+	// DG3: the two WSQ finger images, decoded, their minutiae extracted
+	// and verified 1:1 against the templates captured at step 4.
+	recs, err := e.Fingerprints()
+	if err != nil {
+		return fmt.Errorf("decoding DG3: %w", err)
+	}
+	if !ws.prints {
+		check("DG3 empty (no fingerprints)", len(recs) == 0)
+		sr.add("DG3: no finger image (card issued without fingerprints)")
 	} else {
-		sr.add("DG3 not readable without terminal authentication: its EF.SOD hash matches an empty DG3 (no fingerprints)")
+		fcs, err := checkFingers(recs, ws.templates)
+		if err != nil {
+			return err
+		}
+		for _, fc := range fcs {
+			check("DG3 "+fc.Finger+" verification", fc.Match)
+			sr.add("DG3 %s: ISO/IEC 19794-4 WSQ image decoded, %d minutiae, 1:1 %s against the captured template", fc.Finger, fc.Minutiae, yesNo(fc.Match, "match", "NO MATCH"))
+		}
 	}
 
 	// The NIS, in plain on the IAS application, authenticated.

@@ -19,6 +19,7 @@ import (
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 	"github.com/ciekit/ciekit/scard/ias"
 )
 
@@ -64,12 +65,20 @@ type CIEOptions struct {
 	Photo                   []byte
 	PhotoType               emrtd.ImageFormat
 	PhotoWidth, PhotoHeight int
-	// Fingerprints are the two DG3 templates (opaque). DG3 is listed in
-	// EF.COM and hashed in EF.SOD but, as on a real CIE, cannot be read
-	// without EAC terminal authentication, which the simulator does not
-	// offer: reading it gives 6982. Empty templates are left out (a card
+	// Fingerprints are the two DG3 biometric data blocks (ISO/IEC 19794-4
+	// finger image records on a real CIE; stored as given). DG3 is listed
+	// in EF.COM and hashed in EF.SOD but, as on a real CIE, can be read
+	// only after EAC terminal authentication granting the DG3 right:
+	// before, reading it gives 6982. Empty records are left out (a card
 	// without fingerprints has a DG3 with no data block).
 	Fingerprints [2][]byte
+	// CVCA are the trust points of terminal authentication (DER CV
+	// certificates of the country verifying CA, see [NewEACPKI]). Nil:
+	// the card accepts no terminal, and DG3 is never readable.
+	CVCA [][]byte
+	// TerminalDate is the chip's initial current date for terminal
+	// authentication; zero means Document.DateOfIssue.
+	TerminalDate time.Time
 
 	// NIS is the 12-digit ID_Servizi. Default: 12 digits from Rand.
 	NIS string
@@ -128,6 +137,7 @@ type CIE struct {
 	mf, emrtd, ias, ciedf *df
 
 	servKey *rsa.PrivateKey // SDO 0x83, NIS internal authentication
+	ta      *emrtd.TAChip   // terminal authentication; nil without CVCA
 	authKey *rsa.PrivateKey // key 0x81, behind the CIE certificate
 	intKey  *rsa.PrivateKey // EF.Int.Kpub 1004
 	cert    *x509.Certificate
@@ -158,6 +168,7 @@ type session struct {
 	pinOK    bool
 	pukOK    bool
 	iasc     *iasChannel // IAS secure channel (iaschannel.go)
+	ta       taSession   // terminal authentication (ta.go)
 }
 
 var _ scard.Transmitter = (*CIE)(nil)
@@ -290,7 +301,7 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		{fid: 0x011E, sfi: 0x1E, data: com.Marshal(), read: accessSM},
 		{fid: 0x0101, sfi: 0x01, data: dg[1], read: accessSM},
 		{fid: 0x0102, sfi: 0x02, data: dg[2], read: accessSM},
-		{fid: 0x0103, sfi: 0x03, data: dg[3], read: accessNever},
+		{fid: 0x0103, sfi: 0x03, data: dg[3], read: accessDG3},
 		{fid: 0x010B, sfi: 0x0B, data: dg[11], read: accessSM},
 		{fid: 0x010C, sfi: 0x0C, data: dg[12], read: accessSM},
 		{fid: 0x010E, sfi: 0x0E, data: dg[14], read: accessSM},
@@ -329,6 +340,9 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 	}}
 
 	c.iasSeed = iasSeed(c.intKey) // not from Rand: recorded transcripts keep their nonces
+	if err := c.initTA(cfg); err != nil {
+		return nil, err
+	}
 	c.dev.init(atr, cfg.Latency)
 	c.resetSession()
 	return c, nil
@@ -346,6 +360,7 @@ func digits(s string) bool {
 func (c *CIE) resetSession() {
 	c.s.iasc.close()
 	c.s = session{cur: c.mf}
+	c.newSM(nil)
 }
 
 // Transmit sends one command APDU to the card and returns the response
@@ -582,7 +597,10 @@ func (c *CIE) exec(cmd scard.Command) scard.Response {
 	case scard.InsGetData:
 		return c.iasGetData(cmd)
 	case scard.InsPerformSecurityOperation:
-		return c.iasVerifyCertificate(cmd)
+		if c.s.cur == c.emrtd { // terminal authentication (ta.go)
+			return c.pso(cmd)
+		}
+		return c.iasVerifyCertificate(cmd) // IAS DAPP (iaschannel.go)
 	case scard.InsVerify:
 		if !c.iasAuthenticated() && c.s.cur != c.emrtd {
 			return sw(scard.SWSecurityStatusNotSatisfied) // PIN commands only in the IAS channel
@@ -738,6 +756,10 @@ func (c *CIE) readBinary(cmd scard.Command) scard.Response {
 		}
 	case accessNever:
 		return sw(scard.SWSecurityStatusNotSatisfied)
+	case accessDG3:
+		if c.taRights()&cvc.ReadDG3 == 0 {
+			return sw(scard.SWSecurityStatusNotSatisfied)
+		}
 	}
 	c.s.curEF = e
 	if cmd.Ne == 0 {
@@ -766,6 +788,9 @@ func (c *CIE) readBinary(cmd scard.Command) scard.Response {
 func (c *CIE) getChallenge(cmd scard.Command) scard.Response {
 	if cmd.P1 != 0 || cmd.P2 != 0 {
 		return sw(scard.SWIncorrectP1P2)
+	}
+	if r, ok := c.taChallenge(cmd); ok {
+		return r
 	}
 	if c.s.cur == c.emrtd && c.s.sm == nil {
 		if cmd.Ne != 8 {
@@ -797,7 +822,7 @@ func (c *CIE) mutualAuthenticate(cmd scard.Command) scard.Response {
 	chip := c.s.bac
 	c.s.bac = nil
 	if chip == nil {
-		return sw(scard.SWConditionsNotSatisfied)
+		return c.taExternalAuthenticate(cmd)
 	}
 	if cmd.P1 != 0 || cmd.P2 != 0 {
 		return sw(scard.SWIncorrectP1P2)
@@ -807,6 +832,8 @@ func (c *CIE) mutualAuthenticate(cmd scard.Command) scard.Response {
 		return sw(scard.SWNoInformation) // 6300: authentication failed
 	}
 	c.s.sm = sm
+	info, _ := c.mrzKey.Info()
+	c.newSM([]byte(info[:10]))
 	return ok(resp)
 }
 
@@ -818,6 +845,8 @@ func (c *CIE) mse(cmd scard.Command) scard.Response {
 		return c.iasKeyAgreement(cmd)
 	case cmd.P1 == 0x41 && cmd.P2 == 0xA6: // MSE:SET KAT, chip authentication v1 (ICAO 9303-11 6.2.4.1)
 		return c.chipAuthentication(cmd)
+	case cmd.P1 == 0x81 && (cmd.P2 == 0xB6 || cmd.P2 == 0xA4) && c.s.cur == c.emrtd: // terminal authentication (TR-03110 part 3, B.11.1; ta.go)
+		return c.taMSE(cmd)
 	case cmd.P1 == 0x41 && cmd.P2 == 0xA4, cmd.P1 == 0x81 && (cmd.P2 == 0xA4 || cmd.P2 == 0xB6): // IAS (iaschannel.go)
 		return c.iasMSE(cmd)
 	}
@@ -843,6 +872,7 @@ func (c *CIE) chipAuthentication(cmd scard.Command) scard.Response {
 		return sw(scard.SWWrongData)
 	}
 	c.s.nextSM = next
+	c.s.ta.caComp = emrtd.CAKeyComp(pk)
 	return ok(nil)
 }
 

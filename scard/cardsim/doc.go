@@ -26,7 +26,7 @@
 // The file system mirrors a CIE 3.0:
 //
 //	MF 3F00        EF.ATR 2F01, EF.SN.ICC D003, EF.DH D004, EF.CardAccess 011C
-//	eMRTD A0000002471001  EF.COM 011E, DG1 0101, DG2 0102, DG3 0103 (EAC only),
+//	eMRTD A0000002471001  EF.COM 011E, DG1 0101, DG2 0102, DG3 0103 (after TA),
 //	               DG11 010B, DG12 010C, DG14 010E, EF.SOD 011D (after BAC/PACE)
 //	IAS A0000000308000000009816001, CIE DF A00000000039
 //	               1001 NIS (SFI 1), 1002 serial, 1003 certificate (after PIN),
@@ -42,6 +42,20 @@
 // (MSE:SET KAT with 3DES, clause 6.2) is answered with the DH key that
 // DG14 publishes; [CIE.CloneFrom] makes a clone that passes passive
 // authentication but fails chip authentication.
+//
+// Terminal Authentication version 1 (BSI TR-03110 part 3 B.11: MSE:SET
+// DST, PSO:VERIFY CERTIFICATE, MSE:SET AT, GET CHALLENGE, EXTERNAL
+// AUTHENTICATE, after chip authentication and in its secure messaging)
+// runs on a card given trust points in CIEOptions.CVCA: [NewEACPKI] makes a
+// test CVCA with a domestic DV, and [EACPKI.IssueIS] inspection-system
+// certificates. DG3 answers 6982 (security status not satisfied) until TA
+// grants the DG3 right in the current session. Refusals: 6A88 for an
+// unknown CAR or CHR, 6A80 for a malformed, expired or wrongly placed
+// certificate, 6300 for a bad certificate or terminal signature, 6985 out
+// of order. The chip's current date ([CIE.TerminalDate]) starts at the
+// date of issue and moves forward with accepted CVCA, domestic DV and
+// domestic IS certificates. These status words follow ISO/IEC 7816-4 and
+// TR-03110; a real CIE's choice among them was not observed.
 //
 // The IAS side serves the NIS without authentication (00 B0 81 00 0C after
 // selecting the IAS and CIE applications), INTERNAL AUTHENTICATE with key
@@ -84,8 +98,8 @@
 //
 // # Limits
 //
-// Not simulated: Terminal Authentication (DG3 is listed but unreadable),
-// Active Authentication (absent on the CIE), and ECDSA document signers.
+// Not simulated: EF.CVCA (011C in the eMRTD application), Active
+// Authentication (absent on the CIE), and ECDSA document signers.
 //
 // # Security
 //

@@ -9,7 +9,8 @@ const (
 	accessAlways access = iota // plain read allowed
 	accessSM                   // needs a BAC or PACE secure-messaging session
 	accessPIN                  // needs the PIN verified in this session
-	accessNever                // needs something the simulator does not offer (EAC)
+	accessNever                // needs something the simulator does not offer
+	accessDG3                  // needs terminal authentication with the DG3 right (6982 before)
 )
 
 // ef is an elementary file.

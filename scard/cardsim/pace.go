@@ -86,6 +86,7 @@ func (c *CIE) generalAuthenticate(cmd scard.Command, chained bool) scard.Respons
 			return sw(scard.SWConditionsNotSatisfied)
 		}
 		c.s.sm = chip.SecureMessaging()
+		c.newSM(chip.ID())
 	}
 	return ok(resp)
 }

@@ -200,8 +200,15 @@ func caSession(c scard.Cipher, g *dhGroup, peer, priv *big.Int) (*scard.SecureMe
 // and [ErrSecureMessaging] if the new session does not work (a cloned chip
 // cannot derive it).
 func ChipAuthentication(ctx context.Context, c *scard.Card, dg14 *SecurityInfos) error {
+	_, err := chipAuthentication(ctx, c, dg14)
+	return err
+}
+
+// chipAuthentication is [ChipAuthentication], returning the terminal's
+// encoded ephemeral public value (for terminal authentication).
+func chipAuthentication(ctx context.Context, c *scard.Card, dg14 *SecurityInfos) ([]byte, error) {
 	if c.SecureMessaging() == nil {
-		return fmt.Errorf("emrtd: chip authentication needs BAC or PACE first: %w", scard.ErrConditionsNotSatisfied)
+		return nil, fmt.Errorf("emrtd: chip authentication needs BAC or PACE first: %w", scard.ErrConditionsNotSatisfied)
 	}
 	var pkInfo *ChipAuthenticationPublicKeyInfo
 	for i := range dg14.ChipAuthenticationPublicKeys {
@@ -211,7 +218,7 @@ func ChipAuthentication(ctx context.Context, c *scard.Card, dg14 *SecurityInfos)
 		}
 	}
 	if pkInfo == nil {
-		return fmt.Errorf("emrtd: DG14 has no DH chip authentication key: %w", scard.ErrNotSupported)
+		return nil, fmt.Errorf("emrtd: DG14 has no DH chip authentication key: %w", scard.ErrNotSupported)
 	}
 	cipher := scard.CipherTDES // CA version 1 default when no ChipAuthenticationInfo
 	var proto asn1.ObjectIdentifier
@@ -224,11 +231,11 @@ func ChipAuthentication(ctx context.Context, c *scard.Card, dg14 *SecurityInfos)
 	}
 	key, err := parseCAKey(pkInfo.SubjectPublicKeyInfo)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	priv, err := randScalar(c.Options().Rand, key.grp.q)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pub := key.grp.encode(new(big.Int).Exp(key.grp.g, priv, key.grp.p))
 	var keyRef []byte
@@ -244,7 +251,7 @@ func ChipAuthentication(ctx context.Context, c *scard.Card, dg14 *SecurityInfos)
 			data = tlv.Append(data, 0x84, keyRef)
 		}
 		if _, err := c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA6, Data: data}); err != nil {
-			return fmt.Errorf("chip authentication: MSE:SET KAT: %w", err)
+			return nil, fmt.Errorf("chip authentication: MSE:SET KAT: %w", err)
 		}
 	} else {
 		der, _ := asn1.Marshal(proto)
@@ -254,16 +261,16 @@ func ChipAuthentication(ctx context.Context, c *scard.Card, dg14 *SecurityInfos)
 			data = tlv.Append(data, 0x84, keyRef)
 		}
 		if _, err := c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: data}); err != nil {
-			return fmt.Errorf("chip authentication: MSE:SET AT: %w", err)
+			return nil, fmt.Errorf("chip authentication: MSE:SET AT: %w", err)
 		}
 		if _, err := c.Do(ctx, scard.Command{INS: scard.InsGeneralAuthenticate, Data: dynAuth(0x80, pub), Ne: scard.MaxShortNe}); err != nil {
-			return fmt.Errorf("chip authentication: GENERAL AUTHENTICATE: %w", err)
+			return nil, fmt.Errorf("chip authentication: GENERAL AUTHENTICATE: %w", err)
 		}
 	}
 	sm, err := caSession(cipher, key.grp, key.pub, priv)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c.SetSecureMessaging(sm)
-	return nil
+	return pub, nil
 }

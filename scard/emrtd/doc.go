@@ -29,9 +29,12 @@
 //     its decoders ([Document.MRZ] to a cie.MRZ, [Document.Faces], [Document.DG11],
 //     [Document.DG12]) and [Document.Verify] / [PassiveAuthentication];
 //   - [BAC], [PACE] and [ChipAuthentication], which install secure
-//     messaging on a [scard.Card];
+//     messaging on a [scard.Card]; [EAC] and [TerminalAuthentication]
+//     ([ReadOptions.Terminal] in [Read]) unlock DG3 and DG4;
+//   - card-verifiable certificates: package scard/emrtd/cvc
+//     (parse, create, verify);
 //   - for card emulators, the card side of each protocol: [BACChip],
-//     [PACEChip], [CAKey], the LDS encoders and [CreateSOD].
+//     [PACEChip], [CAKey], [TAChip], the LDS encoders and [CreateSOD].
 //
 // # Access control
 //
@@ -42,16 +45,39 @@
 // Mapping and AES (brainpoolP256r1, NIST P-224/256/384/521) is implemented
 // for other documents. [ChipAuthentication] runs EAC chip authentication
 // with the DH key of DG14 (anti-cloning). Integrated and Chip
-// Authentication Mapping, ECDH chip authentication, terminal authentication
-// (needed for the DG3 fingerprints) and active authentication are not
-// implemented.
+// Authentication Mapping, ECDH chip authentication and active
+// authentication are not implemented.
+//
+// # Terminal authentication
+//
+// DG3 (fingerprints) and DG4 (iris) are released only to an inspection
+// system that proves its authorization with EAC terminal authentication
+// version 1 (BSI TR-03110 part 3 B.3 and B.11, after chip authentication
+// and in its secure messaging): MSE:SET DST and PSO:VERIFY CERTIFICATE for
+// each CV certificate of the CVCA -> DV -> IS chain, MSE:SET AT, GET
+// CHALLENGE and EXTERNAL AUTHENTICATE with the signature over ID_PICC ||
+// r_PICC || Comp(PK_PCD) made by a crypto.Signer (the IS key may live in an
+// HSM or on an operator card). ID_PICC is the document number with its
+// check digit after BAC, Comp of the chip's ephemeral PACE key after PACE;
+// Comp(PK_PCD) is SHA-1 of the terminal's chip authentication DH value.
+// CV certificates (profile 0, id-IS authorization with the DG3/DG4 bits)
+// are parsed and created with RSA (PKCS#1 v1.5 and PSS) and ECDSA keys;
+// signatures verify on the NIST prime curves only (brainpool CVCAs, common
+// in Europe, parse but give [scard.ErrNotSupported]). [TAChip] is the
+// chip side: trust points, the chip's current date (moved forward by the
+// effective date of accepted CVCA, domestic DV and domestic IS
+// certificates, TR-03110 part 3 2.5), expiry and role checks, and the AND
+// of the chain's access rights. What the real CIE expects was not checked
+// against a card (the Italian CVCA issues IS certificates only to
+// authorised bodies).
 //
 // # Specifications
 //
 // ICAO Doc 9303 part 10 (LDS) and part 11 (BAC, PACE, SM, passive
 // authentication; the worked examples of appendices D, G and H are the
 // package's known-answer tests), ISO/IEC 19794-5 and 39794-5 (the face
-// record of DG2), BSI TR-03110 (chip authentication), RFC 5652 (CMS),
+// record of DG2), ISO/IEC 19794-4 (the finger records of DG3), BSI TR-03110
+// (chip and terminal authentication, CV certificates), RFC 5652 (CMS),
 // RFC 5114 (DH groups), RFC 5639 (Brainpool).
 //
 // # Security

@@ -27,6 +27,10 @@ type ReadOptions struct {
 	// before the other data groups (anti-cloning; DG14 is then verified by
 	// passive authentication with the rest).
 	ChipAuthentication bool
+	// Terminal, if set, runs EAC terminal authentication with these
+	// certificates and signer after chip authentication (implied), and
+	// the default data groups then include DG3 and DG4 (see [EAC]).
+	Terminal *TAOptions
 	// Progress, if set, is called after each chunk of a file with the
 	// file's name ("DG2"), the bytes read so far and its size, for user
 	// interfaces (DG2 takes seconds over NFC). It runs on the caller's
@@ -47,6 +51,8 @@ type Document struct {
 	SOD           []byte         // raw EF.SOD
 	// ChipAuthenticated reports that chip authentication succeeded.
 	ChipAuthenticated bool
+	// TerminalAuthenticated reports that terminal authentication succeeded.
+	TerminalAuthenticated bool
 }
 
 // Read opens the ICAO eMRTD application and reads EF.COM, the data
@@ -61,6 +67,7 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 	e := &Document{DataGroups: map[int][]byte{}}
 	c.SetSecureMessaging(nil)
 	var info *PACEInfo
+	var idPICC []byte // terminal authentication's ID_PICC
 	if !opts.NoPACE && (!opts.CAN.IsZero() || !opts.MRZ.IsZero()) {
 		ca, err := c.ReadTLVFile(ctx, FIDCardAccess, "EF.CardAccess", nil)
 		if errors.Is(err, scard.ErrNotFound) {
@@ -98,10 +105,11 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 		if err != nil {
 			return nil, err
 		}
-		err = PACE(ctx, c, *info, pw)
+		p, err := runPACE(ctx, c, *info, pw)
 		switch {
 		case err == nil:
 			e.Access = "PACE"
+			idPICC = compKey(p.mapped, p.pkPeer)
 			if err := c.SelectAID(ctx, AID()); err != nil {
 				return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
 			}
@@ -125,6 +133,9 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 			return nil, err
 		}
 		e.Access = "BAC"
+		if s, err := opts.MRZ.Info(); err == nil {
+			idPICC = []byte(s[:10])
+		}
 	}
 	raw, err := c.ReadTLVFile(ctx, FIDCOM, "EF.COM", opts.Progress)
 	if err != nil {
@@ -137,12 +148,12 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 	want := opts.DataGroups
 	if want == nil {
 		for _, n := range e.COM.DataGroups {
-			if n != 3 && n != 4 {
+			if n != 3 && n != 4 || opts.Terminal != nil {
 				want = append(want, n)
 			}
 		}
 	}
-	if opts.ChipAuthentication {
+	if opts.ChipAuthentication || opts.Terminal != nil {
 		b, err := c.ReadTLVFile(ctx, FIDDataGroup(14), "DG14", opts.Progress)
 		if err != nil {
 			return nil, err
@@ -151,7 +162,12 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 		if err != nil {
 			return nil, err
 		}
-		if err := ChipAuthentication(ctx, c, si); err != nil {
+		if opts.Terminal != nil {
+			if err := EAC(ctx, c, si, idPICC, *opts.Terminal); err != nil {
+				return nil, err
+			}
+			e.TerminalAuthenticated = true
+		} else if err := ChipAuthentication(ctx, c, si); err != nil {
 			return nil, err
 		}
 		e.DataGroups[14] = b
@@ -237,6 +253,16 @@ func (e *Document) Faces() ([]FaceImage, error) {
 		return nil, err
 	}
 	return ParseDG2(b)
+}
+
+// Fingerprints returns the biometric data blocks of DG3 (see [ParseDG3]);
+// DG3 is read only after terminal authentication ([ReadOptions.Terminal]).
+func (e *Document) Fingerprints() ([][]byte, error) {
+	b, err := e.dg(3)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDG3(b)
 }
 
 // DG11 decodes DG11 (see [ParseDG11]).

@@ -195,31 +195,12 @@ func ParseDG2(b []byte) ([]FaceImage, error) {
 	bad := func(format string, a ...any) error {
 		return &scard.DataError{File: "DG2", Msg: fmt.Sprintf(format, a...)}
 	}
-	v, err := tlv.Unwrap(b, 0x75)
+	bdbs, _, err := biometricBlocks(b, 0x75, "DG2")
 	if err != nil {
-		return nil, bad("%v", err)
-	}
-	group, ok := tlv.Find(v, 0x7F61)
-	if !ok {
-		return nil, bad("no biometric information group template (7F61)")
+		return nil, err
 	}
 	var out []FaceImage
-	p := tlv.Parser(group)
-	for !p.Empty() {
-		var t tlv.Tag
-		var val []byte
-		if !p.Read(&t, &val) {
-			return nil, bad("malformed object in 7F61")
-		}
-		if t != 0x7F60 {
-			continue // 02: number of instances
-		}
-		bdb, ok := tlv.Find(val, 0x5F2E)
-		if !ok {
-			if bdb, ok = tlv.Find(val, 0x7F2E); !ok {
-				return nil, bad("biometric information template %d without data block", len(out)+1)
-			}
-		}
+	for _, bdb := range bdbs {
 		faces, err := parseFacialRecord(bdb)
 		if err != nil {
 			// Not an ISO/IEC 19794-5:2005 record (e.g. the ISO/IEC
@@ -358,6 +339,65 @@ func MarshalDG3(fingers ...[]byte) []byte {
 		}
 	}
 	return biometricGroup(0x63, []byte{0x08}, 0x0007, recs)
+}
+
+// ParseDG3 returns the biometric data blocks of DG3 (tag 63), in order: on
+// the CIE, one ISO/IEC 19794-4 finger image record per finger (decode them
+// with package biometric/fingerimage). A DG3 without fingerprints gives an
+// empty slice. The blocks alias b. Malformed input, or a count (DO 02) that
+// differs from the templates present, gives a [*DataError].
+func ParseDG3(b []byte) ([][]byte, error) {
+	out, count, err := biometricBlocks(b, 0x63, "DG3")
+	if err != nil {
+		return nil, err
+	}
+	if count != len(out) {
+		return nil, &scard.DataError{File: "DG3", Msg: fmt.Sprintf("number of instances %d, %d templates present", count, len(out))}
+	}
+	return out, nil
+}
+
+// biometricBlocks returns the biometric data blocks (5F2E or 7F2E) of the
+// templates 7F60 in the group 7F61 of a biometric data group, and its
+// number of instances (DO 02; -1 if absent).
+func biometricBlocks(b []byte, tag tlv.Tag, file string) ([][]byte, int, error) {
+	bad := func(format string, a ...any) error {
+		return &scard.DataError{File: file, Msg: fmt.Sprintf(format, a...)}
+	}
+	v, err := tlv.Unwrap(b, tag)
+	if err != nil {
+		return nil, 0, bad("%v", err)
+	}
+	group, ok := tlv.Find(v, 0x7F61)
+	if !ok {
+		return nil, 0, bad("no biometric information group template (7F61)")
+	}
+	count := -1
+	out := [][]byte{}
+	p := tlv.Parser(group)
+	for !p.Empty() {
+		var t tlv.Tag
+		var val []byte
+		if !p.Read(&t, &val) {
+			return nil, 0, bad("malformed object in 7F61")
+		}
+		switch t {
+		case 0x02:
+			if len(val) != 1 || count >= 0 {
+				return nil, 0, bad("number of instances (02) malformed or repeated")
+			}
+			count = int(val[0])
+		case 0x7F60:
+			bdb, ok := tlv.Find(val, 0x5F2E)
+			if !ok {
+				if bdb, ok = tlv.Find(val, 0x7F2E); !ok {
+					return nil, 0, bad("biometric information template %d without data block", len(out)+1)
+				}
+			}
+			out = append(out, bdb)
+		}
+	}
+	return out, count, nil
 }
 
 // biometricGroup builds tag { 7F61 { 02 n, 7F60 { A1 {...}, 5F2E rec } ... } }
