@@ -21,8 +21,11 @@ import (
 // Only the Agenzia delle Entrate assigns codes: the computed code may
 // differ from the real one by omocodia. Errors: a [*FieldError] wrapping
 // [ErrName], [ErrSex] or [ErrMissing]; a [*DateError]; or a
-// [*CodiceFiscaleError] for field "place" wrapping the error of
-// [LookupPlace].
+// [*CodiceFiscaleError] for field "place" wrapping the [*PlaceError] of
+// [LookupPlace]. A place not valid on the birth date is refused here, as a
+// computed code would be a guess ([PlaceError.Nearest] names the record
+// nearest the date), while [CodiceFiscale.Decode] accepts an issued code
+// with such a place, with a finding.
 func ComputeCodiceFiscale(p Person) (CodiceFiscale, error) {
 	cf, err := cfCompute(p.Surname, p.GivenNames, p.Sex, p.BirthDate, p.BirthPlace.Code)
 	if err != nil {
@@ -40,6 +43,10 @@ func ComputeCodiceFiscale(p Person) (CodiceFiscale, error) {
 type BirthCandidate struct {
 	Date  time.Time
 	Place Place
+	// OutOfPeriod is true when no record of the code was valid on Date:
+	// Place is then the record nearest to Date, and Findings of the
+	// [CodiceFiscaleInfo] has a [FindingPlaceOutOfPeriod] for it.
+	OutOfPeriod bool
 }
 
 // CodiceFiscaleInfo is what a codice fiscale says about its holder.
@@ -60,21 +67,39 @@ type CodiceFiscaleInfo struct {
 	// (within 150 years before the reference date, not after it) in which
 	// the date exists and the place code was valid. Usually there is one;
 	// two when the place existed in both centuries and the holder could be
-	// over 100.
+	// over 100. When the code was valid in none of them, every century in
+	// which the date exists is a candidate, with OutOfPeriod set and the
+	// place nearest to that date.
 	Candidates []BirthCandidate
+	// Findings are what is valid but odd: [FindingOmocodia],
+	// [FindingPlaceOutOfPeriod] (one per out-of-period candidate),
+	// [FindingCeasedState] (a foreign state of birth ceased before the
+	// reference date). Nil when there is nothing to report.
+	Findings []Finding
 }
 
 // Decode validates cf as [ParseCodiceFiscale] does and decodes it,
 // resolving the century and the place of birth as of the reference date at
-// (normally today; births after at are excluded).
+// (normally today; births after at are excluded), with the embedded place
+// tables.
 //
-// It returns a [*CodiceFiscaleError]: from parsing; for field "day" wrapping
-// [ErrDate] when the date exists in no allowed century; or for field "place"
-// wrapping the error of [LookupPlace] when the place code was valid in none
-// of them (for example a comune that ceased before the only possible
-// century, or an unknown code). A zero at is a [*DateError] wrapping
+// Invalid and odd are kept apart. It returns a [*CodiceFiscaleError] only
+// for invalid codes: from parsing; for field "year" wrapping [ErrDate]
+// when the date exists in no allowed century; or for field "place"
+// wrapping the [*PlaceError] of [LookupPlace] ([ErrUnknownPlace]) when no
+// record at any date has the place code. A real code that was not valid
+// on the birth date (I603 SENALE-SAN FELICE, instituted 1974, in a code of
+// 1951) is valid with a [FindingPlaceOutOfPeriod] and the place nearest
+// the birth date: such codes were issued and are the holder's identifier.
+// Omocodia and a ceased foreign state are findings too (see
+// [CodiceFiscaleInfo.Findings]). A zero at is a [*DateError] wrapping
 // [ErrMissing].
 func (cf CodiceFiscale) Decode(at time.Time) (*CodiceFiscaleInfo, error) {
+	return places().DecodeCodiceFiscale(cf, at)
+}
+
+// DecodeCodiceFiscale is [CodiceFiscale.Decode] with table t.
+func (t *PlaceTable) DecodeCodiceFiscale(cf CodiceFiscale, at time.Time) (*CodiceFiscaleInfo, error) {
 	if at.IsZero() {
 		return nil, &DateError{Field: "reference date", Err: ErrMissing}
 	}
@@ -96,8 +121,7 @@ func (cf CodiceFiscale) Decode(at time.Time) (*CodiceFiscaleInfo, error) {
 	}
 	at = civilDate(at)
 	oldest := civilAddYears(at, -150)
-	var placeErr error
-	anyDate := false
+	var dates []time.Time
 	for y := at.Year()/100*100 + yy; y >= oldest.Year()-1; y -= 100 {
 		if !civilValid(y, int(month), day) {
 			continue
@@ -106,21 +130,31 @@ func (cf CodiceFiscale) Decode(at time.Time) (*CodiceFiscaleInfo, error) {
 		if d.After(at) || d.Before(oldest) {
 			continue
 		}
-		anyDate = true
-		pl, err := LookupPlace(info.PlaceCode, d)
+		dates = append(dates, d)
+	}
+	if len(dates) == 0 {
+		return nil, &CodiceFiscaleError{Pos: 7, Field: "year", Err: ErrDate}
+	}
+	var odd []BirthCandidate
+	var oddFindings []Finding
+	for _, d := range dates {
+		pl, f, err := t.placeFindings("codice fiscale place", info.PlaceCode, d, at)
 		if err != nil {
-			if placeErr == nil {
-				placeErr = err
-			}
+			return nil, &CodiceFiscaleError{Pos: 12, Field: "place", Err: err} // unknown code
+		}
+		if len(f) > 0 && f[0].Kind == FindingPlaceOutOfPeriod {
+			odd = append(odd, BirthCandidate{Date: d, Place: pl, OutOfPeriod: true})
+			oddFindings = append(oddFindings, f...)
 			continue
 		}
 		info.Candidates = append(info.Candidates, BirthCandidate{Date: d, Place: pl})
+		info.Findings = append(info.Findings, f...)
 	}
 	if len(info.Candidates) == 0 {
-		if !anyDate {
-			return nil, &CodiceFiscaleError{Pos: 7, Field: "year", Err: ErrDate}
-		}
-		return nil, &CodiceFiscaleError{Pos: 12, Field: "place", Err: placeErr}
+		info.Candidates, info.Findings = odd, oddFindings
+	}
+	if info.OmocodiaMask != 0 {
+		info.Findings = append([]Finding{{Kind: FindingOmocodia, Field: "codice fiscale", OmocodiaMask: info.OmocodiaMask}}, info.Findings...)
 	}
 	return info, nil
 }

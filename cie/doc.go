@@ -6,16 +6,33 @@
 // Most programs start from one of these entry points:
 //
 //   - [ParseMRZ] and [EncodeMRZ] read and write the three 30-character lines
-//     on the back of the card; [MRZ.String] renders them.
+//     on the back of the card; [MRZ.String] renders them; [RepairMRZ] mends
+//     lines read by OCR and lists what it changed.
 //   - [ParseCodiceFiscale], [ComputeCodiceFiscale] and [CodiceFiscale.Decode]
 //     handle the tax code printed on the back (and as a Code 39 barcode, see
 //     [ParseCodiceFiscaleBarcode]).
 //   - [Expiry] and [EspatrioEligible] apply the issuance rules.
-//   - [LookupPlace] and [FindComune] resolve places of birth as of a date.
+//   - [LookupPlace] and [FindComune] resolve places of birth as of a date;
+//     [DecodeANPR] and [Places] refresh the tables from ANPR files at run time.
+//   - [PaperCardAllowed] and [DeliveryDeadline] apply the issuance rules of
+//     the circulars.
 //
 // The model itself is [Card]: the holder ([Person]), the physical document
 // ([Document]) and what the comune records (residence, parents of a minor,
-// organ-donation choice, birth-act reference). [Card.Validate] checks it.
+// organ-donation choice, birth-act reference). [Card.Validate] checks it;
+// [Card.Review] also checks the birthplace and returns findings.
+//
+// # Invalid or odd
+//
+// Validation keeps two outcomes apart. An error means the data is invalid:
+// a wrong check character, an impossible date, an unknown place code. A
+// [Finding] means the data is valid but worth a look, and the application
+// decides: [FindingPlaceOutOfPeriod] (a real birthplace code that was not
+// valid on the birth date, such as I603 SENALE-SAN FELICE, instituted 1974,
+// in the code of a person born in 1951: such codes were issued and are the
+// person's identifier; the finding carries the record nearest the birth
+// date and its period), [FindingOmocodia] and [FindingCeasedState].
+// [CodiceFiscale.Decode] and [Card.Review] return them.
 //
 // # Terms
 //
@@ -77,6 +94,25 @@
 // comuni (Gallico D877, until 1927), renamed ones and homonyms. [Place]
 // values are records of one period; [PlaceHistory] lists all of a code.
 //
+// The embedded table is a snapshot ([PlaceTable.Snapshot]: the latest
+// record update in the ANPR files, 2023-05-16 for this build). When ANPR
+// publishes new comuni, mergers or renames, a program loads the files as
+// ANPR publishes them with [DecodeANPR] (readers) or [ReadANPRFiles] (paths)
+// and gets a [*PlaceTable] with the same methods as the package-level
+// lookups; a [Places] value holds the table in force and keeps it when a
+// new file is corrupt or truncated ([*PlaceDataError] names the file, the
+// line and the column). [DiffPlaces] and the command cie/cmd/anprdiff list
+// what changed against the embedded snapshot and write a new embedded
+// table. The package downloads nothing.
+//
+// # Issuance rules
+//
+// [PaperCardAllowed] applies the exception of Circ. Min. Interno 4/2017
+// (the paper identity card only for a documented urgency of health,
+// travel, elections or public competitions, or for AIRE citizens), and
+// [DeliveryDeadline] its delivery time of six working days. Each rule's
+// doc comment quotes the circular, and its [*RuleError] names the source.
+//
 // # Security
 //
 // Errors never contain a whole MRZ line, codice fiscale or record: only the
@@ -84,6 +120,6 @@
 //
 // # Concurrency
 //
-// All functions are safe for concurrent use; the embedded place tables are
-// read-only.
+// All functions are safe for concurrent use; place tables, embedded or
+// loaded, are read-only, and [Places] swaps them atomically.
 package cie

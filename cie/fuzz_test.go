@@ -2,6 +2,7 @@ package cie_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,11 +115,22 @@ func FuzzParseCodiceFiscale(f *testing.F) {
 			}
 			return
 		}
+		// A candidate out of its place's period comes with a finding, and
+		// only when no candidate is in period.
 		for _, c := range info.Candidates {
 			if c.Date.After(ref) || c.Date.Day() != info.Day || c.Date.Month() != info.Month ||
-				c.Date.Year()%100 != info.Year || c.Place.Code != info.PlaceCode || !c.Place.ValidAt(c.Date) {
+				c.Date.Year()%100 != info.Year || c.Place.Code != info.PlaceCode || c.Place.ValidAt(c.Date) == c.OutOfPeriod ||
+				c.OutOfPeriod != info.Candidates[0].OutOfPeriod {
 				t.Fatalf("Decode(%q): inconsistent candidate %+v of %+v", cf, c, info)
 			}
+			if c.OutOfPeriod && !slices.ContainsFunc(info.Findings, func(f cie.Finding) bool {
+				return f.Kind == cie.FindingPlaceOutOfPeriod && f.Date.Equal(c.Date) && f.Place == c.Place
+			}) {
+				t.Fatalf("Decode(%q): candidate %+v out of period without a finding", cf, c)
+			}
+		}
+		if len(info.Candidates) == 0 || (info.OmocodiaMask != 0) != slices.ContainsFunc(info.Findings, func(f cie.Finding) bool { return f.Kind == cie.FindingOmocodia }) {
+			t.Fatalf("Decode(%q): %d candidates, omocodia mask %d, findings %v", cf, len(info.Candidates), info.OmocodiaMask, info.Findings)
 		}
 	})
 }
@@ -211,6 +223,64 @@ func FuzzParseANSCActID(f *testing.F) {
 		b, err := cie.ParseANSCActID(a.String())
 		if err != nil || b != a {
 			t.Fatalf("ParseANSCActID(%q).String() = %q does not round-trip: %+v, %v", s, a.String(), b, err)
+		}
+	})
+}
+
+// FuzzForeignStateByISO (issue 25): no panic; a result is the foreign
+// state with that ISO code valid at the date; an error is a
+// *cie.PlaceError with a zero Place.
+func FuzzForeignStateByISO(f *testing.F) {
+	for _, s := range []string{"DEU", "csk", " ita ", "", "ÀÀÀ", "\xff\xfeA", "ZZZZ"} {
+		f.Add(s, int64(0))
+		f.Add(s, int64(700000000))
+	}
+	f.Fuzz(func(t *testing.T, iso string, unix int64) {
+		var at time.Time
+		if unix != 0 {
+			at = time.Unix(unix%(1<<40), 0).UTC()
+		}
+		p, err := cie.ForeignStateByISO(iso, at)
+		if err != nil {
+			if _, ok := errors.AsType[*cie.PlaceError](err); !ok || p != (cie.Place{}) {
+				t.Fatalf("ForeignStateByISO(%q, %v) = %v, %v", iso, at, p, err)
+			}
+			return
+		}
+		if !p.Foreign || !strings.EqualFold(p.ISO3166, strings.TrimSpace(iso)) || (!at.IsZero() && !p.ValidAt(at)) {
+			t.Fatalf("ForeignStateByISO(%q, %v) = %+v", iso, at, p)
+		}
+	})
+}
+
+// FuzzPlaceHistory (issue 25): no panic; the records of one code, in
+// time order, consistent with LookupPlace; nil for an unknown code.
+func FuzzPlaceHistory(f *testing.F) {
+	for _, s := range []string{"H501", "a001", " D588 ", "Z105", "", "ND", "H50\u00e9", "\xff\xff\xff\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		h := cie.PlaceHistory(code)
+		latest, err := cie.LookupPlace(code, time.Time{})
+		if len(h) == 0 {
+			if h != nil || err == nil {
+				t.Fatalf("PlaceHistory(%q) = %v (non-nil empty or LookupPlace %v found it)", code, h, latest)
+			}
+			return
+		}
+		if err != nil || latest != h[len(h)-1] {
+			t.Fatalf("PlaceHistory(%q) ends with %v; LookupPlace = %v, %v", code, h[len(h)-1], latest, err)
+		}
+		for i, p := range h {
+			if !strings.EqualFold(p.Code, strings.TrimSpace(code)) || p.From.IsZero() || (!p.To.IsZero() && p.To.Before(p.From)) {
+				t.Fatalf("PlaceHistory(%q)[%d] = %+v", code, i, p)
+			}
+			if i > 0 && p.From.Before(h[i-1].From) {
+				t.Fatalf("PlaceHistory(%q) not in time order at %d", code, i)
+			}
+			if got, err := cie.LookupPlace(code, p.From); err != nil || !got.ValidAt(p.From) {
+				t.Fatalf("LookupPlace(%q, %v) = %v, %v", code, p.From, got, err)
+			}
 		}
 	})
 }

@@ -170,7 +170,8 @@ func mrzSpace(c byte) bool {
 // nationality (letters and fillers), the dates (a real calendar date; the
 // date of birth may have "<<" for unknown parts; the date of expiry is
 // taken as 20YY), the sex (M, F or '<'), the name (letters and fillers,
-// starting with a letter), every check digit, the long document number and the composite
+// starting with a letter, one filler between components after the "<<"
+// separator), every check digit, the long document number and the composite
 // check digit.
 //
 // The error is a [*MRZError] naming the 1-based line and position and the
@@ -282,6 +283,18 @@ func ParseMRZ(s string) (*MRZ, error) {
 	}
 	if l3[0] == '<' {
 		return nil, mrzErr(3, 1, ErrName) // the name starts with the primary identifier
+	}
+	// After the "<<" that ends the primary identifier, components are
+	// separated by one filler (Doc 9303-3 §4.6): a third filler, or a
+	// double one before the padding, is not a name [MRZ.Lines] would write.
+	if i := strings.Index(l3, "<<"); i >= 0 {
+		rest := strings.TrimRight(l3[i+2:], "<")
+		if rest != "" && rest[0] == '<' {
+			return nil, mrzErr(3, i+3, ErrName)
+		}
+		if j := strings.Index(rest, "<<"); j >= 0 {
+			return nil, mrzErr(3, i+3+j, ErrName)
+		}
 	}
 	m.Surname, m.GivenNames = mrzSplitName(l3)
 	return m, nil

@@ -126,16 +126,24 @@ func mrzPad(b []byte, n int) []byte {
 }
 
 // mrzNameLine renders line 3 from the primary and secondary identifiers
-// (components separated by spaces, letters only), truncating if needed. The
-// primary identifier must be non-empty, without leading, trailing or double
-// spaces, so that the line splits back at the same "<<"; the secondary
-// identifier is written as given (trailing spaces are padding).
+// (components separated by spaces, letters only), truncating if needed.
+// Both are checked before any truncation: the primary identifier must be
+// non-empty, and neither may have a leading space or two spaces in a row
+// (a '<' next to the "<<" separator, or "<<" inside an identifier, would
+// not split back to the same names: ICAO Doc 9303-3 §4.6 separates
+// components by one filler); trailing spaces of the secondary identifier
+// are padding. So the first character kept of a truncated secondary
+// identifier is always a letter (issue 16: a surname of 28 letters and the
+// given names " MARIA" used to render a line ending in "<<<").
 func mrzNameLine(primary, secondary string) (string, error) {
 	bad := &MRZError{Line: 3, Field: "name", Err: ErrName}
 	if primary == "" || primary[0] == ' ' || primary[len(primary)-1] == ' ' || strings.Contains(primary, "  ") {
 		return "", bad
 	}
 	secondary = strings.TrimRight(secondary, " ")
+	if secondary != "" && (secondary[0] == ' ' || strings.Contains(secondary, "  ")) {
+		return "", bad
+	}
 	for _, n := range [2]string{primary, secondary} {
 		for i := 0; i < len(n); i++ {
 			if c := n[i]; !(c >= 'A' && c <= 'Z' || c == ' ') {

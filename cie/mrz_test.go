@@ -197,8 +197,6 @@ func TestMRZNameTruncation(t *testing.T) {
 	tests := []struct{ primary, secondary, want string }{
 		{"ROSSI", "BIANCA", "ROSSI<<BIANCA<<<<<<<<<<<<<<<<<"},
 		{"D ARTAGNAN", "", "D<ARTAGNAN<<<<<<<<<<<<<<<<<<<<"},
-		// From a parsed line with three fillers: the secondary keeps its leading filler.
-		{"ABC", " DEF", "ABC<<<DEF<<<<<<<<<<<<<<<<<<<<<"},
 		{"PAPANDROPOULOUS", "JONATHON ALEC", "PAPANDROPOULOUS<<JONATHON<ALEC"},
 		{"VILARCHAO FERNANDEZ", "JOSE RAMON", "VILARCHAO<FERNANDEZ<<JOSE<RAMO"},
 		// Cut would end on a filler: the last component loses a letter.
@@ -211,7 +209,9 @@ func TestMRZNameTruncation(t *testing.T) {
 		{"ABCDEFGHIJKLMNOPQRSTUVWXYZAB CD", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZAB<C"},
 		{"ABCDEFGHIJKLMNOPQRSTUVWXYZABC DE", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZAB<D"},
 	}
-	for _, bad := range [][2]string{{"", "BIANCA"}, {" ROSSI", ""}, {"ROSSI ", "B"}, {"DE  ROSSI", ""}, {"Rossi", ""}, {"ROSSI", "B1"}} {
+	for _, bad := range [][2]string{{"", "BIANCA"}, {" ROSSI", ""}, {"ROSSI ", "B"}, {"DE  ROSSI", ""}, {"Rossi", ""}, {"ROSSI", "B1"},
+		// A leading or double space in the secondary identifier (issue 16).
+		{"ABC", " DEF"}, {"ABC", "DEF  GH"}} {
 		_, err := mrzNameLine(bad[0], bad[1])
 		require.ErrorIs(t, err, ErrName, "mrzNameLine(%q, %q)", bad[0], bad[1])
 	}
@@ -258,4 +258,40 @@ func TestMRZPossiblyTruncated(t *testing.T) {
 	assert.False(t, (&MRZ{Surname: "ROSSI", GivenNames: "BIANCA"}).PossiblyTruncated())
 	assert.True(t, (&MRZ{Surname: "PAPANDROPOULOUS", GivenNames: "JONATHON ALEC"}).PossiblyTruncated(), "fits exactly: must be assumed truncated")
 	assert.True(t, (&MRZ{Surname: "DELLA VALLE DI SANTA CROCE", GivenNames: "MARIA"}).PossiblyTruncated())
+}
+
+// TestMRZTruncationNormalisedFirst is the fuzz-found defect of issue 16: a
+// surname of 28 letters and given names with a leading space rendered a
+// name line ending in "<<<", which parsed back with empty given names. The
+// names are now checked before truncation; the input is also kept in
+// testdata/fuzz/FuzzMRZLines.
+func TestMRZTruncationNormalisedFirst(t *testing.T) {
+	t.Parallel()
+	base := MRZ{DocumentCode: "C<", IssuingState: "ITA", DocumentNumber: "CA00000AA", Birth: "641230",
+		Sex: SexFemale, Expiry: "221230", Nationality: "ITA", Surname: strings.Repeat("A", 28)}
+	for _, given := range []string{" MARIA", "MARIA  ANNA", "  "} {
+		m := base
+		m.GivenNames = given
+		_, err := m.Lines()
+		if given == "  " { // only padding: no given names
+			require.NoError(t, err, "Lines() with given names %q", given)
+			continue
+		}
+		require.ErrorIs(t, err, ErrName, "Lines() with given names %q", given)
+	}
+	m := base
+	m.GivenNames = "MARIA"
+	l, err := m.Lines()
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("A", 27)+"<<M", l[2], "truncated line ends with a letter")
+	p, err := ParseMRZ(strings.Join(l[:], "\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "M", p.GivenNames)
+
+	// The parser refuses what the renderer refuses.
+	for _, l3 := range []string{"ROSSI<<<MARIA<<<<<<<<<<<<<<<<<", "ROSSI<<MARIA<<ANNA<<<<<<<<<<<<"} {
+		l[2] = l3
+		_, err := ParseMRZ(strings.Join(l[:], "\n"))
+		require.ErrorIs(t, err, ErrName, "ParseMRZ with name line %q", l3)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -72,6 +73,11 @@ type PlaceError struct {
 	Province string
 	At       time.Time
 	Err      error
+	// Nearest is set by the lookups by code when Err is ErrPlaceNotValid:
+	// the record of the code whose period of validity is closest to At
+	// (I603 on 1951-06-01: SENALE-SAN FELICE, from 1974-09-18). It is the
+	// zero Place otherwise.
+	Nearest Place
 }
 
 // Error returns, e.g., `cie: place "D877" on 1990-01-01: place not valid at that date`.
@@ -100,16 +106,23 @@ func (e *PlaceError) Error() string {
 // Unwrap returns Err.
 func (e *PlaceError) Unwrap() error { return e.Err }
 
-// placeTable is the decoded embedded table; it is never modified after
-// decodePlaces returns.
-type placeTable struct {
-	text    string            // the decoded table; the strings of recs point into it
-	recs    []placeRec        // sorted by code, then From; comuni and states together
-	byCode  map[string][2]int // code -> range [lo, hi) in recs
-	byName  map[string][]int  // folded Name or AltName -> indexes into recs, ascending
-	byISO   map[string][]int  // ISO3166 -> indexes into recs
-	names   []string          // distinct folded comune names (Name and AltName), sorted, for SuggestComune
-	maxName int               // length of the longest of names
+// PlaceTable is one snapshot of the ANPR tables of comuni and foreign
+// states: the embedded one ([EmbeddedPlaces]) or one loaded at run time
+// ([DecodeANPR]). Its methods are those of the package-level lookups
+// ([LookupPlace], [FindComune], ...), which use the embedded snapshot. A
+// PlaceTable is immutable and safe for concurrent use by multiple
+// goroutines. The zero value is an empty table (every lookup fails with
+// [ErrUnknownPlace]); obtain real ones from [EmbeddedPlaces], [DecodeANPR]
+// or [ReadANPRFiles].
+type PlaceTable struct {
+	snapshot time.Time         // latest DATAULTIMOAGG of the sources (see Snapshot)
+	text     string            // the decoded table; the strings of recs point into it
+	recs     []placeRec        // sorted by code, then From; comuni and states together
+	byCode   map[string][2]int // code -> range [lo, hi) in recs
+	byName   map[string][]int  // folded Name or AltName -> indexes into recs, ascending
+	byISO    map[string][]int  // ISO3166 -> indexes into recs
+	names    []string          // distinct folded comune names (Name and AltName), sorted, for SuggestComune
+	maxName  int               // length of the longest of names
 }
 
 // placeRec is one record, compactly: its strings as offsets into the
@@ -138,13 +151,13 @@ const (
 const openEnd = 99991231
 
 // field returns string field k of record i.
-func (t *placeTable) field(i, k int) string {
+func (t *PlaceTable) field(i, k int) string {
 	r := &t.recs[i]
 	return t.text[r.off[k] : r.off[k]+uint32(r.n[k])]
 }
 
 // place builds the Place of record i; it does not allocate.
-func (t *placeTable) place(i int) Place {
+func (t *PlaceTable) place(i int) Place {
 	r := &t.recs[i]
 	p := Place{
 		Code: t.field(i, fCode), Name: t.field(i, fName), AltName: t.field(i, fAlt),
@@ -169,13 +182,13 @@ func dayNumber(t time.Time) int {
 }
 
 // validAt reports whether record i is valid on the day numbered day.
-func (t *placeTable) validAt(i, day int) bool {
+func (t *PlaceTable) validAt(i, day int) bool {
 	r := &t.recs[i]
 	return int(r.from) <= day && day <= int(r.to)
 }
 
 // places decodes the embedded table on first use.
-var places = sync.OnceValue(func() *placeTable {
+var places = sync.OnceValue(func() *PlaceTable {
 	t, err := decodePlaces(placesData)
 	if err != nil {
 		// The table is generated, validated and embedded at build time, and
@@ -186,12 +199,37 @@ var places = sync.OnceValue(func() *placeTable {
 	return t
 })
 
+// EmbeddedPlaces returns the place table compiled into the package from
+// the ANPR archives (see the package doc, # Places). It is decoded on
+// first use (a few milliseconds; see BENCH.md) and shared: every call
+// returns the same table. The package-level lookups ([LookupPlace],
+// [FindComune], [CodiceFiscale.Decode], ...) use it.
+func EmbeddedPlaces() *PlaceTable { return places() }
+
+// Snapshot returns the date of the table's data: the most recent
+// DATAULTIMOAGG (date of last update of a record) in the ANPR files it was
+// built from, at midnight UTC (for [DecodeANPR] with a nil reader, in the
+// file that was loaded: the part kept from the embedded table does not
+// count). ANPR publishes no date for the files
+// themselves, so this is the best measure of how old a table is; an
+// application may warn when it is older than, say, a year. It is the zero
+// time when the files carry no update date.
+func (t *PlaceTable) Snapshot() time.Time { return t.snapshot }
+
+// Len returns the number of records (comuni and foreign states, current
+// and ceased).
+func (t *PlaceTable) Len() int { return len(t.recs) }
+
 // placeColumns is the column order of the embedded table (see
 // internal/gen/anpr).
 const placeColumns = "code name alt province region istat from to foreign iso3"
 
-// decodePlaces decodes the format written by internal/gen/anpr.
-func decodePlaces(data []byte) (*placeTable, error) {
+// placesMagic starts the header line of the table format (version 2 adds
+// the snapshot date).
+const placesMagic = "ciekit-places 2\t"
+
+// decodePlaces decodes the format written by [PlaceTable.WriteTo].
+func decodePlaces(data []byte) (*PlaceTable, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
@@ -200,18 +238,34 @@ func decodePlaces(data []byte) (*placeTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	text := string(raw)
+	return parsePlaceText(string(raw))
+}
+
+// parsePlaceText decodes the uncompressed table text: a header line
+// "ciekit-places 2\t<n>\t<snapshot yyyymmdd or empty>\t<columns>", then
+// the n rows column by column.
+func parsePlaceText(text string) (*PlaceTable, error) {
 	head, _, ok := strings.Cut(text, "\n")
-	var n int
-	var cols string
 	if !ok {
 		return nil, errors.New("no header")
 	}
-	if _, err := fmt.Sscanf(head, "ciekit-places 1\t%d\t", &n); err != nil {
-		return nil, fmt.Errorf("header %q: %v", head, err)
+	if !strings.HasPrefix(head, placesMagic) {
+		return nil, fmt.Errorf("header %q: not %q", head, placesMagic)
 	}
-	if _, cols, _ = strings.Cut(strings.TrimPrefix(head, "ciekit-places 1\t"), "\t"); cols != placeColumns {
-		return nil, fmt.Errorf("columns %q, want %q", cols, placeColumns)
+	hf := strings.Split(strings.TrimPrefix(head, placesMagic), "\t")
+	if len(hf) != 3 {
+		return nil, fmt.Errorf("header %q: want 3 fields after the magic", head)
+	}
+	n, err := strconv.Atoi(hf[0])
+	if err != nil || n < 0 || n > len(text) {
+		return nil, fmt.Errorf("header %q: row count", head)
+	}
+	snapshot, err := parseCompactDate(hf[1])
+	if err != nil {
+		return nil, fmt.Errorf("header %q: snapshot: %v", head, err)
+	}
+	if hf[2] != placeColumns {
+		return nil, fmt.Errorf("columns %q, want %q", hf[2], placeColumns)
 	}
 	const ncol = 10
 	// starts[k] is the offset in text of line k of the body; a sentinel
@@ -230,12 +284,13 @@ func decodePlaces(data []byte) (*placeTable, error) {
 	}
 	starts = append(starts, len(text))
 	col := func(c, i int) string { return text[starts[c*n+i] : starts[c*n+i+1]-1] }
-	t := &placeTable{
-		text:   text,
-		recs:   make([]placeRec, n),
-		byCode: make(map[string][2]int, n/2),
-		byName: make(map[string][]int, n),
-		byISO:  map[string][]int{},
+	t := &PlaceTable{
+		snapshot: snapshot,
+		text:     text,
+		recs:     make([]placeRec, n),
+		byCode:   make(map[string][2]int, n/2),
+		byName:   make(map[string][]int, n),
+		byISO:    map[string][]int{},
 	}
 	strCols := [recFields]int{fCode: 0, fName: 1, fAlt: 2, fProvince: 3, fRegion: 4, fISTAT: 5, fISO: 9}
 	for i := range n {
@@ -354,7 +409,11 @@ func codeKey(buf *[4]byte, s string) bool {
 // The error is a [*PlaceError] wrapping [ErrUnknownPlace] when no record has
 // the code, or [ErrPlaceNotValid] when none is valid at that date.
 func LookupPlace(code string, at time.Time) (Place, error) {
-	t := places()
+	return places().LookupPlace(code, at)
+}
+
+// LookupPlace is [LookupPlace] on table t.
+func (t *PlaceTable) LookupPlace(code string, at time.Time) (Place, error) {
 	var k [4]byte
 	var r [2]int
 	if codeKey(&k, code) {
@@ -372,13 +431,40 @@ func LookupPlace(code string, at time.Time) (Place, error) {
 			return t.place(i), nil
 		}
 	}
-	return Place{}, &PlaceError{Code: code, At: dateOf(at), Err: ErrPlaceNotValid}
+	return Place{}, &PlaceError{Code: code, At: dateOf(at), Err: ErrPlaceNotValid, Nearest: t.place(t.nearest(r, d))}
 }
+
+// nearest returns the index, within the range r of one code's records, of
+// the record whose period is closest to the day numbered d (by calendar
+// days; on a tie, the earlier record).
+func (t *PlaceTable) nearest(r [2]int, d int) int {
+	best, bestDist := r[0], int64(-1)
+	day := epochDay(d)
+	for i := r[0]; i < r[1]; i++ {
+		rec := &t.recs[i]
+		var dist int64
+		switch {
+		case d < int(rec.from):
+			dist = epochDay(int(rec.from)) - day
+		case d > int(rec.to):
+			dist = day - epochDay(int(rec.to))
+		}
+		if bestDist < 0 || dist < bestDist {
+			best, bestDist = i, dist
+		}
+	}
+	return best
+}
+
+// epochDay returns the day numbered yyyymmdd as days since 1970-01-01.
+func epochDay(n int) int64 { return dayTime(n).Unix() / 86400 }
 
 // PlaceHistory returns every record of a code (case-insensitive) in time
 // order, or nil for an unknown code. The slice is the caller's.
-func PlaceHistory(code string) []Place {
-	t := places()
+func PlaceHistory(code string) []Place { return places().PlaceHistory(code) }
+
+// PlaceHistory is [PlaceHistory] on table t.
+func (t *PlaceTable) PlaceHistory(code string) []Place {
 	var k [4]byte
 	if !codeKey(&k, code) {
 		return nil
@@ -395,8 +481,12 @@ func PlaceHistory(code string) []Place {
 }
 
 // FindComune returns the comuni named name in the province with sigla
-// province ("" for any) that are valid on the date of at (zero time: at
-// any date), by code. Each code appears once, as its record valid at at
+// province that are valid on the date of at (zero time: at any date), by
+// code. The province is compared after trimming white space and
+// upper-casing ("rm", " RM " and "RM" are equal); an empty or blank
+// province ("", " ", "\t") means any province, as an empty form field or
+// CSV cell would (FindComune("vo", " ", time.Time{}) finds VO' (PD); the
+// case is kept in testdata/fuzz/FuzzFindComune). Each code appears once, as its record valid at at
 // (for the zero time, its latest record bearing that name). The slice is
 // the caller's.
 //
@@ -421,7 +511,12 @@ func PlaceHistory(code string) []Place {
 // in that province ever had the name, or [ErrPlaceNotValid] when one had,
 // but none is valid at that date; the result is then nil.
 func FindComune(name, province string, at time.Time) ([]Place, error) {
-	return findPlaces(name, province, at, false)
+	return places().FindComune(name, province, at)
+}
+
+// FindComune is [FindComune] on table t.
+func (t *PlaceTable) FindComune(name, province string, at time.Time) ([]Place, error) {
+	return t.findPlaces(name, province, at, false)
 }
 
 // FindForeignState returns the foreign states or territories whose Italian
@@ -429,21 +524,26 @@ func FindComune(name, province string, at time.Time) ([]Place, error) {
 // ("Germany") matches name, valid on the date of at (zero time: at any
 // date), normalised as in [FindComune]. The errors are as for FindComune.
 func FindForeignState(name string, at time.Time) ([]Place, error) {
-	return findPlaces(name, "", at, true)
+	return places().FindForeignState(name, at)
 }
 
-func findPlaces(name, province string, at time.Time, foreign bool) ([]Place, error) {
+// FindForeignState is [FindForeignState] on table t.
+func (t *PlaceTable) FindForeignState(name string, at time.Time) ([]Place, error) {
+	return t.findPlaces(name, "", at, true)
+}
+
+func (t *PlaceTable) findPlaces(name, province string, at time.Time, foreign bool) ([]Place, error) {
 	var kb [64]byte
 	key := foldPlace(kb[:0], name)
 	province = strings.ToUpper(strings.TrimSpace(province))
-	out, known := appendMatches(nil, key, province, at, foreign)
+	out, known := t.appendMatches(nil, key, province, at, foreign)
 	if !known && !foreign {
 		variants := saintVariants(name)
 		if a, b, ok := strings.Cut(name, "/"); ok {
 			variants = append(variants, a, b)
 		}
 		for _, v := range variants {
-			o, k := appendMatches(nil, foldPlace(kb[:0], v), province, at, foreign)
+			o, k := t.appendMatches(nil, foldPlace(kb[:0], v), province, at, foreign)
 			known = known || k
 			for _, p := range o {
 				if !slices.ContainsFunc(out, func(q Place) bool { return q.Code == p.Code }) {
@@ -465,11 +565,10 @@ func findPlaces(name, province string, at time.Time, foreign bool) ([]Place, err
 
 // appendMatches appends the records named key (folded); known reports
 // whether any record of that name and province exists at any date.
-func appendMatches(out []Place, key []byte, province string, at time.Time, foreign bool) (_ []Place, known bool) {
+func (t *PlaceTable) appendMatches(out []Place, key []byte, province string, at time.Time, foreign bool) (_ []Place, known bool) {
 	if len(key) == 0 {
 		return out, false
 	}
-	t := places()
 	d := 0
 	if !at.IsZero() {
 		d = dayNumber(at)
@@ -535,7 +634,11 @@ func saintVariants(name string) []string {
 // [*PlaceError] with Code iso3, wrapping [ErrUnknownPlace] or
 // [ErrPlaceNotValid].
 func ForeignStateByISO(iso3 string, at time.Time) (Place, error) {
-	t := places()
+	return places().ForeignStateByISO(iso3, at)
+}
+
+// ForeignStateByISO is [ForeignStateByISO] on table t.
+func (t *PlaceTable) ForeignStateByISO(iso3 string, at time.Time) (Place, error) {
 	var kb [3]byte
 	s := strings.TrimSpace(iso3)
 	var idx []int
@@ -573,12 +676,16 @@ func ForeignStateByISO(iso3 string, at time.Time) (Place, error) {
 // It compares against all ~9,000 distinct names; see BenchmarkSuggestComune
 // for its cost.
 func SuggestComune(name, province string, at time.Time, n int) []Place {
+	return places().SuggestComune(name, province, at, n)
+}
+
+// SuggestComune is [SuggestComune] on table t.
+func (t *PlaceTable) SuggestComune(name, province string, at time.Time, n int) []Place {
 	var kb [64]byte
 	key := foldPlace(kb[:0], name)
 	if len(key) == 0 || n <= 0 {
 		return nil
 	}
-	t := places()
 	province = strings.ToUpper(strings.TrimSpace(province))
 	limit := min(max(2, len(key)/3), maxSuggestEdits)
 	if len(key) > t.maxName+limit {
@@ -606,7 +713,7 @@ func SuggestComune(name, province string, at time.Time, n int) []Place {
 	slices.SortStableFunc(cands, func(a, b cand) int { return a.d - b.d })
 	var out []Place
 	for _, c := range cands {
-		out, _ = appendMatches(out, []byte(c.name), province, at, false)
+		out, _ = t.appendMatches(out, []byte(c.name), province, at, false)
 		if len(out) >= n {
 			return out[:n]
 		}
@@ -698,9 +805,11 @@ func (s *editScratch) distance(a []byte, b string, limit int) int {
 
 // Comuni iterates over every comune record, active and ceased, by code,
 // then start of validity.
-func Comuni() iter.Seq[Place] {
+func Comuni() iter.Seq[Place] { return places().Comuni() }
+
+// Comuni is [Comuni] on table t.
+func (t *PlaceTable) Comuni() iter.Seq[Place] {
 	return func(yield func(Place) bool) {
-		t := places()
 		for i := range t.recs {
 			if !t.recs[i].foreign && !yield(t.place(i)) {
 				return
@@ -711,9 +820,11 @@ func Comuni() iter.Seq[Place] {
 
 // ForeignStates iterates over every foreign-state record, current and
 // ceased, by code, then start of validity.
-func ForeignStates() iter.Seq[Place] {
+func ForeignStates() iter.Seq[Place] { return places().ForeignStates() }
+
+// ForeignStates is [ForeignStates] on table t.
+func (t *PlaceTable) ForeignStates() iter.Seq[Place] {
 	return func(yield func(Place) bool) {
-		t := places()
 		for i := range t.recs {
 			if t.recs[i].foreign && !yield(t.place(i)) {
 				return

@@ -60,12 +60,14 @@ func TestDecodePlacesErrors(t *testing.T) {
 		_ = w.Close()
 		return b.Bytes()
 	}
-	hdr := "ciekit-places 1\t1\t" + placeColumns + "\n"
+	hdr := "ciekit-places 2\t1\t20230516\t" + placeColumns + "\n"
 	for name, data := range map[string][]byte{
 		"not gzip":     []byte("plain"),
 		"no header":    gz("x"),
 		"bad header":   gz("places 2\n"),
-		"bad columns":  gz("ciekit-places 1\t1\tcode name\n"),
+		"bad columns":  gz("ciekit-places 2\t1\t\tcode name\n"),
+		"version 1":    gz("ciekit-places 1\t1\t" + placeColumns + "\n"),
+		"bad snapshot": gz("ciekit-places 2\t1\t2023\t" + placeColumns + "\n"),
 		"short":        gz(hdr + "A001\n"),
 		"bad date":     gz(hdr + "A001\nABANO\n\nPD\n05\n028001\n18661319\n\n\n\n"),
 		"missing from": gz(hdr + "A001\nABANO\n\nPD\n05\n028001\n\n\n\n\n"),
@@ -77,6 +79,7 @@ func TestDecodePlacesErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Place{Code: "A001", Name: "ABANO", Province: "PD", Region: "05", ISTAT: "028001",
 		From: day(1866, 11, 19), To: day(1924, 11, 13)}, tab.place(0))
+	assert.Equal(t, day(2023, 5, 16), tab.Snapshot())
 }
 
 // Known answers from ANPR_archivio_comuni.csv ("ID" column cited) and
@@ -504,7 +507,9 @@ func FuzzLookupPlace(f *testing.F) {
 
 // FuzzFindComune checks FindComune, FindForeignState and SuggestComune on
 // arbitrary names: no panic, results valid at the date and in the
-// province, an error exactly when there is no result.
+// province (a blank province means any: testdata/fuzz/FuzzFindComune keeps
+// the input "vo", " " that found the contract unclear, issue 25), an
+// error exactly when there is no result.
 func FuzzFindComune(f *testing.F) {
 	f.Add("Forlì", "FC", int64(0))
 	f.Add("Sant'Anastasia", "", int64(1500000000))
@@ -521,7 +526,7 @@ func FuzzFindComune(f *testing.F) {
 			t.Fatalf("FindComune(%q, %q, %v) = %d results, %v", name, prov, at, len(got), err)
 		}
 		for _, p := range got {
-			if p.Foreign || (!at.IsZero() && !p.ValidAt(at)) || (prov != "" && !strings.EqualFold(p.Province, strings.TrimSpace(prov))) {
+			if p.Foreign || (!at.IsZero() && !p.ValidAt(at)) || (strings.TrimSpace(prov) != "" && !strings.EqualFold(p.Province, strings.TrimSpace(prov))) {
 				t.Fatalf("FindComune(%q, %q, %v) returned %v", name, prov, at, p)
 			}
 		}
@@ -632,4 +637,20 @@ func TestBagDistanceLowerBound(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFindComuneBlankProvince pins the contract chosen for issue 25: a
+// blank province is trimmed and means any province.
+func TestFindComuneBlankProvince(t *testing.T) {
+	t.Parallel()
+	for _, prov := range []string{"", " ", "\t", " \n "} {
+		got, err := FindComune("vo", prov, time.Time{})
+		require.NoError(t, err, "FindComune(%q, %q)", "vo", prov)
+		assert.Equal(t, []string{"M103"}, codesOf(got), "FindComune(%q, %q)", "vo", prov)
+	}
+	got, err := FindComune("vo", " pd ", time.Time{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"M103"}, codesOf(got), "FindComune(vo, \" pd \")")
+	_, err = FindComune("vo", "RM", time.Time{})
+	assert.ErrorIs(t, err, ErrUnknownPlace, "FindComune(vo, RM)")
 }

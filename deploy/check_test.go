@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -24,8 +25,7 @@ func findings(incs []*Inconsistency) []finding {
 	return out
 }
 
-// The inconsistencies in Circ. 4/2017 Allegato 1 and 3; README.md lists
-// them too.
+// The findings in Circ. 4/2017: its Allegato 1 and 3, and its text.
 func TestCheckSeedNational(t *testing.T) {
 	t.Parallel()
 	p, err := Parse(seed(t, seedCirc4), ParseOptions{})
@@ -33,9 +33,10 @@ func TestCheckSeedNational(t *testing.T) {
 	got := Check(p)
 	want := []finding{
 		{192, "Matera", ErrTrainingAfter, ""},
-		{197, "Reggio Calabria", ErrUnknownComune, "REGGIO DI CALABRIA"},
-		{271, "Reggio Emilia", ErrUnknownComune, "REGGIO NELL'EMILIA"},
+		{197, "Reggio Calabria", ErrSpelling, "REGGIO DI CALABRIA"},
+		{271, "Reggio Emilia", ErrSpelling, "REGGIO NELL'EMILIA"},
 		{321, "Bergamo", ErrProvinceMismatch, "BG"},
+		{413, "Franca Villa Fontana", ErrSpelling, "FRANCAVILLA FONTANA"}, // resolved by FindComune, silently, before issue 16
 		{440, "Alghero", ErrCourseNotOffered, ""},
 		{441, "Assemini", ErrCourseNotOffered, ""},
 		{444, "Carbonia", ErrProvinceMismatch, "SU"},
@@ -43,14 +44,96 @@ func TestCheckSeedNational(t *testing.T) {
 		{455, "Sanluri", ErrProvinceMismatch, "SU"},
 		{457, "Tempio Pausania", ErrProvinceMismatch, "SS"},
 		{459, "Villacidro", ErrProvinceMismatch, "SU"},
-		{501, "Sciaccia", ErrUnknownComune, "SCIACCA"},
-		{507, "Camaione", ErrUnknownComune, "CAMAIORE"},
+		{501, "Sciaccia", ErrSpelling, "SCIACCA"},
+		{507, "Camaione", ErrSpelling, "CAMAIORE"},
+		{197, "", ErrHubSpelling, "REGGIO DI CALABRIA"},
+		{763, "", ErrHubMismatch, "Olbia"},
+		{192, "", ErrClassroomFull, ""}, // Bari 08/05: 66 operators
+		{201, "", ErrClassroomFull, ""}, // Napoli 20/04: 78
+		{320, "", ErrClassroomFull, ""}, // Milano 19/04: 99
+		{460, "", ErrClassroomFull, ""}, // Catania 26/04: 66
+		{123, "", ErrComuniCount, ""},
+		{737, "", ErrContradiction, ""},
 	}
 	assert.Equal(t, want, findings(got))
 	for _, e := range got {
 		t.Log(e)
 	}
-	assert.Contains(t, got[6].Error(), "CI was its province until 27/04/2016")
+	assert.Contains(t, got[7].Error(), "CI was its province until 27/04/2016")
+	// Issue 16 item 3: the official name, the province and the distance.
+	assert.Equal(t, "line 413: Franca Villa Fontana: comune name not as ANPR writes it (as of 29/05/2017); did you mean \"FRANCAVILLA FONTANA\" (BR, edit distance 1)?", got[4].Message())
+	// Issue 17 item 5: "350 Comuni" in the text against 351 rows, and the
+	// two confirmation dates, each quoting both sources.
+	assert.Contains(t, got[20].Message(), "composto da 350 Comuni")
+	assert.Contains(t, got[20].Message(), "351 rows")
+	assert.Contains(t, got[21].Message(), "entro e non oltre il 12 aprile 2017")
+	assert.Contains(t, got[21].Message(), "entro e non oltre il 7 aprile 2017")
+	assert.Len(t, got[21].Sources, 2)
+
+	// The report separates the spelling findings from the date ones.
+	cats := map[Category][]error{}
+	for _, e := range got {
+		cats[e.Category()] = append(cats[e.Category()], e.Err)
+	}
+	assert.NotContains(t, cats[CategoryNames], ErrCourseNotOffered)
+	assert.Contains(t, cats[CategoryNames], ErrSpelling)
+	assert.Equal(t, []error{ErrTrainingAfter, ErrCourseNotOffered, ErrCourseNotOffered}, cats[CategoryDates])
+}
+
+// Issue 16 item 3: a plan with misspelt names reports each one, with the
+// official name, the province and the edit distance, and the rows still
+// resolve; names written as ANPR writes them, beyond case, accents,
+// apostrophes, "S." and the bilingual forms, are not findings.
+func TestCheckSpelling(t *testing.T) {
+	t.Parallel()
+	row := func(line int, comune, prov string) Installation {
+		return Installation{Line: line, Comune: comune, Province: prov, Start: date(2017, 10, 2), End: date(2017, 10, 4)}
+	}
+	p := &Plan{Installations: []Installation{
+		row(1, "Sant'Anastasia", "NA"),
+		row(2, "SANT ANASTASIA", "NA"),
+		row(3, "Forli'", "FC"),
+		row(4, "Forlì", "FC"),
+		row(5, "S. Giovanni in Persiceto", "BO"),
+		row(6, "Bolzano/Bozen", "BZ"),
+		row(7, "Bozen", "BZ"),
+		row(8, "cava de' tirreni", "SA"),
+		row(9, "Casalnuovo di Napolli", "NA"),
+		row(10, "Pomigliano D'Arcco", "NA"),
+		row(11, "Castellamare di Stabia", "NA"),
+		row(12, "Boscotrecase", "SA"), // the province is wrong, the name right
+		row(13, "SanGiorgio a Cremano", "NA"),
+	}}
+	var got []string
+	for _, e := range Check(p) {
+		if e.Category() != CategoryNames {
+			continue
+		}
+		got = append(got, fmt.Sprintf("%d %s %s %s %d", e.Line, errName(e.Err), e.Suggestion, e.Province, e.Distance))
+	}
+	assert.Equal(t, []string{
+		"9 spelling CASALNUOVO DI NAPOLI NA 1",
+		"10 spelling POMIGLIANO D'ARCO NA 1",
+		"11 spelling CASTELLAMMARE DI STABIA NA 1",
+		"12 province NA  0",
+		"13 spelling SAN GIORGIO A CREMANO NA 1",
+	}, got)
+	// Resolution still works: the misspelt rows are totalled in Campania.
+	for _, s := range Summarize(p) {
+		assert.NotEmpty(t, s.Region, "every row resolved")
+	}
+}
+
+func errName(err error) string {
+	switch err {
+	case ErrSpelling:
+		return "spelling"
+	case ErrProvinceMismatch:
+		return "province"
+	case ErrUnknownComune:
+		return "unknown"
+	}
+	return err.Error()
 }
 
 func TestCheckSeedNapoli(t *testing.T) {
@@ -82,7 +165,8 @@ func TestCheckRules(t *testing.T) {
 		{"course after installation", func(in *Installation) { in.Course = date(2017, 5, 3) }, ErrTrainingAfter},
 		{"course not offered", func(in *Installation) { in.Course = date(2017, 4, 27) }, ErrCourseNotOffered},
 		{"hub unknown", func(in *Installation) { in.TrainingHub = "Teramo" }, ErrUnknownHub},
-		{"comune unknown", func(in *Installation) { in.Comune = "Chietti" }, ErrUnknownComune},
+		{"comune misspelt", func(in *Installation) { in.Comune = "Chietti" }, ErrSpelling},
+		{"comune unknown", func(in *Installation) { in.Comune = "Xqzwv" }, ErrUnknownComune},
 		{"wrong province", func(in *Installation) { in.Province = "PE" }, ErrProvinceMismatch},
 		{"wrong region", func(in *Installation) { in.Region = "Molise" }, ErrRegionMismatch},
 		{"ceased comune", func(in *Installation) {
@@ -101,8 +185,8 @@ func TestCheckRules(t *testing.T) {
 	}
 
 	p := base()
-	p.Installations[0].Comune, p.Installations[0].Province = "Chietti", "XX"
-	assert.Equal(t, []finding{{10, "Chietti", ErrUnknownComune, ""}, {10, "Chietti", ErrUnknownProvince, ""}}, findings(Check(p)))
+	p.Installations[0].Comune, p.Installations[0].Province = "Xqzwv", "XX"
+	assert.Equal(t, []finding{{10, "Xqzwv", ErrUnknownComune, ""}, {10, "Xqzwv", ErrUnknownProvince, ""}}, findings(Check(p)))
 
 	p = base()
 	p.Installations = append(p.Installations, ok)

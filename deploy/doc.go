@@ -1,37 +1,54 @@
-// Package deploy reads and checks the national CIE deployment plan: which
-// comune gets its workstations when, where and when its operators are
-// trained, and what each issuing office (sede) must have ready.
+// Package deploy reads and checks the CIE deployment plans: which comune
+// gets its workstations when, where and when its operators are trained,
+// what each issuing office (sede) and training classroom must have ready,
+// and what the circulars that publish the plans say in their text.
 //
-// The plan was published as annexes to ministry and prefecture circulars:
+// The plans were published as annexes to ministry and prefecture circulars
+// (the seeds of ../shared/seeds; each rule below names its seed):
 //
-//   - the national plan (Circ. 4/2017, Allegato 1): region, comune,
-//     province, installation period, training hub ("polo formativo"),
-//     course date and number of operators;
-//   - a metropolitan plan (Prefettura di Napoli, Circ. 9/2017, Allegato 1):
-//     comune, installation start and end, workstations ("PDL"), course date
-//     and time slot;
-//   - the training hubs per region and the prefectures' training dates
-//     (Allegato 3);
-//   - the workstation prerequisites (Allegato 2).
+//   - the national plan of the second phase ([CircularNational], Circ.
+//     4/2017, seed 000, Allegato 1): region, comune, province, installation
+//     period, training hub ("polo formativo"), course date and number of
+//     operators; its Allegato 2 (workstations) and Allegato 3 (training
+//     hubs, classroom requirements and the prefectures' training dates);
+//   - the Naples plan of the third phase ([CircularNaples], Prefettura di
+//     Napoli Circ. 9/2017, seed 001, Allegato 1): comune, installation start
+//     and end, workstations ("PDL"), course date and time slot; its
+//     Allegato 2 is that of Circ. 8/2017 ([CircularThirdPhase]).
 //
-// [Parse] reads these tables as they appear in the documents (tab-separated
-// text with repeated and varying header lines, page headers between rows,
-// dates as dd/mm/yy, dd/mm/yyyy or "27-apr"), tolerant of layout noise and
-// strict about values: every table row becomes an [Installation] (or a hub
-// or a training date) or a [RowError] naming its line and the reason.
-// [ReadCSV], [WriteCSV] and the JSON encoding of [Plan] carry the same data.
+// # Entry points
 //
-// [Check] cross-checks a plan and reports, never hides, what does not add
-// up: course dates that the prefecture did not offer, provinces and comune
-// names unknown to the ANPR table embedded in package cie (with the likely
-// intended name), installation periods that end before they start, and
-// training after installation.
+// [Parse] reads these documents as they are (tab-separated tables with
+// repeated and varying header lines, page headers between rows, dates as
+// dd/mm/yy, dd/mm/yyyy or "27-apr") into a [Plan]: every table row becomes
+// an [Installation] (or a hub or a training date) or a [RowError] naming its
+// line and the reason; the circular is recognised by its heading; the
+// prose's facts (deadlines, the number of comuni announced, endpoints,
+// remote-assistance ports, phase starts) become [Statement]s quoting their
+// sentence. [ReadCSV], [WriteCSV] and the JSON encoding of [Plan] carry the
+// same data.
 //
-// [Milestones] derives each comune's deadlines from its installation date
-// (master password about 60 days before, the supply-portal form at least
-// three weeks before, a postponement request at least 15 days before), and
-// [WriteICS] and [WriteMilestonesCSV] export them.
+// [Check] reports, never hides, what does not add up, each finding an
+// [*Inconsistency] with a [Category] and, where documents disagree, both
+// sentences quoted: comuni, provinces, regions and hubs not as ANPR writes
+// them (with the official name, the province and the edit distance, the
+// row still resolved), course dates the prefecture did not offer, courses
+// after installation, installations outside the circular's phase
+// ([Phases]), more operators on a course day than a classroom seats,
+// "350 Comuni" against 351 rows, two dates for one deadline.
+// [CompareDocuments] reports what two circulars state differently
+// (endpoints, remote-assistance ports).
 //
-// [SizeSede] and [Prober] cover the workstation prerequisites: sockets and
-// bandwidth per sede, and a reachability check of the service endpoints.
+// [Milestones] derives each comune's deadlines from its installation date,
+// with the lead times of the plan's own circular only ([Deadlines]), and
+// [WriteICS] and [WriteMilestonesCSV] export them with their sources.
+//
+// [SizeSede], [Requirements.Check] and [Requirements.Advise] cover the
+// workstation prerequisites (sockets required; bandwidth and power
+// advised), [CheckClassroom] the classroom, [Endpoints] and
+// [RemoteAssistancePorts] the network per circular, and [Prober] a
+// reachability check of the endpoints.
+//
+// README.md in this directory tables every rule of the seeds, where it is
+// implemented and the test that holds it.
 package deploy

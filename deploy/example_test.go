@@ -31,20 +31,26 @@ func ExampleParse() {
 }
 
 func ExampleMilestones() {
-	plan := &deploy.Plan{Installations: []deploy.Installation{{
+	plan := &deploy.Plan{Circular: deploy.CircularNaples, Installations: []deploy.Installation{{
 		Comune: "Cardito", Province: "NA",
 		Start: time.Date(2017, 10, 2, 0, 0, 0, 0, time.UTC), End: time.Date(2017, 10, 4, 0, 0, 0, 0, time.UTC),
 		Course: time.Date(2017, 9, 27, 0, 0, 0, 0, time.UTC),
 	}}}
-	for _, m := range deploy.Milestones(plan, deploy.ScheduleOptions{}) {
-		fmt.Println(m.Start.Format("02/01/2006"), m.Kind)
+	// The Naples circular's own deadlines, and the SediCIE manual's
+	// estimate for the master password.
+	ms, err := deploy.Milestones(plan, deploy.ScheduleOptions{MasterPassword: true})
+	if err != nil {
+		panic(err)
+	}
+	for _, m := range ms {
+		fmt.Println(m.Start.Format("02/01/2006"), m.Kind, m.Source.Doc)
 	}
 	// Output:
-	// 03/08/2017 master-password
-	// 11/09/2017 supply-form
-	// 17/09/2017 postponement-request
-	// 27/09/2017 course
-	// 02/10/2017 installation
+	// 03/08/2017 master-password SediCIE manual
+	// 11/09/2017 supply-form Circ. 9/2017 Prefettura di Napoli
+	// 17/09/2017 postponement-request Circ. 9/2017 Prefettura di Napoli
+	// 27/09/2017 course Circ. 9/2017 Prefettura di Napoli
+	// 02/10/2017 installation Circ. 9/2017 Prefettura di Napoli
 }
 
 func ExampleWriteICS() {
@@ -72,14 +78,22 @@ func ExampleWriteICS() {
 }
 
 func ExampleSizeSede() {
-	req := deploy.SizeSede(2)
-	fmt.Printf("%d standard + %d Schuko sockets, %g Mbps symmetric\n", req.StandardSockets, req.SchukoSockets, req.BandwidthMbps)
-	if err := req.Check(deploy.Site{StandardSockets: 4, SchukoSockets: 2, UpMbps: 2, DownMbps: 20}); err != nil {
+	req, err := deploy.SizeSede(2)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d standard + %d Schuko sockets; advised %g Mbps symmetric; up to %g kW\n", req.StandardSockets, req.SchukoSockets, req.BandwidthMbps, req.MaxPowerKW)
+	site := deploy.Site{StandardSockets: 4, SchukoSockets: 2, UpMbps: 1, DownMbps: 20}
+	if err := req.Check(site); err != nil {
 		fmt.Println(err)
 	}
+	for _, a := range req.Advise(site) {
+		fmt.Println(a.What, a.Advised, a.Have)
+	}
 	// Output:
-	// 4 standard + 4 Schuko sockets, 2 Mbps symmetric
-	// deploy: Schuko sockets: need 4, have 2
+	// 4 standard + 4 Schuko sockets; advised 2 Mbps symmetric; up to 2.4 kW
+	// deploy: Schuko sockets: need 4, have 2 (Circ. 4/2017 All. 2 §2 (seed 000): "Ogni postazione di lavoro ha bisogno di almeno 4 prese (Spina tradizionale: 2, Schuko: 2)")
+	// upstream bandwidth (Mbps) 2 1
 }
 
 func ExampleWriteCSV() {
@@ -98,5 +112,5 @@ func ExampleCheck() {
 		fmt.Println(e)
 	}
 	// Output:
-	// deploy: line 507: Camaione: comune not in the ANPR table (as of 12/06/2017); did you mean "CAMAIORE"?
+	// deploy: line 507: Camaione: comune name not as ANPR writes it (as of 12/06/2017; resolved to the closest name in LU); did you mean "CAMAIORE" (LU, edit distance 1)?
 }

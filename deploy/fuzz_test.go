@@ -12,6 +12,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("Regione\tPolo\nPiemonte\tCuneo, Torino\n", 2017)
 	f.Add("Prefettura\tDate di formazione\t\nMilano\t19-apr\t2-mag\n", 0)
 	f.Add("\t\t\t\n\r\n\ufeff\t", 1)
+	f.Add("CIRCOLARE N. 4/2017\nil primo, composto da 350 Comuni che\nconfermare l'aula entro e non oltre il 12 aprile 2017. Fine.\nAllegato 3\n- <https://dvra.cie.interno.gov.it:8442/x> (porte 8442 e 8443)\ncollegamento remoto sulla porta 80 e 443:\n", 0)
 	f.Fuzz(func(t *testing.T, doc string, year int) {
 		p, err := Parse(strings.NewReader(doc), ParseOptions{Year: year % 3000, MaxLineBytes: 512})
 		if err != nil {
@@ -27,6 +28,31 @@ func FuzzParse(f *testing.F) {
 			if in.Comune == "" || in.Start.IsZero() || in.End.IsZero() {
 				t.Fatalf("installation with missing fields: %+v", in)
 			}
+		}
+		// The prose statements quote the input and stay in range.
+		for _, st := range p.Statements {
+			if st.Line < 1 || st.Line > lines {
+				t.Fatalf("statement on line %d of a %d-line input", st.Line, lines)
+			}
+			q := strings.Trim(st.Source.Quote, "…")
+			if !strings.Contains(doc, q) {
+				t.Fatalf("statement quote %q is not in the input", st.Source.Quote)
+			}
+			for _, port := range st.Ports {
+				if port < 1 || port > 65535 {
+					t.Fatalf("port %d", port)
+				}
+			}
+		}
+		// Checking never panics, and a document never contradicts itself
+		// when compared with itself.
+		for _, e := range Check(p) {
+			if e.Err == nil || e.Message() == "" {
+				t.Fatalf("finding without a kind or text: %+v", e)
+			}
+		}
+		if same := CompareDocuments(p, p); len(same) != 0 {
+			t.Fatalf("CompareDocuments(p, p) = %v", same)
 		}
 		// What was parsed survives a CSV round trip.
 		var buf bytes.Buffer
@@ -59,6 +85,45 @@ func FuzzReadCSV(f *testing.F) {
 			if e.Err == nil || e.Line < 1 {
 				t.Fatalf("bad RowError %+v", e)
 			}
+		}
+	})
+}
+
+// FuzzTimeSlotUnmarshalText: no panic; a slot that parses lies within one
+// day, ends after it starts, and survives MarshalText; a failure leaves
+// the slot unchanged.
+func FuzzTimeSlotUnmarshalText(f *testing.F) {
+	f.Add("09:00 - 13:00")
+	f.Add("14:00-18:00")
+	f.Add("9.00-13.00")
+	f.Add("")
+	f.Add("13:00 - 09:00")
+	f.Add("24:00-25:00")
+	f.Fuzz(func(t *testing.T, in string) {
+		before := TimeSlot{From: 1, To: 2}
+		s := before
+		if err := s.UnmarshalText([]byte(in)); err != nil {
+			if s != before {
+				t.Fatalf("UnmarshalText(%q) failed but changed the slot to %v", in, s)
+			}
+			return
+		}
+		if s.IsZero() {
+			if in != "" {
+				t.Fatalf("UnmarshalText(%q) = zero slot without error", in)
+			}
+			return
+		}
+		if s.From < 0 || s.To > 24*60 || s.From >= s.To {
+			t.Fatalf("UnmarshalText(%q) = %+v: not within a day", in, s)
+		}
+		b, err := s.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back TimeSlot
+		if err := back.UnmarshalText(b); err != nil || back != s {
+			t.Fatalf("round trip of %q: %q gives %+v, %v", in, b, back, err)
 		}
 	})
 }

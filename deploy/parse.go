@@ -66,8 +66,13 @@ type ParseOptions struct {
 	Year int
 
 	// Province is the province sigla given to rows of tables that have no
-	// province column (the Naples plan: "NA"). Empty leaves it empty.
+	// province column. Empty leaves it empty, except in the Naples
+	// circular, whose rows get "NA".
 	Province string
+
+	// Circular is the circular the document is; empty means the one its
+	// heading names ("CIRCOLARE N. 4/2017"), if any.
+	Circular Circular
 
 	// MaxLineBytes bounds one input line; longer lines are reported as row
 	// errors and skipped. Zero means 64 KiB.
@@ -86,7 +91,7 @@ func Parse(r io.Reader, opts ParseOptions) (*Plan, error) {
 	if max <= 0 {
 		max = 64 << 10
 	}
-	p := &parser{opts: opts, plan: &Plan{}}
+	p := &parser{opts: opts, plan: &Plan{Circular: opts.Circular}}
 	br := bufio.NewReader(r)
 	for line := 1; ; line++ {
 		text, tooLong, err := readLine(br, max)
@@ -164,6 +169,7 @@ type pendingTraining struct {
 }
 
 type parser struct {
+	annex   string // the annex being read ("All. 2"), "" in the circular's text
 	opts    ParseOptions
 	plan    *Plan
 	sec     section
@@ -197,7 +203,8 @@ func cells(text string) []string {
 
 func (p *parser) line(n int, text string) {
 	if !strings.Contains(text, "\t") {
-		return // prose, page headers and blank lines never end a table
+		p.prose(n, text) // prose, page headers and blank lines never end a table
+		return
 	}
 	f := cells(text)
 	if len(f) == 0 {
@@ -287,7 +294,7 @@ func (p *parser) metroRow(n int, f []string) {
 		p.fail(n, "", fmt.Sprintf("%d of %d columns", len(f), len(metroColumns)), ErrColumns)
 		return
 	}
-	in := Installation{Line: n, Province: p.opts.Province}
+	in := Installation{Line: n, Province: p.metroProvince()}
 	ok := p.text(n, metroColumns[0], f[0], &in.Comune) &&
 		p.date(n, metroColumns[1], f[1], &in.Start) &&
 		p.date(n, metroColumns[2], f[2], &in.End) &&
@@ -297,6 +304,16 @@ func (p *parser) metroRow(n int, f []string) {
 	if ok {
 		p.plan.Installations = append(p.plan.Installations, in)
 	}
+}
+
+// metroProvince is the province of a metropolitan plan's rows:
+// [ParseOptions.Province], or NA for the Naples circular, whose Allegato 1
+// lists "i Comuni dell'Area metropolitana di NAPOLI".
+func (p *parser) metroProvince() string {
+	if p.opts.Province == "" && p.plan.Circular == CircularNaples {
+		return "NA"
+	}
+	return p.opts.Province
 }
 
 func (p *parser) hubRow(n int, f []string) {

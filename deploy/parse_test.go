@@ -12,8 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-
 // seed opens one of the circulars in ../shared/seeds, or skips the test.
 func seed(t *testing.T, name string) *os.File {
 	t.Helper()

@@ -8,12 +8,19 @@ import (
 // Plan is a deployment plan: the installations of one or more plan tables,
 // the training hubs per region and the prefectures' training dates.
 //
+// Circular is the circular the plan was read from ([Parse] recognises it
+// by its heading, or takes [ParseOptions.Circular]); it decides which
+// milestones and phase apply. Statements are the facts the circular states
+// in prose (deadlines, counts, endpoints), in input order.
+//
 // Problems lists the table rows that could not be read, in input order; a
 // Plan built in code has none. The zero Plan is empty and valid.
 type Plan struct {
+	Circular      Circular       `json:"circular,omitempty"`
 	Installations []Installation `json:"installations"`
 	Hubs          []Hub          `json:"hubs,omitempty"`
 	Trainings     []Training     `json:"trainings,omitempty"`
+	Statements    []Statement    `json:"statements,omitempty"`
 	Problems      []*RowError    `json:"-"`
 }
 

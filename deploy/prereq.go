@@ -15,70 +15,134 @@ import (
 	"time"
 )
 
-// Workstation prerequisites of Allegato 2 (Circ. 4/2017 §2; Circ. 8/2017
-// §2.2), per workstation.
+// Workstation prerequisites of Allegato 2 (Circ. 4/2017 All. 2 §2, seed
+// 000; Circ. 8/2017 All. 2 §2.2 as reproduced by the Naples circular, seed
+// 001), per workstation. The sockets are a requirement ("Ogni postazione
+// di lavoro ha bisogno di almeno 4 prese (Spina tradizionale: 2, Schuko:
+// 2)"); the bandwidth is advice ("Si consiglia di assicurare un throughput
+// di accesso ad internet di almeno 1 Mbps di tipo simmetrico per ogni
+// postazione di lavoro"); the power is the sum of the "Potenza elettrica
+// massima (KW)" column of All. 2 §1: personal computer 0.5, monitor 0.1,
+// multifunction printer 0.6 (the others are given as "-").
 const (
-	StandardSocketsPerWorkstation = 2 // "Spina tradizionale: 2"
-	SchukoSocketsPerWorkstation   = 2 // "Schuko: 2"
-	MbpsPerWorkstation            = 1 // "almeno 1 Mbps di tipo simmetrico per ogni postazione"
+	StandardSocketsPerWorkstation = 2   // "Spina tradizionale: 2"
+	SchukoSocketsPerWorkstation   = 2   // "Schuko: 2"
+	MbpsPerWorkstation            = 1   // advised: "almeno 1 Mbps di tipo simmetrico per ogni postazione"
+	MaxKWPerWorkstation           = 1.2 // 0.5 + 0.1 + 0.6 kW, the components' maximum power
 )
 
-// Requirements is what a sede needs for its workstations.
+// MaxWorkstations bounds [SizeSede]: no sede of the plans has more than a
+// few; the bound keeps the arithmetic far from overflow.
+const MaxWorkstations = 10000
+
+// Requirements is what a sede needs for its workstations: the sockets
+// (required), the bandwidth (advised) and the maximum power the
+// workstations draw.
 type Requirements struct {
 	Workstations    int
 	StandardSockets int
 	SchukoSockets   int
-	BandwidthMbps   float64 // symmetric: both upstream and downstream
+	BandwidthMbps   float64 // advised, symmetric: both upstream and downstream
+	MaxPowerKW      float64
 }
 
-// SizeSede returns the requirements of a sede with n workstations.
-func SizeSede(n int) Requirements {
+// ErrWorkstations is returned by [SizeSede] for a count out of range.
+var ErrWorkstations = errors.New("deploy: number of workstations out of range")
+
+// SizeSede returns the requirements of a sede with n workstations. n must
+// be 1 to [MaxWorkstations]; otherwise the error wraps [ErrWorkstations].
+func SizeSede(n int) (Requirements, error) {
+	if n < 1 || n > MaxWorkstations {
+		return Requirements{}, fmt.Errorf("%w: %d (want 1 to %d)", ErrWorkstations, n, MaxWorkstations)
+	}
 	return Requirements{
 		Workstations:    n,
 		StandardSockets: n * StandardSocketsPerWorkstation,
 		SchukoSockets:   n * SchukoSocketsPerWorkstation,
 		BandwidthMbps:   float64(n * MbpsPerWorkstation),
-	}
+		MaxPowerKW:      float64(n*12) / 10, // n × 1.2 kW without rounding noise
+	}, nil
 }
 
-// Site is what a sede has.
+// Site is what a sede has. Zero bandwidth or power means "not measured":
+// no advice is given about it.
 type Site struct {
 	StandardSockets, SchukoSockets int
 	UpMbps, DownMbps               float64
+	PowerKW                        float64 // power available to the workstations
 }
 
 // ErrShortfall is what every error of [Requirements.Check] unwraps to.
 var ErrShortfall = errors.New("deploy: prerequisite not met")
 
-// ShortfallError is one unmet prerequisite: what, how much is needed and
-// how much there is.
+// ShortfallError is one unmet requirement: what, how much is needed and
+// how much there is, and the source of the requirement.
 type ShortfallError struct {
-	What       string // "standard sockets", "Schuko sockets", "upstream bandwidth (Mbps)", ...
+	What       string // "standard sockets", "Schuko sockets", "classroom seats", ...
 	Need, Have float64
+	Source     Source
+	kind       error // ErrShortfall or ErrClassroom
 }
 
 func (e *ShortfallError) Error() string {
-	return fmt.Sprintf("deploy: %s: need %s, have %s", e.What, fmtNum(e.Need), fmtNum(e.Have))
+	return fmt.Sprintf("deploy: %s: need %s, have %s (%s)", e.What, fmtNum(e.Need), fmtNum(e.Have), e.Source)
 }
 
-func (e *ShortfallError) Unwrap() error { return ErrShortfall }
+// Unwrap returns [ErrShortfall] for workstation prerequisites and
+// [ErrClassroom] for classroom requirements.
+func (e *ShortfallError) Unwrap() error { return cmp.Or(e.kind, ErrShortfall) }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
+var socketSource = Source{Doc: CircularNational, Section: "All. 2 §2", Quote: "Ogni postazione di lavoro ha bisogno di almeno 4 prese (Spina tradizionale: 2, Schuko: 2)"}
+
 // Check compares a site with the requirements and returns nil, or every
-// shortfall joined with errors.Join (each a [*ShortfallError]).
+// unmet requirement joined with errors.Join (each a [*ShortfallError]).
+// Only the sockets are requirements; see [Requirements.Advise] for the
+// bandwidth and power.
 func (r Requirements) Check(s Site) error {
 	var errs []error
-	need := func(what string, need, have float64) {
+	need := func(what string, need, have int) {
 		if have < need {
-			errs = append(errs, &ShortfallError{What: what, Need: need, Have: have})
+			errs = append(errs, &ShortfallError{What: what, Need: float64(need), Have: float64(have), Source: socketSource})
 		}
 	}
-	need("standard sockets", float64(r.StandardSockets), float64(s.StandardSockets))
-	need("Schuko sockets", float64(r.SchukoSockets), float64(s.SchukoSockets))
-	need("upstream bandwidth (Mbps)", r.BandwidthMbps, s.UpMbps)
-	need("downstream bandwidth (Mbps)", r.BandwidthMbps, s.DownMbps)
+	need("standard sockets", r.StandardSockets, s.StandardSockets)
+	need("Schuko sockets", r.SchukoSockets, s.SchukoSockets)
 	return errors.Join(errs...)
+}
+
+// Advice is a recommendation of the annexes that a site does not follow.
+// It is not a failed prerequisite: the installation can go ahead.
+type Advice struct {
+	What    string // "upstream bandwidth (Mbps)", "power (kW)"
+	Advised float64
+	Have    float64
+	Source  Source
+}
+
+// String reads "upstream bandwidth (Mbps): 3 advised, have 1.5 (…)".
+func (a Advice) String() string {
+	return fmt.Sprintf("%s: %s advised, have %s (%s)", a.What, fmtNum(a.Advised), fmtNum(a.Have), a.Source)
+}
+
+var bandwidthSource = Source{Doc: CircularNational, Section: "All. 2 §2", Quote: "Si consiglia di assicurare un throughput di accesso ad internet di almeno 1 Mbps di tipo simmetrico per ogni postazione di lavoro"}
+var powerSource = Source{Doc: CircularNational, Section: "All. 2 §1", Quote: "Potenza elettrica massima (KW)"}
+
+// Advise returns the advice a site does not follow: symmetric bandwidth of
+// 1 Mbps per workstation, and power for the workstations' maximum draw.
+// Measurements left at zero are not judged.
+func (r Requirements) Advise(s Site) []Advice {
+	var out []Advice
+	advise := func(what string, advised, have float64, src Source) {
+		if have > 0 && have < advised {
+			out = append(out, Advice{What: what, Advised: advised, Have: have, Source: src})
+		}
+	}
+	advise("upstream bandwidth (Mbps)", r.BandwidthMbps, s.UpMbps, bandwidthSource)
+	advise("downstream bandwidth (Mbps)", r.BandwidthMbps, s.DownMbps, bandwidthSource)
+	advise("power (kW)", r.MaxPowerKW, s.PowerKW, powerSource)
+	return out
 }
 
 // Endpoint is a service a workstation must reach.
@@ -90,29 +154,64 @@ type Endpoint struct {
 	// user authentication (the rule for dvra.cie.interno.gov.it on 8442
 	// and 8443).
 	NoProxyAuth bool
-	Source      string // the annex that lists it
+	Source      Source // the annex that lists it
 }
 
 // Addr is host:port.
 func (e Endpoint) Addr() string { return net.JoinHostPort(e.Host, strconv.Itoa(e.Port)) }
 
-// Endpoints returns the service endpoints the annexes list, each once (a
-// new slice on every call). Circ. 4/2017 lists the first seven; Circ. 8/2017
-// adds the postal and logistics portals and drops dvraweb on port 80.
-func Endpoints() []Endpoint {
-	const a4, a8 = "Circ. 4/2017 All. 2", "Circ. 8/2017 All. 2"
-	return []Endpoint{
-		{Name: "portale CIE", Host: "www.cartaidentita.interno.gov.it", Port: 80, Source: a4},
-		{Name: "CIEOnline", Host: "cieonline.interno.gov.it", Port: 443, Source: a4},
-		{Name: "Agenda CIE", Host: "agendacie.interno.gov.it", Port: 443, Source: a4},
-		{Name: "DVRA (SCOPortType)", Host: "dvra.cie.interno.gov.it", Port: 8442, NoProxyAuth: true, Source: a4},
-		{Name: "DVRA (SCOPortType)", Host: "dvra.cie.interno.gov.it", Port: 8443, NoProxyAuth: true, Source: a4},
-		{Name: "DVRA web", Host: "dvraweb.cie.interno.gov.it", Port: 80, Source: a4},
-		{Name: "DVRA web", Host: "dvraweb.cie.interno.gov.it", Port: 443, Source: a4},
-		{Name: "Poste Italiane", Host: "www.poste.it", Port: 443, Source: a8},
-		{Name: "logistica CIE", Host: "cie-bf.vitrociset.it", Port: 443, Source: a8},
-		{Name: "logistica CIE", Host: "cie-bf.vitrociset.it", Port: 80, Source: a8},
+// Endpoints returns the service endpoints that circular c lists (a new
+// slice on every call), or nil for a circular that lists none. Circ. 4/2017
+// (All. 2 §2, seed 000) lists seven; Circ. 8/2017 (All. 2 §2.2, reproduced
+// in seed 001; also for [CircularNaples]) drops dvraweb on port 80 and
+// adds the postal and logistics portals. [CompareDocuments] reports the
+// differences as findings when both documents are read.
+func Endpoints(c Circular) []Endpoint {
+	var src Source
+	switch c {
+	case CircularNational:
+		src = Source{Doc: CircularNational, Section: "All. 2 §2"}
+	case CircularThirdPhase, CircularNaples:
+		src = Source{Doc: CircularNaples, Section: "All. 2 §2.2"}
+	default:
+		return nil
 	}
+	eps := []Endpoint{
+		{Name: "portale CIE", Host: "www.cartaidentita.interno.gov.it", Port: 80},
+		{Name: "CIEOnline", Host: "cieonline.interno.gov.it", Port: 443},
+		{Name: "Agenda CIE", Host: "agendacie.interno.gov.it", Port: 443},
+		{Name: "DVRA (SCOPortType)", Host: "dvra.cie.interno.gov.it", Port: 8442, NoProxyAuth: true},
+		{Name: "DVRA (SCOPortType)", Host: "dvra.cie.interno.gov.it", Port: 8443, NoProxyAuth: true},
+	}
+	if c == CircularNational {
+		eps = append(eps, Endpoint{Name: "DVRA web", Host: "dvraweb.cie.interno.gov.it", Port: 80})
+	}
+	eps = append(eps, Endpoint{Name: "DVRA web", Host: "dvraweb.cie.interno.gov.it", Port: 443})
+	if c != CircularNational {
+		eps = append(eps,
+			Endpoint{Name: "Poste Italiane", Host: "www.poste.it", Port: 443},
+			Endpoint{Name: "logistica CIE", Host: "cie-bf.vitrociset.it", Port: 443},
+			Endpoint{Name: "logistica CIE", Host: "cie-bf.vitrociset.it", Port: 80})
+	}
+	for i := range eps {
+		eps[i].Source = src
+	}
+	return eps
+}
+
+// RemoteAssistancePorts returns the ports on which remote assistance to
+// the workstations (Microsoft Assistenza Rapida, IBM BigFix) must work
+// under circular c: 443 in Circ. 4/2017 ("utilizzando i seguenti software
+// sulla porta 443", All. 2 §5.8), 80 and 443 in Circ. 8/2017 ("sulla porta
+// 80 e 443", All. 2 §4.7). Nil for a circular that says nothing.
+func RemoteAssistancePorts(c Circular) []int {
+	switch c {
+	case CircularNational:
+		return []int{443}
+	case CircularThirdPhase, CircularNaples:
+		return []int{80, 443}
+	}
+	return nil
 }
 
 // Errors of a [ProbeResult].

@@ -17,22 +17,40 @@ import (
 
 func TestSizeSede(t *testing.T) {
 	t.Parallel()
-	r := SizeSede(3)
-	assert.Equal(t, Requirements{Workstations: 3, StandardSockets: 6, SchukoSockets: 6, BandwidthMbps: 3}, r)
+	r, err := SizeSede(3)
+	require.NoError(t, err)
+	assert.Equal(t, Requirements{Workstations: 3, StandardSockets: 6, SchukoSockets: 6, BandwidthMbps: 3, MaxPowerKW: 3 * MaxKWPerWorkstation}, r)
 
 	require.NoError(t, r.Check(Site{StandardSockets: 6, SchukoSockets: 8, UpMbps: 3, DownMbps: 10}))
-	err := r.Check(Site{StandardSockets: 6, SchukoSockets: 4, UpMbps: 1.5, DownMbps: 10})
+	err = r.Check(Site{StandardSockets: 6, SchukoSockets: 4, UpMbps: 1.5, DownMbps: 10})
 	require.ErrorIs(t, err, ErrShortfall)
 	var se *ShortfallError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "Schuko sockets", se.What)
-	assert.Equal(t, "deploy: Schuko sockets: need 6, have 4\ndeploy: upstream bandwidth (Mbps): need 3, have 1.5", err.Error())
+	assert.Contains(t, err.Error(), "deploy: Schuko sockets: need 6, have 4 (Circ. 4/2017 All. 2 §2 (seed 000)")
+	assert.NotContains(t, err.Error(), "bandwidth", "bandwidth is advice, not a prerequisite")
+
+	// Issue 17 item 4: "Si consiglia di assicurare un throughput di accesso
+	// ad internet di almeno 1 Mbps di tipo simmetrico per ogni postazione
+	// di lavoro" is advice.
+	adv := r.Advise(Site{StandardSockets: 6, SchukoSockets: 6, UpMbps: 1.5, DownMbps: 10, PowerKW: 3})
+	require.Len(t, adv, 2)
+	assert.Equal(t, "upstream bandwidth (Mbps)", adv[0].What)
+	assert.Contains(t, adv[0].String(), "Si consiglia")
+	assert.Equal(t, "power (kW)", adv[1].What)
+	assert.Empty(t, r.Advise(Site{}), "unmeasured values are not judged")
+
+	// Issue 17 item 4: negative sizes are refused.
+	for _, n := range []int{-1, 0, MaxWorkstations + 1} {
+		_, err := SizeSede(n)
+		assert.ErrorIs(t, err, ErrWorkstations, "SizeSede(%d)", n)
+	}
 }
 
 func TestEndpoints(t *testing.T) {
 	t.Parallel()
-	eps := Endpoints()
-	require.Len(t, eps, 10)
+	eps := Endpoints(CircularNational)
+	require.Len(t, eps, 7)
 	var dvra []int
 	for _, e := range eps {
 		if e.NoProxyAuth {
@@ -42,7 +60,11 @@ func TestEndpoints(t *testing.T) {
 	}
 	assert.Equal(t, []int{8442, 8443}, dvra)
 	eps[0].Host = "changed"
-	assert.Equal(t, "www.cartaidentita.interno.gov.it", Endpoints()[0].Host, "Endpoints returns a fresh slice")
+	assert.Equal(t, "www.cartaidentita.interno.gov.it", Endpoints(CircularNational)[0].Host, "Endpoints returns a fresh slice")
+	assert.Len(t, Endpoints(CircularNaples), 9)
+	assert.Nil(t, Endpoints(""))
+	assert.Equal(t, []int{443}, RemoteAssistancePorts(CircularNational))
+	assert.Equal(t, []int{80, 443}, RemoteAssistancePorts(CircularThirdPhase))
 }
 
 // listen starts a TCP listener on loopback that accepts and closes

@@ -9,12 +9,17 @@ import (
 )
 
 // RegionSummary totals a plan's installations in one region.
+// OperatorRows and WorkstationRows count the rows that carry those columns
+// (the national table has operators and no workstations, the Naples table
+// the reverse): a total over no rows is unknown, not zero.
 type RegionSummary struct {
-	Region       string
-	Comuni       int
-	Operators    int
-	Workstations int
-	First, Last  time.Time // first and last day of installation
+	Region          string
+	Comuni          int
+	Operators       int
+	Workstations    int
+	OperatorRows    int
+	WorkstationRows int
+	First, Last     time.Time // first and last day of installation
 }
 
 // Summarize totals p per region, sorted by region name. Rows without a
@@ -35,6 +40,12 @@ func Summarize(p *Plan) []RegionSummary {
 		s.Comuni++
 		s.Operators += in.Operators
 		s.Workstations += in.Workstations
+		if in.Operators > 0 {
+			s.OperatorRows++
+		}
+		if in.Workstations > 0 {
+			s.WorkstationRows++
+		}
 		if in.Start.Before(s.First) {
 			s.First = in.Start
 		}
@@ -50,10 +61,14 @@ func Summarize(p *Plan) []RegionSummary {
 	return out
 }
 
+// regionOf resolves a row's comune as [Check] does (misspellings and a
+// wrong province included) and returns its region's name.
 func regionOf(in Installation) string {
-	found, _ := cie.FindComune(in.Comune, in.Province, in.Start)
-	if len(found) == 0 {
-		return ""
+	if res, ok := resolveComune(in.Comune, in.Province, in.Start); ok {
+		return regionNames[res.place.Region]
 	}
-	return regionNames[found[0].Region]
+	if found, _ := cie.FindComune(in.Comune, "", in.Start); len(found) == 1 {
+		return regionNames[found[0].Region]
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package sedi
 
 import (
 	"errors"
+	"maps"
 	"net/mail"
 	"slices"
 	"strings"
@@ -15,8 +16,8 @@ type State string
 
 // States.
 const (
-	Incompleta State = "INCOMPLETA" // data entered but not validated
-	Completa   State = "COMPLETA"   // transmitted to the CNSD after the six steps
+	Incomplete State = "INCOMPLETA" // data entered but not validated
+	Complete   State = "COMPLETA"   // transmitted to the CNSD after the six steps
 )
 
 // Connection is the sede's connection to the comune's population register
@@ -52,9 +53,11 @@ type SedeData struct {
 //
 // Comune is the comune's cadastral (Belfiore) code, e.g. "H501". Referenti
 // lists the associated contacts; SecurityOfficers, InstallContact and
-// Manager are the role holders, by referente ID (0: none). Step is the last
-// step of the insertion flow the sede went through (0 to 6; 7 once
-// transmitted).
+// Manager are the role holders, by referente ID (0: none). SCOCards gives,
+// for each Security Officer of the sede (by referente ID), the number of
+// operator cards (SCO, smart card operatore) that person is to deliver
+// and manage for this sede. Step is the last step of the insertion flow
+// the sede went through (0 to 6; 7 once transmitted).
 type Sede struct {
 	ID       int64  `json:"id"`
 	Comune   string `json:"comune"`
@@ -62,10 +65,11 @@ type Sede struct {
 	State    State `json:"state"`
 	Step     int   `json:"step"`
 
-	Referenti        []int64 `json:"referenti"`
-	SecurityOfficers []int64 `json:"security_officers"`
-	InstallContact   int64   `json:"install_contact"`
-	Manager          int64   `json:"manager"`
+	Referenti        []int64       `json:"referenti"`
+	SecurityOfficers []int64       `json:"security_officers"`
+	SCOCards         map[int64]int `json:"sco_cards,omitempty"`
+	InstallContact   int64         `json:"install_contact"`
+	Manager          int64         `json:"manager"`
 }
 
 // Clone returns a deep copy of s.
@@ -73,20 +77,32 @@ func (s *Sede) Clone() *Sede {
 	c := *s
 	c.Referenti = slices.Clone(s.Referenti)
 	c.SecurityOfficers = slices.Clone(s.SecurityOfficers)
+	c.SCOCards = maps.Clone(s.SCOCards)
 	return &c
 }
 
-// ReferenteData is a contact's data (§3.1.2). Required: Nome, Cognome,
-// Email, CodiceFiscale and Phone1.
+// SCOTotal is the number of operator cards (SCO) of the sede: the sum of
+// [Sede.SCOCards] over its Security Officers.
+func (s *Sede) SCOTotal() int {
+	n := 0
+	for _, so := range s.SecurityOfficers {
+		n += s.SCOCards[so]
+	}
+	return n
+}
+
+// ReferenteData is a contact's data (SediCIE manual §3.1.2). Required, as
+// the manual marks them (*): GivenName, Surname, Email, CodiceFiscale and
+// Phone1. The JSON names are the stored form and do not change.
 type ReferenteData struct {
-	Qualifica     string `json:"qualifica"`
-	Nome          string `json:"nome"`
-	Cognome       string `json:"cognome"`
-	Email         string `json:"email"`
-	CodiceFiscale string `json:"codice_fiscale"`
-	Phone1        string `json:"phone1"`
-	Phone2        string `json:"phone2"`
-	Ente          string `json:"ente"` // Amm.ne/Ente/Società
+	Title         string `json:"qualifica"`      // Qualifica, e.g. "Dirigente"
+	GivenName     string `json:"nome"`           // Nome (*)
+	Surname       string `json:"cognome"`        // Cognome (*)
+	Email         string `json:"email"`          // Email (*)
+	CodiceFiscale string `json:"codice_fiscale"` // Codice Fiscale (*), 16 characters
+	Phone1        string `json:"phone1"`         // Numero telefonico 1 (*)
+	Phone2        string `json:"phone2"`         // Numero telefonico 2
+	Organization  string `json:"ente"`           // Amm.ne/Ente/Società
 }
 
 // Referente is a contact in a comune's list.
@@ -139,8 +155,8 @@ func (d ReferenteData) Validate() error {
 	const sec = "3.1.2"
 	var errs []error
 	required := requiredIn(sec, &errs)
-	required("Nome", d.Nome)
-	required("Cognome", d.Cognome)
+	required("Nome", d.GivenName)
+	required("Cognome", d.Surname)
 	if required("Email", d.Email) && !validEmail(d.Email) {
 		errs = append(errs, ruleErr(RuleFormat, "Email", sec))
 	}
@@ -155,7 +171,7 @@ func (d ReferenteData) Validate() error {
 	if d.Phone2 != "" && !validPhone(d.Phone2) {
 		errs = append(errs, ruleErr(RuleFormat, "Numero telefonico 2", sec))
 	}
-	for field, v := range map[string]string{"Qualifica": d.Qualifica, "Amm.ne/Ente/Società": d.Ente} {
+	for field, v := range map[string]string{"Qualifica": d.Title, "Amm.ne/Ente/Società": d.Organization} {
 		if utf8.RuneCountInString(v) > 200 {
 			errs = append(errs, ruleErr(RuleFormat, field, sec))
 		}

@@ -3,6 +3,7 @@ package sedi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -38,21 +39,35 @@ const (
 
 // Event is an effect of an action, recorded in the store's outbox in the
 // same transaction as the action. Due is when it should happen (zero:
-// now); ReferenteID is the person concerned, if any.
+// now); ReferenteID is the person concerned, if any. Cards is the number
+// of operator cards (SCO) concerned: on an [EventMasterPassword], those the
+// Security Officer is to activate and deliver for the sede; on an
+// [EventMonitoraUpdate], the sede's total, which the installation contact
+// confirms on Monitora ("indicare il numero di SCO da inviare alla propria
+// sede", seed 001 All. 2 §3).
 type Event struct {
 	Kind        EventKind `json:"kind"`
 	Comune      string    `json:"comune"`
 	SedeID      int64     `json:"sede"`
 	ReferenteID int64     `json:"referente,omitempty"`
+	Cards       int       `json:"cards,omitempty"`
 	Due         time.Time `json:"due,omitzero"`
 }
 
 // Options tunes a [Registry]. The zero value is valid.
 type Options struct {
 	// MasterPasswordDays is how many days before the installation date the
-	// master password is due; zero means 60 (§3.1.7: "circa 60 giorni").
+	// master password is due, 0 to [MaxLeadDays]; zero means 60 (SediCIE
+	// manual §3.1.7: "circa 60 giorni prima della data di installazione").
 	MasterPasswordDays int
 }
+
+// MaxLeadDays bounds [Options.MasterPasswordDays].
+const MaxLeadDays = 3660
+
+// ErrOptions is what [NewRegistry] returns, wrapped, for options out of
+// range.
+var ErrOptions = errors.New("sedi: invalid options")
 
 // Registry applies the SediCIE rules to the data in a Store. It is safe
 // for concurrent use; each action is one transaction.
@@ -61,23 +76,27 @@ type Registry struct {
 	opts  Options
 }
 
-// NewRegistry returns a Registry over s.
-func NewRegistry(s Store, opts Options) *Registry {
+// NewRegistry returns a Registry over s. The error wraps [ErrOptions] when
+// opts is out of range (a negative lead time, issue 17 item 4).
+func NewRegistry(s Store, opts Options) (*Registry, error) {
+	if opts.MasterPasswordDays < 0 || opts.MasterPasswordDays > MaxLeadDays {
+		return nil, fmt.Errorf("%w: MasterPasswordDays %d (want 0 to %d)", ErrOptions, opts.MasterPasswordDays, MaxLeadDays)
+	}
 	if opts.MasterPasswordDays == 0 {
 		opts.MasterPasswordDays = 60
 	}
-	return &Registry{store: s, opts: opts}
+	return &Registry{store: s, opts: opts}, nil
 }
 
 // Steps of the insertion flow (§3.1).
 const (
-	StepDati          = 1 // PASSO 1: dati della sede
-	StepReferenti     = 2 // PASSO 2: referenti
-	StepSecurity      = 3 // PASSO 3: Security Officer
-	StepInstallazioni = 4 // PASSO 4: referente per le installazioni
-	StepResponsabile  = 5 // PASSO 5: responsabile del servizio
-	StepRiepilogo     = 6 // PASSO 6: riepilogo dati, confirmed
-	StepTrasmessa     = 7 // TRASMETTI DATI done
+	StepData             = 1 // PASSO 1: dati della sede
+	StepReferenti        = 2 // PASSO 2: referenti
+	StepSecurityOfficers = 3 // PASSO 3: Security Officer
+	StepInstallContact   = 4 // PASSO 4: referente per le installazioni
+	StepManager          = 5 // PASSO 5: responsabile del servizio
+	StepSummary          = 6 // PASSO 6: riepilogo dati, confirmed
+	StepTransmitted      = 7 // TRASMETTI DATI done
 )
 
 // Flow is one run of the six-step insertion flow for a sede (§3.1). Each
@@ -111,7 +130,7 @@ func (r *Registry) Begin(ctx context.Context, comune string) (*Flow, error) {
 	var id int64
 	err := r.store.Update(ctx, func(tx Tx) error {
 		var err error
-		id, err = tx.PutSede(&Sede{Comune: comune, State: Incompleta})
+		id, err = tx.PutSede(&Sede{Comune: comune, State: Incomplete})
 		return err
 	})
 	if err != nil {
@@ -129,7 +148,7 @@ func (r *Registry) Edit(ctx context.Context, id int64) (*Flow, error) {
 		if err != nil {
 			return err
 		}
-		s.State, s.Step = Incompleta, 0
+		s.State, s.Step = Incomplete, 0
 		_, err = tx.PutSede(s)
 		return err
 	})
@@ -145,7 +164,7 @@ func (r *Registry) Resume(ctx context.Context, id int64) (*Flow, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.State == Completa {
+	if s.State == Complete {
 		return nil, ruleErr(RuleStep, "", "3.2")
 	}
 	return &Flow{r: r, id: id}, nil
@@ -202,13 +221,13 @@ func (f *Flow) step(ctx context.Context, n int, fn func(tx Tx, s *Sede) error) e
 		if err != nil {
 			return err
 		}
-		if s.State == Completa || s.Step < n-1 {
+		if s.State == Complete || s.Step < n-1 {
 			return ruleErr(RuleStep, "", "3.1")
 		}
 		if err := fn(tx, s); err != nil {
 			return err
 		}
-		s.State = Incompleta
+		s.State = Incomplete
 		s.Step = min(s.Step, n-1)
 		_, err = tx.PutSede(s)
 		return err
@@ -222,7 +241,7 @@ func (f *Flow) next(ctx context.Context, n int, check func(tx Tx, s *Sede) error
 		if err != nil {
 			return err
 		}
-		if s.State == Completa || s.Step < n-1 {
+		if s.State == Complete || s.Step < n-1 {
 			return ruleErr(RuleStep, "", "3.1")
 		}
 		if err := check(tx, s); err != nil {
@@ -256,18 +275,19 @@ func (f *Flow) setRole(ctx context.Context, n int, referente int64, field, secti
 	})
 }
 
-// Dati saves the data of step 1 and completes it (AVANTI) if they are
-// valid; otherwise it returns every problem, joined.
-func (f *Flow) Dati(ctx context.Context, d SedeData) error {
+// SetData saves the data of step 1 ("Dati della sede", SediCIE manual
+// §3.1.1) and completes it (AVANTI) if they are valid; otherwise it returns
+// every problem, joined.
+func (f *Flow) SetData(ctx context.Context, d SedeData) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
 	d.CAP = strings.TrimSpace(d.CAP)
 	d.IBAN = strings.ToUpper(strings.ReplaceAll(d.IBAN, " ", ""))
-	if err := f.step(ctx, StepDati, func(_ Tx, s *Sede) error { s.SedeData = d; return nil }); err != nil {
+	if err := f.step(ctx, StepData, func(_ Tx, s *Sede) error { s.SedeData = d; return nil }); err != nil {
 		return err
 	}
-	return f.next(ctx, StepDati, func(Tx, *Sede) error { return nil })
+	return f.next(ctx, StepData, func(Tx, *Sede) error { return nil })
 }
 
 // AddReferente inserts a new contact in the comune's list and associates it
@@ -297,8 +317,9 @@ func (f *Flow) AddReferente(ctx context.Context, d ReferenteData) (int64, error)
 	return id, err
 }
 
-// Associa associates a contact already in the comune's list (step 2).
-func (f *Flow) Associa(ctx context.Context, referente int64) error {
+// Associate associates a contact already in the comune's list with the
+// sede (ASSOCIA, step 2; SediCIE manual §3.1.2).
+func (f *Flow) Associate(ctx context.Context, referente int64) error {
 	return f.step(ctx, StepReferenti, func(tx Tx, s *Sede) error {
 		r, err := tx.Referente(referente)
 		if err != nil {
@@ -314,10 +335,14 @@ func (f *Flow) Associa(ctx context.Context, referente int64) error {
 	})
 }
 
-// ModificaReferente changes a contact's data (MODIFICA, step 2). The
-// change shows in every sede the contact is associated with. Changing the
-// codice fiscale to one already in the list is refused.
-func (f *Flow) ModificaReferente(ctx context.Context, referente int64, d ReferenteData) error {
+// UpdateReferente changes a contact's data (MODIFICA, step 2; SediCIE
+// manual §3.1.2). The change shows in every sede the contact is associated
+// with. Changing the codice fiscale to one already in the list is refused
+// ([RuleDuplicateReferente]); so is giving a Security Officer of this
+// comune the codice fiscale of a Security Officer of another comune
+// ([RuleSecurityOffComune]). Any other role held elsewhere is no obstacle:
+// an installation contact may serve several comuni (§3.1.4).
+func (f *Flow) UpdateReferente(ctx context.Context, referente int64, d ReferenteData) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
@@ -339,8 +364,16 @@ func (f *Flow) ModificaReferente(ctx context.Context, referente int64, d Referen
 				return ruleErr(RuleDuplicateReferente, "Codice Fiscale", "3.1.2")
 			}
 		}
-		if err := checkSecurityOfficerElsewhere(tx, s.Comune, referente, d.CodiceFiscale); err != nil {
+		// §3.1.3 forbids holding "lo stesso ruolo in altri Comuni": the
+		// check applies only to someone who is Security Officer here.
+		so, err := isSecurityOfficerIn(tx, s.Comune, referente)
+		if err != nil {
 			return err
+		}
+		if so {
+			if err := checkSecurityOfficerElsewhere(tx, s.Comune, d.CodiceFiscale); err != nil {
+				return err
+			}
 		}
 		r.ReferenteData = d
 		_, err = tx.PutReferente(r)
@@ -348,12 +381,21 @@ func (f *Flow) ModificaReferente(ctx context.Context, referente int64, d Referen
 	})
 }
 
-// Dissocia removes a contact from the sede (DISSOCIA, step 2), and from any
-// role the contact held in it. If the contact is then associated with no
-// other sede of the comune, keep chooses between CONSERVA (true: the
-// contact stays in the list) and ELIMINA (false: deleted); deleted reports
-// the latter.
-func (f *Flow) Dissocia(ctx context.Context, referente int64, keep bool) (deleted bool, err error) {
+// Disposal is the choice the manual offers after DISSOCIA when the contact
+// serves no other sede of the comune (§3.1.2).
+type Disposal int
+
+// Disposals.
+const (
+	Keep   Disposal = iota // CONSERVA: the contact stays in the comune's list
+	Delete                 // ELIMINA: the contact's data are deleted
+)
+
+// Dissociate removes a contact from the sede (DISSOCIA, step 2; SediCIE
+// manual §3.1.2), and from any role the contact held in it. If the contact
+// is then associated with no other sede of the comune, d chooses between
+// [Keep] and [Delete]; deleted reports the latter.
+func (f *Flow) Dissociate(ctx context.Context, referente int64, d Disposal) (deleted bool, err error) {
 	err = f.step(ctx, StepReferenti, func(tx Tx, s *Sede) error {
 		if !slices.Contains(s.Referenti, referente) {
 			return ruleErr(RuleNotFound, "Referente", "3.1.2")
@@ -368,7 +410,7 @@ func (f *Flow) Dissocia(ctx context.Context, referente int64, keep bool) (delete
 				return nil
 			}
 		}
-		if keep {
+		if d != Delete {
 			return nil
 		}
 		deleted = true
@@ -380,6 +422,7 @@ func (f *Flow) Dissocia(ctx context.Context, referente int64, keep bool) (delete
 func dropRoles(s *Sede, referente int64) {
 	s.Referenti = slices.DeleteFunc(s.Referenti, func(id int64) bool { return id == referente })
 	s.SecurityOfficers = slices.DeleteFunc(s.SecurityOfficers, func(id int64) bool { return id == referente })
+	delete(s.SCOCards, referente)
 	if s.InstallContact == referente {
 		s.InstallContact = 0
 	}
@@ -393,64 +436,98 @@ func (f *Flow) NextReferenti(ctx context.Context) error {
 	return f.require(ctx, StepReferenti, func(s *Sede) bool { return len(s.Referenti) > 0 }, RuleNeedReferente, "3.1.2")
 }
 
+// MaxSCOCards bounds the operator cards of one Security Officer in one sede.
+const MaxSCOCards = 10000
+
 // AddSecurityOfficer names an associated contact Security Officer of the
-// sede (step 3). A Security Officer may serve several sedi of the same
-// comune, never another comune (§3.1.3).
-func (f *Flow) AddSecurityOfficer(ctx context.Context, referente int64) error {
-	return f.step(ctx, StepSecurity, func(tx Tx, s *Sede) error {
+// sede (step 3), with the number of operator cards (SCO) that person is to
+// deliver and manage for it: "indicando altresì, per ciascun Security
+// Officer il numero di smart card operatore che egli dovrà consegnare e
+// gestire" (seed 001, All. 2 §3). Naming the same person again replaces
+// the count. cards must be 1 to [MaxSCOCards] ([RuleSCOCount]).
+//
+// A Security Officer may serve several sedi of the same comune, but
+// "non può ricoprire contemporaneamente lo stesso ruolo in altri Comuni"
+// (SediCIE manual §3.1.3): a person who is Security Officer of another
+// comune is refused with [RuleSecurityOffComune].
+func (f *Flow) AddSecurityOfficer(ctx context.Context, referente int64, cards int) error {
+	if cards < 1 || cards > MaxSCOCards {
+		return ruleErr(RuleSCOCount, "Numero di smart card operatore", "3")
+	}
+	return f.step(ctx, StepSecurityOfficers, func(tx Tx, s *Sede) error {
 		r, err := associated(tx, s, referente, "Security Officer", "3.1.3")
 		if err != nil {
 			return err
 		}
-		if err := checkSecurityOfficerElsewhere(tx, s.Comune, referente, r.CodiceFiscale); err != nil {
+		if err := checkSecurityOfficerElsewhere(tx, s.Comune, r.CodiceFiscale); err != nil {
 			return err
 		}
 		if !slices.Contains(s.SecurityOfficers, referente) {
 			s.SecurityOfficers = append(s.SecurityOfficers, referente)
 		}
+		if s.SCOCards == nil {
+			s.SCOCards = map[int64]int{}
+		}
+		s.SCOCards[referente] = cards
 		return nil
 	})
 }
 
 // RemoveSecurityOfficer takes the role away from a contact (step 3).
 func (f *Flow) RemoveSecurityOfficer(ctx context.Context, referente int64) error {
-	return f.step(ctx, StepSecurity, func(_ Tx, s *Sede) error {
+	return f.step(ctx, StepSecurityOfficers, func(_ Tx, s *Sede) error {
 		s.SecurityOfficers = slices.DeleteFunc(s.SecurityOfficers, func(id int64) bool { return id == referente })
+		delete(s.SCOCards, referente)
 		return nil
 	})
 }
 
-// NextSecurityOfficers completes step 3: at least one Security Officer.
+// NextSecurityOfficers completes step 3: at least one Security Officer
+// (SediCIE manual §3.1.3, [RuleNeedSecurityOff]), whose operator cards
+// total the sede's number of operators ([RuleSCOCount]).
 func (f *Flow) NextSecurityOfficers(ctx context.Context) error {
-	return f.require(ctx, StepSecurity, func(s *Sede) bool { return len(s.SecurityOfficers) > 0 }, RuleNeedSecurityOff, "3.1.3")
+	return f.next(ctx, StepSecurityOfficers, func(_ Tx, s *Sede) error {
+		if len(s.SecurityOfficers) == 0 {
+			return ruleErr(RuleNeedSecurityOff, "", "3.1.3")
+		}
+		if s.SCOTotal() != s.Operators {
+			return ruleErr(RuleSCOCount, "Numero operatori", "1")
+		}
+		return nil
+	})
 }
 
 // SetInstallContact names the sede's one installation contact (step 4),
 // replacing any previous one. The same person may be installation contact
 // in other comuni too (§3.1.4).
 func (f *Flow) SetInstallContact(ctx context.Context, referente int64) error {
-	return f.setRole(ctx, StepInstallazioni, referente, "Referente per le installazioni", "3.1.4", func(s *Sede) { s.InstallContact = referente })
+	return f.setRole(ctx, StepInstallContact, referente, "Referente per le installazioni", "3.1.4", func(s *Sede) { s.InstallContact = referente })
 }
 
 // NextInstallContact completes step 4: exactly one installation contact.
 func (f *Flow) NextInstallContact(ctx context.Context) error {
-	return f.require(ctx, StepInstallazioni, func(s *Sede) bool { return s.InstallContact != 0 }, RuleOneInstallContact, "3.1.4")
+	return f.require(ctx, StepInstallContact, func(s *Sede) bool { return s.InstallContact != 0 }, RuleOneInstallContact, "3.1.4")
 }
 
-// SetManager names the sede's issuing-service manager (step 5), replacing
-// any previous one.
+// SetManager names the sede's issuing-service manager (step 5, "Responsabile
+// del servizio di emissione CIE", SediCIE manual §3.1.5), replacing any
+// previous one. Allegato 2 §2.1 of Circ. 8/2017 (seed 001) wants a
+// "Dirigente o facente funzioni in materia anagrafica"; the registry does
+// not enforce it, because the manual's Qualifica ([ReferenteData.Title])
+// is optional free text (§3.1.2): show it in the summary for a person to
+// judge.
 func (f *Flow) SetManager(ctx context.Context, referente int64) error {
-	return f.setRole(ctx, StepResponsabile, referente, "Responsabile del servizio di emissione CIE", "3.1.5", func(s *Sede) { s.Manager = referente })
+	return f.setRole(ctx, StepManager, referente, "Responsabile del servizio di emissione CIE", "3.1.5", func(s *Sede) { s.Manager = referente })
 }
 
 // NextManager completes step 5: the manager is named.
 func (f *Flow) NextManager(ctx context.Context) error {
-	return f.require(ctx, StepResponsabile, func(s *Sede) bool { return s.Manager != 0 }, RuleNeedManager, "3.1.5")
+	return f.require(ctx, StepManager, func(s *Sede) bool { return s.Manager != 0 }, RuleNeedManager, "3.1.5")
 }
 
-// Riepilogo is the summary of step 6 (§3.1.6): the sede, its contacts and
-// its role holders.
-type Riepilogo struct {
+// Summary is the summary of step 6 ("Riepilogo dati", SediCIE manual
+// §3.1.6): the sede, its contacts and its role holders.
+type Summary struct {
 	Sede             *Sede
 	Referenti        []*Referente
 	SecurityOfficers []*Referente
@@ -458,22 +535,22 @@ type Riepilogo struct {
 	Manager          *Referente
 }
 
-// Riepilogo returns the summary of step 6 after checking every rule; the
-// error joins every violation found.
-func (f *Flow) Riepilogo(ctx context.Context) (*Riepilogo, error) {
-	var out *Riepilogo
+// Summary returns the summary of step 6 (RIEPILOGO DATI) after checking
+// every rule; the error joins every violation found.
+func (f *Flow) Summary(ctx context.Context) (*Summary, error) {
+	var out *Summary
 	err := f.r.store.View(ctx, func(tx Tx) error {
 		s, err := tx.Sede(f.id)
 		if err != nil {
 			return err
 		}
-		if s.Step < StepResponsabile {
+		if s.Step < StepManager {
 			return ruleErr(RuleStep, "", "3.1.6")
 		}
 		if err := Validate(tx, s); err != nil {
 			return err
 		}
-		out = &Riepilogo{Sede: s}
+		out = &Summary{Sede: s}
 		for _, id := range s.Referenti {
 			r, err := tx.Referente(id)
 			if err != nil {
@@ -495,24 +572,27 @@ func (f *Flow) Riepilogo(ctx context.Context) (*Riepilogo, error) {
 	return out, err
 }
 
-// Conferma completes step 6 (CONFERMA) after checking every rule.
-func (f *Flow) Conferma(ctx context.Context) error {
-	return f.next(ctx, StepRiepilogo, Validate)
+// Confirm completes step 6 (CONFERMA, SediCIE manual §3.1.6) after
+// checking every rule.
+func (f *Flow) Confirm(ctx context.Context) error {
+	return f.next(ctx, StepSummary, Validate)
 }
 
-// Trasmetti sends the data (TRASMETTI DATI, §3.1.7): the sede becomes
-// COMPLETA and the events of the manual go to the outbox and are returned:
-// a master password for each Security Officer who has not had one for this
-// comune, due MasterPasswordDays before installation (zero: not yet
-// planned), the update to Monitora and to AgendaCIE.
-func (f *Flow) Trasmetti(ctx context.Context, installation time.Time) ([]Event, error) {
+// Transmit sends the data (TRASMETTI DATI, SediCIE manual §3.1.7): the
+// sede becomes COMPLETA and the events of the manual go to the outbox and
+// are returned: a master password for each Security Officer who holds
+// none for this comune (never sent, or revoked since), due
+// MasterPasswordDays before installation (zero: not yet planned) and
+// carrying the officer's SCO count, the update to Monitora with the sede's
+// SCO total, and the update to AgendaCIE.
+func (f *Flow) Transmit(ctx context.Context, installation time.Time) ([]Event, error) {
 	var evs []Event
 	err := f.r.store.Update(ctx, func(tx Tx) error {
 		s, err := tx.Sede(f.id)
 		if err != nil {
 			return err
 		}
-		if s.State == Completa || s.Step < StepRiepilogo {
+		if s.State == Complete || s.Step < StepSummary {
 			return ruleErr(RuleStep, "", "3.1.7")
 		}
 		if err := Validate(tx, s); err != nil {
@@ -527,17 +607,14 @@ func (f *Flow) Trasmetti(ctx context.Context, installation time.Time) ([]Event, 
 			due = installation.AddDate(0, 0, -f.r.opts.MasterPasswordDays)
 		}
 		for _, so := range s.SecurityOfficers {
-			sent := slices.ContainsFunc(past, func(e Event) bool {
-				return e.Kind == EventMasterPassword && e.Comune == s.Comune && e.ReferenteID == so
-			})
-			if !sent {
-				evs = append(evs, Event{Kind: EventMasterPassword, Comune: s.Comune, SedeID: s.ID, ReferenteID: so, Due: due})
+			if !holdsMasterPassword(past, s.Comune, so) {
+				evs = append(evs, Event{Kind: EventMasterPassword, Comune: s.Comune, SedeID: s.ID, ReferenteID: so, Cards: s.SCOCards[so], Due: due})
 			}
 		}
 		evs = append(evs,
-			Event{Kind: EventMonitoraUpdate, Comune: s.Comune, SedeID: s.ID, ReferenteID: s.InstallContact},
+			Event{Kind: EventMonitoraUpdate, Comune: s.Comune, SedeID: s.ID, ReferenteID: s.InstallContact, Cards: s.SCOTotal()},
 			Event{Kind: EventAgendaUpdate, Comune: s.Comune, SedeID: s.ID, ReferenteID: s.Manager})
-		s.State, s.Step = Completa, StepTrasmessa
+		s.State, s.Step = Complete, StepTransmitted
 		if _, err := tx.PutSede(s); err != nil {
 			return err
 		}
@@ -549,11 +626,17 @@ func (f *Flow) Trasmetti(ctx context.Context, installation time.Time) ([]Event, 
 	return evs, nil
 }
 
-// RemoveSede deletes a sede and its roles (RIMUOVI SEDE, §3.2): the sede
-// leaves AgendaCIE, its Security Officers lose their credentials (unless
-// they serve another sede of the comune), its installation contact loses
-// Monitora access (unless installation contact elsewhere) and its manager
-// is removed. The contacts stay in the comune's list. It is irreversible.
+// RemoveSede deletes a sede and its roles (RIMUOVI SEDE, SediCIE manual
+// §3.2). The manual's confirmation screen lists what it does, without
+// exception: "Elimina la sede dal portale AgendaCIE", "Rimuove i Security
+// Officer con le relative credenziali", "Rimuove il Referente per le
+// installazioni e ne disabilita l'accesso al portale della fornitura
+// Monitora", "Rimuove il Responsabile del servizio di emissione CIE". So
+// every Security Officer of the sede loses the credentials, and the
+// installation contact the Monitora access, even if they serve other sedi;
+// a Security Officer still serving another sede gets a new master password
+// at that sede's next transmission. The contacts stay in the comune's
+// list. It is irreversible.
 func (r *Registry) RemoveSede(ctx context.Context, id int64) ([]Event, error) {
 	var evs []Event
 	err := r.store.Update(ctx, func(tx Tx) error {
@@ -561,21 +644,12 @@ func (r *Registry) RemoveSede(ctx context.Context, id int64) ([]Event, error) {
 		if err != nil {
 			return err
 		}
-		all, err := tx.Sedi("")
-		if err != nil {
-			return err
-		}
-		servesElsewhere := func(ref int64, holds func(o *Sede) bool) bool {
-			return slices.ContainsFunc(all, func(o *Sede) bool { return o.ID != id && holds(o) })
-		}
 		evs = append(evs, Event{Kind: EventAgendaRemoved, Comune: s.Comune, SedeID: id})
 		for _, so := range s.SecurityOfficers {
-			if !servesElsewhere(so, func(o *Sede) bool { return slices.Contains(o.SecurityOfficers, so) }) {
-				evs = append(evs, Event{Kind: EventCredentialsRevoked, Comune: s.Comune, SedeID: id, ReferenteID: so})
-			}
+			evs = append(evs, Event{Kind: EventCredentialsRevoked, Comune: s.Comune, SedeID: id, ReferenteID: so})
 		}
-		if ic := s.InstallContact; ic != 0 && !servesElsewhere(ic, func(o *Sede) bool { return o.InstallContact == ic }) {
-			evs = append(evs, Event{Kind: EventMonitoraDisabled, Comune: s.Comune, SedeID: id, ReferenteID: ic})
+		if s.InstallContact != 0 {
+			evs = append(evs, Event{Kind: EventMonitoraDisabled, Comune: s.Comune, SedeID: id, ReferenteID: s.InstallContact})
 		}
 		if s.Manager != 0 {
 			evs = append(evs, Event{Kind: EventManagerRemoved, Comune: s.Comune, SedeID: id, ReferenteID: s.Manager})
@@ -589,6 +663,24 @@ func (r *Registry) RemoveSede(ctx context.Context, id int64) ([]Event, error) {
 		return nil, err
 	}
 	return evs, nil
+}
+
+// holdsMasterPassword reports whether the outbox sent the Security Officer
+// of comune a master password not revoked since.
+func holdsMasterPassword(past []Event, comune string, so int64) bool {
+	holds := false
+	for _, e := range past {
+		if e.Comune != comune || e.ReferenteID != so {
+			continue
+		}
+		switch e.Kind {
+		case EventMasterPassword:
+			holds = true
+		case EventCredentialsRevoked:
+			holds = false
+		}
+	}
+	return holds
 }
 
 // DeleteReferente deletes a contact kept in the comune's list (after a
@@ -618,9 +710,22 @@ func associated(tx Tx, s *Sede, referente int64, field, section string) (*Refere
 	return tx.Referente(referente)
 }
 
+// isSecurityOfficerIn reports whether the contact is Security Officer of
+// any sede of comune.
+func isSecurityOfficerIn(tx Tx, comune string, referente int64) (bool, error) {
+	sedi, err := tx.Sedi(comune)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(sedi, func(s *Sede) bool { return slices.Contains(s.SecurityOfficers, referente) }), nil
+}
+
 // checkSecurityOfficerElsewhere refuses a person (by codice fiscale) who
-// is Security Officer of a sede of another comune (§3.1.3).
-func checkSecurityOfficerElsewhere(tx Tx, comune string, referente int64, cf string) error {
+// is Security Officer of a sede of another comune: "non può ricoprire
+// contemporaneamente lo stesso ruolo in altri Comuni" (SediCIE manual
+// §3.1.3). It is only called for someone who is, or is being made,
+// Security Officer in comune.
+func checkSecurityOfficerElsewhere(tx Tx, comune string, cf string) error {
 	all, err := tx.Sedi("")
 	if err != nil {
 		return err
@@ -675,11 +780,20 @@ func Validate(tx Tx, s *Sede) error {
 	for _, so := range s.SecurityOfficers {
 		r, err := tx.Referente(so)
 		if err == nil {
-			err = checkSecurityOfficerElsewhere(tx, s.Comune, so, r.CodiceFiscale)
+			err = checkSecurityOfficerElsewhere(tx, s.Comune, r.CodiceFiscale)
 		}
 		if err != nil {
 			errs = append(errs, err)
 		}
+		if n := s.SCOCards[so]; n < 1 || n > MaxSCOCards {
+			errs = append(errs, ruleErr(RuleSCOCount, "Numero di smart card operatore", "3"))
+		}
+	}
+	// "smart card operatore (SCO) in numero pari al numero di ufficiali di
+	// anagrafe che avranno in cura il rilascio della CIE" (seed 000 and
+	// 001, All. 2 §1): the sede's cards match its operators.
+	if len(s.SecurityOfficers) > 0 && s.SCOTotal() != s.Operators {
+		errs = append(errs, ruleErr(RuleSCOCount, "Numero operatori", "1"))
 	}
 	if s.InstallContact == 0 {
 		errs = append(errs, ruleErr(RuleOneInstallContact, "", "3.1.4"))

@@ -3,7 +3,6 @@ package sedi
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -32,21 +31,18 @@ func validSede() SedeData {
 }
 
 func person(nome, cognome, cf string) ReferenteData {
-	return ReferenteData{Qualifica: "Funzionario", Nome: nome, Cognome: cognome, Email: "referente@comune.example.it", CodiceFiscale: cf, Phone1: "+39 06 1234567"}
+	return ReferenteData{Title: "Funzionario", GivenName: nome, Surname: cognome, Email: "referente@comune.example.it", CodiceFiscale: cf, Phone1: "+39 06 1234567"}
 }
 
-// stores runs a test against the memory store and the SQLite store.
+// stores runs a test against the in-memory store. The same behaviour on
+// other stores is the business of the conformance suite in package
+// seditest, which sqlitestore runs.
 func stores(t *testing.T, test func(t *testing.T, r *Registry)) {
 	t.Run("memory", func(t *testing.T) {
 		t.Parallel()
-		test(t, NewRegistry(NewMemoryStore(), Options{}))
-	})
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		s, err := OpenSQLite(t.Context(), filepath.Join(t.TempDir(), "sedi.db"))
+		r, err := NewRegistry(NewMemoryStore(), Options{})
 		require.NoError(t, err)
-		t.Cleanup(func() { s.Close() })
-		test(t, NewRegistry(s, Options{}))
+		test(t, r)
 	})
 }
 
@@ -80,7 +76,7 @@ func completeSede(t *testing.T, r *Registry, comune string, people ...ReferenteD
 	ctx := t.Context()
 	f, err := r.Begin(ctx, comune)
 	require.NoError(t, err)
-	require.NoError(t, f.Dati(ctx, validSede()))
+	require.NoError(t, f.SetData(ctx, validSede()))
 	var ids []int64
 	for _, p := range people {
 		id, err := f.AddReferente(ctx, p)
@@ -88,13 +84,13 @@ func completeSede(t *testing.T, r *Registry, comune string, people ...ReferenteD
 		ids = append(ids, id)
 	}
 	require.NoError(t, f.NextReferenti(ctx))
-	require.NoError(t, f.AddSecurityOfficer(ctx, ids[0]))
+	require.NoError(t, f.AddSecurityOfficer(ctx, ids[0], 6))
 	require.NoError(t, f.NextSecurityOfficers(ctx))
 	require.NoError(t, f.SetInstallContact(ctx, ids[min(1, len(ids)-1)]))
 	require.NoError(t, f.NextInstallContact(ctx))
 	require.NoError(t, f.SetManager(ctx, ids[min(2, len(ids)-1)]))
 	require.NoError(t, f.NextManager(ctx))
-	require.NoError(t, f.Conferma(ctx))
+	require.NoError(t, f.Confirm(ctx))
 	return f, ids
 }
 
@@ -153,8 +149,8 @@ func TestReferenteDataValidate(t *testing.T) {
 		field string
 		rule  Rule
 	}{
-		{func(d *ReferenteData) { d.Nome = "" }, "Nome", RuleRequired},
-		{func(d *ReferenteData) { d.Cognome = "" }, "Cognome", RuleRequired},
+		{func(d *ReferenteData) { d.GivenName = "" }, "Nome", RuleRequired},
+		{func(d *ReferenteData) { d.Surname = "" }, "Cognome", RuleRequired},
 		{func(d *ReferenteData) { d.Email = "" }, "Email", RuleRequired},
 		{func(d *ReferenteData) { d.Email = "Mario <m@x.it>" }, "Email", RuleFormat},
 		{func(d *ReferenteData) { d.Email = "m@localhost" }, "Email", RuleFormat},
@@ -195,29 +191,29 @@ func TestFlowComplete(t *testing.T) {
 	stores(t, func(t *testing.T, r *Registry) {
 		ctx := t.Context()
 		f, ids := completeSede(t, r, roma, person("Mario", "Rossi", cfRossi), person("Luca", "Moreno", cfMoreno), person("Nicolò", "Fo", cfFo))
-		sum, err := f.Riepilogo(ctx)
+		sum, err := f.Summary(ctx)
 		require.NoError(t, err)
 		assert.Len(t, sum.Referenti, 3)
-		assert.Equal(t, "Rossi", sum.SecurityOfficers[0].Cognome)
-		assert.Equal(t, "Moreno", sum.InstallContact.Cognome)
-		assert.Equal(t, "Fo", sum.Manager.Cognome)
+		assert.Equal(t, "Rossi", sum.SecurityOfficers[0].Surname)
+		assert.Equal(t, "Moreno", sum.InstallContact.Surname)
+		assert.Equal(t, "Fo", sum.Manager.Surname)
 
 		install := time.Date(2017, 10, 2, 0, 0, 0, 0, time.UTC)
-		evs, err := f.Trasmetti(ctx, install)
+		evs, err := f.Transmit(ctx, install)
 		require.NoError(t, err)
 		assert.Equal(t, []Event{
-			{Kind: EventMasterPassword, Comune: roma, SedeID: f.ID(), ReferenteID: ids[0], Due: time.Date(2017, 8, 3, 0, 0, 0, 0, time.UTC)},
-			{Kind: EventMonitoraUpdate, Comune: roma, SedeID: f.ID(), ReferenteID: ids[1]},
+			{Kind: EventMasterPassword, Comune: roma, SedeID: f.ID(), ReferenteID: ids[0], Cards: 6, Due: time.Date(2017, 8, 3, 0, 0, 0, 0, time.UTC)},
+			{Kind: EventMonitoraUpdate, Comune: roma, SedeID: f.ID(), ReferenteID: ids[1], Cards: 6},
 			{Kind: EventAgendaUpdate, Comune: roma, SedeID: f.ID(), ReferenteID: ids[2]},
 		}, evs)
 		s, err := f.Sede(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, Completa, s.State)
+		assert.Equal(t, Complete, s.State)
 		out, err := r.Events(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, evs, out, "events are in the outbox")
 
-		_, err = f.Trasmetti(ctx, install)
+		_, err = f.Transmit(ctx, install)
 		requireRule(t, err, RuleStep)
 	})
 }
@@ -230,27 +226,27 @@ func TestFlowInterrupted(t *testing.T) {
 		ctx := t.Context()
 		f, err := r.Begin(ctx, roma)
 		require.NoError(t, err)
-		require.NoError(t, f.Dati(ctx, validSede()))
+		require.NoError(t, f.SetData(ctx, validSede()))
 		id, err := f.AddReferente(ctx, person("Mario", "Rossi", cfRossi))
 		require.NoError(t, err)
 
 		s, err := r.Sede(ctx, f.ID())
 		require.NoError(t, err)
-		assert.Equal(t, Incompleta, s.State)
-		assert.Equal(t, StepDati, s.Step)
+		assert.Equal(t, Incomplete, s.State)
+		assert.Equal(t, StepData, s.Step)
 
 		g, err := r.Resume(ctx, f.ID())
 		require.NoError(t, err)
 		require.NoError(t, g.NextReferenti(ctx))
 		requireRule(t, g.SetManager(ctx, id), RuleStep) // step 5 before step 3
-		require.NoError(t, g.AddSecurityOfficer(ctx, id))
+		require.NoError(t, g.AddSecurityOfficer(ctx, id, 6))
 		require.NoError(t, g.NextSecurityOfficers(ctx))
 		require.NoError(t, g.SetInstallContact(ctx, id))
 		require.NoError(t, g.NextInstallContact(ctx))
 		require.NoError(t, g.SetManager(ctx, id))
 		require.NoError(t, g.NextManager(ctx))
-		require.NoError(t, g.Conferma(ctx))
-		_, err = g.Trasmetti(ctx, time.Time{})
+		require.NoError(t, g.Confirm(ctx))
+		_, err = g.Transmit(ctx, time.Time{})
 		require.NoError(t, err)
 	})
 }
@@ -264,20 +260,20 @@ func TestFlowStepRules(t *testing.T) {
 		require.NoError(t, err)
 		_, err = f.AddReferente(ctx, person("Mario", "Rossi", cfRossi))
 		requireRule(t, err, RuleStep)
-		requireRule(t, f.Dati(ctx, SedeData{}), RuleRequired)
-		require.NoError(t, f.Dati(ctx, validSede()))
+		requireRule(t, f.SetData(ctx, SedeData{}), RuleRequired)
+		require.NoError(t, f.SetData(ctx, validSede()))
 		requireRule(t, f.NextReferenti(ctx), RuleNeedReferente)
 		id, err := f.AddReferente(ctx, person("Mario", "Rossi", cfRossi))
 		require.NoError(t, err)
 		require.NoError(t, f.NextReferenti(ctx))
 		requireRule(t, f.NextSecurityOfficers(ctx), RuleNeedSecurityOff)
-		require.NoError(t, f.AddSecurityOfficer(ctx, id))
+		require.NoError(t, f.AddSecurityOfficer(ctx, id, 6))
 		require.NoError(t, f.NextSecurityOfficers(ctx))
 		requireRule(t, f.NextInstallContact(ctx), RuleOneInstallContact)
 		require.NoError(t, f.SetInstallContact(ctx, id))
 		require.NoError(t, f.NextInstallContact(ctx))
 		requireRule(t, f.NextManager(ctx), RuleNeedManager)
-		_, err = f.Riepilogo(ctx)
+		_, err = f.Summary(ctx)
 		requireRule(t, err, RuleStep)
 		require.NoError(t, f.SetManager(ctx, id))
 		require.NoError(t, f.NextManager(ctx))
@@ -287,14 +283,14 @@ func TestFlowStepRules(t *testing.T) {
 		require.NoError(t, err)
 		s, err := f.Sede(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, StepDati, s.Step)
-		requireRule(t, f.Conferma(ctx), RuleStep)
+		assert.Equal(t, StepData, s.Step)
+		requireRule(t, f.Confirm(ctx), RuleStep)
 		require.NoError(t, f.NextReferenti(ctx))
 		require.NoError(t, f.NextSecurityOfficers(ctx))
 		require.NoError(t, f.SetInstallContact(ctx, other))
 		require.NoError(t, f.NextInstallContact(ctx))
 		require.NoError(t, f.NextManager(ctx))
-		require.NoError(t, f.Conferma(ctx))
+		require.NoError(t, f.Confirm(ctx))
 	})
 }
 
@@ -306,7 +302,7 @@ func TestDuplicateReferente(t *testing.T) {
 		ctx := t.Context()
 		f, err := r.Begin(ctx, roma)
 		require.NoError(t, err)
-		require.NoError(t, f.Dati(ctx, validSede()))
+		require.NoError(t, f.SetData(ctx, validSede()))
 		_, err = f.AddReferente(ctx, person("Mario", "Rossi", cfRossi))
 		require.NoError(t, err)
 		dup := person("M.", "Rossi", "rssmra80a01h501u")
@@ -319,14 +315,14 @@ func TestDuplicateReferente(t *testing.T) {
 		// The list is per comune: the same person may be added in Milano.
 		g, err := r.Begin(ctx, milano)
 		require.NoError(t, err)
-		require.NoError(t, g.Dati(ctx, validSede()))
+		require.NoError(t, g.SetData(ctx, validSede()))
 		_, err = g.AddReferente(ctx, person("Mario", "Rossi", cfRossi))
 		require.NoError(t, err)
 
 		// Editing a contact into someone already listed is refused too.
 		other, err := f.AddReferente(ctx, person("Luca", "Moreno", cfMoreno))
 		require.NoError(t, err)
-		requireRule(t, f.ModificaReferente(ctx, other, person("Mario", "Rossi", cfRossi)), RuleDuplicateReferente)
+		requireRule(t, f.UpdateReferente(ctx, other, person("Mario", "Rossi", cfRossi)), RuleDuplicateReferente)
 	})
 }
 
@@ -344,30 +340,30 @@ func TestSecurityOfficerComune(t *testing.T) {
 		require.NoError(t, err)
 		f, err := r.Begin(ctx, roma)
 		require.NoError(t, err)
-		require.NoError(t, f.Dati(ctx, validSede()))
-		require.NoError(t, f.Associa(ctx, list[0].ID))
+		require.NoError(t, f.SetData(ctx, validSede()))
+		require.NoError(t, f.Associate(ctx, list[0].ID))
 		require.NoError(t, f.NextReferenti(ctx))
-		require.NoError(t, f.AddSecurityOfficer(ctx, list[0].ID))
+		require.NoError(t, f.AddSecurityOfficer(ctx, list[0].ID, 6))
 
 		// Milano: Rossi can be a contact, even installation contact, but
 		// not Security Officer.
 		g, err := r.Begin(ctx, milano)
 		require.NoError(t, err)
-		require.NoError(t, g.Dati(ctx, validSede()))
+		require.NoError(t, g.SetData(ctx, validSede()))
 		id, err := g.AddReferente(ctx, rossi)
 		require.NoError(t, err)
 		require.NoError(t, g.NextReferenti(ctx))
-		re := requireRule(t, g.AddSecurityOfficer(ctx, id), RuleSecurityOffComune)
+		re := requireRule(t, g.AddSecurityOfficer(ctx, id, 6), RuleSecurityOffComune)
 		assert.Equal(t, "3.1.3", re.Section)
 
 		// Nor can a Milano Security Officer later be edited into Rossi.
-		_, err = g.Dissocia(ctx, id, false)
+		_, err = g.Dissociate(ctx, id, Delete)
 		require.NoError(t, err)
 		other, err := g.AddReferente(ctx, person("Maria Teresa", "D'Angelo", cfDAngelo))
 		require.NoError(t, err)
 		require.NoError(t, g.NextReferenti(ctx))
-		require.NoError(t, g.AddSecurityOfficer(ctx, other))
-		requireRule(t, g.ModificaReferente(ctx, other, rossi), RuleSecurityOffComune)
+		require.NoError(t, g.AddSecurityOfficer(ctx, other, 6))
+		requireRule(t, g.UpdateReferente(ctx, other, rossi), RuleSecurityOffComune)
 	})
 }
 
@@ -386,7 +382,7 @@ func TestInstallContact(t *testing.T) {
 		// Setting another replaces: never two.
 		g, err := r.Edit(ctx, f.ID())
 		require.NoError(t, err)
-		require.NoError(t, g.Dati(ctx, validSede()))
+		require.NoError(t, g.SetData(ctx, validSede()))
 		require.NoError(t, g.NextReferenti(ctx))
 		require.NoError(t, g.NextSecurityOfficers(ctx))
 		require.NoError(t, g.SetInstallContact(ctx, ids[0]))
@@ -404,12 +400,12 @@ func TestRoleNeedsAssociation(t *testing.T) {
 		_, ids := completeSede(t, r, roma, person("Mario", "Rossi", cfRossi))
 		f, err := r.Begin(ctx, roma)
 		require.NoError(t, err)
-		require.NoError(t, f.Dati(ctx, validSede()))
+		require.NoError(t, f.SetData(ctx, validSede()))
 		mine, err := f.AddReferente(ctx, person("Luca", "Moreno", cfMoreno))
 		require.NoError(t, err)
 		require.NoError(t, f.NextReferenti(ctx))
-		requireRule(t, f.AddSecurityOfficer(ctx, ids[0]), RuleRoleNotAssociated)
-		require.NoError(t, f.AddSecurityOfficer(ctx, mine))
+		requireRule(t, f.AddSecurityOfficer(ctx, ids[0], 6), RuleRoleNotAssociated)
+		require.NoError(t, f.AddSecurityOfficer(ctx, mine, 6))
 		require.NoError(t, f.NextSecurityOfficers(ctx))
 		requireRule(t, f.SetInstallContact(ctx, ids[0]), RuleRoleNotAssociated)
 		requireRule(t, f.SetInstallContact(ctx, 9999), RuleRoleNotAssociated)
@@ -417,9 +413,9 @@ func TestRoleNeedsAssociation(t *testing.T) {
 		// A contact of another comune's list cannot be associated.
 		g, err := r.Begin(ctx, milano)
 		require.NoError(t, err)
-		require.NoError(t, g.Dati(ctx, validSede()))
-		requireRule(t, g.Associa(ctx, mine), RuleOtherComune)
-		requireRule(t, g.Associa(ctx, 9999), RuleNotFound)
+		require.NoError(t, g.SetData(ctx, validSede()))
+		requireRule(t, g.Associate(ctx, mine), RuleOtherComune)
+		requireRule(t, g.Associate(ctx, 9999), RuleNotFound)
 	})
 }
 
@@ -430,16 +426,16 @@ func TestDissocia(t *testing.T) {
 	stores(t, func(t *testing.T, r *Registry) {
 		ctx := t.Context()
 		f, ids := completeSede(t, r, roma, person("Mario", "Rossi", cfRossi), person("Luca", "Moreno", cfMoreno), person("Nicolò", "Fo", cfFo))
-		_, err := f.Trasmetti(ctx, time.Time{})
+		_, err := f.Transmit(ctx, time.Time{})
 		require.NoError(t, err)
 		g, err := r.Edit(ctx, f.ID())
 		require.NoError(t, err)
-		require.NoError(t, g.Dati(ctx, validSede()))
+		require.NoError(t, g.SetData(ctx, validSede()))
 
-		deleted, err := g.Dissocia(ctx, ids[2], true) // CONSERVA
+		deleted, err := g.Dissociate(ctx, ids[2], Keep) // CONSERVA
 		require.NoError(t, err)
 		assert.False(t, deleted)
-		deleted, err = g.Dissocia(ctx, ids[1], false) // ELIMINA
+		deleted, err = g.Dissociate(ctx, ids[1], Delete) // ELIMINA
 		require.NoError(t, err)
 		assert.True(t, deleted)
 		list, err := r.Referenti(ctx, roma)
@@ -452,14 +448,14 @@ func TestDissocia(t *testing.T) {
 		assert.Equal(t, []int64{ids[0]}, s.Referenti)
 		assert.Zero(t, s.InstallContact, "roles go with the association")
 		assert.Zero(t, s.Manager)
-		assert.Equal(t, Incompleta, s.State)
+		assert.Equal(t, Incomplete, s.State)
 
 		// A contact associated with another sede is never deleted.
 		h, err := r.Begin(ctx, roma)
 		require.NoError(t, err)
-		require.NoError(t, h.Dati(ctx, validSede()))
-		require.NoError(t, h.Associa(ctx, ids[0]))
-		deleted, err = g.Dissocia(ctx, ids[0], false)
+		require.NoError(t, h.SetData(ctx, validSede()))
+		require.NoError(t, h.Associate(ctx, ids[0]))
+		deleted, err = g.Dissociate(ctx, ids[0], Delete)
 		require.NoError(t, err)
 		assert.False(t, deleted)
 
@@ -475,7 +471,7 @@ func TestEditSede(t *testing.T) {
 	stores(t, func(t *testing.T, r *Registry) {
 		ctx := t.Context()
 		f, _ := completeSede(t, r, roma, person("Mario", "Rossi", cfRossi))
-		_, err := f.Trasmetti(ctx, time.Time{})
+		_, err := f.Transmit(ctx, time.Time{})
 		require.NoError(t, err)
 		_, err = r.Resume(ctx, f.ID())
 		requireRule(t, err, RuleStep)
@@ -484,15 +480,15 @@ func TestEditSede(t *testing.T) {
 		require.NoError(t, err)
 		s, err := g.Sede(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, Incompleta, s.State)
+		assert.Equal(t, Incomplete, s.State)
 		assert.Equal(t, "00186", s.CAP, "data kept")
 		d := validSede()
 		d.Workstations = 4
-		require.NoError(t, g.Dati(ctx, d))
-		for _, next := range []func(context.Context) error{g.NextReferenti, g.NextSecurityOfficers, g.NextInstallContact, g.NextManager, g.Conferma} {
+		require.NoError(t, g.SetData(ctx, d))
+		for _, next := range []func(context.Context) error{g.NextReferenti, g.NextSecurityOfficers, g.NextInstallContact, g.NextManager, g.Confirm} {
 			require.NoError(t, next(ctx))
 		}
-		evs, err := g.Trasmetti(ctx, time.Time{})
+		evs, err := g.Transmit(ctx, time.Time{})
 		require.NoError(t, err)
 		assert.Equal(t, []EventKind{EventMonitoraUpdate, EventAgendaUpdate}, kinds(evs))
 	})
@@ -514,7 +510,7 @@ func TestRemoveSede(t *testing.T) {
 	stores(t, func(t *testing.T, r *Registry) {
 		ctx := t.Context()
 		f, ids := completeSede(t, r, roma, person("Mario", "Rossi", cfRossi), person("Luca", "Moreno", cfMoreno), person("Nicolò", "Fo", cfFo))
-		_, err := f.Trasmetti(ctx, time.Time{})
+		_, err := f.Transmit(ctx, time.Time{})
 		require.NoError(t, err)
 		evs, err := r.RemoveSede(ctx, f.ID())
 		require.NoError(t, err)
@@ -531,26 +527,143 @@ func TestRemoveSede(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, list, 3, "contacts stay in the comune's list")
 
-		// A Security Officer who serves another sede keeps the credentials.
+		// The manual's list is unconditional: "Rimuove i Security Officer
+		// con le relative credenziali", "Rimuove il Referente per le
+		// installazioni e ne disabilita l'accesso al portale della
+		// fornitura Monitora" (§3.2), even for people who serve another
+		// sede of the comune.
 		a, idsA := completeSede(t, r, milano, person("Jürgen", "Müller", cfMuller))
+		_, err = a.Transmit(ctx, time.Time{})
+		require.NoError(t, err)
 		b, err := r.Begin(ctx, milano)
 		require.NoError(t, err)
-		require.NoError(t, b.Dati(ctx, validSede()))
-		require.NoError(t, b.Associa(ctx, idsA[0]))
+		require.NoError(t, b.SetData(ctx, validSede()))
+		require.NoError(t, b.Associate(ctx, idsA[0]))
 		require.NoError(t, b.NextReferenti(ctx))
-		require.NoError(t, b.AddSecurityOfficer(ctx, idsA[0]))
+		require.NoError(t, b.AddSecurityOfficer(ctx, idsA[0], 6))
 		require.NoError(t, b.NextSecurityOfficers(ctx))
 		require.NoError(t, b.SetInstallContact(ctx, idsA[0]))
+		require.NoError(t, b.NextInstallContact(ctx))
+		require.NoError(t, b.SetManager(ctx, idsA[0]))
+		require.NoError(t, b.NextManager(ctx))
+		require.NoError(t, b.Confirm(ctx))
 		evs, err = r.RemoveSede(ctx, a.ID())
 		require.NoError(t, err)
-		assert.Equal(t, []EventKind{EventAgendaRemoved, EventManagerRemoved}, kinds(evs))
+		assert.Equal(t, []EventKind{EventAgendaRemoved, EventCredentialsRevoked, EventMonitoraDisabled, EventManagerRemoved}, kinds(evs))
+
+		// The Security Officer lost the credentials, so the other sede's
+		// transmission sends a new master password.
+		evs, err = b.Transmit(ctx, time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, []EventKind{EventMasterPassword, EventMonitoraUpdate, EventAgendaUpdate}, kinds(evs))
+	})
+}
+
+// Issue 17 item 3: the installation contact of two comuni (different
+// referente IDs, one per comune's list) loses the Monitora access of the
+// removed sede; the old code looked for the same ID elsewhere and, the
+// IDs being per comune, its exception could never apply as documented.
+func TestRemoveSedeInstallContactOfTwoComuni(t *testing.T) {
+	t.Parallel()
+	stores(t, func(t *testing.T, r *Registry) {
+		ctx := t.Context()
+		tech := person("Gianfranco", "De Rossi", cfDeRossi)
+		f, ids := completeSede(t, r, roma, person("Mario", "Rossi", cfRossi), tech)
+		_, idsM := completeSede(t, r, milano, person("Jürgen", "Müller", cfMuller), tech)
+		require.NotEqual(t, ids[1], idsM[1], "one entry per comune's list")
+		evs, err := r.RemoveSede(ctx, f.ID())
+		require.NoError(t, err)
+		assert.Contains(t, evs, Event{Kind: EventMonitoraDisabled, Comune: roma, SedeID: f.ID(), ReferenteID: ids[1]})
+	})
+}
+
+// Issue 17 item 1. SediCIE manual §3.1.3: "un Security Officer può essere
+// associato a più sedi dello stesso Comune, ma non può ricoprire
+// contemporaneamente lo stesso ruolo in altri Comuni"; §3.1.4: the
+// installation contact "potrà esserlo contemporaneamente per più Comuni
+// differenti". A Security Officer of Roma who is installation contact in
+// Milano can have the phone number edited in Milano.
+func TestSecurityOfficerElsewhereOtherRole(t *testing.T) {
+	t.Parallel()
+	stores(t, func(t *testing.T, r *Registry) {
+		ctx := t.Context()
+		rossi := person("Mario", "Rossi", cfRossi)
+		completeSede(t, r, roma, rossi) // Security Officer in Roma
+		f, ids := completeSede(t, r, milano, person("Jürgen", "Müller", cfMuller), rossi)
+		g, err := r.Edit(ctx, f.ID())
+		require.NoError(t, err)
+		require.NoError(t, g.SetData(ctx, validSede()))
+		edited := rossi
+		edited.Phone1 = "+39 02 7654321"
+		require.NoError(t, g.UpdateReferente(ctx, ids[1], edited), "installation contact in Milano")
+		list, err := r.Referenti(ctx, milano)
+		require.NoError(t, err)
+		assert.Equal(t, "+39 02 7654321", list[1].Phone1)
+		// A plain contact of Milano may be edited too.
+		plain, err := g.AddReferente(ctx, person("Luca", "Moreno", cfMoreno))
+		require.NoError(t, err)
+		require.NoError(t, g.UpdateReferente(ctx, plain, person("Luca", "Moreno", cfMoreno)))
+		// But Milano's Security Officer cannot become Roma's.
+		requireRule(t, g.UpdateReferente(ctx, ids[0], rossi), RuleDuplicateReferente)
+	})
+}
+
+// Operator cards: "indicando altresì, per ciascun Security Officer il
+// numero di smart card operatore che egli dovrà consegnare e gestire"
+// (seed 001, All. 2 §3); "smart card operatore (SCO) in numero pari al
+// numero di ufficiali di anagrafe che avranno in cura il rilascio della
+// CIE" (seed 000 and 001, All. 2 §1).
+func TestSCOCount(t *testing.T) {
+	t.Parallel()
+	stores(t, func(t *testing.T, r *Registry) {
+		ctx := t.Context()
+		f, err := r.Begin(ctx, roma)
+		require.NoError(t, err)
+		require.NoError(t, f.SetData(ctx, validSede())) // 6 operators
+		a, err := f.AddReferente(ctx, person("Mario", "Rossi", cfRossi))
+		require.NoError(t, err)
+		b, err := f.AddReferente(ctx, person("Luca", "Moreno", cfMoreno))
+		require.NoError(t, err)
+		require.NoError(t, f.NextReferenti(ctx))
+		for _, n := range []int{0, -1, MaxSCOCards + 1} {
+			re := requireRule(t, f.AddSecurityOfficer(ctx, a, n), RuleSCOCount)
+			assert.Contains(t, re.Error(), "seed 001", "the source is named")
+		}
+		require.NoError(t, f.AddSecurityOfficer(ctx, a, 4))
+		re := requireRule(t, f.NextSecurityOfficers(ctx), RuleSCOCount)
+		assert.Equal(t, "Numero operatori", re.Field)
+		require.NoError(t, f.AddSecurityOfficer(ctx, b, 2))
+		require.NoError(t, f.NextSecurityOfficers(ctx))
+		s, err := f.Sede(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 6, s.SCOTotal())
+		require.NoError(t, f.SetInstallContact(ctx, a))
+		require.NoError(t, f.NextInstallContact(ctx))
+		require.NoError(t, f.SetManager(ctx, b))
+		require.NoError(t, f.NextManager(ctx))
+		require.NoError(t, f.Confirm(ctx))
+		evs, err := f.Transmit(ctx, time.Time{})
+		require.NoError(t, err)
+		assert.Equal(t, 4, evs[0].Cards)
+		assert.Equal(t, 2, evs[1].Cards)
+		assert.Equal(t, EventMonitoraUpdate, evs[2].Kind)
+		assert.Equal(t, 6, evs[2].Cards)
+
+		// Dropping a Security Officer drops the cards: the total no longer
+		// matches, and the sede cannot be confirmed until it does.
+		g, err := r.Edit(ctx, f.ID())
+		require.NoError(t, err)
+		require.NoError(t, g.SetData(ctx, validSede()))
+		require.NoError(t, g.NextReferenti(ctx))
+		require.NoError(t, g.RemoveSecurityOfficer(ctx, b))
+		requireRule(t, g.NextSecurityOfficers(ctx), RuleSCOCount)
 	})
 }
 
 func TestRuleErrorMessages(t *testing.T) {
 	t.Parallel()
 	e := &RuleError{Rule: RuleNeedSecurityOff, Section: "3.1.3"}
-	assert.Equal(t, "sedi: the sede needs at least one Security Officer (SediCIE manual §3.1.3)", e.Error())
+	assert.Equal(t, "sedi: the sede needs at least one Security Officer (SediCIE manual §3.1.3, seed 004)", e.Error())
 	assert.Equal(t, "la sede deve avere almeno un Security Officer", e.Message("it"))
 	assert.True(t, errors.Is(e, ErrConflict))
 	for rule := range messages {
@@ -559,7 +672,24 @@ func TestRuleErrorMessages(t *testing.T) {
 		assert.NotEmpty(t, m.en, rule)
 	}
 	// Personal data never enters the message.
-	_, err := NewRegistry(NewMemoryStore(), Options{}).Begin(t.Context(), "ROMA CAPITALE")
+	r, err := NewRegistry(NewMemoryStore(), Options{})
+	require.NoError(t, err)
+	_, err = r.Begin(t.Context(), "ROMA CAPITALE")
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "ROMA")
+}
+
+// Issue 17 item 4: negative lead times are refused.
+func TestNewRegistryOptions(t *testing.T) {
+	t.Parallel()
+	for _, days := range []int{-1, -60, MaxLeadDays + 1} {
+		_, err := NewRegistry(NewMemoryStore(), Options{MasterPasswordDays: days})
+		assert.ErrorIs(t, err, ErrOptions, "MasterPasswordDays %d", days)
+	}
+	r, err := NewRegistry(NewMemoryStore(), Options{MasterPasswordDays: 90})
+	require.NoError(t, err)
+	f, _ := completeSede(t, r, roma, person("Mario", "Rossi", cfRossi))
+	evs, err := f.Transmit(t.Context(), time.Date(2017, 10, 2, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2017, 7, 4, 0, 0, 0, 0, time.UTC), evs[0].Due)
 }

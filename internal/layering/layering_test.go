@@ -3,56 +3,89 @@ package layering
 import (
 	"encoding/json"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
 
 const module = "github.com/ciekit/ciekit"
 
-// forbidden lists, for each core package prefix, import paths it must never
-// reach, directly or indirectly.
-var forbidden = map[string][]string{
-	module + "/cie":       {"C", "github.com/ebfe/scard", "github.com/google/gousb", "github.com/beevik/etree", module + "/scard", module + "/sad", module + "/biometric", module + "/sedi", module + "/deploy"},
-	module + "/scard":     {"C", "github.com/ebfe/scard", "github.com/google/gousb", module + "/sad", module + "/biometric", module + "/sedi", module + "/deploy"},
-	module + "/sad":       {"C", "github.com/ebfe/scard", "github.com/google/gousb", module + "/scard", module + "/biometric"},
-	module + "/biometric": {"C", "github.com/ebfe/scard", "github.com/google/gousb", module + "/cie", module + "/scard", module + "/sad"},
-	module + "/sedi":      {"C", "github.com/ebfe/scard", "github.com/google/gousb", module + "/scard", module + "/biometric"},
-	module + "/deploy":    {"C", "github.com/ebfe/scard", "github.com/google/gousb", module + "/scard", module + "/biometric"},
-	module + "/internal":  {"C", "github.com/ebfe/scard", "github.com/google/gousb"},
+// allowed lists, for every package of the module (paths relative to the
+// module), what it may import directly besides the standard library: other
+// module packages (relative paths) and outside packages (full paths; a
+// trailing "/..." allows a whole module). The standard library is allowed
+// everywhere except package C (adapters only, see cgo) and testing
+// (test helpers only, see testingAllowed).
+var allowed = map[string][]string{
+	// The core.
+	"cie":       {},
+	"biometric": {},
+	"deploy":    {"cie"},
+	"sedi":      {"cie"},
+	"sad":       {"cie", "sad/internal/ftp", "github.com/beevik/etree"},
+	"scard":     {"internal/secret", "internal/tlv"},
+
+	// Simulators, conformance suites, evaluation.
+	"biometric/eval":        {"biometric"},
+	"biometric/scansim":     {"biometric"},
+	"biometric/scannertest": {"biometric"},
+	"sad/ftpsim":            {},
+	"sedi/seditest":         {"sedi"},
+	"sedi/sqlitestore":      {"sedi", "modernc.org/sqlite/..."},
+	"sad/internal/ftp":      {},
+	"scard/cardsim":         {"cie", "internal/secret", "internal/tlv", "scard", "scard/emrtd", "scard/ias", "scard/sco"},
+	"scard/scardtest":       {"scard"},
+	"scard/vpcd":            {"scard"},
+
+	// cgo adapters: leaves.
+	"biometric/usbscan": {"biometric", "github.com/google/gousb"},
+	"scard/pcsc":        {"scard", "github.com/ebfe/scard"},
+
+	// Internal helpers.
+	"internal/amfm":              {},
+	"internal/gen/anpr":          {"cie"},
+	"internal/layering":          {},
+	"internal/pcsclock":          {},
+	"internal/secret":            {},
+	"internal/secret/secrettest": {},
+	"internal/tlv":               {},
+
+	"scard/emrtd": {"cie", "golang.org/x/crypto/...", "internal/secret", "internal/tlv", "scard"},
+
+	"scard/ias": {"scard", "scard/emrtd"},
+
+	"scard/sco": {"internal/secret", "internal/tlv", "scard"},
+
+	// Programs.
+	"examples/apr-server":     {"sad"},
+	"examples/cie-read":       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"examples/deploy-plan":    {"deploy"},
+	"examples/fpbench":        {"biometric", "biometric/eval", "biometric/scansim"},
+	"examples/workstation":    {"biometric", "biometric/scansim", "cie", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/sco"},
+	"scripts/compare-mindtct": {"biometric", "biometric/scansim", "internal/amfm"},
+	"cie/cmd/anprdiff":        {"cie"},
 }
 
-// adapters may use cgo; only examples may import them.
-var adapters = []string{module + "/scard/pcsc", module + "/biometric/usbscan"}
+// adapters are the cgo packages; only programs may import them.
+var adapters = []string{"biometric/usbscan", "scard/pcsc"}
 
-// simulators are production code for users' tests and demos: they must not
-// import the testing package, and the core packages must not import them
-// (nor the test-helper packages).
-var (
-	simulators  = []string{module + "/scard/cardsim", module + "/biometric/scansim", module + "/scard/vpcd"}
-	testHelpers = []string{module + "/scard/scardtest", module + "/biometric/scannertest", module + "/internal/pcsclock"}
-	core        = []string{module + "/cie", module + "/scard", module + "/scard/emrtd", module + "/scard/ias", module + "/scard/sco", module + "/sad", module + "/biometric", module + "/sedi", module + "/deploy"}
-)
+// simulators are production code for users' tests and demos.
+var simulators = []string{"biometric/scansim", "sad/ftpsim", "scard/cardsim", "scard/vpcd"}
 
-func isIn(path string, list []string) bool {
-	for _, a := range list {
-		if path == a {
-			return true
-		}
-	}
-	return false
-}
+// testingAllowed are the packages that exist to be called from tests and
+// so may import testing.
+var testingAllowed = []string{"biometric/scannertest", "internal/pcsclock", "internal/secret/secrettest", "scard/scardtest", "sedi/seditest"}
 
 type pkg struct {
 	ImportPath string
-	Deps       []string
 	Imports    []string
+	Deps       []string
 	Standard   bool
 }
 
 func listPackages(t *testing.T) []pkg {
 	t.Helper()
-	cmd := exec.Command("go", "list", "-deps=false", "-json", module+"/...")
-	out, err := cmd.Output()
+	out, err := exec.Command("go", "list", "-json", module+"/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
@@ -68,45 +101,108 @@ func listPackages(t *testing.T) []pkg {
 	return pkgs
 }
 
-func isAdapter(path string) bool {
-	for _, a := range adapters {
-		if path == a || strings.HasPrefix(path, a+"/") {
+func rel(path string) (string, bool) {
+	if path == module {
+		return ".", true
+	}
+	r, ok := strings.CutPrefix(path, module+"/")
+	return r, ok
+}
+
+func isProgram(r string) bool {
+	return strings.HasPrefix(r, "examples/") || strings.HasPrefix(r, "scripts/") || strings.Contains(r, "/cmd/")
+}
+
+// allows reports whether the allow-list entry list admits the import imp.
+func allows(list []string, imp string) bool {
+	if r, ok := rel(imp); ok {
+		return slices.Contains(list, r)
+	}
+	for _, a := range list {
+		if base, ok := strings.CutSuffix(a, "/..."); ok && (imp == base || strings.HasPrefix(imp, base+"/")) {
+			return true
+		}
+		if imp == a {
 			return true
 		}
 	}
 	return false
 }
 
-func TestImportGraph(t *testing.T) {
-	if testing.Short() {
-		t.Skip("go list over the module is slow in -short mode")
-	}
+func isStd(imp string) bool {
+	first, _, _ := strings.Cut(imp, "/")
+	return !strings.Contains(first, ".") && imp != "C"
+}
+
+func TestAllowList(t *testing.T) {
+	seen := map[string]bool{}
 	for _, p := range listPackages(t) {
-		if isAdapter(p.ImportPath) || strings.HasPrefix(p.ImportPath, module+"/examples/") {
+		r, _ := rel(p.ImportPath)
+		seen[r] = true
+		list, ok := allowed[r]
+		if !ok {
+			t.Errorf("%s is not in internal/layering's allow-list: add it with the imports it may use", r)
 			continue
 		}
-		for prefix, bad := range forbidden {
-			if p.ImportPath != prefix && !strings.HasPrefix(p.ImportPath, prefix+"/") {
-				continue
-			}
-			for _, d := range append(p.Deps, p.Imports...) {
-				for _, b := range bad {
-					if d == b || strings.HasPrefix(d, b+"/") {
-						t.Errorf("%s depends on %s; the import graph forbids it", p.ImportPath, d)
-					}
+		for _, imp := range p.Imports {
+			switch {
+			case imp == "C":
+				if !slices.Contains(adapters, r) {
+					t.Errorf("%s uses cgo; only the adapters %v may", r, adapters)
 				}
+			case imp == "testing" || strings.HasPrefix(imp, "github.com/stretchr/testify"):
+				if !slices.Contains(testingAllowed, r) {
+					t.Errorf("%s imports %s outside its tests", r, imp)
+				}
+			case isStd(imp):
+			case !allows(list, imp):
+				t.Errorf("%s imports %s, which its allow-list entry does not name", r, imp)
 			}
+		}
+	}
+	for r := range allowed {
+		if !seen[r] {
+			t.Errorf("allow-list entry %s names no package of the module: remove it", r)
+		}
+	}
+}
+
+// TestTransitive checks the rules that must hold over the whole dependency
+// graph, not only the direct imports.
+func TestTransitive(t *testing.T) {
+	for _, p := range listPackages(t) {
+		r, _ := rel(p.ImportPath)
+		if isProgram(r) || slices.Contains(adapters, r) {
+			continue
 		}
 		for _, d := range p.Deps {
-			if isAdapter(d) {
-				t.Errorf("%s depends on the cgo adapter %s; only examples may", p.ImportPath, d)
-			}
-			if isIn(p.ImportPath, core) && (isIn(d, simulators) || isIn(d, testHelpers)) {
-				t.Errorf("core package %s depends on %s", p.ImportPath, d)
-			}
-			if isIn(p.ImportPath, simulators) && (d == "testing" || strings.HasPrefix(d, "github.com/stretchr/testify")) {
-				t.Errorf("simulator %s imports %s; simulators are production code", p.ImportPath, d)
+			dr, inModule := rel(d)
+			switch {
+			case d == "C":
+				t.Errorf("%s reaches cgo", r)
+			case d == "github.com/ebfe/scard" || d == "github.com/google/gousb":
+				t.Errorf("%s reaches the adapter dependency %s", r, d)
+			case inModule && slices.Contains(adapters, dr):
+				t.Errorf("%s reaches the cgo adapter %s; only programs may", r, dr)
+			case slices.Contains(simulators, r) && (d == "testing" || strings.HasPrefix(d, "github.com/stretchr/testify")):
+				t.Errorf("simulator %s reaches %s; simulators are production code", r, d)
 			}
 		}
+	}
+}
+
+// TestAllowListSelfCheck makes sure the checker itself can fail.
+func TestAllowListSelfCheck(t *testing.T) {
+	if allows(nil, module+"/scard") {
+		t.Error("an empty entry admits scard")
+	}
+	if !allows([]string{"golang.org/x/crypto/..."}, "golang.org/x/crypto/cryptobyte/asn1") {
+		t.Error("a /... entry does not admit a subpackage")
+	}
+	if allows([]string{"github.com/beevik/etree"}, "github.com/beevik/etreeX") {
+		t.Error("an exact entry admits a longer path")
+	}
+	if !isStd("crypto/sha256") || isStd("golang.org/x/crypto") || isStd("C") {
+		t.Error("isStd")
 	}
 }

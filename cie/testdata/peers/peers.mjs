@@ -8,6 +8,7 @@
 //   cf_encode  {surname,name,year,month,day,sex,place}
 //                                       -> {cfjs, marketto, mkSurname, mkName, mkPlaceValid}
 //   cf_omocodes {cf}                    -> {cfjs:[...127 codes]}
+//   mrz_autocorrect {lines:[l1,l2,l3]}  -> {valid, fields, corrected}             (mrz@5.0.2, autocorrect: true)
 import { createInterface } from 'node:readline';
 import { parse as parseMRZ } from 'mrz';
 import cfjsModule from 'codice-fiscale-js';
@@ -76,6 +77,16 @@ async function handle(req) {
       try { mkName = cfu.parser.firstNameToCf(req.name); } catch { mkName = null; }
       const mkPlaceValid = await placeValid(req.place, req.year, req.month, req.day);
       return { cfjs, marketto, mkSurname, mkName, mkPlaceValid };
+    }
+    case 'mrz_autocorrect': {
+      try {
+        const r = parseMRZ(req.lines, { autocorrect: true });
+        let corrected = 0;
+        for (const d of r.details) corrected += (d.autocorrect || []).length;
+        return { valid: r.valid, fields: r.fields, corrected };
+      } catch (e) {
+        return { valid: false, error: String(e && e.message || e) };
+      }
     }
     case 'cf_omocodes': {
       return { cfjs: new CF(req.cf).omocodie() };
