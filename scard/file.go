@@ -12,8 +12,14 @@ import (
 // 0xDF).
 const readChunk = 0xDF
 
-// maxFile bounds the size of a file read, against a hostile card.
+// maxFile bounds the size of a file read, against a hostile card: a
+// declared length over it is refused before anything is allocated.
 const maxFile = 1 << 20
+
+// maxFileReads bounds the READ BINARY commands of one file read: a card
+// that hands a large declared file out a byte at a time ends in a
+// [*DataError] after this many. A 1 MiB file takes 4,703 reads of 223 bytes.
+const maxFileReads = 8192
 
 // ReadBinary reads up to n bytes at offset from the currently selected
 // EF. Offsets up to 0x7FFF use READ BINARY (B0); larger offsets use the
@@ -80,9 +86,12 @@ func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string, progres
 	}
 	buf := make([]byte, 0, total)
 	buf = append(buf, head[:min(len(head), total)]...)
-	for len(buf) < total {
+	for reads := 1; len(buf) < total; reads++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if reads == maxFileReads {
+			return nil, &DataError{File: name, Msg: fmt.Sprintf("%d of %d bytes after %d READ BINARY commands", len(buf), total, maxFileReads)}
 		}
 		part, err := c.ReadBinary(ctx, len(buf), min(readChunk, total-len(buf)))
 		if err != nil {
