@@ -36,9 +36,10 @@ type CardOptions struct {
 //
 // A Card is not safe for concurrent use by multiple goroutines.
 type Card struct {
-	t    Transmitter
-	sm   *SecureMessaging
-	opts CardOptions
+	t     Transmitter
+	sm    *SecureMessaging
+	opts  CardOptions
+	apdus int // APDUs exchanged, for the per-file budgets of file.go
 }
 
 // NewCard returns a Card over t; the zero CardOptions is valid.
@@ -193,6 +194,7 @@ func (c *Card) exchange(ctx context.Context, cmd Command) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	c.apdus++
 	rb, err := c.t.Transmit(ctx, b)
 	if err != nil {
 		return Response{}, err

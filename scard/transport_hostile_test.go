@@ -95,8 +95,28 @@ func TestHostileTransportBounds(t *testing.T) {
 				_, err := c.ReadTLVFile(t.Context(), 0x011E, "EF.COM", nil)
 				return err
 			},
-			maxAPDU: 1 + 8192, maxMem: 4 << 20,
+			maxAPDU: 1 + 4*4703 + 64 + 2, maxMem: 4 << 20,
 			check: isA[*scard.DataError],
+		},
+		{
+			name: "4 KiB file handed out a byte at a time",
+			card: &scardtest.Hostile{Responses: [][]byte{ok9000, {0x77, 0x82, 0x0F, 0xFC, 0x90, 0x00}}, Tail: []byte{0xAA, 0x90, 0x00}},
+			read: func(c *scard.Card) error {
+				_, err := c.ReadTLVFile(t.Context(), 0x011E, "EF.COM", nil)
+				return err
+			},
+			maxAPDU: 1 + 4*19 + 64 + 2, maxMem: 64 << 10,
+			check: isA[*scard.DataError],
+		},
+		{
+			name: "4 KiB file, every READ BINARY stretched over 1-byte GET RESPONSE rounds",
+			card: &scardtest.Hostile{Responses: [][]byte{ok9000, {0x77, 0x82, 0x0F, 0xFC, 0x90, 0x00}}, Tail: []byte{0xAA, 0x61, 0x01}},
+			read: func(c *scard.Card) error {
+				_, err := c.ReadTLVFile(t.Context(), 0x011E, "EF.COM", nil)
+				return err
+			},
+			maxAPDU: 2 + 1025, maxMem: 1 << 20,
+			check: isA[*scard.APDUError],
 		},
 		{
 			name: "file without end (full chunks forever)",
@@ -105,7 +125,7 @@ func TestHostileTransportBounds(t *testing.T) {
 				_, err := c.ReadFile(t.Context(), 0xD003, "EF.ID_Servizi")
 				return err
 			},
-			maxAPDU: 1 + (1<<20)/0xDF + 2, maxMem: 8 << 20,
+			maxAPDU: 1 + 4*4703 + 64 + 2, maxMem: 8 << 20,
 			check: isA[*scard.DataError],
 		},
 		{
