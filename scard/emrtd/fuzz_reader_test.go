@@ -106,9 +106,16 @@ func addMutationSeeds(f *testing.F, session [][]byte) {
 	}
 }
 
+// readLimit bounds the APDUs of a hostile read: files read before secure
+// messaging (EF.CardAccess, twice with the MF fallback) can take scard's
+// whole per-file budget (4 per 223-byte chunk of at most 1 MiB, plus 64,
+// plus one command's 1 + 1024 GET RESPONSE rounds); under secure messaging
+// the first forged answer ends the read.
+const readLimit = 2*(4*4703+64+1026) + 4096
+
 func fuzzSession(f *testing.F, session [][]byte, opts emrtd.ReadOptions) {
 	f.Fuzz(func(t *testing.T, ops, tail []byte) {
-		h := &scardtest.Hostile{Responses: scardtest.Mutate(session, ops)}
+		h := &scardtest.Hostile{Responses: scardtest.Mutate(session, ops), Limit: readLimit}
 		if len(tail) > 0 {
 			h.Tail = tail
 		}
