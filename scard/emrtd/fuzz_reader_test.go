@@ -94,18 +94,6 @@ func tape(tb testing.TB, ecdh bool, opts emrtd.ReadOptions) [][]byte {
 	return tp.Responses
 }
 
-// addMutationSeeds seeds a session target: no mutation, and one mutation of
-// each kind at a spread of responses.
-func addMutationSeeds(f *testing.F, session [][]byte) {
-	f.Add([]byte{}, []byte{})
-	f.Add([]byte{}, []byte{0x61, 0xFF})
-	for i := 0; i < len(session); i += max(1, len(session)/12) {
-		for op := range byte(8) {
-			f.Add([]byte{byte(i), op, 0, byte(i*7 + int(op)), 0x87}, []byte{})
-		}
-	}
-}
-
 // readLimit bounds the APDUs of a hostile read: files read before secure
 // messaging (EF.CardAccess, twice with the MF fallback) can take scard's
 // whole per-file budget (4 per 223-byte chunk of at most 1 MiB, plus 64,
@@ -115,10 +103,7 @@ const readLimit = 2*(4*4703+64+1026) + 4096
 
 func fuzzSession(f *testing.F, session [][]byte, opts emrtd.ReadOptions) {
 	f.Fuzz(func(t *testing.T, ops, tail []byte) {
-		h := &scardtest.Hostile{Responses: scardtest.Mutate(session, ops), Limit: readLimit}
-		if len(tail) > 0 {
-			h.Tail = tail
-		}
+		h := scardtest.MutatedCard(session, ops, tail, readLimit)
 		doc, err := emrtd.Read(t.Context(), scard.NewCard(h, readerRand()), opts)
 		checkRead(t, h, doc, err)
 		if doc != nil {
@@ -134,7 +119,7 @@ func fuzzSession(f *testing.F, session [][]byte, opts emrtd.ReadOptions) {
 func FuzzReadBAC(f *testing.F) {
 	opts := emrtd.ReadOptions{MRZ: simKey(f), NoPACE: true, ChipAuthentication: true}
 	session := tape(f, false, opts)
-	addMutationSeeds(f, session)
+	scardtest.AddMutationSeeds(f, session)
 	fuzzSession(f, session, opts)
 }
 
@@ -143,7 +128,7 @@ func FuzzReadBAC(f *testing.F) {
 func FuzzReadPACE(f *testing.F) {
 	opts := emrtd.ReadOptions{CAN: mustCAN(simCAN), DataGroups: []int{1, 11, 12}}
 	session := tape(f, false, opts)
-	addMutationSeeds(f, session)
+	scardtest.AddMutationSeeds(f, session)
 	fuzzSession(f, session, opts)
 }
 

@@ -79,22 +79,11 @@ func recordIAS(f *testing.F) [][]byte {
 // ([scardtest.Mutate]) and a fuzzer-chosen answer once it is spent.
 func FuzzIASClient(f *testing.F) {
 	rec := recordIAS(f)
-	f.Add([]byte{}, []byte{})
-	f.Add([]byte{}, []byte{0x61, 0xFF})
-	for i := range rec {
-		for op := range byte(8) {
-			f.Add([]byte{byte(i), op, 0, 5, 0x30}, []byte{})
-		}
-	}
+	scardtest.AddMutationSeeds(f, rec)
 	f.Fuzz(func(t *testing.T, ops, tail []byte) {
-		h := &scardtest.Hostile{Responses: scardtest.Mutate(rec, ops), Limit: sessionLimit}
-		if len(tail) > 0 {
-			h.Tail = tail
-		}
+		h := scardtest.MutatedCard(rec, ops, tail, sessionLimit)
 		session(t, h, checker(t))
-		if h.Exceeded() {
-			t.Fatalf("client sent more than %d APDUs", h.Commands())
-		}
+		h.CheckBounded(t)
 	})
 }
 
@@ -106,14 +95,8 @@ func FuzzIASClientRaw(f *testing.F) {
 	f.Add(scardtest.EncodeResponses([][]byte{{0x90, 0x00}, {0x61, 0xFF}}))
 	f.Add(scardtest.EncodeResponses([][]byte{{0x90, 0x00}, {0x90, 0x00}, {0x31, 0x32, 0x90, 0x00}, {0x90, 0x00}, {0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xF0, 0x90, 0x00}}))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		rs := scardtest.DecodeResponses(in)
-		h := &scardtest.Hostile{Responses: rs, Limit: sessionLimit}
-		if len(rs) > 0 {
-			h.Tail = rs[len(rs)-1]
-		}
+		h := scardtest.RawCard(in, sessionLimit)
 		session(t, h, checker(t))
-		if h.Exceeded() {
-			t.Fatalf("client sent more than %d APDUs", h.Commands())
-		}
+		h.CheckBounded(t)
 	})
 }
