@@ -302,7 +302,7 @@ func ParseViaHelper(b []byte) int { return 2 }
 `,
 		"a/a_test.go": `package a_test
 import ("testing"; "example.com/m/a")
-func FuzzA(f *testing.F) { f.Fuzz(func(t *testing.T, b []byte) { a.ParseA(b); var x a.T; x.DecodeM(b); run(b) }) }
+	func FuzzA(f *testing.F) { f.Fuzz(func(t *testing.T, b []byte) { a.ParseA(b); var x a.T; x.DecodeM(b); run(b) }) }
 func TestOnly(t *testing.T) { a.ParseOnlyTested(nil) }
 `,
 		"a/helper_test.go": `package a_test
