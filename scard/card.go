@@ -36,9 +36,10 @@ type CardOptions struct {
 //
 // A Card is not safe for concurrent use by multiple goroutines.
 type Card struct {
-	t    Transmitter
-	sm   *SecureMessaging
-	opts CardOptions
+	t     Transmitter
+	sm    *SecureMessaging
+	opts  CardOptions
+	apdus int // APDUs exchanged, for the per-file budgets of file.go
 }
 
 // NewCard returns a Card over t; the zero CardOptions is valid.
@@ -62,6 +63,13 @@ func (c *Card) SetSecureMessaging(sm *SecureMessaging) { c.sm = sm }
 
 // maxResponse bounds the data accumulated across GET RESPONSE rounds.
 const maxResponse = 1 << 20
+
+// maxGetResponse bounds the GET RESPONSE commands sent for one command: a
+// card answering 61xx forever (with or without data) ends in an
+// [*APDUError] after this many. No response APDU can carry more than
+// [MaxExtendedNe] bytes, 256 rounds of 61 00 at 256 bytes each; 1024 leaves
+// room for cards that hand the data out in smaller pieces.
+const maxGetResponse = 1024
 
 // Send transmits cmd and returns the response with its status word; a
 // non-9000 status word is not an error. With secure messaging active, the
@@ -158,7 +166,10 @@ func (c *Card) raw(ctx context.Context, cmd Command, fixLe bool) (Response, erro
 		return r, nil
 	}
 	data := append([]byte(nil), r.Data...)
-	for r.SW1() == 0x61 {
+	for rounds := 0; r.SW1() == 0x61; rounds++ {
+		if rounds == maxGetResponse {
+			return Response{}, &APDUError{Offset: len(data), Msg: fmt.Sprintf("card still answers %04X after %d GET RESPONSE commands", r.SW, maxGetResponse)}
+		}
 		ne := int(r.SW2())
 		if ne == 0 {
 			ne = MaxShortNe
@@ -183,6 +194,7 @@ func (c *Card) exchange(ctx context.Context, cmd Command) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	c.apdus++
 	rb, err := c.t.Transmit(ctx, b)
 	if err != nil {
 		return Response{}, err

@@ -12,8 +12,19 @@ import (
 // 0xDF).
 const readChunk = 0xDF
 
-// maxFile bounds the size of a file read, against a hostile card.
+// maxFile bounds the size of a file read, against a hostile card: a
+// declared length over it is refused before anything is allocated.
 const maxFile = 1 << 20
+
+// fileBudget is the number of APDUs a file read of size bytes may take: 4
+// per 223-byte chunk (a card on T=0 answers each READ BINARY with 61xx and
+// a GET RESPONSE; the other factor 2 tolerates cards that return half
+// chunks) plus 64. A card that hands a declared file out a byte at a time
+// or stretches every answer over GET RESPONSE rounds ends in a
+// [*DataError] once over it (a 1 MiB file: 18,873 APDUs; a 16-byte file:
+// 68). The last command may overshoot by its own GET RESPONSE rounds
+// (at most 1 + maxGetResponse).
+func fileBudget(size int) int { return 4*((size+readChunk-1)/readChunk) + 64 }
 
 // ReadBinary reads up to n bytes at offset from the currently selected
 // EF. Offsets up to 0x7FFF use READ BINARY (B0); larger offsets use the
@@ -61,7 +72,9 @@ func (c *Card) ReadBinary(ctx context.Context, offset, n int) ([]byte, error) {
 // ("EF.COM", "DG2") is used in errors and passed to progress, which, if not
 // nil, is called after each chunk with the bytes read so far and the file's
 // size. It returns an error unwrapping to [ErrNotFound] for a missing file and
-// a [*DataError] if the file is not TLV.
+// a [*DataError] if the file is not TLV, declares more than 1 MiB (checked
+// before anything is allocated), ends early, or takes more than
+// 4·⌈size/223⌉ + 64 APDUs.
 func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string, progress func(string, int, int)) ([]byte, error) {
 	if err := c.SelectEF(ctx, fid); err != nil {
 		return nil, fmt.Errorf("selecting %s: %w", name, err)
@@ -80,9 +93,13 @@ func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string, progres
 	}
 	buf := make([]byte, 0, total)
 	buf = append(buf, head[:min(len(head), total)]...)
+	start, budget := c.apdus, fileBudget(total)
 	for len(buf) < total {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if n := c.apdus - start; n > budget {
+			return nil, &DataError{File: name, Msg: fmt.Sprintf("%d of %d bytes after %d APDUs (budget %d)", len(buf), total, n, budget)}
 		}
 		part, err := c.ReadBinary(ctx, len(buf), min(readChunk, total-len(buf)))
 		if err != nil {
@@ -101,15 +118,20 @@ func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string, progres
 
 // ReadFile selects the EF fid under the current DF and reads it to its end
 // (for files that are not TLV, such as the CIE's EF.ID_Servizi). The end is
-// detected by a short read, SW 6282 or SW 6B00.
+// detected by a short read, SW 6282 or SW 6B00. A file over 1 MiB, or one
+// that takes more than 18,873 APDUs, gives a [*DataError].
 func (c *Card) ReadFile(ctx context.Context, fid uint16, name string) ([]byte, error) {
 	if err := c.SelectEF(ctx, fid); err != nil {
 		return nil, fmt.Errorf("selecting %s: %w", name, err)
 	}
 	var buf []byte
+	start, budget := c.apdus, fileBudget(maxFile)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if n := c.apdus - start; n > budget {
+			return nil, &DataError{File: name, Msg: fmt.Sprintf("%d bytes after %d APDUs (budget %d)", len(buf), n, budget)}
 		}
 		part, err := c.ReadBinary(ctx, len(buf), readChunk)
 		if err != nil {

@@ -188,6 +188,16 @@ func FuzzReadPrints(f *testing.F) {
 	f.Add("a.png", []byte("\x89PNG\r\n\x1a\n"))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		ps, err := eval.ReadPrints(name, data)
+		// CountPrints does not decode the images: it may count what ReadPrints
+		// then fails to decode, never the other way round.
+		if n, cerr := eval.CountPrints(name, data); (cerr != nil && err == nil) || (err == nil && n != len(ps)) {
+			t.Fatalf("CountPrints: %d, %v; ReadPrints: %d prints, %v", n, cerr, len(ps), err)
+		}
+		if err == nil && len(ps) > 0 {
+			if p, err := eval.ReadPrint(name, data, len(ps)-1); err != nil || p.Image == nil {
+				t.Fatalf("ReadPrint of the last view: %v", err)
+			}
+		}
 		if err != nil {
 			if !strings.Contains(err.Error(), name) {
 				t.Fatalf("error %q does not name the file %q", err, name)
@@ -198,6 +208,25 @@ func FuzzReadPrints(f *testing.F) {
 			if p.Image == nil {
 				t.Fatal("nil image without error")
 			}
+		}
+	})
+}
+
+func FuzzReadScores(f *testing.F) {
+	f.Add("12\n0 extra\n\n3.5\n", uint8(3))
+	f.Add("nan\n", uint8(1))
+	f.Add("1e309\n-0\n", uint8(2))
+	f.Fuzz(func(t *testing.T, text string, n uint8) {
+		pairs := make([]eval.Pair, n)
+		ss, err := eval.ReadScores(strings.NewReader(text), pairs)
+		if err != nil {
+			if ss != nil {
+				t.Fatal("scores and an error")
+			}
+			return
+		}
+		if len(ss) != len(pairs) {
+			t.Fatalf("%d scores for %d pairs without an error", len(ss), len(pairs))
 		}
 	})
 }

@@ -31,6 +31,7 @@ func FuzzDecode(f *testing.F) {
 	shared := Decoder{Options: DecodeOptions{MaxPixels: maxPixels}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = DecodeConfig(bytes.NewReader(data)) // must not panic on any input
+		_, _ = ReadInfo(data)
 		m, info, err := DecodeBytes(data, &DecodeOptions{MaxPixels: maxPixels})
 		m2, _, err2 := shared.Decode(data)
 		if (err == nil) != (err2 == nil) || (err == nil && !bytes.Equal(m.Pix, m2.Pix)) {

@@ -71,6 +71,8 @@ var allowed = map[string][]string{
 
 	"internal/cli": {},
 
+	"internal/fuzzcover": {},
+
 	// Programs.
 	"examples/apr-server":                      {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
 	"examples/cie-read":                        {"cie", "golang.org/x/term", "internal/cli", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},

@@ -12,6 +12,12 @@
 //   - [Replay] sends a transcript's commands to a live card and fails the
 //     test at the first response that differs: Playback holds the
 //     terminal to a recording, Replay holds the card to it.
+//   - [Hostile] is the adversary of the reader-side fuzz targets: a card
+//     that answers from fuzzer-chosen bytes, raw ([DecodeResponses],
+//     [RawCard]) or as mutations of a recorded simulated session ([Tape],
+//     [Mutate], [MutatedCard]), and stops a reader that loops at its APDU
+//     limit; [Sealed] wraps chosen plaintext in card-side secure messaging.
+//     FUZZING.md at the module root describes the targets.
 //   - [TestTransmitter] is the conformance suite every Transmitter must
 //     pass: status words for bad input instead of panics, ctx cancellation,
 //     concurrency, and, for the optional capabilities a device offers
