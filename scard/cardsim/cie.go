@@ -47,8 +47,9 @@ type CIEOptions struct {
 	// ([DG11From]), Document ([DG12From]) and CAN,
 	// wherever those fields are left empty.
 	Card *cie.Card
-	// MRZ is the TD1 machine-readable zone, 90 characters with or without
-	// line breaks. It feeds DG1 and the BAC/PACE MRZ key. Required unless
+	// MRZ is the machine-readable zone, with or without line breaks: TD1
+	// (90 characters, the CIE's), or TD2 (72) or TD3 (88) to play another
+	// kind of document. It feeds DG1 and the BAC/PACE MRZ key. Required unless
 	// Card is set.
 	MRZ string
 	// Personal is DG11. Document is DG12. They are encoded with the one LDS
@@ -180,12 +181,12 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		}
 	}
 	mrz := strings.NewReplacer("\n", "", "\r", "").Replace(cfg.MRZ)
-	if len(mrz) != 90 {
-		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ has %d characters, want 90 (TD1)", len(mrz))
+	// TD1, TD2 or TD3: the key comes from the one MRZ layout code (cie via
+	// emrtd), long document numbers included.
+	var err error
+	if c.mrzKey, err = emrtd.MRZKeyFromMRZ(mrz); err != nil {
+		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
 	}
-	// TD1 (ICAO 9303-5 4.2.2): document number in line 1 positions 6-14,
-	// birth date line 2 positions 1-6, expiry line 2 positions 9-14.
-	c.mrzKey = emrtd.NewMRZKey(mrz[5:14], mrz[30:36], mrz[38:44])
 	if _, err := c.mrzKey.Info(); err != nil {
 		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
 	}
@@ -211,7 +212,6 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 	if bits < 1024 {
 		return nil, fmt.Errorf("cardsim: CIEOptions.KeyBits %d, want at least 1024", bits)
 	}
-	var err error
 	c.pki = cfg.PKI
 	if c.pki == nil {
 		if c.pki, err = NewPKI(PKIOptions{Rand: c.rand, KeyBits: bits}); err != nil {

@@ -215,15 +215,16 @@ func (e *Document) MRZLines() (string, error) {
 	return ParseDG1(b)
 }
 
-// MRZ decodes DG1 with [cie.ParseMRZ], which validates every check digit.
-// Errors are [*DataError] for a malformed DG1 or the [*cie.MRZError] of
-// ParseMRZ.
+// MRZ decodes DG1 with [cie.ParseAnyMRZ], which validates every check
+// digit: a TD1 MRZ (identity cards such as the CIE), TD2 or TD3 (passports);
+// the result's Format says which. Errors are [*scard.DataError] for a
+// malformed DG1 or the [*cie.MRZError] of ParseAnyMRZ.
 func (e *Document) MRZ() (*cie.MRZ, error) {
 	s, err := e.MRZLines()
 	if err != nil {
 		return nil, err
 	}
-	m, err := cie.ParseMRZ(s)
+	m, err := cie.ParseAnyMRZ(s)
 	if err != nil {
 		return nil, fmt.Errorf("decoding DG1: %w", err)
 	}
