@@ -39,6 +39,8 @@ type Card struct {
 	t    Transmitter
 	sm   *SecureMessaging
 	opts CardOptions
+	// shortRead: the card refused an extended READ BINARY Le (file.go).
+	shortRead bool
 }
 
 // NewCard returns a Card over t; the zero CardOptions is valid.
