@@ -244,30 +244,9 @@ func ParseMRZ(s string) (*MRZ, error) {
 	}
 
 	// Line 2.
-	if err := mrzCheckDate(l2[0:6], 1, true); err != nil {
+	if err := m.parseBirthSexExpiry(l2, 0); err != nil {
 		return nil, err
 	}
-	if err := mrzCheckDigitAt(l2, 2, 0, 6); err != nil {
-		return nil, err
-	}
-	m.Birth = l2[0:6]
-	switch l2[7] {
-	case 'M':
-		m.Sex = SexMale
-	case 'F':
-		m.Sex = SexFemale
-	case '<':
-		m.Sex = SexUnspecified
-	default:
-		return nil, mrzErr(2, 8, ErrSex)
-	}
-	if err := mrzCheckDate(l2[8:14], 9, false); err != nil {
-		return nil, err
-	}
-	if err := mrzCheckDigitAt(l2, 2, 8, 14); err != nil {
-		return nil, err
-	}
-	m.Expiry = l2[8:14]
 	if err := mrzCheckState(l2[15:18], 2, 16); err != nil {
 		return nil, err
 	}
@@ -296,6 +275,37 @@ func MustParseMRZ(s string) *MRZ {
 		panic(err)
 	}
 	return m
+}
+
+// parseBirthSexExpiry reads the date of birth, its check digit, the sex,
+// the date of expiry and its check digit, which all formats write in this
+// order on line 2 from 0-based index b (TD1 0, TD2 and TD3 13).
+func (m *MRZ) parseBirthSexExpiry(l2 string, b int) error {
+	if err := mrzCheckDate(l2[b:b+6], b+1, true); err != nil {
+		return err
+	}
+	if err := mrzCheckDigitAt(l2, 2, b, b+6); err != nil {
+		return err
+	}
+	m.Birth = l2[b : b+6]
+	switch l2[b+7] {
+	case 'M':
+		m.Sex = SexMale
+	case 'F':
+		m.Sex = SexFemale
+	case '<':
+		m.Sex = SexUnspecified
+	default:
+		return mrzErr(2, b+8, ErrSex)
+	}
+	if err := mrzCheckDate(l2[b+8:b+14], b+9, false); err != nil {
+		return err
+	}
+	if err := mrzCheckDigitAt(l2, 2, b+8, b+14); err != nil {
+		return err
+	}
+	m.Expiry = l2[b+8 : b+14]
+	return nil
 }
 
 // mrzCheckName validates a name field n starting at 1-based position pos0

@@ -239,30 +239,9 @@ func parseTD(format MRZFormat, l1, l2 string) (*MRZ, error) {
 		return nil, err
 	}
 	m.Nationality = l2[10:13]
-	if err := mrzCheckDate(l2[13:19], 14, true); err != nil {
+	if err := m.parseBirthSexExpiry(l2, 13); err != nil {
 		return nil, err
 	}
-	if err := mrzCheckDigitAt(l2, 2, 13, 19); err != nil {
-		return nil, err
-	}
-	m.Birth = l2[13:19]
-	switch l2[20] {
-	case 'M':
-		m.Sex = SexMale
-	case 'F':
-		m.Sex = SexFemale
-	case '<':
-		m.Sex = SexUnspecified
-	default:
-		return nil, mrzErr(2, 21, ErrSex)
-	}
-	if err := mrzCheckDate(l2[21:27], 22, false); err != nil {
-		return nil, err
-	}
-	if err := mrzCheckDigitAt(l2, 2, 21, 27); err != nil {
-		return nil, err
-	}
-	m.Expiry = l2[21:27]
 	if format == TD3 {
 		// The personal number's check digit may be '<' when it is all
 		// fillers (Doc 9303-4 §4.2.2 note).

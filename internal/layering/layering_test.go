@@ -71,7 +71,7 @@ var allowed = map[string][]string{
 	"cie/cmd/anprdiff":        {"cie"},
 	"sad/cmd/sadcheck":        {"sad", "sad/sadcheck"},
 	"scripts/compare-wsq":     {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
-	"examples/cardserve": {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/sco", "scard/vpcd"},
+	"examples/cardserve":      {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/sco", "scard/vpcd"},
 }
 
 // adapters are the cgo packages; only programs may import them.
