@@ -97,6 +97,14 @@ type CIEOptions struct {
 	// Latency delays every response, like a slow contactless link. The
 	// wait honours ctx and card removal.
 	Latency time.Duration
+	// ActiveAuthentication, if set (an *rsa.PrivateKey or
+	// *ecdsa.PrivateKey), gives the eMRTD application DG15 with its public
+	// key, listed in EF.COM and hashed in EF.SOD, and INTERNAL
+	// AUTHENTICATE answers active authentication (ICAO Doc 9303-11 6.1)
+	// there: ISO/IEC 9796-2 with SHA-1 for RSA, plain ECDSA over SHA-256.
+	// The CIE itself has no active authentication; this plays other
+	// documents (passports) that do.
+	ActiveAuthentication crypto.Signer
 	// PSS signs EF.SOD and the IAS SOD with SHA-512 and RSASSA-PSS (salt
 	// 64 bytes, less with test keys under 1040 bits), as newer CIEs do; the default is SHA-256 with RSA PKCS#1
 	// v1.5. PSS signatures are randomised, so such cards are not
@@ -118,6 +126,7 @@ type CIEOptions struct {
 // serialised as on a real card.
 type CIE struct {
 	dev device
+	aa
 
 	mrzKey  emrtd.MRZKey
 	can     emrtd.CAN
@@ -141,6 +150,13 @@ type CIE struct {
 }
 
 // session is the volatile state lost on reset or removal.
+// aa holds the active authentication key of a CIE that plays a document
+// with DG15 (CIEOptions.ActiveAuthentication).
+type aa struct {
+	aaKey  crypto.Signer
+	aaHash crypto.Hash
+}
+
 type session struct {
 	cur      *df
 	curEF    *ef
@@ -265,13 +281,16 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 	}
 
 	// eMRTD application.
-	dg := map[int][]byte{
+	dg, err := c.withAA(cfg, map[int][]byte{
 		1:  emrtd.MarshalDG1(mrz),
 		2:  emrtd.MarshalDG2(emrtd.FaceImage{Format: cfg.PhotoType, Width: cfg.PhotoWidth, Height: cfg.PhotoHeight, Data: cfg.Photo}),
 		3:  emrtd.MarshalDG3(cfg.Fingerprints[0], cfg.Fingerprints[1]),
 		11: cfg.Personal.Marshal(),
 		12: cfg.Document.Marshal(),
 		14: dg14,
+	})
+	if err != nil {
+		return nil, err
 	}
 	sodOpts := emrtd.SODOptions{Hash: crypto.SHA256, Rand: c.rand}
 	if cfg.PSS {
@@ -282,6 +301,9 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		return nil, err
 	}
 	com := &emrtd.COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2, 3, 11, 12, 14}}
+	if dg[15] != nil {
+		com.DataGroups = append(com.DataGroups, 15)
+	}
 	c.emrtd = &df{name: "eMRTD", aid: emrtd.AID(), efs: []*ef{
 		{fid: 0x011E, sfi: 0x1E, data: com.Marshal(), read: accessSM},
 		{fid: 0x0101, sfi: 0x01, data: dg[1], read: accessSM},
@@ -292,6 +314,9 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		{fid: 0x010E, sfi: 0x0E, data: dg[14], read: accessSM},
 		{fid: 0x011D, sfi: 0x1D, data: sod, read: accessSM},
 	}}
+	if dg[15] != nil {
+		c.emrtd.efs = append(c.emrtd.efs, &ef{fid: 0x010F, sfi: 0x0F, data: dg[15], read: accessSM})
+	}
 
 	// Master file.
 	dhParams, err := asn1.Marshal(struct{ P, G, Q *big.Int }{dhP, dhG, dhQ})
@@ -563,6 +588,9 @@ func (c *CIE) exec(cmd scard.Command) scard.Response {
 	case scard.InsManageSecurityEnvironment:
 		return c.mse(cmd)
 	case scard.InsInternalAuthenticate:
+		if c.s.cur == c.emrtd && c.aaKey != nil {
+			return c.activeAuthenticate(cmd)
+		}
 		return c.internalAuthenticate(cmd)
 	case scard.InsVerify:
 		return c.verify(cmd)
