@@ -36,8 +36,10 @@ var ePassCOM = []byte{0x60, 0x14, 0x5F, 0x01, 0x04, '0', '1', '0', '7', 0x5F, 0x
 //     replayed here: the simulator always sends DO 99).
 //  4. No EF.CardAccess: BAC only, as ciekit falls back to (9303-11 4.2).
 //
-// The emulator itself could not be run: the Debian package's ePass
-// generator fails under Python 3 (see the branch report).
+// The emulator itself could not be run: in Debian's vsmartcard-vpicc
+// 3.3+dfsg-2 the ePass card does not start under Python 3 (it imports
+// Crypto where Debian ships Cryptodome, calls raw_input, and mixes str and
+// bytes in TLVutils.pack, the file system's DF names and the SM code).
 func TestPartialReadEPassDeviations(t *testing.T) {
 	sim := newCIE(t)
 	require.NoError(t, sim.SetEMRTDFile(emrtd.FIDCOM, ePassCOM))
