@@ -9,6 +9,8 @@
 //	go run ./examples/cardserve                 # a CIE in "Virtual PCD 00 00"
 //	go run ./examples/cardserve -card both      # and an SCO in "Virtual PCD 00 01"
 //	go run ./examples/cardserve -mrz 'P<UTO...' # play a passport (TD3 MRZ)
+//	go run ./examples/cardserve -csca-out csca.pem &
+//	go run ./examples/cie-read -source pcsc -can 123456 -csca csca.pem
 //
 // The cards are simulated (scard/cardsim): keys, document signer and CSCA
 // are generated at start; nothing here is a real document.
@@ -18,6 +20,7 @@ package main
 
 import (
 	"context"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -65,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	pin := fs.String("pin", cardsim.DefaultPIN, "the CIE's and the SCO's PIN (8 digits)")
 	mrz := fs.String("mrz", "", "MRZ to play instead of the CIE's: TD1, TD2 or TD3 lines, newlines or one piece")
 	ecdh := fs.Bool("ecdh", false, "the CIE offers PACE over ECDH (P-256) instead of DH")
+	cscaOut := fs.String("csca-out", "", "write the simulated CSCA certificate (PEM) to this file, to verify the card with")
 	connect := fs.Duration("connect-timeout", 10*time.Second, "how long to wait for vpcd (pcscd) to take the card")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -116,6 +120,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		sim, err := cardsim.NewCIE(opts)
 		if err != nil {
 			return err
+		}
+		if *cscaOut != "" {
+			pemCSCA := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: sim.PKI().CSCA.Raw})
+			if err := os.WriteFile(*cscaOut, pemCSCA, 0o644); err != nil {
+				return err
+			}
 		}
 		b := vpcd.Start(ctx, *cieAddr, sim, nil)
 		bridges = append(bridges, b)

@@ -117,7 +117,7 @@ func TestServeCIEAndSCO(t *testing.T) {
 	cieDrv, scoDrv := newDriver(t), newDriver(t)
 	const td3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
 	out, stop := start(t, "-card", "both", "-cie-addr", cieDrv.ln.Addr().String(), "-sco-addr", scoDrv.ln.Addr().String(),
-		"-mrz", td3, "-can", "654321")
+		"-mrz", td3, "-can", "654321", "-csca-out", t.TempDir()+"/csca.pem")
 	cieDrv.accept(t)
 	atr := cieDrv.exchange(t, []byte{0x04}) // get ATR
 	assert.Equal(t, byte(0x3B), atr[0], "ATR")
