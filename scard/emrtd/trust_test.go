@@ -309,3 +309,31 @@ func FuzzParseMasterList(f *testing.F) {
 		_ = s.AddCRL(b)
 	})
 }
+
+// FuzzTrustVerify: Verify on any SOD bytes never panics, returns a result
+// whenever it returns no error, and never trusts what does not parse.
+func FuzzTrustVerify(f *testing.F) {
+	p := newTrustPKI(f)
+	var s emrtd.TrustStore
+	if err := s.AddCSCA(p.newCSCA); err != nil {
+		f.Fatal(err)
+	}
+	if err := s.AddCRL(p.crl(f, p.dsRevoked)); err != nil {
+		f.Fatal(err)
+	}
+	dgs := map[int][]byte{1: emrtd.MarshalDG1(specimenTD3)}
+	f.Add(p.sod(f, p.ds, dgs))
+	f.Add(p.sod(f, p.dsRevoked, dgs))
+	f.Fuzz(func(t *testing.T, sod []byte) {
+		res, err := s.Verify(sod, dgs, emrtd.VerifyOptions{DocumentCode: "P<"})
+		if res == nil && err == nil {
+			t.Fatal("Verify: no result and no error")
+		}
+		if err == nil && !res.Passed() {
+			t.Fatal("Verify: no error but a failed check")
+		}
+		if _, perr := emrtd.ParseSOD(sod); perr != nil && err == nil {
+			t.Fatalf("Verify trusted a SOD ParseSOD refuses: %v", perr)
+		}
+	})
+}
