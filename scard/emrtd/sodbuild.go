@@ -118,17 +118,19 @@ func signCMS(eType asn1.ObjectIdentifier, eContent []byte, cert *x509.Certificat
 		b.AddASN1ObjectIdentifier(ct)
 		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(ldsOID) })
 	})
-	attrs.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		mdo, _ := parseOID(oidMessageDigest)
-		b.AddASN1ObjectIdentifier(mdo)
-		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddASN1OctetString(md) })
-	})
+	// DER orders the SET OF attributes by encoding: content type (30 15),
+	// signing time (30 1C), message digest (30 1F and longer).
 	if !o.SigningTime.IsZero() {
 		attrs.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 			b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5})
 			b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddASN1UTCTime(o.SigningTime.UTC()) })
 		})
 	}
+	attrs.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		mdo, _ := parseOID(oidMessageDigest)
+		b.AddASN1ObjectIdentifier(mdo)
+		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddASN1OctetString(md) })
+	})
 	attrBytes, _ := attrs.Bytes()
 	var signedB cryptobyte.Builder
 	signedB.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(attrBytes) })
