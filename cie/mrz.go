@@ -5,14 +5,19 @@ import (
 	"time"
 )
 
-// MRZ is a TD1 machine readable zone (ICAO Doc 9303-5 §4.2): three lines of
-// 30 characters. The fields hold the MRZ text without fillers; check digits
+// MRZ is a machine readable zone: by default a TD1 one (ICAO Doc 9303-5
+// §4.2), three lines of 30 characters; with [MRZ.Format] set, a TD2 (Doc
+// 9303-6) or TD3 (Doc 9303-4) one. The fields hold the MRZ text without fillers; check digits
 // are not stored because they are computed from the fields when the MRZ is
 // rendered ([MRZ.Lines]) and verified when it is parsed ([ParseMRZ]).
 //
 // The zero value is an empty MRZ that cannot be rendered. Build one with
 // [EncodeMRZ] or [ParseMRZ], or fill the fields by hand.
 type MRZ struct {
+	// Format is the layout: [TD1] (the zero value, the CIE's), [TD2] or
+	// [TD3]. TD2 and TD3 MRZs come from [ParseAnyMRZ]; see [MRZFormat] for
+	// which fields they use.
+	Format MRZFormat
 	// DocumentCode is line 1 positions 1-2, filler included: "C<" on a CIE.
 	DocumentCode string
 	// IssuingState is line 1 positions 3-5, e.g. "ITA" or "D<<".
@@ -239,30 +244,9 @@ func ParseMRZ(s string) (*MRZ, error) {
 	}
 
 	// Line 2.
-	if err := mrzCheckDate(l2[0:6], 1, true); err != nil {
+	if err := m.parseBirthSexExpiry(l2, 0); err != nil {
 		return nil, err
 	}
-	if err := mrzCheckDigitAt(l2, 2, 0, 6); err != nil {
-		return nil, err
-	}
-	m.Birth = l2[0:6]
-	switch l2[7] {
-	case 'M':
-		m.Sex = SexMale
-	case 'F':
-		m.Sex = SexFemale
-	case '<':
-		m.Sex = SexUnspecified
-	default:
-		return nil, mrzErr(2, 8, ErrSex)
-	}
-	if err := mrzCheckDate(l2[8:14], 9, false); err != nil {
-		return nil, err
-	}
-	if err := mrzCheckDigitAt(l2, 2, 8, 14); err != nil {
-		return nil, err
-	}
-	m.Expiry = l2[8:14]
 	if err := mrzCheckState(l2[15:18], 2, 16); err != nil {
 		return nil, err
 	}
@@ -276,25 +260,8 @@ func ParseMRZ(s string) (*MRZ, error) {
 	}
 
 	// Line 3.
-	for i := 0; i < 30; i++ {
-		if c := l3[i]; c >= '0' && c <= '9' {
-			return nil, mrzErr(3, i+1, ErrCharacter)
-		}
-	}
-	if l3[0] == '<' {
-		return nil, mrzErr(3, 1, ErrName) // the name starts with the primary identifier
-	}
-	// After the "<<" that ends the primary identifier, components are
-	// separated by one filler (Doc 9303-3 §4.6): a third filler, or a
-	// double one before the padding, is not a name [MRZ.Lines] would write.
-	if i := strings.Index(l3, "<<"); i >= 0 {
-		rest := strings.TrimRight(l3[i+2:], "<")
-		if rest != "" && rest[0] == '<' {
-			return nil, mrzErr(3, i+3, ErrName)
-		}
-		if j := strings.Index(rest, "<<"); j >= 0 {
-			return nil, mrzErr(3, i+3+j, ErrName)
-		}
+	if err := mrzCheckName(l3, 3, 1); err != nil {
+		return nil, err
 	}
 	m.Surname, m.GivenNames = mrzSplitName(l3)
 	return m, nil
@@ -308,6 +275,63 @@ func MustParseMRZ(s string) *MRZ {
 		panic(err)
 	}
 	return m
+}
+
+// parseBirthSexExpiry reads the date of birth, its check digit, the sex,
+// the date of expiry and its check digit, which all formats write in this
+// order on line 2 from 0-based index b (TD1 0, TD2 and TD3 13).
+func (m *MRZ) parseBirthSexExpiry(l2 string, b int) error {
+	if err := mrzCheckDate(l2[b:b+6], b+1, true); err != nil {
+		return err
+	}
+	if err := mrzCheckDigitAt(l2, 2, b, b+6); err != nil {
+		return err
+	}
+	m.Birth = l2[b : b+6]
+	switch l2[b+7] {
+	case 'M':
+		m.Sex = SexMale
+	case 'F':
+		m.Sex = SexFemale
+	case '<':
+		m.Sex = SexUnspecified
+	default:
+		return mrzErr(2, b+8, ErrSex)
+	}
+	if err := mrzCheckDate(l2[b+8:b+14], b+9, false); err != nil {
+		return err
+	}
+	if err := mrzCheckDigitAt(l2, 2, b+8, b+14); err != nil {
+		return err
+	}
+	m.Expiry = l2[b+8 : b+14]
+	return nil
+}
+
+// mrzCheckName validates a name field n starting at 1-based position pos0
+// of line li: no digits, starting with a letter, and after the "<<" that
+// ends the primary identifier components separated by one filler (Doc
+// 9303-3 §4.6): a third filler, or a double one before the padding, is not
+// a name [MRZ.Lines] would write.
+func mrzCheckName(n string, li, pos0 int) error {
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; c >= '0' && c <= '9' {
+			return mrzErr(li, pos0+i, ErrCharacter)
+		}
+	}
+	if n[0] == '<' {
+		return mrzErr(li, pos0, ErrName) // the name starts with the primary identifier
+	}
+	if i := strings.Index(n, "<<"); i >= 0 {
+		rest := strings.TrimRight(n[i+2:], "<")
+		if rest != "" && rest[0] == '<' {
+			return mrzErr(li, pos0+i+2, ErrName)
+		}
+		if j := strings.Index(rest, "<<"); j >= 0 {
+			return mrzErr(li, pos0+i+2+j, ErrName)
+		}
+	}
+	return nil
 }
 
 // mrzComposite computes the TD1 composite check digit (Doc 9303-5 §4.2.4):
@@ -469,9 +493,11 @@ func mrzDigits(s string) (yy, mm, dd int, ok bool) {
 	return n(0), n(2), n(4), true
 }
 
-// PossiblyTruncated reports whether the name may have been truncated:
-// position 30 of line 3 holds a letter (Doc 9303-3 §4.6).
+// PossiblyTruncated reports whether the name may have been truncated: the
+// last position of the name field (TD1 line 3 position 30, TD2 line 1
+// position 36, TD3 line 1 position 44) holds a letter (Doc 9303-3 §4.6).
 func (m *MRZ) PossiblyTruncated() bool {
-	l3, err := mrzNameLine(m.Surname, m.GivenNames)
-	return err == nil && l3[29] != '<'
+	w, li := m.Format.nameWidth()
+	n, err := mrzNameField(m.Surname, m.GivenNames, w, li)
+	return err == nil && n[w-1] != '<'
 }

@@ -7,8 +7,15 @@ import "strings"
 // [EncodeMRZ]. It returns a [*MRZError] if a field does not fit its
 // positions or holds characters outside the MRZ alphabet; a hand-built MRZ
 // that renders may still fail [ParseMRZ] (an impossible date, say).
+//
+// A [TD2] or [TD3] MRZ renders two lines (of 36 or 44 characters) and an
+// empty third string.
 func (m *MRZ) Lines() ([3]string, error) {
 	var out [3]string
+	if m.Format != TD1 {
+		l1, l2, err := m.linesTD()
+		return [3]string{l1, l2, ""}, err
+	}
 	var l1, l2 []byte
 	l1 = make([]byte, 0, 30)
 	l2 = make([]byte, 0, 30)
@@ -82,12 +89,15 @@ func (m *MRZ) Lines() ([3]string, error) {
 	return [3]string{string(l1), string(l2), l3}, nil
 }
 
-// String returns the three lines separated by "\n", or "" if the MRZ cannot
-// be rendered (see [MRZ.Lines]).
+// String returns the lines (three for TD1, two for TD2 and TD3) separated
+// by "\n", or "" if the MRZ cannot be rendered (see [MRZ.Lines]).
 func (m *MRZ) String() string {
 	l, err := m.Lines()
 	if err != nil {
 		return ""
+	}
+	if m.Format != TD1 {
+		return l[0] + "\n" + l[1]
 	}
 	return l[0] + "\n" + l[1] + "\n" + l[2]
 }
@@ -136,7 +146,13 @@ func mrzPad(b []byte, n int) []byte {
 // identifier is always a letter (issue 16: a surname of 28 letters and the
 // given names " MARIA" used to render a line ending in "<<<").
 func mrzNameLine(primary, secondary string) (string, error) {
-	bad := &MRZError{Line: 3, Field: "name", Err: ErrName}
+	return mrzNameField(primary, secondary, 30, 3)
+}
+
+// mrzNameField is [mrzNameLine] for a name field of width positions on
+// 1-based line li (30 on TD1 line 3, 31 on TD2 and 39 on TD3 line 1).
+func mrzNameField(primary, secondary string, width, li int) (string, error) {
+	bad := &MRZError{Line: li, Field: "name", Err: ErrName}
 	if primary == "" || primary[0] == ' ' || primary[len(primary)-1] == ' ' || strings.Contains(primary, "  ") {
 		return "", bad
 	}
@@ -153,11 +169,11 @@ func mrzNameLine(primary, secondary string) (string, error) {
 	}
 	p := strings.ReplaceAll(primary, " ", "<")
 	s := strings.ReplaceAll(secondary, " ", "<")
-	line, ok := mrzTruncate(p, s, 30)
+	line, ok := mrzTruncate(p, s, width)
 	if !ok {
 		return "", bad
 	}
-	return string(mrzPad([]byte(line), 30)), nil
+	return string(mrzPad([]byte(line), width)), nil
 }
 
 // mrzTruncate fits the name into width positions (ICAO Doc 9303-3 §4.6,

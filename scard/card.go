@@ -40,6 +40,8 @@ type Card struct {
 	sm    *SecureMessaging
 	opts  CardOptions
 	apdus int // APDUs exchanged, for the per-file budgets of file.go
+	// shortRead: the card refused an extended READ BINARY Le (file.go).
+	shortRead bool
 }
 
 // NewCard returns a Card over t; the zero CardOptions is valid.

@@ -2,6 +2,7 @@ package scard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/ciekit/ciekit/internal/tlv"
@@ -11,6 +12,11 @@ import (
 // response (3DES or AES) within a short APDU (ICAO Doc 9303-10 advises
 // 0xDF).
 const readChunk = 0xDF
+
+// readChunkExtended is the READ BINARY Le with extended lengths: a whole
+// EF of the LDS in one response, with room for the SM data objects within
+// the 65536-byte extended response.
+const readChunkExtended = 0xFE00
 
 // maxFile bounds the size of a file read, against a hostile card: a
 // declared length over it is refused before anything is allocated.
@@ -79,7 +85,10 @@ func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string, progres
 	if err := c.SelectEF(ctx, fid); err != nil {
 		return nil, fmt.Errorf("selecting %s: %w", name, err)
 	}
-	head, err := c.ReadBinary(ctx, 0, 8)
+	// The first read asks for as much as a response can hold: the size
+	// comes from the TLV header in its first bytes, and small files (EF.COM,
+	// DG1, EF.SOD) need no second read.
+	head, err := c.readChunk(ctx, 0, maxFile)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
@@ -93,6 +102,9 @@ func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string, progres
 	}
 	buf := make([]byte, 0, total)
 	buf = append(buf, head[:min(len(head), total)]...)
+	if progress != nil {
+		progress(name, len(buf), total)
+	}
 	start, budget := c.apdus, fileBudget(total)
 	for len(buf) < total {
 		if err := ctx.Err(); err != nil {
@@ -101,7 +113,7 @@ func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string, progres
 		if n := c.apdus - start; n > budget {
 			return nil, &DataError{File: name, Msg: fmt.Sprintf("%d of %d bytes after %d APDUs (budget %d)", len(buf), total, n, budget)}
 		}
-		part, err := c.ReadBinary(ctx, len(buf), min(readChunk, total-len(buf)))
+		part, err := c.readChunk(ctx, len(buf), total-len(buf))
 		if err != nil {
 			return nil, fmt.Errorf("reading %s at offset %d: %w", name, len(buf), err)
 		}
@@ -114,6 +126,25 @@ func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string, progres
 		}
 	}
 	return buf[:total], nil
+}
+
+// readChunk reads up to n bytes at offset with the largest Le the reader
+// and the card allow: extended (readChunkExtended) unless
+// [CardOptions.NoExtended] is set or the card refused an extended Le
+// before with 67xx (wrong length), else 0xDF, which keeps an SM response
+// within a short APDU. The first refusal is retried with the short Le and
+// remembered for the rest of the session.
+func (c *Card) readChunk(ctx context.Context, offset, n int) ([]byte, error) {
+	if c.opts.NoExtended || c.shortRead {
+		return c.ReadBinary(ctx, offset, min(n, readChunk))
+	}
+	part, err := c.ReadBinary(ctx, offset, min(n, readChunkExtended))
+	var se *StatusError
+	if err != nil && n > readChunk && errors.As(err, &se) && se.SW>>8 == 0x67 {
+		c.shortRead = true
+		return c.ReadBinary(ctx, offset, min(n, readChunk))
+	}
+	return part, err
 }
 
 // ReadFile selects the EF fid under the current DF and reads it to its end

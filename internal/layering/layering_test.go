@@ -87,6 +87,7 @@ var allowed = map[string][]string{
 	"examples/cie-tls":                         {"golang.org/x/term", "internal/cli", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix"},
 	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
+	"examples/cardserve":                       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/sco", "scard/vpcd"},
 }
 
 // adapters are the cgo packages; only programs may import them.

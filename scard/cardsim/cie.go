@@ -48,8 +48,9 @@ type CIEOptions struct {
 	// ([DG11From]), Document ([DG12From]) and CAN,
 	// wherever those fields are left empty.
 	Card *cie.Card
-	// MRZ is the TD1 machine-readable zone, 90 characters with or without
-	// line breaks. It feeds DG1 and the BAC/PACE MRZ key. Required unless
+	// MRZ is the machine-readable zone, with or without line breaks: TD1
+	// (90 characters, the CIE's), or TD2 (72) or TD3 (88) to play another
+	// kind of document. It feeds DG1 and the BAC/PACE MRZ key. Required unless
 	// Card is set.
 	MRZ string
 	// Personal is DG11. Document is DG12. They are encoded with the one LDS
@@ -105,6 +106,14 @@ type CIEOptions struct {
 	// Latency delays every response, like a slow contactless link. The
 	// wait honours ctx and card removal.
 	Latency time.Duration
+	// ActiveAuthentication, if set (an *rsa.PrivateKey or
+	// *ecdsa.PrivateKey), gives the eMRTD application DG15 with its public
+	// key, listed in EF.COM and hashed in EF.SOD, and INTERNAL
+	// AUTHENTICATE answers active authentication (ICAO Doc 9303-11 6.1)
+	// there: ISO/IEC 9796-2 with SHA-1 for RSA, plain ECDSA over SHA-256.
+	// The CIE itself has no active authentication; this plays other
+	// documents (passports) that do.
+	ActiveAuthentication crypto.Signer
 	// PSS signs EF.SOD and the IAS SOD with SHA-512 and RSASSA-PSS (salt
 	// 64 bytes, less with test keys under 1040 bits), as newer CIEs do; the default is SHA-256 with RSA PKCS#1
 	// v1.5. PSS signatures are randomised, so such cards are not
@@ -126,6 +135,7 @@ type CIEOptions struct {
 // serialised as on a real card.
 type CIE struct {
 	dev device
+	aa
 
 	mrzKey  emrtd.MRZKey
 	can     emrtd.CAN
@@ -153,6 +163,13 @@ type CIE struct {
 }
 
 // session is the volatile state lost on reset or removal.
+// aa holds the active authentication key of a CIE that plays a document
+// with DG15 (CIEOptions.ActiveAuthentication).
+type aa struct {
+	aaKey  crypto.Signer
+	aaHash crypto.Hash
+}
+
 type session struct {
 	cur      *df
 	curEF    *ef
@@ -195,12 +212,12 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		}
 	}
 	mrz := strings.NewReplacer("\n", "", "\r", "").Replace(cfg.MRZ)
-	if len(mrz) != 90 {
-		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ has %d characters, want 90 (TD1)", len(mrz))
+	// TD1, TD2 or TD3: the key comes from the one MRZ layout code (cie via
+	// emrtd), long document numbers included.
+	var err error
+	if c.mrzKey, err = emrtd.MRZKeyFromMRZ(mrz); err != nil {
+		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
 	}
-	// TD1 (ICAO 9303-5 4.2.2): document number in line 1 positions 6-14,
-	// birth date line 2 positions 1-6, expiry line 2 positions 9-14.
-	c.mrzKey = emrtd.NewMRZKey(mrz[5:14], mrz[30:36], mrz[38:44])
 	if _, err := c.mrzKey.Info(); err != nil {
 		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
 	}
@@ -226,7 +243,6 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 	if bits < 1024 {
 		return nil, fmt.Errorf("cardsim: CIEOptions.KeyBits %d, want at least 1024", bits)
 	}
-	var err error
 	c.pki = cfg.PKI
 	if c.pki == nil {
 		if c.pki, err = NewPKI(PKIOptions{Rand: c.rand, KeyBits: bits}); err != nil {
@@ -280,13 +296,16 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 	}
 
 	// eMRTD application.
-	dg := map[int][]byte{
+	dg, err := c.withAA(cfg, map[int][]byte{
 		1:  emrtd.MarshalDG1(mrz),
 		2:  emrtd.MarshalDG2(emrtd.FaceImage{Format: cfg.PhotoType, Width: cfg.PhotoWidth, Height: cfg.PhotoHeight, Data: cfg.Photo}),
 		3:  emrtd.MarshalDG3(cfg.Fingerprints[0], cfg.Fingerprints[1]),
 		11: cfg.Personal.Marshal(),
 		12: cfg.Document.Marshal(),
 		14: dg14,
+	})
+	if err != nil {
+		return nil, err
 	}
 	sodOpts := emrtd.SODOptions{Hash: crypto.SHA256, Rand: c.rand}
 	if cfg.PSS {
@@ -297,6 +316,9 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		return nil, err
 	}
 	com := &emrtd.COM{LDSVersion: "0107", UnicodeVersion: "040000", DataGroups: []int{1, 2, 3, 11, 12, 14}}
+	if dg[15] != nil {
+		com.DataGroups = append(com.DataGroups, 15)
+	}
 	c.emrtd = &df{name: "eMRTD", aid: emrtd.AID(), efs: []*ef{
 		{fid: 0x011E, sfi: 0x1E, data: com.Marshal(), read: accessSM},
 		{fid: 0x0101, sfi: 0x01, data: dg[1], read: accessSM},
@@ -307,6 +329,9 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		{fid: 0x010E, sfi: 0x0E, data: dg[14], read: accessSM},
 		{fid: 0x011D, sfi: 0x1D, data: sod, read: accessSM},
 	}}
+	if dg[15] != nil {
+		c.emrtd.efs = append(c.emrtd.efs, &ef{fid: 0x010F, sfi: 0x0F, data: dg[15], read: accessSM})
+	}
 
 	// Master file.
 	dhParams, err := asn1.Marshal(struct{ P, G, Q *big.Int }{dhP, dhG, dhQ})
@@ -593,6 +618,9 @@ func (c *CIE) exec(cmd scard.Command) scard.Response {
 	case scard.InsManageSecurityEnvironment:
 		return c.mse(cmd)
 	case scard.InsInternalAuthenticate:
+		if c.s.cur == c.emrtd && c.aaKey != nil {
+			return c.activeAuthenticate(cmd)
+		}
 		return c.internalAuthenticate(cmd)
 	case scard.InsGetData:
 		return c.iasGetData(cmd)

@@ -283,10 +283,16 @@ func (b *BACChip) MutualAuthenticate(data []byte) ([]byte, *scard.SecureMessagin
 }
 
 // MRZKeyFromMRZ extracts the BAC/PACE key fields from MRZ lines (TD1,
-// 3×30 characters as on the CIE, or TD3, 2×44; newlines optional). It does
-// not verify check digits (cie.ParseMRZ does); malformed input gives an
-// error wrapping [ErrInvalidKey] that never repeats the MRZ.
+// 3×30 characters as on the CIE, TD2, 2×36, or TD3, 2×44; newlines
+// optional). A valid MRZ is read with [cie.ParseAnyMRZ]; one that fails its
+// checks (documents in circulation have wrong check digits, and the key is
+// made from the characters as printed) falls back to the field positions
+// alone. Malformed input gives an error wrapping [ErrInvalidKey] that never
+// repeats the MRZ.
 func MRZKeyFromMRZ(mrz string) (MRZKey, error) {
+	if p, err := cie.ParseAnyMRZ(mrz); err == nil {
+		return MRZKeyFromCIE(p), nil
+	}
 	m := make([]byte, 0, 90)
 	for i := 0; i < len(mrz); i++ {
 		if mrz[i] != '\n' && mrz[i] != '\r' {

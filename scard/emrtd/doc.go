@@ -33,8 +33,23 @@
 //     ([ReadOptions.Terminal] in [Read]) unlock DG3 and DG4;
 //   - card-verifiable certificates: package scard/emrtd/cvc
 //     (parse, create, verify);
+//   - [TrustStore] ([LoadTrustStore] from an fs.FS of CSCA certificates,
+//     ICAO master lists and CRLs) and [TrustStore.Verify], which lists
+//     every check of passive authentication with its outcome;
+//   - [ActiveAuthentication] with the DG15 key ([ParseDG15]);
 //   - for card emulators, the card side of each protocol: [BACChip],
-//     [PACEChip], [CAKey], [TAChip], the LDS encoders and [CreateSOD].
+//     [PACEChip], [CAKey], [TAChip], [SignActiveAuthentication], the LDS
+//     encoders, [CreateSOD] and [CreateMasterList].
+//
+// # Document types and partial reads
+//
+// DG1 may hold a TD1 (identity cards, the CIE), TD2 or TD3 (passports) MRZ:
+// [Document.MRZ] decodes all three with cie.ParseAnyMRZ, and the access
+// key comes from any of them ([MRZKeyFromMRZ]). With
+// [ReadOptions.Partial], a file that cannot be read or does not parse is
+// reported in [Document.FileErrors] and the read goes on; [Document.Checks]
+// says which verifications the files read still allow, and the caller
+// decides whether that is enough.
 //
 // # Access control
 //
@@ -44,9 +59,15 @@
 // extended-length APDUs, and BAC with the MRZ. PACE with ECDH Generic
 // Mapping and AES (brainpoolP256r1, NIST P-224/256/384/521) is implemented
 // for other documents. [ChipAuthentication] runs EAC chip authentication
-// with the DH key of DG14 (anti-cloning). Integrated and Chip
-// Authentication Mapping, ECDH chip authentication and active
-// authentication are not implemented.
+// with the DH key of DG14 (anti-cloning). [ActiveAuthentication] (RSA with
+// ISO/IEC 9796-2, ECDSA) is checked against the simulator only, which
+// shares its reading of the standards. Integrated and Chip Authentication
+// Mapping and ECDH chip authentication are not implemented.
+//
+// READ BINARY asks for the largest response the reader and the card allow:
+// an extended Le unless [scard.CardOptions] NoExtended is set or the card
+// refuses one (then 0xDF, which keeps an SM response in a short APDU); the
+// size of each file comes from its first bytes.
 //
 // # Terminal authentication
 //

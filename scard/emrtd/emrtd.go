@@ -31,6 +31,16 @@ type ReadOptions struct {
 	// certificates and signer after chip authentication (implied), and
 	// the default data groups then include DG3 and DG4 (see [EAC]).
 	Terminal *TAOptions
+	// Partial keeps reading when a file cannot be read or is malformed:
+	// the file's error goes into [Document.FileErrors] and Read goes on
+	// with the next file, so the caller gets every file that could be read
+	// and decides whether the document is acceptable ([Document.Checks]
+	// says what can still be verified). Without EF.COM, and with
+	// DataGroups nil, it tries DG1, DG2 and DG5-DG16 and skips those the
+	// card does not have. Access control (PACE, BAC), chip authentication
+	// and transport failures (card removed, ctx done) still end the read
+	// with an error. Without Partial, the first failing file ends it.
+	Partial bool
 	// Progress, if set, is called after each chunk of a file with the
 	// file's name ("DG2"), the bytes read so far and its size, for user
 	// interfaces (DG2 takes seconds over NFC). It runs on the caller's
@@ -53,6 +63,10 @@ type Document struct {
 	ChipAuthenticated bool
 	// TerminalAuthenticated reports that terminal authentication succeeded.
 	TerminalAuthenticated bool
+	// FileErrors holds, with [ReadOptions.Partial], the error of each file
+	// that could not be read or was malformed, by file name ("EF.COM",
+	// "DG2", "EF.SOD"); each is a [*FileError]. Nil when every file read.
+	FileErrors map[string]error
 }
 
 // Read opens the ICAO eMRTD application and reads EF.COM, the data
@@ -138,20 +152,26 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 		}
 	}
 	raw, err := c.ReadTLVFile(ctx, FIDCOM, "EF.COM", opts.Progress)
+	if err == nil {
+		e.RawCOM = raw
+		e.COM, err = ParseCOM(raw)
+	}
 	if err != nil {
-		return nil, err
+		if err := e.fileFailed(ctx, opts, "EF.COM", err); err != nil {
+			return nil, err
+		}
 	}
-	e.RawCOM = raw
-	if e.COM, err = ParseCOM(raw); err != nil {
-		return nil, err
-	}
-	want := opts.DataGroups
-	if want == nil {
+	want, probe := opts.DataGroups, false
+	if want == nil && e.COM != nil {
 		for _, n := range e.COM.DataGroups {
 			if n != 3 && n != 4 || opts.Terminal != nil {
 				want = append(want, n)
 			}
 		}
+	} else if want == nil {
+		// Partial read without a usable EF.COM: try the groups readable
+		// without terminal authentication, skipping those the card lacks.
+		want, probe = []int{1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, true
 	}
 	if opts.ChipAuthentication || opts.Terminal != nil {
 		b, err := c.ReadTLVFile(ctx, FIDDataGroup(14), "DG14", opts.Progress)
@@ -181,16 +201,29 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 			return nil, fmt.Errorf("emrtd: data group %d out of range 1..16", n)
 		}
 		b, err := c.ReadTLVFile(ctx, FIDDataGroup(n), dgName(n), opts.Progress)
-		if err != nil {
-			return nil, err
+		if err == nil && (len(b) == 0 || b[0] != DataGroupTag(n)) {
+			msg := "empty file"
+			if len(b) > 0 {
+				msg = fmt.Sprintf("outer tag %02X, want %02X", b[0], DataGroupTag(n))
+			}
+			err = &scard.DataError{File: dgName(n), Msg: msg}
 		}
-		if len(b) == 0 || b[0] != DataGroupTag(n) {
-			return nil, &scard.DataError{File: dgName(n), Msg: fmt.Sprintf("outer tag %02X, want %02X", b[0], DataGroupTag(n))}
+		if err != nil {
+			if probe && errors.Is(err, scard.ErrNotFound) {
+				continue
+			}
+			if err := e.fileFailed(ctx, opts, dgName(n), err); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		e.DataGroups[n] = b
 	}
 	if e.SOD, err = c.ReadTLVFile(ctx, FIDSOD, "EF.SOD", opts.Progress); err != nil {
-		return nil, err
+		e.SOD = nil
+		if err := e.fileFailed(ctx, opts, "EF.SOD", err); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
 }
@@ -231,15 +264,16 @@ func (e *Document) MRZLines() (string, error) {
 	return ParseDG1(b)
 }
 
-// MRZ decodes DG1 with [cie.ParseMRZ], which validates every check digit.
-// Errors are [*DataError] for a malformed DG1 or the [*cie.MRZError] of
-// ParseMRZ.
+// MRZ decodes DG1 with [cie.ParseAnyMRZ], which validates every check
+// digit: a TD1 MRZ (identity cards such as the CIE), TD2 or TD3 (passports);
+// the result's Format says which. Errors are [*scard.DataError] for a
+// malformed DG1 or the [*cie.MRZError] of ParseAnyMRZ.
 func (e *Document) MRZ() (*cie.MRZ, error) {
 	s, err := e.MRZLines()
 	if err != nil {
 		return nil, err
 	}
-	m, err := cie.ParseMRZ(s)
+	m, err := cie.ParseAnyMRZ(s)
 	if err != nil {
 		return nil, fmt.Errorf("decoding DG1: %w", err)
 	}

@@ -76,6 +76,7 @@ func FuzzParseLDS(f *testing.F) {
 		_, _ = ParseCardAccess(b)
 		_, _, _, _ = ParseMSESetATPACE(b)
 		_, _ = MRZKeyFromMRZ(string(b))
+		_, _ = ParseDG15(b)
 		_, _ = parseCAKey(b)
 	})
 }

@@ -104,7 +104,7 @@ func (c *COM) Marshal() []byte {
 
 // ParseDG1 returns the MRZ stored in DG1 (tag 5F1F): for the CIE (TD1
 // format) three lines of 30 characters joined with "\n"; for TD2/TD3 two
-// lines. Pass it to cie.ParseMRZ. Malformed input gives a [*DataError].
+// lines. Pass it to cie.ParseAnyMRZ. Malformed input gives a [*DataError].
 func ParseDG1(b []byte) (string, error) {
 	v, err := tlv.Unwrap(b, 0x61)
 	if err != nil {

@@ -175,7 +175,7 @@ func TestSimWrongAccessKeys(t *testing.T) {
 func TestSimRemovedMidRead(t *testing.T) {
 	t.Parallel()
 	sim := newSimCIE(t, false)
-	sim.RemoveAfter(20)
+	sim.RemoveAfter(10) // after BAC and a few files (a full read is 17 APDUs)
 	_, err := emrtd.Read(t.Context(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{MRZ: simKey(t), NoPACE: true})
 	require.ErrorIs(t, err, scard.ErrCardRemoved)
 }

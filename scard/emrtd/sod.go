@@ -168,6 +168,20 @@ func ParseSOD(b []byte) (*SOD, error) {
 		}
 		ci = v
 	}
+	s, eTypeOID, err := parseSignedData(ci)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.parseLDS(eTypeOID); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// parseSignedData parses a CMS ContentInfo holding SignedData (RFC 5652
+// 5.1) into a SOD without its LDS fields, and returns the eContentType.
+// Errors are [*scard.DataError] for "EF.SOD".
+func parseSignedData(ci []byte) (*SOD, asn1.ObjectIdentifier, error) {
 	if der, ok := berToDER(ci); ok {
 		// Indefinite lengths or constructed strings (BER, which CMS allows
 		// and some issuers, New Zealand among them, use): read the DER form.
@@ -177,34 +191,34 @@ func ParseSOD(b []byte) (*SOD, error) {
 	var content, sd cryptobyte.String
 	var ctype asn1.ObjectIdentifier
 	if !in.ReadASN1(&content, cbasn1.SEQUENCE) || !in.Empty() {
-		return nil, sodErr("ContentInfo is not a single SEQUENCE")
+		return nil, nil, sodErr("ContentInfo is not a single SEQUENCE")
 	}
 	if !content.ReadASN1ObjectIdentifier(&ctype) || ctype.String() != OIDSignedData {
-		return nil, sodErr("content type is not signedData")
+		return nil, nil, sodErr("content type is not signedData")
 	}
 	if !content.ReadASN1(&sd, cbasn1.Tag(0).Constructed().ContextSpecific()) || !content.Empty() {
-		return nil, sodErr("missing [0] SignedData")
+		return nil, nil, sodErr("missing [0] SignedData")
 	}
 	var body cryptobyte.String
 	if !sd.ReadASN1(&body, cbasn1.SEQUENCE) {
-		return nil, sodErr("SignedData is not a SEQUENCE")
+		return nil, nil, sodErr("SignedData is not a SEQUENCE")
 	}
 	var version int64
 	var digestAlgs, encap, eType, eContentWrap, eContent cryptobyte.String
 	if !body.ReadASN1Integer(&version) || !body.ReadASN1(&digestAlgs, cbasn1.SET) {
-		return nil, sodErr("malformed SignedData version or digestAlgorithms")
+		return nil, nil, sodErr("malformed SignedData version or digestAlgorithms")
 	}
 	if !body.ReadASN1(&encap, cbasn1.SEQUENCE) {
-		return nil, sodErr("malformed encapContentInfo")
+		return nil, nil, sodErr("malformed encapContentInfo")
 	}
 	var eTypeOID asn1.ObjectIdentifier
 	if !encap.ReadASN1ObjectIdentifier(&eTypeOID) {
-		return nil, sodErr("malformed eContentType")
+		return nil, nil, sodErr("malformed eContentType")
 	}
 	_ = eType
 	if !encap.ReadASN1(&eContentWrap, cbasn1.Tag(0).Constructed().ContextSpecific()) ||
 		!eContentWrap.ReadASN1(&eContent, cbasn1.OCTET_STRING) {
-		return nil, sodErr("missing eContent")
+		return nil, nil, sodErr("missing eContent")
 	}
 	s := &SOD{EContent: eContent}
 	if body.PeekASN1Tag(cbasn1.Tag(0).Constructed().ContextSpecific()) {
@@ -213,7 +227,7 @@ func ParseSOD(b []byte) (*SOD, error) {
 		for !certs.Empty() {
 			var der cryptobyte.String
 			if !certs.ReadASN1Element(&der, cbasn1.SEQUENCE) {
-				return nil, sodErr("malformed certificate %d", len(s.Certificates)+1)
+				return nil, nil, sodErr("malformed certificate %d", len(s.Certificates)+1)
 			}
 			c, err := x509.ParseCertificate(der)
 			if err != nil {
@@ -234,20 +248,17 @@ func ParseSOD(b []byte) (*SOD, error) {
 	}
 	var signers cryptobyte.String
 	if !body.ReadASN1(&signers, cbasn1.SET) {
-		return nil, sodErr("missing signerInfos")
+		return nil, nil, sodErr("missing signerInfos")
 	}
 	if signers.Empty() {
-		return nil, sodErr("no signerInfo")
+		return nil, nil, sodErr("no signerInfo")
 	}
 	si, err := parseSignerInfo(&signers)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.Signer = si
-	if err := s.parseLDS(eTypeOID); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return s, eTypeOID, nil
 }
 
 func readAlgID(s *cryptobyte.String) (string, []byte, bool) {

@@ -6,9 +6,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/asn1"
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/ciekit/ciekit/internal/tlv"
 	"golang.org/x/crypto/cryptobyte"
@@ -25,6 +27,10 @@ type SODOptions struct {
 	Bare bool
 	// Rand is the randomness for signing; nil means crypto/rand.
 	Rand io.Reader
+	// SigningTime, if set, is written as the CMS signing-time signed
+	// attribute (RFC 5652 11.3), which [TrustStore.Verify] checks the
+	// document signer's chain at.
+	SigningTime time.Time
 }
 
 // CreateSOD builds and signs a document security object over the data
@@ -52,15 +58,6 @@ func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, op
 		nums = append(nums, n)
 	}
 	slices.Sort(nums)
-	algID := func(b *cryptobyte.Builder, oid string, params func(*cryptobyte.Builder)) {
-		o, _ := parseOID(oid)
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddASN1ObjectIdentifier(o)
-			if params != nil {
-				params(b)
-			}
-		})
-	}
 	hashAlg := func(b *cryptobyte.Builder) {
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(hashOID) })
 	}
@@ -83,6 +80,35 @@ func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, op
 	if err != nil {
 		return nil, fmt.Errorf("emrtd: CreateSOD: %v", err)
 	}
+	out, err := signCMS(ldsOID, eContent, cert, key, o)
+	if err != nil {
+		return nil, fmt.Errorf("emrtd: CreateSOD: %v", err)
+	}
+	if o.Bare {
+		return out, nil
+	}
+	return tlv.Append(nil, 0x77, out), nil
+}
+
+// signCMS builds a CMS ContentInfo with SignedData (RFC 5652) over eContent
+// of type eType, signed by key with signed attributes (content type and
+// message digest), the certificate embedded. o has its defaults set.
+func signCMS(eType asn1.ObjectIdentifier, eContent []byte, cert *x509.Certificate, key crypto.Signer, o SODOptions) ([]byte, error) {
+	ldsOID := eType
+	hashOID := oidForHash(o.Hash)
+	algID := func(b *cryptobyte.Builder, oid string, params func(*cryptobyte.Builder)) {
+		o, _ := parseOID(oid)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(o)
+			if params != nil {
+				params(b)
+			}
+		})
+	}
+	hashAlg := func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(hashOID) })
+	}
+	var err error
 	h := o.Hash.New()
 	h.Write(eContent)
 	md := h.Sum(nil)
@@ -92,6 +118,14 @@ func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, op
 		b.AddASN1ObjectIdentifier(ct)
 		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(ldsOID) })
 	})
+	// DER orders the SET OF attributes by encoding: content type (30 15),
+	// signing time (30 1C), message digest (30 1F and longer).
+	if !o.SigningTime.IsZero() {
+		attrs.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5})
+			b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddASN1UTCTime(o.SigningTime.UTC()) })
+		})
+	}
 	attrs.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		mdo, _ := parseOID(oidMessageDigest)
 		b.AddASN1ObjectIdentifier(mdo)
@@ -145,10 +179,10 @@ func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, op
 		sigAlg = map[crypto.Hash]string{crypto.SHA1: oidECDSAWithSHA1, crypto.SHA224: oidECDSAWithSHA224, crypto.SHA256: oidECDSAWithSHA256, crypto.SHA384: oidECDSAWithSHA384, crypto.SHA512: oidECDSAWithSHA512}[o.Hash]
 		sig, err = key.Sign(o.Rand, digest, o.Hash)
 	default:
-		return nil, fmt.Errorf("emrtd: CreateSOD: unsupported key type %T", key.Public())
+		return nil, fmt.Errorf("unsupported key type %T", key.Public())
 	}
 	if err != nil {
-		return nil, fmt.Errorf("emrtd: CreateSOD: signing: %v", err)
+		return nil, fmt.Errorf("signing: %v", err)
 	}
 	sdOID, _ := parseOID(OIDSignedData)
 	var ci cryptobyte.Builder
@@ -181,12 +215,5 @@ func CreateSOD(dgs map[int][]byte, cert *x509.Certificate, key crypto.Signer, op
 			})
 		})
 	})
-	out, err := ci.Bytes()
-	if err != nil {
-		return nil, fmt.Errorf("emrtd: CreateSOD: %v", err)
-	}
-	if o.Bare {
-		return out, nil
-	}
-	return tlv.Append(nil, 0x77, out), nil
+	return ci.Bytes()
 }

@@ -1,0 +1,35 @@
+package cardsim
+
+import "fmt"
+
+// SetEMRTDFile sets the content of the elementary file fid of the eMRTD
+// application (EF.COM 011E, DG1-DG16 0101-0110, EF.SOD 011D, or any other
+// file id), creating it (readable in secure messaging) if the card has no
+// such file, without re-signing EF.SOD. With data nil it removes the file,
+// so that SELECT answers 6A82. It plays documents that deviate from ICAO
+// Doc 9303-10: an EF.SOD at the wrong file id, a malformed EF.COM, a data
+// group without its outer tag. It returns an error for DG3 (protected by
+// terminal authentication) or a file id outside 0101-011F.
+func (c *CIE) SetEMRTDFile(fid uint16, data []byte) error {
+	if fid < 0x0101 || fid > 0x011F || fid == 0x0103 {
+		return fmt.Errorf("cardsim: eMRTD file %04X cannot be set", fid)
+	}
+	c.dev.xmu.Lock()
+	defer c.dev.xmu.Unlock()
+	d := c.emrtd
+	for i, e := range d.efs {
+		if e.fid != fid {
+			continue
+		}
+		if data == nil {
+			d.efs = append(d.efs[:i:i], d.efs[i+1:]...)
+			return nil
+		}
+		e.data = append([]byte(nil), data...)
+		return nil
+	}
+	if data != nil {
+		d.efs = append(d.efs, &ef{fid: fid, sfi: byte(fid & 0x1F), data: append([]byte(nil), data...), read: accessSM})
+	}
+	return nil
+}

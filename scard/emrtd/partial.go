@@ -1,0 +1,100 @@
+package emrtd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/ciekit/ciekit/scard"
+)
+
+// FileError is the failure to read one file of the eMRTD application in a
+// partial read ([ReadOptions.Partial]). Err is the cause: a
+// [*scard.StatusError] (errors.Is [scard.ErrNotFound] for a file the chip
+// does not have, [scard.ErrSecurityStatus] for one it protects), a
+// [*scard.SMError] for a reply whose secure messaging does not verify, or a
+// [*scard.DataError] for content that does not parse.
+type FileError struct {
+	File string // "EF.COM", "DG2", "EF.SOD"
+	Err  error
+}
+
+// Error returns "emrtd: reading FILE: cause".
+func (e *FileError) Error() string { return fmt.Sprintf("emrtd: reading %s: %v", e.File, e.Err) }
+
+// Unwrap returns the cause.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// fileFailed records err for file in a partial read and returns nil, or
+// returns err when the read must stop: no Partial option, ctx done, or a
+// transport failure.
+func (e *Document) fileFailed(ctx context.Context, opts ReadOptions, file string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	var sme *scard.SMError
+	if !opts.Partial || isTransport(err) && !errors.As(err, &sme) {
+		return err
+	}
+	if e.FileErrors == nil {
+		e.FileErrors = map[string]error{}
+	}
+	e.FileErrors[file] = &FileError{File: file, Err: err}
+	return nil
+}
+
+// Err returns the file errors of a partial read joined with errors.Join in
+// file-name order, or nil if every file was read.
+func (e *Document) Err() error {
+	names := make([]string, 0, len(e.FileErrors))
+	for n := range e.FileErrors {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	errs := make([]error, 0, len(names))
+	for _, n := range names {
+		errs = append(errs, e.FileErrors[n])
+	}
+	return errors.Join(errs...)
+}
+
+// Checks says which verifications the files of a Document allow, so that
+// the caller of a partial read can decide whether the document is good
+// enough for its purpose.
+type Checks struct {
+	// MRZ: DG1 was read, so the MRZ can be decoded and compared with the
+	// printed one.
+	MRZ bool
+	// PassiveAuthentication: EF.SOD was read, so [Document.Verify] can
+	// check its signature and the hashes of the data groups read.
+	PassiveAuthentication bool
+	// ChipAuthenticated: chip authentication ran and succeeded (the chip
+	// is not a clone).
+	ChipAuthenticated bool
+	// ActiveAuthentication: DG15 (the active authentication public key)
+	// was read.
+	ActiveAuthentication bool
+	// Unverifiable lists the data groups read that cannot be checked
+	// against a hash because EF.SOD is missing; nil when EF.SOD was read.
+	Unverifiable []int
+	// Missing lists the files that failed, by name, sorted.
+	Missing []string
+}
+
+// Checks reports which verifications the files read allow.
+func (e *Document) Checks() Checks {
+	var c Checks
+	_, c.MRZ = e.DataGroups[1]
+	c.PassiveAuthentication = len(e.SOD) > 0
+	c.ChipAuthenticated = e.ChipAuthenticated
+	_, c.ActiveAuthentication = e.DataGroups[15]
+	if !c.PassiveAuthentication {
+		c.Unverifiable = e.DataGroupNumbers()
+	}
+	for n := range e.FileErrors {
+		c.Missing = append(c.Missing, n)
+	}
+	slices.Sort(c.Missing)
+	return c
+}
