@@ -24,7 +24,7 @@ var allowed = map[string][]string{
 	"sedi":        {"cie"},
 	"sad":         {"cie", "github.com/beevik/etree", "internal/secret", "sad/internal/ftp"},
 	"scard":       {"internal/secret", "internal/tlv"},
-	"scard/emrtd": {"cie", "golang.org/x/crypto/...", "internal/secret", "internal/tlv", "scard", "scard/emrtd/cvc"},
+	"scard/emrtd": {"cie", "golang.org/x/crypto/...", "internal/secret", "internal/tlv", "scard", "scard/emrtd/cvc", "scard/emrtd/internal/group"},
 	"scard/ias":   {"internal/secret", "internal/tlv", "scard", "scard/emrtd"},
 	"scard/sco":   {"internal/secret", "internal/tlv", "scard"},
 
@@ -72,6 +72,8 @@ var allowed = map[string][]string{
 	"internal/cli": {},
 
 	"internal/fuzzcover": {},
+
+	"scard/emrtd/internal/group": {},
 
 	// Programs.
 	"examples/apr-server":                      {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"strings"
 
 	"github.com/ciekit/ciekit/cie"
@@ -147,6 +148,25 @@ func readRand(r io.Reader, n int) ([]byte, error) {
 		return nil, fmt.Errorf("emrtd: reading randomness: %v", err)
 	}
 	return b, nil
+}
+
+// randScalar reads a private key in [1, q-1] from r, rejecting out-of-range
+// values; it reads byteLen(q) bytes per attempt, masking excess top bits.
+func randScalar(r io.Reader, q *big.Int) (*big.Int, error) {
+	n := (q.BitLen() + 7) / 8
+	excess := uint(n*8 - q.BitLen())
+	for range 64 {
+		b, err := readRand(r, n)
+		if err != nil {
+			return nil, err
+		}
+		b[0] &= 0xFF >> excess
+		k := new(big.Int).SetBytes(b)
+		if k.Sign() > 0 && k.Cmp(q) < 0 {
+			return k, nil
+		}
+	}
+	return nil, fmt.Errorf("emrtd: randomness source keeps giving out-of-range scalars")
 }
 
 // bacSessionKeys derives the session keys and the SSC (ICAO 9303-11 9.7.4).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd/internal/group"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -29,7 +30,7 @@ const (
 // DG14 publishes it. Card emulators create one with [NewCAKey]; terminals
 // get the public part from DG14 through [ChipAuthentication].
 type CAKey struct {
-	grp  *dhGroup
+	grp  *group.DH
 	priv *big.Int // nil on the terminal side
 	pub  *big.Int
 	id   int // standardized parameter ID, or -1
@@ -46,15 +47,15 @@ func (k *CAKey) LogValue() slog.Value { return slog.StringValue("emrtd.CAKey(red
 // domain parameters paramID (0, 1 or 2; the CIE uses DH), for card
 // emulators. rnd nil means crypto/rand.
 func NewCAKey(paramID int, rnd io.Reader) (*CAKey, error) {
-	g := rfc5114(paramID)
+	g := group.RFC5114(paramID)
 	if g == nil {
 		return nil, fmt.Errorf("emrtd: chip authentication with DH parameters %d: %w", paramID, scard.ErrNotSupported)
 	}
-	x, err := randScalar(rnd, g.q)
+	x, err := randScalar(rnd, g.Q)
 	if err != nil {
 		return nil, err
 	}
-	return &CAKey{grp: g, priv: x, pub: new(big.Int).Exp(g.g, x, g.p), id: paramID}, nil
+	return &CAKey{grp: g, priv: x, pub: new(big.Int).Exp(g.G, x, g.P), id: paramID}, nil
 }
 
 // SecurityInfos returns the DER ChipAuthenticationInfo (protocol, version
@@ -77,9 +78,9 @@ func (k *CAKey) SecurityInfos(protocol asn1.ObjectIdentifier, keyID int) ([][]by
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				b.AddASN1ObjectIdentifier(dhpn)
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddASN1BigInt(k.grp.p)
-					b.AddASN1BigInt(k.grp.g)
-					b.AddASN1BigInt(k.grp.q)
+					b.AddASN1BigInt(k.grp.P)
+					b.AddASN1BigInt(k.grp.G)
+					b.AddASN1BigInt(k.grp.Q)
 				})
 			})
 			var y cryptobyte.Builder
@@ -125,13 +126,13 @@ func parseCAKey(spki []byte) (*CAKey, error) {
 		if p.BitLen() < 1024 || p.BitLen() > 4096 || q.Sign() <= 0 || q.BitLen() >= p.BitLen() || g.Cmp(big.NewInt(1)) <= 0 || g.Cmp(p) >= 0 {
 			return nil, bad("DH domain parameters out of range")
 		}
-		k.grp = &dhGroup{label: "DG14 DH parameters", p: p, g: g, q: q}
+		k.grp = &group.DH{Label: "DG14 DH parameters", P: p, G: g, Q: q}
 	case oidStandardizedDP:
 		var id int64
-		if !alg.ReadASN1Integer(&id) || rfc5114(int(id)) == nil {
+		if !alg.ReadASN1Integer(&id) || group.RFC5114(int(id)) == nil {
 			return nil, fmt.Errorf("emrtd: DG14 standardized DH parameters: %w", scard.ErrNotSupported)
 		}
-		k.grp, k.id = rfc5114(int(id)), int(id)
+		k.grp, k.id = group.RFC5114(int(id)), int(id)
 	default:
 		return nil, fmt.Errorf("emrtd: DG14 chip authentication key algorithm %s (only DH is implemented): %w", algOID, scard.ErrNotSupported)
 	}
@@ -144,7 +145,7 @@ func parseCAKey(spki []byte) (*CAKey, error) {
 	if !bits.ReadASN1Integer(y) {
 		return nil, bad("subjectPublicKey is not an INTEGER")
 	}
-	if _, err := k.grp.decode(y.Bytes()); err != nil {
+	if _, err := k.grp.Decode(y.Bytes()); err != nil {
 		return nil, bad(err.Error())
 	}
 	k.pub = y
@@ -175,15 +176,15 @@ func (k *CAKey) Agree(c scard.Cipher, pkIFD []byte) (*scard.SecureMessaging, err
 	if k.priv == nil {
 		return nil, fmt.Errorf("emrtd: CAKey without private key")
 	}
-	y, err := k.grp.decode(pkIFD)
+	y, err := k.grp.Decode(pkIFD)
 	if err != nil {
 		return nil, fmt.Errorf("chip authentication: %v: %w", err, scard.ErrAuthentication)
 	}
 	return caSession(c, k.grp, y.(*big.Int), k.priv)
 }
 
-func caSession(c scard.Cipher, g *dhGroup, peer, priv *big.Int) (*scard.SecureMessaging, error) {
-	secret := g.encode(new(big.Int).Exp(peer, priv, g.p))
+func caSession(c scard.Cipher, g *group.DH, peer, priv *big.Int) (*scard.SecureMessaging, error) {
+	secret := g.Encode(new(big.Int).Exp(peer, priv, g.P))
 	return scard.NewSecureMessaging(c, scard.DeriveKey(c, secret, scard.KDFEnc), scard.DeriveKey(c, secret, scard.KDFMAC), nil)
 }
 
@@ -233,11 +234,11 @@ func chipAuthentication(ctx context.Context, c *scard.Card, dg14 *SecurityInfos)
 	if err != nil {
 		return nil, err
 	}
-	priv, err := randScalar(c.Options().Rand, key.grp.q)
+	priv, err := randScalar(c.Options().Rand, key.grp.Q)
 	if err != nil {
 		return nil, err
 	}
-	pub := key.grp.encode(new(big.Int).Exp(key.grp.g, priv, key.grp.p))
+	pub := key.grp.Encode(new(big.Int).Exp(key.grp.G, priv, key.grp.P))
 	var keyRef []byte
 	if pkInfo.KeyID >= 0 {
 		keyRef = big.NewInt(int64(pkInfo.KeyID)).Bytes()

@@ -12,6 +12,7 @@ import (
 	"github.com/ciekit/ciekit/internal/secret"
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd/internal/group"
 )
 
 // PasswordKind is the PACE password reference of MSE:SET AT (ICAO Doc
@@ -166,20 +167,20 @@ func PACESupported(info PACEInfo) bool {
 	if err != nil {
 		return false
 	}
-	g := standardGroup(info.ParameterID)
-	return g != nil && g.isDH() == proto.dh
+	g := group.Standard(info.ParameterID)
+	return g != nil && g.IsDH() == proto.dh
 }
 
 // pace holds the state shared by both sides of one PACE run.
 type pace struct {
 	proto   paceProto
-	grp     group
+	grp     group.Group
 	kpi     []byte
 	rnd     io.Reader
 	s       []byte
 	skMap   *big.Int
 	pkMap   any
-	mapped  group
+	mapped  group.Group
 	sk      *big.Int
 	pk      any
 	pkPeer  any
@@ -199,11 +200,11 @@ func newPACE(info PACEInfo, pw PACEPassword, rnd io.Reader) (*pace, error) {
 	if err != nil {
 		return nil, err
 	}
-	grp := standardGroup(info.ParameterID)
+	grp := group.Standard(info.ParameterID)
 	if grp == nil {
 		return nil, fmt.Errorf("emrtd: PACE domain parameters %d: %w", info.ParameterID, scard.ErrNotSupported)
 	}
-	if grp.isDH() != proto.dh {
+	if grp.IsDH() != proto.dh {
 		return nil, fmt.Errorf("emrtd: PACE protocol %s does not match parameters %d: %w", info.Protocol, info.ParameterID, scard.ErrNotSupported)
 	}
 	der, err := asn1.Marshal(info.Protocol)
@@ -230,13 +231,13 @@ func (p *pace) pubKeyDO(pk any) []byte {
 			// An unsigned integer without leading zero octets (BSI
 			// TR-03110-3 D.3.4; as BouncyCastle's UnsignedInteger used by
 			// the reference implementations encodes it).
-			y := p.mapped.encode(pk)
+			y := p.mapped.Encode(pk)
 			for len(y) > 1 && y[0] == 0 {
 				y = y[1:]
 			}
 			b.Add(0x84, y)
 		} else {
-			b.Add(0x86, p.mapped.encode(pk))
+			b.Add(0x86, p.mapped.Encode(pk))
 		}
 	})
 	return b.Bytes()
@@ -254,54 +255,54 @@ func (p *pace) nonceCipher() (func(dst, src []byte), func(dst, src []byte), erro
 
 // mapGenerator performs Generic Mapping: G~ = s*G + H, H = sk_map * PK_map,peer.
 func (p *pace) mapGenerator(peerMap []byte) error {
-	pk, err := p.grp.decode(peerMap)
+	pk, err := p.grp.Decode(peerMap)
 	if err != nil {
 		return fmt.Errorf("PACE mapping data: %v: %w", err, scard.ErrAuthentication)
 	}
-	if p.grp.equal(pk, p.pkMap) {
+	if p.grp.Equal(pk, p.pkMap) {
 		return fmt.Errorf("PACE mapping data: peer echoed our key: %w", scard.ErrAuthentication)
 	}
-	h := p.grp.mul(pk, p.skMap)
-	g := p.grp.add(p.grp.mul(p.grp.gen(), new(big.Int).SetBytes(p.s)), h)
-	if p.grp.isDH() && g.(*big.Int).Cmp(big.NewInt(1)) == 0 {
+	h := p.grp.Mul(pk, p.skMap)
+	g := p.grp.Add(p.grp.Mul(p.grp.Gen(), new(big.Int).SetBytes(p.s)), h)
+	if p.grp.IsDH() && g.(*big.Int).Cmp(big.NewInt(1)) == 0 {
 		return fmt.Errorf("PACE mapping: degenerate generator: %w", scard.ErrAuthentication)
 	}
-	if !p.grp.isDH() && g.(*ecPoint) == nil {
+	if !p.grp.IsDH() && g.(*group.Point) == nil {
 		return fmt.Errorf("PACE mapping: degenerate generator: %w", scard.ErrAuthentication)
 	}
-	p.mapped = p.grp.withGen(g)
+	p.mapped = p.grp.WithGen(g)
 	return nil
 }
 
 func (p *pace) genMapKey() error {
-	k, err := randScalar(p.rnd, p.grp.order())
+	k, err := randScalar(p.rnd, p.grp.Order())
 	if err != nil {
 		return err
 	}
-	p.skMap, p.pkMap = k, p.grp.mul(p.grp.gen(), k)
+	p.skMap, p.pkMap = k, p.grp.Mul(p.grp.Gen(), k)
 	return nil
 }
 
 func (p *pace) genEphemeral() error {
-	k, err := randScalar(p.rnd, p.mapped.order())
+	k, err := randScalar(p.rnd, p.mapped.Order())
 	if err != nil {
 		return err
 	}
-	p.sk, p.pk = k, p.mapped.mul(p.mapped.gen(), k)
+	p.sk, p.pk = k, p.mapped.Mul(p.mapped.Gen(), k)
 	return nil
 }
 
 // agree computes K and the session keys from the peer's ephemeral key.
 func (p *pace) agree(peer []byte) error {
-	pk, err := p.mapped.decode(peer)
+	pk, err := p.mapped.Decode(peer)
 	if err != nil {
 		return fmt.Errorf("PACE key agreement: %v: %w", err, scard.ErrAuthentication)
 	}
-	if p.mapped.equal(pk, p.pk) {
+	if p.mapped.Equal(pk, p.pk) {
 		return fmt.Errorf("PACE key agreement: peer echoed our key: %w", scard.ErrAuthentication)
 	}
 	p.pkPeer = pk
-	k := p.mapped.secret(p.mapped.mul(pk, p.sk))
+	k := p.mapped.Secret(p.mapped.Mul(pk, p.sk))
 	p.kEnc = scard.DeriveKey(p.proto.cipher, k, scard.KDFEnc)
 	p.kMac = scard.DeriveKey(p.proto.cipher, k, scard.KDFMAC)
 	return nil
@@ -425,7 +426,7 @@ func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword)
 	ga := func(last bool, tag tlv.Tag, v []byte, want tlv.Tag) ([]byte, error) {
 		data := dynAuth(tag, v)
 		if c.Options().NoExtended && len(data) > scard.MaxShortData {
-			return nil, fmt.Errorf("emrtd: PACE with %s needs extended-length APDUs (CardOptions.NoExtended is set): %w", p.grp.name(), scard.ErrNotSupported)
+			return nil, fmt.Errorf("emrtd: PACE with %s needs extended-length APDUs (CardOptions.NoExtended is set): %w", p.grp.Name(), scard.ErrNotSupported)
 		}
 		cmd := scard.Command{CLA: scard.ClaChaining, INS: scard.InsGeneralAuthenticate, Data: data, Ne: scard.MaxShortNe}
 		if last {
@@ -466,7 +467,7 @@ func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword)
 	if err := p.genMapKey(); err != nil {
 		return nil, err
 	}
-	peerMap, err := ga(false, 0x81, p.grp.encode(p.pkMap), 0x82)
+	peerMap, err := ga(false, 0x81, p.grp.Encode(p.pkMap), 0x82)
 	if err != nil {
 		return nil, err
 	}
@@ -477,7 +478,7 @@ func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword)
 	if err := p.genEphemeral(); err != nil {
 		return nil, err
 	}
-	peer, err := ga(false, 0x83, p.mapped.encode(p.pk), 0x84)
+	peer, err := ga(false, 0x83, p.mapped.Encode(p.pk), 0x84)
 	if err != nil {
 		return nil, err
 	}
@@ -580,7 +581,7 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 			return fail(err)
 		}
 		p.step++
-		return dynAuth(0x82, p.grp.encode(p.pkMap)), nil
+		return dynAuth(0x82, p.grp.Encode(p.pkMap)), nil
 	case 2:
 		peer, err := parseDynAuth(data, 0x83)
 		if err != nil {
@@ -593,7 +594,7 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 			return fail(err)
 		}
 		p.step++
-		return dynAuth(0x84, p.mapped.encode(p.pk)), nil
+		return dynAuth(0x84, p.mapped.Encode(p.pk)), nil
 	case 3:
 		t, err := parseDynAuth(data, 0x85)
 		if err != nil {

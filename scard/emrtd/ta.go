@@ -15,6 +15,7 @@ import (
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/emrtd/cvc"
+	"github.com/ciekit/ciekit/scard/emrtd/internal/group"
 )
 
 // TAOptions configures terminal authentication.
@@ -64,12 +65,12 @@ func DocumentID(number string) []byte {
 
 // compKey is Comp() of TR-03110 part 3, A.2.2.3: SHA-1 of the encoded
 // public value for DH, the x-coordinate for ECDH.
-func compKey(g group, pk any) []byte {
-	if g.isDH() {
-		h := sha1.Sum(g.encode(pk))
+func compKey(g group.Group, pk any) []byte {
+	if g.IsDH() {
+		h := sha1.Sum(g.Encode(pk))
 		return h[:]
 	}
-	return g.secret(pk)
+	return g.Secret(pk)
 }
 
 // compDH is Comp() of an encoded DH public value.
