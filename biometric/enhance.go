@@ -108,25 +108,9 @@ func (e *Extractor) nearForeground(bx, by int) bool {
 // ---------------------------------------------------------------------------
 // Stage 6: binarisation.
 
-// binarize lists in e.list the ridge pixels enhance marked in bin (the
-// negative enhanced responses of the foreground blocks), in block order.
+// binarize copies to skel the ridge pixels enhance marked in bin (the
+// negative enhanced responses of the foreground blocks; bin is 0
+// elsewhere), for thinning in place.
 func (e *Extractor) binarize() {
-	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
-	e.list = e.list[:0]
-	for by := range bh {
-		y0, y1 := by*blk, min(by*blk+blk, h)
-		for bx := range bw {
-			if e.mask[by*bw+bx] == 0 {
-				continue
-			}
-			x0, x1 := bx*blk, min(bx*blk+blk, w)
-			for y := y0; y < y1; y++ {
-				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
-					if e.bin[i] != 0 {
-						e.list = append(e.list, int32(i))
-					}
-				}
-			}
-		}
-	}
+	copy(e.skel, e.bin)
 }

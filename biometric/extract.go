@@ -98,8 +98,6 @@ type Extractor struct {
 	norm, tmp []float32 // padded planes
 	dbgEnh    []float32 // padded: enhanced image, only with Options.Debug
 	bin, skel []uint8   // padded planes
-	tflag     []uint8   // padded: thinning state
-	q1, q2    []int32   // thinning queues
 	mark      []uint16  // padded: candidate index+1 (maxCandidates fits)
 	stamp     []uint16  // padded: tracing visit stamps (cleared when gen wraps)
 	gen       uint16
@@ -121,10 +119,11 @@ type Extractor struct {
 	f1, f2     []float32 // block-grid scratch
 	cmean      []float32 // corner grid (bw+1)*(bh+1)
 	cistd      []float32
+	tact       []uint8    // thinning: blocks queued (thin.go)
+	tblk       [4][]int32 // thinning: block lists
+	tdel       []uint64   // thinning: pixels to delete per block
 	stack      []int32
 
-	list []int32 // ridge / skeleton pixels
-	dels []int32
 	path []int32  // pixels of the last trace
 	uf   []int32  // union-find over candidates
 	ext  []uint16 // external branches per junction cluster
@@ -315,7 +314,6 @@ func (e *Extractor) setup() {
 		e.tmp = growClear(e.tmp, n)
 		e.bin = growClear(e.bin, n)
 		e.skel = growClear(e.skel, n)
-		e.tflag = growClear(e.tflag, n)
 		e.mark = growClear(e.mark, n)
 		e.stamp = growClear(e.stamp, n)
 		e.gen = 0
@@ -328,17 +326,17 @@ func (e *Extractor) setup() {
 	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.gxx, &e.gyy, &e.gxy, &e.ori, &e.coh, &e.period, &e.f1, &e.f2} {
 		*p = grow(*p, nb)
 	}
-	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin} {
+	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin, &e.tact} {
 		*p = grow(*p, nb)
 	}
 	nc := (e.bw + 1) * (e.bh + 1)
 	e.cmean = grow(e.cmean, nc)
 	e.cistd = grow(e.cistd, nc)
 	e.stack = grow(e.stack, nb)[:0]
-	e.list = grow(e.list, e.w*e.h)[:0]
-	e.dels = grow(e.dels, e.w*e.h)[:0]
-	e.q1 = grow(e.q1, e.w*e.h)[:0]
-	e.q2 = grow(e.q2, e.w*e.h)[:0]
+	e.tdel = grow(e.tdel, nb)
+	for i := range e.tblk {
+		e.tblk[i] = grow(e.tblk[i], nb)
+	}
 	e.path = grow(e.path, 4*shortRidge)[:0]
 	if cap(e.cand) < maxCandidates {
 		e.cand = make([]candidate, 0, maxCandidates)

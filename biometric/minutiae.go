@@ -1,6 +1,7 @@
 package biometric
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 )
@@ -9,35 +10,74 @@ import (
 // Stage 8: minutiae detection.
 
 // detect finds skeleton endings (crossing number 1) and bifurcations
-// (crossing number 3) inside the foreground, away from the image edge.
+// (crossing number 3) inside the foreground, away from the image edge,
+// scanning the foreground blocks in order (row by row within a block).
 func (e *Extractor) detect() {
-	s := e.s
 	e.cand = e.cand[:0]
-	for _, i := range e.list {
-		nb := nbits(e.skel, int(i), s)
-		cn := crossTable[nb]
-		var kind MinutiaKind
-		switch {
-		case cn == 1:
-			kind = KindEnding
-		case cn == 3 && bits.OnesCount8(nb) >= 3:
-			kind = KindBifurcation
-		default:
+	for b, m := range e.mask {
+		if m == 0 {
 			continue
 		}
-		x, y := int(i)%s-pad, int(i)/s-pad
-		if x < 4 || y < 4 || x >= e.w-4 || y >= e.h-4 {
-			continue
+		if !e.detectBlock(b) {
+			return
 		}
-		if e.bdist[(y/blk)*e.bw+x/blk] == 0 {
-			continue
-		}
-		if len(e.cand) == cap(e.cand) {
-			break
-		}
-		e.cand = append(e.cand, candidate{p: i, x: int32(x), y: int32(y), kind: kind})
-		e.mark[i] = uint16(len(e.cand))
 	}
+}
+
+// detectBlock adds the candidates of block b; it returns false when the
+// candidate list is full.
+func (e *Extractor) detectBlock(b int) bool {
+	s, skel := e.s, e.skel
+	bx, by := b%e.bw, b/e.bw
+	x0, x1 := bx*blk, min(bx*blk+blk, e.w)
+	y0, y1 := by*blk, min(by*blk+blk, e.h)
+	for y := y0; y < y1; y++ {
+		i0 := (y+pad)*s + x0 + pad
+		if x1-x0 < blk {
+			for i := i0; i < i0+x1-x0; i++ {
+				if skel[i] != 0 && !e.detectAt(int32(i)) {
+					return false
+				}
+			}
+			continue
+		}
+		for v := binary.LittleEndian.Uint64(skel[i0:]); v != 0; v &= v - 1 {
+			if !e.detectAt(int32(i0 + bits.TrailingZeros64(v)>>3)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// detectAt adds skeleton pixel i as a candidate if it is one; it returns
+// false when the candidate list is full.
+func (e *Extractor) detectAt(i int32) bool {
+	s := e.s
+	nb := nbits(e.skel, int(i), s)
+	cn := crossTable[nb]
+	var kind MinutiaKind
+	switch {
+	case cn == 1:
+		kind = KindEnding
+	case cn == 3 && bits.OnesCount8(nb) >= 3:
+		kind = KindBifurcation
+	default:
+		return true
+	}
+	x, y := int(i)%s-pad, int(i)/s-pad
+	if x < 4 || y < 4 || x >= e.w-4 || y >= e.h-4 {
+		return true
+	}
+	if e.bdist[(y/blk)*e.bw+x/blk] == 0 {
+		return true
+	}
+	if len(e.cand) == cap(e.cand) {
+		return false
+	}
+	e.cand = append(e.cand, candidate{p: i, x: int32(x), y: int32(y), kind: kind})
+	e.mark[i] = uint16(len(e.cand))
+	return true
 }
 
 // ---------------------------------------------------------------------------

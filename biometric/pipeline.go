@@ -166,6 +166,29 @@ func buildRasterTables() (thin [2][512]uint8) {
 	return thin
 }
 
+// rasterThinC is rasterThin indexed by rasterCode9: 0 unless the centre
+// bit (4) is set.
+var rasterThinC = buildRasterTablesC()
+
+func buildRasterTablesC() (t [2][512]uint8) {
+	for idx := range 512 {
+		if idx&16 != 0 {
+			t[0][idx] = rasterThin[0][idx&^16]
+			t[1][idx] = rasterThin[1][idx&^16]
+		}
+	}
+	return t
+}
+
+// rasterCode9 is rasterCode with the centre pixel in bit 4.
+func rasterCode9(b []uint8, i, s int) uint32 {
+	top := binary.LittleEndian.Uint32(b[i-s-1:]) & 0x010101
+	mid := binary.LittleEndian.Uint32(b[i-1:]) & 0x010101
+	bot := binary.LittleEndian.Uint32(b[i+s-1:]) & 0x010101
+	x := top | mid<<1 | bot<<2
+	return x&0xff | (x>>8&0xff)<<3 | (x>>16&0xff)<<6
+}
+
 // rasterCode packs the 8-neighbourhood of pixel i of a 0/1 plane with three
 // 4-byte loads: bits 0 NW, 1 W, 2 SW, 3 N, 5 S, 6 NE, 7 E, 8 SE.
 func rasterCode(b []uint8, i, s int) uint32 {
