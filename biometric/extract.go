@@ -98,9 +98,10 @@ type Extractor struct {
 	norm, tmp []float32 // padded planes
 	dbgEnh    []float32 // padded: enhanced image, only with Options.Debug
 	bin, skel []uint8   // padded planes
-	mark      []uint16  // padded: candidate index+1 (maxCandidates fits)
-	stamp     []uint16  // padded: tracing visit stamps (cleared when gen wraps)
-	gen       uint16
+	stamp     []uint8   // padded: tracing visit stamps (cleared when gen wraps)
+	gen       uint8
+	markKey   [markSlots]int32  // candidate marks: pixel index+1 (minutiae.go)
+	markVal   [markSlots]uint16 // candidate index+1
 
 	// Block maps, bw*bh each.
 	bsum, bsq  []float32
@@ -314,7 +315,6 @@ func (e *Extractor) setup() {
 		e.tmp = growClear(e.tmp, n)
 		e.bin = growClear(e.bin, n)
 		e.skel = growClear(e.skel, n)
-		e.mark = growClear(e.mark, n)
 		e.stamp = growClear(e.stamp, n)
 		e.gen = 0
 	}
@@ -391,8 +391,9 @@ func (e *Extractor) collect() {
 
 func (e *Extractor) clearMarks() {
 	for i := range e.cand {
-		e.mark[e.cand[i].p] = 0
+		e.skel[e.cand[i].p] &^= 2
 	}
+	clear(e.markKey[:])
 }
 
 func grow[T any](b []T, n int) []T {

@@ -76,14 +76,45 @@ func (e *Extractor) detectAt(i int32) bool {
 		return false
 	}
 	e.cand = append(e.cand, candidate{p: i, x: int32(x), y: int32(y), kind: kind})
-	e.mark[i] = uint16(len(e.cand))
+	e.setMark(i, len(e.cand))
 	return true
 }
 
 // ---------------------------------------------------------------------------
 // Stage 9: false-minutiae removal, directions and qualities.
 
-func (e *Extractor) nextGen() uint16 {
+// Candidate marks: bit 1 of a skeleton pixel (see nbits) says a
+// candidate sits there; markAt finds which through a small open-addressing
+// table keyed by pixel index, instead of an index plane.
+
+const markSlots = 2 * maxCandidates // power of two, at most half full
+
+func markHash(p int32) int { return int(uint32(p) * 0x9E3779B1 >> 21 & (markSlots - 1)) }
+
+// setMark records candidate index+1 m at pixel p.
+func (e *Extractor) setMark(p int32, m int) {
+	e.skel[p] |= 2
+	h := markHash(p)
+	for e.markKey[h] != 0 && e.markKey[h] != p+1 {
+		h = (h + 1) & (markSlots - 1)
+	}
+	e.markKey[h], e.markVal[h] = p+1, uint16(m)
+}
+
+// markAt returns the candidate index+1 at pixel p, 0 if none.
+func (e *Extractor) markAt(p int32) uint16 {
+	if e.skel[p]&2 == 0 {
+		return 0
+	}
+	for h := markHash(p); e.markKey[h] != 0; h = (h + 1) & (markSlots - 1) {
+		if e.markKey[h] == p+1 {
+			return e.markVal[h]
+		}
+	}
+	return 0
+}
+
+func (e *Extractor) nextGen() uint8 {
 	e.gen++
 	if e.gen == 0 {
 		clear(e.stamp)
@@ -121,11 +152,11 @@ func (e *Extractor) branches(i int32) (out [4]int32, n int) {
 // pixel reached, the steps taken and the index+1 of the candidate met
 // (0 when none); e.path holds the pixels walked, without start and the
 // candidate met.
-func (e *Extractor) trace(start, first int32, maxLen int, gen uint16) (last int32, n int, hit int32) {
+func (e *Extractor) trace(start, first int32, maxLen int, gen uint8) (last int32, n int, hit int32) {
 	s := int32(e.s)
 	offs := [8]int32{-s, 1, s, -1, -s + 1, s + 1, s - 1, -s - 1}
 	e.path = e.path[:0]
-	if m := e.mark[first]; m != 0 {
+	if m := e.markAt(first); m != 0 {
 		return first, 1, int32(m)
 	}
 	e.stamp[first] = gen
@@ -138,7 +169,7 @@ func (e *Extractor) trace(start, first int32, maxLen int, gen uint16) (last int3
 			if e.skel[q] == 0 || q == start {
 				continue
 			}
-			if m := e.mark[q]; m != 0 {
+			if m := e.markAt(q); m != 0 {
 				return q, n + 1, int32(m)
 			}
 			if e.stamp[q] == gen {
@@ -396,7 +427,7 @@ func (e *Extractor) mergeJunctions() {
 		case ext[root] == 3 && int32(ci) != root:
 			// Merged into the root: no longer a junction for tracing.
 			c.removed, c.why = true, 10
-			e.mark[c.p] = 0
+			e.skel[c.p] &^= 2 // unmarked
 			r := &cs[root]
 			r.fx += float32(c.x)
 			r.fy += float32(c.y)

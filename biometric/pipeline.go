@@ -199,6 +199,8 @@ func rasterCode(b []uint8, i, s int) uint32 {
 	return x&0xff | (x>>8&0xff)<<3 | (x>>16&0xff)<<6
 }
 
+// nbits is the 8-neighbourhood byte of pixel i of a plane where bit 0 of
+// a byte is the pixel (skel keeps candidate marks in bit 1).
 func nbits(b []uint8, i, s int) uint8 {
-	return b[i-s] | b[i-s+1]<<1 | b[i+1]<<2 | b[i+s+1]<<3 | b[i+s]<<4 | b[i+s-1]<<5 | b[i-1]<<6 | b[i-s-1]<<7
+	return b[i-s]&1 | b[i-s+1]&1<<1 | b[i+1]&1<<2 | b[i+s+1]&1<<3 | b[i+s]&1<<4 | b[i+s-1]&1<<5 | b[i-1]&1<<6 | b[i-s-1]&1<<7
 }
