@@ -35,14 +35,19 @@ func (e *Extractor) detectBlock(b int) bool {
 		i0 := (y+pad)*s + x0 + pad
 		if x1-x0 < blk {
 			for i := i0; i < i0+x1-x0; i++ {
-				if skel[i] != 0 && !e.detectAt(int32(i)) {
+				if skel[i] == 0 {
+					continue
+				}
+				if nb := rasterNb[rasterCode(skel, i, s)]; crossTable[nb]&1 != 0 && !e.detectAt(int32(i), nb) {
 					return false
 				}
 			}
 			continue
 		}
 		for v := binary.LittleEndian.Uint64(skel[i0:]); v != 0; v &= v - 1 {
-			if !e.detectAt(int32(i0 + bits.TrailingZeros64(v)>>3)) {
+			i := i0 + bits.TrailingZeros64(v)>>3
+			// Crossing numbers 1 and 3 only (the odd ones: 0..4).
+			if nb := rasterNb[rasterCode(skel, i, s)]; crossTable[nb]&1 != 0 && !e.detectAt(int32(i), nb) {
 				return false
 			}
 		}
@@ -50,11 +55,10 @@ func (e *Extractor) detectBlock(b int) bool {
 	return true
 }
 
-// detectAt adds skeleton pixel i as a candidate if it is one; it returns
-// false when the candidate list is full.
-func (e *Extractor) detectAt(i int32) bool {
+// detectAt adds skeleton pixel i, of neighbourhood nb, as a candidate if
+// it is one; it returns false when the candidate list is full.
+func (e *Extractor) detectAt(i int32, nb uint8) bool {
 	s := e.s
-	nb := nbits(e.skel, int(i), s)
 	cn := crossTable[nb]
 	var kind MinutiaKind
 	switch {
@@ -128,7 +132,7 @@ func (e *Extractor) nextGen() uint8 {
 func (e *Extractor) branches(i int32) (out [4]int32, n int) {
 	s := int32(e.s)
 	offs := [8]int32{-s, -s + 1, 1, s + 1, s, s - 1, -1, -s - 1}
-	nb := nbits(e.skel, int(i), e.s)
+	nb := rasterNb[rasterCode(e.skel, int(i), e.s)]
 	for k := range 8 {
 		if nb>>k&1 == 0 || nb>>((k+7)&7)&1 == 1 {
 			continue // not the start of a run

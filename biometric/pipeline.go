@@ -202,5 +202,14 @@ func rasterCode(b []uint8, i, s int) uint32 {
 // nbits is the 8-neighbourhood byte of pixel i of a plane where bit 0 of
 // a byte is the pixel (skel keeps candidate marks in bit 1).
 func nbits(b []uint8, i, s int) uint8 {
-	return b[i-s]&1 | b[i-s+1]&1<<1 | b[i+1]&1<<2 | b[i+s+1]&1<<3 | b[i+s]&1<<4 | b[i+s-1]&1<<5 | b[i-1]&1<<6 | b[i-s-1]&1<<7
+	return rasterNb[rasterCode(b, i, s)]
 }
+
+// rasterNb converts a rasterCode to the neighbourhood byte of nbits.
+var rasterNb = func() (t [512]uint8) {
+	for idx := range 512 {
+		b := func(i int) uint8 { return uint8(idx >> i & 1) }
+		t[idx] = b(3) | b(6)<<1 | b(7)<<2 | b(8)<<3 | b(5)<<4 | b(2)<<5 | b(1)<<6 | b(0)<<7
+	}
+	return t
+}()
