@@ -47,7 +47,7 @@ func (e *Extractor) smooth() {
 // band-pass across the ridges, tuned to the block's period, applied to tmp.
 // Ridges (dark) come out negative; only that sign is kept, in bin (1 on a
 // ridge pixel of a foreground block, 0 elsewhere), so that no float plane
-// holds the enhanced image. With Options.Debug set the values also go to
+// holds the enhanced image: that is stage 6, binarisation. With Options.Debug set the values also go to
 // a debug plane for the "enhanced" picture.
 func (e *Extractor) enhance() {
 	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
@@ -103,14 +103,4 @@ func (e *Extractor) nearForeground(bx, by int) bool {
 		}
 	}
 	return false
-}
-
-// ---------------------------------------------------------------------------
-// Stage 6: binarisation.
-
-// binarize copies to skel the ridge pixels enhance marked in bin (the
-// negative enhanced responses of the foreground blocks; bin is 0
-// elsewhere), for thinning in place.
-func (e *Extractor) binarize() {
-	copy(e.skel, e.bin)
 }

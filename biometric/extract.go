@@ -97,7 +97,8 @@ type Extractor struct {
 
 	norm, tmp []float32 // padded planes
 	dbgEnh    []float32 // padded: enhanced image, only with Options.Debug
-	bin, skel []uint8   // padded planes
+	bin       []uint8   // padded: binary image, thinned in place
+	skel      []uint8   // bin once thinned: the skeleton (same plane)
 	stamp     []uint8   // padded: tracing visit stamps (cleared when gen wraps)
 	gen       uint8
 	markKey   [markSlots]int32  // candidate marks: pixel index+1 (minutiae.go)
@@ -279,7 +280,7 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.rejectNotFinger()
 	e.enhance()
 	e.debugFloat("enhanced", e.dbgEnh)
-	e.binarize()
+	e.ridgeQuality()
 	e.debugBinary("binary", e.bin)
 	e.thin()
 	e.debugBinary("skeleton", e.skel)
@@ -314,10 +315,10 @@ func (e *Extractor) setup() {
 		e.norm = growClear(e.norm, n)
 		e.tmp = growClear(e.tmp, n)
 		e.bin = growClear(e.bin, n)
-		e.skel = growClear(e.skel, n)
 		e.stamp = growClear(e.stamp, n)
 		e.gen = 0
 	}
+	e.skel = e.bin
 	if e.kernS != e.s {
 		e.kern.build(e.s)
 		e.kernS = e.s

@@ -23,8 +23,8 @@ var spread = func() (t [256]uint64) {
 	return t
 }()
 
-// thin thins skel (the binary image binarize copied there) in place to a
-// one-pixel-wide, 8-connected skeleton with Guo-Hall parallel thinning.
+// thin thins the binary image in place (skel and bin are the same plane)
+// to a one-pixel-wide, 8-connected skeleton with Guo-Hall parallel thinning.
 //
 // It keeps no pixel lists. A sub-iteration judges the ridge pixels of a
 // list of 8x8 blocks, recording the pixels to delete as one 64-bit mask
