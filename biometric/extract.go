@@ -91,7 +91,7 @@ type Extractor struct {
 	bw, bh   int     // block grid
 	kernS    int     // stride the kernel offsets were built for
 
-	in   []uint8 // input converted to gray, tight, inW*inH
+	in   []uint8 // input converted to gray, tight, inW*inH (capacity: see growIn)
 	gray []uint8 // working image, tight, w*h: in itself at 500 ppi, else rs
 	rs   []uint8 // resampled input
 
@@ -99,7 +99,8 @@ type Extractor struct {
 	dbgEnh    []float32 // padded: enhanced image, only with Options.Debug
 	bin       []uint8   // padded: binary image, thinned in place
 	skel      []uint8   // bin once thinned: the skeleton (same plane)
-	stamp     []uint8   // padded: tracing visit stamps (cleared when gen wraps)
+	stamp     []uint8   // padded: tracing visit stamps, in the memory of in (useStamps)
+	dbgStamp  []uint8   // stamps of their own, only with Options.Debug
 	gen       uint8
 	markKey   [markSlots]int32  // candidate marks: pixel index+1 (minutiae.go)
 	markVal   [markSlots]uint16 // candidate index+1
@@ -197,7 +198,7 @@ func (e *Extractor) Extract(dst []Minutia, img image.Image) ([]Minutia, error) {
 		return dst, err
 	}
 	e.inW, e.inH = w, h
-	e.in = grow(e.in, w*h)
+	e.growIn()
 	e.toGray(img, b, w, h)
 	return e.run(dst)
 }
@@ -216,7 +217,7 @@ func (e *Extractor) ExtractRaw(dst []Minutia, pix []byte, width, height, stride 
 		return dst, &ImageError{Width: width, Height: height, Reason: fmt.Sprintf("pixel buffer of %d bytes too short", len(pix))}
 	}
 	e.inW, e.inH = width, height
-	e.in = grow(e.in, width*height)
+	e.growIn()
 	copyPlane(e.in, width, height, pix, stride)
 	return e.run(dst)
 }
@@ -264,6 +265,37 @@ func (e *Extractor) checkSize(w, h int) error {
 	return nil
 }
 
+// growIn sizes e.in for an inW x inH input, with capacity for a padded
+// working plane too: once the image is normalised the input is dead and
+// its memory holds the trace stamps of the filtering stage.
+func (e *Extractor) growIn() {
+	ww, wh := e.inW, e.inH
+	if ppi := e.resolution(); ppi < workPPI-10 || ppi > workPPI+10 {
+		// The working size setup will compute, plus one for rounding.
+		ww, wh = e.inW*workPPI/ppi+1, e.inH*workPPI/ppi+1
+	}
+	n := max(e.inW*e.inH, (ww+2*pad)*(wh+2*pad))
+	e.in = grow(e.in, n)[:e.inW*e.inH]
+}
+
+// useStamps points e.stamp at the dead input plane (or, with
+// Options.Debug, whose last picture shows the input, at a plane of its own)
+// and clears it.
+func (e *Extractor) useStamps() {
+	n := e.s * (e.h + 2*pad)
+	if e.Options.Debug != nil {
+		e.dbgStamp = grow(e.dbgStamp, n)
+		e.stamp = e.dbgStamp
+	} else {
+		if cap(e.in) < n { // not expected: growIn leaves room
+			e.in = make([]uint8, n)
+		}
+		e.stamp = e.in[:n]
+	}
+	clear(e.stamp)
+	e.gen = 0
+}
+
 // run extracts from e.in (inW x inH set by the caller through grow).
 func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.setup()
@@ -284,6 +316,7 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.debugBinary("binary", e.bin)
 	e.thin()
 	e.debugBinary("skeleton", e.skel)
+	e.useStamps()
 	e.detect()
 	e.debugCandidates()
 	e.filter()
@@ -315,8 +348,6 @@ func (e *Extractor) setup() {
 		e.norm = growClear(e.norm, n)
 		e.tmp = growClear(e.tmp, n)
 		e.bin = growClear(e.bin, n)
-		e.stamp = growClear(e.stamp, n)
-		e.gen = 0
 	}
 	e.skel = e.bin
 	if e.kernS != e.s {
