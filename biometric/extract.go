@@ -112,7 +112,7 @@ type Extractor struct {
 	mask, mtmp []uint8
 	near       []uint8 // foreground or next to it
 	bdist      []uint8
-	gxx        []float32
+	gxx        []float32 // gxx..f2 share the memory of bsum..cistd (setup)
 	gyy        []float32
 	gxy        []float32
 	ori        []float32 // ridge direction, radians in [0, pi)
@@ -355,7 +355,7 @@ func (e *Extractor) setup() {
 		e.kernS = e.s
 	}
 	nb := e.bw * e.bh
-	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.gxx, &e.gyy, &e.gxy, &e.ori, &e.coh, &e.period, &e.f1, &e.f2} {
+	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.ori, &e.coh, &e.period} {
 		*p = grow(*p, nb)
 	}
 	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin, &e.tact} {
@@ -364,6 +364,10 @@ func (e *Extractor) setup() {
 	nc := (e.bw + 1) * (e.bh + 1)
 	e.cmean = grow(e.cmean, nc)
 	e.cistd = grow(e.cistd, nc)
+	// The block statistics of segmentation and normalisation are dead once
+	// the image is normalised: the orientation and frequency stages reuse
+	// their memory.
+	e.gxx, e.gyy, e.gxy, e.f1, e.f2 = e.bsum, e.bsq, e.bmean, e.bistd, e.cistd[:nb]
 	e.stack = grow(e.stack, nb)[:0]
 	e.tdel = grow(e.tdel, nb)
 	for i := range e.tblk {
