@@ -38,7 +38,7 @@ func (e *Extractor) detectBlock(b int) bool {
 				if skel[i] == 0 {
 					continue
 				}
-				if nb := rasterNb[rasterCode(skel, i, s)]; crossTable[nb]&1 != 0 && !e.detectAt(int32(i), nb) {
+				if nb := rasterNb[rasterCode9(skel, i, s)]; crossTable[nb]&1 != 0 && !e.detectAt(int32(i), nb) {
 					return false
 				}
 			}
@@ -47,7 +47,7 @@ func (e *Extractor) detectBlock(b int) bool {
 		for v := binary.LittleEndian.Uint64(skel[i0:]); v != 0; v &= v - 1 {
 			i := i0 + bits.TrailingZeros64(v)>>3
 			// Crossing numbers 1 and 3 only (the odd ones: 0..4).
-			if nb := rasterNb[rasterCode(skel, i, s)]; crossTable[nb]&1 != 0 && !e.detectAt(int32(i), nb) {
+			if nb := rasterNb[rasterCode9(skel, i, s)]; crossTable[nb]&1 != 0 && !e.detectAt(int32(i), nb) {
 				return false
 			}
 		}
@@ -132,7 +132,7 @@ func (e *Extractor) nextGen() uint8 {
 func (e *Extractor) branches(i int32) (out [4]int32, n int) {
 	s := int32(e.s)
 	offs := [8]int32{-s, -s + 1, 1, s + 1, s, s - 1, -1, -s - 1}
-	nb := rasterNb[rasterCode(e.skel, int(i), e.s)]
+	nb := rasterNb[rasterCode9(e.skel, int(i), e.s)]
 	for k := range 8 {
 		if nb>>k&1 == 0 || nb>>((k+7)&7)&1 == 1 {
 			continue // not the start of a run

@@ -189,23 +189,21 @@ func rasterCode9(b []uint8, i, s int) uint32 {
 	return x&0xff | (x>>8&0xff)<<3 | (x>>16&0xff)<<6
 }
 
-// rasterCode packs the 8-neighbourhood of pixel i of a 0/1 plane with three
-// 4-byte loads: bits 0 NW, 1 W, 2 SW, 3 N, 5 S, 6 NE, 7 E, 8 SE.
+// rasterCode packs the 8-neighbourhood of pixel i of a 0/1 plane (bit 0
+// of each byte) with three 4-byte loads: bits 0 NW, 1 W, 2 SW, 3 N, 5 S,
+// 6 NE, 7 E, 8 SE.
 func rasterCode(b []uint8, i, s int) uint32 {
-	top := binary.LittleEndian.Uint32(b[i-s-1:]) & 0x010101
-	mid := binary.LittleEndian.Uint32(b[i-1:]) & 0x010001
-	bot := binary.LittleEndian.Uint32(b[i+s-1:]) & 0x010101
-	x := top | mid<<1 | bot<<2
-	return x&0xff | (x>>8&0xff)<<3 | (x>>16&0xff)<<6
+	return rasterCode9(b, i, s) &^ 16
 }
 
 // nbits is the 8-neighbourhood byte of pixel i of a plane where bit 0 of
 // a byte is the pixel (skel keeps candidate marks in bit 1).
 func nbits(b []uint8, i, s int) uint8 {
-	return rasterNb[rasterCode(b, i, s)]
+	return rasterNb[rasterCode9(b, i, s)]
 }
 
-// rasterNb converts a rasterCode to the neighbourhood byte of nbits.
+// rasterNb converts a rasterCode or rasterCode9 (bit 4 is ignored) to the
+// neighbourhood byte of nbits.
 var rasterNb = func() (t [512]uint8) {
 	for idx := range 512 {
 		b := func(i int) uint8 { return uint8(idx >> i & 1) }
