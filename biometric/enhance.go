@@ -47,7 +47,7 @@ func (e *Extractor) smooth() {
 // band-pass across the ridges, tuned to the block's period, applied to tmp.
 // Ridges (dark) come out negative; only that sign is kept, in bin (1 on a
 // ridge pixel of a foreground block, 0 elsewhere), so that no float plane
-// holds the enhanced image. With Options.Debug set the values also go to
+// holds the enhanced image: that is stage 6, binarisation. With Options.Debug set the values also go to
 // a debug plane for the "enhanced" picture.
 func (e *Extractor) enhance() {
 	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
@@ -103,30 +103,4 @@ func (e *Extractor) nearForeground(bx, by int) bool {
 		}
 	}
 	return false
-}
-
-// ---------------------------------------------------------------------------
-// Stage 6: binarisation.
-
-// binarize lists in e.list the ridge pixels enhance marked in bin (the
-// negative enhanced responses of the foreground blocks), in block order.
-func (e *Extractor) binarize() {
-	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
-	e.list = e.list[:0]
-	for by := range bh {
-		y0, y1 := by*blk, min(by*blk+blk, h)
-		for bx := range bw {
-			if e.mask[by*bw+bx] == 0 {
-				continue
-			}
-			x0, x1 := bx*blk, min(bx*blk+blk, w)
-			for y := y0; y < y1; y++ {
-				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
-					if e.bin[i] != 0 {
-						e.list = append(e.list, int32(i))
-					}
-				}
-			}
-		}
-	}
 }

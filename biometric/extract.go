@@ -91,18 +91,19 @@ type Extractor struct {
 	bw, bh   int     // block grid
 	kernS    int     // stride the kernel offsets were built for
 
-	in   []uint8 // input converted to gray, tight, inW*inH
+	in   []uint8 // input converted to gray, tight, inW*inH (capacity: see growIn)
 	gray []uint8 // working image, tight, w*h: in itself at 500 ppi, else rs
 	rs   []uint8 // resampled input
 
 	norm, tmp []float32 // padded planes
 	dbgEnh    []float32 // padded: enhanced image, only with Options.Debug
-	bin, skel []uint8   // padded planes
-	tflag     []uint8   // padded: thinning state
-	q1, q2    []int32   // thinning queues
-	mark      []uint16  // padded: candidate index+1 (maxCandidates fits)
-	stamp     []uint16  // padded: tracing visit stamps (cleared when gen wraps)
-	gen       uint16
+	bin       []uint8   // padded: binary image, thinned in place
+	skel      []uint8   // bin once thinned: the skeleton (same plane)
+	stamp     []uint8   // padded: tracing visit stamps, in the memory of in (useStamps)
+	dbgStamp  []uint8   // stamps of their own, only with Options.Debug
+	gen       uint8
+	markKey   [markSlots]int32  // candidate marks: pixel index+1 (minutiae.go)
+	markVal   [markSlots]uint16 // candidate index+1
 
 	// Block maps, bw*bh each.
 	bsum, bsq  []float32
@@ -111,7 +112,7 @@ type Extractor struct {
 	mask, mtmp []uint8
 	near       []uint8 // foreground or next to it
 	bdist      []uint8
-	gxx        []float32
+	gxx        []float32 // gxx..f2 share the memory of bsum..cistd (setup)
 	gyy        []float32
 	gxy        []float32
 	ori        []float32 // ridge direction, radians in [0, pi)
@@ -121,10 +122,11 @@ type Extractor struct {
 	f1, f2     []float32 // block-grid scratch
 	cmean      []float32 // corner grid (bw+1)*(bh+1)
 	cistd      []float32
+	tact       []uint8    // thinning: blocks queued (thin.go)
+	tblk       [4][]int32 // thinning: block lists
+	tdel       []uint64   // thinning: pixels to delete per block
 	stack      []int32
 
-	list []int32 // ridge / skeleton pixels
-	dels []int32
 	path []int32  // pixels of the last trace
 	uf   []int32  // union-find over candidates
 	ext  []uint16 // external branches per junction cluster
@@ -196,7 +198,7 @@ func (e *Extractor) Extract(dst []Minutia, img image.Image) ([]Minutia, error) {
 		return dst, err
 	}
 	e.inW, e.inH = w, h
-	e.in = grow(e.in, w*h)
+	e.growIn()
 	e.toGray(img, b, w, h)
 	return e.run(dst)
 }
@@ -215,7 +217,7 @@ func (e *Extractor) ExtractRaw(dst []Minutia, pix []byte, width, height, stride 
 		return dst, &ImageError{Width: width, Height: height, Reason: fmt.Sprintf("pixel buffer of %d bytes too short", len(pix))}
 	}
 	e.inW, e.inH = width, height
-	e.in = grow(e.in, width*height)
+	e.growIn()
 	copyPlane(e.in, width, height, pix, stride)
 	return e.run(dst)
 }
@@ -263,6 +265,37 @@ func (e *Extractor) checkSize(w, h int) error {
 	return nil
 }
 
+// growIn sizes e.in for an inW x inH input, with capacity for a padded
+// working plane too: once the image is normalised the input is dead and
+// its memory holds the trace stamps of the filtering stage.
+func (e *Extractor) growIn() {
+	ww, wh := e.inW, e.inH
+	if ppi := e.resolution(); ppi < workPPI-10 || ppi > workPPI+10 {
+		// The working size setup will compute, plus one for rounding.
+		ww, wh = e.inW*workPPI/ppi+1, e.inH*workPPI/ppi+1
+	}
+	n := max(e.inW*e.inH, (ww+2*pad)*(wh+2*pad))
+	e.in = grow(e.in, n)[:e.inW*e.inH]
+}
+
+// useStamps points e.stamp at the dead input plane (or, with
+// Options.Debug, whose last picture shows the input, at a plane of its own)
+// and clears it.
+func (e *Extractor) useStamps() {
+	n := e.s * (e.h + 2*pad)
+	if e.Options.Debug != nil {
+		e.dbgStamp = grow(e.dbgStamp, n)
+		e.stamp = e.dbgStamp
+	} else {
+		if cap(e.in) < n { // not expected: growIn leaves room
+			e.in = make([]uint8, n)
+		}
+		e.stamp = e.in[:n]
+	}
+	clear(e.stamp)
+	e.gen = 0
+}
+
 // run extracts from e.in (inW x inH set by the caller through grow).
 func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.setup()
@@ -279,10 +312,11 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.rejectNotFinger()
 	e.enhance()
 	e.debugFloat("enhanced", e.dbgEnh)
-	e.binarize()
+	e.ridgeQuality()
 	e.debugBinary("binary", e.bin)
 	e.thin()
 	e.debugBinary("skeleton", e.skel)
+	e.useStamps()
 	e.detect()
 	e.debugCandidates()
 	e.filter()
@@ -314,31 +348,31 @@ func (e *Extractor) setup() {
 		e.norm = growClear(e.norm, n)
 		e.tmp = growClear(e.tmp, n)
 		e.bin = growClear(e.bin, n)
-		e.skel = growClear(e.skel, n)
-		e.tflag = growClear(e.tflag, n)
-		e.mark = growClear(e.mark, n)
-		e.stamp = growClear(e.stamp, n)
-		e.gen = 0
 	}
+	e.skel = e.bin
 	if e.kernS != e.s {
 		e.kern.build(e.s)
 		e.kernS = e.s
 	}
 	nb := e.bw * e.bh
-	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.gxx, &e.gyy, &e.gxy, &e.ori, &e.coh, &e.period, &e.f1, &e.f2} {
+	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.ori, &e.coh, &e.period} {
 		*p = grow(*p, nb)
 	}
-	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin} {
+	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin, &e.tact} {
 		*p = grow(*p, nb)
 	}
 	nc := (e.bw + 1) * (e.bh + 1)
 	e.cmean = grow(e.cmean, nc)
 	e.cistd = grow(e.cistd, nc)
+	// The block statistics of segmentation and normalisation are dead once
+	// the image is normalised: the orientation and frequency stages reuse
+	// their memory.
+	e.gxx, e.gyy, e.gxy, e.f1, e.f2 = e.bsum, e.bsq, e.bmean, e.bistd, e.cistd[:nb]
 	e.stack = grow(e.stack, nb)[:0]
-	e.list = grow(e.list, e.w*e.h)[:0]
-	e.dels = grow(e.dels, e.w*e.h)[:0]
-	e.q1 = grow(e.q1, e.w*e.h)[:0]
-	e.q2 = grow(e.q2, e.w*e.h)[:0]
+	e.tdel = grow(e.tdel, nb)
+	for i := range e.tblk {
+		e.tblk[i] = grow(e.tblk[i], nb)
+	}
 	e.path = grow(e.path, 4*shortRidge)[:0]
 	if cap(e.cand) < maxCandidates {
 		e.cand = make([]candidate, 0, maxCandidates)
@@ -393,8 +427,9 @@ func (e *Extractor) collect() {
 
 func (e *Extractor) clearMarks() {
 	for i := range e.cand {
-		e.mark[e.cand[i].p] = 0
+		e.skel[e.cand[i].p] &^= 2
 	}
+	clear(e.markKey[:])
 }
 
 func grow[T any](b []T, n int) []T {

@@ -1,6 +1,7 @@
 package biometric
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 )
@@ -9,41 +10,115 @@ import (
 // Stage 8: minutiae detection.
 
 // detect finds skeleton endings (crossing number 1) and bifurcations
-// (crossing number 3) inside the foreground, away from the image edge.
+// (crossing number 3) inside the foreground, away from the image edge,
+// scanning the foreground blocks in order (row by row within a block).
 func (e *Extractor) detect() {
-	s := e.s
 	e.cand = e.cand[:0]
-	for _, i := range e.list {
-		nb := nbits(e.skel, int(i), s)
-		cn := crossTable[nb]
-		var kind MinutiaKind
-		switch {
-		case cn == 1:
-			kind = KindEnding
-		case cn == 3 && bits.OnesCount8(nb) >= 3:
-			kind = KindBifurcation
-		default:
+	for b, m := range e.mask {
+		if m == 0 {
 			continue
 		}
-		x, y := int(i)%s-pad, int(i)/s-pad
-		if x < 4 || y < 4 || x >= e.w-4 || y >= e.h-4 {
-			continue
+		if !e.detectBlock(b) {
+			return
 		}
-		if e.bdist[(y/blk)*e.bw+x/blk] == 0 {
-			continue
-		}
-		if len(e.cand) == cap(e.cand) {
-			break
-		}
-		e.cand = append(e.cand, candidate{p: i, x: int32(x), y: int32(y), kind: kind})
-		e.mark[i] = uint16(len(e.cand))
 	}
+}
+
+// detectBlock adds the candidates of block b; it returns false when the
+// candidate list is full.
+func (e *Extractor) detectBlock(b int) bool {
+	s, skel := e.s, e.skel
+	bx, by := b%e.bw, b/e.bw
+	x0, x1 := bx*blk, min(bx*blk+blk, e.w)
+	y0, y1 := by*blk, min(by*blk+blk, e.h)
+	for y := y0; y < y1; y++ {
+		i0 := (y+pad)*s + x0 + pad
+		if x1-x0 < blk {
+			for i := i0; i < i0+x1-x0; i++ {
+				if skel[i] == 0 {
+					continue
+				}
+				if nb := rasterNb[rasterCode9(skel, i, s)]; crossTable[nb]&1 != 0 && !e.detectAt(int32(i), nb) {
+					return false
+				}
+			}
+			continue
+		}
+		for v := binary.LittleEndian.Uint64(skel[i0:]); v != 0; v &= v - 1 {
+			i := i0 + bits.TrailingZeros64(v)>>3
+			// Crossing numbers 1 and 3 only (the odd ones: 0..4).
+			if nb := rasterNb[rasterCode9(skel, i, s)]; crossTable[nb]&1 != 0 && !e.detectAt(int32(i), nb) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// detectAt adds skeleton pixel i, of neighbourhood nb, as a candidate if
+// it is one; it returns false when the candidate list is full.
+func (e *Extractor) detectAt(i int32, nb uint8) bool {
+	s := e.s
+	cn := crossTable[nb]
+	var kind MinutiaKind
+	switch {
+	case cn == 1:
+		kind = KindEnding
+	case cn == 3 && bits.OnesCount8(nb) >= 3:
+		kind = KindBifurcation
+	default:
+		return true
+	}
+	x, y := int(i)%s-pad, int(i)/s-pad
+	if x < 4 || y < 4 || x >= e.w-4 || y >= e.h-4 {
+		return true
+	}
+	if e.bdist[(y/blk)*e.bw+x/blk] == 0 {
+		return true
+	}
+	if len(e.cand) == cap(e.cand) {
+		return false
+	}
+	e.cand = append(e.cand, candidate{p: i, x: int32(x), y: int32(y), kind: kind})
+	e.setMark(i, len(e.cand))
+	return true
 }
 
 // ---------------------------------------------------------------------------
 // Stage 9: false-minutiae removal, directions and qualities.
 
-func (e *Extractor) nextGen() uint16 {
+// Candidate marks: bit 1 of a skeleton pixel (see nbits) says a
+// candidate sits there; markAt finds which through a small open-addressing
+// table keyed by pixel index, instead of an index plane.
+
+const markSlots = 2 * maxCandidates // power of two, at most half full
+
+func markHash(p int32) int { return int(uint32(p) * 0x9E3779B1 >> 21 & (markSlots - 1)) }
+
+// setMark records candidate index+1 m at pixel p.
+func (e *Extractor) setMark(p int32, m int) {
+	e.skel[p] |= 2
+	h := markHash(p)
+	for e.markKey[h] != 0 && e.markKey[h] != p+1 {
+		h = (h + 1) & (markSlots - 1)
+	}
+	e.markKey[h], e.markVal[h] = p+1, uint16(m)
+}
+
+// markAt returns the candidate index+1 at pixel p, 0 if none.
+func (e *Extractor) markAt(p int32) uint16 {
+	if e.skel[p]&2 == 0 {
+		return 0
+	}
+	for h := markHash(p); e.markKey[h] != 0; h = (h + 1) & (markSlots - 1) {
+		if e.markKey[h] == p+1 {
+			return e.markVal[h]
+		}
+	}
+	return 0
+}
+
+func (e *Extractor) nextGen() uint8 {
 	e.gen++
 	if e.gen == 0 {
 		clear(e.stamp)
@@ -57,7 +132,7 @@ func (e *Extractor) nextGen() uint16 {
 func (e *Extractor) branches(i int32) (out [4]int32, n int) {
 	s := int32(e.s)
 	offs := [8]int32{-s, -s + 1, 1, s + 1, s, s - 1, -1, -s - 1}
-	nb := nbits(e.skel, int(i), e.s)
+	nb := rasterNb[rasterCode9(e.skel, int(i), e.s)]
 	for k := range 8 {
 		if nb>>k&1 == 0 || nb>>((k+7)&7)&1 == 1 {
 			continue // not the start of a run
@@ -81,11 +156,11 @@ func (e *Extractor) branches(i int32) (out [4]int32, n int) {
 // pixel reached, the steps taken and the index+1 of the candidate met
 // (0 when none); e.path holds the pixels walked, without start and the
 // candidate met.
-func (e *Extractor) trace(start, first int32, maxLen int, gen uint16) (last int32, n int, hit int32) {
+func (e *Extractor) trace(start, first int32, maxLen int, gen uint8) (last int32, n int, hit int32) {
 	s := int32(e.s)
 	offs := [8]int32{-s, 1, s, -1, -s + 1, s + 1, s - 1, -s - 1}
 	e.path = e.path[:0]
-	if m := e.mark[first]; m != 0 {
+	if m := e.markAt(first); m != 0 {
 		return first, 1, int32(m)
 	}
 	e.stamp[first] = gen
@@ -98,7 +173,7 @@ func (e *Extractor) trace(start, first int32, maxLen int, gen uint16) (last int3
 			if e.skel[q] == 0 || q == start {
 				continue
 			}
-			if m := e.mark[q]; m != 0 {
+			if m := e.markAt(q); m != 0 {
 				return q, n + 1, int32(m)
 			}
 			if e.stamp[q] == gen {
@@ -356,7 +431,7 @@ func (e *Extractor) mergeJunctions() {
 		case ext[root] == 3 && int32(ci) != root:
 			// Merged into the root: no longer a junction for tracing.
 			c.removed, c.why = true, 10
-			e.mark[c.p] = 0
+			e.skel[c.p] &^= 2 // unmarked
 			r := &cs[root]
 			r.fx += float32(c.x)
 			r.fy += float32(c.y)

@@ -166,16 +166,48 @@ func buildRasterTables() (thin [2][512]uint8) {
 	return thin
 }
 
-// rasterCode packs the 8-neighbourhood of pixel i of a 0/1 plane with three
-// 4-byte loads: bits 0 NW, 1 W, 2 SW, 3 N, 5 S, 6 NE, 7 E, 8 SE.
-func rasterCode(b []uint8, i, s int) uint32 {
+// rasterThinC is rasterThin indexed by rasterCode9: 0 unless the centre
+// bit (4) is set.
+var rasterThinC = buildRasterTablesC()
+
+func buildRasterTablesC() (t [2][512]uint8) {
+	for idx := range 512 {
+		if idx&16 != 0 {
+			t[0][idx] = rasterThin[0][idx&^16]
+			t[1][idx] = rasterThin[1][idx&^16]
+		}
+	}
+	return t
+}
+
+// rasterCode9 is rasterCode with the centre pixel in bit 4.
+func rasterCode9(b []uint8, i, s int) uint32 {
 	top := binary.LittleEndian.Uint32(b[i-s-1:]) & 0x010101
-	mid := binary.LittleEndian.Uint32(b[i-1:]) & 0x010001
+	mid := binary.LittleEndian.Uint32(b[i-1:]) & 0x010101
 	bot := binary.LittleEndian.Uint32(b[i+s-1:]) & 0x010101
 	x := top | mid<<1 | bot<<2
 	return x&0xff | (x>>8&0xff)<<3 | (x>>16&0xff)<<6
 }
 
-func nbits(b []uint8, i, s int) uint8 {
-	return b[i-s] | b[i-s+1]<<1 | b[i+1]<<2 | b[i+s+1]<<3 | b[i+s]<<4 | b[i+s-1]<<5 | b[i-1]<<6 | b[i-s-1]<<7
+// rasterCode packs the 8-neighbourhood of pixel i of a 0/1 plane (bit 0
+// of each byte) with three 4-byte loads: bits 0 NW, 1 W, 2 SW, 3 N, 5 S,
+// 6 NE, 7 E, 8 SE.
+func rasterCode(b []uint8, i, s int) uint32 {
+	return rasterCode9(b, i, s) &^ 16
 }
+
+// nbits is the 8-neighbourhood byte of pixel i of a plane where bit 0 of
+// a byte is the pixel (skel keeps candidate marks in bit 1).
+func nbits(b []uint8, i, s int) uint8 {
+	return rasterNb[rasterCode9(b, i, s)]
+}
+
+// rasterNb converts a rasterCode or rasterCode9 (bit 4 is ignored) to the
+// neighbourhood byte of nbits.
+var rasterNb = func() (t [512]uint8) {
+	for idx := range 512 {
+		b := func(i int) uint8 { return uint8(idx >> i & 1) }
+		t[idx] = b(3) | b(6)<<1 | b(7)<<2 | b(8)<<3 | b(5)<<4 | b(2)<<5 | b(1)<<6 | b(0)<<7
+	}
+	return t
+}()

@@ -49,9 +49,11 @@ type qualityFeatures struct {
 	minQ      float32 // their mean quality 0..1
 }
 
-// fingerQuality computes e.qf and e.quality from the block maps, the
-// normalised and enhanced images and the filtered candidates.
-func (e *Extractor) fingerQuality() {
+// ridgeQuality computes the block-map features of e.qf (area,
+// coherence, clarity, period) from the block maps and the normalised and
+// binary images; it runs right after enhancement, so that thinning may
+// then work in place on the binary image.
+func (e *Extractor) ridgeQuality() {
 	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
 	var f qualityFeatures
 	var sumCoh, sumClar float32
@@ -105,15 +107,25 @@ func (e *Extractor) fingerQuality() {
 			}
 		}
 	}
-	if nb == 0 {
-		e.qf = f
+	if nb > 0 {
+		f.area = float32(nb * blk * blk)
+		f.coherence = sumCoh / float32(nb)
+		f.clarity = sumClar / float32(max(nc, 1))
+		f.period = float32(nper) / float32(nb)
+	}
+	e.qf = f
+}
+
+// fingerQuality completes e.qf (set by ridgeQuality) with the filtered
+// candidates and computes e.quality.
+func (e *Extractor) fingerQuality() {
+	f := e.qf
+	if f.area == 0 {
+		e.qf = qualityFeatures{}
 		e.quality = 0
 		return
 	}
-	f.area = float32(nb * blk * blk)
-	f.coherence = sumCoh / float32(nb)
-	f.clarity = sumClar / float32(max(nc, 1))
-	f.period = float32(nper) / float32(nb)
+	f.minutiae, f.minQ = 0, 0
 	var sq float32
 	for i := range e.cand {
 		if !e.cand[i].removed {
