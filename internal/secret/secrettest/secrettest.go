@@ -6,7 +6,6 @@ package secrettest
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -32,7 +31,7 @@ func Renderings(v any) []string {
 			out = append(out, fmt.Sprintf(verb, f))
 		}
 		out = append(out, fmt.Errorf("op: "+verb, v).Error())
-		out = append(out, fmt.Errorf("op: %w", errors.New(fmt.Sprintf(verb, v))).Error())
+		out = append(out, fmt.Errorf("op: %w", fmt.Errorf(verb, v)).Error())
 	}
 	out = append(out, fmt.Sprint(v), fmt.Sprintln(v, exported{v}, unexported{v}))
 	for _, f := range forms {

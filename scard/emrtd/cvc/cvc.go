@@ -387,11 +387,11 @@ func cvcECKey(curve elliptic.Curve, b []byte) (*ecdsa.PublicKey, error) {
 	if len(b) != 1+2*n || b[0] != 4 {
 		return nil, errors.New("public point is not an uncompressed point of the curve")
 	}
-	x, y := new(big.Int).SetBytes(b[1:1+n]), new(big.Int).SetBytes(b[1+n:])
-	if !curve.IsOnCurve(x, y) {
+	k, err := ecdsa.ParseUncompressedPublicKey(curve, b)
+	if err != nil {
 		return nil, errors.New("public point is not on the curve")
 	}
-	return &ecdsa.PublicKey{Curve: curve, X: x, Y: y}, nil
+	return k, nil
 }
 
 func isRSAAlg(oid string) bool {
@@ -576,7 +576,12 @@ func Create(rnd io.Reader, tmpl *Certificate, pub crypto.PublicKey, parent *Cert
 					b.Add(0x84, append(append([]byte{4}, fill(p.Gx)...), fill(p.Gy)...))
 					b.Add(0x85, fill(p.N))
 				}
-				b.Add(0x86, append(append([]byte{4}, fill(k.X)...), fill(k.Y)...))
+				point, err := k.Bytes() // the uncompressed point 04 || X || Y
+				if err != nil {
+					keyErr = fmt.Errorf("cvc: Create: public key: %w", err)
+					return
+				}
+				b.Add(0x86, point)
 				if tmpl.Role == RoleCVCA {
 					b.Add(0x87, []byte{1})
 				}
