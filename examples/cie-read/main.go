@@ -22,7 +22,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"image"
@@ -36,6 +35,7 @@ import (
 
 	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/internal/cli"
+	"github.com/ciekit/ciekit/internal/pemcert"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
@@ -132,7 +132,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if cfg.csca != "" {
-		pool, err := loadPool(cfg.csca)
+		pool, err := pemcert.LoadPool(cfg.csca)
 		if err != nil {
 			return err
 		}
@@ -366,32 +366,6 @@ func sexName(s cie.Sex) string {
 		return "M"
 	}
 	return "X"
-}
-
-func loadPool(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	n := 0
-	for {
-		var blk *pem.Block
-		blk, b = pem.Decode(b)
-		if blk == nil {
-			break
-		}
-		c, err := x509.ParseCertificate(blk.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		pool.AddCert(c)
-		n++
-	}
-	if n == 0 {
-		return nil, fmt.Errorf("%s: no PEM certificates", path)
-	}
-	return pool, nil
 }
 
 const specimenCAN = "123456"

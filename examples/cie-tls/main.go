@@ -31,7 +31,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -45,6 +44,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ciekit/ciekit/internal/cli"
+	"github.com/ciekit/ciekit/internal/pemcert"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
@@ -136,7 +136,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return fmt.Errorf("unknown -source %q", cfg.source)
 	}
 	if cfg.clientCA != "" {
-		pool, err := loadPool(cfg.clientCA)
+		pool, err := pemcert.LoadPool(cfg.clientCA)
 		if err != nil {
 			return err
 		}
@@ -312,27 +312,6 @@ func connect(ctx context.Context, reader string, stdout io.Writer) (*conn, error
 		return nil, err
 	}
 	return &conn{pc: pc, card: c}, nil
-}
-
-func loadPool(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	for {
-		var blk *pem.Block
-		blk, b = pem.Decode(b)
-		if blk == nil {
-			break
-		}
-		c, err := x509.ParseCertificate(blk.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
-		}
-		pool.AddCert(c)
-	}
-	return pool, nil
 }
 
 // simCAN is the CAN of the simulated CIE (not a secret of any real card).

@@ -75,9 +75,11 @@ var allowed = map[string][]string{
 
 	"scard/emrtd/internal/group": {},
 
+	"internal/pemcert": {},
+
 	// Programs.
 	"examples/apr-server":                      {"github.com/jackc/pgx/v5/stdlib", "modernc.org/sqlite/...", "sad", "sad/sqlregistry"},
-	"examples/cie-read":                        {"cie", "golang.org/x/term", "internal/cli", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"examples/cie-read":                        {"cie", "golang.org/x/term", "internal/cli", "internal/pemcert", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"examples/deploy-plan":                     {"deploy"},
 	"examples/fpbench":                         {"biometric", "biometric/eval", "biometric/eval/detplot", "biometric/scansim"},
 	"examples/workstation":                     {"biometric", "biometric/faceimage", "biometric/fingerimage", "biometric/jpeg2000", "biometric/scansim", "cie", "internal/cli", "sad", "sad/ftpsim", "scard", "scard/cardsim", "scard/emrtd", "scard/emrtd/cvc", "scard/ias", "scard/sco"},
@@ -86,7 +88,7 @@ var allowed = map[string][]string{
 	"sad/cmd/sadcheck":                         {"sad", "sad/sadcheck"},
 	"scripts/compare-openjpeg":                 {"biometric/jpeg2000"},
 	"scripts/compare-wsq":                      {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
-	"examples/cie-tls":                         {"golang.org/x/term", "internal/cli", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
+	"examples/cie-tls":                         {"golang.org/x/term", "internal/cli", "internal/pemcert", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix"},
 	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
 	"examples/cardserve":                       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/sco", "scard/vpcd"},
