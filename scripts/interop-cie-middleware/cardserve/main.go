@@ -5,6 +5,10 @@
 // run against it and its session replayed in CI (cardserve_test.go).
 //
 //	cardserve -addr 127.0.0.1:35963 -out session.apdu
+//	cardserve -pan
+//
+// -pan prints the name under which the middleware's PKCS#11 side looks for
+// the card's enrolment cache (see [cacheName]) and exits.
 //
 // It stops on SIGINT/SIGTERM and writes the transcript. Resets sent by
 // the reader are recorded as a comment ("card reset") before the next
@@ -14,6 +18,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,15 +51,24 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:35963", "vpcd slot address (35963 is slot 0)")
 	out := fs.String("out", "", "transcript file to write on exit (required)")
+	pan := fs.Bool("pan", false, "print the name the middleware's PKCS#11 side gives the card's cache, and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
-	}
-	if *out == "" {
-		return errors.New("-out is required")
 	}
 	card, err := newCard()
 	if err != nil {
 		return err
+	}
+	if *pan {
+		name, err := cacheName(ctx, card)
+		if err != nil {
+			return err
+		}
+		fmt.Println(name)
+		return nil
+	}
+	if *out == "" {
+		return errors.New("-out is required")
 	}
 	rec := &recorder{card: card}
 	b := vpcd.Start(ctx, *addr, rec, nil)
@@ -90,6 +104,35 @@ func newCard() (*cardsim.CIE, error) {
 		KeyBits: 1024,
 		Rand:    cardsim.DeterministicRand(2021),
 	})
+}
+
+// cacheName returns the name under which the middleware's PKCS#11 side
+// (IAS::GetCertificate, CIEtemplateGetSerial) looks for the enrolment
+// cache: the hex of bytes 5 to 10 of EF.SN.ICC (D003, the middleware's
+// "PAN"). Its enrolment (AbilitaCIE) writes the cache under the NIS
+// (EF.ID_Servizi) instead, so the two names agree only on a card whose
+// EF.SN.ICC carries the NIS there; the simulated card's EF.SN.ICC is
+// random. It reads the file with the middleware's own commands.
+func cacheName(ctx context.Context, card *cardsim.CIE) (string, error) {
+	var data []byte
+	for _, c := range []string{"00A4040C0DA0000000308000000009816001", "00A4020402D003", "00B0000080"} {
+		cmd, err := hex.DecodeString(c)
+		if err != nil {
+			return "", err
+		}
+		resp, err := card.Transmit(ctx, cmd)
+		if err != nil {
+			return "", err
+		}
+		if len(resp) < 2 || resp[len(resp)-2] != 0x90 || resp[len(resp)-1] != 0x00 {
+			return "", fmt.Errorf("reading EF.SN.ICC: %X answered %X", cmd, resp)
+		}
+		data = resp[:len(resp)-2]
+	}
+	if len(data) < 11 {
+		return "", fmt.Errorf("EF.SN.ICC has %d bytes, want at least 11", len(data))
+	}
+	return fmt.Sprintf("%X", data[5:11]), nil
 }
 
 // recorder passes exchanges to the card and keeps them.
