@@ -1,0 +1,279 @@
+// Command npaserve serves a reproducible simulated CIE (scard/cardsim) to
+// pcscd through vsmartcard's vpcd driver and records every exchange as a
+// scardtest transcript, so that OpenSC's npa-tool (an independent PACE and
+// EAC implementation on OpenPACE, built outside the repository; see
+// ../RESULTS.md) can be run against it and its session replayed in CI
+// (npaserve_test.go).
+//
+//	npaserve -out session.apdu                 # PACE DH GM only (a real CIE)
+//	npaserve -pace both -out session.apdu      # DH GM and ECDH GM P-256
+//	npaserve -pace ecdh -out session.apdu      # EF.CardAccess lists only ECDH GM
+//	npaserve -pace ecdh -eac-dir DIR -out session.apdu
+//
+// By default it takes the second vpcd reader ("Virtual PCD 00 01", port
+// 35964), leaving the first to other PC/SC work. With -eac-dir the card
+// has the test CVCA of [newEAC] and the directory receives what npa-tool
+// needs for terminal authentication: the CVCA certificate named by its
+// holder reference (for --cvc-dir), the DV and IS certificates (dv.cvcert,
+// is.cvcert) and the IS private key (is.pkcs8, DER). They are test keys of
+// a simulated PKI, printed on purpose.
+//
+// It stops on SIGINT/SIGTERM and writes the transcript. Resets sent by
+// the reader are recorded as a comment ("card reset") before the next
+// exchange.
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ciekit/ciekit/scard/cardsim"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
+	"github.com/ciekit/ciekit/scard/scardtest"
+	"github.com/ciekit/ciekit/scard/vpcd"
+)
+
+// resetComment marks a reader-initiated reset in a transcript.
+const resetComment = " card reset"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "npaserve:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("npaserve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", vpcd.Reader1Addr, "vpcd reader address (35963 is \"Virtual PCD 00 00\", 35964 \"00 01\")")
+	out := fs.String("out", "", "transcript file to write on exit (required)")
+	pace := fs.String("pace", "dh", "PACE in EF.CardAccess: dh (a real CIE), both (DH GM and ECDH GM P-256), ecdh (only ECDH GM listed)")
+	eacDir := fs.String("eac-dir", "", "give the card a test CVCA and write npa-tool's EAC files here")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("-out is required")
+	}
+	var eac *eacFiles
+	if *eacDir != "" {
+		var err error
+		if eac, err = newEAC(); err != nil {
+			return err
+		}
+		if err := eac.write(*eacDir); err != nil {
+			return err
+		}
+	}
+	card, err := newCard(*pace, eac)
+	if err != nil {
+		return err
+	}
+	rec := &recorder{card: card}
+	b := vpcd.Start(ctx, *addr, rec, nil)
+	fmt.Fprintf(stderr, "npaserve: serving the simulated CIE on %s (CAN %s)\n", *addr, simCANDigits)
+	<-ctx.Done()
+	b.Close()
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := scardtest.WriteTranscript(f, rec.exchanges()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// simCANDigits is the CAN of the simulated CIE (not a secret of any real
+// card).
+const simCANDigits = "123456"
+
+// simMRZ is the simulated CIE's MRZ (TD1, a test holder).
+const simMRZ = "C<ITCA00000AA4<<<<<<<<<<<<<<<8503151F3403157ITA<<<<<<<<<<<2ROSSI<<MARIA<LUISA<<<<<<<<<<<<<"
+
+// photo returns a deterministic DG2 image of n bytes: big enough that a
+// reader needs several READ BINARY commands for DG2.
+func photo(n int) []byte {
+	b := make([]byte, n)
+	copy(b, "\x00\x00\x00\x0cjP  \r\n\x87\n") // JPEG 2000 signature box
+	for i := 12; i < n; i++ {
+		b[i] = byte(i * 7)
+	}
+	return b
+}
+
+// eacFiles is the terminal side of the test EAC PKI: the CVCA the card
+// trusts, and an inspection system's chain and key.
+type eacFiles struct {
+	pki   *cardsim.EACPKI
+	chain [][]byte // DV, IS
+	key   []byte   // IS private key, PKCS #8 DER
+}
+
+// eacDate is the card's current date for terminal authentication and the
+// IS certificate's effective date (the DV is valid 2020-2022).
+var eacDate = time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// newEAC returns the fixed test CVCA with an inspection system
+// ("ITNPATOOL01", DG3 and DG4 rights, 31 days from eacDate).
+func newEAC() (*eacFiles, error) {
+	pki, err := cardsim.NewEACPKI(cardsim.EACPKIOptions{Rand: cardsim.DeterministicRand(2410)})
+	if err != nil {
+		return nil, err
+	}
+	chain, key, err := pki.IssueIS("NPATOOL01", cvc.ReadDG3|cvc.ReadDG4, eacDate, 31)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return &eacFiles{pki: pki, chain: chain, key: der}, nil
+}
+
+func (e *eacFiles) write(dir string) error {
+	cvca, err := cvc.Parse(e.pki.CVCA)
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{
+		cvca.CHR:    e.pki.CVCA,
+		"dv.cvcert": e.chain[0],
+		"is.cvcert": e.chain[1],
+		"is.pkcs8":  e.key,
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newCard returns the card the interop sessions were recorded with: fixed
+// keys and card randomness from cardsim.DeterministicRand, so the same
+// commands get the same answers. Do not change it: the committed
+// transcripts replay against it.
+//
+// pace is "dh" (a real CIE's EF.CardAccess: DH GM), "both" (DH GM and
+// ECDH GM with P-256, DER order: DH first) or "ecdh" (the same chip, with
+// an EF.CardAccess that lists only ECDH GM: OpenPACE runs the first
+// PACEInfo it finds, and cannot run DH GM with a 2048-bit group in short
+// APDUs).
+func newCard(pace string, eac *eacFiles) (*cardsim.CIE, error) {
+	if pace != "dh" && pace != "both" && pace != "ecdh" {
+		return nil, fmt.Errorf("-pace %q: want dh, both or ecdh", pace)
+	}
+	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(2400), KeyBits: 1024})
+	if err != nil {
+		return nil, err
+	}
+	can, err := emrtd.NewCAN(simCANDigits)
+	if err != nil {
+		return nil, err
+	}
+	opts := cardsim.CIEOptions{
+		MRZ:          simMRZ,
+		CAN:          can,
+		NIS:          "123456789012",
+		PKI:          pki,
+		KeyBits:      1024,
+		Photo:        photo(3000),
+		Fingerprints: [2][]byte{[]byte("FIR\x00 left index (test bytes)"), []byte("FIR\x00 right index (test bytes)")},
+		ECDH:         pace != "dh",
+		Rand:         cardsim.DeterministicRand(2401),
+	}
+	if eac != nil {
+		opts.CVCA = [][]byte{eac.pki.CVCA}
+		opts.TerminalDate = eacDate
+	}
+	card, err := cardsim.NewCIE(opts)
+	if err != nil {
+		return nil, err
+	}
+	if pace == "ecdh" {
+		access, err := ecdhOnlyCardAccess()
+		if err != nil {
+			return nil, err
+		}
+		card.SetCardAccess(access)
+	}
+	return card, nil
+}
+
+// ecdhOnlyCardAccess returns the simulator's EF.CardAccess with only its
+// ECDH PACEInfo.
+func ecdhOnlyCardAccess() ([]byte, error) {
+	infos, err := emrtd.ParseCardAccess(cardsim.MarshalCardAccess(true))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range infos.PACE {
+		if p.ParameterID == emrtd.ParamP256 {
+			b, err := p.Marshal()
+			if err != nil {
+				return nil, err
+			}
+			return emrtd.MarshalSecurityInfos(b), nil
+		}
+	}
+	return nil, errors.New("the simulator offers no ECDH P-256 PACE")
+}
+
+// recorder passes exchanges to the card and keeps them.
+type recorder struct {
+	card *cardsim.CIE
+
+	mu    sync.Mutex
+	xs    []scardtest.Exchange
+	reset bool
+}
+
+func (r *recorder) ATR() []byte { return r.card.ATR() }
+
+// Reset forwards a reader reset and notes it for the transcript.
+func (r *recorder) Reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.card.Reset()
+	r.reset = true
+}
+
+func (r *recorder) Transmit(ctx context.Context, capdu []byte) ([]byte, error) {
+	resp, err := r.card.Transmit(ctx, capdu)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	x := scardtest.Exchange{Command: append([]byte(nil), capdu...), Response: resp, Err: err}
+	if r.reset {
+		x.Comments = append(x.Comments, resetComment)
+		r.reset = false
+	}
+	x.Comments = append(x.Comments, " "+scardtest.Describe(capdu))
+	r.xs = append(r.xs, x)
+	return resp, err
+}
+
+func (r *recorder) exchanges() []scardtest.Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]scardtest.Exchange(nil), r.xs...)
+}
