@@ -93,6 +93,7 @@ var allowed = map[string][]string{
 	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
 	"examples/cardserve":                       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/sco", "scard/vpcd"},
 	"scripts/interop-npa/npaserve":             {"scard/cardsim", "scard/emrtd", "scard/emrtd/cvc", "scard/scardtest", "scard/vpcd"},
+	"scripts/interop-vicc":                     {},
 }
 
 // adapters are the cgo packages; only programs may import them.

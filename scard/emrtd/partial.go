@@ -106,8 +106,8 @@ func (e *Document) Checks() Checks {
 	c.PassiveAuthentication = len(e.SOD) > 0
 	c.ChipAuthenticated = e.ChipAuthenticated
 	_, c.ActiveAuthentication = e.DataGroups[15]
-	if !c.PassiveAuthentication {
-		c.Unverifiable = e.DataGroupNumbers()
+	if !c.PassiveAuthentication && len(e.DataGroups) > 0 {
+		c.Unverifiable = e.DataGroupNumbers() // nil, not empty, when nothing was read
 	}
 	for n := range e.FileErrors {
 		c.Missing = append(c.Missing, n)
