@@ -3,7 +3,7 @@
 # nobody here wrote) against ciekit's simulated CIE, served to pcscd through
 # vsmartcard's vpcd by npaserve, which records every exchange.
 #
-#   NPA_TOOL=/path/to/npa-tool scripts/interop-npa/run.sh [OUTDIR]
+#   NPA_TOOL=/path/to/npa-tool [CVC_PRINT=/path/to/cvc-print] scripts/interop-npa/run.sh [OUTDIR]
 #
 # npa-tool is NOT built here and not in Debian's opensc package (it needs
 # OpenPACE): build frankmorgner/openpace and OpenSC/OpenSC from their public
@@ -12,8 +12,11 @@
 # (pcscd, vsmartcard-vpcd), needs root to start pcscd, serves the card in
 # the second vpcd reader ("Virtual PCD 00 01", port 35964; NPA_READER and
 # NPA_ADDR change that) and writes the transcripts and npa-tool's output to
-# OUTDIR (default: a temporary directory). Copy the .apdu files to testdata
-# to update the replayed recordings (see RESULTS.md).
+# OUTDIR (default: a temporary directory). Copy the .apdu files to
+# npaserve/testdata, and OUTDIR/cvc to npaserve/testdata/cvc, to update the
+# replayed recordings (see RESULTS.md). With CVC_PRINT (OpenPACE's
+# cvc-print, built with OpenPACE), it also has OpenPACE parse and verify
+# the test CVCA -> DV -> IS chain of the simulator.
 set -euo pipefail
 : "${NPA_TOOL:?set NPA_TOOL to the npa-tool binary}"
 reader=${NPA_READER:-1}
@@ -88,6 +91,22 @@ npa npa-ecdh-eac --can=123456 --application eMRTD --cv-certificate "$work/eac/dv
 	--cv-certificate "$work/eac/is.cvcert" --private-key "$work/eac/is.pkcs8" --cvc-dir "$work/eac" \
 	--disable-ta-checks --read-dg1 --read-dg3
 stop
+
+if [ -n "${CVC_PRINT:-}" ]; then
+	echo "== OpenPACE's cvc-print on the test CVCA, DV and IS certificates (dated today)"
+	"$work/npaserve" -eac-dir "$out/cvc" -eac-date "$(date -u +%F)" -certs-only
+	rm -f "$out/cvc/is.pkcs8" "$out/cvc/dv.cvcert"
+	(
+		cd "$out/cvc"
+		for c in ITCVCA00001 ITDV000001 is.cvcert; do
+			echo "\$ cvc-print --cvc $c --cvc-dir ."
+			set +e
+			"$CVC_PRINT" --cvc "$c" --cvc-dir . 2>&1
+			echo "exit status $?"
+			set -e
+		done
+	) | tee "$out/cvc/cvc-print.txt"
+fi
 
 "$NPA_TOOL" --version | head -1 >"$out/npa-tool-version.txt"
 echo "transcripts and outputs in $out"

@@ -13,10 +13,12 @@
 // By default it takes the second vpcd reader ("Virtual PCD 00 01", port
 // 35964), leaving the first to other PC/SC work. With -eac-dir the card
 // has the test CVCA of [newEAC] and the directory receives what npa-tool
-// needs for terminal authentication: the CVCA certificate named by its
-// holder reference (for --cvc-dir), the DV and IS certificates (dv.cvcert,
-// is.cvcert) and the IS private key (is.pkcs8, DER). They are test keys of
-// a simulated PKI, printed on purpose.
+// needs for terminal authentication: the CVCA and DV certificates named
+// by their holder references (for --cvc-dir), the DV and IS certificates
+// (dv.cvcert, is.cvcert) and the IS private key (is.pkcs8, DER). They are
+// test keys of a simulated PKI, written out on purpose. -certs-only
+// writes them and exits; -eac-date dates them from another day (OpenPACE's
+// cvc-print checks validity against today).
 //
 // It stops on SIGINT/SIGTERM and writes the transcript. Resets sent by
 // the reader are recorded as a comment ("card reset") before the next
@@ -63,21 +65,33 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	out := fs.String("out", "", "transcript file to write on exit (required)")
 	pace := fs.String("pace", "dh", "PACE in EF.CardAccess: dh (a real CIE), both (DH GM and ECDH GM P-256), ecdh (only ECDH GM listed)")
 	eacDir := fs.String("eac-dir", "", "give the card a test CVCA and write npa-tool's EAC files here")
+	eacDay := fs.String("eac-date", "", "with -eac-dir: date (YYYY-MM-DD) of the CVCA, DV and IS certificates instead of the recorded ones (2020-01-01, IS 2021-06-01)")
+	certsOnly := fs.Bool("certs-only", false, "with -eac-dir: write the EAC files and exit (to check them with OpenPACE's cvc-print)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *out == "" {
-		return errors.New("-out is required")
-	}
 	var eac *eacFiles
 	if *eacDir != "" {
+		var day time.Time
+		if *eacDay != "" {
+			var err error
+			if day, err = time.Parse(time.DateOnly, *eacDay); err != nil {
+				return fmt.Errorf("-eac-date: %w", err)
+			}
+		}
 		var err error
-		if eac, err = newEAC(); err != nil {
+		if eac, err = newEAC(day); err != nil {
 			return err
 		}
 		if err := eac.write(*eacDir); err != nil {
 			return err
 		}
+		if *certsOnly {
+			return nil
+		}
+	}
+	if *out == "" {
+		return errors.New("-out is required")
 	}
 	card, err := newCard(*pace, eac)
 	if err != nil {
@@ -130,13 +144,18 @@ type eacFiles struct {
 var eacDate = time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC)
 
 // newEAC returns the fixed test CVCA with an inspection system
-// ("ITNPATOOL01", DG3 and DG4 rights, 31 days from eacDate).
-func newEAC() (*eacFiles, error) {
-	pki, err := cardsim.NewEACPKI(cardsim.EACPKIOptions{Rand: cardsim.DeterministicRand(2410)})
+// ("ITNPATOOL01", DG3 and DG4 rights, 31 days from eacDate). A non-zero
+// day dates all three certificates from that day instead.
+func newEAC(day time.Time) (*eacFiles, error) {
+	isDate := eacDate
+	if !day.IsZero() {
+		isDate = day
+	}
+	pki, err := cardsim.NewEACPKI(cardsim.EACPKIOptions{Rand: cardsim.DeterministicRand(2410), Date: day})
 	if err != nil {
 		return nil, err
 	}
-	chain, key, err := pki.IssueIS("NPATOOL01", cvc.ReadDG3|cvc.ReadDG4, eacDate, 31)
+	chain, key, err := pki.IssueIS("NPATOOL01", cvc.ReadDG3|cvc.ReadDG4, isDate, 31)
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +171,13 @@ func (e *eacFiles) write(dir string) error {
 	if err != nil {
 		return err
 	}
+	dv, err := cvc.Parse(e.chain[0])
+	if err != nil {
+		return err
+	}
 	files := map[string][]byte{
-		cvca.CHR:    e.pki.CVCA,
+		cvca.CHR:    e.pki.CVCA, // OpenPACE looks trust anchors up by holder reference
+		dv.CHR:      e.chain[0], // so that cvc-print can check the IS certificate
 		"dv.cvcert": e.chain[0],
 		"is.cvcert": e.chain[1],
 		"is.pkcs8":  e.key,

@@ -9,10 +9,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 	"github.com/ciekit/ciekit/scard/scardtest"
 )
 
@@ -54,7 +56,7 @@ func sessionCard(t *testing.T, s session) *cardsim.CIE {
 	var eac *eacFiles
 	if s.eac {
 		var err error
-		if eac, err = newEAC(); err != nil {
+		if eac, err = newEAC(time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -295,5 +297,74 @@ func TestReaderMatchesNPATool(t *testing.T) {
 	}
 	for i, c := range npa {
 		t.Logf("npa-tool %2d: %s", i+1, shape(c))
+	}
+}
+
+// TestCVCPrintVerified: OpenPACE's cvc-print (../RESULTS.md) parsed the
+// test CVCA, DV and IS certificates that newEAC makes (dated from the day
+// it ran, -eac-date, as it checks validity against today) and verified each signature
+// (CVCA self-signed, DV by the CVCA, IS by the DV). The committed
+// certificates have the bodies newEAC makes, ciekit verifies them too, and
+// the committed output says "certificate verified" three times, with the holder
+// references, dates and roles of ciekit's encoding.
+func TestCVCPrintVerified(t *testing.T) {
+	// The day run.sh dated them (-eac-date), from the IS certificate.
+	isRaw, err := os.ReadFile("testdata/cvc/is.cvcert")
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, err := cvc.Parse(isRaw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := is.EffectiveDate
+	e, err := newEAC(day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ECDSA signatures are randomised (crypto/ecdsa), so the bodies are
+	// compared: the keys, references, dates and rights newEAC makes.
+	var certs []*cvc.Certificate
+	for i, name := range []string{"ITCVCA00001", "ITDV000001", "is.cvcert"} {
+		b, err := os.ReadFile("testdata/cvc/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := cvc.Parse(b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		now, err := cvc.Parse([][]byte{e.pki.CVCA, e.chain[0], e.chain[1]}[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(c.RawBody, now.RawBody) {
+			t.Errorf("testdata/cvc/%s: body is not what newEAC makes now: re-run cvc-print (RESULTS.md)", name)
+		}
+		certs = append(certs, c)
+	}
+	// ciekit verifies the chain OpenPACE verified.
+	for i, parent := range []*cvc.Certificate{certs[0], certs[0], certs[1]} {
+		if err := certs[i].CheckSignatureFrom(parent); err != nil {
+			t.Errorf("%s: %v", certs[i].CHR, err)
+		}
+	}
+	out, err := os.ReadFile("testdata/cvc/cvc-print.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	if n := strings.Count(s, "\ncertificate verified\n"); n != 3 || strings.Contains(s, "not verified") {
+		t.Errorf("cvc-print verified %d certificates, want 3:\n%s", n, s)
+	}
+	for _, want := range []string{
+		"CAR: ITCVCA00001\n  CHR: ITCVCA00001", "CVCA certificate", "Effective Date: " + day.Format(time.DateOnly),
+		"CAR: ITCVCA00001\n  CHR: ITDV000001", "DV certificate", "Expiration Date: " + day.AddDate(3, 0, -1).Format(time.DateOnly),
+		"CAR: ITDV000001\n  CHR: ITNPATOOL01", "Terminal certificate", "Read fingerprint", "Read iris",
+		"Expiration Date: " + day.AddDate(0, 0, 30).Format(time.DateOnly),
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("cvc-print output lacks %q", want)
+		}
 	}
 }
