@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"slices"
@@ -366,5 +367,71 @@ func TestCVCPrintVerified(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("cvc-print output lacks %q", want)
 		}
+	}
+}
+
+// npaDG1 returns the DG1 bytes npa-tool printed (sc_hex_dump: up to 16
+// hex bytes, then their ASCII, per line).
+func npaDG1(t *testing.T, out string) []byte {
+	t.Helper()
+	_, dump, ok := strings.Cut(out, "Read DG 01 Machine Readable Zone Information:\n")
+	if !ok {
+		t.Fatal("no DG1 in npa-tool's output")
+	}
+	var b []byte
+	for _, line := range strings.Split(dump, "\n") {
+		f := strings.Fields(line)
+		n := 0
+		for _, w := range f {
+			v, err := hex.DecodeString(w)
+			if err != nil || len(v) != 1 || n == 16 {
+				break
+			}
+			b = append(b, v[0])
+			n++
+		}
+		if n == 0 {
+			break
+		}
+	}
+	return b
+}
+
+// npaTranslated returns the concatenated decrypted response data npa-tool
+// printed for --translate commands.
+func npaTranslated(t *testing.T, out string) []byte {
+	t.Helper()
+	var b []byte
+	for _, part := range strings.Split(out, "Decrypted R-APDU response data (")[1:] {
+		_, body, _ := strings.Cut(part, ":\n")
+		body, _, _ = strings.Cut(body, "=====")
+		v, err := hex.DecodeString(strings.Join(strings.Fields(body), ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = append(b, v...)
+	}
+	return b
+}
+
+// TestNPAToolReadTheCard: what npa-tool printed, decrypted with its own
+// secure messaging, is the simulated card's DG1 and DG2 byte for byte.
+func TestNPAToolReadTheCard(t *testing.T) {
+	card := sessionCard(t, session{pace: "ecdh"})
+	for _, f := range []string{"testdata/npa-ecdh.txt", "testdata/npa-ecdh-dg2.txt"} {
+		out, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := npaDG1(t, string(out)); !bytes.Equal(got, card.DataGroup(1)) {
+			t.Errorf("%s: npa-tool's DG1 %X, the card's %X", f, got, card.DataGroup(1))
+		}
+	}
+	out, err := os.ReadFile("testdata/npa-ecdh-dg2.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := npaTranslated(t, string(out)), card.DataGroup(2); !bytes.Equal(got, want) {
+		t.Errorf("npa-tool's DG2 (%d bytes) differs from the card's (%d bytes)", len(got), len(want))
 	}
 }
