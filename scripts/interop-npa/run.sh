@@ -105,6 +105,16 @@ if [ -n "${CVC_PRINT:-}" ]; then
 			echo "exit status $?"
 			set -e
 		done
+		# The same IS certificate with one bit of its signature flipped.
+		cp is.cvcert "$work/is-bad.cvcert"
+		at=$(($(stat -c %s "$work/is-bad.cvcert") - 5))
+		b=$(od -An -tu1 -j "$at" -N1 "$work/is-bad.cvcert" | tr -d ' ')
+		printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$work/is-bad.cvcert" bs=1 seek="$at" conv=notrunc status=none
+		echo "\$ cvc-print --cvc is-bad.cvcert --cvc-dir .   # is.cvcert with one signature bit flipped"
+		set +e
+		"$CVC_PRINT" --cvc "$work/is-bad.cvcert" --cvc-dir . 2>&1
+		echo "exit status $?"
+		set -e
 	) | tee "$out/cvc/cvc-print.txt"
 fi
 

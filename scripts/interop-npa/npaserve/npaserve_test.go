@@ -307,7 +307,8 @@ func TestReaderMatchesNPATool(t *testing.T) {
 // (CVCA self-signed, DV by the CVCA, IS by the DV). The committed
 // certificates have the bodies newEAC makes, ciekit verifies them too, and
 // the committed output says "certificate verified" three times, with the holder
-// references, dates and roles of ciekit's encoding.
+// references, dates and roles of ciekit's encoding, and "certificate not
+// verified" for the IS certificate with one signature bit flipped.
 func TestCVCPrintVerified(t *testing.T) {
 	// The day run.sh dated them (-eac-date), from the IS certificate.
 	isRaw, err := os.ReadFile("testdata/cvc/is.cvcert")
@@ -355,8 +356,13 @@ func TestCVCPrintVerified(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(out)
-	if n := strings.Count(s, "\ncertificate verified\n"); n != 3 || strings.Contains(s, "not verified") {
-		t.Errorf("cvc-print verified %d certificates, want 3:\n%s", n, s)
+	good, bad, ok := strings.Cut(s, "is-bad.cvcert")
+	if n := strings.Count(good, "\ncertificate verified\n"); !ok || n != 3 || strings.Contains(good, "not verified") {
+		t.Errorf("cvc-print verified %d certificates, want 3:\n%s", n, good)
+	}
+	// The check can fail: the IS certificate with a flipped signature bit.
+	if !strings.Contains(bad, "\ncertificate not verified\n") {
+		t.Errorf("cvc-print did not refuse the altered IS certificate:\n%s", bad)
 	}
 	for _, want := range []string{
 		"CAR: ITCVCA00001\n  CHR: ITCVCA00001", "CVCA certificate", "Effective Date: " + day.Format(time.DateOnly),
