@@ -20,9 +20,8 @@
 // writes them and exits; -eac-date dates them from another day (OpenPACE's
 // cvc-print checks validity against today).
 //
-// It stops on SIGINT/SIGTERM and writes the transcript. Resets sent by
-// the reader are recorded as a comment ("card reset") before the next
-// exchange.
+// It stops on SIGINT/SIGTERM and writes the transcript (interop.Recorder:
+// a reader's reset is a comment before the next exchange).
 package main
 
 import (
@@ -35,19 +34,15 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/emrtd/cvc"
-	"github.com/ciekit/ciekit/scard/scardtest"
 	"github.com/ciekit/ciekit/scard/vpcd"
+	"github.com/ciekit/ciekit/scripts/internal/interop"
 )
-
-// resetComment marks a reader-initiated reset in a transcript.
-const resetComment = " card reset"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -97,20 +92,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rec := &recorder{card: card}
+	rec := interop.NewRecorder(card)
 	b := vpcd.Start(ctx, *addr, rec, nil)
 	fmt.Fprintf(stderr, "npaserve: serving the simulated CIE on %s (CAN %s)\n", *addr, simCANDigits)
 	<-ctx.Done()
 	b.Close()
-	f, err := os.Create(*out)
-	if err != nil {
-		return err
-	}
-	if err := scardtest.WriteTranscript(f, rec.exchanges()); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return rec.WriteFile(*out)
 }
 
 // simCANDigits is the CAN of the simulated CIE (not a secret of any real
@@ -261,43 +248,4 @@ func ecdhOnlyCardAccess() ([]byte, error) {
 		}
 	}
 	return nil, errors.New("the simulator offers no ECDH P-256 PACE")
-}
-
-// recorder passes exchanges to the card and keeps them.
-type recorder struct {
-	card *cardsim.CIE
-
-	mu    sync.Mutex
-	xs    []scardtest.Exchange
-	reset bool
-}
-
-func (r *recorder) ATR() []byte { return r.card.ATR() }
-
-// Reset forwards a reader reset and notes it for the transcript.
-func (r *recorder) Reset() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.card.Reset()
-	r.reset = true
-}
-
-func (r *recorder) Transmit(ctx context.Context, capdu []byte) ([]byte, error) {
-	resp, err := r.card.Transmit(ctx, capdu)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	x := scardtest.Exchange{Command: append([]byte(nil), capdu...), Response: resp, Err: err}
-	if r.reset {
-		x.Comments = append(x.Comments, resetComment)
-		r.reset = false
-	}
-	x.Comments = append(x.Comments, " "+scardtest.Describe(capdu))
-	r.xs = append(r.xs, x)
-	return resp, err
-}
-
-func (r *recorder) exchanges() []scardtest.Exchange {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]scardtest.Exchange(nil), r.xs...)
 }

@@ -2,13 +2,11 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/emrtd/cvc"
 	"github.com/ciekit/ciekit/scard/scardtest"
+	"github.com/ciekit/ciekit/scripts/internal/interop"
 )
 
 // The transcripts in testdata were recorded with npaserve while OpenSC's
@@ -40,14 +39,9 @@ var sessions = []session{
 
 func load(t *testing.T, path string) []scardtest.Exchange {
 	t.Helper()
-	f, err := os.Open(path)
+	xs, err := interop.Load(path)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer f.Close()
-	xs, err := scardtest.ParseTranscript(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
 	}
 	return xs
 }
@@ -82,7 +76,7 @@ func TestReplayNPATool(t *testing.T) {
 				t.Fatal("empty transcript")
 			}
 			for i, x := range xs {
-				if slices.Contains(x.Comments, resetComment) {
+				if slices.Contains(x.Comments, interop.ResetComment) {
 					card.Reset()
 				}
 				got, err := card.Transmit(t.Context(), x.Command)
@@ -185,31 +179,13 @@ func TestNPAToolOutcomes(t *testing.T) {
 	}
 }
 
-// cmdLog records command APDUs.
-type cmdLog struct {
-	t    scard.Transmitter
-	mu   sync.Mutex
-	cmds [][]byte
-}
-
-func (l *cmdLog) Transmit(ctx context.Context, c []byte) ([]byte, error) {
-	l.mu.Lock()
-	l.cmds = append(l.cmds, append([]byte(nil), c...))
-	l.mu.Unlock()
-	return l.t.Transmit(ctx, c)
-}
-
-// shape is what two runs of PACE share although their randomness differs:
-// the header and the length of each command.
-func shape(c []byte) string { return fmt.Sprintf("%X/%d", c[:4], len(c)) }
-
 // paceSequence returns the shapes from MSE:SET AT for PACE to the last
 // GENERAL AUTHENTICATE.
 func paceSequence(cmds [][]byte) []string {
 	var out []string
 	for _, c := range cmds {
 		if (c[1] == 0x22 && c[2] == 0xC1 && c[3] == 0xA4) || c[1] == 0x86 {
-			out = append(out, shape(c))
+			out = append(out, interop.Shape(c))
 		}
 	}
 	return out
@@ -254,7 +230,7 @@ func dg2Offsets(cmds [][]byte, sfiP1 byte) []int {
 func TestReaderMatchesNPATool(t *testing.T) {
 	s := session{"testdata/npa-ecdh-dg2.apdu", "ecdh", false}
 	card := sessionCard(t, s)
-	log := &cmdLog{t: card}
+	log := &interop.CmdLog{T: card}
 	c := scard.NewCard(log, scard.CardOptions{NoExtended: true, Rand: cardsim.DeterministicRand(7)})
 	can, err := emrtd.NewCAN(simCANDigits)
 	if err != nil {
@@ -271,33 +247,24 @@ func TestReaderMatchesNPATool(t *testing.T) {
 	for _, x := range load(t, s.file) {
 		npa = append(npa, x.Command)
 	}
-	want, got := paceSequence(npa), paceSequence(log.cmds)
+	want, got := paceSequence(npa), paceSequence(log.Commands())
 	if len(want) != 5 {
 		t.Fatalf("npa-tool's PACE: %d commands, want 5", len(want))
 	}
-	for i := range max(len(want), len(got)) {
-		var w, g string
-		if i < len(want) {
-			w = want[i]
-		}
-		if i < len(got) {
-			g = got[i]
-		}
-		if w != g {
-			t.Errorf("PACE command %d: ciekit %s, npa-tool %s", i+1, g, w)
-		}
+	for _, d := range interop.CompareShapes("npa-tool", want, got) {
+		t.Error(d)
 	}
 	// DG2: ciekit selects it and reads from offset 0, npa-tool reads by
 	// SFI; both then read 223-byte chunks (DO 97 DF, short APDUs) at the
 	// same offsets.
-	if w, g := dg2Offsets(npa, 0x82), dg2Offsets(log.cmds, 0); !slices.Equal(w, g) || len(w) != 13 {
+	if w, g := dg2Offsets(npa, 0x82), dg2Offsets(log.Commands(), 0); !slices.Equal(w, g) || len(w) != 13 {
 		t.Errorf("DG2 READ BINARY offsets after the first: ciekit %v, npa-tool %v (want 13 equal)", g, w)
 	}
-	for i, c := range log.cmds {
-		t.Logf("ciekit %2d: %s", i+1, shape(c))
+	for i, c := range log.Commands() {
+		t.Logf("ciekit %2d: %s", i+1, interop.Shape(c))
 	}
 	for i, c := range npa {
-		t.Logf("npa-tool %2d: %s", i+1, shape(c))
+		t.Logf("npa-tool %2d: %s", i+1, interop.Shape(c))
 	}
 }
 
