@@ -73,6 +73,11 @@ serve npa-ecdh -pace ecdh
 npa npa-ecdh --can=123456 --application eMRTD --read-dg1 --read-dg2
 stop
 
+echo "== PACE ECDH GM with the MRZ as password (TD1, one line), DG1"
+serve npa-ecdh-mrz -pace ecdh
+npa npa-ecdh-mrz --mrz="$("$work/npaserve" -print-mrz)" --application eMRTD --read-dg1
+stop
+
 echo "== the same, DG2 read through npa-tool's SM with READ BINARY Le DF (--translate)"
 # DG2 of the npaserve card is 3085 bytes: 14 reads of up to 223 (DF) bytes.
 {

@@ -47,13 +47,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "npaserve:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("npaserve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", vpcd.Reader1Addr, "vpcd reader address (35963 is \"Virtual PCD 00 00\", 35964 \"00 01\")")
@@ -62,7 +62,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	eacDir := fs.String("eac-dir", "", "give the card a test CVCA and write npa-tool's EAC files here")
 	eacDay := fs.String("eac-date", "", "with -eac-dir: date (YYYY-MM-DD) of the CVCA, DV and IS certificates instead of the recorded ones (2020-01-01, IS 2021-06-01)")
 	certsOnly := fs.Bool("certs-only", false, "with -eac-dir: write the EAC files and exit (to check them with OpenPACE's cvc-print)")
+	printMRZ := fs.Bool("print-mrz", false, "print the card's MRZ on one line (npa-tool --mrz) and exit")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *printMRZ {
+		_, err := fmt.Fprintln(stdout, simMRZ)
 		return err
 	}
 	var eac *eacFiles
@@ -104,8 +109,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 // card).
 const simCANDigits = "123456"
 
-// simMRZ is the simulated CIE's MRZ (TD1, a test holder).
-const simMRZ = "C<ITCA00000AA4<<<<<<<<<<<<<<<8503151F3403157ITA<<<<<<<<<<<2ROSSI<<MARIA<LUISA<<<<<<<<<<<<<"
+// simMRZ is the simulated CIE's MRZ (TD1, a test holder, valid check
+// digits: OpenPACE derives the PACE MRZ password from fixed offsets).
+const simMRZ = "C<ITACA00000AA4<<<<<<<<<<<<<<<8503150F3403152ITA<<<<<<<<<<<4ROSSI<<MARIA<LUISA<<<<<<<<<<<<"
 
 // photo returns a deterministic DG2 image of n bytes: big enough that a
 // reader needs several READ BINARY commands for DG2.

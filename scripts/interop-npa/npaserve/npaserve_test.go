@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ciekit/ciekit/cie"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
@@ -33,6 +34,7 @@ var sessions = []session{
 	{"testdata/npa-dh.apdu", "dh", false},
 	{"testdata/npa-both.apdu", "both", false},
 	{"testdata/npa-ecdh.apdu", "ecdh", false},
+	{"testdata/npa-ecdh-mrz.apdu", "ecdh", false},
 	{"testdata/npa-ecdh-dg2.apdu", "ecdh", false},
 	{"testdata/npa-ecdh-eac.apdu", "ecdh", true},
 }
@@ -157,6 +159,22 @@ func TestNPAToolOutcomes(t *testing.T) {
 	}
 	if full != 14 { // DG2: 3085 bytes in reads of 223
 		t.Errorf("npa-ecdh-dg2: %d READ BINARY with Le DF answered, want 14", full)
+	}
+	// PACE with the MRZ as password (MSE:SET AT key reference 01): the
+	// card's MRZ key agrees with OpenPACE's (the mutual authentication
+	// of step 4 is answered 9000).
+	xs = load(t, "testdata/npa-ecdh-mrz.apdu")
+	mrzSet, step4 := false, false
+	for _, x := range xs {
+		if bytes.HasPrefix(x.Command, []byte{0x00, 0x22, 0xC1, 0xA4}) && bytes.HasSuffix(x.Command, []byte{0x83, 0x01, 0x01}) {
+			mrzSet = true
+		}
+		if bytes.HasPrefix(x.Command, []byte{0x00, 0x86, 0x00, 0x00}) {
+			step4 = sw(x.Response) == 0x9000
+		}
+	}
+	if !mrzSet || !step4 {
+		t.Errorf("npa-ecdh-mrz: MSE:SET AT with the MRZ %v, step 4 answered 9000 %v", mrzSet, step4)
 	}
 	// EAC: npa-tool runs TR-03110 version 2 (terminal authentication right
 	// after PACE, in the MF, then chip authentication version 2); the CIE
@@ -391,7 +409,7 @@ func npaTranslated(t *testing.T, out string) []byte {
 // secure messaging, is the simulated card's DG1 and DG2 byte for byte.
 func TestNPAToolReadTheCard(t *testing.T) {
 	card := sessionCard(t, session{pace: "ecdh"})
-	for _, f := range []string{"testdata/npa-ecdh.txt", "testdata/npa-ecdh-dg2.txt"} {
+	for _, f := range []string{"testdata/npa-ecdh.txt", "testdata/npa-ecdh-mrz.txt", "testdata/npa-ecdh-dg2.txt"} {
 		out, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -406,5 +424,17 @@ func TestNPAToolReadTheCard(t *testing.T) {
 	}
 	if got, want := npaTranslated(t, string(out)), card.DataGroup(2); !bytes.Equal(got, want) {
 		t.Errorf("npa-tool's DG2 (%d bytes) differs from the card's (%d bytes)", len(got), len(want))
+	}
+}
+
+// TestSimMRZ: the card's MRZ is a valid TD1 (OpenPACE takes the document
+// number, birth and expiry dates with their check digits at fixed offsets).
+func TestSimMRZ(t *testing.T) {
+	m, err := cie.ParseAnyMRZ(simMRZ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.DocumentNumber != "CA00000AA" {
+		t.Errorf("document number %q", m.DocumentNumber)
 	}
 }
