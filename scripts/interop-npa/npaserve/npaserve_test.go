@@ -438,3 +438,41 @@ func TestSimMRZ(t *testing.T) {
 		t.Errorf("document number %q", m.DocumentNumber)
 	}
 }
+
+// TestReaderMatchesNPAToolMRZ: PACE with the MRZ as password, ciekit
+// (emrtd.Read with the MRZ key only) against npa-tool --mrz: the same
+// five commands, MSE:SET AT naming the MRZ (key reference 01) in both.
+func TestReaderMatchesNPAToolMRZ(t *testing.T) {
+	card := sessionCard(t, session{pace: "ecdh"})
+	log := &interop.CmdLog{T: card}
+	key, err := emrtd.MRZKeyFromMRZ(simMRZ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := scard.NewCard(log, scard.CardOptions{NoExtended: true, Rand: cardsim.DeterministicRand(8)})
+	doc, err := emrtd.Read(t.Context(), c, emrtd.ReadOptions{MRZ: key, DataGroups: []int{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Access != "PACE" {
+		t.Fatalf("ciekit read with %s, want PACE", doc.Access)
+	}
+	var npa [][]byte
+	for _, x := range load(t, "testdata/npa-ecdh-mrz.apdu") {
+		npa = append(npa, x.Command)
+	}
+	want, got := paceSequence(npa), paceSequence(log.Commands())
+	if len(want) != 5 {
+		t.Fatalf("npa-tool's PACE: %d commands, want 5", len(want))
+	}
+	for _, d := range interop.CompareShapes("npa-tool", want, got) {
+		t.Error(d)
+	}
+	for _, cmds := range [][][]byte{npa, log.Commands()} {
+		for _, cmd := range cmds {
+			if cmd[1] == 0x22 && !bytes.HasSuffix(cmd, []byte{0x83, 0x01, 0x01}) {
+				t.Errorf("MSE:SET AT %X does not name the MRZ", cmd)
+			}
+		}
+	}
+}
