@@ -14,8 +14,9 @@ import (
 	"github.com/ciekit/ciekit/scard/scardtest"
 )
 
-// ResetComment marks a reader-initiated reset in a transcript.
-const ResetComment = " card reset"
+// ResetComment marks a reader-initiated reset in a transcript, as
+// scardtest.ParseTranscript returns it (comments trimmed).
+const ResetComment = "card reset"
 
 // Card is a simulated card a Recorder serves: a transmitter with an ATR
 // that a reader may reset.
@@ -60,7 +61,7 @@ func (r *Recorder) Transmit(ctx context.Context, capdu []byte) ([]byte, error) {
 		x.Comments = append(x.Comments, ResetComment)
 		r.reset = false
 	}
-	x.Comments = append(x.Comments, " "+scardtest.Describe(capdu))
+	x.Comments = append(x.Comments, scardtest.Describe(capdu))
 	r.xs = append(r.xs, x)
 	return resp, err
 }
