@@ -239,6 +239,24 @@ func dg2Offsets(cmds [][]byte, sfiP1 byte) []int {
 	return out
 }
 
+// comparePACE compares ciekit's PACE commands with npa-tool's in the
+// transcript file, and returns npa-tool's commands.
+func comparePACE(t *testing.T, file string, ciekit [][]byte) [][]byte {
+	t.Helper()
+	var npa [][]byte
+	for _, x := range load(t, file) {
+		npa = append(npa, x.Command)
+	}
+	want, got := paceSequence(npa), paceSequence(ciekit)
+	if len(want) != 5 {
+		t.Fatalf("npa-tool's PACE: %d commands, want 5", len(want))
+	}
+	for _, d := range interop.CompareShapes("npa-tool", want, got) {
+		t.Error(d)
+	}
+	return npa
+}
+
 // TestReaderMatchesNPATool runs ciekit's reader (emrtd.Read with the CAN,
 // short APDUs) on the card npa-tool completed PACE with, and compares its
 // PACE commands with npa-tool's, command by command: the same MSE:SET AT,
@@ -261,17 +279,7 @@ func TestReaderMatchesNPATool(t *testing.T) {
 	if doc.Access != "PACE" || len(doc.DataGroups[2]) != 3085 {
 		t.Fatalf("ciekit read: access %s, DG2 %d bytes; want PACE and 3085", doc.Access, len(doc.DataGroups[2]))
 	}
-	var npa [][]byte
-	for _, x := range load(t, s.file) {
-		npa = append(npa, x.Command)
-	}
-	want, got := paceSequence(npa), paceSequence(log.Commands())
-	if len(want) != 5 {
-		t.Fatalf("npa-tool's PACE: %d commands, want 5", len(want))
-	}
-	for _, d := range interop.CompareShapes("npa-tool", want, got) {
-		t.Error(d)
-	}
+	npa := comparePACE(t, s.file, log.Commands())
 	// DG2: ciekit selects it and reads from offset 0, npa-tool reads by
 	// SFI; both then read 223-byte chunks (DO 97 DF, short APDUs) at the
 	// same offsets.
@@ -457,17 +465,7 @@ func TestReaderMatchesNPAToolMRZ(t *testing.T) {
 	if doc.Access != "PACE" {
 		t.Fatalf("ciekit read with %s, want PACE", doc.Access)
 	}
-	var npa [][]byte
-	for _, x := range load(t, "testdata/npa-ecdh-mrz.apdu") {
-		npa = append(npa, x.Command)
-	}
-	want, got := paceSequence(npa), paceSequence(log.Commands())
-	if len(want) != 5 {
-		t.Fatalf("npa-tool's PACE: %d commands, want 5", len(want))
-	}
-	for _, d := range interop.CompareShapes("npa-tool", want, got) {
-		t.Error(d)
-	}
+	npa := comparePACE(t, "testdata/npa-ecdh-mrz.apdu", log.Commands())
 	for _, cmds := range [][][]byte{npa, log.Commands()} {
 		for _, cmd := range cmds {
 			if cmd[1] == 0x22 && !bytes.HasSuffix(cmd, []byte{0x83, 0x01, 0x01}) {
