@@ -92,6 +92,9 @@ var allowed = map[string][]string{
 	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix"},
 	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
 	"examples/cardserve":                       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/sco", "scard/vpcd"},
+	"scripts/interop-npa/npaserve":             {"scard/cardsim", "scard/emrtd", "scard/emrtd/cvc", "scard/vpcd", "scripts/internal/interop"},
+	"scripts/interop-vicc":                     {},
+	"scripts/internal/interop":                 {"scard", "scard/scardtest"},
 }
 
 // adapters are the cgo packages; only programs may import them.
