@@ -447,7 +447,11 @@ func (c *Certificate) CheckSignatureFrom(parent *Certificate) error {
 	return Verify(parent.KeyAlgorithm, parent.PublicKey, c.RawBody, c.Signature)
 }
 
-// verifyTA checks an id-TA signature over msg.
+// Verify checks an id-TA signature sig over msg with pub: RSA PKCS#1 v1.5
+// or PSS (any salt length), or ECDSA in the plain r||s form of TR-03111 on
+// a NIST prime or brainpool r1 curve. It returns [ErrSignature] for a
+// wrong signature and an error wrapping [scard.ErrNotSupported] for an
+// unknown algorithm or a key that does not fit it.
 func Verify(alg string, pub crypto.PublicKey, msg, sig []byte) error {
 	h, isEC := taHash(alg)
 	if h == 0 || pub == nil {
@@ -489,7 +493,7 @@ func Verify(alg string, pub crypto.PublicKey, msg, sig []byte) error {
 	return fmt.Errorf("cvc: key of type %T for %s: %w", pub, alg, scard.ErrNotSupported)
 }
 
-// signTA signs msg with signer for the id-TA algorithm alg, converting an
+// Sign signs msg with signer for the id-TA algorithm alg, converting an
 // ECDSA signature from ASN.1 to the plain r||s form TR-03110 uses.
 func Sign(rnd io.Reader, signer crypto.Signer, alg string, msg []byte) ([]byte, error) {
 	h, isEC := taHash(alg)
@@ -534,8 +538,10 @@ func Sign(rnd io.Reader, signer crypto.Signer, alg string, msg []byte) ([]byte, 
 // (signer) and its certificate's algorithm: parent nil means a
 // self-signed CVCA certificate signed with tmpl.KeyAlgorithm. EC domain
 // parameters are written for CVCA certificates only, as TR-03110 part 3
-// C.3 prescribes. rnd nil means crypto/rand. It returns the DER
-// certificate (7F21); parse it with [Parse].
+// C.3 prescribes; EC keys must be on a NIST prime or brainpool r1 curve
+// (a brainpool key comes from [ParsePrivateKey]). rnd nil means
+// crypto/rand. It returns the DER certificate (7F21); parse it with
+// [Parse].
 func Create(rnd io.Reader, tmpl *Certificate, pub crypto.PublicKey, parent *Certificate, signer crypto.Signer) ([]byte, error) {
 	alg := tmpl.KeyAlgorithm
 	if parent != nil {

@@ -9,6 +9,8 @@ import (
 	"crypto/rsa"
 	"encoding/hex"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -156,6 +158,16 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(der)
 		f.Add(der[4:]) // body and signature, as PSO:VERIFY CERTIFICATE sends them
+	}
+	// Certificates made by OpenPACE and by Create on every algorithm
+	// (scripts/compare-cvc/run.sh).
+	files, _ := filepath.Glob("testdata/*/*/*.cvcert")
+	for _, name := range files {
+		der, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(der)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := cvc.Parse(b)

@@ -71,7 +71,7 @@ func ParsePrivateKey(b []byte) (crypto.Signer, error) {
 			}
 			return k, nil
 		}
-		return parseECPrivateKey(b, nil, bad)
+		return ecSigner(parseECPrivateKey(b, nil, bad))
 	}
 	if !seq.ReadASN1(&alg, cbasn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) || !seq.ReadASN1(&priv, cbasn1.OCTET_STRING) {
 		return nil, bad("malformed PKCS#8 PrivateKeyInfo")
@@ -92,9 +92,18 @@ func ParsePrivateKey(b []byte) (crypto.Signer, error) {
 		if err != nil {
 			return nil, err
 		}
-		return parseECPrivateKey(priv, curve, bad)
+		return ecSigner(parseECPrivateKey(priv, curve, bad))
 	}
 	return nil, bad("key algorithm %s, want rsaEncryption or id-ecPublicKey", oid)
+}
+
+// ecSigner returns k as a crypto.Signer, nil (not a nil *ecdsa.PrivateKey
+// inside a non-nil interface) on error.
+func ecSigner(k *ecdsa.PrivateKey, err error) (crypto.Signer, error) {
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
 }
 
 // parseECParams reads ECParameters (RFC 5480 2.1.1, SEC 1 C.2): a named

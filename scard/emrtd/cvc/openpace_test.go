@@ -5,8 +5,12 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -279,4 +283,45 @@ func TestJudgedByOpenPACE(t *testing.T) {
 	if *tableOut != "" {
 		require.NoError(t, os.WriteFile(*tableOut, []byte(table.String()), 0o644))
 	}
+}
+
+// FuzzParsePrivateKey is seeded with the IS test keys (PKCS#8 with
+// explicit EC parameters from OpenSSL, named curves, RSA) and SEC 1 and PEM
+// forms of one of them.
+func FuzzParsePrivateKey(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*/*/IS-TEST-KEY.pkcs8")
+	for _, name := range files {
+		der, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(der)
+	}
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	sec1, _ := x509.MarshalECPrivateKey(k)
+	f.Add(sec1)
+	f.Add(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: sec1}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := cvc.ParsePrivateKey(b)
+		if err != nil {
+			if s != nil {
+				t.Fatalf("key with error %v", err)
+			}
+			var ce *cvc.FieldError
+			if !errors.As(err, &ce) {
+				t.Fatalf("error %v is not a *FieldError", err)
+			}
+			return
+		}
+		if _, err := cvc.Sign(nil, s, algFor(s), []byte("challenge")); err != nil {
+			t.Fatalf("a parsed key cannot sign: %v", err)
+		}
+	})
+}
+
+func algFor(s crypto.Signer) string {
+	if _, ok := s.Public().(*ecdsa.PublicKey); ok {
+		return cvc.OIDTAECDSASHA256
+	}
+	return cvc.OIDTARSAv15SHA256
 }
