@@ -23,8 +23,9 @@ const openpaceDir = "../emrtd/cvc/testdata/openpace"
 // authentication with OpenPACE's DV and IS certificates and the IS key
 // from its key file, for every algorithm of the test data (ECDSA on
 // brainpoolP256r1, P-256 and brainpoolP384r1, RSA v1.5 and PSS): DG3 is
-// read with the DG3 certificate and refused with the DG4-only or the
-// expired one.
+// read with the DG3 certificate, also through OpenPACE's CVCA link
+// certificate, and refused with the DG4-only or the expired one, or
+// without the link certificate.
 func TestTerminalAuthenticationOpenPACEChains(t *testing.T) {
 	read := func(t *testing.T, dir string, file string) []byte {
 		t.Helper()
@@ -41,25 +42,32 @@ func TestTerminalAuthenticationOpenPACEChains(t *testing.T) {
 	for _, dir := range algs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
-			cvca, dv := read(t, dir, "cvca.cvcert"), read(t, dir, "dv.cvcert")
+			cvca := read(t, dir, "cvca.cvcert")
 			key, err := cvc.ParsePrivateKey(read(t, dir, "IS-TEST-KEY.pkcs8"))
 			require.NoError(t, err, "IS key")
 			for _, tc := range []struct {
-				name, is string
-				wantSW   uint16 // 0: DG3 read
+				name   string
+				chain  []string
+				wantSW uint16 // 0: DG3 read
 			}{
-				{"IS with DG3", "is.cvcert", 0},
-				{"IS with DG4 only", "is-dg4.cvcert", 0x6982},
-				{"expired IS", "is-expired.cvcert", 0x6A80},
+				{"IS with DG3", []string{"dv.cvcert", "is.cvcert"}, 0},
+				{"through a CVCA link certificate", []string{"link.cvcert", "dv2.cvcert", "is-link.cvcert"}, 0},
+				{"IS with DG4 only", []string{"dv.cvcert", "is-dg4.cvcert"}, 0x6982},
+				{"expired IS", []string{"dv.cvcert", "is-expired.cvcert"}, 0x6A80},
+				{"IS of the linked CVCA's DV without the link", []string{"dv2.cvcert", "is-link.cvcert"}, 0x6A88},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					sim := newCIE(t, func(o *cardsim.CIEOptions) {
 						o.CVCA = [][]byte{cvca}
 						o.TerminalDate = chipDate
 					})
+					var chain [][]byte
+					for _, f := range tc.chain {
+						chain = append(chain, read(t, dir, f))
+					}
 					c := scard.NewCard(sim, scard.CardOptions{Rand: cardsim.DeterministicRand(5)})
 					e, err := emrtd.Read(t.Context(), c, emrtd.ReadOptions{CAN: mustCAN(testCAN),
-						Terminal: &emrtd.TAOptions{Certificates: [][]byte{dv, read(t, dir, tc.is)}, Signer: key}})
+						Terminal: &emrtd.TAOptions{Certificates: chain, Signer: key}})
 					if tc.wantSW != 0 {
 						require.Error(t, err, "Read")
 						assert.Equal(t, tc.wantSW, swOf(err), "Read error %v", err)

@@ -3,9 +3,10 @@
 // cvc-print can judge them (scripts/compare-cvc/RESULTS.md).
 //
 //	go run ./scripts/compare-cvc -scheme ECDSA_SHA_256 -param brainpoolP256r1 -tag BP256 \
-//	    -keys DIR -out DIR -dates CVCAFROM,CVCATO,DVFROM,DVTO,ISFROM,ISTO,OLDFROM,OLDTO
+//	    -keys DIR -out DIR -dates CVCAFROM,CVCATO,DVFROM,DVTO,ISFROM,ISTO,OLDFROM,OLDTO,LINKFROM,LINKTO
 //
-// -keys holds cvca.pkcs8, dv.pkcs8 and is.pkcs8 (run.sh makes them with
+// -keys holds cvca.pkcs8, cvca2.pkcs8 (the CVCA's next key, certified by a
+// link certificate), dv.pkcs8, dv2.pkcs8 and is.pkcs8 (run.sh makes them with
 // OpenSSL); the certificates, manifest.txt and a copy of the IS test key
 // (IS-TEST-KEY.pkcs8) go to -out. Scheme names are cvc-create's.
 package main
@@ -43,7 +44,7 @@ func main() {
 	tag := flag.String("tag", "", "middle part of the holder references (BP256, …)")
 	keys := flag.String("keys", "", "directory with cvca.pkcs8, dv.pkcs8 and is.pkcs8")
 	out := flag.String("out", "", "output directory")
-	dates := flag.String("dates", "", "eight YYMMDD dates: CVCA, DV, IS and expired IS, each from,to")
+	dates := flag.String("dates", "", "ten YYMMDD dates: CVCA, DV, IS, expired IS and CVCA link, each from,to")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("compare-cvc: ")
@@ -52,8 +53,8 @@ func main() {
 		log.Fatal("need -scheme (a cvc-create scheme), -tag, -keys and -out")
 	}
 	d := strings.Split(*dates, ",")
-	if len(d) != 8 {
-		log.Fatal("-dates needs eight YYMMDD dates")
+	if len(d) != 10 {
+		log.Fatal("-dates needs ten YYMMDD dates")
 	}
 	day := func(i int) time.Time {
 		t, err := time.Parse("060102", d[i])
@@ -74,6 +75,7 @@ func main() {
 		return k
 	}
 	cvcaKey, dvKey, isKey := signer("cvca.pkcs8"), signer("dv.pkcs8"), signer("is.pkcs8")
+	cvca2Key, dv2Key := signer("cvca2.pkcs8"), signer("dv2.pkcs8")
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
 	}
@@ -98,20 +100,27 @@ func main() {
 	cvcaCHR := "UTCVCA" + *tag + "01"
 	cvca := create("cvca.cvcert", &cvc.Certificate{CAR: cvcaCHR, CHR: cvcaCHR, Role: cvc.RoleCVCA,
 		Rights: cvc.ReadDG3 | cvc.ReadDG4, EffectiveDate: day(0), ExpirationDate: day(1)}, cvcaKey.Public(), nil, cvcaKey)
+	link := create("link.cvcert", &cvc.Certificate{CAR: cvca.CHR, CHR: "UTCVCA" + *tag + "02", Role: cvc.RoleCVCA,
+		Rights: cvc.ReadDG3 | cvc.ReadDG4, EffectiveDate: day(8), ExpirationDate: day(9)}, cvca2Key.Public(), cvca, cvcaKey)
 	dv := create("dv.cvcert", &cvc.Certificate{CAR: cvca.CHR, CHR: "UTDV" + *tag + "0001", Role: cvc.RoleDVDomestic,
 		Rights: cvc.ReadDG3 | cvc.ReadDG4, EffectiveDate: day(2), ExpirationDate: day(3)}, dvKey.Public(), cvca, cvcaKey)
+	dv2 := create("dv2.cvcert", &cvc.Certificate{CAR: link.CHR, CHR: "UTDV" + *tag + "0002", Role: cvc.RoleDVDomestic,
+		Rights: cvc.ReadDG3 | cvc.ReadDG4, EffectiveDate: day(8), ExpirationDate: day(3)}, dv2Key.Public(), link, cvca2Key)
 	for i, is := range []struct {
 		file     string
 		rights   cvc.Rights
 		from, to int
+		dv       *cvc.Certificate
+		key      crypto.Signer
 	}{
-		{"is.cvcert", cvc.ReadDG3, 4, 5},
-		{"is-dg4.cvcert", cvc.ReadDG4, 4, 5},
-		{"is-expired.cvcert", cvc.ReadDG3, 6, 7},
-		{"is-allbits.cvcert", cvc.RightsMask, 4, 5},
+		{"is.cvcert", cvc.ReadDG3, 4, 5, dv, dvKey},
+		{"is-dg4.cvcert", cvc.ReadDG4, 4, 5, dv, dvKey},
+		{"is-expired.cvcert", cvc.ReadDG3, 6, 7, dv, dvKey},
+		{"is-allbits.cvcert", cvc.RightsMask, 4, 5, dv, dvKey},
+		{"is-link.cvcert", cvc.ReadDG3, 4, 5, dv2, dv2Key},
 	} {
-		create(is.file, &cvc.Certificate{CAR: dv.CHR, CHR: fmt.Sprintf("UTIS%s%05d", *tag, i+1), Role: cvc.RoleIS,
-			Rights: is.rights, EffectiveDate: day(is.from), ExpirationDate: day(is.to)}, isKey.Public(), dv, dvKey)
+		create(is.file, &cvc.Certificate{CAR: is.dv.CHR, CHR: fmt.Sprintf("UTIS%s%05d", *tag, i+1), Role: cvc.RoleIS,
+			Rights: is.rights, EffectiveDate: day(is.from), ExpirationDate: day(is.to)}, isKey.Public(), is.dv, is.key)
 	}
 	if err := os.WriteFile(filepath.Join(*out, "manifest.txt"), []byte(manifest.String()), 0o644); err != nil {
 		log.Fatal(err)

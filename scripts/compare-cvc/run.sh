@@ -9,7 +9,7 @@
 # not installed system-wide). Keys come from OpenSSL (Debian's openssl; OPENSSL=/path to override).
 #
 # 1. cvc-create makes a CVCA -> DV -> IS chain per algorithm (plus IS certificates with other rights,
-#    an expired one and one with every IS authorization bit) into scard/emrtd/cvc/testdata/openpace/<alg>/;
+#    an expired one, one with every IS authorization bit, and a CVCA link certificate with a second DV and IS) into scard/emrtd/cvc/testdata/openpace/<alg>/;
 #    the IS private key is kept there as IS-TEST-KEY.pkcs8 (a test key, nothing else).
 # 2. go run ./scripts/compare-cvc makes the same chains with ciekit's cvc.Create from OpenSSL keys into
 #    scard/emrtd/cvc/testdata/ciekit/<alg>/.
@@ -30,7 +30,9 @@ trap 'rm -rf "$tmp"' EXIT
 # Dates: the chain is valid from 2026-01-01; the IS certificates from 2026-12-01 for six months (the
 # tests give the simulated chip the current date 2026-12-01); one IS certificate expired in January.
 # cvc-print checks DV and IS validity against the machine's clock: run before 2027-05-31.
+# A CVCA link certificate (the CVCA's new key, signed by the old) is effective from 2026-06-01, with a second DV.
 CVCA_FROM=260101 CVCA_TO=351231 DV_FROM=260101 DV_TO=281231 IS_FROM=261201 IS_TO=270531 OLD_FROM=260101 OLD_TO=260131
+LINK_FROM=260601 LINK_TO=360531
 
 # name  key parameter   scheme           tag (CHR mnemonic part)
 ALGS="bp256:brainpoolP256r1:ECDSA_SHA_256:BP256
@@ -70,6 +72,7 @@ while IFS=: read -r name param scheme tag; do
 	out=$td/openpace/$name
 	mkdir -p "$out"
 	key "$tmp/cvca.pkcs8" "$param" explicit
+	key "$tmp/cvca2.pkcs8" "$param" explicit
 	key "$out/IS-TEST-KEY.pkcs8" "$param" explicit
 	cvca=UTCVCA${tag}01 dv=UTDV${tag}0001 is=UTIS${tag}
 	common=(--scheme="$scheme")
@@ -83,11 +86,21 @@ while IFS=: read -r name param scheme tag; do
 	"$CVC_CREATE" --out-cert="$out/is-expired.cvcert" --chr="${is}00003" --issued=$OLD_FROM --expires=$OLD_TO "${isopt[@]}" --read-finger >/dev/null
 	"$CVC_CREATE" --out-cert="$out/is-allbits.cvcert" --chr="${is}00004" --issued=$IS_FROM --expires=$IS_TO "${isopt[@]}" \
 		--read-finger --read-iris --is-rfu2 --is-rfu3 --is-rfu4 --read-eid >/dev/null
+	"$CVC_CREATE" --out-cert="$out/link.cvcert" --role=cvca --sign-as="$out/cvca.cvcert" --chr="UTCVCA${tag}02" \
+		--issued=$LINK_FROM --expires=$LINK_TO --sign-with="$tmp/cvca.pkcs8" --key="$tmp/cvca2.pkcs8" "${common[@]}" \
+		--read-finger --read-iris >/dev/null
+	"$CVC_CREATE" --out-cert="$out/dv2.cvcert" --out-key="$tmp/dv2.key" --role=dv_domestic --sign-as="$out/link.cvcert" \
+		--chr="UTDV${tag}0002" --issued=$LINK_FROM --expires=$DV_TO --sign-with="$tmp/cvca2.pkcs8" "${common[@]}" \
+		--read-finger --read-iris >/dev/null
+	"$CVC_CREATE" --out-cert="$out/is-link.cvcert" --chr="${is}00005" --issued=$IS_FROM --expires=$IS_TO --role=terminal \
+		--sign-as="$out/dv2.cvcert" --sign-with="$tmp/dv2.key" --key="$out/IS-TEST-KEY.pkcs8" "${common[@]}" --read-finger >/dev/null
 	{
 		echo "# file CHR scheme key-parameter (what cvc-create was asked for)"
 		echo "cvca.cvcert $cvca $scheme $param"
+		echo "link.cvcert UTCVCA${tag}02 $scheme $param"
 		echo "dv.cvcert $dv $scheme $param"
-		for s in is:00001 is-dg4:00002 is-expired:00003 is-allbits:00004; do
+		echo "dv2.cvcert UTDV${tag}0002 $scheme $param"
+		for s in is:00001 is-dg4:00002 is-expired:00003 is-allbits:00004 is-link:00005; do
 			echo "${s%%:*}.cvcert ${is}${s##*:} $scheme $param"
 		done
 	} >"$out/manifest.txt"
@@ -97,10 +110,12 @@ while IFS=: read -r name param scheme tag; do
 	cout=$td/ciekit/$name
 	mkdir -p "$cout"
 	key "$tmp/cvca.pkcs8" "$param" named_curve
+	key "$tmp/cvca2.pkcs8" "$param" named_curve
 	key "$tmp/dv.pkcs8" "$param" named_curve
+	key "$tmp/dv2.pkcs8" "$param" named_curve
 	key "$tmp/is.pkcs8" "$param" named_curve
 	go run ./scripts/compare-cvc -scheme "$scheme" -param "$param" -tag "$tag" -keys "$tmp" -out "$cout" \
-		-dates "$CVCA_FROM,$CVCA_TO,$DV_FROM,$DV_TO,$IS_FROM,$IS_TO,$OLD_FROM,$OLD_TO"
+		-dates "$CVCA_FROM,$CVCA_TO,$DV_FROM,$DV_TO,$IS_FROM,$IS_TO,$OLD_FROM,$OLD_TO,$LINK_FROM,$LINK_TO"
 	printall "$cout"
 done <<<"$ALGS"
 
