@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 crypto/ecdsa holds a key on a curve other than the NIST ones (brainpool) only through elliptic.Curve and the X, Y and D fields deprecated in Go 1.26; this file is where ciekit touches them.
+
 package cvc
 
 import (
@@ -113,4 +115,11 @@ func ecPoint(k *ecdsa.PublicKey) ([]byte, error) {
 	k.X.FillBytes(out[1 : 1+n])
 	k.Y.FillBytes(out[1+n:])
 	return out, nil
+}
+
+// customPrivateKey builds the private key d on a curve other than the NIST
+// ones (for which crypto/ecdsa has ParseRawPrivateKey); d is in [1, n).
+func customPrivateKey(curve elliptic.Curve, d *big.Int) *ecdsa.PrivateKey {
+	x, y := curve.ScalarBaseMult(d.Bytes())
+	return &ecdsa.PrivateKey{PublicKey: ecdsa.PublicKey{Curve: curve, X: x, Y: y}, D: d}
 }

@@ -187,9 +187,8 @@ func parseECPrivateKey(der []byte, curve elliptic.Curve, bad func(string, ...any
 		if key, err = ecdsa.ParseRawPrivateKey(curve, k.FillBytes(make([]byte, l))); err != nil {
 			return nil, bad("EC private key: %v", err)
 		}
-	default: // brainpool: Go's ecdsa has no raw-key constructor for other curves
-		x, y := curve.ScalarBaseMult(k.Bytes())
-		key = &ecdsa.PrivateKey{PublicKey: ecdsa.PublicKey{Curve: curve, X: x, Y: y}, D: k}
+	default:
+		key = customPrivateKey(curve, k)
 	}
 	if hasPub {
 		var pub asn1.BitString

@@ -67,8 +67,10 @@ func TestParsePrivateKeyErrors(t *testing.T) {
 	sec1, _ := x509.MarshalECPrivateKey(ec)
 	sec1Other, _ := x509.MarshalECPrivateKey(other)
 	// Splice the other key's public point into this key's SEC 1 encoding.
-	i, j := bytes.Index(sec1, ec.PublicKey.X.Bytes()), bytes.Index(sec1Other, other.PublicKey.X.Bytes())
-	mismatch := append(bytes.Clone(sec1[:i-1]), sec1Other[j-1:]...)
+	pt, _ := ec.PublicKey.Bytes()
+	ptOther, _ := other.PublicKey.Bytes()
+	i, j := bytes.Index(sec1, pt), bytes.Index(sec1Other, ptOther)
+	mismatch := append(bytes.Clone(sec1[:i]), sec1Other[j:]...)
 	brainpoolPrime := []byte{0xA9, 0xFB, 0x57, 0xDB}
 	tests := []struct {
 		name, want string
