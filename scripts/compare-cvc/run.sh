@@ -23,6 +23,7 @@ cd "$(dirname "$0")/../.."
 : "${CVC_CREATE:?set CVC_CREATE to OpenPACE's cvc-create}"
 : "${CVC_PRINT:?set CVC_PRINT to OpenPACE's cvc-print}"
 OPENSSL=${OPENSSL:-openssl}
+ciekit_rev=$(git describe --always --dirty) # before the test data below is rewritten
 td=scard/emrtd/cvc/testdata
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -128,7 +129,7 @@ out=scripts/compare-cvc/RESULTS.md
 	echo "Produced by \`CVC_CREATE=... CVC_PRINT=... scripts/compare-cvc/run.sh\` on $(date -u +%Y-%m-%d)."
 	echo "Judge: OpenPACE $("$CVC_CREATE" --version | awk '{print $2; exit}') (cvc-create, cvc-print; source github.com/frankmorgner/openpace"
 	echo "at commit 40a5181b6abff751f756be980bfa165eb02677be, built outside the repository). Keys: $("$OPENSSL" version)."
-	echo "ciekit: $(git describe --always --dirty) built with $(go version | cut -d' ' -f3-4)."
+	echo "ciekit: $ciekit_rev built with $(go version | cut -d' ' -f3-4)."
 	echo
 	cat scripts/compare-cvc/NOTES.md
 	echo
