@@ -77,14 +77,18 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 // document signer has a 2048-bit key: the middleware (Crypto/RSA.cpp
 // RSA_PURE) restores a dropped leading zero only for 2048-bit moduli, so
 // it cannot check an IAS SOD signed with a 1024-bit key. Do
-// not change it: the committed transcripts replay against it.
+// not change it: the committed transcripts replay against it. (The MRZ was
+// corrected after the recording, from a 29-character first line with wrong
+// check digits that cardsim now refuses: the recorded sessions are IAS
+// ones, and the MRZ feeds only the eMRTD application's DG1, EF.SOD and
+// BAC/PACE key, so they replay unchanged.)
 func newCard() (*cardsim.CIE, error) {
 	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(2020), KeyBits: 2048})
 	if err != nil {
 		return nil, err
 	}
 	return cardsim.NewCIE(cardsim.CIEOptions{
-		MRZ:     "C<ITCA00000AA4<<<<<<<<<<<<<<<8503151F3403157ITA<<<<<<<<<<<2ROSSI<<MARIA<LUISA<<<<<<<<<<<<<",
+		MRZ:     "C<ITACA00000AA4<<<<<<<<<<<<<<<\n8503150F3403152ITA<<<<<<<<<<<4\nROSSI<<MARIA<LUISA<<<<<<<<<<<<",
 		CAN:     simCAN,
 		NIS:     "123456789012",
 		PKI:     pki,
