@@ -107,41 +107,50 @@ func TestPartialReadComplete(t *testing.T) {
 	assert.Contains(t, s, ": verified (IAS SOD and internal authentication)")
 }
 
-// TestPartialReadOneBadFile: a card whose only fault is a malformed DG2
-// verifies what was read (passive authentication of DG1, DG11, DG12,
-// DG14 and the NIS) and still exits 1, listing DG2 as missing.
-func TestPartialReadOneBadFile(t *testing.T) {
+// TestPartialReadFaults: a card with one faulty file. A malformed DG2:
+// what was read is verified (passive authentication of DG1, DG11, DG12,
+// DG14 and the NIS), DG2 is listed as missing and the exit status is
+// still 1. No DG1: there is no holder data to show.
+func TestPartialReadFaults(t *testing.T) {
 	t.Parallel()
-	sim, err := specimen()
-	require.NoError(t, err)
-	dg2 := sim.DataGroup(2)
-	require.NoError(t, sim.SetDataGroup(2, dg2[:len(dg2)/2])) // cut short
-	var out bytes.Buffer
-	err = read(t.Context(), sim, config{can: specimenCAN, partial: true}, sim.PKI().CSCAPool(), &out)
-	s := out.String()
-	code, stderr := exitStatus(err)
-	assert.Equal(t, cli.ExitFailure, code, s)
-	assert.Empty(t, stderr)
-	assert.Contains(t, s, "  DG2     FAILED: emrtd: reading DG2: ")
-	assert.Contains(t, s, "data groups verified [1 11 12 14]")
-	assert.Contains(t, s, ": verified (IAS SOD and internal authentication)")
-	assert.Contains(t, s, "\nIncomplete: 1 files could not be read (DG2)\n")
-}
-
-// TestPartialReadNoDG1: without DG1 there is no holder data to show.
-func TestPartialReadNoDG1(t *testing.T) {
-	t.Parallel()
-	sim, err := specimen()
-	require.NoError(t, err)
-	require.NoError(t, sim.SetEMRTDFile(emrtd.FIDDataGroup(1), nil))
-	var out bytes.Buffer
-	err = read(t.Context(), sim, config{can: specimenCAN, partial: true}, sim.PKI().CSCAPool(), &out)
-	s := out.String()
-	code, stderr := exitStatus(err)
-	assert.Equal(t, cli.ExitFailure, code, s)
-	assert.Empty(t, stderr)
-	assert.Contains(t, s, "  DG1     FAILED: emrtd: reading DG1: ")
-	assert.Contains(t, s, "No holder data: DG1 (the MRZ) was not read")
-	assert.NotContains(t, s, "Surname")
-	assert.Contains(t, s, "\nIncomplete: 1 files could not be read (DG1)\n")
+	for _, tc := range []struct {
+		name   string
+		fault  func(*cardsim.CIE) error
+		want   []string
+		absent string
+	}{
+		{"DG2 cut short", func(sim *cardsim.CIE) error {
+			dg2 := sim.DataGroup(2)
+			return sim.SetDataGroup(2, dg2[:len(dg2)/2])
+		}, []string{
+			"  DG2     FAILED: emrtd: reading DG2: ",
+			"data groups verified [1 11 12 14]",
+			": verified (IAS SOD and internal authentication)",
+			"\nIncomplete: 1 files could not be read (DG2)\n",
+		}, "No holder data"},
+		{"no DG1", func(sim *cardsim.CIE) error {
+			return sim.SetEMRTDFile(emrtd.FIDDataGroup(1), nil)
+		}, []string{
+			"  DG1     FAILED: emrtd: reading DG1: ",
+			"No holder data: DG1 (the MRZ) was not read",
+			"\nIncomplete: 1 files could not be read (DG1)\n",
+		}, "Surname"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sim, err := specimen()
+			require.NoError(t, err)
+			require.NoError(t, tc.fault(sim))
+			var out bytes.Buffer
+			err = read(t.Context(), sim, config{can: specimenCAN, partial: true}, sim.PKI().CSCAPool(), &out)
+			s := out.String()
+			code, stderr := exitStatus(err)
+			assert.Equal(t, cli.ExitFailure, code, s)
+			assert.Empty(t, stderr, "the findings are in the report, not printed again")
+			for _, want := range tc.want {
+				assert.Contains(t, s, want)
+			}
+			assert.NotContains(t, s, tc.absent)
+		})
+	}
 }
