@@ -48,10 +48,14 @@ type CIEOptions struct {
 	// ([DG11From]), Document ([DG12From]) and CAN,
 	// wherever those fields are left empty.
 	Card *cie.Card
-	// MRZ is the machine-readable zone, with or without line breaks: TD1
-	// (90 characters, the CIE's), or TD2 (72) or TD3 (88) to play another
-	// kind of document. It feeds DG1 and the BAC/PACE MRZ key. Required unless
-	// Card is set.
+	// MRZ is the machine-readable zone, its lines separated by line
+	// breaks or in one piece: TD1 (3 lines of 30 characters, the CIE's), or
+	// TD2 (2 of 36) or TD3 (2 of 44) to play another kind of document. It
+	// feeds DG1 and the BAC/PACE MRZ key. It must be one a document could
+	// carry, valid for [cie.ParseAnyMRZ] (line lengths, alphabet, document
+	// code, dates, every check digit); NewCIE refuses any other with an
+	// error wrapping the [*cie.MRZError] that names the line, position and
+	// field, and [scard.ErrInvalidKey]. Required unless Card is set.
 	MRZ string
 	// Personal is DG11. Document is DG12. They are encoded with the one LDS
 	// model of scard/emrtd, the one the reader decodes with.
@@ -211,13 +215,20 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 			return nil, err
 		}
 	}
-	mrz := strings.NewReplacer("\n", "", "\r", "").Replace(cfg.MRZ)
-	// TD1, TD2 or TD3: the key comes from the one MRZ layout code (cie via
-	// emrtd), long document numbers included.
-	var err error
-	if c.mrzKey, err = emrtd.MRZKeyFromMRZ(mrz); err != nil {
-		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
+	// A chip carries the MRZ printed on its document: a TD1, TD2 or TD3
+	// with the right line lengths and check digits. A malformed one would
+	// give the chip an access key no reader derives from the document.
+	if strings.TrimSpace(cfg.MRZ) == "" {
+		return nil, errors.New("cardsim: CIEOptions.MRZ (or Card) is required")
 	}
+	parsed, err := cie.ParseAnyMRZ(cfg.MRZ)
+	if err != nil {
+		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w (%w)", err, scard.ErrInvalidKey)
+	}
+	mrz := strings.Join(strings.Fields(cfg.MRZ), "")
+	// The key comes from the one MRZ layout code (cie via emrtd), long
+	// document numbers included.
+	c.mrzKey = emrtd.MRZKeyFromCIE(parsed)
 	if _, err := c.mrzKey.Info(); err != nil {
 		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
 	}

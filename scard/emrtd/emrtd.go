@@ -39,7 +39,12 @@ type ReadOptions struct {
 	// DataGroups nil, it tries DG1, DG2 and DG5-DG16 and skips those the
 	// card does not have. Access control (PACE, BAC), chip authentication
 	// and transport failures (card removed, ctx done) still end the read
-	// with an error. Without Partial, the first failing file ends it.
+	// with an error. So does the chip ending secure messaging: a plain
+	// 6987 or 6988 to a protected command (ICAO Doc 9303-11 9.8.6) stops
+	// the read with a [*FileError] for the file being read (errors.Is
+	// [scard.ErrSecureMessaging]) and no Document, rather than reading the
+	// remaining files in plain. Without Partial, the first failing file
+	// ends it.
 	Partial bool
 	// Progress, if set, is called after each chunk of a file with the
 	// file's name ("DG2"), the bytes read so far and its size, for user

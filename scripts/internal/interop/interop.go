@@ -5,9 +5,12 @@
 package interop
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/ciekit/ciekit/scard"
@@ -98,6 +101,37 @@ func Load(path string) ([]scardtest.Exchange, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return xs, nil
+}
+
+// Resetter is a card a replay sends commands to and resets.
+type Resetter interface {
+	scard.Transmitter
+	Reset()
+}
+
+// Replay sends the commands of xs to card in order, resetting the card
+// first wherever an exchange carries ResetComment, and wants each recorded
+// answer byte for byte (or, for a recorded error, an error of the same
+// name). It returns the number of resets it applied and, at the first
+// answer that differs, an error naming the exchange with a byte diff.
+func Replay(ctx context.Context, card Resetter, xs []scardtest.Exchange) (resets int, err error) {
+	for i, x := range xs {
+		if slices.Contains(x.Comments, ResetComment) {
+			card.Reset()
+			resets++
+		}
+		got, err := card.Transmit(ctx, x.Command)
+		what := strings.Join(x.Comments, "; ")
+		switch {
+		case x.Err != nil:
+			if err == nil || scardtest.ErrorName(err) != scardtest.ErrorName(x.Err) {
+				return resets, fmt.Errorf("exchange %d (%s): Transmit(%X) = %X, %v; recorded error %v", i+1, what, x.Command, got, err, x.Err)
+			}
+		case err != nil || !bytes.Equal(got, x.Response):
+			return resets, fmt.Errorf("exchange %d (%s): Transmit(%X) = %X, %v; recorded\n%s", i+1, what, x.Command, got, err, scardtest.Diff(x.Response, got))
+		}
+	}
+	return resets, nil
 }
 
 // CmdLog is a transmitter that records the command APDUs it passes on.

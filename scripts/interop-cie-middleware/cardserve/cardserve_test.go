@@ -2,24 +2,22 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"math/big"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/ciekit/ciekit/scard/scardtest"
+	"github.com/ciekit/ciekit/scripts/internal/interop"
 )
 
 // The transcripts in testdata were recorded with cardserve while the
@@ -50,16 +48,28 @@ var transcripts = []string{
 
 func load(t *testing.T, path string) []scardtest.Exchange {
 	t.Helper()
-	f, err := os.Open(path)
+	xs, err := interop.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	xs, err := scardtest.ParseTranscript(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
 	return xs
+}
+
+// resetLines counts the comment lines of a transcript file that note a
+// reader's reset, read as text (not through the transcript parser).
+func resetLines(t *testing.T, path string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for line := range strings.Lines(string(b)) {
+		if c, ok := strings.CutPrefix(strings.TrimSpace(line), "#"); ok && strings.TrimSpace(c) == interop.ResetComment {
+			n++
+		}
+	}
+	return n
 }
 
 // TestReplayMiddleware sends the middleware's recorded commands to a fresh
@@ -70,42 +80,29 @@ func TestReplayMiddleware(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a card with a 2048-bit document signer")
 	}
+	total := 0
 	for _, path := range transcripts {
 		t.Run(path, func(t *testing.T) {
 			card, err := newCard()
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i, x := range load(t, path) {
-				if slices.Contains(x.Comments, resetComment) {
-					card.Reset()
-				}
-				got, err := card.Transmit(t.Context(), x.Command)
-				if err != nil || !bytes.Equal(got, x.Response) {
-					t.Fatalf("exchange %d (%s): Transmit(%X) = %X, %v; recorded\n%s", i+1, strings.TrimSpace(strings.Join(x.Comments, " ")), x.Command, got, err, scardtest.Diff(x.Response, got))
-				}
+			resets, err := interop.Replay(t.Context(), card, load(t, path))
+			if err != nil {
+				t.Fatal(err)
 			}
+			// The middleware resets the card between its sessions; a replay
+			// that skipped the resets would test another conversation.
+			if want := resetLines(t, path); resets != want {
+				t.Errorf("replay reset the card %d times, the transcript %d", resets, want)
+			}
+			total += resets
 		})
 	}
+	if total == 0 {
+		t.Error("no transcript has a reset: the middleware's enrolment and PIN sessions begin with one")
+	}
 }
-
-// cmdLog records command APDUs.
-type cmdLog struct {
-	t    scard.Transmitter
-	mu   sync.Mutex
-	cmds [][]byte
-}
-
-func (l *cmdLog) Transmit(ctx context.Context, c []byte) ([]byte, error) {
-	l.mu.Lock()
-	l.cmds = append(l.cmds, append([]byte(nil), c...))
-	l.mu.Unlock()
-	return l.t.Transmit(ctx, c)
-}
-
-// shape is what two runs of the channel share although their randomness
-// differs: the header and the length of each command.
-func shape(c []byte) string { return fmt.Sprintf("%X/%d", c[:4], len(c)) }
 
 // authSequence returns the commands from the DH parameter GET DATA to the
 // first VERIFY PIN inclusive.
@@ -180,24 +177,24 @@ func compareShapes(t *testing.T, mw, ck [][]byte) {
 		t.Fatal("no middleware commands to compare with")
 	}
 	t.Logf("comparing %d middleware commands with %d of ciekit's", len(mw), len(ck))
-	for i := range max(len(mw), len(ck)) {
-		var w, g string
-		if i < len(mw) {
-			w = shape(mw[i])
-		}
-		if i < len(ck) {
-			g = shape(ck[i])
-		}
-		if w != g {
-			t.Errorf("command %d: ciekit %s, middleware %s", i+1, g, w)
-		}
+	for _, d := range interop.CompareShapes("middleware", shapes(mw), shapes(ck)) {
+		t.Error(d)
 	}
+}
+
+// shapes returns the shape (interop.Shape) of each command.
+func shapes(cmds [][]byte) []string {
+	out := make([]string, len(cmds))
+	for i, c := range cmds {
+		out[i] = interop.Shape(c)
+	}
+	return out
 }
 
 // reader is ciekit's reader on a fresh interop card, with its commands logged.
 type reader struct {
 	card *cardsim.CIE
-	log  *cmdLog
+	log  *interop.CmdLog
 	ic   *ias.Client
 }
 
@@ -207,23 +204,15 @@ func newReader(t *testing.T) *reader {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := &cmdLog{t: card}
+	log := &interop.CmdLog{T: card}
 	return &reader{card: card, log: log, ic: ias.NewClient(scard.NewCard(log, scard.CardOptions{NoExtended: true}))}
 }
 
 // mark returns the number of commands sent so far.
-func (r *reader) mark() int {
-	r.log.mu.Lock()
-	defer r.log.mu.Unlock()
-	return len(r.log.cmds)
-}
+func (r *reader) mark() int { return len(r.log.Commands()) }
 
 // since returns the commands sent after mark m.
-func (r *reader) since(m int) [][]byte {
-	r.log.mu.Lock()
-	defer r.log.mu.Unlock()
-	return append([][]byte(nil), r.log.cmds[m:]...)
-}
+func (r *reader) since(m int) [][]byte { return r.log.Commands()[m:] }
 
 // login opens the channel and verifies the default PIN.
 func (r *reader) login(t *testing.T) {

@@ -10,9 +10,8 @@
 // -pan prints the name under which the middleware's PKCS#11 side looks for
 // the card's enrolment cache (see [cacheName]) and exits.
 //
-// It stops on SIGINT/SIGTERM and writes the transcript. Resets sent by
-// the reader are recorded as a comment ("card reset") before the next
-// exchange. The card is the one of [newCard]: fixed keys, PIN 12345678,
+// It stops on SIGINT/SIGTERM and writes the transcript (interop.Recorder:
+// a reader's reset is a comment, "card reset", before the next exchange). The card is the one of [newCard]: fixed keys, PIN 12345678,
 // PUK 87654321, and card randomness from cardsim.DeterministicRand.
 package main
 
@@ -25,17 +24,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
-	"github.com/ciekit/ciekit/scard/scardtest"
 	"github.com/ciekit/ciekit/scard/vpcd"
+	"github.com/ciekit/ciekit/scripts/internal/interop"
 )
-
-// resetComment marks a reader-initiated reset in a transcript.
-const resetComment = " card reset"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -70,34 +65,30 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if *out == "" {
 		return errors.New("-out is required")
 	}
-	rec := &recorder{card: card}
+	rec := interop.NewRecorder(card)
 	b := vpcd.Start(ctx, *addr, rec, nil)
 	fmt.Fprintln(stderr, "cardserve: serving the simulated CIE on", *addr)
 	<-ctx.Done()
 	b.Close()
-	f, err := os.Create(*out)
-	if err != nil {
-		return err
-	}
-	if err := scardtest.WriteTranscript(f, rec.exchanges()); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return rec.WriteFile(*out)
 }
 
 // newCard returns the card the interop sessions were recorded with. Its
 // document signer has a 2048-bit key: the middleware (Crypto/RSA.cpp
 // RSA_PURE) restores a dropped leading zero only for 2048-bit moduli, so
 // it cannot check an IAS SOD signed with a 1024-bit key. Do
-// not change it: the committed transcripts replay against it.
+// not change it: the committed transcripts replay against it. (The MRZ was
+// corrected after the recording, from a 29-character first line with wrong
+// check digits that cardsim now refuses: the recorded sessions are IAS
+// ones, and the MRZ feeds only the eMRTD application's DG1, EF.SOD and
+// BAC/PACE key, so they replay unchanged.)
 func newCard() (*cardsim.CIE, error) {
 	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(2020), KeyBits: 2048})
 	if err != nil {
 		return nil, err
 	}
 	return cardsim.NewCIE(cardsim.CIEOptions{
-		MRZ:     "C<ITCA00000AA4<<<<<<<<<<<<<<<8503151F3403157ITA<<<<<<<<<<<2ROSSI<<MARIA<LUISA<<<<<<<<<<<<<",
+		MRZ:     "C<ITACA00000AA4<<<<<<<<<<<<<<<\n8503150F3403152ITA<<<<<<<<<<<4\nROSSI<<MARIA<LUISA<<<<<<<<<<<<",
 		CAN:     simCAN,
 		NIS:     "123456789012",
 		PKI:     pki,
@@ -133,45 +124,6 @@ func cacheName(ctx context.Context, card *cardsim.CIE) (string, error) {
 		return "", fmt.Errorf("EF.SN.ICC has %d bytes, want at least 11", len(data))
 	}
 	return fmt.Sprintf("%X", data[5:11]), nil
-}
-
-// recorder passes exchanges to the card and keeps them.
-type recorder struct {
-	card *cardsim.CIE
-
-	mu    sync.Mutex
-	xs    []scardtest.Exchange
-	reset bool
-}
-
-func (r *recorder) ATR() []byte { return r.card.ATR() }
-
-// Reset forwards a reader reset and notes it for the transcript.
-func (r *recorder) Reset() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.card.Reset()
-	r.reset = true
-}
-
-func (r *recorder) Transmit(ctx context.Context, capdu []byte) ([]byte, error) {
-	resp, err := r.card.Transmit(ctx, capdu)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	x := scardtest.Exchange{Command: append([]byte(nil), capdu...), Response: resp, Err: err}
-	if r.reset {
-		x.Comments = append(x.Comments, resetComment)
-		r.reset = false
-	}
-	x.Comments = append(x.Comments, " "+scardtest.Describe(capdu))
-	r.xs = append(r.xs, x)
-	return resp, err
-}
-
-func (r *recorder) exchanges() []scardtest.Exchange {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]scardtest.Exchange(nil), r.xs...)
 }
 
 // simCAN is the CAN of the simulated CIE (not a secret of any real card).
