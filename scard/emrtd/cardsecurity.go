@@ -1,7 +1,10 @@
 package emrtd
 
 import (
+	"crypto"
+	"crypto/rand"
 	"crypto/x509"
+	"fmt"
 
 	"github.com/ciekit/ciekit/scard"
 )
@@ -52,4 +55,29 @@ func ParseCardSecurity(b []byte) (*CardSecurity, error) {
 // (explicit curve parameters).
 func (cs *CardSecurity) VerifySignature() (*x509.Certificate, error) {
 	return cs.Signed.verifySignature()
+}
+
+// CreateCardSecurity builds and signs EF.CardSecurity over the encoded
+// SecurityInfo entries (for example [CAKey.SecurityInfos] and
+// [PACEInfo.Marshal]) with the document signer key and certificate: a CMS
+// SignedData of type id-SecurityObject (BSI TR-03110-3 A.1.2.5). opts.Bare
+// is ignored (the file is a bare ContentInfo). It is for card emulators
+// and tests.
+func CreateCardSecurity(entries [][]byte, cert *x509.Certificate, key crypto.Signer, opts SODOptions) ([]byte, error) {
+	o := opts
+	if o.Hash == 0 {
+		o.Hash = crypto.SHA256
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
+	if !o.Hash.Available() || oidForHash(o.Hash) == nil {
+		return nil, fmt.Errorf("emrtd: CreateCardSecurity: unsupported hash %v", o.Hash)
+	}
+	eType, _ := parseOID(OIDSecurityObject)
+	out, err := signCMS(eType, MarshalSecurityInfos(entries...), cert, key, o)
+	if err != nil {
+		return nil, fmt.Errorf("emrtd: CreateCardSecurity: %v", err)
+	}
+	return out, nil
 }
