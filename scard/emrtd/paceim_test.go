@@ -2,6 +2,11 @@ package emrtd
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/asn1"
 	"encoding/hex"
 	"fmt"
 	"math/big"
@@ -383,3 +388,199 @@ func TestPACECAMKAT(t *testing.T) {
 func nospace(s string) string { return strings.ReplaceAll(s, " ", "") }
 
 func hexs(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }
+
+// TestPACEIMCAMRoundTrip runs the terminal and chip sides against each
+// other for Integrated and Chip Authentication Mapping on every cipher and
+// a spread of groups, with the right and a wrong password, and checks the
+// CAM verification against the chip's key and a stranger's.
+func TestPACEIMCAMRoundTrip(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		proto string
+		param int
+	}{
+		{OIDPACEECDHIM3DES, ParamP256},
+		{OIDPACEECDHIMAES128, ParamBrainpool256},
+		{OIDPACEECDHIMAES192, ParamP384},
+		{OIDPACEECDHIMAES256, ParamP521},
+		{OIDPACEECDHIMAES256, ParamP256},
+		{OIDPACEDHIM3DES, ParamDH2048256},
+		{OIDPACEDHIMAES128, ParamDH1024},
+		{OIDPACEDHIMAES256, ParamDH2048224},
+		{OIDPACEECDHCAMAES128, ParamP256},
+		{OIDPACEECDHCAMAES192, ParamBrainpool256},
+		{OIDPACEECDHCAMAES256, ParamP384},
+		{OIDPACEECDHCAMAES256, ParamP521},
+		{OIDPACEECDHCAMAES128, ParamP224},
+	}
+	for _, tc := range cases {
+		info := PACEInfo{Protocol: oid(t, tc.proto), Version: 2, ParameterID: tc.param}
+		t.Run(fmt.Sprintf("%s-%s-%d", info.Mapping(), tc.proto[len(tc.proto)-3:], tc.param), func(t *testing.T) {
+			t.Parallel()
+			require.True(t, PACESupported(info))
+			can, err := CANPassword("123456")
+			require.NoError(t, err)
+			chip := &paceCard{info: info, pw: can}
+			var keyInfos *SecurityInfos
+			if info.Mapping() == MappingChipAuthentication {
+				chip.cam, err = NewCAKey(tc.param, nil)
+				require.NoError(t, err)
+				ent, err := chip.cam.SecurityInfos(oid(t, OIDCAECDHAES128), tc.param)
+				require.NoError(t, err)
+				keyInfos, err = ParseSecurityInfos("DG14", MarshalSecurityInfos(ent...))
+				require.NoError(t, err)
+			}
+			c := scard.NewCard(chip, scard.CardOptions{})
+			res, err := RunPACE(t.Context(), c, info, can)
+			require.NoError(t, err)
+			assert.Equal(t, info.Mapping(), res.Mapping)
+			got, err := c.Do(t.Context(), scard.Command{INS: scard.InsReadBinary, Ne: 4})
+			require.NoError(t, err)
+			assert.Equal(t, []byte("echo"), got)
+			if keyInfos != nil {
+				require.NoError(t, res.VerifyCAM(keyInfos))
+				assert.True(t, res.ChipAuthenticated)
+				stranger, err := NewCAKey(tc.param, nil)
+				require.NoError(t, err)
+				ent, err := stranger.SecurityInfos(oid(t, OIDCAECDHAES128), tc.param)
+				require.NoError(t, err)
+				si, err := ParseSecurityInfos("DG14", MarshalSecurityInfos(ent...))
+				require.NoError(t, err)
+				res2 := *res
+				require.ErrorIs(t, res2.VerifyCAM(si), scard.ErrAuthentication)
+			} else {
+				require.ErrorIs(t, res.VerifyCAM(&SecurityInfos{}), scard.ErrNotSupported)
+			}
+
+			wrong, err := CANPassword("123457")
+			require.NoError(t, err)
+			c = scard.NewCard(chip, scard.CardOptions{})
+			_, err = RunPACE(t.Context(), c, info, wrong)
+			require.ErrorIs(t, err, scard.ErrAuthentication)
+			assert.Nil(t, c.SecureMessaging())
+		})
+	}
+}
+
+// TestParseECCAKeyForms checks the three encodings of an ECDH chip
+// authentication key: standardized parameters, a named curve, and explicit
+// curve parameters, plus refusals.
+func TestParseECCAKeyForms(t *testing.T) {
+	t.Parallel()
+	k, err := NewCAKey(ParamP256, nil)
+	require.NoError(t, err)
+	point := k.ec.Encode(k.ecPub)
+	ent, err := k.SecurityInfos(oid(t, OIDCAECDHAES128), -1)
+	require.NoError(t, err)
+	si, err := ParseSecurityInfos("DG14", MarshalSecurityInfos(ent...))
+	require.NoError(t, err)
+	std := si.ChipAuthenticationPublicKeys[0].SubjectPublicKeyInfo
+	curve, pt, err := parseECCAKey(std)
+	require.NoError(t, err)
+	assert.Equal(t, "NIST P-256", curve.Name())
+	assert.Equal(t, point, curve.Encode(pt))
+
+	ecdsaKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	named, err := x509.MarshalPKIXPublicKey(&ecdsaKey.PublicKey)
+	require.NoError(t, err)
+	curve, pt, err = parseECCAKey(named)
+	require.NoError(t, err)
+	assert.Equal(t, "NIST P-256", curve.Name())
+	assert.Equal(t, 0, pt.X.Cmp(ecdsaKey.X))
+
+	// Explicit parameters of P-256 (as many passports publish keys).
+	p := elliptic.P256().Params()
+	g := append(append([]byte{4}, p.Gx.FillBytes(make([]byte, 32))...), p.Gy.FillBytes(make([]byte, 32))...)
+	explicit := marshalExplicitSPKI(t, p.P, new(big.Int).Sub(p.P, big.NewInt(3)), p.B, g, p.N, point)
+	curve, pt, err = parseECCAKey(explicit)
+	require.NoError(t, err)
+	assert.Equal(t, "NIST P-256", curve.Name())
+	assert.Equal(t, point, curve.Encode(pt))
+
+	// An unknown curve, a point off the curve, garbage.
+	other := marshalExplicitSPKI(t, p.P, big.NewInt(5), p.B, g, p.N, point)
+	_, _, err = parseECCAKey(other)
+	require.ErrorIs(t, err, scard.ErrNotSupported)
+	bad := append([]byte(nil), point...)
+	bad[len(bad)-1] ^= 1
+	_, _, err = parseECCAKey(marshalExplicitSPKI(t, p.P, new(big.Int).Sub(p.P, big.NewInt(3)), p.B, g, p.N, bad))
+	var de *scard.DataError
+	require.ErrorAs(t, err, &de)
+	_, _, err = parseECCAKey([]byte{0x30, 0x03, 0x02, 0x01, 0x01})
+	require.ErrorAs(t, err, &de)
+}
+
+func marshalExplicitSPKI(t *testing.T, p, a, b *big.Int, g []byte, n *big.Int, point []byte) []byte {
+	t.Helper()
+	type fieldID struct {
+		OID   asn1.ObjectIdentifier
+		Prime *big.Int
+	}
+	type curve struct{ A, B []byte }
+	type ecParams struct {
+		Version  int
+		Field    fieldID
+		Curve    curve
+		Base     []byte
+		Order    *big.Int
+		Cofactor int
+	}
+	params, err := asn1.Marshal(ecParams{1, fieldID{asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 1}, p},
+		curve{a.FillBytes(make([]byte, 32)), b.FillBytes(make([]byte, 32))}, g, n, 1})
+	require.NoError(t, err)
+	der, err := asn1.Marshal(struct {
+		Alg struct {
+			OID    asn1.ObjectIdentifier
+			Params asn1.RawValue
+		}
+		Key asn1.BitString
+	}{Alg: struct {
+		OID    asn1.ObjectIdentifier
+		Params asn1.RawValue
+	}{asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}, asn1.RawValue{FullBytes: params}},
+		Key: asn1.BitString{Bytes: point, BitLength: 8 * len(point)}})
+	require.NoError(t, err)
+	return der
+}
+
+// TestCAMDataErrors checks the refusals of decryptCAData.
+func TestCAMDataErrors(t *testing.T) {
+	t.Parallel()
+	key := hx(t, "0A9DA4DB 03BDDE39 FC5202BC 44B2E89E")
+	n := group.Standard(ParamBrainpool256).Order()
+	good, err := encryptCAData(scard.CipherAES128, key, big.NewInt(7), big.NewInt(35), n)
+	require.NoError(t, err)
+	ca, err := decryptCAData(scard.CipherAES128, key, good, n)
+	require.NoError(t, err)
+	assert.Equal(t, int64(5), ca.Int64(), "7^-1 * 35 = 5")
+	for name, a := range map[string][]byte{
+		"empty":      nil,
+		"not blocks": good[:40],
+		"too long":   append(append([]byte(nil), good...), good[:16]...),
+		"one block":  good[:16],
+		"wrong key":  mustEncrypt(t, hx(t, "00112233445566778899AABBCCDDEEFF"), good),
+		"tampered":   flip(good, 47),
+	} {
+		_, err := decryptCAData(scard.CipherAES128, key, a, n)
+		require.ErrorIs(t, err, scard.ErrAuthentication, name)
+	}
+	// CA_IC = 0 or >= n is refused.
+	zero, err := encryptCAData(scard.CipherAES128, key, big.NewInt(7), big.NewInt(0), n)
+	require.NoError(t, err)
+	_, err = decryptCAData(scard.CipherAES128, key, zero, n)
+	require.ErrorIs(t, err, scard.ErrAuthentication)
+}
+
+func mustEncrypt(t *testing.T, key, b []byte) []byte {
+	t.Helper()
+	out, err := scard.CipherAES128.Encrypt(key, nil, b)
+	require.NoError(t, err)
+	return out
+}
+
+func flip(b []byte, i int) []byte {
+	out := append([]byte(nil), b...)
+	out[i] ^= 0x01
+	return out
+}
