@@ -417,17 +417,22 @@ func ParseMSESetATPACE(data []byte) (protocol asn1.ObjectIdentifier, kind Passwo
 	return protocol, kind, parameterID, nil
 }
 
-// PACE runs PACE with Generic Mapping (ICAO Doc 9303-11 clause 4.4; DH or
-// ECDH, 3DES or AES, as info announces) with the password pw and installs
-// the resulting secure messaging (SSC zero). Take info from
-// [ParseCardAccess] of EF.CardAccess; on the CIE it is
-// id-PACE-DH-GM-3DES-CBC-CBC with parameter 2, whose 2048-bit public keys
-// need extended-length APDUs.
+// PACE runs PACE (ICAO Doc 9303-11 clause 4.4) with the password pw and
+// installs the resulting secure messaging (SSC zero): Generic, Integrated
+// or Chip Authentication Mapping, DH or ECDH, 3DES or AES, as info
+// announces (see [PACESupported]). Take info from [ParseCardAccess] of
+// EF.CardAccess; on the CIE it is id-PACE-DH-GM-3DES-CBC-CBC with
+// parameter 2, whose 2048-bit public keys need extended-length APDUs.
+// After Chip Authentication Mapping the chip is authenticated only once
+// [PACEResult.VerifyCAM] has checked it: use [RunPACE].
 //
-// Randomness comes from CardOptions.Rand: the mapping private key, then
-// the ephemeral private key (each byteLen(q) bytes, redrawn if out of
-// range). A wrong password gives an error wrapping [ErrAuthentication];
-// unsupported protocols or parameters wrap [ErrNotSupported].
+// Randomness comes from CardOptions.Rand: for Generic and Chip
+// Authentication Mapping the mapping private key, then the ephemeral
+// private key (each byteLen(q) bytes, redrawn if out of range); for
+// Integrated Mapping the nonce t (the key length of the cipher), then the
+// ephemeral private key. A wrong password gives an error wrapping
+// [ErrAuthentication]; unsupported protocols or parameters wrap
+// [ErrNotSupported].
 func PACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword) error {
 	_, err := runPACE(ctx, c, info, pw)
 	return err
@@ -590,7 +595,8 @@ func (p *pace) run(ctx context.Context, c *scard.Card) (*pace, error) {
 	return p, nil
 }
 
-// PACEChip is the card side of PACE Generic Mapping, for card emulators.
+// PACEChip is the card side of PACE (Generic, Integrated and Chip
+// Authentication Mapping), for card emulators.
 // Create one per MSE:SET AT; feed each GENERAL AUTHENTICATE data field to
 // [PACEChip.GeneralAuthenticate] and answer with its result. After the
 // fourth step, [PACEChip.SecureMessaging] returns the session.
