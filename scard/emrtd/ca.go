@@ -83,72 +83,52 @@ func NewCAKey(paramID int, rnd io.Reader) (*CAKey, error) {
 // Doc 9303-11 appendix I). keyID < 0 omits it.
 func (k *CAKey) SecurityInfos(protocol asn1.ObjectIdentifier, keyID int) ([][]byte, error) {
 	if k.ec != nil {
-		return k.ecSecurityInfos(protocol, keyID)
-	}
-	pk, _ := parseOID(OIDPKDH)
-	dhpn, _ := parseOID(oidDHPublicNumber)
-	var ca, pki cryptobyte.Builder
-	ca.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1ObjectIdentifier(protocol)
-		b.AddASN1Int64(1)
-		if keyID >= 0 {
-			b.AddASN1Int64(int64(keyID))
-		}
-	})
-	pki.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1ObjectIdentifier(pk)
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				b.AddASN1ObjectIdentifier(dhpn)
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddASN1BigInt(k.grp.P)
-					b.AddASN1BigInt(k.grp.G)
-					b.AddASN1BigInt(k.grp.Q)
-				})
-			})
-			var y cryptobyte.Builder
-			y.AddASN1BigInt(k.pub)
-			yb, _ := y.Bytes()
-			b.AddASN1BitString(yb)
-		})
-		if keyID >= 0 {
-			b.AddASN1Int64(int64(keyID))
-		}
-	})
-	a, err := ca.Bytes()
-	if err != nil {
-		return nil, fmt.Errorf("emrtd: encoding ChipAuthenticationInfo: %v", err)
-	}
-	p, err := pki.Bytes()
-	if err != nil {
-		return nil, fmt.Errorf("emrtd: encoding ChipAuthenticationPublicKeyInfo: %v", err)
-	}
-	return [][]byte{a, p}, nil
-}
-
-func (k *CAKey) ecSecurityInfos(protocol asn1.ObjectIdentifier, keyID int) ([][]byte, error) {
-	pk, _ := parseOID(OIDPKECDH)
-	sdp, _ := parseOID(oidStandardizedDP)
-	var ca, pki cryptobyte.Builder
-	ca.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1ObjectIdentifier(protocol)
-		b.AddASN1Int64(1)
-		if keyID >= 0 {
-			b.AddASN1Int64(int64(keyID))
-		}
-	})
-	pki.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1ObjectIdentifier(pk)
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		return marshalCAInfos(protocol, keyID, OIDPKECDH, func(b *cryptobyte.Builder) {
+			sdp, _ := parseOID(oidStandardizedDP)
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				b.AddASN1ObjectIdentifier(sdp)
 				b.AddASN1Int64(int64(k.id))
 			})
 			b.AddASN1BitString(k.ec.Encode(k.ecPub))
 		})
+	}
+	return marshalCAInfos(protocol, keyID, OIDPKDH, func(b *cryptobyte.Builder) {
+		dhpn, _ := parseOID(oidDHPublicNumber)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(dhpn)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1BigInt(k.grp.P)
+				b.AddASN1BigInt(k.grp.G)
+				b.AddASN1BigInt(k.grp.Q)
+			})
+		})
+		var y cryptobyte.Builder
+		y.AddASN1BigInt(k.pub)
+		yb, _ := y.Bytes()
+		b.AddASN1BitString(yb)
+	})
+}
+
+// marshalCAInfos encodes ChipAuthenticationInfo (protocol, version 1,
+// keyID) and ChipAuthenticationPublicKeyInfo (pkOID, the
+// SubjectPublicKeyInfo whose content spki adds, keyID).
+func marshalCAInfos(protocol asn1.ObjectIdentifier, keyID int, pkOID string, spki func(*cryptobyte.Builder)) ([][]byte, error) {
+	pk, _ := parseOID(pkOID)
+	optKeyID := func(b *cryptobyte.Builder) {
 		if keyID >= 0 {
 			b.AddASN1Int64(int64(keyID))
 		}
+	}
+	var ca, pki cryptobyte.Builder
+	ca.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(protocol)
+		b.AddASN1Int64(1)
+		optKeyID(b)
+	})
+	pki.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(pk)
+		b.AddASN1(cbasn1.SEQUENCE, spki)
+		optKeyID(b)
 	})
 	a, err := ca.Bytes()
 	if err != nil {
