@@ -74,8 +74,9 @@ func TestReadIMDocument(t *testing.T) {
 
 // TestReadCAMDocument reads a simulated document that offers only PACE
 // with Chip Authentication Mapping: the chip is authenticated within PACE
-// with the key of the signed EF.CardSecurity, and chip authentication is
-// not run again when asked for.
+// with the key of DG14 (which passive authentication covers), and chip
+// authentication is not run again when asked for. The simulated
+// EF.CardSecurity, signed by the document signer, holds the same key.
 func TestReadCAMDocument(t *testing.T) {
 	t.Parallel()
 	sim := newCIE(t, func(o *cardsim.CIEOptions) { o.PACEInfos = cardsim.PACEChipAuthenticationMapping() })
@@ -89,17 +90,24 @@ func TestReadCAMDocument(t *testing.T) {
 		assert.True(t, e.PACE.ChipAuthenticated)
 		assert.True(t, e.ChipAuthenticated)
 		assert.True(t, e.Checks().ChipAuthenticated)
-		assert.Equal(t, "PACE-CAM/EF.CardSecurity", e.ChipAuthenticatedBy)
+		assert.Equal(t, "PACE-CAM/DG14", e.ChipAuthenticatedBy)
+		assert.Nil(t, e.CardSecurity, "not needed: DG14 has the key")
 		require.NotNil(t, e.PACE.ChipAuthenticationKey)
 		assert.Equal(t, emrtd.OIDPKECDH, e.PACE.ChipAuthenticationKey.Protocol.String())
 		assert.Equal(t, emrtd.ParamBrainpool256, e.PACE.ChipAuthenticationKey.KeyID)
 		assert.Zero(t, log.count(scard.InsManageSecurityEnvironment, 0x41, 0xA6), "no MSE:SET KAT: chip authentication is not run again")
 		assert.Zero(t, log.count(scard.InsManageSecurityEnvironment, 0x41, 0xA4), "no MSE:SET AT for chip authentication")
 
-		// EF.CardSecurity is signed by the document signer, and DG14
-		// (verified by passive authentication) holds the same key.
-		cs, err := emrtd.ParseCardSecurity(e.CardSecurity)
+		// EF.CardSecurity (MF, after PACE) is signed by the document
+		// signer and holds the same key.
+		require.NoError(t, c.Select(t.Context(), 0x00, []byte{0x3F, 0x00}))
+		raw, err := c.ReadTLVFile(t.Context(), emrtd.FIDCardSecurity, "EF.CardSecurity", nil)
 		require.NoError(t, err)
+		cs, err := emrtd.ParseCardSecurity(raw)
+		require.NoError(t, err)
+		resCS := *e.PACE
+		resCS.ChipAuthenticated, resCS.ChipAuthenticationKey = false, nil
+		require.NoError(t, resCS.VerifyCAM(cs.SecurityInfos))
 		cert, err := cs.VerifySignature()
 		require.NoError(t, err)
 		assert.True(t, cert.Equal(sim.PKI().DocumentSigner))

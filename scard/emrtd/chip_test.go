@@ -100,6 +100,7 @@ type fsCard struct {
 	bac      *BACChip
 	paceInfo PACEInfo
 	pw       PACEPassword
+	cam      *CAKey // PACE-CAM key
 	pace     *PACEChip
 	sm       *scard.SecureMessaging
 	cmds     int
@@ -227,7 +228,7 @@ func (c *fsCard) handle(cmd scard.Command) scard.Response {
 			c.nextSM = next
 			return scard.Response{SW: scard.SWSuccess}
 		}
-		c.pace, _ = NewPACEChip(c.paceInfo, c.pw, nil)
+		c.pace, _ = NewPACEChipCAM(c.paceInfo, c.pw, c.cam, nil)
 		return scard.Response{SW: scard.SWSuccess}
 	case scard.InsGeneralAuthenticate:
 		if c.pace == nil {

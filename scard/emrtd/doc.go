@@ -74,9 +74,9 @@
 //     EF.CardSecurity or DG14 ([PACEResult.VerifyCAM]).
 //
 // The domain parameters are DH parameters 0-2 (GM, IM) and the curves
-// brainpoolP256r1, NIST P-224, P-256, P-384 and P-521 (GM, CAM, and IM but
+// brainpoolP256r1, NIST P-224, P-256, P-384 and P-521 (GM, CAM, and IM except
 // on P-224). [Read] prefers CAM when EF.CardAccess offers it (ICAO
-// Doc 9303-11 J.1), reads EF.CardSecurity (else DG14) for the key, reports
+// Doc 9303-11 J.1), takes the key from DG14 (else EF.CardSecurity), reports
 // the chip as authenticated ([Document.ChipAuthenticatedBy]) and does not
 // run chip authentication again; a key the chip does not hold fails the
 // read. The proof is complete once the file holding the key passes

@@ -62,8 +62,8 @@ type Document struct {
 	// PACE is what PACE established (protocol, mapping, PACE-CAM
 	// outcome); nil after BAC.
 	PACE *PACEResult
-	// CardSecurity is the raw EF.CardSecurity, read after PACE-CAM; nil
-	// otherwise or if the card has none.
+	// CardSecurity is the raw EF.CardSecurity, read after PACE-CAM when
+	// DG14 has no ECDH chip authentication key; nil otherwise.
 	CardSecurity []byte
 	// ChipAuthenticated reports that the chip proved it holds the private
 	// chip authentication key: by EAC chip authentication, or by PACE with
@@ -134,20 +134,24 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 			e.Access = "PACE"
 			e.PACE = p.result(*info)
 			idPICC = e.PACE.idPICC
-			if e.PACE.Mapping == MappingChipAuthentication {
-				// ICAO Doc 9303-11 6: the key of PACE-CAM is in
-				// EF.CardSecurity (master file); LDS1 documents may
-				// carry it in DG14 only (read below).
-				if err := e.camCardSecurity(ctx, c, opts); err != nil {
-					return nil, err
-				}
-			}
 			if err := c.SelectAID(ctx, AID()); err != nil {
 				return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
 			}
-			if e.PACE.Mapping == MappingChipAuthentication && !e.ChipAuthenticated {
+			if e.PACE.Mapping == MappingChipAuthentication {
+				// The key of PACE-CAM: DG14 first (read anyway, and
+				// verified with the other data groups by passive
+				// authentication; ICAO Doc 9303-11 J.1), else
+				// EF.CardSecurity in the master file (clause 6).
 				if err := e.camDG14(ctx, c, opts); err != nil {
 					return nil, err
+				}
+				if !e.ChipAuthenticated {
+					if err := e.camCardSecurity(ctx, c, opts); err != nil {
+						return nil, err
+					}
+					if err := c.SelectAID(ctx, AID()); err != nil {
+						return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
+					}
 				}
 			}
 		case errors.Is(err, scard.ErrAuthentication) || isTransport(err) && !errors.Is(err, scard.ErrNotSupported) || opts.MRZ.IsZero():
@@ -275,9 +279,8 @@ func choosePACE(infos []PACEInfo) *PACEInfo {
 }
 
 // camCardSecurity reads EF.CardSecurity after PACE-CAM and verifies the
-// chip with its key. A missing file or key leaves the chip
-// unauthenticated (DG14 is tried next); a key the chip does not hold
-// fails the read.
+// chip with its key, when DG14 had none. A missing file or key leaves the
+// chip unauthenticated; a key the chip does not hold fails the read.
 func (e *Document) camCardSecurity(ctx context.Context, c *scard.Card, opts ReadOptions) error {
 	// EF.CardSecurity is in the master file; 011D in the eMRTD
 	// application is EF.SOD, so make sure the MF is the current DF.

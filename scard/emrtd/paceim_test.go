@@ -584,3 +584,47 @@ func flip(b []byte, i int) []byte {
 	out[i] ^= 0x01
 	return out
 }
+
+// TestReadCAMCardSecurity reads a PACE-CAM document whose DG14 has no
+// ECDH key: Read takes it from EF.CardSecurity in the master file, then
+// goes back to the eMRTD application; a chip without the private key
+// (a clone) fails the read.
+func TestReadCAMCardSecurity(t *testing.T) {
+	t.Parallel()
+	pki := pkiOnce()
+	for _, clone := range []bool{false, true} {
+		card, _ := newFSCard(t, true)
+		card.paceInfo = PACEInfo{Protocol: oid(t, OIDPACEECDHCAMAES128), Version: 2, ParameterID: ParamP256}
+		pi, err := card.paceInfo.Marshal()
+		require.NoError(t, err)
+		card.mf[FIDCardAccess] = MarshalSecurityInfos(pi)
+		key, err := NewCAKey(ParamP256, nil)
+		require.NoError(t, err)
+		card.cam = key
+		published := key
+		if clone {
+			published, err = NewCAKey(ParamP256, nil)
+			require.NoError(t, err)
+		}
+		ent, err := published.SecurityInfos(oid(t, OIDCAECDHAES128), 12)
+		require.NoError(t, err)
+		card.mf[FIDCardSecurity], err = CreateCardSecurity(append(ent, pi), pki.dsCert, pki.dsKey, SODOptions{})
+		require.NoError(t, err)
+
+		e, err := Read(t.Context(), scard.NewCard(card, scard.CardOptions{}), ReadOptions{CAN: mustCAN("123456"), ChipAuthentication: true})
+		if clone {
+			require.ErrorIs(t, err, scard.ErrAuthentication)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, "PACE-CAM/EF.CardSecurity", e.ChipAuthenticatedBy)
+		assert.Equal(t, card.mf[FIDCardSecurity], e.CardSecurity)
+		assert.Equal(t, []int{1, 2, 11, 12}, e.DataGroupNumbers())
+		cs, err := ParseCardSecurity(e.CardSecurity)
+		require.NoError(t, err)
+		cert, err := cs.VerifySignature()
+		require.NoError(t, err)
+		assert.True(t, cert.Equal(pki.dsCert))
+		require.Len(t, cs.SecurityInfos.PACE, 1)
+	}
+}
