@@ -87,7 +87,13 @@
 // CAM (appendix I), and replay a PACE-CAM run and EF.CardSecurity read of
 // a real German document recorded by another implementation (gmrtd). IM
 // with AES-192/256 and 3DES has no published example and is checked
-// only against the simulator side of ciekit.
+// only against the simulator side of ciekit (with a 32-byte nonce s for
+// AES-192/256, as clause 4.4.3.3 says). OpenPACE 1.1.4 (behind OpenSC's
+// npa-tool) implements an older Integrated Mapping (the mapped value is
+// E(t, s), without R(s,t), and ECDH uses Icart's encoding, with a
+// one-block nonce) and no Chip Authentication Mapping: it does not
+// interoperate with ICAO Doc 9303-11 IM documents, ciekit's reader or the
+// simulator's IM document.
 //
 // [ChipAuthentication] runs EAC chip authentication with the DH key of
 // DG14 (anti-cloning); ECDH chip authentication (outside PACE-CAM) is not
