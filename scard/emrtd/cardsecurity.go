@@ -81,3 +81,15 @@ func CreateCardSecurity(entries [][]byte, cert *x509.Certificate, key crypto.Sig
 	}
 	return out, nil
 }
+
+// Verify is passive authentication of EF.CardSecurity: the signature
+// ([CardSecurity.VerifySignature]) and the document signer's chain to
+// opts.CSCA. It returns the chain, signer first, when both hold; errors
+// as [PassiveAuthentication] gives them for EF.SOD.
+func (cs *CardSecurity) Verify(opts PAOptions) ([]*x509.Certificate, error) {
+	signer, err := cs.VerifySignature()
+	if err != nil {
+		return nil, err
+	}
+	return cs.Signed.verifyChain(signer, opts)
+}

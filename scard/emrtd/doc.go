@@ -80,8 +80,9 @@
 // the chip as authenticated ([Document.ChipAuthenticatedBy]) and does not
 // run chip authentication again; a key the chip does not hold fails the
 // read. The proof is complete once the file holding the key passes
-// passive authentication: DG14 through [Document.Verify], EF.CardSecurity
-// through [CardSecurity.VerifySignature] and the document signer's chain.
+// passive authentication: [Document.Verify] checks DG14 with the other
+// data groups, and EF.CardSecurity ([CardSecurity.Verify]) when the key
+// came from there.
 // The known-answer tests reproduce every value of the ICAO Doc 9303-11
 // worked examples for GM (appendix G), IM (appendix H, ECDH and DH) and
 // CAM (appendix I), and replay a PACE-CAM run and EF.CardSecurity read of

@@ -436,7 +436,22 @@ func (e *Document) DG14() (*SecurityInfos, error) {
 	return ParseDG14(b)
 }
 
-// Verify runs [PassiveAuthentication] over the SOD and the data groups read.
+// Verify runs [PassiveAuthentication] over the SOD and the data groups read,
+// and, when PACE-CAM took the chip's key from EF.CardSecurity, verifies
+// that file too ([CardSecurity.Verify]); its failure is joined to the
+// error, prefixed "EF.CardSecurity".
 func (e *Document) Verify(opts PAOptions) (*PAResult, error) {
-	return PassiveAuthentication(e.SOD, e.DataGroups, opts)
+	res, err := PassiveAuthentication(e.SOD, e.DataGroups, opts)
+	if e.CardSecurity != nil {
+		// PACE-CAM took the chip's key from EF.CardSecurity: the chip is
+		// genuine only if that file verifies too.
+		cs, cerr := ParseCardSecurity(e.CardSecurity)
+		if cerr == nil {
+			_, cerr = cs.Verify(opts)
+		}
+		if cerr != nil {
+			err = errors.Join(err, fmt.Errorf("EF.CardSecurity: %w", cerr))
+		}
+	}
+	return res, err
 }

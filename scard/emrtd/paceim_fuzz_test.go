@@ -158,7 +158,7 @@ func FuzzParseCardSecurity(f *testing.F) {
 			}
 			return
 		}
-		_, _ = cs.VerifySignature()
+		_, _ = cs.Verify(PAOptions{CSCA: pool(pki.csca)})
 	})
 }
 

@@ -626,5 +626,17 @@ func TestReadCAMCardSecurity(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, cert.Equal(pki.dsCert))
 		require.Len(t, cs.SecurityInfos.PACE, 1)
+		chain, err := cs.Verify(PAOptions{CSCA: pool(pki.csca)})
+		require.NoError(t, err)
+		assert.True(t, chain[0].Equal(pki.dsCert))
+		_, err = e.Verify(PAOptions{CSCA: pool(pki.csca)})
+		require.NoError(t, err, "SOD, data groups and EF.CardSecurity")
+		_, err = cs.Verify(PAOptions{CSCA: x509.NewCertPool()})
+		var ce *ChainError
+		require.ErrorAs(t, err, &ce)
+		// A tampered EF.CardSecurity fails Document.Verify.
+		e.CardSecurity = flip(e.CardSecurity, len(e.CardSecurity)-1)
+		_, err = e.Verify(PAOptions{CSCA: pool(pki.csca)})
+		require.ErrorContains(t, err, "EF.CardSecurity")
 	}
 }
