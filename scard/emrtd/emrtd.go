@@ -296,7 +296,7 @@ func (e *Document) camCardSecurity(ctx context.Context, c *scard.Card, opts Read
 		if isTransport(err) {
 			return err
 		}
-		return nil // no EF.CardSecurity: DG14
+		return nil // no EF.CardSecurity either: the chip stays unauthenticated
 	}
 	e.CardSecurity = b
 	cs, err := ParseCardSecurity(b)
