@@ -90,11 +90,11 @@
 // with AES-192/256 and 3DES has no published example and is checked
 // only against the simulator side of ciekit (with a 32-byte nonce s for
 // AES-192/256, as clause 4.4.3.3 says). OpenPACE 1.1.4 (behind OpenSC's
-// npa-tool) implements an older Integrated Mapping (the mapped value is
-// E(t, s), without R(s,t), and ECDH uses Icart's encoding, with a
-// one-block nonce) and no Chip Authentication Mapping: it does not
-// interoperate with ICAO Doc 9303-11 IM documents, ciekit's reader or the
-// simulator's IM document.
+// npa-tool) has no Chip Authentication Mapping and refuses Integrated
+// Mapping unless set to TR-03110 2.01, whose older mapping (E(t, s)
+// without R(s,t), Icart's encoding for ECDH) gives another generator than
+// appendix H: it cannot run IM or CAM with ICAO Doc 9303-11 documents,
+// ciekit's reader or the simulator (PACE.md).
 //
 // [ChipAuthentication] runs EAC chip authentication with the DH key of
 // DG14 (anti-cloning); ECDH chip authentication (outside PACE-CAM) is not
