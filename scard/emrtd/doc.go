@@ -85,8 +85,9 @@
 // came from there.
 // The known-answer tests reproduce every value of the ICAO Doc 9303-11
 // worked examples for GM (appendix G), IM (appendix H, ECDH and DH) and
-// CAM (appendix I), and replay a PACE-CAM run and EF.CardSecurity read of
-// a real German document recorded by another implementation (gmrtd). IM
+// CAM (appendix I), and, when CIEKIT_EMRTD_VECTORS holds it, replay a
+// PACE-CAM run and EF.CardSecurity read of a real German document recorded
+// by another implementation (gmrtd; not redistributed). IM
 // with AES-192/256 and 3DES has no published example and is checked
 // only against the simulator side of ciekit (with a 32-byte nonce s for
 // AES-192/256, as clause 4.4.3.3 says). OpenPACE 1.1.4 (behind OpenSC's
