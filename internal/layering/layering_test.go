@@ -91,7 +91,7 @@ var allowed = map[string][]string{
 	"scripts/compare-wsq":                      {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
 	"examples/cie-tls":                         {"golang.org/x/term", "internal/cli", "internal/pemcert", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix"},
-	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
+	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/vpcd", "scripts/internal/interop"},
 	"examples/cardserve":                       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/sco", "scard/vpcd"},
 	"scripts/interop-npa/npaserve":             {"scard/cardsim", "scard/emrtd", "scard/emrtd/cvc", "scard/vpcd", "scripts/internal/interop"},
 	"scripts/interop-vicc":                     {},
