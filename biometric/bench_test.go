@@ -81,9 +81,7 @@ func BenchmarkStage(b *testing.B) {
 		{"segmentation", e.segment},
 		{"normalisation", e.normalize},
 		{"orientation", e.orientation},
-		{"smoothing", e.smooth},
-		{"frequency", e.frequency},
-		{"enhancement", e.enhance},
+		{"enhancement", e.enhance}, // smoothing, frequency, band-pass, binarisation
 		{"ridgequality", func() { e.ridgeQuality(); binary = append(binary[:0], e.bin...) }},
 		{"thinning", func() { copy(e.bin, binary); e.thin() }},
 		{"detection", func() { e.detect(); e.clearMarks() }},

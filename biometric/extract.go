@@ -95,15 +95,17 @@ type Extractor struct {
 	gray []uint8 // working image, tight, w*h: in itself at 500 ppi, else rs
 	rs   []uint8 // resampled input
 
-	norm, tmp []float32 // padded planes
-	dbgEnh    []float32 // padded: enhanced image, only with Options.Debug
-	bin       []uint8   // padded: binary image, thinned in place
-	skel      []uint8   // bin once thinned: the skeleton (same plane)
-	stamp     []uint8   // padded: tracing visit stamps, in the memory of in (useStamps)
-	dbgStamp  []uint8   // stamps of their own, only with Options.Debug
-	gen       uint8
-	markKey   [markSlots]int32  // candidate marks: pixel index+1 (minutiae.go)
-	markVal   [markSlots]uint16 // candidate index+1
+	norm     []float32 // padded plane: the normalised image
+	win      []float32 // window of the smoothed image, winBlocks block rows of the padded plane (enhance.go)
+	winR0    int       // padded block row at the top of the window
+	dbgEnh   []float32 // padded: enhanced image, only with Options.Debug
+	bin      []uint8   // padded: binary image, thinned in place
+	skel     []uint8   // bin once thinned: the skeleton (same plane)
+	stamp    []uint8   // padded: tracing visit stamps, in the memory of in (useStamps)
+	dbgStamp []uint8   // stamps of their own, only with Options.Debug
+	gen      uint8
+	markKey  [markSlots]int32  // candidate marks: pixel index+1 (minutiae.go)
+	markVal  [markSlots]uint16 // candidate index+1
 
 	// Block maps, bw*bh each.
 	bsum, bsq  []float32
@@ -306,11 +308,9 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.debugFloat("normalized", e.norm)
 	e.orientation()
 	e.debugOrientation()
-	e.smooth()
-	e.frequency()
+	e.enhance() // with smoothing and frequency
 	e.debugFrequency()
 	e.rejectNotFinger()
-	e.enhance()
 	e.debugFloat("enhanced", e.dbgEnh)
 	e.ridgeQuality()
 	e.debugBinary("binary", e.bin)
@@ -346,10 +346,10 @@ func (e *Extractor) setup() {
 		// Geometry changed: padding must be zero in every plane.
 		e.s = newS
 		e.norm = growClear(e.norm, n)
-		e.tmp = growClear(e.tmp, n)
 		e.bin = growClear(e.bin, n)
 	}
 	e.skel = e.bin
+	e.win = grow(e.win, winBlocks*blk*e.s)
 	if e.kernS != e.s {
 		e.kern.build(e.s)
 		e.kernS = e.s

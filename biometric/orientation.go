@@ -104,47 +104,72 @@ func (e *Extractor) boxBlocks(v []float32, r int) {
 // ---------------------------------------------------------------------------
 // Stage 4: ridge frequency.
 
-// frequency estimates the ridge period of each block from the ratio of
-// gradient energy to signal energy over 5x5 blocks of the image smoothed
-// along the ridges (see smooth): for a sampled sinusoid
-// of angular frequency w across the ridges (direction c, s) and central
+// The frequency stage estimates the ridge period of each block from the
+// ratio of gradient energy to signal energy over 5x5 blocks of the image
+// smoothed along the ridges (see smoothRow): for a sampled sinusoid of
+// angular frequency w across the ridges (direction c, s) and central
 // differences, that ratio is sin^2(w c) + sin^2(w s), inverted through a
-// table over the period grid of the filter bank.
-func (e *Extractor) frequency() {
-	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
-	tmp := e.tmp
-	for by := range bh {
-		y0, y1 := by*blk, min(by*blk+blk, h)
-		for bx := range bw {
-			b := by*bw + bx
-			if e.near[b] == 0 {
-				e.f1[b], e.f2[b] = 0, 0
-				continue
-			}
-			x0, x1 := bx*blk, min(bx*blk+blk, w)
-			var g2, p2 float32
-			for y := y0; y < y1; y += 2 { // every other row: the ratio of sums barely changes
-				o := (y+pad)*s + pad
-				row := tmp[o+x0-1 : o+x1+1]
-				up := tmp[o-s+x0 : o-s+x1]
-				dn := tmp[o+s+x0 : o+s+x1]
-				for i := range up {
-					gx := (row[i+2] - row[i]) * 0.5
-					gy := (dn[i] - up[i]) * 0.5
-					v := row[i+1]
-					g2 += gx*gx + gy*gy
-					p2 += v * v
-				}
-			}
-			e.f1[b], e.f2[b] = g2, p2
+// table over the period grid of the filter bank. It runs block row by
+// block row inside enhance, on the window of the smoothed image.
+
+// frequencyRow sums the gradient and signal energy of the blocks of block
+// row by into f1 and f2, from the smoothed image in the window t (padded
+// index i is t[i-base]), then replaces the row by its sums over 5 blocks
+// (the horizontal half of the 5x5 box; periodRow adds the rows).
+func (e *Extractor) frequencyRow(by int, t []float32, base int) {
+	bw, w, h, s := e.bw, e.w, e.h, e.s
+	y0, y1 := by*blk, min(by*blk+blk, h)
+	f1, f2 := e.f1[by*bw:by*bw+bw], e.f2[by*bw:by*bw+bw]
+	for bx := range bw {
+		if e.near[by*bw+bx] == 0 {
+			f1[bx], f2[bx] = 0, 0
+			continue
 		}
+		x0, x1 := bx*blk, min(bx*blk+blk, w)
+		var g2, p2 float32
+		for y := y0; y < y1; y += 2 { // every other row: the ratio of sums barely changes
+			o := (y+pad)*s + pad - base
+			row := t[o+x0-1 : o+x1+1]
+			up := t[o-s+x0 : o-s+x1]
+			dn := t[o+s+x0 : o+s+x1]
+			for i := range up {
+				gx := (row[i+2] - row[i]) * 0.5
+				gy := (dn[i] - up[i]) * 0.5
+				v := row[i+1]
+				g2 += gx*gx + gy*gy
+				p2 += v * v
+			}
+		}
+		f1[bx], f2[bx] = g2, p2
 	}
-	e.boxBlocks(e.f1, 2)
-	e.boxBlocks(e.f2, 2)
-	for b := range bw * bh {
+	// The period row is free scratch: periodRow fills it later.
+	sc := e.period[by*bw : by*bw+bw]
+	for _, f := range [2][]float32{f1, f2} {
+		for bx := range bw {
+			var a float32
+			for xx := max(bx-2, 0); xx <= min(bx+2, bw-1); xx++ {
+				a += f[xx]
+			}
+			sc[bx] = a
+		}
+		copy(f, sc)
+	}
+}
+
+// periodRow sets the period of the blocks of block row by from the sums
+// of frequencyRow over block rows by-2..by+2 (all of them computed).
+func (e *Extractor) periodRow(by int) {
+	bw, bh := e.bw, e.bh
+	for bx := range bw {
+		var g2, p2 float32
+		for yy := max(by-2, 0); yy <= min(by+2, bh-1); yy++ {
+			g2 += e.f1[yy*bw+bx]
+			p2 += e.f2[yy*bw+bx]
+		}
+		b := by*bw + bx
 		k := nPer / 2
-		if e.f2[b] > 1e-3 {
-			r := e.f1[b] / e.f2[b]
+		if p2 > 1e-3 {
+			r := g2 / p2
 			tab := &e.kern.ratio[e.obin[b]]
 			// The ratio falls with the period: take the closest entry.
 			k = 0

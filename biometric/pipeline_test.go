@@ -147,7 +147,7 @@ func ridges(w, h int, angle, period, r float64) *image.Gray {
 }
 
 // stagesUpTo runs the pipeline on img up to and including the frequency
-// stage.
+// stage (which runs inside enhance).
 func stagesUpTo(t *testing.T, e *Extractor, img *image.Gray) {
 	t.Helper()
 	b := img.Bounds()
@@ -158,8 +158,7 @@ func stagesUpTo(t *testing.T, e *Extractor, img *image.Gray) {
 	e.segment()
 	e.normalize()
 	e.orientation()
-	e.smooth()
-	e.frequency()
+	e.enhance()
 }
 
 // TestStagesOnStraightRidges checks segmentation, orientation and
