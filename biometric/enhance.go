@@ -5,76 +5,100 @@ import "math"
 // ---------------------------------------------------------------------------
 // Stage 5: contextual enhancement.
 
-// Stages 4 to 6 run together, block row by block row, so that the image
-// smoothed along the ridges lives only in a window of winBlocks block rows
-// (e.win) instead of a plane: smoothing a block row, measuring the ridge
-// frequency two rows above it and, once the 5x5-block frequency sums of a
-// row are complete, filtering across the ridges four rows above it. The
-// arithmetic is that of whole-plane passes, in the same order.
+// Stages 2 to 6 run together, block row by block row, so that neither
+// the normalised image nor the image smoothed along the ridges is held as
+// a float plane: each lives in a window of a few block rows of the padded
+// plane (nwin, normBlocks rows; win, winBlocks rows). The block row
+// normalised last leads; each later stage runs as far behind it as its
+// inputs reach (see enhance). The arithmetic is that of whole-plane
+// passes, in the same order, so the results are the same.
 
-// winBlocks is the height of the window of the smoothed image in block
-// rows; at least 5 (the rows an enhanced block row depends on), more to
-// slide it less often.
-const winBlocks = 8
+// Heights of the windows in block rows: at least the rows kept when the
+// window slides plus one, more to slide less often.
+const (
+	normBlocks = 10 // keeps 5
+	winBlocks  = 8  // keeps 4
+)
 
-// enhance runs the contextual enhancement: smoothing along the ridges
-// (smoothRow), the ridge frequency (frequencyRow, periodRow) and the
-// band-pass across the ridges with binarisation (enhanceRow), into bin.
+// enhance runs stages 2 to 6 and the clarity measure of the finger
+// quality: normalisation (normalizeRow), orientation (gradientRow,
+// coherenceRow, orientRow), smoothing along the ridges (smoothRow), ridge
+// frequency (frequencyRow, periodRow), the band-pass across the ridges
+// with binarisation into bin (enhanceRow) and the clarity (clarityRow).
 func (e *Extractor) enhance() {
-	bh := e.bh
+	bh, rs := e.bh, blk*e.s
+	e.cornerStats()
 	clear(e.bin)
 	if e.Options.Debug != nil {
-		e.dbgEnh = growClear(e.dbgEnh, len(e.norm))
+		e.dbgNorm = growClear(e.dbgNorm, len(e.bin))
+		e.dbgEnh = growClear(e.dbgEnh, len(e.bin))
 	}
+	clear(e.nwin)
 	clear(e.win)
-	e.winR0 = 0
+	e.nR0, e.winR0 = 0, 0
+	e.clar, e.clarN = 0, 0
 	// Padded block row R holds block row R-1 (pad == blk); row 0 and the
 	// rows after the last block row stay zero, as the padding of a plane.
-	for R := 1; R <= bh; R++ {
-		e.slide(R)
-		e.smoothRow(R - 1)
-		// Block rows up to R-1 are smoothed: the frequency of block row
-		// R-2 reads one pixel row beyond it; the period of block row R-4
-		// needs the frequency of rows up to R-2, its band-pass the
-		// smoothed rows R-5..R-3 (padded R-4..R-2, kept by slide).
-		if by := R - 2; by >= 0 {
-			e.frequencyRow(by, e.win, e.winR0*blk*e.s)
+	// At step n, block row n is normalised; the others lag behind it by
+	// what they read: gradients (pixel rows up to the block's own) n,
+	// coherence (3x3 blocks) n-1, direction (5x5 blocks) n-2, smoothing
+	// (direction; 5 pixel rows of the rows around) n-2, frequency (one
+	// pixel row of the smoothed rows around) n-3, period (5x5 blocks of
+	// frequency sums), band-pass (7 pixel rows of the smoothed rows around)
+	// and clarity n-5.
+	for n := 0; n < bh+5; n++ {
+		if n <= bh {
+			slideWindow(e.nwin, &e.nR0, normBlocks, 5, n+1, rs)
 		}
-		if by := R - 4; by >= 0 {
+		nb := e.nR0 * rs
+		if n < bh {
+			e.normalizeRow(n, e.nwin, nb)
+			e.gradientRow(n, e.nwin, nb)
+		}
+		if by := n - 1; by >= 0 && by < bh {
+			e.coherenceRow(by)
+		}
+		if by := n - 2; by >= 0 && by < bh {
+			e.orientRow(by)
+			slideWindow(e.win, &e.winR0, winBlocks, 4, by+1, rs)
+			e.smoothRow(by, e.nwin, nb)
+		}
+		if by := n - 3; by >= 0 && by < bh {
+			slideWindow(e.win, &e.winR0, winBlocks, 4, by+2, rs) // the zero row after the last
+			e.frequencyRow(by, e.win, e.winR0*rs)
+		}
+		if by := n - 5; by >= 0 {
 			e.periodRow(by)
 			e.enhanceRow(by)
+			e.clarityRow(by, e.nwin, nb)
 		}
-	}
-	e.slide(bh + 1)
-	e.frequencyRow(bh-1, e.win, e.winR0*blk*e.s)
-	for by := max(bh-3, 0); by < bh; by++ {
-		e.periodRow(by)
-		e.enhanceRow(by)
 	}
 }
 
-// slide makes room in the window for padded block row R (cleared), keeping
-// the four rows before it.
-func (e *Extractor) slide(R int) {
-	if R < e.winR0+winBlocks {
+// slideWindow makes room in the window buf, which holds rows block rows of
+// the padded plane from padded block row *r0 on (rs values each), for
+// padded block row R: if R is beyond the window, it keeps the keep rows
+// before R at the top and clears the rest.
+func slideWindow(buf []float32, r0 *int, rows, keep, R, rs int) {
+	if R < *r0+rows {
 		return
 	}
-	rs := blk * e.s // one block row
-	r0 := R - 4
-	n := copy(e.win, e.win[(r0-e.winR0)*rs:(R-e.winR0)*rs])
-	clear(e.win[n:])
-	e.winR0 = r0
+	top := R - keep
+	n := copy(buf, buf[(top-*r0)*rs:(R-*r0)*rs])
+	clear(buf[n:])
+	*r0 = top
 }
 
 // smoothRow is the first half of the contextual enhancement: a Gaussian
 // smoothing along the local ridge direction (block-wise, from the filter
-// bank), from norm into the window, for the blocks of block row by near
-// the foreground. The frequency stage measures on its output, where noise
+// bank), from the window of the normalised image norm (padded index i is
+// norm[i-nbase]) into the window of the smoothed image, for the blocks of
+// block row by near the foreground. The frequency stage measures on its output, where noise
 // is much reduced.
-func (e *Extractor) smoothRow(by int) {
+func (e *Extractor) smoothRow(by int, norm []float32, nbase int) {
 	bw, w, h, s := e.bw, e.w, e.h, e.s
 	k := &e.kern
-	norm, tmp, base := e.norm, e.win, e.winR0*blk*e.s
+	tmp, base := e.win, e.winR0*blk*e.s
 	y0, y1 := by*blk, min(by*blk+blk, h)
 	for bx := range bw {
 		if e.near[by*bw+bx] == 0 {
@@ -89,8 +113,8 @@ func (e *Extractor) smoothRow(by int) {
 		o1, o2, o3, o4, o5 := int(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])
 		w0, w1, w2, w3, w4, w5 := wt[0], wt[1], wt[2], wt[3], wt[4], wt[5]
 		for y := y0; y < y1; y++ {
-			for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
-				tmp[i-base] = w0*norm[i] +
+			for i := (y+pad)*s + x0 + pad - nbase; i < (y+pad)*s+x1+pad-nbase; i++ {
+				tmp[i+nbase-base] = w0*norm[i] +
 					w1*(norm[i+o1]+norm[i-o1]) +
 					w2*(norm[i+o2]+norm[i-o2]) +
 					w3*(norm[i+o3]+norm[i-o3]) +

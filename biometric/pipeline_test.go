@@ -147,7 +147,7 @@ func ridges(w, h int, angle, period, r float64) *image.Gray {
 }
 
 // stagesUpTo runs the pipeline on img up to and including the frequency
-// stage (which runs inside enhance).
+// stage (stages 2 to 6 run together in enhance).
 func stagesUpTo(t *testing.T, e *Extractor, img *image.Gray) {
 	t.Helper()
 	b := img.Bounds()
@@ -156,8 +156,6 @@ func stagesUpTo(t *testing.T, e *Extractor, img *image.Gray) {
 	copyPlane(e.in, e.inW, e.inH, img.Pix, img.Stride)
 	e.setup()
 	e.segment()
-	e.normalize()
-	e.orientation()
 	e.enhance()
 }
 
