@@ -53,6 +53,10 @@ func (e *Extractor) enhance() {
 		nb := e.nR0 * rs
 		if n < bh {
 			e.normalizeRow(n, e.nwin, nb)
+			if e.Options.Debug != nil { // the whole plane for the "normalized" picture
+				rows := e.dbgNorm[(n*blk+pad)*e.s : (min(n*blk+blk, e.h)+pad)*e.s]
+				copy(rows, e.nwin[(n*blk+pad)*e.s-nb:])
+			}
 			e.gradientRow(n, e.nwin, nb)
 		}
 		if by := n - 1; by >= 0 && by < bh {
