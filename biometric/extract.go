@@ -129,9 +129,8 @@ type Extractor struct {
 	clarN      int
 	cmean      []float32 // corner grid (bw+1)*(bh+1)
 	cistd      []float32
-	tact       []uint8    // thinning: blocks queued (thin.go)
-	tblk       [4][]int32 // thinning: block lists
-	tdel       []uint64   // thinning: pixels to delete per block
+	tbits      []uint64 // thinning: bit plane (thin.go)
+	tact       []uint8  // thinning: rows with deletions in the last sub-iterations
 	stack      []int32
 
 	path []int32  // pixels of the last trace
@@ -361,7 +360,7 @@ func (e *Extractor) setup() {
 	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.ori, &e.coh, &e.period, &e.d2, &e.f1, &e.f2} {
 		*p = grow(*p, nb)
 	}
-	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin, &e.tact} {
+	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin} {
 		*p = grow(*p, nb)
 	}
 	nc := (e.bw + 1) * (e.bh + 1)
@@ -372,10 +371,6 @@ func (e *Extractor) setup() {
 	// their memory.
 	e.gxx, e.gyy, e.gxy, e.d1 = e.bsum, e.bsq, e.bmean, e.bistd
 	e.stack = grow(e.stack, nb)[:0]
-	e.tdel = grow(e.tdel, nb)
-	for i := range e.tblk {
-		e.tblk[i] = grow(e.tblk[i], nb)
-	}
 	e.path = grow(e.path, 4*shortRidge)[:0]
 	if cap(e.cand) < maxCandidates {
 		e.cand = make([]candidate, 0, maxCandidates)
