@@ -30,10 +30,7 @@ func (e *Extractor) gradientRow(by int, t []float32, base int) {
 		x0, x1 := bx*blk, min(bx*blk+blk, w)
 		var sxx, syy, sxy float32
 		for y := y0; y < y1; y += 2 { // every other row is enough for the sums
-			o := (y+pad)*s + pad - base
-			row := t[o+x0-1 : o+x1+1]
-			up := t[o-s+x0 : o-s+x1]
-			dn := t[o+s+x0 : o+s+x1]
+			row, up, dn := stencil(t, (y+pad)*s+pad-base, x0, x1, s)
 			for i := range up {
 				gx := (row[i+2] - row[i]) * 0.5
 				gy := (dn[i] - up[i]) * 0.5
@@ -51,6 +48,25 @@ func (e *Extractor) gradientRow(by int, t []float32, base int) {
 		d2[bx] = 2 * e.gxy[b]
 	}
 	e.boxRow(by, d1, d2)
+}
+
+// boxCol returns the sums of the block maps f1 and f2 (rows already
+// summed over 5 blocks by boxRow) over block rows by-2..by+2 in column bx:
+// the vertical half of the 5x5 box.
+func (e *Extractor) boxCol(f1, f2 []float32, bx, by int) (a1, a2 float32) {
+	bw := e.bw
+	for yy := max(by-2, 0); yy <= min(by+2, e.bh-1); yy++ {
+		a1 += f1[yy*bw+bx]
+		a2 += f2[yy*bw+bx]
+	}
+	return a1, a2
+}
+
+// stencil returns the operands of the central differences of pixels
+// x0..x1-1 of the row at offset o of t (stride s): that row from x0-1 to
+// x1, and the rows above and below from x0 to x1-1.
+func stencil(t []float32, o, x0, x1, s int) (row, up, dn []float32) {
+	return t[o+x0-1 : o+x1+1], t[o-s+x0 : o-s+x1], t[o+s+x0 : o+s+x1]
 }
 
 // boxRow replaces the block-map rows f1 and f2 of block row by by their
@@ -96,13 +112,9 @@ func (e *Extractor) coherenceRow(by int) {
 // orientRow sets ori and obin of block row by from the doubled-angle
 // vectors summed over 5x5 blocks (gradientRow done up to by+2).
 func (e *Extractor) orientRow(by int) {
-	bw, bh := e.bw, e.bh
+	bw := e.bw
 	for bx := range bw {
-		var f1, f2 float32
-		for yy := max(by-2, 0); yy <= min(by+2, bh-1); yy++ {
-			f1 += e.d1[yy*bw+bx]
-			f2 += e.d2[yy*bw+bx]
-		}
+		f1, f2 := e.boxCol(e.d1, e.d2, bx, by)
 		th := 0.5*math.Atan2(float64(f2), float64(f1)) + math.Pi/2
 		if th >= math.Pi {
 			th -= math.Pi
@@ -140,10 +152,7 @@ func (e *Extractor) frequencyRow(by int, t []float32, base int) {
 		x0, x1 := bx*blk, min(bx*blk+blk, w)
 		var g2, p2 float32
 		for y := y0; y < y1; y += 2 { // every other row: the ratio of sums barely changes
-			o := (y+pad)*s + pad - base
-			row := t[o+x0-1 : o+x1+1]
-			up := t[o-s+x0 : o-s+x1]
-			dn := t[o+s+x0 : o+s+x1]
+			row, up, dn := stencil(t, (y+pad)*s+pad-base, x0, x1, s)
 			for i := range up {
 				gx := (row[i+2] - row[i]) * 0.5
 				gy := (dn[i] - up[i]) * 0.5
@@ -160,13 +169,9 @@ func (e *Extractor) frequencyRow(by int, t []float32, base int) {
 // periodRow sets the period of the blocks of block row by from the sums
 // of frequencyRow over block rows by-2..by+2 (all of them computed).
 func (e *Extractor) periodRow(by int) {
-	bw, bh := e.bw, e.bh
+	bw := e.bw
 	for bx := range bw {
-		var g2, p2 float32
-		for yy := max(by-2, 0); yy <= min(by+2, bh-1); yy++ {
-			g2 += e.f1[yy*bw+bx]
-			p2 += e.f2[yy*bw+bx]
-		}
+		g2, p2 := e.boxCol(e.f1, e.f2, bx, by)
 		b := by*bw + bx
 		k := nPer / 2
 		if p2 > 1e-3 {
