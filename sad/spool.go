@@ -106,7 +106,12 @@ func (s *Spool) dirs() (work, done, rejected string) {
 	return filepath.Join(st, "work"), filepath.Join(st, "done"), filepath.Join(st, "rejected")
 }
 
-func (s *Spool) check() error {
+// Prepare checks the configuration and creates the upload, download and
+// state directories. Run calls it; a program calls it first when it
+// announces the spool, so that nobody is told to drop requests into a
+// directory that does not exist yet. Errors wrap ErrConfig or the
+// filesystem's.
+func (s *Spool) Prepare() error {
 	if s.Server == nil || s.Server.Registry == nil {
 		return fmt.Errorf("%w: spool without a server and registry", ErrConfig)
 	}
@@ -129,7 +134,7 @@ func (s *Spool) check() error {
 // PollInterval, and returns ctx.Err(). It returns earlier only for a
 // configuration error or a filesystem error that it cannot work around.
 func (s *Spool) Run(ctx context.Context) error {
-	if err := s.check(); err != nil {
+	if err := s.Prepare(); err != nil {
 		return err
 	}
 	every := s.PollInterval
@@ -158,7 +163,7 @@ func (s *Spool) Run(ctx context.Context) error {
 // returns the number of responses published. Errors wrap the filesystem's
 // (*fs.PathError, *os.LinkError), ErrConfig, or ctx.Err().
 func (s *Spool) ProcessPending(ctx context.Context) (int, error) {
-	if err := s.check(); err != nil {
+	if err := s.Prepare(); err != nil {
 		return 0, err
 	}
 	return s.pass(ctx)

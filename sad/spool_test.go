@@ -339,3 +339,19 @@ func TestSpoolConfigAndRetention(t *testing.T) {
 	assert.NoFileExists(t, stale, "abandoned upload pruned")
 	assert.FileExists(t, fresh, "upload in progress kept")
 }
+
+// TestSpoolPrepare: Prepare refuses a spool without its directories and
+// creates every directory before Run, so a program can announce the
+// spool only once a request can be dropped into it.
+func TestSpoolPrepare(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	require.ErrorIs(t, (&Spool{Server: &Server{Registry: sampleRegistry()}, UploadDir: root}).Prepare(), ErrConfig)
+	up, down, state := filepath.Join(root, "a", "up"), filepath.Join(root, "b", "down"), filepath.Join(root, "c", "state")
+	s := &Spool{Server: &Server{Registry: sampleRegistry()}, UploadDir: up, DownloadDir: down, StateDir: state}
+	require.NoError(t, s.Prepare())
+	for _, d := range []string{up, down, filepath.Join(state, "work"), filepath.Join(state, "done"), filepath.Join(state, "rejected")} {
+		assert.DirExists(t, d)
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(up, "REQ_1.tmp"), []byte("<"), 0o644), "an upload can start at once")
+}

@@ -286,6 +286,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 	errc := make(chan error, 2)
 	running := 0
+	var sp *sad.Spool
+	if c.upload != "" {
+		// The directories exist before anything is announced.
+		sp = &sad.Spool{Server: srv, UploadDir: c.upload, DownloadDir: c.download, StateDir: c.state, PollInterval: c.poll}
+		if err := sp.Prepare(); err != nil {
+			return err
+		}
+	}
 	if c.httpAddr != "" {
 		l, err := net.Listen("tcp", c.httpAddr)
 		if err != nil {
@@ -312,8 +320,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			hs.Shutdown(sctx)
 		}()
 	}
-	if c.upload != "" {
-		sp := &sad.Spool{Server: srv, UploadDir: c.upload, DownloadDir: c.download, StateDir: c.state, PollInterval: c.poll}
+	if sp != nil {
 		fmt.Fprintf(stdout, "ftp: watching %s for <IdRichiesta>.xml, answering into %s\n", c.upload, c.download)
 		running++
 		go func() {

@@ -64,13 +64,19 @@ func start(t *testing.T, args ...string) *server {
 			t.Error("run did not return after cancellation")
 		}
 	})
+	// Ready when every side asked for says so: the http address, and the
+	// ftp spool once it has made its directories.
 	re := regexp.MustCompile(`http://127\.0\.0\.1:(\d+)/`)
 	require.Eventually(t, func() bool {
-		if m := re.FindStringSubmatch(s.stdout.String()); m != nil {
+		out := s.stdout.String()
+		if contains(args, "-http") {
+			m := re.FindStringSubmatch(out)
+			if m == nil {
+				return false
+			}
 			s.port, _ = strconv.Atoi(m[1])
-			return true
 		}
-		return strings.Contains(s.stdout.String(), "ftp: watching") && !contains(args, "-http")
+		return !contains(args, "-upload") || strings.Contains(out, "ftp: watching")
 	}, 10*time.Second, 10*time.Millisecond, "server did not start: %s", s.stderr.String())
 	return s
 }
