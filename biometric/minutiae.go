@@ -311,9 +311,15 @@ func (e *Extractor) filter() {
 		b := int(c.y/blk)*e.bw + int(c.x/blk)
 		q := e.coh[b]
 		if e.bdist[b] == 2 {
-			q *= 0.6
+			q *= tp.borderQ
 		}
 		c.q = q
+	}
+	for i := range cs {
+		c := &cs[i]
+		if !c.removed && c.q < tp.minQ {
+			c.removed, c.why = true, 12
+		}
 	}
 }
 
@@ -558,6 +564,8 @@ type filterParams struct {
 	borderBlocks             uint8 // minutiae in blocks this close to the background go
 	spurLen, shortRidge      int   // topological rules (skeleton steps)
 	bridgeLen                int
+	borderQ                  float32 // quality factor of minutiae two blocks from the background
+	minQ                     float32 // minutiae of lower quality are dropped
 }
 
 func (e *Extractor) params() filterParams {
@@ -574,5 +582,5 @@ func (e *Extractor) params() filterParams {
 	// biometric/eval/RESULTS.md.
 	return filterParams{breakDist: breakDist, borderReach: borderReach, clusterDist: clusterDist,
 		cloudRadius: cloudRadius, cloudCount: cloudCount, borderBlocks: 1,
-		spurLen: spurLen, shortRidge: 0, bridgeLen: 0}
+		spurLen: spurLen, shortRidge: 0, bridgeLen: 0, borderQ: 0.6}
 }

@@ -34,7 +34,9 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		}
 	}
 	// eers returns the EER of each set with parameters p.
-	eers := func(p filterParams) (out [4]float64) {
+	eers := func(p filterParams, mp matchParams) (out [4]float64) {
+		matchTune = mp
+		defer func() { matchTune = defaultMatchParams }()
 		for k, db := range sets {
 			res := 500
 			if db == "DB2_B" {
@@ -80,29 +82,104 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 			setBase[name] = v
 		}
 	}
-	params := []struct {
+	type param struct {
 		name   string
 		values []float64
 		set    func(p *filterParams, v float64)
-	}{
-		{"borderReach", []float64{12, 18, 32}, func(p *filterParams, v float64) { p.borderReach = float32(v) }},
-		{"breakDist", []float64{8, 20}, func(p *filterParams, v float64) { p.breakDist = float32(v) }},
-		{"clusterDist", []float64{0, 4, 8}, func(p *filterParams, v float64) { p.clusterDist = int32(v) }},
-		{"cloudCount", []float64{3, 6, 1000}, func(p *filterParams, v float64) { p.cloudCount = int(v) }},
-		{"borderBlocks", []float64{0, 2}, func(p *filterParams, v float64) { p.borderBlocks = uint8(v) }},
-		{"spurLen", []float64{0, 4, 10}, func(p *filterParams, v float64) { p.spurLen = int(v) }},
-		{"shortRidge", []float64{0, 4, 8, 12}, func(p *filterParams, v float64) { p.shortRidge = int(v) }},
-		{"bridgeLen", []float64{0, 4, 6, 10}, func(p *filterParams, v float64) { p.bridgeLen = int(v) }},
+		setM   func(p *matchParams, v float64)
 	}
-	for _, pr := range params {
-		if v, ok := setBase[pr.name]; ok {
-			pr.set(&def, v)
+	params := []param{
+		{"borderReach", []float64{12, 18, 32}, func(p *filterParams, v float64) { p.borderReach = float32(v) }, nil},
+		{"breakDist", []float64{8, 20}, func(p *filterParams, v float64) { p.breakDist = float32(v) }, nil},
+		{"clusterDist", []float64{0, 4, 8}, func(p *filterParams, v float64) { p.clusterDist = int32(v) }, nil},
+		{"cloudCount", []float64{3, 6, 1000}, func(p *filterParams, v float64) { p.cloudCount = int(v) }, nil},
+		{"borderBlocks", []float64{0, 2}, func(p *filterParams, v float64) { p.borderBlocks = uint8(v) }, nil},
+		{"spurLen", []float64{0, 4, 10}, func(p *filterParams, v float64) { p.spurLen = int(v) }, nil},
+		{"shortRidge", []float64{0, 4, 8, 12}, func(p *filterParams, v float64) { p.shortRidge = int(v) }, nil},
+		{"bridgeLen", []float64{0, 4, 6, 10}, func(p *filterParams, v float64) { p.bridgeLen = int(v) }, nil},
+		{"borderQ", []float64{0.2, 0.4, 0.8}, func(p *filterParams, v float64) { p.borderQ = float32(v) }, nil},
+		{"minQ", []float64{0.05, 0.1, 0.15, 0.2, 0.25, 0.3}, func(p *filterParams, v float64) { p.minQ = float32(v) }, nil},
+		{"qLo", []float64{0.5, 0.3, 0.15, 0.05}, nil, func(p *matchParams, v float64) { p.qLo = float32(v) }},
+		{"soft", []float64{0.2, 0.4, 0.6, 0.8, 1}, nil, func(p *matchParams, v float64) { p.soft = float32(v) }},
+		{"angleTol", []float64{9, 15, 18}, nil, func(p *matchParams, v float64) { p.angleTol = int8(v) }},
+		{"distBase", []float64{6, 10, 12}, nil, func(p *matchParams, v float64) { p.distBase = float32(v) }},
+		{"floor", []float64{4, 6, 12}, nil, func(p *matchParams, v float64) { p.floor = float32(v) }},
+	}
+	defM := defaultMatchParams
+	set := func(pr int, p *filterParams, mp *matchParams, v float64) {
+		if params[pr].set != nil {
+			params[pr].set(p, v)
+		} else {
+			params[pr].setM(mp, v)
 		}
 	}
-	base := eers(def)
-	t.Logf("base %+v: EER %s", def, fmtEERs(base))
+	for k, pr := range params {
+		if v, ok := setBase[pr.name]; ok {
+			set(k, &def, &defM, v)
+		}
+	}
+	base := eers(def, defM)
+	t.Logf("base %+v %+v: EER %s", def, defM, fmtEERs(base))
+	if joint := os.Getenv("CIEKIT_TUNE_JOINT"); joint != "" {
+		// Every combination of the named parameters' values (each with
+		// its base value too); each fold chooses the combination with the
+		// lowest mean EER on its three training sets.
+		var idx []int
+		for _, name := range strings.Split(joint, ",") {
+			k := slices.IndexFunc(params, func(p param) bool { return p.name == name })
+			if k < 0 {
+				t.Fatalf("CIEKIT_TUNE_JOINT: no parameter %q", name)
+			}
+			idx = append(idx, k)
+		}
+		type combo struct {
+			vs   []float64 // -1: base value
+			eers [4]float64
+		}
+		var combos []combo
+		var walk func(d int, vs []float64)
+		walk = func(d int, vs []float64) {
+			if d == len(idx) {
+				p, mp := def, defM
+				for n, v := range vs {
+					if v >= 0 {
+						set(idx[n], &p, &mp, v)
+					}
+				}
+				c := combo{vs: slices.Clone(vs), eers: eers(p, mp)}
+				combos = append(combos, c)
+				t.Logf("%s = %v: EER %s", joint, c.vs, fmtEERs(c.eers))
+				return
+			}
+			for _, v := range append([]float64{-1}, params[idx[d]].values...) {
+				walk(d+1, append(vs, v))
+			}
+		}
+		walk(0, nil)
+		var held float64
+		var chosen []string
+		for k := range sets {
+			best, bestMean := 0, 0.0
+			for n, c := range combos {
+				m := 0.0
+				for j := range sets {
+					if j != k {
+						m += c.eers[j] / 3
+					}
+				}
+				if n == 0 || m < bestMean-1e-9 {
+					best, bestMean = n, m
+				}
+			}
+			held += combos[best].eers[k] / 4
+			chosen = append(chosen, fmt.Sprintf("%s: %v (%.2f%%)", sets[k], combos[best].vs, 100*combos[best].eers[k]))
+		}
+		t.Logf("%s jointly, leave-one-set-out: held-out mean EER %.2f%% (base %.2f%%); chosen on the other three (-1 = base): %s",
+			joint, 100*held, 100*(base[0]+base[1]+base[2]+base[3])/4, strings.Join(chosen, ", "))
+		return
+	}
 	only := os.Getenv("CIEKIT_TUNE_ONLY") // comma-separated parameter names; empty: all
-	for _, pr := range params {
+	for pk, pr := range params {
 		if only != "" && !slices.Contains(strings.Split(only, ","), pr.name) {
 			continue
 		}
@@ -112,9 +189,9 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		}
 		trials := []trial{{v: -1, eers: base}} // v = -1: the default
 		for _, v := range pr.values {
-			p := def
-			pr.set(&p, v)
-			trials = append(trials, trial{v, eers(p)})
+			p, mp := def, defM
+			set(pk, &p, &mp, v)
+			trials = append(trials, trial{v, eers(p, mp)})
 			t.Logf("%s = %g: EER %s", pr.name, v, fmtEERs(trials[len(trials)-1].eers))
 		}
 		var held, heldDef float64
