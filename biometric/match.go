@@ -35,7 +35,6 @@ const (
 	matchRaBins      = 16
 
 	edgeAngleTol = 12 // 360/256-degree units (about 20 degrees)
-	pairDistGrow = 0.10
 	pairDistMax  = 20.0
 )
 
@@ -596,7 +595,7 @@ func (p *Probe) pair(c *Prepared, rx, ry float32) {
 	for i := 0; i < a.n; i++ {
 		x, y := p.px[i], p.py[i]
 		dr := float32(math.Sqrt(float64((x-rx)*(x-rx) + (y-ry)*(y-ry))))
-		tol := min(matchTune.distBase+pairDistGrow*dr, pairDistMax)
+		tol := min(matchTune.distBase+matchTune.distGrow*dr, matchTune.distMax)
 		fx, fy := (x-c.gx)/c.cs, (y-c.gy)/c.cs
 		if fx < -1 || fy < -1 || fx > float32(c.gw+1) || fy > float32(c.gh+1) {
 			continue
@@ -651,6 +650,8 @@ type matchParams struct {
 	floor    float32 // least weighted minutia count of an overlap
 	angleTol int8    // angle tolerance of a pair (360/256-degree units)
 	distBase float32 // distance tolerance of a pair at the root (pixels at 500 ppi)
+	distGrow float32 // its growth per pixel from the root
+	distMax  float32 // and its largest value
 	soft     float32 // a pair counts 1 - soft*cost/2 (cost 0..2: distance and angle error over their tolerances)
 }
 
@@ -659,7 +660,7 @@ type matchParams struct {
 // 0..1 and qLo 1..0.05; three folds of four chose soft 0.8 and qLo 0.05,
 // the fourth 0.8 and 0.3): held-out mean EER 2.94 % -> 2.50 %. See
 // TestTuneLeaveOneSetOut and biometric/eval/RESULTS.md.
-var defaultMatchParams = matchParams{qLo: 0.05, floor: 8, angleTol: 12, distBase: 8, soft: 0.8}
+var defaultMatchParams = matchParams{qLo: 0.05, floor: 8, angleTol: 12, distBase: 8, distGrow: 0.1, distMax: pairDistMax, soft: 0.8}
 
 // matchTune is read by the matcher; only the tuning harness changes it.
 var matchTune = defaultMatchParams

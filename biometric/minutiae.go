@@ -503,7 +503,7 @@ func (e *Extractor) direction(c *candidate) {
 	}
 	var vx, vy [4]float32
 	for k, f := range br[:nbr] {
-		last, _, _ := e.trace(c.p, f, dirLen, gen)
+		last, _, _ := e.trace(c.p, f, e.params().dirLen, gen)
 		x, y := int(last)%e.s-pad, int(last)/e.s-pad
 		dx, dy := float32(x)-float32(c.x), float32(y)-float32(c.y)
 		if l := float32(math.Sqrt(float64(dx*dx + dy*dy))); l > 0 {
@@ -529,6 +529,20 @@ func (e *Extractor) direction(c *candidate) {
 	ux, uy := float32(math.Cos(th)), float32(math.Sin(th))
 	if ux*sx+uy*sy < 0 {
 		ux, uy = -ux, -uy
+	}
+	// The skeleton's own direction over dirLen steps agrees better with
+	// the reference minutiae than the block field (smoothed over 40 px,
+	// blind to the curvature at the minutia): mean angle error against
+	// the FVC2002 B reference templates 8.5 -> 7.1 degrees at 14 steps.
+	// Blended with the field, which steadies it where the skeleton
+	// wiggles.
+	if bl := e.params().dirBlend; bl > 0 {
+		if l := float32(math.Sqrt(float64(sx*sx + sy*sy))); l > 0 {
+			ux, uy = (1-bl)*ux+bl*sx/l, (1-bl)*uy+bl*sy/l
+			if l := float32(math.Sqrt(float64(ux*ux + uy*uy))); l > 0 {
+				ux, uy = ux/l, uy/l
+			}
+		}
 	}
 	c.dx, c.dy = ux, uy
 	// The skeleton puts a fork about a third of a period behind the point
@@ -566,6 +580,8 @@ type filterParams struct {
 	bridgeLen                int
 	borderQ                  float32 // quality factor of minutiae two blocks from the background
 	minQ                     float32 // minutiae of lower quality are dropped
+	dirBlend                 float32 // weight of the skeleton's own direction in a minutia's direction
+	dirLen                   int     // skeleton steps traced for that direction
 }
 
 func (e *Extractor) params() filterParams {
@@ -580,7 +596,12 @@ func (e *Extractor) params() filterParams {
 	// Short ridges (dots, islands) and short bridges are minutiae to the
 	// matcher, not noise. See TestTuneLeaveOneSetOut and
 	// biometric/eval/RESULTS.md.
+	//
+	// The direction blend (dirBlend, dirLen) was chosen jointly leave-one-
+	// set-out (blend 0.5..0.9 x 12..24 steps): held-out mean EER 2.41 % ->
+	// 1.79 %, three folds of four choosing 0.75 and 20 steps, the fourth
+	// 0.75 and 16.
 	return filterParams{breakDist: breakDist, borderReach: borderReach, clusterDist: clusterDist,
 		cloudRadius: cloudRadius, cloudCount: cloudCount, borderBlocks: 1,
-		spurLen: spurLen, shortRidge: 0, bridgeLen: 0, borderQ: 0.6}
+		spurLen: spurLen, shortRidge: 0, bridgeLen: 0, borderQ: 0.6, dirLen: dirLen, dirBlend: dirBlend}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -33,6 +34,9 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 			}
 		}
 	}
+	// CIEKIT_TUNE_BOZORTH3=path: score the pairs with NIST BOZORTH3 (built
+	// outside the repository) instead of our matcher.
+	bz3 := os.Getenv("CIEKIT_TUNE_BOZORTH3")
 	// eers returns the EER of each set with parameters p.
 	eers := func(p filterParams, mp matchParams) (out [4]float64) {
 		matchTune = mp
@@ -50,11 +54,17 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 					ts[n] = &tpl
 				}
 			}
+			var bzs []float64
+			if bz3 != "" {
+				bzs = bozorth3Scores(t, bz3, ts[:])
+			}
 			var gen, imp []float64
 			for a := range 80 {
 				for b := a + 1; b < 80; b++ {
 					s := 0.0
-					if ts[a] != nil && ts[b] != nil {
+					if bzs != nil {
+						s, bzs = bzs[0], bzs[1:]
+					} else if ts[a] != nil && ts[b] != nil {
 						s = Match(ts[a], ts[b])
 					}
 					if a/8 == b/8 {
@@ -91,7 +101,9 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 	params := []param{
 		{"borderReach", []float64{12, 18, 32}, func(p *filterParams, v float64) { p.borderReach = float32(v) }, nil},
 		{"breakDist", []float64{8, 20}, func(p *filterParams, v float64) { p.breakDist = float32(v) }, nil},
-		{"clusterDist", []float64{0, 4, 8}, func(p *filterParams, v float64) { p.clusterDist = int32(v) }, nil},
+		{"clusterDist", []float64{0, 4, 7, 8, 9, 10, 12}, func(p *filterParams, v float64) { p.clusterDist = int32(v) }, nil},
+		{"dirBlend", []float64{0.5, 0.75, 0.9}, func(p *filterParams, v float64) { p.dirBlend = float32(v) }, nil},
+		{"dirLen", []float64{12, 16, 20, 24}, func(p *filterParams, v float64) { p.dirLen = int(v) }, nil},
 		{"cloudCount", []float64{3, 6, 1000}, func(p *filterParams, v float64) { p.cloudCount = int(v) }, nil},
 		{"borderBlocks", []float64{0, 2}, func(p *filterParams, v float64) { p.borderBlocks = uint8(v) }, nil},
 		{"spurLen", []float64{0, 4, 10}, func(p *filterParams, v float64) { p.spurLen = int(v) }, nil},
@@ -103,6 +115,8 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		{"soft", []float64{0.2, 0.4, 0.6, 0.8, 1}, nil, func(p *matchParams, v float64) { p.soft = float32(v) }},
 		{"angleTol", []float64{9, 15, 18}, nil, func(p *matchParams, v float64) { p.angleTol = int8(v) }},
 		{"distBase", []float64{6, 10, 12}, nil, func(p *matchParams, v float64) { p.distBase = float32(v) }},
+		{"distGrow", []float64{0.05, 0.075, 0.125, 0.15}, nil, func(p *matchParams, v float64) { p.distGrow = float32(v) }},
+		{"distMax", []float64{16, 24, 28}, nil, func(p *matchParams, v float64) { p.distMax = float32(v) }},
 		{"floor", []float64{4, 6, 12}, nil, func(p *matchParams, v float64) { p.floor = float32(v) }},
 	}
 	defM := defaultMatchParams
@@ -255,4 +269,48 @@ func abs64(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// bozorth3Scores scores every pair a < b of ts (in that order) with the
+// BOZORTH3 binary bz3 (-m1: xyt with the origin top-left); a missing
+// template scores 0.
+func bozorth3Scores(t *testing.T, bz3 string, ts []*Template) []float64 {
+	dir := t.TempDir()
+	var mates strings.Builder
+	for n, tpl := range ts {
+		var b []byte
+		if tpl != nil {
+			for _, m := range tpl.Minutiae {
+				b = fmt.Appendf(b, "%d %d %d %d\n", m.X, m.Y, int(float64(m.Angle)*360/256+0.5)%360, m.Quality)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprint(n, ".xyt")), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for a := range ts {
+		for b := a + 1; b < len(ts); b++ {
+			fmt.Fprintf(&mates, "%s\n%s\n", filepath.Join(dir, fmt.Sprint(a, ".xyt")), filepath.Join(dir, fmt.Sprint(b, ".xyt")))
+		}
+	}
+	ml := filepath.Join(dir, "mates.lis")
+	if err := os.WriteFile(ml, []byte(mates.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bz3, "-m1", "-M", ml).Output()
+	if err != nil {
+		t.Fatalf("bozorth3: %v", err)
+	}
+	var ss []float64
+	for _, f := range strings.Fields(string(out)) {
+		var v float64
+		if _, err := fmt.Sscan(f, &v); err != nil {
+			t.Fatalf("bozorth3 output %q", f)
+		}
+		ss = append(ss, v)
+	}
+	if len(ss) != len(ts)*(len(ts)-1)/2 {
+		t.Fatalf("bozorth3: %d scores", len(ss))
+	}
+	return ss
 }
