@@ -548,9 +548,10 @@ func (e *Extractor) direction(c *candidate) {
 	// The skeleton puts a fork about a third of a period behind the point
 	// where the ridges meet, and an ending slightly inside the ridge.
 	per := e.period[int(c.y/blk)*e.bw+int(c.x/blk)]
-	shift := -0.1 * per
+	tp := e.params()
+	shift := tp.endShift * per
 	if c.kind == KindBifurcation {
-		shift = 0.3 * per
+		shift = tp.forkShift * per
 	}
 	c.fx = float32(c.x) + shift*ux
 	c.fy = float32(c.y) + shift*uy
@@ -582,6 +583,7 @@ type filterParams struct {
 	minQ                     float32 // minutiae of lower quality are dropped
 	dirBlend                 float32 // weight of the skeleton's own direction in a minutia's direction
 	dirLen                   int     // skeleton steps traced for that direction
+	endShift, forkShift      float32 // position shift along the direction, in ridge periods
 }
 
 func (e *Extractor) params() filterParams {
@@ -603,5 +605,6 @@ func (e *Extractor) params() filterParams {
 	// 0.75 and 16.
 	return filterParams{breakDist: breakDist, borderReach: borderReach, clusterDist: clusterDist,
 		cloudRadius: cloudRadius, cloudCount: cloudCount, borderBlocks: 1,
-		spurLen: spurLen, shortRidge: 0, bridgeLen: 0, borderQ: 0.6, dirLen: dirLen, dirBlend: dirBlend}
+		spurLen: spurLen, shortRidge: 0, bridgeLen: 0, borderQ: 0.6, dirLen: dirLen, dirBlend: dirBlend,
+		endShift: -0.1, forkShift: 0.3}
 }

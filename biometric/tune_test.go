@@ -104,6 +104,8 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		{"clusterDist", []float64{0, 4, 7, 8, 9, 10, 12}, func(p *filterParams, v float64) { p.clusterDist = int32(v) }, nil},
 		{"dirBlend", []float64{0.5, 0.75, 0.9}, func(p *filterParams, v float64) { p.dirBlend = float32(v) }, nil},
 		{"dirLen", []float64{12, 16, 20, 24}, func(p *filterParams, v float64) { p.dirLen = int(v) }, nil},
+		{"endShift", []float64{-0.3, -0.2, 0, 0.1}, func(p *filterParams, v float64) { p.endShift = float32(v) }, nil},
+		{"forkShift", []float64{0, 0.15, 0.45}, func(p *filterParams, v float64) { p.forkShift = float32(v) }, nil},
 		{"cloudCount", []float64{3, 6, 1000}, func(p *filterParams, v float64) { p.cloudCount = int(v) }, nil},
 		{"borderBlocks", []float64{0, 2}, func(p *filterParams, v float64) { p.borderBlocks = uint8(v) }, nil},
 		{"spurLen", []float64{0, 4, 10}, func(p *filterParams, v float64) { p.spurLen = int(v) }, nil},
