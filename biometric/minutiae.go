@@ -568,6 +568,14 @@ func isoAngle(dx, dy float32) uint8 {
 	return uint8(int(a*256/(2*math.Pi)+0.5) & 255)
 }
 
+// Minutia direction: the skeleton's own direction, traced over dirLen
+// steps, blended with the orientation field's with weight dirBlend (see
+// direction). dirLen stays within the trace buffer (4*shortRidge).
+const (
+	dirLen   = 20
+	dirBlend = 0.75
+)
+
 // filterParams are the false-minutia rules' distances (working pixels at
 // 500 ppi). Production uses the defaults (the constants in pipeline.go);
 // the leave-one-set-out tuning harness (tune_test.go) varies them through

@@ -23,14 +23,12 @@ const (
 
 	minStd = 6.0 // gray levels: below this a block is background
 
-	dirLen      = 20   // skeleton steps traced to measure a minutia direction
-	dirBlend    = 0.75 // weight of that direction against the orientation field's
-	spurLen     = 7    // an ending this close (along the skeleton) to a bifurcation is a spur
-	shortRidge  = 12   // longest trace of the filters (path capacity: 4x); the short-ridge rule itself is off (filterParams)
-	bridgeLen   = 10   // bridge rule tried at this length; off by default (filterParams)
-	breakDist   = 14   // facing endings this close form a broken ridge
-	clusterDist = 6    // two minutiae this close are both suspect
-	cloudRadius = 16   // more than cloudCount minutiae within this radius are noise
+	spurLen     = 7  // an ending this close (along the skeleton) to a bifurcation is a spur
+	shortRidge  = 12 // longest trace of the filters (path capacity: 4x); the short-ridge rule itself is off (filterParams)
+	bridgeLen   = 10 // bridge rule tried at this length; off by default (filterParams)
+	breakDist   = 14 // facing endings this close form a broken ridge
+	clusterDist = 6  // two minutiae this close are both suspect
+	cloudRadius = 16 // more than cloudCount minutiae within this radius are noise
 	cloudCount  = 4
 	junctionLen = 5  // bifurcations this close along the skeleton are one junction
 	borderReach = 24 // an ending whose ridge would run into the background this soon is cut by the edge
