@@ -153,6 +153,7 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 			eers [4]float64
 		}
 		var combos []combo
+		var comboEERs [][4]float64
 		var walk func(d int, vs []float64)
 		walk = func(d int, vs []float64) {
 			if d == len(idx) {
@@ -164,6 +165,7 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 				}
 				c := combo{vs: slices.Clone(vs), eers: eers(p, mp)}
 				combos = append(combos, c)
+				comboEERs = append(comboEERs, c.eers)
 				t.Logf("%s = %v: EER %s", joint, c.vs, fmtEERs(c.eers))
 				return
 			}
@@ -175,18 +177,7 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		var held float64
 		var chosen []string
 		for k := range sets {
-			best, bestMean := 0, 0.0
-			for n, c := range combos {
-				m := 0.0
-				for j := range sets {
-					if j != k {
-						m += c.eers[j] / 3
-					}
-				}
-				if n == 0 || m < bestMean-1e-9 {
-					best, bestMean = n, m
-				}
-			}
+			best := looChoose(k, comboEERs)
 			held += combos[best].eers[k] / 4
 			chosen = append(chosen, fmt.Sprintf("%s: %v (%.2f%%)", sets[k], combos[best].vs, 100*combos[best].eers[k]))
 		}
@@ -204,27 +195,18 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 			eers [4]float64
 		}
 		trials := []trial{{v: -1, eers: base}} // v = -1: the default
+		trialEERs := [][4]float64{base}
 		for _, v := range pr.values {
 			p, mp := def, defM
 			set(pk, &p, &mp, v)
 			trials = append(trials, trial{v, eers(p, mp)})
+			trialEERs = append(trialEERs, trials[len(trials)-1].eers)
 			t.Logf("%s = %g: EER %s", pr.name, v, fmtEERs(trials[len(trials)-1].eers))
 		}
 		var held, heldDef float64
 		var chosen []string
 		for k := range sets {
-			best, bestMean := 0, 0.0
-			for n, tr := range trials {
-				m := 0.0
-				for j := range sets {
-					if j != k {
-						m += tr.eers[j] / 3
-					}
-				}
-				if n == 0 || m < bestMean-1e-9 {
-					best, bestMean = n, m
-				}
-			}
+			best := looChoose(k, trialEERs)
 			held += trials[best].eers[k] / 4
 			heldDef += base[k] / 4
 			c := "default"
@@ -236,6 +218,24 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		t.Logf("%s, leave-one-set-out: held-out mean EER %.2f%% (base %.2f%%); chosen on the other three: %s",
 			pr.name, 100*held, 100*heldDef, strings.Join(chosen, ", "))
 	}
+}
+
+// looChoose returns the index of the trial with the lowest mean EER on
+// the sets other than k; the first (the base) wins ties.
+func looChoose(k int, eers [][4]float64) int {
+	best, bestMean := 0, 0.0
+	for n, e := range eers {
+		m := 0.0
+		for j := range e {
+			if j != k {
+				m += e[j] / 3
+			}
+		}
+		if n == 0 || m < bestMean-1e-9 {
+			best, bestMean = n, m
+		}
+	}
+	return best
 }
 
 func fmtEERs(e [4]float64) string {
