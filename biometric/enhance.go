@@ -5,87 +5,171 @@ import "math"
 // ---------------------------------------------------------------------------
 // Stage 5: contextual enhancement.
 
-// smooth is the first half of the contextual enhancement: a Gaussian
-// smoothing along the local ridge direction (block-wise, from the filter
-// bank), from norm into tmp, for the blocks near the foreground. The
-// frequency stage measures on its output, where noise is much reduced.
-func (e *Extractor) smooth() {
-	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
-	clear(e.tmp)
-	k := &e.kern
-	norm, tmp := e.norm, e.tmp
-	for by := range bh {
-		y0, y1 := by*blk, min(by*blk+blk, h)
-		for bx := range bw {
-			if e.near[by*bw+bx] == 0 {
-				continue
+// Stages 2 to 6 run together, block row by block row, so that neither
+// the normalised image nor the image smoothed along the ridges is held as
+// a float plane: each lives in a window of a few block rows of the padded
+// plane (nwin, normBlocks rows; win, winBlocks rows). The block row
+// normalised last leads; each later stage runs as far behind it as its
+// inputs reach (see enhance). The arithmetic is that of whole-plane
+// passes, in the same order, so the results are the same.
+
+// Heights of the windows in block rows: at least the rows kept when the
+// window slides plus one, more to slide less often.
+const (
+	normBlocks = 10 // keeps 5
+	winBlocks  = 8  // keeps 4
+)
+
+// enhance runs stages 2 to 6 and the clarity measure of the finger
+// quality: normalisation (normalizeRow), orientation (gradientRow,
+// coherenceRow, orientRow), smoothing along the ridges (smoothRow), ridge
+// frequency (frequencyRow, periodRow), the band-pass across the ridges
+// with binarisation into bin (enhanceRow) and the clarity (clarityRow).
+func (e *Extractor) enhance() {
+	bh, rs := e.bh, blk*e.s
+	e.cornerStats()
+	clear(e.bin)
+	if e.Options.Debug != nil {
+		e.dbgNorm = growClear(e.dbgNorm, len(e.bin))
+		e.dbgEnh = growClear(e.dbgEnh, len(e.bin))
+	}
+	clear(e.nwin)
+	clear(e.win)
+	e.nR0, e.winR0 = 0, 0
+	e.clar, e.clarN = 0, 0
+	// Padded block row R holds block row R-1 (pad == blk); row 0 and the
+	// rows after the last block row stay zero, as the padding of a plane.
+	// At step n, block row n is normalised; the others lag behind it by
+	// what they read: gradients (pixel rows up to the block's own) n,
+	// coherence (3x3 blocks) n-1, direction (5x5 blocks) n-2, smoothing
+	// (direction; 5 pixel rows of the rows around) n-2, frequency (one
+	// pixel row of the smoothed rows around) n-3, period (5x5 blocks of
+	// frequency sums), band-pass (7 pixel rows of the smoothed rows around)
+	// and clarity n-5.
+	for n := 0; n < bh+5; n++ {
+		if n <= bh {
+			slideWindow(e.nwin, &e.nR0, normBlocks, 5, n+1, rs)
+		}
+		nb := e.nR0 * rs
+		if n < bh {
+			e.normalizeRow(n, e.nwin, nb)
+			if e.Options.Debug != nil { // the whole plane for the "normalized" picture
+				rows := e.dbgNorm[(n*blk+pad)*e.s : (min(n*blk+blk, e.h)+pad)*e.s]
+				copy(rows, e.nwin[(n*blk+pad)*e.s-nb:])
 			}
-			x0, x1 := bx*blk, min(bx*blk+blk, w)
-			b := by*bw + bx
-			// Symmetric kernel, unrolled (alongR == 5): offsets and
-			// weights of taps +-1..5 around the centre tap.
-			o := (*[alongR]int32)(k.along[e.obin[b]][alongR+1:])
-			wt := (*[alongR + 1]float32)(k.alongW[alongR:])
-			o1, o2, o3, o4, o5 := int(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])
-			w0, w1, w2, w3, w4, w5 := wt[0], wt[1], wt[2], wt[3], wt[4], wt[5]
-			for y := y0; y < y1; y++ {
-				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
-					tmp[i] = w0*norm[i] +
-						w1*(norm[i+o1]+norm[i-o1]) +
-						w2*(norm[i+o2]+norm[i-o2]) +
-						w3*(norm[i+o3]+norm[i-o3]) +
-						w4*(norm[i+o4]+norm[i-o4]) +
-						w5*(norm[i+o5]+norm[i-o5])
-				}
+			e.gradientRow(n, e.nwin, nb)
+		}
+		if by := n - 1; by >= 0 && by < bh {
+			e.coherenceRow(by)
+		}
+		if by := n - 2; by >= 0 && by < bh {
+			e.orientRow(by)
+			slideWindow(e.win, &e.winR0, winBlocks, 4, by+1, rs)
+			e.smoothRow(by, e.nwin, nb)
+		}
+		if by := n - 3; by >= 0 && by < bh {
+			slideWindow(e.win, &e.winR0, winBlocks, 4, by+2, rs) // the zero row after the last
+			e.frequencyRow(by, e.win, e.winR0*rs)
+		}
+		if by := n - 5; by >= 0 {
+			e.periodRow(by)
+			e.enhanceRow(by)
+			e.clarityRow(by, e.nwin, nb)
+		}
+	}
+}
+
+// slideWindow makes room in the window buf, which holds rows block rows of
+// the padded plane from padded block row *r0 on (rs values each), for
+// padded block row R: if R is beyond the window, it keeps the keep rows
+// before R at the top and clears the rest.
+func slideWindow(buf []float32, r0 *int, rows, keep, R, rs int) {
+	if R < *r0+rows {
+		return
+	}
+	top := R - keep
+	n := copy(buf, buf[(top-*r0)*rs:(R-*r0)*rs])
+	clear(buf[n:])
+	*r0 = top
+}
+
+// smoothRow is the first half of the contextual enhancement: a Gaussian
+// smoothing along the local ridge direction (block-wise, from the filter
+// bank), from the window of the normalised image norm (padded index i is
+// norm[i-nbase]) into the window of the smoothed image, for the blocks of
+// block row by near the foreground. The frequency stage measures on its output, where noise
+// is much reduced.
+func (e *Extractor) smoothRow(by int, norm []float32, nbase int) {
+	bw, w, h, s := e.bw, e.w, e.h, e.s
+	k := &e.kern
+	tmp, base := e.win, e.winR0*blk*e.s
+	y0, y1 := by*blk, min(by*blk+blk, h)
+	for bx := range bw {
+		if e.near[by*bw+bx] == 0 {
+			continue
+		}
+		x0, x1 := bx*blk, min(bx*blk+blk, w)
+		b := by*bw + bx
+		// Symmetric kernel, unrolled (alongR == 5): offsets and
+		// weights of taps +-1..5 around the centre tap.
+		o := (*[alongR]int32)(k.along[e.obin[b]][alongR+1:])
+		wt := (*[alongR + 1]float32)(k.alongW[alongR:])
+		o1, o2, o3, o4, o5 := int(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])
+		w0, w1, w2, w3, w4, w5 := wt[0], wt[1], wt[2], wt[3], wt[4], wt[5]
+		for y := y0; y < y1; y++ {
+			for i := (y+pad)*s + x0 + pad - nbase; i < (y+pad)*s+x1+pad-nbase; i++ {
+				tmp[i+nbase-base] = w0*norm[i] +
+					w1*(norm[i+o1]+norm[i-o1]) +
+					w2*(norm[i+o2]+norm[i-o2]) +
+					w3*(norm[i+o3]+norm[i-o3]) +
+					w4*(norm[i+o4]+norm[i-o4]) +
+					w5*(norm[i+o5]+norm[i-o5])
 			}
 		}
 	}
 }
 
-// enhance is the second half of the contextual enhancement, which with
-// smooth makes an oriented Gabor filter split in two passes: an even Gabor
-// band-pass across the ridges, tuned to the block's period, applied to tmp.
+// enhanceRow is the second half of the contextual enhancement, which with
+// smoothRow makes an oriented Gabor filter split in two passes: an even
+// Gabor band-pass across the ridges, tuned to the block's period, applied
+// to the smoothed image, for the foreground blocks of block row by.
 // Ridges (dark) come out negative; only that sign is kept, in bin (1 on a
 // ridge pixel of a foreground block, 0 elsewhere), so that no float plane
-// holds the enhanced image: that is stage 6, binarisation. With Options.Debug set the values also go to
-// a debug plane for the "enhanced" picture.
-func (e *Extractor) enhance() {
-	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
+// holds the enhanced image: that is stage 6, binarisation. With
+// Options.Debug set the values also go to a debug plane for the "enhanced"
+// picture.
+func (e *Extractor) enhanceRow(by int) {
+	bw, w, h, s := e.bw, e.w, e.h, e.s
 	k := &e.kern
-	tmp, bin := e.tmp, e.bin
-	clear(bin)
-	var dbg []float32
-	if e.Options.Debug != nil {
-		e.dbgEnh = growClear(e.dbgEnh, len(tmp))
-		dbg = e.dbgEnh
+	tmp, base, bin, dbg := e.win, e.winR0*blk*e.s, e.bin, e.dbgEnh
+	if e.Options.Debug == nil {
+		dbg = nil
 	}
-	for by := range bh {
-		y0, y1 := by*blk, min(by*blk+blk, h)
-		for bx := range bw {
-			b := by*bw + bx
-			if e.mask[b] == 0 {
-				continue
-			}
-			x0, x1 := bx*blk, min(bx*blk+blk, w)
-			// Symmetric kernel, unrolled (acrossR == 7).
-			o := (*[acrossR]int32)(k.across[e.obin[b]][acrossR+1:])
-			wt := (*[acrossR + 1]float32)(k.acrossW[e.obin[b]][e.pbin[b]][acrossR:])
-			o1, o2, o3, o4, o5, o6, o7 := int(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4]), int(o[5]), int(o[6])
-			w0, w1, w2, w3, w4, w5, w6, w7 := wt[0], wt[1], wt[2], wt[3], wt[4], wt[5], wt[6], wt[7]
-			for y := y0; y < y1; y++ {
-				for i := (y+pad)*s + x0 + pad; i < (y+pad)*s+x1+pad; i++ {
-					v := w0*tmp[i] +
-						w1*(tmp[i+o1]+tmp[i-o1]) +
-						w2*(tmp[i+o2]+tmp[i-o2]) +
-						w3*(tmp[i+o3]+tmp[i-o3]) +
-						w4*(tmp[i+o4]+tmp[i-o4]) +
-						w5*(tmp[i+o5]+tmp[i-o5]) +
-						w6*(tmp[i+o6]+tmp[i-o6]) +
-						w7*(tmp[i+o7]+tmp[i-o7])
-					bin[i] = uint8(math.Float32bits(v) >> 31) // sign: 1 on a ridge
-					if dbg != nil {
-						dbg[i] = v
-					}
+	y0, y1 := by*blk, min(by*blk+blk, h)
+	for bx := range bw {
+		b := by*bw + bx
+		if e.mask[b] == 0 {
+			continue
+		}
+		x0, x1 := bx*blk, min(bx*blk+blk, w)
+		// Symmetric kernel, unrolled (acrossR == 7).
+		o := (*[acrossR]int32)(k.across[e.obin[b]][acrossR+1:])
+		wt := (*[acrossR + 1]float32)(k.acrossW[e.obin[b]][e.pbin[b]][acrossR:])
+		o1, o2, o3, o4, o5, o6, o7 := int(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4]), int(o[5]), int(o[6])
+		w0, w1, w2, w3, w4, w5, w6, w7 := wt[0], wt[1], wt[2], wt[3], wt[4], wt[5], wt[6], wt[7]
+		for y := y0; y < y1; y++ {
+			for i := (y+pad)*s + x0 + pad - base; i < (y+pad)*s+x1+pad-base; i++ {
+				v := w0*tmp[i] +
+					w1*(tmp[i+o1]+tmp[i-o1]) +
+					w2*(tmp[i+o2]+tmp[i-o2]) +
+					w3*(tmp[i+o3]+tmp[i-o3]) +
+					w4*(tmp[i+o4]+tmp[i-o4]) +
+					w5*(tmp[i+o5]+tmp[i-o5]) +
+					w6*(tmp[i+o6]+tmp[i-o6]) +
+					w7*(tmp[i+o7]+tmp[i-o7])
+				bin[i+base] = uint8(math.Float32bits(v) >> 31) // sign: 1 on a ridge
+				if dbg != nil {
+					dbg[i+base] = v
 				}
 			}
 		}

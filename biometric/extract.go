@@ -95,15 +95,19 @@ type Extractor struct {
 	gray []uint8 // working image, tight, w*h: in itself at 500 ppi, else rs
 	rs   []uint8 // resampled input
 
-	norm, tmp []float32 // padded planes
-	dbgEnh    []float32 // padded: enhanced image, only with Options.Debug
-	bin       []uint8   // padded: binary image, thinned in place
-	skel      []uint8   // bin once thinned: the skeleton (same plane)
-	stamp     []uint8   // padded: tracing visit stamps, in the memory of in (useStamps)
-	dbgStamp  []uint8   // stamps of their own, only with Options.Debug
-	gen       uint8
-	markKey   [markSlots]int32  // candidate marks: pixel index+1 (minutiae.go)
-	markVal   [markSlots]uint16 // candidate index+1
+	nwin     []float32 // window of the normalised image, normBlocks block rows of the padded plane (enhance.go)
+	win      []float32 // window of the smoothed image, winBlocks block rows
+	nR0      int       // padded block row at the top of nwin
+	winR0    int       // padded block row at the top of win
+	dbgNorm  []float32 // padded: normalised image, only with Options.Debug
+	dbgEnh   []float32 // padded: enhanced image, only with Options.Debug
+	bin      []uint8   // padded: binary image, thinned in place
+	skel     []uint8   // bin once thinned: the skeleton (same plane)
+	stamp    []uint8   // padded: tracing visit stamps, in the memory of in (useStamps)
+	dbgStamp []uint8   // stamps of their own, only with Options.Debug
+	gen      uint8
+	markKey  [markSlots]int32  // candidate marks: pixel index+1 (minutiae.go)
+	markVal  [markSlots]uint16 // candidate index+1
 
 	// Block maps, bw*bh each.
 	bsum, bsq  []float32
@@ -112,19 +116,21 @@ type Extractor struct {
 	mask, mtmp []uint8
 	near       []uint8 // foreground or next to it
 	bdist      []uint8
-	gxx        []float32 // gxx..f2 share the memory of bsum..cistd (setup)
+	gxx        []float32 // gxx, gyy, gxy, d1 share the memory of bsum, bsq, bmean, bistd (setup)
 	gyy        []float32
 	gxy        []float32
+	d1, d2     []float32 // doubled-angle vectors, summed over 5 blocks of a row
 	ori        []float32 // ridge direction, radians in [0, pi)
 	coh        []float32 // coherence 0..1
 	period     []float32 // ridge period in working pixels
 	obin, pbin []uint8
-	f1, f2     []float32 // block-grid scratch
+	f1, f2     []float32 // frequency: gradient and signal energy, summed over 5 blocks of a row
+	clar       float32   // clarity summed over the blocks measured (clarityRow)
+	clarN      int
 	cmean      []float32 // corner grid (bw+1)*(bh+1)
 	cistd      []float32
-	tact       []uint8    // thinning: blocks queued (thin.go)
-	tblk       [4][]int32 // thinning: block lists
-	tdel       []uint64   // thinning: pixels to delete per block
+	tbits      []uint64 // thinning: bit plane (thin.go)
+	tact       []uint8  // thinning: rows with deletions in the last sub-iterations
 	stack      []int32
 
 	path []int32  // pixels of the last trace
@@ -302,15 +308,11 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.debugGray("input", e.gray, e.w, e.h, e.w)
 	e.segment()
 	e.debugMask()
-	e.normalize()
-	e.debugFloat("normalized", e.norm)
-	e.orientation()
+	e.enhance() // stages 2 to 6, block row by block row
+	e.debugFloat("normalized", e.dbgNorm)
 	e.debugOrientation()
-	e.smooth()
-	e.frequency()
 	e.debugFrequency()
 	e.rejectNotFinger()
-	e.enhance()
 	e.debugFloat("enhanced", e.dbgEnh)
 	e.ridgeQuality()
 	e.debugBinary("binary", e.bin)
@@ -342,37 +344,33 @@ func (e *Extractor) setup() {
 	e.bw, e.bh = (e.w+blk-1)/blk, (e.h+blk-1)/blk
 	newS := e.w + 2*pad
 	n := newS * (e.h + 2*pad)
-	if newS != e.s || len(e.norm) != n {
+	if newS != e.s || len(e.bin) != n {
 		// Geometry changed: padding must be zero in every plane.
 		e.s = newS
-		e.norm = growClear(e.norm, n)
-		e.tmp = growClear(e.tmp, n)
 		e.bin = growClear(e.bin, n)
 	}
 	e.skel = e.bin
+	e.nwin = grow(e.nwin, normBlocks*blk*e.s)
+	e.win = grow(e.win, winBlocks*blk*e.s)
 	if e.kernS != e.s {
 		e.kern.build(e.s)
 		e.kernS = e.s
 	}
 	nb := e.bw * e.bh
-	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.ori, &e.coh, &e.period} {
+	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.ori, &e.coh, &e.period, &e.d2, &e.f1, &e.f2} {
 		*p = grow(*p, nb)
 	}
-	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin, &e.tact} {
+	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin} {
 		*p = grow(*p, nb)
 	}
 	nc := (e.bw + 1) * (e.bh + 1)
 	e.cmean = grow(e.cmean, nc)
 	e.cistd = grow(e.cistd, nc)
-	// The block statistics of segmentation and normalisation are dead once
-	// the image is normalised: the orientation and frequency stages reuse
+	// The block statistics of segmentation are dead once cornerStats has
+	// averaged them onto the block corners: the orientation stage reuses
 	// their memory.
-	e.gxx, e.gyy, e.gxy, e.f1, e.f2 = e.bsum, e.bsq, e.bmean, e.bistd, e.cistd[:nb]
+	e.gxx, e.gyy, e.gxy, e.d1 = e.bsum, e.bsq, e.bmean, e.bistd
 	e.stack = grow(e.stack, nb)[:0]
-	e.tdel = grow(e.tdel, nb)
-	for i := range e.tblk {
-		e.tblk[i] = grow(e.tblk[i], nb)
-	}
 	e.path = grow(e.path, 4*shortRidge)[:0]
 	if cap(e.cand) < maxCandidates {
 		e.cand = make([]candidate, 0, maxCandidates)

@@ -326,3 +326,29 @@ func TestExtractImageTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractorReuseAcrossSizes checks that one Extractor, reused over
+// images of different sizes and resolutions (its planes, windows and block
+// maps grow, shrink and change stride), gives what a fresh one gives.
+func TestExtractorReuseAcrossSizes(t *testing.T) {
+	t.Parallel()
+	type tc struct {
+		w, h, ppi int
+	}
+	cases := []tc{{388, 374, 500}, {150, 97, 500}, {401, 509, 500}, {296, 560, 569}, {300, 300, 500}, {133, 461, 333}, {388, 374, 500}}
+	if testing.Short() {
+		cases = cases[:4]
+	}
+	var reused Extractor
+	for i, c := range cases {
+		img := synthAMFM(uint64(20+i), c.w, c.h, 24, 9*float64(c.ppi)/500, 10).img
+		reused.Options = Options{Resolution: c.ppi, MaxMinutiae: -1}
+		got, err := reused.Extract(nil, img)
+		assert.NoError(t, err)
+		fresh := Extractor{Options: reused.Options}
+		want, err := fresh.Extract(nil, img)
+		assert.NoError(t, err)
+		assert.Equal(t, want, got, "%dx%d at %d ppi after %d other images", c.w, c.h, c.ppi, i)
+		assert.Equal(t, fresh.Quality(), reused.Quality(), "quality, %dx%d", c.w, c.h)
+	}
+}

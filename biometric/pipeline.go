@@ -165,20 +165,6 @@ func buildRasterTables() (thin [2][512]uint8) {
 	return thin
 }
 
-// rasterThinC is rasterThin indexed by rasterCode9: 0 unless the centre
-// bit (4) is set.
-var rasterThinC = buildRasterTablesC()
-
-func buildRasterTablesC() (t [2][512]uint8) {
-	for idx := range 512 {
-		if idx&16 != 0 {
-			t[0][idx] = rasterThin[0][idx&^16]
-			t[1][idx] = rasterThin[1][idx&^16]
-		}
-	}
-	return t
-}
-
 // rasterCode9 is rasterCode with the centre pixel in bit 4.
 func rasterCode9(b []uint8, i, s int) uint32 {
 	top := binary.LittleEndian.Uint32(b[i-s-1:]) & 0x010101

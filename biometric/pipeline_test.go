@@ -147,7 +147,7 @@ func ridges(w, h int, angle, period, r float64) *image.Gray {
 }
 
 // stagesUpTo runs the pipeline on img up to and including the frequency
-// stage.
+// stage (stages 2 to 6 run together in enhance).
 func stagesUpTo(t *testing.T, e *Extractor, img *image.Gray) {
 	t.Helper()
 	b := img.Bounds()
@@ -156,10 +156,7 @@ func stagesUpTo(t *testing.T, e *Extractor, img *image.Gray) {
 	copyPlane(e.in, e.inW, e.inH, img.Pix, img.Stride)
 	e.setup()
 	e.segment()
-	e.normalize()
-	e.orientation()
-	e.smooth()
-	e.frequency()
+	e.enhance()
 }
 
 // TestStagesOnStraightRidges checks segmentation, orientation and
@@ -215,5 +212,38 @@ func TestStagesOnStraightRidges(t *testing.T) {
 				t.Errorf("frequency: %d of %d inner blocks with the period off by more than 15%%", perBad, inner)
 			}
 		})
+	}
+}
+
+// TestGuoHallBits checks the bit-parallel deletion rule of thin against
+// thinTable on every 8-neighbourhood, with the pixel at several bit
+// positions of a word (including the word edges) and both sub-iterations.
+func TestGuoHallBits(t *testing.T) {
+	t.Parallel()
+	for nb := range 256 {
+		for _, j := range []int{0, 1, 31, 62, 63, 64, 65, 127} {
+			// Three rows of four words each (zero words at either end).
+			var rows [3][4]uint64
+			set := func(r, x int) { rows[r][1+x/64] |= 1 << (x % 64) }
+			set(1, j)
+			// Bits: 0 N, 1 NE, 2 E, 3 SE, 4 S, 5 SW, 6 W, 7 NW.
+			d := [8][2]int{{-1, 0}, {-1, 1}, {0, 1}, {1, 1}, {1, 0}, {1, -1}, {0, -1}, {-1, -1}}
+			for i, o := range d {
+				if nb>>i&1 != 0 && j+o[1] >= 0 {
+					set(1+o[0], j+o[1])
+				}
+			}
+			if j == 0 && nb&(1<<5|1<<6|1<<7) != 0 {
+				continue // the west neighbours would be off the plane
+			}
+			for sub := range 2 {
+				row := rows[1]
+				guoHallRow(row[:], rows[0][:], rows[2][:], sub)
+				deleted := row[1+j/64]>>(j%64)&1 == 0
+				if deleted != thinTable[sub][nb] {
+					t.Fatalf("neighbourhood %08b at bit %d, sub %d: deleted %v, thinTable %v", nb, j, sub, deleted, thinTable[sub][nb])
+				}
+			}
+		}
 	}
 }

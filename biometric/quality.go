@@ -49,17 +49,59 @@ type qualityFeatures struct {
 	minQ      float32 // their mean quality 0..1
 }
 
+// clarityRow adds the clarity of the foreground blocks of block row by
+// to e.clar: the separation of the normalised gray levels (window t,
+// padded index i is t[i-base]) of ridge and valley pixels (the binary
+// image), every other row of every other block (a checkerboard). It runs
+// inside enhance, right after the band-pass of the row.
+func (e *Extractor) clarityRow(by int, t []float32, base int) {
+	bw, w, h, s := e.bw, e.w, e.h, e.s
+	y0, y1 := by*blk, min(by*blk+blk, h)
+	for bx := range bw {
+		if e.mask[by*bw+bx] == 0 || (bx+by)&1 != 0 {
+			continue
+		}
+		e.clarN++
+		x0, x1 := bx*blk, min(bx*blk+blk, w)
+		var n, nr, sa, sr, qa, qr float32
+		for y := y0; y < y1; y += 2 {
+			o := (y+pad)*s + pad
+			nrow := t[o-base+x0 : o-base+x1]
+			brow := e.bin[o+x0 : o+x1]
+			brow = brow[:len(nrow)]
+			for i, v := range nrow {
+				// r is 1 on a ridge (enhanced value negative), else 0.
+				r := float32(brow[i])
+				rv := r * v
+				nr += r
+				sr += rv
+				qr += rv * v
+				sa += v
+				qa += v * v
+			}
+			n += float32(len(nrow))
+		}
+		nv, sv, qv := n-nr, sa-sr, qa-qr
+		if nr >= 2 && nv >= 2 {
+			mr, mv := sr/nr, sv/nv
+			vr := max(qr/nr-mr*mr, 0)
+			vv := max(qv/nv-mv*mv, 0)
+			d := abs32(mv-mr) / sqrt32((vr+vv)/2+1e-3)
+			e.clar += min(d, 4)
+		}
+	}
+}
+
 // ridgeQuality computes the block-map features of e.qf (area,
-// coherence, clarity, period) from the block maps and the normalised and
-// binary images; it runs right after enhancement, so that thinning may
-// then work in place on the binary image.
+// coherence, clarity, period) from the block maps and the clarity sums of
+// clarityRow; it runs after the not-a-finger decision, which may have
+// cleared the foreground.
 func (e *Extractor) ridgeQuality() {
-	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
+	bw, bh := e.bw, e.bh
 	var f qualityFeatures
-	var sumCoh, sumClar float32
-	nb, nc, nper := 0, 0, 0
+	var sumCoh float32
+	nb, nper := 0, 0
 	for by := range bh {
-		y0, y1 := by*blk, min(by*blk+blk, h)
 		for bx := range bw {
 			b := by*bw + bx
 			if e.mask[b] == 0 {
@@ -71,46 +113,12 @@ func (e *Extractor) ridgeQuality() {
 			if e.periodConsistent(b, bx, by) {
 				nper++
 			}
-			// Clarity: separation of the normalised gray levels of ridge
-			// and valley pixels (sign of the enhanced image), every other
-			// row of every other block (a checkerboard).
-			if (bx+by)&1 != 0 {
-				continue
-			}
-			nc++
-			x0, x1 := bx*blk, min(bx*blk+blk, w)
-			var n, nr, sa, sr, qa, qr float32
-			for y := y0; y < y1; y += 2 {
-				o := (y+pad)*s + pad
-				nrow := e.norm[o+x0 : o+x1]
-				brow := e.bin[o+x0 : o+x1]
-				brow = brow[:len(nrow)]
-				for i, v := range nrow {
-					// r is 1 on a ridge (enhanced value negative), else 0.
-					r := float32(brow[i])
-					rv := r * v
-					nr += r
-					sr += rv
-					qr += rv * v
-					sa += v
-					qa += v * v
-				}
-				n += float32(len(nrow))
-			}
-			nv, sv, qv := n-nr, sa-sr, qa-qr
-			if nr >= 2 && nv >= 2 {
-				mr, mv := sr/nr, sv/nv
-				vr := max(qr/nr-mr*mr, 0)
-				vv := max(qv/nv-mv*mv, 0)
-				d := abs32(mv-mr) / sqrt32((vr+vv)/2+1e-3)
-				sumClar += min(d, 4)
-			}
 		}
 	}
 	if nb > 0 {
 		f.area = float32(nb * blk * blk)
 		f.coherence = sumCoh / float32(nb)
-		f.clarity = sumClar / float32(max(nc, 1))
+		f.clarity = e.clar / float32(max(e.clarN, 1))
 		f.period = float32(nper) / float32(nb)
 	}
 	e.qf = f

@@ -4,8 +4,8 @@ import "math"
 
 // Not-a-finger rejection.
 //
-// Three image-level tests run after the block maps are built and before
-// the ridges are enhanced; an image that fails one is treated as having
+// Three image-level tests run after the block maps are built and the
+// ridges enhanced (the period map comes with the enhancement); an image that fails one is treated as having
 // no foreground at all, so that it yields no minutiae and finger quality
 // 0. Their thresholds were set on generated images that are not
 // fingerprints (random and blurred noise, printed text, gradients, a
@@ -45,7 +45,7 @@ const (
 )
 
 // rejectNotFinger runs the not-a-finger tests on the block maps and, when
-// one fails, clears the foreground.
+// one fails, clears the foreground and the binary image.
 func (e *Extractor) rejectNotFinger() {
 	e.reject = rejectNone
 	bw, bh := e.bw, e.bh
@@ -90,6 +90,8 @@ func (e *Extractor) rejectNotFinger() {
 	}
 	clear(e.mask[:bw*bh])
 	clear(e.near[:bw*bh])
+	clear(e.bin) // enhance ran before the decision
+	clear(e.dbgEnh)
 }
 
 // periodConsistent reports whether the period of foreground block b at

@@ -239,11 +239,16 @@ func (e *Extractor) blockDistance() {
 // ---------------------------------------------------------------------------
 // Stage 2: normalisation.
 
-// normalize writes (gray - local mean) / local standard deviation into the
-// padded norm plane (zero far from the foreground), with the block statistics interpolated bilinearly
-// between block corners, clamped to +-2.5.
-func (e *Extractor) normalize() {
-	bw, bh, w, h, s := e.bw, e.bh, e.w, e.h, e.s
+// The normalisation stage writes (gray - local mean) / local standard
+// deviation, clamped to +-2.5, into the window of the normalised image
+// (zero far from the foreground), with the block statistics interpolated
+// bilinearly between block corners: cornerStats computes the corners,
+// normalizeRow a block row (inside enhance).
+
+// cornerStats averages the block statistics of segmentation onto the
+// block corners (cmean, cistd).
+func (e *Extractor) cornerStats() {
+	bw, bh := e.bw, e.bh
 	cw := bw + 1
 	for cy := 0; cy <= bh; cy++ {
 		for cx := 0; cx <= bw; cx++ {
@@ -260,31 +265,36 @@ func (e *Extractor) normalize() {
 			e.cistd[cy*cw+cx] = is / n
 		}
 	}
-	clear(e.norm)
-	for by := range bh {
-		y0, y1 := by*blk, min(by*blk+blk, h)
-		for bx := range bw {
-			if e.near[by*bw+bx] == 0 {
-				continue
-			}
-			x0, x1 := bx*blk, min(bx*blk+blk, w)
-			c := by*cw + bx
-			m00, m10, m01, m11 := e.cmean[c], e.cmean[c+1], e.cmean[c+cw], e.cmean[c+cw+1]
-			s00, s10, s01, s11 := e.cistd[c], e.cistd[c+1], e.cistd[c+cw], e.cistd[c+cw+1]
-			for y := y0; y < y1; y++ {
-				v := (float32(y-y0) + 0.5) / blk
-				ml, mr := m00+(m01-m00)*v, m10+(m11-m10)*v
-				sl, sr := s00+(s01-s00)*v, s10+(s11-s10)*v
-				dm, ds := (mr-ml)/blk, (sr-sl)/blk
-				m, is := ml+dm/2, sl+ds/2
-				src := e.gray[y*w+x0 : y*w+x1]
-				dst := e.norm[(y+pad)*s+x0+pad : (y+pad)*s+x1+pad]
-				dst = dst[:len(src)]
-				for i, g := range src {
-					dst[i] = min(max((float32(g)-m)*is, -2.5), 2.5)
-					m += dm
-					is += ds
-				}
+}
+
+// normalizeRow normalises the blocks of block row by near the foreground
+// into the window t (padded index i is t[i-base]).
+func (e *Extractor) normalizeRow(by int, t []float32, base int) {
+	bw, w, h, s := e.bw, e.w, e.h, e.s
+	cw := bw + 1
+	y0, y1 := by*blk, min(by*blk+blk, h)
+	for bx := range bw {
+		if e.near[by*bw+bx] == 0 {
+			continue
+		}
+		x0, x1 := bx*blk, min(bx*blk+blk, w)
+		c := by*cw + bx
+		m00, m10, m01, m11 := e.cmean[c], e.cmean[c+1], e.cmean[c+cw], e.cmean[c+cw+1]
+		s00, s10, s01, s11 := e.cistd[c], e.cistd[c+1], e.cistd[c+cw], e.cistd[c+cw+1]
+		for y := y0; y < y1; y++ {
+			v := (float32(y-y0) + 0.5) / blk
+			ml, mr := m00+(m01-m00)*v, m10+(m11-m10)*v
+			sl, sr := s00+(s01-s00)*v, s10+(s11-s10)*v
+			dm, ds := (mr-ml)/blk, (sr-sl)/blk
+			m, is := ml+dm/2, sl+ds/2
+			src := e.gray[y*w+x0 : y*w+x1]
+			o := (y+pad)*s + pad - base
+			dst := t[o+x0 : o+x1]
+			dst = dst[:len(src)]
+			for i, g := range src {
+				dst[i] = min(max((float32(g)-m)*is, -2.5), 2.5)
+				m += dm
+				is += ds
 			}
 		}
 	}

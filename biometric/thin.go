@@ -2,7 +2,6 @@ package biometric
 
 import (
 	"encoding/binary"
-	"math/bits"
 )
 
 // ---------------------------------------------------------------------------
@@ -24,118 +23,153 @@ var spread = func() (t [256]uint64) {
 }()
 
 // thin thins the binary image in place (skel and bin are the same plane)
-// to a one-pixel-wide, 8-connected skeleton with Guo-Hall parallel thinning.
+// to a one-pixel-wide, 8-connected skeleton with Guo-Hall parallel
+// thinning (CACM 32(3), 1989, algorithm A1; the rule of thinTable).
 //
-// It keeps no pixel lists. A sub-iteration judges the ridge pixels of a
-// list of 8x8 blocks, recording the pixels to delete as one 64-bit mask
-// per block (tdel), then deletes them, so every decision sees the state
-// before the sub-iteration, as the parallel algorithm requires. The first
-// two sub-iterations (one of each rule) judge every foreground block;
-// after that only the blocks within one block of a deletion in the last
-// two sub-iterations, since no other pixel's neighbourhood can have
-// changed since it was last judged by the same rule. The result is the
-// same as judging every pixel every time.
-//
-// Block lists hold by<<16 | bx.
+// It works on a bit plane, e.tbits: each row of the padded plane as
+// words of 64 pixels (bit j of word k is pixel 64k+j), with a zero word
+// before and after, so that guoHall judges 64 pixels at once from the
+// rows above and below. A sub-iteration judges the rows top to bottom and
+// deletes a row's pixels as soon as the row below is judged, keeping a
+// copy of the row as it was for the judgement of the row below it, so
+// every decision sees the state before the sub-iteration, as the
+// parallel algorithm requires. The first two sub-iterations (one of each
+// rule) judge every row; after that only the rows within one row of a
+// deletion in the last two sub-iterations, since no other pixel's
+// neighbourhood can have changed since it was last judged by the same
+// rule. The result is the same as judging every pixel every time.
 func (e *Extractor) thin() {
-	bw, bh := e.bw, e.bh
-	all := e.tblk[0][:0]
-	for b, m := range e.mask {
-		if m != 0 {
-			all = append(all, int32((b/bw)<<16|b%bw))
-		}
-	}
-	scan, dels, prev := all, e.tblk[1][:0], e.tblk[2][:0]
-	next := e.tblk[3][:0]
-	seen := e.tact
+	s, h := e.s, e.h
+	nw := (s+63)/64 + 2 // words per row, with the zero words at either end
+	rows := h + 2*pad
+	e.tbits = growClear(e.tbits, nw*rows+2*nw) // and two rows of scratch
+	bits := e.tbits[:nw*rows]
+	e.packBits(bits, nw)
+	act := growClear(e.tact, rows)
+	e.tact = act
+	before, saved := e.tbits[nw*rows:nw*rows+nw], e.tbits[nw*rows+nw:]
 	prevN := -1
 	for k := 0; ; k++ {
-		tbl := &rasterThinC[k&1]
 		n := 0
-		dels = dels[:0]
-		for _, b := range scan {
-			bx, by := int(b&0xffff), int(b>>16)
-			if m := e.judgeBlock(bx, by, tbl); m != 0 {
-				e.tdel[by*bw+bx] = m
-				dels = append(dels, b)
-				n += bits.OnesCount64(m)
+		clear(before) // the row above the first judged: padding
+		for y := pad; y < pad+h; y++ {
+			row := bits[y*nw : y*nw+nw]
+			judge := k < 2 || (act[y-1]|act[y]|act[y+1])&3 != 0
+			if !judge {
+				copy(before, row)
+				continue
 			}
-		}
-		for _, b := range dels {
-			e.deleteBlock(int(b&0xffff), int(b>>16))
+			copy(saved, row)
+			if guoHallRow(row, before, bits[(y+1)*nw:(y+2)*nw], k&1) {
+				act[y] |= 4
+				n++
+			}
+			before, saved = saved, before
 		}
 		if n == 0 && prevN == 0 {
 			break
 		}
 		prevN = n
-		switch {
-		case k == 0:
-			// Sub-iteration 1 has the other rule: judge every block again.
-		case 2*len(dels) > len(all):
-			// Deletions nearly everywhere: judge every block again,
-			// cheaper than finding their neighbours.
-			scan = all
-		default:
-			// The foreground blocks next to a deletion of the last two
-			// sub-iterations (only they hold ridge pixels).
-			next = next[:0]
-			for _, d := range [2][]int32{dels, prev} {
-				for _, b := range d {
-					bx, by := int(b&0xffff), int(b>>16)
-					for yy := max(by-1, 0); yy <= min(by+1, bh-1); yy++ {
-						for xx := max(bx-1, 0); xx <= min(bx+1, bw-1); xx++ {
-							if j := yy*bw + xx; seen[j] == 0 && e.mask[j] != 0 {
-								seen[j] = 1
-								next = append(next, int32(yy<<16|xx))
-							}
-						}
-					}
-				}
-			}
-			for _, b := range next {
-				seen[int(b>>16)*bw+int(b&0xffff)] = 0
-			}
-			scan = next // the old scan list is no longer needed: next may reuse it
+		for y := range act {
+			act[y] = act[y]<<1&2 | act[y]>>2
 		}
-		dels, prev = prev, dels
 	}
+	e.unpackBits(bits, nw)
 }
 
-// judgeBlock returns the pixels of block (bx, by) that the thinning rule
-// tbl deletes: bit 8r+j for pixel j of row r.
-func (e *Extractor) judgeBlock(bx, by int, tbl *[512]uint8) uint64 {
-	s, skel := e.s, e.skel
-	x0, x1 := bx*blk, min(bx*blk+blk, e.w)
-	y0, y1 := by*blk, min(by*blk+blk, e.h)
-	base := (y0+pad)*s + x0 + pad
-	// The ridge pixels of the block as one set, to visit them in a
-	// single loop.
-	var set uint64
-	for r := range y1 - y0 {
-		v := binary.LittleEndian.Uint64(skel[base+r*s:]) & ones
-		set |= (v * gather) >> 56 << (8 * r)
+// guoHallRow applies Guo-Hall sub-iteration sub to the pixels of row,
+// given the row above as it was before the sub-iteration and the row
+// below (not yet judged), and reports whether it deleted any.
+func guoHallRow(row, up, dn []uint64, sub int) bool {
+	up, dn = up[:len(row)], dn[:len(row)]
+	var any uint64
+	prev := row[0] // row[k-1] as it was before the sub-iteration
+	for k := 1; k < len(row)-1; k++ {
+		c := row[k]
+		if c == 0 {
+			prev = 0
+			continue
+		}
+		// Neighbour words aligned on the centre: bit j of each is the
+		// neighbour of pixel j (east is pixel j+1: shift right).
+		n, sth := up[k], dn[k]
+		e := c>>1 | row[k+1]<<63
+		w := c<<1 | prev>>63
+		prev = c
+		ne := n>>1 | up[k+1]<<63
+		nw := n<<1 | up[k-1]>>63
+		se := sth>>1 | dn[k+1]<<63
+		sw := sth<<1 | dn[k-1]>>63
+		d := c & guoHall(n, ne, e, se, sth, sw, w, nw, sub)
+		row[k] = c &^ d
+		any |= d
 	}
-	if x1-x0 < blk {
-		set &= uint64(1<<(x1-x0)-1) * ones // only the columns inside the image
-	}
+	return any != 0
+}
+
+// guoHall is the deletion rule of thinTable as boolean operations on 64
+// pixels at once: p2..p9 are the neighbours N, NE, E, SE, S, SW, W, NW.
+func guoHall(p2, p3, p4, p5, p6, p7, p8, p9 uint64, sub int) uint64 {
+	// C(P) == 1: exactly one of the four terms.
+	a1 := ^p2 & (p3 | p4)
+	a2 := ^p4 & (p5 | p6)
+	a3 := ^p6 & (p7 | p8)
+	a4 := ^p8 & (p9 | p2)
+	c := (a1 ^ a2 ^ a3 ^ a4) &^ (a1&a2 | a3&a4)
+	// N(P) = min(N1, N2) in 2..3: both at least 2, not both 4.
+	b1, b2, b3, b4 := p9|p2, p3|p4, p5|p6, p7|p8
+	d1, d2, d3, d4 := p2|p3, p4|p5, p6|p7, p8|p9
+	ge2 := (b1&b2 | b3&b4 | (b1^b2)&(b3^b4)) & (d1&d2 | d3&d4 | (d1^d2)&(d3^d4))
+	all4 := b1 & b2 & b3 & b4 & d1 & d2 & d3 & d4
 	var m uint64
-	for ; set != 0; set &= set - 1 {
-		p := bits.TrailingZeros64(set)
-		m |= uint64(tbl[rasterCode9(skel, base+(p>>3)*s+(p&7), s)]) << p
+	if sub == 0 {
+		m = (p6 | p7 | ^p9) & p8
+	} else {
+		m = (p2 | p3 | ^p5) & p4
 	}
-	return m
+	return c & ge2 &^ all4 &^ m
 }
 
-// deleteBlock clears the pixels of block (bx, by) judgeBlock chose.
-func (e *Extractor) deleteBlock(bx, by int) {
-	s, skel := e.s, e.skel
-	base := (by*blk+pad)*s + bx*blk + pad
-	m := e.tdel[by*e.bw+bx]
-	for r := 0; m != 0; r++ {
-		if row := uint8(m); row != 0 {
-			i := base + r*s
-			binary.LittleEndian.PutUint64(skel[i:], binary.LittleEndian.Uint64(skel[i:])&^spread[row])
+// packBits packs the 0/1 bytes of the binary image's rows into the bit
+// plane (nw words a row, the first and last zero).
+func (e *Extractor) packBits(bits []uint64, nw int) {
+	s, bin := e.s, e.bin
+	for y := pad; y < pad+e.h; y++ {
+		row := bits[y*nw+1 : y*nw+nw-1]
+		o := y * s
+		for k := range row {
+			var v uint64
+			for j := range 8 {
+				x := 64*k + 8*j
+				if x >= s {
+					break
+				}
+				// Bytes past the row end are the next row's padding:
+				// zero (pad >= 8).
+				b := binary.LittleEndian.Uint64(bin[o+x:]) & ones
+				v |= (b * gather) >> 56 << (8 * j)
+			}
+			row[k] = v
 		}
-		m >>= 8
+	}
+}
+
+// unpackBits writes the bit plane back to the binary image's bytes.
+func (e *Extractor) unpackBits(bits []uint64, nw int) {
+	s, bin := e.s, e.bin
+	for y := pad; y < pad+e.h; y++ {
+		row := bits[y*nw+1 : y*nw+nw-1]
+		o := y * s
+		for k, v := range row {
+			for j := range 8 {
+				x := 64*k + 8*j
+				if x >= s {
+					break
+				}
+				// Past the row end this writes zeros over the next row's
+				// padding, as the bit plane holds no pixel there.
+				binary.LittleEndian.PutUint64(bin[o+x:], spread[uint8(v>>(8*j))])
+			}
+		}
 	}
 }

@@ -9,6 +9,7 @@
 //	go run ./examples/cardserve                 # a CIE in "Virtual PCD 00 00"
 //	go run ./examples/cardserve -card both      # and an SCO in "Virtual PCD 00 01"
 //	go run ./examples/cardserve -mrz 'P<UTO...' # play a passport (TD3 MRZ)
+//	go run ./examples/cardserve -pace cam       # a document with PACE-CAM (or -pace im)
 //	go run ./examples/cardserve -csca-out csca.pem &
 //	go run ./examples/cie-read -source pcsc -can 123456 -csca csca.pem
 //
@@ -68,6 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	pin := fs.String("pin", cardsim.DefaultPIN, "the CIE's and the SCO's PIN (8 digits)")
 	mrz := fs.String("mrz", "", "MRZ to play instead of the CIE's: TD1, TD2 or TD3 lines, newlines or one piece")
 	ecdh := fs.Bool("ecdh", false, "the CIE offers PACE over ECDH (P-256) instead of DH")
+	paceSel := fs.String("pace", "cie", "PACE the card offers: cie (DH-GM, with -ecdh also ECDH-GM), im (only id-PACE-ECDH-IM-AES-CBC-CMAC-128, brainpoolP256r1) or cam (only id-PACE-ECDH-CAM-AES-CBC-CMAC-128, brainpoolP256r1, with EF.CardSecurity)")
 	cscaOut := fs.String("csca-out", "", "write the simulated CSCA certificate (PEM) to this file, to verify the card with")
 	connect := fs.Duration("connect-timeout", 10*time.Second, "how long to wait for vpcd (pcscd) to take the card")
 	if err := fs.Parse(args); err != nil {
@@ -117,6 +119,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if opts.PACEInfos, err = paceInfos(*paceSel); err != nil {
+			return err
+		}
 		sim, err := cardsim.NewCIE(opts)
 		if err != nil {
 			return err
@@ -158,6 +163,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "Stopped: cards removed.")
 	return nil
+}
+
+// paceInfos maps the -pace flag to CIEOptions.PACEInfos (nil: the CIE's).
+func paceInfos(name string) ([]emrtd.PACEInfo, error) {
+	switch name {
+	case "cie":
+		return nil, nil
+	case "im":
+		return cardsim.PACEIntegratedMapping(), nil
+	case "cam":
+		return cardsim.PACEChipAuthenticationMapping(), nil
+	}
+	return nil, usageError{fmt.Errorf("-pace %q, want cie, im or cam", name)}
 }
 
 // cieOptions builds the simulated CIE: a synthetic holder, or the MRZ

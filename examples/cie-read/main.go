@@ -13,9 +13,16 @@
 //
 //	go run ./examples/cie-read -source pcsc -can 123456 -csca csca.pem
 //
+// -partial reads on when a file cannot be read or is malformed (a document
+// that deviates from ICAO Doc 9303, such as vsmartcard's ePass emulator,
+// see scripts/interop-vicc) and lists each file with its size or its
+// error, then shows and verifies what was read.
+//
 // Exit status: 0 when the card was read and verified, 1 when reading or
-// verifying failed (the error is printed once), 2 for a wrong command line;
-// -h prints the usage and exits 0.
+// verifying failed (the error is printed once) and, with -partial, also
+// when any file could not be read (a finding: the files that were read
+// are still listed and checked), 2 for a wrong command line; -h prints the
+// usage and exits 0.
 package main
 
 import (
@@ -57,9 +64,12 @@ the holder's data and the result.`,
 		"go run ./examples/cie-read",
 		"go run ./examples/cie-read -source pcsc-sim",
 		"go run ./examples/cie-read -source pcsc -can 123456 -csca csca.pem",
+		"go run ./examples/cie-read -source pcsc -reader 'Virtual PCD 00 01' -bac -mrz 'P<UTO…' -partial",
 	},
-	OK:      "the card was read and verified",
-	Failure: "reading or verifying the card failed (no card, wrong CAN, passive authentication failed, ...)",
+	OK: "the card was read and verified (with -partial: every file too)",
+	Failure: "reading or verifying the card failed (no card, wrong CAN, passive authentication failed, ...);\n" +
+		"     with -partial also when any file could not be read or was malformed (a finding: the files\n" +
+		"     read are still listed and checked)",
 }
 
 func main() { cli.Main(command.Name, dispatch) }
@@ -75,7 +85,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 type config struct {
 	source, reader, can, mrz, csca string
-	bac                            bool
+	bac, partial                   bool
 	timeout                        time.Duration
 }
 
@@ -90,6 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.can, "can", "", "card access number, the 6 digits on the card's front (PACE; default with -source sim: the simulated card's)")
 	fs.StringVar(&cfg.mrz, "mrz", "", "the three MRZ lines: the PACE password when no CAN is given, and the BAC key")
 	fs.BoolVar(&cfg.bac, "bac", false, "use BAC (needs -mrz) even if the card offers PACE")
+	fs.BoolVar(&cfg.partial, "partial", false, "read on when a file cannot be read or is malformed, list each file's size or error, and check what was read (exit status 1 if any file failed)")
 	fs.StringVar(&cfg.csca, "csca", "", "PEM `file` of CSCA certificates to trust (default with -source sim or pcsc-sim: the simulator's own)")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "give up after this long (waiting for a card included)")
 	if err := command.Parse(fs, args, stdout); err != nil {
@@ -281,7 +292,7 @@ func quoteList(ss []string) string {
 }
 
 func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.CertPool, w io.Writer) error {
-	opts := emrtd.ReadOptions{NoPACE: cfg.bac}
+	opts := emrtd.ReadOptions{NoPACE: cfg.bac, Partial: cfg.partial}
 	if cfg.can != "" {
 		can, err := emrtd.NewCAN(cfg.can)
 		if err != nil {
@@ -303,11 +314,64 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 	if err != nil {
 		return fmt.Errorf("reading the eMRTD application: %w", err)
 	}
+	fmt.Fprintf(w, "\nRead through %s: data groups %v\n", doc.Access, doc.DataGroupNumbers())
+	if cfg.partial {
+		printFiles(w, doc)
+	}
+	err = verify(ctx, t, doc, cfg.partial, trust, w)
+	if len(doc.FileErrors) > 0 {
+		missing := doc.Checks().Missing
+		fmt.Fprintf(w, "\nIncomplete: %d files could not be read (%s)\n", len(missing), strings.Join(missing, ", "))
+		if err == nil {
+			err = cli.Reported(fmt.Errorf("partial read: %w", doc.Err())) // shown above
+		}
+	}
+	return err
+}
+
+// printFiles lists the files of a partial read in file order (EF.COM,
+// DG1-DG16, EF.SOD), each with its size or its error.
+func printFiles(w io.Writer, doc *emrtd.Document) {
+	type file struct {
+		name string
+		data []byte
+	}
+	var files []file
+	if doc.RawCOM != nil || doc.FileErrors["EF.COM"] != nil {
+		files = append(files, file{"EF.COM", doc.RawCOM})
+	}
+	for n := 1; n <= 16; n++ {
+		name := fmt.Sprintf("DG%d", n)
+		if b, ok := doc.DataGroups[n]; ok || doc.FileErrors[name] != nil {
+			files = append(files, file{name, b})
+		}
+	}
+	if doc.SOD != nil || doc.FileErrors["EF.SOD"] != nil {
+		files = append(files, file{"EF.SOD", doc.SOD})
+	}
+	fmt.Fprintln(w, "\nFiles:")
+	for _, f := range files {
+		if err := doc.FileErrors[f.name]; err != nil {
+			fmt.Fprintf(w, "  %-7s FAILED: %v\n", f.name, err)
+			continue
+		}
+		fmt.Fprintf(w, "  %-7s %d bytes\n", f.name, len(f.data))
+	}
+}
+
+// verify prints the holder's data from what was read, then checks it by
+// passive authentication and the NIS by internal authentication. In a
+// partial read it says which of these the missing files prevent.
+func verify(ctx context.Context, t scard.Transmitter, doc *emrtd.Document, partial bool, trust *x509.CertPool, w io.Writer) error {
+	fmt.Fprintln(w)
 	mrz, err := doc.MRZ()
+	if _, read := doc.DataGroups[1]; err != nil && partial && !read {
+		fmt.Fprintln(w, "  No holder data: DG1 (the MRZ) was not read")
+		return cli.Reported(err) // shown above
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nRead through %s: data groups %v\n\n", doc.Access, doc.DataGroupNumbers())
 	fmt.Fprintf(w, "  Surname         %s\n  Given names     %s\n", mrz.Surname, mrz.GivenNames)
 	fmt.Fprintf(w, "  Sex             %s\n  Nationality     %s\n", sexName(mrz.Sex), mrz.Nationality)
 	fmt.Fprintf(w, "  Card number     %s\n", mrz.DocumentNumber)
@@ -331,6 +395,10 @@ func read(ctx context.Context, t scard.Transmitter, cfg config, trust *x509.Cert
 	}
 
 	fmt.Fprintln(w, "\nPassive authentication:")
+	if c := doc.Checks(); partial && !c.PassiveAuthentication {
+		fmt.Fprintf(w, "  IMPOSSIBLE: EF.SOD was not read; data groups %v cannot be checked\n", c.Unverifiable)
+		return cli.Reported(errors.New("passive authentication impossible: EF.SOD was not read")) // shown above
+	}
 	res, err := doc.Verify(emrtd.PAOptions{CSCA: trust})
 	if res != nil {
 		fmt.Fprintf(w, "  data groups verified %v\n", res.Verified)

@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch cfg.source {
 	case "sim", "pcsc-sim":
 		sim, err := cardsim.NewCIE(cardsim.CIEOptions{
-			MRZ:     "C<ITACA00000AA4<<<<<<<<<<<<<<<6412308F3412303ITA<<<<<<<<<<<0ROSSI<<BIANCA<<<<<<<<<<<<<<<<<",
+			MRZ:     "C<ITACA00000AA4<<<<<<<<<<<<<<<6412308F3412307ITA<<<<<<<<<<<8ROSSI<<BIANCA<<<<<<<<<<<<<<<<<",
 			CAN:     simCAN,
 			KeyBits: 2048,
 		})

@@ -65,7 +65,7 @@ var allowed = map[string][]string{
 
 	"biometric/faceimage": {"biometric/jpeg2000"},
 
-	"scard/emrtd/cvc": {"internal/tlv", "scard"},
+	"scard/emrtd/cvc": {"golang.org/x/crypto/...", "internal/tlv", "scard", "scard/emrtd/internal/group"},
 
 	"biometric/eval/detplot": {"biometric/eval", "gonum.org/v1/plot/..."},
 
@@ -87,11 +87,15 @@ var allowed = map[string][]string{
 	"cie/cmd/anprdiff":                         {"cie"},
 	"sad/cmd/sadcheck":                         {"sad", "sad/sadcheck"},
 	"scripts/compare-openjpeg":                 {"biometric/jpeg2000"},
+	"scripts/compare-cvc":                      {"scard/emrtd/cvc"},
 	"scripts/compare-wsq":                      {"biometric/fingerimage", "biometric/wsq", "internal/amfm"},
 	"examples/cie-tls":                         {"golang.org/x/term", "internal/cli", "internal/pemcert", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
 	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix"},
-	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/scardtest", "scard/vpcd"},
+	"scripts/interop-cie-middleware/cardserve": {"scard/cardsim", "scard/emrtd", "scard/vpcd", "scripts/internal/interop"},
 	"examples/cardserve":                       {"cie", "scard", "scard/cardsim", "scard/emrtd", "scard/sco", "scard/vpcd"},
+	"scripts/interop-npa/npaserve":             {"scard/cardsim", "scard/emrtd", "scard/emrtd/cvc", "scard/vpcd", "scripts/internal/interop"},
+	"scripts/interop-vicc":                     {},
+	"scripts/internal/interop":                 {"scard", "scard/scardtest"},
 }
 
 // adapters are the cgo packages; only programs may import them.

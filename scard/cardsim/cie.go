@@ -48,10 +48,14 @@ type CIEOptions struct {
 	// ([DG11From]), Document ([DG12From]) and CAN,
 	// wherever those fields are left empty.
 	Card *cie.Card
-	// MRZ is the machine-readable zone, with or without line breaks: TD1
-	// (90 characters, the CIE's), or TD2 (72) or TD3 (88) to play another
-	// kind of document. It feeds DG1 and the BAC/PACE MRZ key. Required unless
-	// Card is set.
+	// MRZ is the machine-readable zone, its lines separated by line
+	// breaks or in one piece: TD1 (3 lines of 30 characters, the CIE's), or
+	// TD2 (2 of 36) or TD3 (2 of 44) to play another kind of document. It
+	// feeds DG1 and the BAC/PACE MRZ key. It must be one a document could
+	// carry, valid for [cie.ParseAnyMRZ] (line lengths, alphabet, document
+	// code, dates, every check digit); NewCIE refuses any other with an
+	// error wrapping the [*cie.MRZError] that names the line, position and
+	// field, and [scard.ErrInvalidKey]. Required unless Card is set.
 	MRZ string
 	// Personal is DG11. Document is DG12. They are encoded with the one LDS
 	// model of scard/emrtd, the one the reader decodes with.
@@ -99,6 +103,15 @@ type CIEOptions struct {
 	// ECDH additionally offers PACE ECDH Generic Mapping with AES-128 and
 	// P-256 in EF.CardAccess (real CIEs offer only DH).
 	ECDH bool
+	// PACEInfos, if set, replaces the PACE protocols the card offers in
+	// EF.CardAccess and DG14 (and ECDH), to play a document other than a
+	// CIE: any protocol emrtd.PACESupported accepts (Generic, Integrated
+	// or Chip Authentication Mapping). [PACEIntegratedMapping] and
+	// [PACEChipAuthenticationMapping] give the usual choices. With Chip
+	// Authentication Mapping the card gets an ECDH chip authentication key
+	// on the protocol's curve, listed in DG14 and in a signed
+	// EF.CardSecurity (MF 011D, readable after PACE). Nil: the CIE's.
+	PACEInfos []emrtd.PACEInfo
 	// ATR is the answer to reset, 2 to 33 bytes starting with 3B or 3F.
 	// Default: 3B 8F 80 01 80 31 80 65 B0 85 04 00 11 12 0F FF 82 90 00 8A,
 	// the pseudo-ATR a PC/SC contactless reader reports for a Gemalto CIE.
@@ -140,6 +153,7 @@ type CIE struct {
 	mrzKey  emrtd.MRZKey
 	can     emrtd.CAN
 	ecdh    bool
+	pace    pace // CIEOptions.PACEInfos
 	exactLe bool
 	rand    io.Reader
 	pki     *PKI
@@ -211,13 +225,20 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 			return nil, err
 		}
 	}
-	mrz := strings.NewReplacer("\n", "", "\r", "").Replace(cfg.MRZ)
-	// TD1, TD2 or TD3: the key comes from the one MRZ layout code (cie via
-	// emrtd), long document numbers included.
-	var err error
-	if c.mrzKey, err = emrtd.MRZKeyFromMRZ(mrz); err != nil {
-		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
+	// A chip carries the MRZ printed on its document: a TD1, TD2 or TD3
+	// with the right line lengths and check digits. A malformed one would
+	// give the chip an access key no reader derives from the document.
+	if strings.TrimSpace(cfg.MRZ) == "" {
+		return nil, errors.New("cardsim: CIEOptions.MRZ (or Card) is required")
 	}
+	parsed, err := cie.ParseAnyMRZ(cfg.MRZ)
+	if err != nil {
+		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w (%w)", err, scard.ErrInvalidKey)
+	}
+	mrz := strings.Join(strings.Fields(cfg.MRZ), "")
+	// The key comes from the one MRZ layout code (cie via emrtd), long
+	// document numbers included.
+	c.mrzKey = emrtd.MRZKeyFromCIE(parsed)
 	if _, err := c.mrzKey.Info(); err != nil {
 		return nil, fmt.Errorf("cardsim: CIEOptions.MRZ: %w", err)
 	}
@@ -275,7 +296,12 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 	if c.caKey, err = emrtd.NewCAKey(emrtd.ParamDH2048256, c.rand); err != nil {
 		return nil, err
 	}
-	dg14, err := encodeDG14(c.caKey, cfg.ECDH)
+	if err := c.setupPACE(cfg.PACEInfos); err != nil {
+		return nil, err
+	}
+	cardAccess, dg14, cardSecurity, err := c.paceFiles(func(entries [][]byte) ([]byte, error) {
+		return emrtd.CreateCardSecurity(entries, c.pki.DocumentSigner, c.pki.DocumentSignerKey, emrtd.SODOptions{Hash: crypto.SHA256, Rand: c.rand})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -342,8 +368,11 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 		{fid: 0x2F01, sfi: 0x1D, data: append([]byte(nil), atr...)},
 		{fid: 0xD003, data: serial},
 		{fid: 0xD004, sfi: 0x1B, data: dhParams},
-		{fid: 0x011C, sfi: 0x1C, data: MarshalCardAccess(cfg.ECDH)},
+		{fid: 0x011C, sfi: 0x1C, data: cardAccess},
 	}}
+	if cardSecurity != nil {
+		c.mf.efs = append(c.mf.efs, &ef{fid: emrtd.FIDCardSecurity, data: cardSecurity, read: accessSM})
+	}
 
 	// IAS application and CIE DF.
 	servPub := x509.MarshalPKCS1PublicKey(&c.servKey.PublicKey)

@@ -1,22 +1,147 @@
 package cardsim
 
 import (
+	"encoding/asn1"
 	"errors"
+	"fmt"
 
+	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
-// offeredPACE returns the PACE protocols a simulated CIE offers, in
-// EF.CardAccess and DG14: id-PACE-DH-GM-3DES-CBC-CBC version 2 with
-// parameter 2, as on real CIEs, and with ecdh also
+// offeredPACE returns the PACE protocols a simulated CIE offers by
+// default, in EF.CardAccess and DG14: id-PACE-DH-GM-3DES-CBC-CBC version 2
+// with parameter 2, as on real CIEs, and with ecdh also
 // id-PACE-ECDH-GM-AES-CBC-CMAC-128 with parameter 12 (NIST P-256).
+// [CIEOptions.PACEInfos] replaces them.
 func offeredPACE(ecdh bool) []emrtd.PACEInfo {
 	infos := []emrtd.PACEInfo{{Protocol: oidPACEDHGM3DES, Version: 2, ParameterID: emrtd.ParamDH2048256}}
 	if ecdh {
 		infos = append(infos, emrtd.PACEInfo{Protocol: oidPACEECDHGMAES128, Version: 2, ParameterID: emrtd.ParamP256})
 	}
 	return infos
+}
+
+var (
+	oidPACEECDHIMAES128  = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 4, 4, 2}
+	oidPACEECDHCAMAES128 = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 4, 6, 2}
+	oidCAECDHAES128      = asn1.ObjectIdentifier{0, 4, 0, 127, 0, 7, 2, 2, 3, 2, 2}
+)
+
+// PACEIntegratedMapping returns, for [CIEOptions.PACEInfos], the one
+// PACEInfo of a document that offers only PACE with Integrated Mapping:
+// id-PACE-ECDH-IM-AES-CBC-CMAC-128 (0.4.0.127.0.7.2.2.4.4.2) on
+// brainpoolP256r1 (parameter 13), the setting of ICAO Doc 9303-11
+// appendix H.1. Real CIEs do not offer it.
+func PACEIntegratedMapping() []emrtd.PACEInfo {
+	return []emrtd.PACEInfo{{Protocol: oidPACEECDHIMAES128, Version: 2, ParameterID: emrtd.ParamBrainpool256}}
+}
+
+// PACEChipAuthenticationMapping returns, for [CIEOptions.PACEInfos], the
+// one PACEInfo of a document that offers only PACE with Chip
+// Authentication Mapping: id-PACE-ECDH-CAM-AES-CBC-CMAC-128
+// (0.4.0.127.0.7.2.2.4.6.2) on brainpoolP256r1 (parameter 13), the
+// setting of ICAO Doc 9303-11 appendix I. The card then has an ECDH chip
+// authentication key on that curve, published in DG14 and in a signed
+// EF.CardSecurity. Real CIEs do not offer it.
+func PACEChipAuthenticationMapping() []emrtd.PACEInfo {
+	return []emrtd.PACEInfo{{Protocol: oidPACEECDHCAMAES128, Version: 2, ParameterID: emrtd.ParamBrainpool256}}
+}
+
+// pace is the PACE configuration of a simulated card: the PACEInfos it
+// offers and, for Chip Authentication Mapping, its ECDH keys by parameter
+// ID.
+type pace struct {
+	infos   []emrtd.PACEInfo // nil: offeredPACE(ecdh)
+	camKeys map[int]*emrtd.CAKey
+}
+
+// setupPACE checks CIEOptions.PACEInfos and makes the CAM keys.
+func (c *CIE) setupPACE(infos []emrtd.PACEInfo) error {
+	if infos == nil {
+		return nil
+	}
+	if len(infos) == 0 {
+		return errors.New("cardsim: CIEOptions.PACEInfos is empty (nil means the default)")
+	}
+	c.pace.infos = append([]emrtd.PACEInfo(nil), infos...)
+	for i, info := range infos {
+		if !emrtd.PACESupported(info) {
+			return fmt.Errorf("cardsim: CIEOptions.PACEInfos[%d]: %s with parameters %d is not implemented", i, info.Protocol, info.ParameterID)
+		}
+		if info.Mapping() != emrtd.MappingChipAuthentication || c.pace.camKeys[info.ParameterID] != nil {
+			continue
+		}
+		k, err := emrtd.NewCAKey(info.ParameterID, c.rand)
+		if err != nil {
+			return err
+		}
+		if c.pace.camKeys == nil {
+			c.pace.camKeys = map[int]*emrtd.CAKey{}
+		}
+		c.pace.camKeys[info.ParameterID] = k
+	}
+	return nil
+}
+
+// offered returns the PACEInfos of the card.
+func (c *CIE) offered() []emrtd.PACEInfo {
+	if c.pace.infos != nil {
+		return c.pace.infos
+	}
+	return offeredPACE(c.ecdh)
+}
+
+// paceEntries returns the encoded PACEInfos and, for CAM, the chip
+// authentication entries of the ECDH keys (keyId = parameter ID).
+func (c *CIE) paceEntries() ([][]byte, error) {
+	var out [][]byte
+	for _, info := range c.pace.infos {
+		b, err := info.Marshal()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	for id, k := range c.pace.camKeys {
+		e, err := k.SecurityInfos(oidCAECDHAES128, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e...)
+	}
+	return out, nil
+}
+
+// paceFiles returns EF.CardAccess, DG14 and EF.CardSecurity (nil unless
+// the card offers CAM) for CIEOptions.PACEInfos; with the default
+// protocols, EF.CardAccess and DG14 as real CIEs carry them.
+func (c *CIE) paceFiles(sign func(entries [][]byte) ([]byte, error)) (cardAccess, dg14, cardSecurity []byte, err error) {
+	if c.pace.infos == nil {
+		dg14, err = encodeDG14(c.caKey, c.ecdh)
+		return MarshalCardAccess(c.ecdh), dg14, nil, err
+	}
+	entries, err := c.paceEntries()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var access [][]byte
+	for _, info := range c.pace.infos {
+		b, _ := info.Marshal()
+		access = append(access, b)
+	}
+	ca, err := c.caKey.SecurityInfos(oidCADH3DES, -1)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dg14 = tlv.Append(nil, tlv.Tag(emrtd.DataGroupTag(14)), emrtd.MarshalSecurityInfos(append(ca, entries...)...))
+	if len(c.pace.camKeys) > 0 {
+		if cardSecurity, err = sign(entries); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return emrtd.MarshalSecurityInfos(access...), dg14, cardSecurity, nil
 }
 
 // paceMSE handles MSE:SET AT for PACE (ICAO Doc 9303-11 4.4.4.1, D.3):
@@ -29,7 +154,7 @@ func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
 		return sw(scard.SWWrongData)
 	}
 	var info *emrtd.PACEInfo
-	for _, in := range offeredPACE(c.ecdh) {
+	for _, in := range c.offered() {
 		if in.Protocol.Equal(oid) && (param < 0 || param == in.ParameterID) {
 			info = &in
 			break
@@ -50,7 +175,7 @@ func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
 	if err != nil {
 		return sw(scard.SWUnknown)
 	}
-	chip, err := emrtd.NewPACEChip(*info, pw, c.rand)
+	chip, err := emrtd.NewPACEChipCAM(*info, pw, c.pace.camKeys[info.ParameterID], c.rand)
 	if errors.Is(err, scard.ErrNotSupported) {
 		return sw(scard.SWRefDataNotFound)
 	}

@@ -33,3 +33,21 @@ func (c *CIE) SetEMRTDFile(fid uint16, data []byte) error {
 	}
 	return nil
 }
+
+// SetCardAccess sets the content of EF.CardAccess (MF 011C) without
+// changing the PACE protocols the chip accepts. It plays documents whose
+// EF.CardAccess lists only some of the protocols the chip supports (a
+// terminal that takes the first PACEInfo, as OpenPACE does, then runs the
+// one listed) or is malformed. data nil restores the card's own content.
+func (c *CIE) SetCardAccess(data []byte) {
+	c.dev.xmu.Lock()
+	defer c.dev.xmu.Unlock()
+	if data == nil {
+		data = MarshalCardAccess(c.ecdh)
+	}
+	for _, e := range c.mf.efs {
+		if e.fid == 0x011C {
+			e.data = append([]byte(nil), data...)
+		}
+	}
+}

@@ -21,19 +21,28 @@ const (
 	OIDCADHAES128     = "0.4.0.127.0.7.2.2.3.1.2"
 	OIDCADHAES192     = "0.4.0.127.0.7.2.2.3.1.3"
 	OIDCADHAES256     = "0.4.0.127.0.7.2.2.3.1.4"
-	OIDPKDH           = "0.4.0.127.0.7.2.2.1.1" // id-PK-DH
-	oidDHPublicNumber = "1.2.840.10046.2.1"     // ANSI X9.42
-	oidStandardizedDP = "0.4.0.127.0.7.1.2"     // BSI standardized domain parameters
+	OIDCAECDHAES128   = "0.4.0.127.0.7.2.2.3.2.2" // id-CA-ECDH-AES-CBC-CMAC-128
+	OIDPKDH           = "0.4.0.127.0.7.2.2.1.1"   // id-PK-DH
+	OIDPKECDH         = "0.4.0.127.0.7.2.2.1.2"   // id-PK-ECDH
+	oidDHPublicNumber = "1.2.840.10046.2.1"       // ANSI X9.42
+	oidStandardizedDP = "0.4.0.127.0.7.1.2"       // BSI standardized domain parameters
 )
 
-// CAKey is a chip's static Diffie-Hellman key for Chip Authentication, as
-// DG14 publishes it. Card emulators create one with [NewCAKey]; terminals
-// get the public part from DG14 through [ChipAuthentication].
+// CAKey is a chip's static key for Chip Authentication, as DG14 (or
+// EF.CardSecurity) publishes it: a Diffie-Hellman key for EAC chip
+// authentication, or an ECDH key for PACE with Chip Authentication Mapping
+// ([NewPACEChipCAM]). Card emulators create one with [NewCAKey]; terminals
+// get the public part from DG14 through [ChipAuthentication] and
+// [PACEResult.VerifyCAM].
 type CAKey struct {
-	grp  *group.DH
-	priv *big.Int // nil on the terminal side
+	grp  *group.DH // DH keys
+	priv *big.Int  // nil on the terminal side
 	pub  *big.Int
 	id   int // standardized parameter ID, or -1
+
+	ec     *group.EC // ECDH keys
+	ecPriv *big.Int
+	ecPub  *group.Point
 }
 
 // Format prints "emrtd.CAKey(redacted)" for every verb: a card-side key
@@ -43,10 +52,19 @@ func (k *CAKey) Format(f fmt.State, _ rune) { io.WriteString(f, "emrtd.CAKey(red
 // LogValue returns a redaction, for log/slog.
 func (k *CAKey) LogValue() slog.Value { return slog.StringValue("emrtd.CAKey(redacted)") }
 
-// NewCAKey generates a chip authentication key on the standardized DH
-// domain parameters paramID (0, 1 or 2; the CIE uses DH), for card
-// emulators. rnd nil means crypto/rand.
+// NewCAKey generates a chip authentication key on the standardized domain
+// parameters paramID, for card emulators: DH on 0, 1 or 2 (the CIE uses
+// DH parameter 2, for EAC chip authentication), ECDH on the implemented
+// curves (10, 12, 13, 15, 18; for PACE-CAM only: ECDH EAC chip
+// authentication is not implemented). rnd nil means crypto/rand.
 func NewCAKey(paramID int, rnd io.Reader) (*CAKey, error) {
+	if ec, ok := group.Standard(paramID).(*group.EC); ok {
+		x, err := randScalar(rnd, ec.Order())
+		if err != nil {
+			return nil, err
+		}
+		return &CAKey{ec: ec, ecPriv: x, ecPub: ec.Mul(ec.Gen(), x).(*group.Point), id: paramID}, nil
+	}
 	g := group.RFC5114(paramID)
 	if g == nil {
 		return nil, fmt.Errorf("emrtd: chip authentication with DH parameters %d: %w", paramID, scard.ErrNotSupported)
@@ -59,38 +77,58 @@ func NewCAKey(paramID int, rnd io.Reader) (*CAKey, error) {
 }
 
 // SecurityInfos returns the DER ChipAuthenticationInfo (protocol, version
-// 1, keyID) and ChipAuthenticationPublicKeyInfo (id-PK-DH with the key as
-// an X9.42 SubjectPublicKeyInfo) entries for DG14. keyID < 0 omits it.
+// 1, keyID) and ChipAuthenticationPublicKeyInfo entries for DG14: id-PK-DH
+// with the key as an X9.42 SubjectPublicKeyInfo, or id-PK-ECDH with BSI
+// standardized domain parameters and the uncompressed point (as in ICAO
+// Doc 9303-11 appendix I). keyID < 0 omits it.
 func (k *CAKey) SecurityInfos(protocol asn1.ObjectIdentifier, keyID int) ([][]byte, error) {
-	pk, _ := parseOID(OIDPKDH)
-	dhpn, _ := parseOID(oidDHPublicNumber)
+	if k.ec != nil {
+		return marshalCAInfos(protocol, keyID, OIDPKECDH, func(b *cryptobyte.Builder) {
+			sdp, _ := parseOID(oidStandardizedDP)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1ObjectIdentifier(sdp)
+				b.AddASN1Int64(int64(k.id))
+			})
+			b.AddASN1BitString(k.ec.Encode(k.ecPub))
+		})
+	}
+	return marshalCAInfos(protocol, keyID, OIDPKDH, func(b *cryptobyte.Builder) {
+		dhpn, _ := parseOID(oidDHPublicNumber)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(dhpn)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1BigInt(k.grp.P)
+				b.AddASN1BigInt(k.grp.G)
+				b.AddASN1BigInt(k.grp.Q)
+			})
+		})
+		var y cryptobyte.Builder
+		y.AddASN1BigInt(k.pub)
+		yb, _ := y.Bytes()
+		b.AddASN1BitString(yb)
+	})
+}
+
+// marshalCAInfos encodes ChipAuthenticationInfo (protocol, version 1,
+// keyID) and ChipAuthenticationPublicKeyInfo (pkOID, the
+// SubjectPublicKeyInfo whose content spki adds, keyID).
+func marshalCAInfos(protocol asn1.ObjectIdentifier, keyID int, pkOID string, spki func(*cryptobyte.Builder)) ([][]byte, error) {
+	pk, _ := parseOID(pkOID)
+	optKeyID := func(b *cryptobyte.Builder) {
+		if keyID >= 0 {
+			b.AddASN1Int64(int64(keyID))
+		}
+	}
 	var ca, pki cryptobyte.Builder
 	ca.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1ObjectIdentifier(protocol)
 		b.AddASN1Int64(1)
-		if keyID >= 0 {
-			b.AddASN1Int64(int64(keyID))
-		}
+		optKeyID(b)
 	})
 	pki.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1ObjectIdentifier(pk)
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				b.AddASN1ObjectIdentifier(dhpn)
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					b.AddASN1BigInt(k.grp.P)
-					b.AddASN1BigInt(k.grp.G)
-					b.AddASN1BigInt(k.grp.Q)
-				})
-			})
-			var y cryptobyte.Builder
-			y.AddASN1BigInt(k.pub)
-			yb, _ := y.Bytes()
-			b.AddASN1BitString(yb)
-		})
-		if keyID >= 0 {
-			b.AddASN1Int64(int64(keyID))
-		}
+		b.AddASN1(cbasn1.SEQUENCE, spki)
+		optKeyID(b)
 	})
 	a, err := ca.Bytes()
 	if err != nil {
@@ -173,6 +211,9 @@ func caProto(oid asn1.ObjectIdentifier) (scard.Cipher, bool) {
 // under the old session and then switches to the returned one (SSC 0).
 // A bad public value gives an error wrapping [ErrAuthentication].
 func (k *CAKey) Agree(c scard.Cipher, pkIFD []byte) (*scard.SecureMessaging, error) {
+	if k.grp == nil {
+		return nil, fmt.Errorf("emrtd: ECDH chip authentication: %w", scard.ErrNotSupported)
+	}
 	if k.priv == nil {
 		return nil, fmt.Errorf("emrtd: CAKey without private key")
 	}

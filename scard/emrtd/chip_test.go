@@ -41,6 +41,7 @@ func (c chipTransmitter) Transmit(_ context.Context, capdu []byte) ([]byte, erro
 type paceCard struct {
 	info PACEInfo
 	pw   PACEPassword
+	cam  *CAKey // Chip Authentication Mapping key
 	chip *PACEChip
 	sm   *scard.SecureMessaging
 }
@@ -65,7 +66,7 @@ func (c *paceCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
 		if err != nil || kind != c.pw.Kind() || proto.String() != c.info.Protocol.String() {
 			return scard.Response{SW: scard.SWRefDataNotFound}.Bytes(), nil
 		}
-		c.chip, err = NewPACEChip(c.info, c.pw, nil)
+		c.chip, err = NewPACEChipCAM(c.info, c.pw, c.cam, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -99,6 +100,7 @@ type fsCard struct {
 	bac      *BACChip
 	paceInfo PACEInfo
 	pw       PACEPassword
+	cam      *CAKey // PACE-CAM key
 	pace     *PACEChip
 	sm       *scard.SecureMessaging
 	cmds     int
@@ -226,7 +228,7 @@ func (c *fsCard) handle(cmd scard.Command) scard.Response {
 			c.nextSM = next
 			return scard.Response{SW: scard.SWSuccess}
 		}
-		c.pace, _ = NewPACEChip(c.paceInfo, c.pw, nil)
+		c.pace, _ = NewPACEChipCAM(c.paceInfo, c.pw, c.cam, nil)
 		return scard.Response{SW: scard.SWSuccess}
 	case scard.InsGeneralAuthenticate:
 		if c.pace == nil {

@@ -28,8 +28,10 @@
 //   - [Read] (BAC or PACE, then EF.COM, the data groups and EF.SOD),
 //     its decoders ([Document.MRZ] to a cie.MRZ, [Document.Faces], [Document.DG11],
 //     [Document.DG12]) and [Document.Verify] / [PassiveAuthentication];
-//   - [BAC], [PACE] and [ChipAuthentication], which install secure
-//     messaging on a [scard.Card]; [EAC] and [TerminalAuthentication]
+//   - [BAC], [PACE] ([RunPACE] with the PACE-CAM check
+//     [PACEResult.VerifyCAM]) and [ChipAuthentication], which install secure
+//     messaging on a [scard.Card]; [ParseCardSecurity] for EF.CardSecurity;
+//     [EAC] and [TerminalAuthentication]
 //     ([ReadOptions.Terminal] in [Read]) unlock DG3 and DG4;
 //   - card-verifiable certificates: package scard/emrtd/cvc
 //     (parse, create, verify);
@@ -38,8 +40,9 @@
 //     every check of passive authentication with its outcome;
 //   - [ActiveAuthentication] with the DG15 key ([ParseDG15]);
 //   - for card emulators, the card side of each protocol: [BACChip],
-//     [PACEChip], [CAKey], [TAChip], [SignActiveAuthentication], the LDS
-//     encoders, [CreateSOD] and [CreateMasterList].
+//     [PACEChip] ([NewPACEChipCAM] for PACE-CAM), [CAKey], [TAChip],
+//     [SignActiveAuthentication], the LDS encoders, [CreateSOD],
+//     [CreateCardSecurity] and [CreateMasterList].
 //
 // # Document types and partial reads
 //
@@ -56,13 +59,49 @@
 // The CIE offers PACE with id-PACE-DH-GM-3DES-CBC-CBC and standardized
 // domain parameters 2 (RFC 5114 2048-bit MODP group with a 256-bit
 // prime-order subgroup; ICAO Doc 9303-11 table 6), which needs
-// extended-length APDUs, and BAC with the MRZ. PACE with ECDH Generic
-// Mapping and AES (brainpoolP256r1, NIST P-224/256/384/521) is implemented
-// for other documents. [ChipAuthentication] runs EAC chip authentication
-// with the DH key of DG14 (anti-cloning). [ActiveAuthentication] (RSA with
-// ISO/IEC 9796-2, ECDSA) is checked against the simulator only, which
-// shares its reading of the standards. Integrated and Chip Authentication
-// Mapping and ECDH chip authentication are not implemented.
+// extended-length APDUs, and BAC with the MRZ. For other documents PACE
+// also runs with:
+//
+//   - Generic Mapping (GM), DH and ECDH, 3DES or AES;
+//   - Integrated Mapping (IM), DH and ECDH, 3DES or AES: the terminal's
+//     nonce t in DO 81, the block-cipher pseudo-random function R(s,t),
+//     f_g(x) = x^((p-1)/q) mod p for DH and the point encoding of ICAO Doc
+//     9303-11 appendix B.2 for ECDH, which needs p = 3 mod 4 (every
+//     implemented curve but NIST P-224);
+//   - Chip Authentication Mapping (CAM), ECDH with AES: the chip's
+//     encrypted chip authentication data (DO 8A) is decrypted and checked,
+//     PK_Map,IC = CA_IC * PK_IC, against the id-PK-ECDH key of
+//     EF.CardSecurity or DG14 ([PACEResult.VerifyCAM]).
+//
+// The domain parameters are DH parameters 0-2 (GM, IM) and the curves
+// brainpoolP256r1, NIST P-224, P-256, P-384 and P-521 (GM, CAM, and IM except
+// on P-224). [Read] prefers CAM when EF.CardAccess offers it (ICAO
+// Doc 9303-11 J.1), takes the key from DG14 (else EF.CardSecurity), reports
+// the chip as authenticated ([Document.ChipAuthenticatedBy]) and does not
+// run chip authentication again; a key the chip does not hold fails the
+// read. The proof is complete once the file holding the key passes
+// passive authentication: [Document.Verify] checks DG14 with the other
+// data groups, and EF.CardSecurity ([CardSecurity.Verify]) when the key
+// came from there.
+// The known-answer tests reproduce every value of the ICAO Doc 9303-11
+// worked examples for GM (appendix G), IM (appendix H, ECDH and DH) and
+// CAM (appendix I), and, when CIEKIT_EMRTD_VECTORS holds it, replay a
+// PACE-CAM run and EF.CardSecurity read of a real German document recorded
+// by another implementation (gmrtd; not redistributed). IM
+// with AES-192/256 and 3DES has no published example and is checked
+// only against the simulator side of ciekit (with a 32-byte nonce s for
+// AES-192/256, as clause 4.4.3.3 says). OpenPACE 1.1.4 (behind OpenSC's
+// npa-tool) has no Chip Authentication Mapping and refuses Integrated
+// Mapping unless set to TR-03110 2.01, whose older mapping (E(t, s)
+// without R(s,t), Icart's encoding for ECDH) gives another generator than
+// appendix H: it cannot run IM or CAM with ICAO Doc 9303-11 documents,
+// ciekit's reader or the simulator (PACE.md).
+//
+// [ChipAuthentication] runs EAC chip authentication with the DH key of
+// DG14 (anti-cloning); ECDH chip authentication (outside PACE-CAM) is not
+// implemented. [ActiveAuthentication] (RSA with ISO/IEC 9796-2, ECDSA) is
+// checked against the simulator only, which shares its reading of the
+// standards.
 //
 // READ BINARY asks for the largest response the reader and the card allow:
 // an extended Le unless [scard.CardOptions] NoExtended is set or the card
@@ -95,7 +134,7 @@
 // # Specifications
 //
 // ICAO Doc 9303 part 10 (LDS) and part 11 (BAC, PACE, SM, passive
-// authentication; the worked examples of appendices D, G and H are the
+// authentication; the worked examples of appendices D, G, H and I are the
 // package's known-answer tests), ISO/IEC 19794-5 and 39794-5 (the face
 // record of DG2), ISO/IEC 19794-4 (the finger records of DG3), BSI TR-03110
 // (chip and terminal authentication, CV certificates), RFC 5652 (CMS),

@@ -39,7 +39,12 @@ type ReadOptions struct {
 	// DataGroups nil, it tries DG1, DG2 and DG5-DG16 and skips those the
 	// card does not have. Access control (PACE, BAC), chip authentication
 	// and transport failures (card removed, ctx done) still end the read
-	// with an error. Without Partial, the first failing file ends it.
+	// with an error. So does the chip ending secure messaging: a plain
+	// 6987 or 6988 to a protected command (ICAO Doc 9303-11 9.8.6) stops
+	// the read with a [*FileError] for the file being read (errors.Is
+	// [scard.ErrSecureMessaging]) and no Document, rather than reading the
+	// remaining files in plain. Without Partial, the first failing file
+	// ends it.
 	Partial bool
 	// Progress, if set, is called after each chunk of a file with the
 	// file's name ("DG2"), the bytes read so far and its size, for user
@@ -59,8 +64,22 @@ type Document struct {
 	RawCOM        []byte
 	DataGroups    map[int][]byte // raw data groups by number
 	SOD           []byte         // raw EF.SOD
-	// ChipAuthenticated reports that chip authentication succeeded.
+	// PACE is what PACE established (protocol, mapping, PACE-CAM
+	// outcome); nil after BAC.
+	PACE *PACEResult
+	// CardSecurity is the raw EF.CardSecurity, read after PACE-CAM when
+	// DG14 has no ECDH chip authentication key; nil otherwise.
+	CardSecurity []byte
+	// ChipAuthenticated reports that the chip proved it holds the private
+	// chip authentication key: by EAC chip authentication, or by PACE with
+	// Chip Authentication Mapping (then not run again). The proof counts
+	// once passive authentication has verified the file holding the key
+	// (DG14 with [Document.Verify], or EF.CardSecurity).
 	ChipAuthenticated bool
+	// ChipAuthenticatedBy says how: "CA" (chip authentication with DG14's
+	// key), "PACE-CAM/DG14" or "PACE-CAM/EF.CardSecurity" (the file whose
+	// key PACE-CAM verified); empty when not authenticated.
+	ChipAuthenticatedBy string
 	// TerminalAuthenticated reports that terminal authentication succeeded.
 	TerminalAuthenticated bool
 	// FileErrors holds, with [ReadOptions.Partial], the error of each file
@@ -95,12 +114,7 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 			e.CardAccess = ca
 			if si, err := ParseCardAccess(ca); err == nil {
 				e.SecurityInfos = si
-				for i := range si.PACE {
-					if PACESupported(si.PACE[i]) {
-						info = &si.PACE[i]
-						break
-					}
-				}
+				info = choosePACE(si.PACE)
 			}
 		} else if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr
@@ -123,9 +137,27 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 		switch {
 		case err == nil:
 			e.Access = "PACE"
-			idPICC = compKey(p.mapped, p.pkPeer)
+			e.PACE = p.result(*info)
+			idPICC = e.PACE.idPICC
 			if err := c.SelectAID(ctx, AID()); err != nil {
 				return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
+			}
+			if e.PACE.Mapping == MappingChipAuthentication {
+				// The key of PACE-CAM: DG14 first (read anyway, and
+				// verified with the other data groups by passive
+				// authentication; ICAO Doc 9303-11 J.1), else
+				// EF.CardSecurity in the master file (clause 6).
+				if err := e.camDG14(ctx, c, opts); err != nil {
+					return nil, err
+				}
+				if !e.ChipAuthenticated {
+					if err := e.camCardSecurity(ctx, c, opts); err != nil {
+						return nil, err
+					}
+					if err := c.SelectAID(ctx, AID()); err != nil {
+						return nil, fmt.Errorf("selecting the eMRTD application: %w", err)
+					}
+				}
 			}
 		case errors.Is(err, scard.ErrAuthentication) || isTransport(err) && !errors.Is(err, scard.ErrNotSupported) || opts.MRZ.IsZero():
 			return nil, err
@@ -173,7 +205,9 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 		// without terminal authentication, skipping those the card lacks.
 		want, probe = []int{1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, true
 	}
-	if opts.ChipAuthentication || opts.Terminal != nil {
+	// PACE-CAM authenticated the chip already: chip authentication is not
+	// run again (terminal authentication still needs it, below).
+	if (opts.ChipAuthentication && !e.ChipAuthenticated) || opts.Terminal != nil {
 		b, err := c.ReadTLVFile(ctx, FIDDataGroup(14), "DG14", opts.Progress)
 		if err != nil {
 			return nil, err
@@ -192,6 +226,7 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 		}
 		e.DataGroups[14] = b
 		e.ChipAuthenticated = true
+		e.ChipAuthenticatedBy = "CA"
 	}
 	for _, n := range want {
 		if _, done := e.DataGroups[n]; done {
@@ -226,6 +261,86 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 		}
 	}
 	return e, nil
+}
+
+// choosePACE picks the PACE protocol to run: Chip Authentication Mapping
+// when offered (ICAO Doc 9303-11 J.1 recommends it: it authenticates the
+// chip within PACE), otherwise the first implemented one in the order of
+// EF.CardAccess.
+func choosePACE(infos []PACEInfo) *PACEInfo {
+	var first *PACEInfo
+	for i := range infos {
+		if !PACESupported(infos[i]) {
+			continue
+		}
+		if infos[i].Mapping() == MappingChipAuthentication {
+			return &infos[i]
+		}
+		if first == nil {
+			first = &infos[i]
+		}
+	}
+	return first
+}
+
+// camCardSecurity reads EF.CardSecurity after PACE-CAM and verifies the
+// chip with its key, when DG14 had none. A missing file or key leaves the
+// chip unauthenticated; a key the chip does not hold fails the read.
+func (e *Document) camCardSecurity(ctx context.Context, c *scard.Card, opts ReadOptions) error {
+	// EF.CardSecurity is in the master file; 011D in the eMRTD
+	// application is EF.SOD, so make sure the MF is the current DF.
+	err := c.Select(ctx, 0x00, []byte{0x3F, 0x00})
+	if err != nil && isTransport(err) {
+		return err
+	}
+	b, err := c.ReadTLVFile(ctx, FIDCardSecurity, "EF.CardSecurity", opts.Progress)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if isTransport(err) {
+			return err
+		}
+		return nil // no EF.CardSecurity either: the chip stays unauthenticated
+	}
+	e.CardSecurity = b
+	cs, err := ParseCardSecurity(b)
+	if err != nil {
+		return e.fileFailed(ctx, opts, "EF.CardSecurity", err)
+	}
+	return e.verifyCAM(cs.SecurityInfos, "PACE-CAM/EF.CardSecurity")
+}
+
+// camDG14 verifies the chip after PACE-CAM with the key of DG14.
+func (e *Document) camDG14(ctx context.Context, c *scard.Card, opts ReadOptions) error {
+	b, err := c.ReadTLVFile(ctx, FIDDataGroup(14), "DG14", opts.Progress)
+	switch {
+	case err == nil:
+	case isTransport(err):
+		return err
+	case errors.Is(err, scard.ErrNotFound):
+		return nil // no DG14: the chip stays unauthenticated
+	default:
+		return e.fileFailed(ctx, opts, "DG14", err)
+	}
+	si, err := ParseDG14(b)
+	if err != nil {
+		return e.fileFailed(ctx, opts, "DG14", err)
+	}
+	e.DataGroups[14] = b
+	return e.verifyCAM(si, "PACE-CAM/DG14")
+}
+
+func (e *Document) verifyCAM(si *SecurityInfos, by string) error {
+	err := e.PACE.VerifyCAM(si)
+	switch {
+	case err == nil:
+		e.ChipAuthenticated, e.ChipAuthenticatedBy = true, by
+		return nil
+	case errors.Is(err, scard.ErrAuthentication):
+		return err
+	}
+	return nil // no usable ECDH key in this file
 }
 
 // isTransport reports whether err is a transport-level failure (as opposed
@@ -326,7 +441,22 @@ func (e *Document) DG14() (*SecurityInfos, error) {
 	return ParseDG14(b)
 }
 
-// Verify runs [PassiveAuthentication] over the SOD and the data groups read.
+// Verify runs [PassiveAuthentication] over the SOD and the data groups read,
+// and, when PACE-CAM took the chip's key from EF.CardSecurity, verifies
+// that file too ([CardSecurity.Verify]); its failure is joined to the
+// error, prefixed "EF.CardSecurity".
 func (e *Document) Verify(opts PAOptions) (*PAResult, error) {
-	return PassiveAuthentication(e.SOD, e.DataGroups, opts)
+	res, err := PassiveAuthentication(e.SOD, e.DataGroups, opts)
+	if e.CardSecurity != nil {
+		// PACE-CAM took the chip's key from EF.CardSecurity: the chip is
+		// genuine only if that file verifies too.
+		cs, cerr := ParseCardSecurity(e.CardSecurity)
+		if cerr == nil {
+			_, cerr = cs.Verify(opts)
+		}
+		if cerr != nil {
+			err = errors.Join(err, fmt.Errorf("EF.CardSecurity: %w", cerr))
+		}
+	}
+	return res, err
 }

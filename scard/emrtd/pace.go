@@ -127,9 +127,10 @@ func (p PACEPassword) MarshalJSON() ([]byte, error) { return []byte(`"` + p.Stri
 
 // paceProto is what a PACE OID selects.
 type paceProto struct {
-	oid    asn1.ObjectIdentifier
-	dh     bool
-	cipher scard.Cipher
+	oid     asn1.ObjectIdentifier
+	dh      bool
+	mapping PACEMapping
+	cipher  scard.Cipher
 }
 
 func paceProtocol(oid asn1.ObjectIdentifier) (paceProto, error) {
@@ -139,10 +140,20 @@ func paceProtocol(oid asn1.ObjectIdentifier) (paceProto, error) {
 	p := paceProto{oid: oid}
 	switch oid[9] {
 	case 1:
-		p.dh = true
+		p.dh, p.mapping = true, MappingGeneric
 	case 2:
+		p.mapping = MappingGeneric
+	case 3:
+		p.dh, p.mapping = true, MappingIntegrated
+	case 4:
+		p.mapping = MappingIntegrated
+	case 6:
+		p.mapping = MappingChipAuthentication
+		if oid[10] == 1 {
+			return paceProto{}, fmt.Errorf("emrtd: PACE protocol %s (Chip Authentication Mapping has no 3DES variant): %w", oid, scard.ErrNotSupported)
+		}
 	default:
-		return paceProto{}, fmt.Errorf("emrtd: PACE mapping %s (only Generic Mapping is implemented): %w", oid, scard.ErrNotSupported)
+		return paceProto{}, fmt.Errorf("emrtd: PACE mapping in %s: %w", oid, scard.ErrNotSupported)
 	}
 	switch oid[10] {
 	case 1:
@@ -160,19 +171,23 @@ func paceProtocol(oid asn1.ObjectIdentifier) (paceProto, error) {
 }
 
 // PACESupported reports whether ciekit implements the protocol and domain
-// parameters of info (Generic Mapping; DH parameters 0-2; NIST P-224,
-// P-256, P-384, P-521 and brainpoolP256r1).
+// parameters of info: Generic Mapping (DH and ECDH), Integrated Mapping
+// (DH, and ECDH on curves whose prime is 3 mod 4: every implemented curve
+// but NIST P-224) and Chip Authentication Mapping (ECDH with AES), each
+// with 3DES or AES, on DH parameters 0-2 and the curves NIST P-224, P-256,
+// P-384, P-521 and brainpoolP256r1.
 func PACESupported(info PACEInfo) bool {
 	proto, err := paceProtocol(info.Protocol)
 	if err != nil {
 		return false
 	}
 	g := group.Standard(info.ParameterID)
-	return g != nil && g.IsDH() == proto.dh
+	return g != nil && g.IsDH() == proto.dh && (proto.mapping != MappingIntegrated || group.CanMap(g))
 }
 
 // pace holds the state shared by both sides of one PACE run.
 type pace struct {
+	kind    PasswordKind
 	proto   paceProto
 	grp     group.Group
 	kpi     []byte
@@ -180,6 +195,10 @@ type pace struct {
 	s       []byte
 	skMap   *big.Int
 	pkMap   any
+	pkMapIC any      // the chip's mapping key (CAM verification, terminal side)
+	t       []byte   // Integrated Mapping: the terminal's nonce
+	cam     *CAKey   // Chip Authentication Mapping: the chip's static key (chip side)
+	caIC    *big.Int // Chip Authentication Mapping: CA_IC (decrypted on the terminal side)
 	mapped  group.Group
 	sk      *big.Int
 	pk      any
@@ -207,12 +226,16 @@ func newPACE(info PACEInfo, pw PACEPassword, rnd io.Reader) (*pace, error) {
 	if grp.IsDH() != proto.dh {
 		return nil, fmt.Errorf("emrtd: PACE protocol %s does not match parameters %d: %w", info.Protocol, info.ParameterID, scard.ErrNotSupported)
 	}
+	if proto.mapping == MappingIntegrated && !group.CanMap(grp) {
+		return nil, fmt.Errorf("emrtd: PACE Integrated Mapping on %s (the point encoding needs p = 3 mod 4): %w", grp.Name(), scard.ErrNotSupported)
+	}
 	der, err := asn1.Marshal(info.Protocol)
 	if err != nil {
 		return nil, fmt.Errorf("emrtd: PACE protocol OID: %v", err)
 	}
 	_, _, h, _ := tlv.Header(der)
 	return &pace{
+		kind:   pw.kind,
 		proto:  proto,
 		grp:    grp,
 		kpi:    scard.DeriveKey(proto.cipher, secret.Reveal(pw.key), scard.KDFPassword),
@@ -262,6 +285,7 @@ func (p *pace) mapGenerator(peerMap []byte) error {
 	if p.grp.Equal(pk, p.pkMap) {
 		return fmt.Errorf("PACE mapping data: peer echoed our key: %w", scard.ErrAuthentication)
 	}
+	p.pkMapIC = pk
 	h := p.grp.Mul(pk, p.skMap)
 	g := p.grp.Add(p.grp.Mul(p.grp.Gen(), new(big.Int).SetBytes(p.s)), h)
 	if p.grp.IsDH() && g.(*big.Int).Cmp(big.NewInt(1)) == 0 {
@@ -393,17 +417,22 @@ func ParseMSESetATPACE(data []byte) (protocol asn1.ObjectIdentifier, kind Passwo
 	return protocol, kind, parameterID, nil
 }
 
-// PACE runs PACE with Generic Mapping (ICAO Doc 9303-11 clause 4.4; DH or
-// ECDH, 3DES or AES, as info announces) with the password pw and installs
-// the resulting secure messaging (SSC zero). Take info from
-// [ParseCardAccess] of EF.CardAccess; on the CIE it is
-// id-PACE-DH-GM-3DES-CBC-CBC with parameter 2, whose 2048-bit public keys
-// need extended-length APDUs.
+// PACE runs PACE (ICAO Doc 9303-11 clause 4.4) with the password pw and
+// installs the resulting secure messaging (SSC zero): Generic, Integrated
+// or Chip Authentication Mapping, DH or ECDH, 3DES or AES, as info
+// announces (see [PACESupported]). Take info from [ParseCardAccess] of
+// EF.CardAccess; on the CIE it is id-PACE-DH-GM-3DES-CBC-CBC with
+// parameter 2, whose 2048-bit public keys need extended-length APDUs.
+// After Chip Authentication Mapping the chip is authenticated only once
+// [PACEResult.VerifyCAM] has checked it: use [RunPACE].
 //
-// Randomness comes from CardOptions.Rand: the mapping private key, then
-// the ephemeral private key (each byteLen(q) bytes, redrawn if out of
-// range). A wrong password gives an error wrapping [ErrAuthentication];
-// unsupported protocols or parameters wrap [ErrNotSupported].
+// Randomness comes from CardOptions.Rand: for Generic and Chip
+// Authentication Mapping the mapping private key, then the ephemeral
+// private key (each byteLen(q) bytes, redrawn if out of range); for
+// Integrated Mapping the nonce t (the key length of the cipher), then the
+// ephemeral private key. A wrong password gives an error wrapping
+// [ErrAuthentication]; unsupported protocols or parameters wrap
+// [ErrNotSupported].
 func PACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword) error {
 	_, err := runPACE(ctx, c, info, pw)
 	return err
@@ -415,15 +444,22 @@ func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword)
 	if err != nil {
 		return nil, err
 	}
+	return p.run(ctx, c)
+}
+
+// run is the terminal side of a PACE run prepared by newPACE.
+func (p *pace) run(ctx context.Context, c *scard.Card) (*pace, error) {
 	c.SetSecureMessaging(nil)
-	set, err := MSESetATPACE(info.Protocol, pw.kind, -1)
+	set, err := MSESetATPACE(p.proto.oid, p.kind, -1)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0xC1, P2: 0xA4, Data: set}); err != nil {
 		return nil, fmt.Errorf("PACE: MSE:SET AT: %w", err)
 	}
-	ga := func(last bool, tag tlv.Tag, v []byte, want tlv.Tag) ([]byte, error) {
+	// ga sends one GENERAL AUTHENTICATE step and returns the content of
+	// the 7C template of the reply.
+	ga := func(last bool, tag tlv.Tag, v []byte) ([]byte, error) {
 		data := dynAuth(tag, v)
 		if c.Options().NoExtended && len(data) > scard.MaxShortData {
 			return nil, fmt.Errorf("emrtd: PACE with %s needs extended-length APDUs (CardOptions.NoExtended is set): %w", p.grp.Name(), scard.ErrNotSupported)
@@ -446,39 +482,77 @@ func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword)
 			}
 			return nil, fmt.Errorf("PACE: %w", serr)
 		}
-		return parseDynAuth(r.Data, want)
+		inner, err := tlv.Unwrap(r.Data, 0x7C)
+		if err != nil {
+			return nil, fmt.Errorf("PACE: dynamic authentication data: %v: %w", err, scard.ErrAuthentication)
+		}
+		return inner, nil
+	}
+	find := func(inner []byte, tag tlv.Tag) ([]byte, error) {
+		v, ok := tlv.Find(inner, tag)
+		if !ok {
+			return nil, fmt.Errorf("PACE: dynamic authentication data: no DO %s: %w", tag, scard.ErrAuthentication)
+		}
+		return v, nil
 	}
 	// Step 1: encrypted nonce.
-	z, err := ga(false, 0, nil, 0x80)
+	inner, err := ga(false, 0, nil)
 	if err != nil {
 		return nil, err
 	}
-	bs := p.proto.cipher.BlockSize()
-	if len(z) != bs {
-		return nil, fmt.Errorf("PACE: encrypted nonce of %d bytes, want %d: %w", len(z), bs, scard.ErrAuthentication)
+	z, err := find(inner, 0x80)
+	if err != nil {
+		return nil, err
+	}
+	if n := p.nonceLen(); len(z) != n {
+		return nil, fmt.Errorf("PACE: encrypted nonce of %d bytes, want %d: %w", len(z), n, scard.ErrAuthentication)
 	}
 	_, dec, err := p.nonceCipher()
 	if err != nil {
 		return nil, err
 	}
-	p.s = make([]byte, bs)
+	p.s = make([]byte, len(z))
 	dec(p.s, z)
 	// Step 2: mapping.
-	if err := p.genMapKey(); err != nil {
-		return nil, err
-	}
-	peerMap, err := ga(false, 0x81, p.grp.Encode(p.pkMap), 0x82)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.mapGenerator(peerMap); err != nil {
-		return nil, err
+	if p.proto.mapping == MappingIntegrated {
+		if p.t, err = readRand(p.rnd, p.proto.cipher.KeyLen()); err != nil {
+			return nil, err
+		}
+		inner, err := ga(false, 0x81, p.t)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkIMReply(inner); err != nil {
+			return nil, err
+		}
+		if err := p.mapIntegrated(p.t); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := p.genMapKey(); err != nil {
+			return nil, err
+		}
+		inner, err := ga(false, 0x81, p.grp.Encode(p.pkMap))
+		if err != nil {
+			return nil, err
+		}
+		peerMap, err := find(inner, 0x82)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.mapGenerator(peerMap); err != nil {
+			return nil, err
+		}
 	}
 	// Step 3: key agreement.
 	if err := p.genEphemeral(); err != nil {
 		return nil, err
 	}
-	peer, err := ga(false, 0x83, p.mapped.Encode(p.pk), 0x84)
+	inner, err = ga(false, 0x83, p.mapped.Encode(p.pk))
+	if err != nil {
+		return nil, err
+	}
+	peer, err := find(inner, 0x84)
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +564,11 @@ func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword)
 	if err != nil {
 		return nil, err
 	}
-	tIC, err := ga(true, 0x85, tIFD, 0x86)
+	inner, err = ga(true, 0x85, tIFD)
+	if err != nil {
+		return nil, err
+	}
+	tIC, err := find(inner, 0x86)
 	if err != nil {
 		return nil, err
 	}
@@ -501,6 +579,15 @@ func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword)
 	if subtle.ConstantTimeCompare(tIC, want) != 1 {
 		return nil, fmt.Errorf("PACE: chip authentication token mismatch: %w", scard.ErrAuthentication)
 	}
+	if p.proto.mapping == MappingChipAuthentication {
+		a, err := find(inner, 0x8A)
+		if err != nil {
+			return nil, fmt.Errorf("PACE-CAM: no encrypted chip authentication data: %w", err)
+		}
+		if p.caIC, err = decryptCAData(p.proto.cipher, p.kEnc, a, p.grp.Order()); err != nil {
+			return nil, err
+		}
+	}
 	if err := p.startSM(); err != nil {
 		return nil, err
 	}
@@ -508,7 +595,8 @@ func runPACE(ctx context.Context, c *scard.Card, info PACEInfo, pw PACEPassword)
 	return p, nil
 }
 
-// PACEChip is the card side of PACE Generic Mapping, for card emulators.
+// PACEChip is the card side of PACE (Generic, Integrated and Chip
+// Authentication Mapping), for card emulators.
 // Create one per MSE:SET AT; feed each GENERAL AUTHENTICATE data field to
 // [PACEChip.GeneralAuthenticate] and answer with its result. After the
 // fourth step, [PACEChip.SecureMessaging] returns the session.
@@ -528,10 +616,31 @@ func (c *PACEChip) LogValue() slog.Value { return slog.StringValue("emrtd.PACECh
 // NewPACEChip prepares the card side for the protocol and parameters in
 // info and the document's password pw. rnd supplies the nonce and private
 // keys (nil means crypto/rand). Unsupported protocols wrap [ErrNotSupported].
+//
+// Chip Authentication Mapping needs the chip's static key: use
+// [NewPACEChipCAM] for those protocols.
 func NewPACEChip(info PACEInfo, pw PACEPassword, rnd io.Reader) (*PACEChip, error) {
+	return NewPACEChipCAM(info, pw, nil, rnd)
+}
+
+// NewPACEChipCAM is [NewPACEChip] with the chip's static chip authentication
+// key, which PACE with Chip Authentication Mapping (ICAO Doc 9303-11
+// 4.4.3.5) proves possession of: an ECDH key ([NewCAKey]) on the domain
+// parameters of info. key may be nil for the other mappings, where it is
+// not used.
+func NewPACEChipCAM(info PACEInfo, pw PACEPassword, key *CAKey, rnd io.Reader) (*PACEChip, error) {
 	p, err := newPACE(info, pw, rnd)
 	if err != nil {
 		return nil, err
+	}
+	if p.proto.mapping == MappingChipAuthentication {
+		if key == nil || key.ec == nil || key.ecPriv == nil {
+			return nil, fmt.Errorf("emrtd: PACE %s needs the chip's ECDH chip authentication key: %w", info.Protocol, scard.ErrInvalidKey)
+		}
+		if key.ec.Name() != p.grp.Name() {
+			return nil, fmt.Errorf("emrtd: chip authentication key on %s, PACE on %s: %w", key.ec.Name(), p.grp.Name(), scard.ErrInvalidKey)
+		}
+		p.cam = key
 	}
 	return &PACEChip{p: p}, nil
 }
@@ -556,7 +665,7 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 		if err != nil || len(inner) != 0 {
 			return fail(fmt.Errorf("PACE step 1: want an empty 7C template: %w", scard.ErrAuthentication))
 		}
-		s, err := readRand(p.rnd, p.proto.cipher.BlockSize())
+		s, err := readRand(p.rnd, p.nonceLen())
 		if err != nil {
 			return nil, err
 		}
@@ -573,6 +682,17 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 		peer, err := parseDynAuth(data, 0x81)
 		if err != nil {
 			return fail(err)
+		}
+		if p.proto.mapping == MappingIntegrated {
+			if len(peer) != p.proto.cipher.KeyLen() {
+				return fail(fmt.Errorf("PACE integrated mapping: nonce t of %d bytes, want %d: %w", len(peer), p.proto.cipher.KeyLen(), scard.ErrAuthentication))
+			}
+			if err := p.mapIntegrated(peer); err != nil {
+				return fail(err)
+			}
+			p.t = append([]byte(nil), peer...)
+			p.step++
+			return dynAuth(0x82, nil), nil
 		}
 		if err := p.genMapKey(); err != nil {
 			return nil, err
@@ -611,11 +731,25 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		var caData []byte
+		if p.cam != nil {
+			if caData, err = encryptCAData(p.proto.cipher, p.kEnc, p.cam.ecPriv, p.skMap, p.grp.Order()); err != nil {
+				return nil, err
+			}
+		}
 		if err := p.startSM(); err != nil {
 			return nil, err
 		}
 		p.step++
-		return dynAuth(0x86, tIC), nil
+		if caData == nil {
+			return dynAuth(0x86, tIC), nil
+		}
+		var b tlv.Builder
+		b.AddConstructed(0x7C, func(b *tlv.Builder) {
+			b.Add(0x86, tIC)
+			b.Add(0x8A, caData)
+		})
+		return b.Bytes(), nil
 	}
 	return fail(fmt.Errorf("PACE: GENERAL AUTHENTICATE after completion: %w", scard.ErrAuthentication))
 }

@@ -160,8 +160,22 @@ func TestPACEChipRoundTrip(t *testing.T) {
 func TestPACEUnsupported(t *testing.T) {
 	t.Parallel()
 	can, _ := CANPassword("123456")
-	_, err := NewPACEChip(PACEInfo{Protocol: oid(t, "0.4.0.127.0.7.2.2.4.4.2"), ParameterID: 13}, can, nil)
+	_, err := NewPACEChip(PACEInfo{Protocol: oid(t, "0.4.0.127.0.7.2.2.4.5.2"), ParameterID: 13}, can, nil)
 	require.ErrorIs(t, err, scard.ErrNotSupported)
+	// Integrated Mapping's point encoding needs p = 3 mod 4: not P-224.
+	_, err = NewPACEChip(PACEInfo{Protocol: oid(t, OIDPACEECDHIMAES128), ParameterID: ParamP224}, can, nil)
+	require.ErrorIs(t, err, scard.ErrNotSupported)
+	assert.False(t, PACESupported(PACEInfo{Protocol: oid(t, OIDPACEECDHIMAES128), ParameterID: ParamP224}))
+	assert.True(t, PACESupported(PACEInfo{Protocol: oid(t, OIDPACEECDHIMAES128), ParameterID: ParamP256}))
+	// Chip Authentication Mapping has no 3DES variant and needs the chip's key.
+	_, err = NewPACEChip(PACEInfo{Protocol: oid(t, "0.4.0.127.0.7.2.2.4.6.1"), ParameterID: 13}, can, nil)
+	require.ErrorIs(t, err, scard.ErrNotSupported)
+	_, err = NewPACEChip(PACEInfo{Protocol: oid(t, OIDPACEECDHCAMAES128), ParameterID: 13}, can, nil)
+	require.ErrorIs(t, err, scard.ErrInvalidKey)
+	dhKey, err := NewCAKey(ParamDH1024, nil)
+	require.NoError(t, err)
+	_, err = NewPACEChipCAM(PACEInfo{Protocol: oid(t, OIDPACEECDHCAMAES128), ParameterID: 13}, can, dhKey, nil)
+	require.ErrorIs(t, err, scard.ErrInvalidKey)
 	_, err = NewPACEChip(PACEInfo{Protocol: oid(t, OIDPACEDHGM3DES), ParameterID: 13}, can, nil)
 	require.ErrorIs(t, err, scard.ErrNotSupported)
 	_, err = NewPACEChip(PACEInfo{Protocol: oid(t, OIDPACEECDHGMAES128), ParameterID: 17}, can, nil)

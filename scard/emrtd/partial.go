@@ -27,11 +27,21 @@ func (e *FileError) Error() string { return fmt.Sprintf("emrtd: reading %s: %v",
 func (e *FileError) Unwrap() error { return e.Err }
 
 // fileFailed records err for file in a partial read and returns nil, or
-// returns err when the read must stop: no Partial option, ctx done, or a
-// transport failure.
+// returns err when the read must stop: no Partial option, ctx done, a
+// transport failure, or the chip ending secure messaging.
 func (e *Document) fileFailed(ctx context.Context, opts ReadOptions, file string, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
+	}
+	if smEnded(err) {
+		// The chip answered 6987 or 6988 in plain: it has ended secure
+		// messaging and dropped its session keys (ICAO Doc 9303-11
+		// 9.8.6), and so has scard.Card. Going on would read the other
+		// files in plain, unprotected, from a chip that should refuse
+		// them (vsmartcard's ePass emulator serves them; see
+		// scripts/interop-vicc): the read stops here, also in a partial
+		// read.
+		return &FileError{File: file, Err: fmt.Errorf("the chip ended secure messaging, so the read stops: %w", err)}
 	}
 	var sme *scard.SMError
 	if !opts.Partial || isTransport(err) && !errors.As(err, &sme) {
@@ -42,6 +52,13 @@ func (e *Document) fileFailed(ctx context.Context, opts ReadOptions, file string
 	}
 	e.FileErrors[file] = &FileError{File: file, Err: err}
 	return nil
+}
+
+// smEnded reports whether err is the chip's plain 6987 (SM data objects
+// missing) or 6988 (SM data objects incorrect): the end of the session.
+func smEnded(err error) bool {
+	var se *scard.StatusError
+	return errors.As(err, &se) && (se.SW == scard.SWSMObjectsMissing || se.SW == scard.SWSMObjectsIncorrect)
 }
 
 // Err returns the file errors of a partial read joined with errors.Join in
@@ -89,8 +106,8 @@ func (e *Document) Checks() Checks {
 	c.PassiveAuthentication = len(e.SOD) > 0
 	c.ChipAuthenticated = e.ChipAuthenticated
 	_, c.ActiveAuthentication = e.DataGroups[15]
-	if !c.PassiveAuthentication {
-		c.Unverifiable = e.DataGroupNumbers()
+	if !c.PassiveAuthentication && len(e.DataGroups) > 0 {
+		c.Unverifiable = e.DataGroupNumbers() // nil, not empty, when nothing was read
 	}
 	for n := range e.FileErrors {
 		c.Missing = append(c.Missing, n)

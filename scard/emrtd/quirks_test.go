@@ -429,6 +429,21 @@ func TestTD2QuirkLongDocumentNumber(t *testing.T) {
 	}
 }
 
+// TestCOMQuirkEPassEmulator: the EF.COM that vsmartcard's ePass emulator
+// serves (read live, scripts/interop-vicc): its tag list 5C declares two
+// bytes but holds the four ASCII characters "6175" (CardGenerator.py packs
+// b"6175" with length 2), so the tag list is 36 31 and two bytes 37 35
+// follow inside 60. ParseCOM names the first bad entry.
+func TestCOMQuirkEPassEmulator(t *testing.T) {
+	com := []byte{0x60, 0x16, 0x5F, 0x01, 0x04, '0', '1', '0', '7', 0x5F, 0x36, 0x06, '0', '4', '0', '0', '0', '0', 0x5C, 0x02, '6', '1', '7', '5'}
+	_, err := ParseCOM(com)
+	var de *scard.DataError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "EF.COM", de.File)
+	assert.Equal(t, "tag list entry 1: unknown data group tag 36", de.Msg)
+	assert.ErrorIs(t, err, scard.ErrMalformedData)
+}
+
 // sodQuirkSeeds are the altered SODs above, for the fuzzers' corpus.
 func sodQuirkSeeds(t testing.TB) [][]byte {
 	sod := quirkSOD(t, SODOptions{})

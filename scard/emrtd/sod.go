@@ -476,24 +476,8 @@ func PassiveAuthentication(sod []byte, dgs map[int][]byte, opts PAOptions) (*PAR
 		errs = append(errs, err)
 	}
 	if signer != nil {
-		if opts.CSCA == nil {
-			errs = append(errs, &ChainError{Err: errors.New("no CSCA pool supplied")})
-		} else {
-			inter := x509.NewCertPool()
-			for _, c := range s.Certificates {
-				if c != signer {
-					inter.AddCert(c)
-				}
-			}
-			chains, verr := signer.Verify(x509.VerifyOptions{
-				Roots: opts.CSCA, Intermediates: inter, CurrentTime: opts.CurrentTime,
-				KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-			})
-			if verr != nil {
-				errs = append(errs, &ChainError{Err: verr})
-			} else {
-				res.Chain = chains[0]
-			}
+		if res.Chain, err = s.verifyChain(signer, opts); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	nums := make([]int, 0, len(dgs))
@@ -523,6 +507,29 @@ func PassiveAuthentication(sod []byte, dgs map[int][]byte, opts PAOptions) (*PAR
 	}
 	slices.Sort(res.NotRead)
 	return res, errors.Join(errs...)
+}
+
+// verifyChain checks the signer certificate's chain to opts.CSCA, with
+// the other embedded certificates as intermediates; errors are a
+// [*ChainError].
+func (s *SOD) verifyChain(signer *x509.Certificate, opts PAOptions) ([]*x509.Certificate, error) {
+	if opts.CSCA == nil {
+		return nil, &ChainError{Err: errors.New("no CSCA pool supplied")}
+	}
+	inter := x509.NewCertPool()
+	for _, c := range s.Certificates {
+		if c != signer {
+			inter.AddCert(c)
+		}
+	}
+	chains, err := signer.Verify(x509.VerifyOptions{
+		Roots: opts.CSCA, Intermediates: inter, CurrentTime: opts.CurrentTime,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+	})
+	if err != nil {
+		return nil, &ChainError{Err: err}
+	}
+	return chains[0], nil
 }
 
 // signerCert finds the certificate named by the SignerInfo.

@@ -30,10 +30,13 @@
 // # Compatibility
 //
 // Checked against the official middleware run on ciekit's simulator
-// (scripts/interop-cie-middleware/RESULTS.md): the middleware opens the
-// channel, verifies the PIN, reads the certificate and checks the IAS SOD
-// on the simulator, and ciekit's commands match the middleware's one by
-// one from the DH parameters to VERIFY PIN. Not yet run on a physical
+// (scripts/interop-cie-middleware/RESULTS.md): the middleware (its
+// enrolment, PIN manager and PKCS#11 module driven by OpenSC's pkcs11-tool)
+// opens the channel, verifies, changes and unblocks the PIN, reads the
+// certificate, checks the IAS SOD and signs on the simulator; ciekit's
+// commands match the middleware's one by one (channel and VERIFY PIN, the
+// certificate read, C_Sign, C_InitPIN, C_SetPIN) and its signatures are
+// byte-identical to the ones the middleware got. Not yet run on a physical
 // card: the byte layout of the card's GET DATA answers (the middleware
 // reads them by position), the status words of a real card inside the
 // channel, and the signature command on cards other than the simulator.

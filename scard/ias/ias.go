@@ -112,9 +112,11 @@ func (i *Client) Select(ctx context.Context) error {
 // ReadNIS reads the NIS (Numero Identificativo per i Servizi, EF.ID_Servizi)
 // with READ BINARY by SFI (00 B0 81 00 0C) and returns its 12 digits. The
 // CIE DF must be selected ([Client.Select]). A file that is not 12 digits
-// gives a [*DataError].
+// gives a [*DataError]. Like every read of the Client, it goes in the
+// secure channel when that is open: a plain command would end the card's
+// secure-messaging session.
 func (i *Client) ReadNIS(ctx context.Context) (string, error) {
-	r, err := i.c.Send(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, P2: 0x00, Ne: 12})
+	r, err := i.send(ctx, scard.Command{INS: scard.InsReadBinary, P1: 0x81, P2: 0x00, Ne: 12})
 	if err != nil {
 		return "", fmt.Errorf("reading the NIS: %w", err)
 	}
@@ -136,16 +138,40 @@ func parseNIS(b []byte) (string, error) {
 	return string(b[:12]), nil
 }
 
-// ReadSerial reads EF.Serial (1002) whole.
+// ReadSerial reads EF.Serial (1002) whole, in the secure channel when it
+// is open (the middleware reads it there after VERIFY PIN).
 func (i *Client) ReadSerial(ctx context.Context) ([]byte, error) {
-	return i.c.ReadFile(ctx, FIDSerial, "EF.Serial")
+	return i.readEF(ctx, FIDSerial, "EF.Serial", false)
+}
+
+// readEF reads a transparent EF in plain, or, when the secure channel is
+// open, in secure messaging as the middleware's IAS::readfile does
+// (readfile_SM): a plain command would end the card's SM session and the
+// next protected command would fail. tlvFile cuts the content at the
+// length of its first TLV object.
+func (i *Client) readEF(ctx context.Context, fid uint16, name string, tlvFile bool) ([]byte, error) {
+	if i.sm == nil {
+		if tlvFile {
+			return i.c.ReadTLVFile(ctx, fid, name, nil)
+		}
+		return i.c.ReadFile(ctx, fid, name)
+	}
+	b, err := i.readFile(ctx, fid, name)
+	if err != nil || !tlvFile {
+		return b, err
+	}
+	_, l, h, ok := tlv.Header(b)
+	if !ok || h+l > len(b) {
+		return nil, &scard.DataError{File: name, Msg: fmt.Sprintf("%d bytes hold no whole TLV object", len(b))}
+	}
+	return b[:h+l], nil
 }
 
 // ReadServicesKey reads EF.Servizi_Int.Kpub (1005): the RSA public key of
 // the NIS internal authentication, as PKCS#1 RSAPublicKey or
 // SubjectPublicKeyInfo DER. It returns the key and the raw file.
 func (i *Client) ReadServicesKey(ctx context.Context) (*rsa.PublicKey, []byte, error) {
-	raw, err := i.c.ReadTLVFile(ctx, FIDServiziKpub, "EF.Servizi_Int.Kpub", nil)
+	raw, err := i.readEF(ctx, FIDServiziKpub, "EF.Servizi_Int.Kpub", true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -193,25 +219,45 @@ func (i *Client) ReadCertificate(ctx context.Context) (*x509.Certificate, error)
 	return cert, nil
 }
 
-// ReadSOD reads the IAS document security object (EF 1006).
+// ReadSOD reads the IAS document security object (EF 1006), in the secure
+// channel when it is open.
 func (i *Client) ReadSOD(ctx context.Context) ([]byte, error) {
-	return i.c.ReadTLVFile(ctx, FIDSOD, "IAS EF.SOD", nil)
+	return i.readEF(ctx, FIDSOD, "IAS EF.SOD", true)
 }
 
 // InternalAuthenticate has the card sign challenge with the NIS
 // internal-authentication key (SDO 0x83, RSA PKCS#1 v1.5 without
 // DigestInfo): MSE:SET 00 22 41 A4 [80 01 02 84 01 83], then INTERNAL
-// AUTHENTICATE 00 88 00 00. It returns the signature.
+// AUTHENTICATE 00 88 00 00. It returns the signature. With the secure
+// channel open both go in secure messaging, as the middleware's
+// IAS::InitEncKey sends them then.
 func (i *Client) InternalAuthenticate(ctx context.Context, challenge []byte) ([]byte, error) {
 	mse := scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, KeyRefServiziInt}}
-	if _, err := i.c.Do(ctx, mse); err != nil {
+	ia := scard.Command{INS: scard.InsInternalAuthenticate, Data: challenge, Ne: scard.MaxShortNe}
+	if i.sm == nil {
+		if _, err := i.c.Do(ctx, mse); err != nil {
+			return nil, fmt.Errorf("internal authentication: MSE:SET: %w", err)
+		}
+		sig, err := i.c.Do(ctx, ia)
+		if err != nil {
+			return nil, fmt.Errorf("internal authentication: %w", err)
+		}
+		return sig, nil
+	}
+	r, err := i.smSend(ctx, mse)
+	if err == nil {
+		err = r.Err(mse.INS)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("internal authentication: MSE:SET: %w", err)
 	}
-	sig, err := i.c.Do(ctx, scard.Command{INS: scard.InsInternalAuthenticate, Data: challenge, Ne: scard.MaxShortNe})
+	if r, err = i.smSend(ctx, ia); err == nil {
+		err = r.Err(ia.INS)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("internal authentication: %w", err)
 	}
-	return sig, nil
+	return r.Data, nil
 }
 
 // NISOptions configures [Client.VerifyNIS].

@@ -85,3 +85,35 @@ func mustPUK(t testing.TB, s string) scard.PUK {
 	require.NoError(t, err)
 	return p
 }
+
+// TestReadsKeepTheChannel: after VERIFY PIN every read of the Client goes
+// in secure messaging, as the middleware's readfile does once its SM
+// session is active (it reads EF.Serial there): a plain command would end
+// the card's SM session, and the certificate read after it would fail with
+// 6988. Found comparing ciekit's commands with the middleware's
+// (scripts/interop-cie-middleware).
+func TestReadsKeepTheChannel(t *testing.T) {
+	t.Parallel()
+	sim, _ := exampleCIE()
+	ic := ias.NewClient(scard.NewCard(sim, scard.CardOptions{}))
+	require.NoError(t, ic.VerifyPIN(t.Context(), mustPIN(t, cardsim.DefaultPIN)))
+	serial, err := ic.ReadSerial(t.Context())
+	require.NoError(t, err)
+	assert.NotEmpty(t, serial)
+	sod, err := ic.ReadSOD(t.Context())
+	require.NoError(t, err)
+	assert.NotEmpty(t, sod)
+	pub, _, err := ic.ReadServicesKey(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, sim.NISPublicKey().N, pub.N)
+	nis, err := ic.ReadNIS(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, sim.NIS(), nis)
+	sig, err := ic.InternalAuthenticate(t.Context(), []byte("12345678"))
+	require.NoError(t, err)
+	assert.Len(t, sig, sim.NISPublicKey().Size())
+	require.True(t, ic.ChannelOpen())
+	cert, err := ic.ReadCertificate(t.Context())
+	require.NoError(t, err, "the channel survived the reads")
+	assert.Equal(t, sim.Certificate().Raw, cert.Raw)
+}

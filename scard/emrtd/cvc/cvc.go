@@ -3,7 +3,6 @@ package cvc
 import (
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	_ "crypto/sha1" // id-TA-*-SHA-1
@@ -70,27 +69,38 @@ func (r Role) String() string {
 	return "IS"
 }
 
-// Rights are the read access rights of an inspection system's
-// authorization (TR-03110 part 3, table C.4: bit 0 DG3, bit 1 DG4).
+// Rights are the access rights of an inspection system's authorization,
+// the six low bits of its certificate holder authorization (TR-03110 part
+// 3, C.4.1, table C.4): bit 0 DG3, bit 1 DG4, bits 2-4 reserved (RFU),
+// bit 5 the deprecated read access to the eID application. Parse keeps all
+// six, Create writes all six; the effective rights of a chain are the AND
+// of its certificates'.
 type Rights uint8
 
 // Access rights of the ePassport authorization.
 const (
 	ReadDG3 Rights = 1 << 0 // fingerprints
 	ReadDG4 Rights = 1 << 1 // iris
+	// ReadEID is the deprecated read access to the eID application
+	// (TR-03110 part 3, table C.4); no eMRTD chip here grants anything for it.
+	ReadEID Rights = 1 << 5
+	// RightsMask is the six bits of the authorization that are rights.
+	RightsMask Rights = 0x3F
 )
 
-// String lists the rights ("DG3+DG4", "DG3", "none").
+// String lists the rights joined by "+" ("DG3+DG4", "DG3", "DG4+eID",
+// "RFU2" for reserved bit 2, …) or "none".
 func (r Rights) String() string {
-	switch r & (ReadDG3 | ReadDG4) {
-	case ReadDG3 | ReadDG4:
-		return "DG3+DG4"
-	case ReadDG3:
-		return "DG3"
-	case ReadDG4:
-		return "DG4"
+	var s []string
+	for i, name := range []string{"DG3", "DG4", "RFU2", "RFU3", "RFU4", "eID"} {
+		if r&(1<<i) != 0 {
+			s = append(s, name)
+		}
 	}
-	return "none"
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, "+")
 }
 
 // Certificate is a card-verifiable certificate of BSI TR-03110 part 3
@@ -248,7 +258,7 @@ func Parse(b []byte) (*Certificate, error) {
 	if o := oidString(oid); o != OIDRoleIS {
 		return nil, bad("7F4C CHAT", "terminal type %s is not id-IS (only the ePassport authorization is implemented)", o)
 	}
-	c.Role, c.Rights = Role(disc[0]>>6), Rights(disc[0]&0x03)
+	c.Role, c.Rights = Role(disc[0]>>6), Rights(disc[0])&RightsMask
 	if err := c.parseKey(key); err != nil {
 		return nil, err
 	}
@@ -313,17 +323,6 @@ func appendCVCDate(dst []byte, t time.Time) []byte {
 	return append(dst, byte(y/10), byte(y%10), byte(m/10), byte(m%10), byte(d/10), byte(d%10))
 }
 
-// curves maps the NIST prime curves by their prime, which is how a CV
-// certificate's explicit domain parameters are recognised.
-func curveByPrime(p []byte) elliptic.Curve {
-	for _, c := range []elliptic.Curve{elliptic.P224(), elliptic.P256(), elliptic.P384(), elliptic.P521()} {
-		if new(big.Int).SetBytes(p).Cmp(c.Params().P) == 0 {
-			return c
-		}
-	}
-	return nil
-}
-
 func (c *Certificate) parseKey(key []byte) error {
 	bad := func(format string, a ...any) error {
 		return &FieldError{Field: "7F49 public key", Msg: fmt.Sprintf(format, a...)}
@@ -367,31 +366,32 @@ func (c *Certificate) parseKey(key []byte) error {
 			return bad("EC key needs 86 public point")
 		}
 		c.ecPoint = y
-		if prime, ok := dos[0x81]; ok {
-			curve := curveByPrime(prime)
-			if curve == nil {
-				return nil // brainpool or other curves: parsed, not usable
+		n := 0
+		for t := tlv.Tag(0x81); t <= 0x85; t++ {
+			if _, ok := dos[t]; ok {
+				n++
 			}
-			pub, err := cvcECKey(curve, y)
-			if err != nil {
-				return bad("%v", err)
-			}
-			c.PublicKey = pub
 		}
+		if n == 0 {
+			return nil // DV and IS keys: the curve is the issuer's
+		}
+		if n != 5 {
+			return bad("EC domain parameters need all of 81 prime, 82 a, 83 b, 84 generator and 85 order")
+		}
+		if h, ok := dos[0x87]; ok && new(big.Int).SetBytes(h).Cmp(big.NewInt(1)) != 0 {
+			return nil // a cofactor other than 1: no known curve, parsed but not usable
+		}
+		curve := curveByDomain(dos[0x81], dos[0x82], dos[0x83], dos[0x84], dos[0x85])
+		if curve == nil {
+			return nil // an unknown curve: parsed, not usable
+		}
+		pub, err := ecPublicKey(curve, y)
+		if err != nil {
+			return bad("%v", err)
+		}
+		c.PublicKey = pub
 	}
 	return nil
-}
-
-func cvcECKey(curve elliptic.Curve, b []byte) (*ecdsa.PublicKey, error) {
-	n := (curve.Params().BitSize + 7) / 8
-	if len(b) != 1+2*n || b[0] != 4 {
-		return nil, errors.New("public point is not an uncompressed point of the curve")
-	}
-	k, err := ecdsa.ParseUncompressedPublicKey(curve, b)
-	if err != nil {
-		return nil, errors.New("public point is not on the curve")
-	}
-	return k, nil
 }
 
 func isRSAAlg(oid string) bool {
@@ -437,7 +437,7 @@ func (c *Certificate) CheckSignatureFrom(parent *Certificate) error {
 	}
 	if c.PublicKey == nil && c.ecPoint != nil {
 		if pk, ok := parent.PublicKey.(*ecdsa.PublicKey); ok {
-			pub, err := cvcECKey(pk.Curve, c.ecPoint)
+			pub, err := ecPublicKey(pk.Curve, c.ecPoint)
 			if err != nil {
 				return &FieldError{Field: "7F49 public key", Msg: err.Error()}
 			}
@@ -447,7 +447,11 @@ func (c *Certificate) CheckSignatureFrom(parent *Certificate) error {
 	return Verify(parent.KeyAlgorithm, parent.PublicKey, c.RawBody, c.Signature)
 }
 
-// verifyTA checks an id-TA signature over msg.
+// Verify checks an id-TA signature sig over msg with pub: RSA PKCS#1 v1.5
+// or PSS (any salt length), or ECDSA in the plain r||s form of TR-03111 on
+// a NIST prime or brainpool r1 curve. It returns [ErrSignature] for a
+// wrong signature and an error wrapping [scard.ErrNotSupported] for an
+// unknown algorithm or a key that does not fit it.
 func Verify(alg string, pub crypto.PublicKey, msg, sig []byte) error {
 	h, isEC := taHash(alg)
 	if h == 0 || pub == nil {
@@ -489,7 +493,7 @@ func Verify(alg string, pub crypto.PublicKey, msg, sig []byte) error {
 	return fmt.Errorf("cvc: key of type %T for %s: %w", pub, alg, scard.ErrNotSupported)
 }
 
-// signTA signs msg with signer for the id-TA algorithm alg, converting an
+// Sign signs msg with signer for the id-TA algorithm alg, converting an
 // ECDSA signature from ASN.1 to the plain r||s form TR-03110 uses.
 func Sign(rnd io.Reader, signer crypto.Signer, alg string, msg []byte) ([]byte, error) {
 	h, isEC := taHash(alg)
@@ -534,8 +538,10 @@ func Sign(rnd io.Reader, signer crypto.Signer, alg string, msg []byte) ([]byte, 
 // (signer) and its certificate's algorithm: parent nil means a
 // self-signed CVCA certificate signed with tmpl.KeyAlgorithm. EC domain
 // parameters are written for CVCA certificates only, as TR-03110 part 3
-// C.3 prescribes. rnd nil means crypto/rand. It returns the DER
-// certificate (7F21); parse it with [Parse].
+// C.3 prescribes; EC keys must be on a NIST prime or brainpool r1 curve
+// (a brainpool key comes from [ParsePrivateKey]). rnd nil means
+// crypto/rand. It returns the DER certificate (7F21); parse it with
+// [Parse].
 func Create(rnd io.Reader, tmpl *Certificate, pub crypto.PublicKey, parent *Certificate, signer crypto.Signer) ([]byte, error) {
 	alg := tmpl.KeyAlgorithm
 	if parent != nil {
@@ -568,15 +574,19 @@ func Create(rnd io.Reader, tmpl *Certificate, pub crypto.PublicKey, parent *Cert
 				p := k.Curve.Params()
 				n := (p.BitSize + 7) / 8
 				fill := func(x *big.Int) []byte { return x.FillBytes(make([]byte, n)) }
+				a := curveA(k.Curve)
+				if a == nil {
+					keyErr = fmt.Errorf("cvc: Create: curve %s: %w", p.Name, scard.ErrNotSupported)
+					return
+				}
 				if tmpl.Role == RoleCVCA {
-					a := new(big.Int).Sub(p.P, big.NewInt(3)) // the NIST curves have a = -3
 					b.Add(0x81, fill(p.P))
 					b.Add(0x82, fill(a))
 					b.Add(0x83, fill(p.B))
 					b.Add(0x84, append(append([]byte{4}, fill(p.Gx)...), fill(p.Gy)...))
 					b.Add(0x85, fill(p.N))
 				}
-				point, err := k.Bytes() // the uncompressed point 04 || X || Y
+				point, err := ecPoint(k) // the uncompressed point 04 || X || Y
 				if err != nil {
 					keyErr = fmt.Errorf("cvc: Create: public key: %w", err)
 					return
@@ -592,7 +602,7 @@ func Create(rnd io.Reader, tmpl *Certificate, pub crypto.PublicKey, parent *Cert
 		b.Add(0x5F20, []byte(tmpl.CHR))
 		b.AddConstructed(0x7F4C, func(b *tlv.Builder) {
 			b.Add(0x06, oidDER(OIDRoleIS))
-			b.Add(0x53, []byte{byte(tmpl.Role)<<6 | byte(tmpl.Rights&(ReadDG3|ReadDG4))})
+			b.Add(0x53, []byte{byte(tmpl.Role)<<6 | byte(tmpl.Rights&RightsMask)})
 		})
 		b.Add(0x5F25, appendCVCDate(nil, tmpl.EffectiveDate))
 		b.Add(0x5F24, appendCVCDate(nil, tmpl.ExpirationDate))

@@ -9,6 +9,8 @@ import (
 	"crypto/rsa"
 	"encoding/hex"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +145,31 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// addSeedFiles adds every file matching pattern to f's seed corpus.
+func addSeedFiles(f *testing.F, pattern string) {
+	files, _ := filepath.Glob(pattern)
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
+// checkRejected fails unless a rejected input gave a *FieldError and no
+// partial result.
+func checkRejected(t *testing.T, partial bool, err error) {
+	t.Helper()
+	if partial {
+		t.Fatalf("partial result with error %v", err)
+	}
+	var ce *cvc.FieldError
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %v is not a *FieldError", err)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	rsaKey, _ := rsa.GenerateKey(rand.Reader, 1024)
@@ -157,16 +184,13 @@ func FuzzParse(f *testing.F) {
 		f.Add(der)
 		f.Add(der[4:]) // body and signature, as PSO:VERIFY CERTIFICATE sends them
 	}
+	// Certificates made by OpenPACE and by Create on every algorithm
+	// (scripts/compare-cvc/run.sh).
+	addSeedFiles(f, "testdata/*/*/*.cvcert")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := cvc.Parse(b)
 		if err != nil {
-			if c != nil {
-				t.Fatalf("partial result with error %v", err)
-			}
-			var ce *cvc.FieldError
-			if !errors.As(err, &ce) {
-				t.Fatalf("error %v is not a *FieldError", err)
-			}
+			checkRejected(t, c != nil, err)
 			return
 		}
 		c2, err := cvc.Parse(c.Raw)

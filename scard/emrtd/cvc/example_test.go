@@ -6,6 +6,8 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/ciekit/ciekit/scard/emrtd/cvc"
@@ -48,4 +50,43 @@ func Example() {
 	// ITCVCA00001 -> ITDV000001 DV (domestic) DG3 2025-06-30
 	// signed by the CVCA: true
 	// valid on 2025-07-01: false
+}
+
+// ExampleParsePrivateKey loads an inspection system's brainpool key as
+// OpenSSL writes it for EAC (PKCS#8 with explicit domain parameters, which
+// crypto/x509 refuses) and checks that it belongs to the IS certificate of
+// an OpenPACE-made chain, verifying the chain on the way.
+func ExampleParsePrivateKey() {
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("testdata/openpace/bp256", name))
+		if err != nil {
+			log.Fatal(err)
+		}
+		return b
+	}
+	key, err := cvc.ParsePrivateKey(read("IS-TEST-KEY.pkcs8"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var chain []*cvc.Certificate
+	for _, name := range []string{"cvca.cvcert", "dv.cvcert", "is.cvcert"} {
+		c, err := cvc.Parse(read(name))
+		if err != nil {
+			log.Fatal(err)
+		}
+		issuer := c
+		if len(chain) > 0 {
+			issuer = chain[len(chain)-1]
+		}
+		if err := c.CheckSignatureFrom(issuer); err != nil {
+			log.Fatal(err)
+		}
+		chain = append(chain, c)
+	}
+	is := chain[2]
+	fmt.Println(is.CHR, is.Role, is.Rights, is.PublicKey.(*ecdsa.PublicKey).Curve.Params().Name)
+	fmt.Println("key matches:", key.Public().(*ecdsa.PublicKey).Equal(is.PublicKey))
+	// Output:
+	// UTISBP25600001 IS DG3 brainpoolP256r1
+	// key matches: true
 }

@@ -1,0 +1,172 @@
+// Package vicc_test replays ciekit's reads of vsmartcard's ePass emulator
+// (virtualsmartcard's "vicc -t ePass", a passport emulator nobody here
+// wrote, run outside the repository and connected to pcscd through vpcd;
+// see RESULTS.md) and documents how ciekit reports each way the emulator
+// deviates from ICAO Doc 9303.
+package vicc_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/scardtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func load(t *testing.T, path string) []scardtest.Exchange {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	xs, err := scardtest.ParseTranscript(f)
+	require.NoError(t, err, path)
+	return xs
+}
+
+func fileError(t *testing.T, err error, file string) *emrtd.FileError {
+	t.Helper()
+	var fe *emrtd.FileError
+	require.True(t, errors.As(err, &fe), "%s: %v is not a *emrtd.FileError", file, err)
+	assert.Equal(t, file, fe.File)
+	return fe
+}
+
+// TestEPassUpstream replays the emulator as published (vsmartcard master
+// a858628) under Python 3.11: after BAC, every protected command that
+// carries data (DO 87) is refused with a plain 6988, because of Python 3
+// faults in the emulator (SEutils.parse_SM_CAPDU calls stringtoint on an
+// int; the TypeError is turned into 6988 by a bare except in SmartcardSAM).
+// ciekit reports it on EF.COM, the first file, and stops: the chip has
+// ended secure messaging. The recording was made before ciekit stopped
+// there (commit "a read stops when the chip ends secure messaging"): it
+// then went on in plain, and the emulator served DG1 to plain commands, as
+// the tail of the transcript shows (a real chip refuses them, 6982).
+func TestEPassUpstream(t *testing.T) {
+	xs := load(t, "testdata/vicc-epass-upstream.apdu")
+	end := slices6988(xs)
+	require.Positive(t, end, "a plain 6988 in the recording")
+	p := scardtest.PlaybackExchanges(t, "vicc-epass-upstream", xs[:end+1])
+	doc, err := readEPass(t.Context(), p)
+	require.Error(t, err)
+	assert.Nil(t, doc)
+	assert.ErrorIs(t, err, scard.ErrSecureMessaging)
+	fileError(t, err, "EF.COM")
+	var se *scard.StatusError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, scard.SWSMObjectsIncorrect, se.SW)
+
+	// The emulator's answers to the plain commands that followed.
+	servedDG1 := false
+	for _, x := range xs[end+1:] {
+		if x.Command[0] == 0x00 && x.Command[1] == 0xB0 && bytes.HasPrefix(x.Response, []byte{0x61, 0x5B, 0x5F, 0x1F, 0x58}) {
+			servedDG1 = true
+		}
+	}
+	assert.True(t, servedDG1, "the emulator served DG1 in plain after ending secure messaging")
+}
+
+// slices6988 returns the index of the first plain 6988 answer.
+func slices6988(xs []scardtest.Exchange) int {
+	for i, x := range xs {
+		if bytes.Equal(x.Response, []byte{0x69, 0x88}) {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestEPassDeviations replays the emulator with three Python 3 fixes in the
+// copy that ran (outside the repository; RESULTS.md lists them), which
+// make its secure messaging work, and otherwise as published:
+//
+//  1. No EF.CardAccess (SELECT 011C: 6A82): ciekit uses BAC with the
+//     MRZ key (ICAO Doc 9303-11 4.2).
+//  2. Protected replies carry no DO 99 (SEutils.protect_response has it
+//     commented out; 9303-11 9.8.5 requires it): each is a *scard.SMError
+//     "missing DO 99", reported as the *emrtd.FileError of its file
+//     (EF.COM, then DG1 and DG2, which a read without EF.COM probes).
+//  3. Error status words under secure messaging come in plain, without
+//     DO 99 and MAC (6A82 for DG5), and the emulator does not count them
+//     in its send sequence counter, while ciekit does: the next command's
+//     MAC fails on the emulator, which answers 6988 in plain and ends the
+//     session (DG6). The read stops there with a *FileError for DG6
+//     wrapping the 6988 (errors.Is scard.ErrSecureMessaging).
+//
+// A second session reads only DG1 and DG2, which ends before the
+// counters part, so each file's error is in Document.FileErrors.
+func TestEPassDeviations(t *testing.T) {
+	p := scardtest.Playback(t, "testdata/vicc-epass.apdu")
+	doc, err := readEPass(t.Context(), p)
+	require.Error(t, err)
+	assert.Nil(t, doc)
+	fileError(t, err, "DG6")
+	var se *scard.StatusError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, scard.SWSMObjectsIncorrect, se.SW)
+
+	// A read of DG1 and DG2 only (no probe) ends before the counters
+	// part: every file has its own error, EF.SOD is not found.
+	p = scardtest.Playback(t, "testdata/vicc-epass-dg12.apdu")
+	doc, err = readEPassGroups(t.Context(), p, []int{1, 2})
+	require.NoError(t, err, "partial read of DG1 and DG2")
+	assert.Equal(t, "BAC", doc.Access)
+	assert.Empty(t, doc.DataGroups)
+	for _, f := range []string{"EF.COM", "DG1", "DG2"} {
+		var sme *scard.SMError
+		fe := fileError(t, doc.FileErrors[f], f)
+		require.ErrorAs(t, fe, &sme, f)
+		assert.Equal(t, "missing DO 99", sme.Msg, f)
+		assert.ErrorIs(t, fe, scard.ErrSecureMessaging, f)
+	}
+	assert.ErrorIs(t, doc.FileErrors["EF.SOD"], scard.ErrNotFound)
+	assert.Len(t, doc.FileErrors, 4)
+	assert.Equal(t, emrtd.Checks{Missing: []string{"DG1", "DG2", "EF.COM", "EF.SOD"}}, doc.Checks())
+}
+
+// TestEPassDeviationsConformantSM replays the emulator whose secure
+// messaging was made ICAO-conformant in the copy that ran (DO 99 and a
+// MAC with every status word; not the published emulator): the
+// emulator's independent BAC and secure messaging (3DES, retail MAC, SSC)
+// agree with ciekit's, DG1 is read and decodes, and the deviations of the
+// file system are reported one by one:
+//
+//  4. EF.COM's tag list (5C) declares 2 bytes but holds the four ASCII
+//     characters "6175" (CardGenerator.py packs b"6175" with length 2):
+//     a *scard.DataError "tag list entry 1: unknown data group tag 36"
+//     for EF.COM, so ciekit probes the data groups.
+//  5. DG2 is the biometric group template 7F61 without the outer tag 75
+//     (9303-10 4.7.2): a *scard.DataError "outer tag 7F, want 75".
+//  6. EF.SOD is written empty at 010D, DG13's file id, not at 011D: EF.SOD
+//     is not found (6A82, errors.Is scard.ErrNotFound) and the probe of
+//     DG13 finds an empty file, a *scard.DataError.
+//
+// Passive authentication is impossible; Checks lists DG1 as unverifiable.
+func TestEPassDeviationsConformantSM(t *testing.T) {
+	p := scardtest.Playback(t, "testdata/vicc-epass-do99.apdu")
+	doc, err := readEPass(t.Context(), p)
+	require.NoError(t, err)
+	assert.Equal(t, "BAC", doc.Access)
+	assert.Nil(t, doc.CardAccess)
+	assert.Equal(t, []int{1}, doc.DataGroupNumbers())
+	m, err := doc.MRZ()
+	require.NoError(t, err)
+	assert.Equal(t, "L898902C3", m.DocumentNumber)
+	assert.Equal(t, "ERIKSSON", m.Surname)
+
+	var de *scard.DataError
+	require.ErrorAs(t, doc.FileErrors["EF.COM"], &de)
+	assert.Equal(t, "tag list entry 1: unknown data group tag 36", de.Msg)
+	require.ErrorAs(t, doc.FileErrors["DG2"], &de)
+	assert.Equal(t, "outer tag 7F, want 75", de.Msg)
+	require.ErrorAs(t, doc.FileErrors["DG13"], &de)
+	assert.ErrorIs(t, doc.FileErrors["EF.SOD"], scard.ErrNotFound)
+	assert.Len(t, doc.FileErrors, 4)
+	assert.Equal(t, emrtd.Checks{MRZ: true, Unverifiable: []int{1}, Missing: []string{"DG13", "DG2", "EF.COM", "EF.SOD"}}, doc.Checks())
+	_, err = doc.Verify(emrtd.PAOptions{})
+	assert.Error(t, err, "passive authentication without EF.SOD")
+}
