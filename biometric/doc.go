@@ -43,7 +43,11 @@
 //     measured leave-one-set-out, dropping them cost accuracy), broken
 //     ridges (facing endings), minutiae near the border of the print or
 //     whose ridge runs into the background, close pairs and clouds; then
-//     the best by quality.
+//     the best by quality. A minutia's direction is the ridge's own,
+//     traced along the skeleton over 20 pixels, blended 3:1 with the
+//     orientation field (which alone is smoothed over 40 px and misses the
+//     curvature at the minutia); its quality is the ridge-flow coherence
+//     around it, lowered near the border of the print.
 //
 // Before enhancement, an image that is not a fingerprint (noise, blurred
 // noise, blank or uniform, gradients, printed text, photographs, prints
@@ -76,7 +80,9 @@
 // (growing with the distance from the root, for elastic distortion) and
 // 17°, the alignment refitted, and the pairs scored against the minutiae
 // in the overlap of the two prints, so partial prints are not penalised
-// for what they do not show. Templates of other resolutions and ANSI angle
+// for what they do not show. Each pair counts by how closely it agrees, and
+// an unpaired minutia of the overlap by its quality (a minutia of unknown
+// quality, 0, counts fully). Templates of other resolutions and ANSI angle
 // units are normalised first. The package biometric/eval implements the
 // FVC evaluation protocol on top.
 //

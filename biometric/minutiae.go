@@ -311,9 +311,15 @@ func (e *Extractor) filter() {
 		b := int(c.y/blk)*e.bw + int(c.x/blk)
 		q := e.coh[b]
 		if e.bdist[b] == 2 {
-			q *= 0.6
+			q *= tp.borderQ
 		}
 		c.q = q
+	}
+	for i := range cs {
+		c := &cs[i]
+		if !c.removed && c.q < tp.minQ {
+			c.removed, c.why = true, 12
+		}
 	}
 }
 
@@ -497,7 +503,7 @@ func (e *Extractor) direction(c *candidate) {
 	}
 	var vx, vy [4]float32
 	for k, f := range br[:nbr] {
-		last, _, _ := e.trace(c.p, f, dirLen, gen)
+		last, _, _ := e.trace(c.p, f, e.params().dirLen, gen)
 		x, y := int(last)%e.s-pad, int(last)/e.s-pad
 		dx, dy := float32(x)-float32(c.x), float32(y)-float32(c.y)
 		if l := float32(math.Sqrt(float64(dx*dx + dy*dy))); l > 0 {
@@ -524,13 +530,28 @@ func (e *Extractor) direction(c *candidate) {
 	if ux*sx+uy*sy < 0 {
 		ux, uy = -ux, -uy
 	}
+	// The skeleton's own direction over dirLen steps agrees better with
+	// the reference minutiae than the block field (smoothed over 40 px,
+	// blind to the curvature at the minutia): mean angle error against
+	// the FVC2002 B reference templates 8.5 -> 7.1 degrees at 14 steps.
+	// Blended with the field, which steadies it where the skeleton
+	// wiggles.
+	if bl := e.params().dirBlend; bl > 0 {
+		if l := float32(math.Sqrt(float64(sx*sx + sy*sy))); l > 0 {
+			ux, uy = (1-bl)*ux+bl*sx/l, (1-bl)*uy+bl*sy/l
+			if l := float32(math.Sqrt(float64(ux*ux + uy*uy))); l > 0 {
+				ux, uy = ux/l, uy/l
+			}
+		}
+	}
 	c.dx, c.dy = ux, uy
 	// The skeleton puts a fork about a third of a period behind the point
 	// where the ridges meet, and an ending slightly inside the ridge.
 	per := e.period[int(c.y/blk)*e.bw+int(c.x/blk)]
-	shift := -0.1 * per
+	tp := e.params()
+	shift := tp.endShift * per
 	if c.kind == KindBifurcation {
-		shift = 0.3 * per
+		shift = tp.forkShift * per
 	}
 	c.fx = float32(c.x) + shift*ux
 	c.fy = float32(c.y) + shift*uy
@@ -547,6 +568,14 @@ func isoAngle(dx, dy float32) uint8 {
 	return uint8(int(a*256/(2*math.Pi)+0.5) & 255)
 }
 
+// Minutia direction: the skeleton's own direction, traced over dirLen
+// steps, blended with the orientation field's with weight dirBlend (see
+// direction). dirLen stays within the trace buffer (4*shortRidge).
+const (
+	dirLen   = 20
+	dirBlend = 0.75
+)
+
 // filterParams are the false-minutia rules' distances (working pixels at
 // 500 ppi). Production uses the defaults (the constants in pipeline.go);
 // the leave-one-set-out tuning harness (tune_test.go) varies them through
@@ -558,6 +587,11 @@ type filterParams struct {
 	borderBlocks             uint8 // minutiae in blocks this close to the background go
 	spurLen, shortRidge      int   // topological rules (skeleton steps)
 	bridgeLen                int
+	borderQ                  float32 // quality factor of minutiae two blocks from the background
+	minQ                     float32 // minutiae of lower quality are dropped
+	dirBlend                 float32 // weight of the skeleton's own direction in a minutia's direction
+	dirLen                   int     // skeleton steps traced for that direction
+	endShift, forkShift      float32 // position shift along the direction, in ridge periods
 }
 
 func (e *Extractor) params() filterParams {
@@ -572,7 +606,13 @@ func (e *Extractor) params() filterParams {
 	// Short ridges (dots, islands) and short bridges are minutiae to the
 	// matcher, not noise. See TestTuneLeaveOneSetOut and
 	// biometric/eval/RESULTS.md.
+	//
+	// The direction blend (dirBlend, dirLen) was chosen jointly leave-one-
+	// set-out (blend 0.5..0.9 x 12..24 steps): held-out mean EER 2.41 % ->
+	// 1.79 %, three folds of four choosing 0.75 and 20 steps, the fourth
+	// 0.75 and 16.
 	return filterParams{breakDist: breakDist, borderReach: borderReach, clusterDist: clusterDist,
 		cloudRadius: cloudRadius, cloudCount: cloudCount, borderBlocks: 1,
-		spurLen: spurLen, shortRidge: 0, bridgeLen: 0}
+		spurLen: spurLen, shortRidge: 0, bridgeLen: 0, borderQ: 0.6, dirLen: dirLen, dirBlend: dirBlend,
+		endShift: -0.1, forkShift: 0.3}
 }

@@ -23,7 +23,6 @@ const (
 
 	minStd = 6.0 // gray levels: below this a block is background
 
-	dirLen      = 10 // skeleton steps traced to measure a minutia direction
 	spurLen     = 7  // an ending this close (along the skeleton) to a bifurcation is a spur
 	shortRidge  = 12 // longest trace of the filters (path capacity: 4x); the short-ridge rule itself is off (filterParams)
 	bridgeLen   = 10 // bridge rule tried at this length; off by default (filterParams)
