@@ -55,3 +55,22 @@ func TestSetCardAccess(t *testing.T) {
 		t.Fatal("SetCardAccess(nil) did not restore EF.CardAccess")
 	}
 }
+
+// TestSetCardAccessRestoresPACEInfos: on a card with CIEOptions.PACEInfos,
+// SetCardAccess(nil) restores the file listing those, not the CIE's.
+func TestSetCardAccessRestoresPACEInfos(t *testing.T) {
+	c := newCIE(t, func(o *cardsim.CIEOptions) { o.PACEInfos = cardsim.PACEIntegratedMapping() })
+	read := func() []byte {
+		r, err := c.Transmit(t.Context(), []byte{0x00, 0xB0, 0x9C, 0x00, 0x00})
+		if err != nil || len(r) < 2 || !bytes.Equal(r[len(r)-2:], []byte{0x90, 0x00}) {
+			t.Fatalf("READ BINARY EF.CardAccess: %X, %v", r, err)
+		}
+		return r[:len(r)-2]
+	}
+	own := read()
+	c.SetCardAccess(cardsim.MarshalCardAccess(false))
+	c.SetCardAccess(nil)
+	if got := read(); !bytes.Equal(got, own) {
+		t.Fatalf("SetCardAccess(nil) gave %X, want the card's own %X", got, own)
+	}
+}
