@@ -234,6 +234,9 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 		if _, done := e.DataGroups[n]; done {
 			continue
 		}
+		if _, failed := e.FileErrors[dgName(n)]; failed {
+			continue // DG14 of PACE-CAM, recorded already
+		}
 		if n < 1 || n > 16 {
 			return nil, fmt.Errorf("emrtd: data group %d out of range 1..16", n)
 		}
