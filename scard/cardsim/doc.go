@@ -25,7 +25,8 @@
 //
 // The file system mirrors a CIE 3.0:
 //
-//	MF 3F00        EF.ATR 2F01, EF.SN.ICC D003, EF.DH D004, EF.CardAccess 011C
+//	MF 3F00        EF.ATR 2F01, EF.SN.ICC D003, EF.DH D004, EF.CardAccess 011C,
+//	               EF.CardSecurity 011D (with PACE-CAM only; after PACE)
 //	eMRTD A0000002471001  EF.COM 011E, DG1 0101, DG2 0102, DG3 0103 (after TA),
 //	               DG11 010B, DG12 010C, DG14 010E, EF.SOD 011D (after BAC/PACE)
 //	IAS A0000000308000000009816001, CIE DF A00000000039
@@ -36,7 +37,13 @@
 // AUTHENTICATE; ICAO Doc 9303-11 clause 4.3) or PACE (MSE:SET AT, four
 // GENERAL AUTHENTICATE steps; clause 4.4) with id-PACE-DH-GM-3DES-CBC-CBC
 // and parameter set 2, as EF.CardAccess of real CIEs declares, and
-// optionally ECDH-GM-AES-128 on P-256. Afterwards every command must be
+// optionally ECDH-GM-AES-128 on P-256. To play a document other than a
+// CIE, CIEOptions.PACEInfos replaces them with any protocol emrtd
+// implements: PACE with Integrated Mapping ([PACEIntegratedMapping]) or
+// with Chip Authentication Mapping ([PACEChipAuthenticationMapping]), for
+// which the card gets an ECDH key that DG14 and a signed EF.CardSecurity
+// publish; [CIE.SetCardAccess] changes what EF.CardAccess lists without
+// changing what the chip runs. Afterwards every command must be
 // protected (clause 9.8): a bad MAC gives a plain 6988 and ends the
 // session, as does any plain command. Chip Authentication version 1
 // (MSE:SET KAT with 3DES, clause 6.2) is answered with the DH key that

@@ -35,17 +35,17 @@ var (
 // real CIEs carry; with ecdh, a second PACEInfo offers
 // id-PACE-ECDH-GM-AES-CBC-CMAC-128 with parameter 12 (NIST P-256).
 func MarshalCardAccess(ecdh bool) []byte {
-	return emrtd.MarshalSecurityInfos(paceInfos(ecdh)...)
+	return emrtd.MarshalSecurityInfos(marshalPACEInfos(offeredPACE(ecdh))...)
 }
 
-// paceInfos returns the encoded [offeredPACE] entries.
-func paceInfos(ecdh bool) [][]byte {
-	infos := offeredPACE(ecdh)
+// marshalPACEInfos encodes PACEInfos whose protocols are known (constant
+// or checked with emrtd.PACESupported), which cannot fail.
+func marshalPACEInfos(infos []emrtd.PACEInfo) [][]byte {
 	out := make([][]byte, len(infos))
 	for i, info := range infos {
 		b, err := info.Marshal()
 		if err != nil {
-			panic("cardsim: encoding a constant PACEInfo: " + err.Error())
+			panic("cardsim: encoding a checked PACEInfo: " + err.Error())
 		}
 		out[i] = b
 	}
@@ -55,12 +55,12 @@ func paceInfos(ecdh bool) [][]byte {
 // encodeDG14 returns DG14 (tag 6E): the chip authentication key's
 // ChipAuthenticationInfo (id-CA-DH-3DES-CBC-CBC, version 1) and
 // ChipAuthenticationPublicKeyInfo (id-PK-DH, RFC 5114 2.3 group) as
-// scard encodes them, plus the PACEInfo entries (ICAO 9303-11 9.2).
-func encodeDG14(key *emrtd.CAKey, ecdh bool) ([]byte, error) {
-	entries, err := key.SecurityInfos(oidCADH3DES, -1)
+// scard encodes them, plus entries: the PACEInfo entries (ICAO 9303-11
+// 9.2) and, for PACE-CAM, the ECDH keys' entries.
+func encodeDG14(key *emrtd.CAKey, entries [][]byte) ([]byte, error) {
+	ca, err := key.SecurityInfos(oidCADH3DES, -1)
 	if err != nil {
 		return nil, err
 	}
-	entries = append(entries, paceInfos(ecdh)...)
-	return tlv.Append(nil, tlv.Tag(emrtd.DataGroupTag(14)), emrtd.MarshalSecurityInfos(entries...)), nil
+	return tlv.Append(nil, tlv.Tag(emrtd.DataGroupTag(14)), emrtd.MarshalSecurityInfos(append(ca, entries...)...)), nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/emrtd"
 )
@@ -53,13 +52,15 @@ func PACEChipAuthenticationMapping() []emrtd.PACEInfo {
 // offers and, for Chip Authentication Mapping, its ECDH keys by parameter
 // ID.
 type pace struct {
-	infos   []emrtd.PACEInfo // nil: offeredPACE(ecdh)
+	infos   []emrtd.PACEInfo // CIEOptions.PACEInfos, or offeredPACE(ecdh)
 	camKeys map[int]*emrtd.CAKey
 }
 
-// setupPACE checks CIEOptions.PACEInfos and makes the CAM keys.
+// setupPACE checks CIEOptions.PACEInfos (nil: the CIE's, [offeredPACE])
+// and makes the CAM keys.
 func (c *CIE) setupPACE(infos []emrtd.PACEInfo) error {
 	if infos == nil {
+		c.pace.infos = offeredPACE(c.ecdh)
 		return nil
 	}
 	if len(infos) == 0 {
@@ -85,63 +86,34 @@ func (c *CIE) setupPACE(infos []emrtd.PACEInfo) error {
 	return nil
 }
 
-// offered returns the PACEInfos of the card.
-func (c *CIE) offered() []emrtd.PACEInfo {
-	if c.pace.infos != nil {
-		return c.pace.infos
-	}
-	return offeredPACE(c.ecdh)
-}
-
-// paceEntries returns the encoded PACEInfos and, for CAM, the chip
-// authentication entries of the ECDH keys (keyId = parameter ID).
-func (c *CIE) paceEntries() ([][]byte, error) {
-	var out [][]byte
-	for _, info := range c.pace.infos {
-		b, err := info.Marshal()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	for id, k := range c.pace.camKeys {
-		e, err := k.SecurityInfos(oidCAECDHAES128, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e...)
-	}
-	return out, nil
+// cardAccess returns the card's own EF.CardAccess: its PACEInfos.
+func (c *CIE) cardAccess() []byte {
+	return emrtd.MarshalSecurityInfos(marshalPACEInfos(c.pace.infos)...)
 }
 
 // paceFiles returns EF.CardAccess, DG14 and EF.CardSecurity (nil unless
-// the card offers CAM) for CIEOptions.PACEInfos; with the default
-// protocols, EF.CardAccess and DG14 as real CIEs carry them.
+// the card offers CAM): DG14 lists the PACEInfos and, for CAM, the chip
+// authentication entries of the ECDH keys (keyId = parameter ID), which
+// sign makes EF.CardSecurity of. With the default protocols they are the
+// files real CIEs carry.
 func (c *CIE) paceFiles(sign func(entries [][]byte) ([]byte, error)) (cardAccess, dg14, cardSecurity []byte, err error) {
-	if c.pace.infos == nil {
-		dg14, err = encodeDG14(c.caKey, c.ecdh)
-		return MarshalCardAccess(c.ecdh), dg14, nil, err
+	entries := marshalPACEInfos(c.pace.infos)
+	for id, k := range c.pace.camKeys { // MarshalSecurityInfos sorts the entries
+		e, err := k.SecurityInfos(oidCAECDHAES128, id)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		entries = append(entries, e...)
 	}
-	entries, err := c.paceEntries()
-	if err != nil {
+	if dg14, err = encodeDG14(c.caKey, entries); err != nil {
 		return nil, nil, nil, err
 	}
-	var access [][]byte
-	for _, info := range c.pace.infos {
-		b, _ := info.Marshal()
-		access = append(access, b)
-	}
-	ca, err := c.caKey.SecurityInfos(oidCADH3DES, -1)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	dg14 = tlv.Append(nil, tlv.Tag(emrtd.DataGroupTag(14)), emrtd.MarshalSecurityInfos(append(ca, entries...)...))
 	if len(c.pace.camKeys) > 0 {
 		if cardSecurity, err = sign(entries); err != nil {
 			return nil, nil, nil, err
 		}
 	}
-	return emrtd.MarshalSecurityInfos(access...), dg14, cardSecurity, nil
+	return c.cardAccess(), dg14, cardSecurity, nil
 }
 
 // paceMSE handles MSE:SET AT for PACE (ICAO Doc 9303-11 4.4.4.1, D.3):
@@ -154,7 +126,7 @@ func (c *CIE) paceMSE(cmd scard.Command) scard.Response {
 		return sw(scard.SWWrongData)
 	}
 	var info *emrtd.PACEInfo
-	for _, in := range c.offered() {
+	for _, in := range c.pace.infos {
 		if in.Protocol.Equal(oid) && (param < 0 || param == in.ParameterID) {
 			info = &in
 			break

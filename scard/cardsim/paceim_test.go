@@ -157,3 +157,25 @@ func TestPACEInfosOption(t *testing.T) {
 	_, err = cardsim.NewCIE(cfg)
 	require.ErrorContains(t, err, "PACEInfos[0]")
 }
+
+// TestCAMMalformedDG14ReadOnce: in a partial read after PACE-CAM, a DG14
+// that fails (here: no outer tag 6E) is recorded once and not read again
+// with the other data groups.
+func TestCAMMalformedDG14ReadOnce(t *testing.T) {
+	t.Parallel()
+	sim := newCIE(t, func(o *cardsim.CIEOptions) { o.PACEInfos = cardsim.PACEChipAuthenticationMapping() })
+	require.NoError(t, sim.SetEMRTDFile(0x010E, []byte{0x30, 0x03, 0x02, 0x01, 0x01}))
+	dg14Reads := 0
+	progress := func(file string, read, total int) {
+		if file == "DG14" && read == total {
+			dg14Reads++
+		}
+	}
+	c := scard.NewCard(sim, scard.CardOptions{})
+	e, err := emrtd.Read(t.Context(), c, emrtd.ReadOptions{CAN: mustCAN(testCAN), Partial: true, Progress: progress})
+	require.NoError(t, err)
+	require.Contains(t, e.FileErrors, "DG14")
+	assert.NotContains(t, e.DataGroups, 14)
+	assert.Contains(t, e.DataGroups, 1, "the other data groups are read")
+	assert.Equal(t, 1, dg14Reads, "DG14 read from the card")
+}

@@ -43,7 +43,7 @@ func (c *CIE) SetCardAccess(data []byte) {
 	c.dev.xmu.Lock()
 	defer c.dev.xmu.Unlock()
 	if data == nil {
-		data = MarshalCardAccess(c.ecdh)
+		data = c.cardAccess()
 	}
 	for _, e := range c.mf.efs {
 		if e.fid == 0x011C {

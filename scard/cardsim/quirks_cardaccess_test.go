@@ -20,13 +20,7 @@ func TestSetCardAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	read := func() []byte {
-		r, err := c.Transmit(t.Context(), []byte{0x00, 0xB0, 0x9C, 0x00, 0x00})
-		if err != nil || len(r) < 2 || !bytes.Equal(r[len(r)-2:], []byte{0x90, 0x00}) {
-			t.Fatalf("READ BINARY EF.CardAccess: %X, %v", r, err)
-		}
-		return r[:len(r)-2]
-	}
+	read := func() []byte { return readCardAccess(t, c) }
 	all := read()
 	infos, err := emrtd.ParseCardAccess(all)
 	if err != nil || len(infos.PACE) != 2 {
@@ -54,4 +48,27 @@ func TestSetCardAccess(t *testing.T) {
 	if !bytes.Equal(read(), all) {
 		t.Fatal("SetCardAccess(nil) did not restore EF.CardAccess")
 	}
+}
+
+// TestSetCardAccessRestoresPACEInfos: on a card with CIEOptions.PACEInfos,
+// SetCardAccess(nil) restores the file listing those, not the CIE's.
+func TestSetCardAccessRestoresPACEInfos(t *testing.T) {
+	c := newCIE(t, func(o *cardsim.CIEOptions) { o.PACEInfos = cardsim.PACEIntegratedMapping() })
+	read := func() []byte { return readCardAccess(t, c) }
+	own := read()
+	c.SetCardAccess(cardsim.MarshalCardAccess(false))
+	c.SetCardAccess(nil)
+	if got := read(); !bytes.Equal(got, own) {
+		t.Fatalf("SetCardAccess(nil) gave %X, want the card's own %X", got, own)
+	}
+}
+
+// readCardAccess reads EF.CardAccess by its short file identifier (1C).
+func readCardAccess(t *testing.T, c *cardsim.CIE) []byte {
+	t.Helper()
+	r, err := c.Transmit(t.Context(), []byte{0x00, 0xB0, 0x9C, 0x00, 0x00})
+	if err != nil || len(r) < 2 || !bytes.Equal(r[len(r)-2:], []byte{0x90, 0x00}) {
+		t.Fatalf("READ BINARY EF.CardAccess: %X, %v", r, err)
+	}
+	return r[:len(r)-2]
 }

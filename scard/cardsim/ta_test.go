@@ -147,3 +147,29 @@ func foreignChain(t *testing.T, p *cardsim.EACPKI, from time.Time) (*ecdsa.Priva
 	require.NoError(t, err)
 	return isKey, [][]byte{dvDER, isDER}
 }
+
+// TestTerminalAuthenticationAfterPACECAM: after PACE-CAM took the chip's
+// key from DG14, terminal authentication uses the DG14 read then, not a
+// second copy from the card.
+func TestTerminalAuthenticationAfterPACECAM(t *testing.T) {
+	chain, key := isChain(t, cvc.ReadDG3, issueDate, 30)
+	p := eacPKI(t)
+	sim := newCIE(t, func(o *cardsim.CIEOptions) {
+		o.CVCA = [][]byte{p.CVCA}
+		o.PACEInfos = cardsim.PACEChipAuthenticationMapping()
+	})
+	c := scard.NewCard(sim, scard.CardOptions{Rand: cardsim.DeterministicRand(5)})
+	dg14Reads := 0
+	progress := func(file string, read, total int) {
+		if file == "DG14" && read == total {
+			dg14Reads++
+		}
+	}
+	e, err := emrtd.Read(t.Context(), c, emrtd.ReadOptions{CAN: mustCAN(testCAN), Progress: progress,
+		Terminal: &emrtd.TAOptions{Certificates: chain, Signer: key}})
+	require.NoError(t, err)
+	assert.Equal(t, emrtd.MappingChipAuthentication, e.PACE.Mapping)
+	assert.True(t, e.TerminalAuthenticated)
+	assert.Contains(t, e.DataGroups, 3, "DG3 read after terminal authentication")
+	assert.Equal(t, 1, dg14Reads, "DG14 read from the card")
+}

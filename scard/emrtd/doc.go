@@ -120,10 +120,11 @@
 // HSM or on an operator card). ID_PICC is the document number with its
 // check digit after BAC, Comp of the chip's ephemeral PACE key after PACE;
 // Comp(PK_PCD) is SHA-1 of the terminal's chip authentication DH value.
-// CV certificates (profile 0, id-IS authorization with the DG3/DG4 bits)
-// are parsed and created with RSA (PKCS#1 v1.5 and PSS) and ECDSA keys;
-// signatures verify on the NIST prime curves only (brainpool CVCAs, common
-// in Europe, parse but give [scard.ErrNotSupported]). [TAChip] is the
+// CV certificates (package cvc: profile 0, id-IS authorization with all
+// six rights bits) are parsed and created with RSA (PKCS#1 v1.5 and PSS)
+// and ECDSA keys on the NIST prime and brainpool r1 curves, and judged by
+// OpenPACE's cvc-print (scripts/compare-cvc); cvc.ParsePrivateKey loads
+// the IS keys that EAC PKI tools write. [TAChip] is the
 // chip side: trust points, the chip's current date (moved forward by the
 // effective date of accepted CVCA, domestic DV and domestic IS
 // certificates, TR-03110 part 3 2.5), expiry and role checks, and the AND

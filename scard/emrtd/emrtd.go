@@ -208,9 +208,11 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 	// PACE-CAM authenticated the chip already: chip authentication is not
 	// run again (terminal authentication still needs it, below).
 	if (opts.ChipAuthentication && !e.ChipAuthenticated) || opts.Terminal != nil {
-		b, err := c.ReadTLVFile(ctx, FIDDataGroup(14), "DG14", opts.Progress)
-		if err != nil {
-			return nil, err
+		b, ok := e.DataGroups[14] // read already for PACE-CAM's key
+		if !ok {
+			if b, err = c.ReadTLVFile(ctx, FIDDataGroup(14), "DG14", opts.Progress); err != nil {
+				return nil, err
+			}
 		}
 		si, err := ParseDG14(b)
 		if err != nil {
@@ -231,6 +233,9 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 	for _, n := range want {
 		if _, done := e.DataGroups[n]; done {
 			continue
+		}
+		if _, failed := e.FileErrors[dgName(n)]; failed {
+			continue // DG14 of PACE-CAM, recorded already
 		}
 		if n < 1 || n > 16 {
 			return nil, fmt.Errorf("emrtd: data group %d out of range 1..16", n)

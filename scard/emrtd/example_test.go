@@ -10,8 +10,9 @@ import (
 	"github.com/ciekit/ciekit/scard/emrtd"
 )
 
-// exampleCIE returns a reproducible simulated CIE and its trust anchor.
-func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
+// exampleCIE returns a reproducible simulated CIE and its trust anchor;
+// mods change its options.
+func exampleCIE(mods ...func(*cardsim.CIEOptions)) (*cardsim.CIE, *cardsim.PKI) {
 	pki, err := cardsim.NewPKI(cardsim.PKIOptions{Rand: cardsim.DeterministicRand(7), KeyBits: 1024})
 	if err != nil {
 		panic(err)
@@ -20,7 +21,7 @@ func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
 	if err != nil {
 		panic(err)
 	}
-	card, err := cardsim.NewCIE(cardsim.CIEOptions{
+	opts := cardsim.CIEOptions{
 		MRZ: simMRZ, // a valid TD1 MRZ built in sim_test.go
 		Personal: emrtd.DG11{FullName: "ROSSI<<MARIO", PersonalNumber: "RSSMRA64M12H501R",
 			PlaceOfBirth: "ROMA<RM", FullDateOfBirth: time.Date(1964, 8, 12, 0, 0, 0, 0, time.UTC)},
@@ -31,7 +32,11 @@ func exampleCIE() (*cardsim.CIE, *cardsim.PKI) {
 		PKI:     pki,
 		KeyBits: 1024,
 		Rand:    cardsim.DeterministicRand(8),
-	})
+	}
+	for _, m := range mods {
+		m(&opts)
+	}
+	card, err := cardsim.NewCIE(opts)
 	if err != nil {
 		panic(err)
 	}

@@ -196,7 +196,6 @@ type pace struct {
 	skMap   *big.Int
 	pkMap   any
 	pkMapIC any      // the chip's mapping key (CAM verification, terminal side)
-	t       []byte   // Integrated Mapping: the terminal's nonce
 	cam     *CAKey   // Chip Authentication Mapping: the chip's static key (chip side)
 	caIC    *big.Int // Chip Authentication Mapping: CA_IC (decrypted on the terminal side)
 	mapped  group.Group
@@ -515,17 +514,18 @@ func (p *pace) run(ctx context.Context, c *scard.Card) (*pace, error) {
 	dec(p.s, z)
 	// Step 2: mapping.
 	if p.proto.mapping == MappingIntegrated {
-		if p.t, err = readRand(p.rnd, p.proto.cipher.KeyLen()); err != nil {
+		t, err := readRand(p.rnd, p.proto.cipher.KeyLen())
+		if err != nil {
 			return nil, err
 		}
-		inner, err := ga(false, 0x81, p.t)
+		inner, err := ga(false, 0x81, t)
 		if err != nil {
 			return nil, err
 		}
 		if err := checkIMReply(inner); err != nil {
 			return nil, err
 		}
-		if err := p.mapIntegrated(p.t); err != nil {
+		if err := p.mapIntegrated(t); err != nil {
 			return nil, err
 		}
 	} else {
@@ -684,13 +684,10 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 			return fail(err)
 		}
 		if p.proto.mapping == MappingIntegrated {
-			if len(peer) != p.proto.cipher.KeyLen() {
-				return fail(fmt.Errorf("PACE integrated mapping: nonce t of %d bytes, want %d: %w", len(peer), p.proto.cipher.KeyLen(), scard.ErrAuthentication))
-			}
+			// mapIntegrated refuses a nonce t of the wrong length.
 			if err := p.mapIntegrated(peer); err != nil {
 				return fail(err)
 			}
-			p.t = append([]byte(nil), peer...)
 			p.step++
 			return dynAuth(0x82, nil), nil
 		}

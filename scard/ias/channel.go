@@ -666,6 +666,19 @@ func (i *Client) send(ctx context.Context, cmd scard.Command) (scard.Response, e
 	return i.c.Send(ctx, cmd)
 }
 
+// do is [scard.Card.Do] through send: the response data, or the status
+// word as an error; in the secure channel when it is open.
+func (i *Client) do(ctx context.Context, cmd scard.Command) ([]byte, error) {
+	r, err := i.send(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Err(cmd.INS); err != nil {
+		return nil, err
+	}
+	return r.Data, nil
+}
+
 // readFile reads a transparent EF the way the middleware does
 // (IAS::readfile and readfile_SM): SELECT 00 A4 02 04 <FID>, then READ
 // BINARY in chunks of 128 bytes until 6282 or 6B00, re-sending with the

@@ -233,31 +233,14 @@ func (i *Client) ReadSOD(ctx context.Context) ([]byte, error) {
 // IAS::InitEncKey sends them then.
 func (i *Client) InternalAuthenticate(ctx context.Context, challenge []byte) ([]byte, error) {
 	mse := scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, KeyRefServiziInt}}
-	ia := scard.Command{INS: scard.InsInternalAuthenticate, Data: challenge, Ne: scard.MaxShortNe}
-	if i.sm == nil {
-		if _, err := i.c.Do(ctx, mse); err != nil {
-			return nil, fmt.Errorf("internal authentication: MSE:SET: %w", err)
-		}
-		sig, err := i.c.Do(ctx, ia)
-		if err != nil {
-			return nil, fmt.Errorf("internal authentication: %w", err)
-		}
-		return sig, nil
-	}
-	r, err := i.smSend(ctx, mse)
-	if err == nil {
-		err = r.Err(mse.INS)
-	}
-	if err != nil {
+	if _, err := i.do(ctx, mse); err != nil {
 		return nil, fmt.Errorf("internal authentication: MSE:SET: %w", err)
 	}
-	if r, err = i.smSend(ctx, ia); err == nil {
-		err = r.Err(ia.INS)
-	}
+	sig, err := i.do(ctx, scard.Command{INS: scard.InsInternalAuthenticate, Data: challenge, Ne: scard.MaxShortNe})
 	if err != nil {
 		return nil, fmt.Errorf("internal authentication: %w", err)
 	}
-	return r.Data, nil
+	return sig, nil
 }
 
 // NISOptions configures [Client.VerifyNIS].

@@ -63,21 +63,14 @@ func (i *Client) SignPKCS1(ctx context.Context, data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("signing: the secure channel is not open: %w", scard.ErrSecurityStatus)
 	}
 	mse := scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0x41, P2: 0xA4, Data: []byte{0x80, 0x01, 0x02, 0x84, 0x01, KeyRefAuth}}
-	r, err := i.smSend(ctx, mse)
-	if err != nil {
+	if _, err := i.do(ctx, mse); err != nil {
 		return nil, fmt.Errorf("signing: MSE:SET: %w", err)
 	}
-	if err := r.Err(mse.INS); err != nil {
-		return nil, fmt.Errorf("signing: MSE:SET: %w", err)
-	}
-	r, err = i.smSend(ctx, scard.Command{INS: scard.InsInternalAuthenticate, Data: data})
+	sig, err := i.do(ctx, scard.Command{INS: scard.InsInternalAuthenticate, Data: data})
 	if err != nil {
 		return nil, fmt.Errorf("signing: %w", err)
 	}
-	if err := r.Err(scard.InsInternalAuthenticate); err != nil {
-		return nil, fmt.Errorf("signing: %w", err)
-	}
-	return r.Data, nil
+	return sig, nil
 }
 
 // Signer is a crypto.Signer over the CIE authentication key, with its

@@ -105,6 +105,14 @@ var _ scard.Transmitter = (*Player)(nil)
 // unreplayed exchanges fail it.
 func Playback(t testing.TB, path string) *Player {
 	t.Helper()
+	return PlaybackExchanges(t, path, LoadTranscript(t, path))
+}
+
+// LoadTranscript reads and parses the transcript at path, for a test that
+// works on the exchanges themselves. A missing or malformed file stops
+// the test (t.Fatal).
+func LoadTranscript(t testing.TB, path string) []Exchange {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("scardtest: %v (record it first with scardtest.Record)", err)
@@ -114,7 +122,7 @@ func Playback(t testing.TB, path string) *Player {
 	if err != nil {
 		t.Fatalf("scardtest: %s: %v", path, err)
 	}
-	return PlaybackExchanges(t, path, xs)
+	return xs
 }
 
 // PlaybackExchanges is Playback over exchanges already in memory; name
@@ -200,15 +208,7 @@ func Diff(want, got []byte) string {
 // the first difference and returns the number of exchanges that matched.
 func Replay(t testing.TB, live scard.Transmitter, path string) int {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("scardtest: %v", err)
-	}
-	defer f.Close()
-	xs, err := ParseTranscript(f)
-	if err != nil {
-		t.Fatalf("scardtest: %s: %v", path, err)
-	}
+	xs := LoadTranscript(t, path)
 	for i, x := range xs {
 		resp, err := live.Transmit(t.Context(), x.Command)
 		switch {

@@ -8,7 +8,6 @@ package vicc_test
 import (
 	"bytes"
 	"errors"
-	"os"
 	"testing"
 
 	"github.com/ciekit/ciekit/scard"
@@ -17,16 +16,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func load(t *testing.T, path string) []scardtest.Exchange {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	xs, err := scardtest.ParseTranscript(f)
-	require.NoError(t, err, path)
-	return xs
-}
 
 func fileError(t *testing.T, err error, file string) *emrtd.FileError {
 	t.Helper()
@@ -47,7 +36,7 @@ func fileError(t *testing.T, err error, file string) *emrtd.FileError {
 // then went on in plain, and the emulator served DG1 to plain commands, as
 // the tail of the transcript shows (a real chip refuses them, 6982).
 func TestEPassUpstream(t *testing.T) {
-	xs := load(t, "testdata/vicc-epass-upstream.apdu")
+	xs := scardtest.LoadTranscript(t, "testdata/vicc-epass-upstream.apdu")
 	end := slices6988(xs)
 	require.Positive(t, end, "a plain 6988 in the recording")
 	p := scardtest.PlaybackExchanges(t, "vicc-epass-upstream", xs[:end+1])

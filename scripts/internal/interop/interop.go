@@ -89,20 +89,6 @@ func (r *Recorder) WriteFile(path string) error {
 	return f.Close()
 }
 
-// Load reads a transcript file.
-func Load(path string) ([]scardtest.Exchange, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	xs, err := scardtest.ParseTranscript(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return xs, nil
-}
-
 // Resetter is a card a replay sends commands to and resets.
 type Resetter interface {
 	scard.Transmitter

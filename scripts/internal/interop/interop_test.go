@@ -38,18 +38,12 @@ func TestRecorder(t *testing.T) {
 	if err := r.WriteFile(path); err != nil {
 		t.Fatal(err)
 	}
-	xs, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	xs := scardtest.LoadTranscript(t, path)
 	if len(xs) != 2 || slices.Contains(xs[0].Comments, ResetComment) || !slices.Contains(xs[1].Comments, ResetComment) {
 		t.Fatalf("transcript %+v: want two exchanges, the reset noted before the second", xs)
 	}
 	if got := Shape(xs[1].Command); got != "00B00000/5" {
 		t.Errorf("Shape = %s", got)
-	}
-	if _, err := Load(filepath.Join(t.TempDir(), "missing.apdu")); err == nil {
-		t.Error("Load of a missing file: no error")
 	}
 }
 

@@ -46,15 +46,6 @@ var transcripts = []string{
 	pkcs11Transcript, pkcs11PINTranscript,
 }
 
-func load(t *testing.T, path string) []scardtest.Exchange {
-	t.Helper()
-	xs, err := interop.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return xs
-}
-
 // resetLines counts the comment lines of a transcript file that note a
 // reader's reset, read as text (not through the transcript parser).
 func resetLines(t *testing.T, path string) int {
@@ -87,7 +78,7 @@ func TestReplayMiddleware(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			resets, err := interop.Replay(t.Context(), card, load(t, path))
+			resets, err := interop.Replay(t.Context(), card, scardtest.LoadTranscript(t, path))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,7 +121,7 @@ func isSM(c []byte) bool { return c[0]&0x0C == 0x0C }
 func commands(t *testing.T, path string) [][]byte {
 	t.Helper()
 	var out [][]byte
-	for _, x := range load(t, path) {
+	for _, x := range scardtest.LoadTranscript(t, path) {
 		out = append(out, x.Command)
 	}
 	return out
@@ -368,7 +359,7 @@ func TestWrongPINMatchesMiddleware(t *testing.T) {
 		t.Skip("builds a card with a 2048-bit document signer")
 	}
 	var mw []uint16
-	for _, x := range load(t, pkcs11PINTranscript) {
+	for _, x := range scardtest.LoadTranscript(t, pkcs11PINTranscript) {
 		if c := x.Command; isSM(c) && c[1] == 0x20 && c[3] == ias.PINRefUser && len(mw) < 4 {
 			mw = append(mw, uint16(x.Response[len(x.Response)-2])<<8|uint16(x.Response[len(x.Response)-1]))
 		}

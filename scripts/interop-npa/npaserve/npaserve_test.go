@@ -39,15 +39,6 @@ var sessions = []session{
 	{"testdata/npa-ecdh-eac.apdu", "ecdh", true},
 }
 
-func load(t *testing.T, path string) []scardtest.Exchange {
-	t.Helper()
-	xs, err := interop.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return xs
-}
-
 func sessionCard(t *testing.T, s session) *cardsim.CIE {
 	t.Helper()
 	var eac *eacFiles
@@ -73,7 +64,7 @@ func TestReplayNPATool(t *testing.T) {
 	for _, s := range sessions {
 		t.Run(s.file, func(t *testing.T) {
 			card := sessionCard(t, s)
-			xs := load(t, s.file)
+			xs := scardtest.LoadTranscript(t, s.file)
 			if len(xs) == 0 {
 				t.Fatal("empty transcript")
 			}
@@ -116,7 +107,7 @@ func TestNPAToolOutcomes(t *testing.T) {
 	// APDUs). With DH GM listed first, OpenPACE takes it even when ECDH GM
 	// is offered.
 	for _, f := range []string{"testdata/npa-dh.apdu", "testdata/npa-both.apdu"} {
-		xs := load(t, f)
+		xs := scardtest.LoadTranscript(t, f)
 		last := xs[len(xs)-1]
 		if !bytes.HasPrefix(last.Command, []byte{0x10, 0x86, 0x00, 0x00, 0x02, 0x7C, 0x00}) || sw(last.Response) != 0x9000 {
 			t.Errorf("%s: last exchange %X -> %X, want GENERAL AUTHENTICATE step 1 answered 9000", f, last.Command, last.Response)
@@ -130,7 +121,7 @@ func TestNPAToolOutcomes(t *testing.T) {
 	// ECDH GM: PACE and DG1 succeed; DG2 read with Le 00 in SM gets 256
 	// bytes and 61xx (response chaining), which OpenSC's SM layer cannot
 	// follow; with Le DF (--translate) every chunk fits and DG2 is read.
-	xs := load(t, "testdata/npa-ecdh.apdu")
+	xs := scardtest.LoadTranscript(t, "testdata/npa-ecdh.apdu")
 	var chained bool
 	for _, x := range xs {
 		if bytes.Equal(x.Command[:4], []byte{0x0C, 0xB0, 0x82, 0x00}) {
@@ -140,7 +131,7 @@ func TestNPAToolOutcomes(t *testing.T) {
 	if !chained {
 		t.Error("npa-ecdh: READ BINARY of DG2 (SFI 02) not answered with 256 bytes and 61xx")
 	}
-	xs = load(t, "testdata/npa-ecdh-dg2.apdu")
+	xs = scardtest.LoadTranscript(t, "testdata/npa-ecdh-dg2.apdu")
 	full := 0
 	for _, x := range xs {
 		if x.Command[0] != 0x0C || x.Command[1] != 0xB0 {
@@ -163,7 +154,7 @@ func TestNPAToolOutcomes(t *testing.T) {
 	// PACE with the MRZ as password (MSE:SET AT key reference 01): the
 	// card's MRZ key agrees with OpenPACE's (the mutual authentication
 	// of step 4 is answered 9000).
-	xs = load(t, "testdata/npa-ecdh-mrz.apdu")
+	xs = scardtest.LoadTranscript(t, "testdata/npa-ecdh-mrz.apdu")
 	mrzSet, step4 := false, false
 	for _, x := range xs {
 		if bytes.HasPrefix(x.Command, []byte{0x00, 0x22, 0xC1, 0xA4}) && bytes.HasSuffix(x.Command, []byte{0x83, 0x01, 0x01}) {
@@ -181,7 +172,7 @@ func TestNPAToolOutcomes(t *testing.T) {
 	// runs version 1 (chip authentication in the eMRTD application first).
 	// The card refuses MSE:SET DST (6982) and PSO:VERIFY CERTIFICATE (6A86)
 	// at that point, and npa-tool stops.
-	xs = load(t, "testdata/npa-ecdh-eac.apdu")
+	xs = scardtest.LoadTranscript(t, "testdata/npa-ecdh-eac.apdu")
 	want := map[string]uint16{"0C2281B6": 0x6982, "0C2A00BE": 0x6A86}
 	for _, x := range xs {
 		h := fmt.Sprintf("%X", x.Command[:4])
@@ -244,7 +235,7 @@ func dg2Offsets(cmds [][]byte, sfiP1 byte) []int {
 func comparePACE(t *testing.T, file string, ciekit [][]byte) [][]byte {
 	t.Helper()
 	var npa [][]byte
-	for _, x := range load(t, file) {
+	for _, x := range scardtest.LoadTranscript(t, file) {
 		npa = append(npa, x.Command)
 	}
 	want, got := paceSequence(npa), paceSequence(ciekit)

@@ -34,9 +34,6 @@ func (c *Curve) Params() *elliptic.CurveParams { return c.params }
 // A returns a copy of the coefficient a of y^2 = x^3 + ax + b.
 func (c *Curve) A() *big.Int { return new(big.Int).Set(c.ec.a) }
 
-// Group returns the curve as a [Group] (for key agreement code).
-func (c *Curve) Group() *EC { return c.ec }
-
 // IsOnCurve reports whether (x, y) is an affine point of the curve.
 func (c *Curve) IsOnCurve(x, y *big.Int) bool { return c.ec.onCurve(x, y) }
 
