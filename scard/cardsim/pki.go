@@ -4,8 +4,10 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"time"
 )
@@ -114,4 +116,29 @@ func issue(r io.Reader, tmpl, parent *x509.Certificate, pub *rsa.PublicKey, sign
 		return nil, fmt.Errorf("cardsim: issuing certificate %q: %v", tmpl.Subject.CommonName, err)
 	}
 	return x509.ParseCertificate(der)
+}
+
+// String names the two certificates; the keys are never printed.
+func (p PKI) String() string {
+	return fmt.Sprintf("cardsim.PKI(CSCA %q, document signer %q, keys redacted)", subjectCN(p.CSCA), subjectCN(p.DocumentSigner))
+}
+
+// Format prints [PKI.String] under every verb.
+func (p PKI) Format(f fmt.State, _ rune) { io.WriteString(f, p.String()) }
+
+// GoString is [PKI.String], for %#v.
+func (p PKI) GoString() string { return p.String() }
+
+// LogValue is [PKI.String], for log/slog.
+func (p PKI) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// MarshalJSON encodes [PKI.String], so that encoding/json (and slog's
+// JSON handler) cannot reach the keys through the exported fields.
+func (p PKI) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
+
+func subjectCN(c *x509.Certificate) string {
+	if c == nil {
+		return ""
+	}
+	return c.Subject.CommonName
 }

@@ -3,9 +3,11 @@ package cardsim
 import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"time"
 
@@ -259,3 +261,25 @@ func (c *CIE) initTA(cfg CIEOptions) error {
 	c.ta = ta
 	return nil
 }
+
+// String names the CVCA; the keys are never printed.
+func (p EACPKI) String() string {
+	car := ""
+	if p.cvca != nil {
+		car = p.cvca.CHR
+	}
+	return fmt.Sprintf("cardsim.EACPKI(CVCA %q, keys redacted)", car)
+}
+
+// Format prints [EACPKI.String] under every verb.
+func (p EACPKI) Format(f fmt.State, _ rune) { io.WriteString(f, p.String()) }
+
+// GoString is [EACPKI.String], for %#v.
+func (p EACPKI) GoString() string { return p.String() }
+
+// LogValue is [EACPKI.String], for log/slog.
+func (p EACPKI) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// MarshalJSON encodes [EACPKI.String], so that encoding/json (and slog's
+// JSON handler) cannot reach the keys through the exported fields.
+func (p EACPKI) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
