@@ -279,19 +279,19 @@ func (p *pace) nonceCipher() (func(dst, src []byte), func(dst, src []byte), erro
 func (p *pace) mapGenerator(peerMap []byte) error {
 	pk, err := p.grp.Decode(peerMap)
 	if err != nil {
-		return fmt.Errorf("PACE mapping data: %v: %w", err, scard.ErrAuthentication)
+		return fmt.Errorf("emrtd: PACE mapping data: %v: %w", err, scard.ErrAuthentication)
 	}
 	if p.grp.Equal(pk, p.pkMap) {
-		return fmt.Errorf("PACE mapping data: peer echoed our key: %w", scard.ErrAuthentication)
+		return fmt.Errorf("emrtd: PACE mapping data: peer echoed our key: %w", scard.ErrAuthentication)
 	}
 	p.pkMapIC = pk
 	h := p.grp.Mul(pk, p.skMap)
 	g := p.grp.Add(p.grp.Mul(p.grp.Gen(), new(big.Int).SetBytes(p.s)), h)
 	if p.grp.IsDH() && g.(*big.Int).Cmp(big.NewInt(1)) == 0 {
-		return fmt.Errorf("PACE mapping: degenerate generator: %w", scard.ErrAuthentication)
+		return fmt.Errorf("emrtd: PACE mapping: degenerate generator: %w", scard.ErrAuthentication)
 	}
 	if !p.grp.IsDH() && g.(*group.Point) == nil {
-		return fmt.Errorf("PACE mapping: degenerate generator: %w", scard.ErrAuthentication)
+		return fmt.Errorf("emrtd: PACE mapping: degenerate generator: %w", scard.ErrAuthentication)
 	}
 	p.mapped = p.grp.WithGen(g)
 	return nil
@@ -319,10 +319,10 @@ func (p *pace) genEphemeral() error {
 func (p *pace) agree(peer []byte) error {
 	pk, err := p.mapped.Decode(peer)
 	if err != nil {
-		return fmt.Errorf("PACE key agreement: %v: %w", err, scard.ErrAuthentication)
+		return fmt.Errorf("emrtd: PACE key agreement: %v: %w", err, scard.ErrAuthentication)
 	}
 	if p.mapped.Equal(pk, p.pk) {
-		return fmt.Errorf("PACE key agreement: peer echoed our key: %w", scard.ErrAuthentication)
+		return fmt.Errorf("emrtd: PACE key agreement: peer echoed our key: %w", scard.ErrAuthentication)
 	}
 	p.pkPeer = pk
 	k := p.mapped.Secret(p.mapped.Mul(pk, p.sk))
@@ -454,7 +454,7 @@ func (p *pace) run(ctx context.Context, c *scard.Card) (*pace, error) {
 		return nil, err
 	}
 	if _, err := c.Do(ctx, scard.Command{INS: scard.InsManageSecurityEnvironment, P1: 0xC1, P2: 0xA4, Data: set}); err != nil {
-		return nil, fmt.Errorf("PACE: MSE:SET AT: %w", err)
+		return nil, fmt.Errorf("emrtd: PACE: MSE:SET AT: %w", err)
 	}
 	// ga sends one GENERAL AUTHENTICATE step and returns the content of
 	// the 7C template of the reply.
@@ -472,25 +472,25 @@ func (p *pace) run(ctx context.Context, c *scard.Card) (*pace, error) {
 		}
 		r, err := c.Send(ctx, cmd)
 		if err != nil {
-			return nil, fmt.Errorf("PACE: %w", err)
+			return nil, fmt.Errorf("emrtd: PACE: %w", err)
 		}
 		if r.SW != scard.SWSuccess {
 			serr := r.Err(scard.InsGeneralAuthenticate)
 			if last || r.SW == scard.SWNoInformation || r.SW&0xFFF0 == 0x63C0 {
-				return nil, fmt.Errorf("PACE: wrong password or token (%w): %w", serr, scard.ErrAuthentication)
+				return nil, fmt.Errorf("emrtd: PACE: wrong password or token (%w): %w", serr, scard.ErrAuthentication)
 			}
-			return nil, fmt.Errorf("PACE: %w", serr)
+			return nil, fmt.Errorf("emrtd: PACE: %w", serr)
 		}
 		inner, err := tlv.Unwrap(r.Data, 0x7C)
 		if err != nil {
-			return nil, fmt.Errorf("PACE: dynamic authentication data: %v: %w", err, scard.ErrAuthentication)
+			return nil, fmt.Errorf("emrtd: PACE: dynamic authentication data: %v: %w", err, scard.ErrAuthentication)
 		}
 		return inner, nil
 	}
 	find := func(inner []byte, tag tlv.Tag) ([]byte, error) {
 		v, ok := tlv.Find(inner, tag)
 		if !ok {
-			return nil, fmt.Errorf("PACE: dynamic authentication data: no DO %s: %w", tag, scard.ErrAuthentication)
+			return nil, fmt.Errorf("emrtd: PACE: dynamic authentication data: no DO %s: %w", tag, scard.ErrAuthentication)
 		}
 		return v, nil
 	}
@@ -504,7 +504,7 @@ func (p *pace) run(ctx context.Context, c *scard.Card) (*pace, error) {
 		return nil, err
 	}
 	if n := p.nonceLen(); len(z) != n {
-		return nil, fmt.Errorf("PACE: encrypted nonce of %d bytes, want %d: %w", len(z), n, scard.ErrAuthentication)
+		return nil, fmt.Errorf("emrtd: PACE: encrypted nonce of %d bytes, want %d: %w", len(z), n, scard.ErrAuthentication)
 	}
 	_, dec, err := p.nonceCipher()
 	if err != nil {
@@ -577,12 +577,12 @@ func (p *pace) run(ctx context.Context, c *scard.Card) (*pace, error) {
 		return nil, err
 	}
 	if subtle.ConstantTimeCompare(tIC, want) != 1 {
-		return nil, fmt.Errorf("PACE: chip authentication token mismatch: %w", scard.ErrAuthentication)
+		return nil, fmt.Errorf("emrtd: PACE: chip authentication token mismatch: %w", scard.ErrAuthentication)
 	}
 	if p.proto.mapping == MappingChipAuthentication {
 		a, err := find(inner, 0x8A)
 		if err != nil {
-			return nil, fmt.Errorf("PACE-CAM: no encrypted chip authentication data: %w", err)
+			return nil, fmt.Errorf("emrtd: PACE-CAM: no encrypted chip authentication data: %w", err)
 		}
 		if p.caIC, err = decryptCAData(p.proto.cipher, p.kEnc, a, p.grp.Order()); err != nil {
 			return nil, err
@@ -656,14 +656,14 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 		return nil, p.failure
 	}
 	fail := func(err error) ([]byte, error) {
-		p.failure = fmt.Errorf("PACE run aborted: %w", scard.ErrAuthentication)
+		p.failure = fmt.Errorf("emrtd: PACE run aborted: %w", scard.ErrAuthentication)
 		return nil, err
 	}
 	switch p.step {
 	case 0:
 		inner, err := tlv.Unwrap(data, 0x7C)
 		if err != nil || len(inner) != 0 {
-			return fail(fmt.Errorf("PACE step 1: want an empty 7C template: %w", scard.ErrAuthentication))
+			return fail(fmt.Errorf("emrtd: PACE step 1: want an empty 7C template: %w", scard.ErrAuthentication))
 		}
 		s, err := readRand(p.rnd, p.nonceLen())
 		if err != nil {
@@ -722,7 +722,7 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 			return nil, err
 		}
 		if subtle.ConstantTimeCompare(t, want) != 1 {
-			return fail(fmt.Errorf("PACE: terminal authentication token mismatch: %w", scard.ErrAuthentication))
+			return fail(fmt.Errorf("emrtd: PACE: terminal authentication token mismatch: %w", scard.ErrAuthentication))
 		}
 		tIC, err := p.token(p.pkPeer)
 		if err != nil {
@@ -748,7 +748,7 @@ func (c *PACEChip) GeneralAuthenticate(data []byte) ([]byte, error) {
 		})
 		return b.Bytes(), nil
 	}
-	return fail(fmt.Errorf("PACE: GENERAL AUTHENTICATE after completion: %w", scard.ErrAuthentication))
+	return fail(fmt.Errorf("emrtd: PACE: GENERAL AUTHENTICATE after completion: %w", scard.ErrAuthentication))
 }
 
 // Done reports whether the run completed successfully.

@@ -93,10 +93,10 @@ func imPRF(c scard.Cipher, s, t []byte, p *big.Int) ([]byte, error) {
 	case 32:
 		c0, c1 = imC0L256, imC1L256
 	default:
-		return nil, fmt.Errorf("PACE integrated mapping: nonce s of %d bytes, want 16 or 32", len(s))
+		return nil, fmt.Errorf("emrtd: PACE integrated mapping: nonce s of %d bytes, want 16 or 32", len(s))
 	}
 	if len(t) != c.KeyLen() {
-		return nil, fmt.Errorf("PACE integrated mapping: nonce t of %d bytes, want %d", len(t), c.KeyLen())
+		return nil, fmt.Errorf("emrtd: PACE integrated mapping: nonce t of %d bytes, want %d", len(t), c.KeyLen())
 	}
 	l := 8 * len(s)
 	n := (p.BitLen() + 64 + l - 1) / l
@@ -129,7 +129,7 @@ func (p *pace) mapIntegrated(t []byte) error {
 	x.Mod(x, group.Field(p.grp))
 	g, err := group.Map(p.grp, x)
 	if err != nil {
-		return fmt.Errorf("PACE integrated mapping: %v: %w", err, scard.ErrAuthentication)
+		return fmt.Errorf("emrtd: PACE integrated mapping: %v: %w", err, scard.ErrAuthentication)
 	}
 	p.mapped = p.grp.WithGen(g)
 	return nil
@@ -139,7 +139,7 @@ func (p *pace) mapIntegrated(t []byte) error {
 // DO 82 empty (ICAO Doc 9303-11 4.4.5.2.2), or absent.
 func checkIMReply(inner []byte) error {
 	if v, ok := tlv.Find(inner, 0x82); ok && len(v) != 0 {
-		return fmt.Errorf("PACE integrated mapping: the chip sent %d bytes of mapping data, want none: %w", len(v), scard.ErrAuthentication)
+		return fmt.Errorf("emrtd: PACE integrated mapping: the chip sent %d bytes of mapping data, want none: %w", len(v), scard.ErrAuthentication)
 	}
 	return nil
 }
@@ -180,7 +180,7 @@ func encryptCAData(c scard.Cipher, kEnc []byte, skIC, skMap, n *big.Int) ([]byte
 func decryptCAData(c scard.Cipher, kEnc, a []byte, n *big.Int) (*big.Int, error) {
 	bs, size := c.BlockSize(), (n.BitLen()+7)/8
 	if len(a) == 0 || len(a)%bs != 0 || len(a) > size+bs {
-		return nil, fmt.Errorf("PACE-CAM: encrypted chip authentication data of %d bytes, want %d: %w", len(a), (size/bs+1)*bs, scard.ErrAuthentication)
+		return nil, fmt.Errorf("emrtd: PACE-CAM: encrypted chip authentication data of %d bytes, want %d: %w", len(a), (size/bs+1)*bs, scard.ErrAuthentication)
 	}
 	iv, err := caIV(c, kEnc)
 	if err != nil {
@@ -196,7 +196,7 @@ func decryptCAData(c scard.Cipher, kEnc, a []byte, n *big.Int) (*big.Int, error)
 	}
 	x := new(big.Int).SetBytes(ca)
 	if x.Sign() == 0 || x.Cmp(n) >= 0 {
-		return nil, fmt.Errorf("PACE-CAM: chip authentication data out of range: %w", scard.ErrAuthentication)
+		return nil, fmt.Errorf("emrtd: PACE-CAM: chip authentication data out of range: %w", scard.ErrAuthentication)
 	}
 	return x, nil
 }
@@ -209,10 +209,10 @@ func unpadCAData(pt []byte, size int) ([]byte, error) {
 		i--
 	}
 	if i < 0 || pt[i] != 0x80 {
-		return nil, fmt.Errorf("PACE-CAM: chip authentication data badly padded (wrong session key?): %w", scard.ErrAuthentication)
+		return nil, fmt.Errorf("emrtd: PACE-CAM: chip authentication data badly padded (wrong session key?): %w", scard.ErrAuthentication)
 	}
 	if i != size {
-		return nil, fmt.Errorf("PACE-CAM: chip authentication data of %d bytes, want %d: %w", i, size, scard.ErrAuthentication)
+		return nil, fmt.Errorf("emrtd: PACE-CAM: chip authentication data of %d bytes, want %d: %w", i, size, scard.ErrAuthentication)
 	}
 	return pt[:i], nil
 }
