@@ -592,6 +592,10 @@ type filterParams struct {
 	dirBlend                 float32 // weight of the skeleton's own direction in a minutia's direction
 	dirLen                   int     // skeleton steps traced for that direction
 	endShift, forkShift      float32 // position shift along the direction, in ridge periods
+	alongSigma               float32 // Gaussian sigma of the smoothing along the ridges (pixels)
+	segFrac                  float32 // segmentation threshold, fraction of the 95th-percentile block contrast
+	freqAcross               bool    // ridge period from the gradient across the ridges only
+	growCoh, growE           float32 // mask growth into coherent blocks (growRow); 0: off
 }
 
 func (e *Extractor) params() filterParams {
@@ -614,5 +618,5 @@ func (e *Extractor) params() filterParams {
 	return filterParams{breakDist: breakDist, borderReach: borderReach, clusterDist: clusterDist,
 		cloudRadius: cloudRadius, cloudCount: cloudCount, borderBlocks: 1,
 		spurLen: spurLen, shortRidge: 0, bridgeLen: 0, borderQ: 0.6, dirLen: dirLen, dirBlend: dirBlend,
-		endShift: -0.1, forkShift: 0.3}
+		endShift: -0.1, forkShift: 0.3, alongSigma: alongSigma, segFrac: segFrac}
 }

@@ -18,10 +18,12 @@ const (
 	periodStep = 0.5
 	nPer       = int((maxPeriod-minPeriod)/periodStep) + 1
 
-	alongR  = 5 // radius of the smoothing along the ridges
-	acrossR = 7 // radius of the band-pass across the ridges
+	alongR     = 5 // radius of the smoothing along the ridges
+	alongSigma = 3.0
+	acrossR    = 7 // radius of the band-pass across the ridges
 
-	minStd = 6.0 // gray levels: below this a block is background
+	minStd  = 6.0 // gray levels: below this a block is background
+	segFrac = 0.3 // ... and below this fraction of the print's 95th-percentile contrast
 
 	spurLen     = 7  // an ending this close (along the skeleton) to a bifurcation is a spur
 	shortRidge  = 12 // longest trace of the filters (path capacity: 4x); the short-ridge rule itself is off (filterParams)
@@ -44,14 +46,19 @@ type kernels struct {
 	// period minPeriod+k*periodStep across ridges of orientation bin o,
 	// sampled with central differences (decreasing in k).
 	ratio [nOri][nPer]float32
+	// ratioA is the same with only the gradient's component across the
+	// ridges (along nrm[o]), which ridge breaks and dots do not inflate.
+	ratioA [nOri][nPer]float32
+	nrm    [nOri][2]float32 // unit normal to the ridges of bin o
 }
 
-// build fills the bank for planes of stride s. Orientation bin o is the
+// build fills the bank for planes of stride s, with the smoothing along
+// the ridges of Gaussian sigma sigma. Orientation bin o is the
 // ridge direction o*pi/nOri in image coordinates (y down).
-func (k *kernels) build(s int) {
+func (k *kernels) build(s int, sigma float32) {
 	var sum float64
 	for t := -alongR; t <= alongR; t++ {
-		g := math.Exp(-float64(t*t) / (2 * 3.0 * 3.0))
+		g := math.Exp(-float64(t*t) / (2 * float64(sigma) * float64(sigma)))
 		k.alongW[t+alongR] = float32(g)
 		sum += g
 	}
@@ -70,7 +77,9 @@ func (k *kernels) build(s int) {
 			w := 2 * math.Pi / (minPeriod + float64(pi)*periodStep)
 			a, b := math.Sin(w*nx), math.Sin(w*ny)
 			k.ratio[o][pi] = float32(a*a + b*b)
+			k.ratioA[o][pi] = float32((nx*a + ny*b) * (nx*a + ny*b))
 		}
+		k.nrm[o] = [2]float32{float32(nx), float32(ny)}
 		var d [2*acrossR + 1]float64
 		for t := -acrossR; t <= acrossR; t++ {
 			dx, dy := math.Round(float64(t)*nx), math.Round(float64(t)*ny)
