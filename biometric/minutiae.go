@@ -594,7 +594,6 @@ type filterParams struct {
 	endShift, forkShift      float32 // position shift along the direction, in ridge periods
 	alongSigma               float32 // Gaussian sigma of the smoothing along the ridges (pixels)
 	segFrac                  float32 // segmentation threshold, fraction of the 95th-percentile block contrast
-	freqAcross               bool    // ridge period from the gradient across the ridges only
 	growCoh, growE           float32 // mask growth into coherent blocks (growRow); 0: off
 }
 

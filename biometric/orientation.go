@@ -144,7 +144,6 @@ func (e *Extractor) frequencyRow(by int, t []float32, base int) {
 	bw, w, h, s := e.bw, e.w, e.h, e.s
 	y0, y1 := by*blk, min(by*blk+blk, h)
 	f1, f2 := e.f1[by*bw:by*bw+bw], e.f2[by*bw:by*bw+bw]
-	across := e.params().freqAcross
 	for bx := range bw {
 		if e.near[by*bw+bx] == 0 {
 			f1[bx], f2[bx] = 0, 0
@@ -152,21 +151,6 @@ func (e *Extractor) frequencyRow(by int, t []float32, base int) {
 		}
 		x0, x1 := bx*blk, min(bx*blk+blk, w)
 		var g2, p2 float32
-		if across {
-			n := e.kern.nrm[e.obin[by*bw+bx]]
-			nx, ny := 0.5*n[0], 0.5*n[1]
-			for y := y0; y < y1; y += 2 { // every other row: the ratio of sums barely changes
-				row, up, dn := stencil(t, (y+pad)*s+pad-base, x0, x1, s)
-				for i := range up {
-					g := (row[i+2]-row[i])*nx + (dn[i]-up[i])*ny
-					v := row[i+1]
-					g2 += g * g
-					p2 += v * v
-				}
-			}
-			f1[bx], f2[bx] = g2, p2
-			continue
-		}
 		for y := y0; y < y1; y += 2 { // every other row: the ratio of sums barely changes
 			row, up, dn := stencil(t, (y+pad)*s+pad-base, x0, x1, s)
 			for i := range up {
@@ -186,7 +170,6 @@ func (e *Extractor) frequencyRow(by int, t []float32, base int) {
 // of frequencyRow over block rows by-2..by+2 (all of them computed).
 func (e *Extractor) periodRow(by int) {
 	bw := e.bw
-	across := e.params().freqAcross
 	for bx := range bw {
 		g2, p2 := e.boxCol(e.f1, e.f2, bx, by)
 		b := by*bw + bx
@@ -194,9 +177,6 @@ func (e *Extractor) periodRow(by int) {
 		if p2 > 1e-3 {
 			r := g2 / p2
 			tab := &e.kern.ratio[e.obin[b]]
-			if across {
-				tab = &e.kern.ratioA[e.obin[b]]
-			}
 			// The ratio falls with the period: take the closest entry.
 			k = 0
 			for k < nPer-1 && tab[k+1] >= r {

@@ -46,10 +46,6 @@ type kernels struct {
 	// period minPeriod+k*periodStep across ridges of orientation bin o,
 	// sampled with central differences (decreasing in k).
 	ratio [nOri][nPer]float32
-	// ratioA is the same with only the gradient's component across the
-	// ridges (along nrm[o]), which ridge breaks and dots do not inflate.
-	ratioA [nOri][nPer]float32
-	nrm    [nOri][2]float32 // unit normal to the ridges of bin o
 }
 
 // build fills the bank for planes of stride s, with the smoothing along
@@ -77,9 +73,7 @@ func (k *kernels) build(s int, sigma float32) {
 			w := 2 * math.Pi / (minPeriod + float64(pi)*periodStep)
 			a, b := math.Sin(w*nx), math.Sin(w*ny)
 			k.ratio[o][pi] = float32(a*a + b*b)
-			k.ratioA[o][pi] = float32((nx*a + ny*b) * (nx*a + ny*b))
 		}
-		k.nrm[o] = [2]float32{float32(nx), float32(ny)}
 		var d [2*acrossR + 1]float64
 		for t := -acrossR; t <= acrossR; t++ {
 			dx, dy := math.Round(float64(t)*nx), math.Round(float64(t)*ny)

@@ -121,7 +121,6 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		{"distMax", []float64{16, 24, 28}, nil, func(p *matchParams, v float64) { p.distMax = float32(v) }},
 		{"alongSigma", []float64{2, 4, 5, 8}, func(p *filterParams, v float64) { p.alongSigma = float32(v) }, nil},
 		{"segFrac", []float64{0.2, 0.25, 0.35}, func(p *filterParams, v float64) { p.segFrac = float32(v) }, nil},
-		{"freqAcross", []float64{1}, func(p *filterParams, v float64) { p.freqAcross = v != 0 }, nil},
 		{"growCoh", []float64{0.5, 0.7}, func(p *filterParams, v float64) { p.growCoh = float32(v) }, nil},
 		{"growE", []float64{0.01, 0.03, 0.1}, func(p *filterParams, v float64) { p.growE = float32(v) }, nil},
 		{"floor", []float64{4, 6, 12}, nil, func(p *matchParams, v float64) { p.floor = float32(v) }},
