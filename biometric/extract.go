@@ -161,6 +161,7 @@ type candidate struct {
 	q       float32
 	removed bool
 	why     uint8 // which rule removed it (debugging aid)
+	edge    bool  // kept though its ridge runs into the background soon (filterParams.edgeQ)
 }
 
 // Quality returns the finger quality 0..100 of the last image processed,

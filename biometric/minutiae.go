@@ -269,7 +269,12 @@ func (e *Extractor) filter() {
 			continue
 		}
 		b := int(c.y/blk)*e.bw + int(c.x/blk)
+		c.edge = false
 		if e.bdist[b] <= tp.borderBlocks || e.facesBackground(c) {
+			if tp.edgeQ > 0 && e.bdist[b] > tp.borderBlocks {
+				c.edge = true
+				continue
+			}
 			c.removed = true
 			c.why = 5
 		}
@@ -312,6 +317,9 @@ func (e *Extractor) filter() {
 		q := e.coh[b]
 		if e.bdist[b] == 2 {
 			q *= tp.borderQ
+		}
+		if c.edge {
+			q *= tp.edgeQ
 		}
 		c.q = q
 	}
@@ -595,6 +603,7 @@ type filterParams struct {
 	alongSigma               float32 // Gaussian sigma of the smoothing along the ridges (pixels)
 	segFrac                  float32 // segmentation threshold, fraction of the 95th-percentile block contrast
 	growCoh, growE           float32 // mask growth into coherent blocks (growRow); 0: off
+	edgeQ                    float32 // >0: minutiae facing the background are kept with their quality times this
 }
 
 func (e *Extractor) params() filterParams {
