@@ -604,6 +604,7 @@ type filterParams struct {
 	segFrac                  float32 // segmentation threshold, fraction of the 95th-percentile block contrast
 	growCoh, growE           float32 // mask growth into coherent blocks (growRow); 0: off
 	edgeQ                    float32 // >0: minutiae facing the background are kept with their quality times this
+	oriNorm                  float32 // >0: orientation averages block vectors divided by energy^oriNorm
 }
 
 func (e *Extractor) params() filterParams {
@@ -623,8 +624,14 @@ func (e *Extractor) params() filterParams {
 	// set-out (blend 0.5..0.9 x 12..24 steps): held-out mean EER 2.41 % ->
 	// 1.79 %, three folds of four choosing 0.75 and 20 steps, the fourth
 	// 0.75 and 16.
+	//
+	// The orientation's block vectors are divided by the square root of
+	// their gradient energy (oriNorm 0.5, weighting by amplitude rather
+	// than energy) before the 5x5 average, foreground blocks only: chosen
+	// leave-one-set-out among 0.01..1 (held-out mean EER 1.62 % -> 1.35 %,
+	// three folds 0.5, one 0.4).
 	return filterParams{breakDist: breakDist, borderReach: borderReach, clusterDist: clusterDist,
 		cloudRadius: cloudRadius, cloudCount: cloudCount, borderBlocks: 1,
 		spurLen: spurLen, shortRidge: 0, bridgeLen: 0, borderQ: 0.6, dirLen: dirLen, dirBlend: dirBlend,
-		endShift: -0.1, forkShift: 0.3, alongSigma: alongSigma, segFrac: segFrac}
+		endShift: -0.1, forkShift: 0.3, alongSigma: alongSigma, segFrac: segFrac, oriNorm: oriNorm}
 }
