@@ -22,7 +22,7 @@ const (
 	alongSigma = 3.0
 	acrossR    = 7 // radius of the band-pass across the ridges
 
-	oriNorm = 0.5 // orientation: block vectors weighted by gradient amplitude, not energy (see params)
+	oriNorm = 0 // orientation: block vectors divided by energy^oriNorm; off (see params)
 
 	minStd  = 6.0 // gray levels: below this a block is background
 	segFrac = 0.3 // ... and below this fraction of the print's 95th-percentile contrast
