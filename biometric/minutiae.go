@@ -625,7 +625,6 @@ func (e *Extractor) params() filterParams {
 	// 1.79 %, three folds of four choosing 0.75 and 20 steps, the fourth
 	// 0.75 and 16.
 	//
-	//
 	// Dividing the orientation's block vectors by the square root of their
 	// gradient energy (oriNorm 0.5, weighting by amplitude rather than
 	// energy) was chosen leave-one-set-out (held-out mean EER 1.62 % ->
