@@ -18,9 +18,9 @@ const (
 	periodStep = 0.5
 	nPer       = int((maxPeriod-minPeriod)/periodStep) + 1
 
-	alongR     = 5 // radius of the smoothing along the ridges
+	alongR     = 5   // radius of the smoothing along the ridges
 	alongSigma = 3.0 // its Gaussian sigma (filterParams.alongSigma)
-	acrossR    = 7 // radius of the band-pass across the ridges
+	acrossR    = 7   // radius of the band-pass across the ridges
 
 	oriNorm = 0 // orientation: block vectors divided by energy^oriNorm; off (see params)
 
