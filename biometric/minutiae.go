@@ -483,7 +483,7 @@ func (e *Extractor) facesBackground(c *candidate) bool {
 		if e.background(float32(c.x)-t*c.dx, float32(c.y)-t*c.dy) {
 			return true
 		}
-		if c.kind == KindBifurcation && e.background(float32(c.x)+t*c.dx, float32(c.y)+t*c.dy) {
+		if c.kind == KindBifurcation && !e.params().forkNoReach && e.background(float32(c.x)+t*c.dx, float32(c.y)+t*c.dy) {
 			return true
 		}
 	}
@@ -605,6 +605,7 @@ type filterParams struct {
 	growCoh, growE           float32 // mask growth into coherent blocks (growRow); 0: off
 	edgeQ                    float32 // >0: minutiae facing the background are kept with their quality times this
 	oriNorm                  float32 // >0: orientation averages block vectors divided by energy^oriNorm
+	forkNoReach              bool    // the border reach test skips bifurcations (a cut edge makes endings)
 }
 
 func (e *Extractor) params() filterParams {
