@@ -15,7 +15,8 @@ import (
 // background and crowding; which removed candidates had a reference
 // minutia within 8 px, by the rule that removed them; and the mean
 // position offset along the direction and the mean absolute angle error of
-// the confirmed ones. CIEKIT_DIAG_LEN=n measures the skeleton-only
+// the confirmed ones; and the recall: the reference minutiae that ours
+// find, inside our mask and outside it. CIEKIT_DIAG_LEN=n measures the skeleton-only
 // direction over n steps, CIEKIT_DIAG_BLEND=w another blend weight. The
 // reference is another extractor's output, not ground truth: read the
 // table as agreement.
@@ -77,6 +78,73 @@ func TestDiagMinutiae(t *testing.T) {
 				}
 				if _, err := e.Extract(nil, img); err != nil {
 					t.Fatal(err)
+				}
+				// Recall: reference minutiae (inside and outside our
+				// mask) that one of our kept minutiae finds.
+				for _, r := range ref {
+					found := false
+					for ci := range e.cand {
+						c := &e.cand[ci]
+						if c.removed {
+							continue
+						}
+						x, y := (c.fx+0.5)*e.scale, (c.fy+0.5)*e.scale
+						if math.Hypot(float64(x)-float64(r.X), float64(y)-float64(r.Y)) <= 12 && angleDiffDeg(r.Angle, isoAngle(c.dx, c.dy)) <= 45 {
+							found = true
+							break
+						}
+					}
+					rx, ry := int(float32(r.X)/e.scale)/blk, int(float32(r.Y)/e.scale)/blk
+					in := rx < e.bw && ry < e.bh && e.mask[ry*e.bw+rx] != 0
+					add(fmt.Sprintf("recall %s inMask=%v", db, in), found)
+				}
+				// CIEKIT_DIAG_FJ=dir (compare-fingerjet's -work folder):
+				// FingerJet's minutiae that ours do not find, by where
+				// they lie and which rule removed a candidate there.
+				if fj := os.Getenv("CIEKIT_DIAG_FJ"); fj != "" && res == 500 {
+					if raw, err := os.ReadFile(filepath.Join(fj, db, fmt.Sprintf("%d_%d.ist", f, i))); err == nil {
+						if ft, err := ParseISO(raw); err == nil {
+							kept := 0
+							for ci := range e.cand {
+								if !e.cand[ci].removed {
+									kept++
+								}
+							}
+							missed := 0
+							for _, r := range ft.Minutiae {
+								found, why := false, "none"
+								for ci := range e.cand {
+									c := &e.cand[ci]
+									x, y := (c.fx+0.5)*e.scale, (c.fy+0.5)*e.scale
+									if c.removed && c.fx == 0 && c.fy == 0 {
+										x, y = (float32(c.x)+0.5)*e.scale, (float32(c.y)+0.5)*e.scale
+									}
+									d := math.Hypot(float64(x)-float64(r.X), float64(y)-float64(r.Y))
+									if !c.removed && d <= 12 && angleDiffDeg(r.Angle, isoAngle(c.dx, c.dy)) <= 45 {
+										found = true
+									}
+									if c.removed && d <= 8 && why == "none" {
+										why = fmt.Sprintf("%02d", c.why)
+									}
+								}
+								rx, ry := int(float32(r.X)/e.scale)/blk, int(float32(r.Y)/e.scale)/blk
+								in := rx < e.bw && ry < e.bh && e.mask[ry*e.bw+rx] != 0
+								bd := -1
+								if in {
+									bd = int(min(e.bdist[ry*e.bw+rx], 4))
+								}
+								if !found {
+									missed++
+									add(fmt.Sprintf("fj-missed %s inMask=%v bdist=%d", db, in, bd), true)
+									add(fmt.Sprintf("fj-missed %s removedNear=%s", db, why), true)
+								}
+								add(fmt.Sprintf("fj-found %s", db), found)
+							}
+							if os.Getenv("CIEKIT_DIAG_PRINTS") != "" {
+								t.Logf("%s %d_%d: ours %d, FingerJet %d (of them not found by ours %d), reference %d", db, f, i, kept, len(ft.Minutiae), missed, len(ref))
+							}
+						}
+					}
 				}
 				for ci := range e.cand {
 					c := &e.cand[ci]

@@ -37,6 +37,8 @@ func (e *Extractor) enhance() {
 	clear(e.win)
 	e.nR0, e.winR0 = 0, 0
 	e.clar, e.clarN = 0, 0
+	tp := e.params()
+	grow, grown := tp.growCoh > 0, e.fgBlock
 	// Padded block row R holds block row R-1 (pad == blk); row 0 and the
 	// rows after the last block row stay zero, as the padding of a plane.
 	// At step n, block row n is normalised; the others lag behind it by
@@ -61,6 +63,9 @@ func (e *Extractor) enhance() {
 		}
 		if by := n - 1; by >= 0 && by < bh {
 			e.coherenceRow(by)
+			if grow {
+				e.growRow(by, tp.growCoh, tp.growE)
+			}
 		}
 		if by := n - 2; by >= 0 && by < bh {
 			e.orientRow(by)
@@ -75,6 +80,36 @@ func (e *Extractor) enhance() {
 			e.periodRow(by)
 			e.enhanceRow(by)
 			e.clarityRow(by, e.nwin, nb)
+		}
+	}
+	if grow && e.fgBlock != grown {
+		e.blockDistance()
+	}
+}
+
+// growRow adds to the foreground the background blocks of block row by
+// next to it whose own gradients show ridges: coherence at least minCoh
+// and mean squared gradient of the normalised image at least minE. The
+// contrast threshold of segmentation cuts faint but clear ridges at the
+// edge of dry or lightly pressed prints; their flow is as coherent as the
+// print's, where noise and smudges are not. Only blocks next to the
+// contrast mask can join (the others are not normalised), so the mask
+// grows by one block at most.
+func (e *Extractor) growRow(by int, minCoh, minE float32) {
+	bw := e.bw
+	for bx := range bw {
+		b := by*bw + bx
+		if e.mask[b] != 0 || e.near[b] == 0 {
+			continue
+		}
+		sxx, syy, sxy := e.gxx[b], e.gyy[b], e.gxy[b]
+		t := sxx + syy
+		if t < minE*blk*blk/2 {
+			continue
+		}
+		if c := float32(math.Sqrt(float64((sxx-syy)*(sxx-syy)+4*sxy*sxy))) / t; c >= minCoh {
+			e.mask[b] = 1
+			e.fgBlock++
 		}
 	}
 }

@@ -84,12 +84,13 @@ type Options struct {
 type Extractor struct {
 	Options Options
 
-	inW, inH int     // input size
-	scale    float32 // input pixels per working pixel
-	w, h     int     // working size (500 ppi)
-	s        int     // stride of padded planes
-	bw, bh   int     // block grid
-	kernS    int     // stride the kernel offsets were built for
+	inW, inH  int     // input size
+	scale     float32 // input pixels per working pixel
+	w, h      int     // working size (500 ppi)
+	s         int     // stride of padded planes
+	bw, bh    int     // block grid
+	kernS     int     // stride the kernel offsets were built for
+	kernSigma float32 // and the along-ridge sigma of its weights
 
 	in   []uint8 // input converted to gray, tight, inW*inH (capacity: see growIn)
 	gray []uint8 // working image, tight, w*h: in itself at 500 ppi, else rs
@@ -160,6 +161,7 @@ type candidate struct {
 	q       float32
 	removed bool
 	why     uint8 // which rule removed it (debugging aid)
+	edge    bool  // kept though its ridge runs into the background soon (filterParams.edgeQ)
 }
 
 // Quality returns the finger quality 0..100 of the last image processed,
@@ -352,9 +354,9 @@ func (e *Extractor) setup() {
 	e.skel = e.bin
 	e.nwin = grow(e.nwin, normBlocks*blk*e.s)
 	e.win = grow(e.win, winBlocks*blk*e.s)
-	if e.kernS != e.s {
-		e.kern.build(e.s)
-		e.kernS = e.s
+	if sg := e.params().alongSigma; e.kernS != e.s || e.kernSigma != sg {
+		e.kern.build(e.s, sg)
+		e.kernS, e.kernSigma = e.s, sg
 	}
 	nb := e.bw * e.bh
 	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.ori, &e.coh, &e.period, &e.d2, &e.f1, &e.f2} {

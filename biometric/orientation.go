@@ -47,6 +47,30 @@ func (e *Extractor) gradientRow(by int, t []float32, base int) {
 		d1[bx] = e.gxx[b] - e.gyy[b]
 		d2[bx] = 2 * e.gxy[b]
 	}
+	if p := e.params().oriNorm; p > 0 {
+		// Each foreground block's vector divided by its gradient energy
+		// to the power p: a faint block's flow is not outvoted by its
+		// contrasted neighbours'.
+		for bx := range bw {
+			b := by*bw + bx
+			t := e.gxx[b] + e.gyy[b]
+			if e.mask[b] == 0 || t < 1e-6 {
+				d1[bx], d2[bx] = 0, 0
+				continue
+			}
+			var k float32
+			switch p {
+			case 0.5:
+				k = float32(1 / math.Sqrt(float64(t)))
+			case 1:
+				k = 1 / t
+			default:
+				k = float32(math.Pow(float64(t), -float64(p)))
+			}
+			d1[bx] *= k
+			d2[bx] *= k
+		}
+	}
 	e.boxRow(by, d1, d2)
 }
 

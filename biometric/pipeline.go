@@ -18,10 +18,14 @@ const (
 	periodStep = 0.5
 	nPer       = int((maxPeriod-minPeriod)/periodStep) + 1
 
-	alongR  = 5 // radius of the smoothing along the ridges
-	acrossR = 7 // radius of the band-pass across the ridges
+	alongR     = 5   // radius of the smoothing along the ridges
+	alongSigma = 3.0 // its Gaussian sigma (filterParams.alongSigma)
+	acrossR    = 7   // radius of the band-pass across the ridges
 
-	minStd = 6.0 // gray levels: below this a block is background
+	oriNorm = 0 // orientation: block vectors divided by energy^oriNorm; off (see params)
+
+	minStd  = 6.0 // gray levels: below this a block is background
+	segFrac = 0.3 // ... and below this fraction of the print's 95th-percentile contrast
 
 	spurLen     = 7  // an ending this close (along the skeleton) to a bifurcation is a spur
 	shortRidge  = 12 // longest trace of the filters (path capacity: 4x); the short-ridge rule itself is off (filterParams)
@@ -46,12 +50,13 @@ type kernels struct {
 	ratio [nOri][nPer]float32
 }
 
-// build fills the bank for planes of stride s. Orientation bin o is the
+// build fills the bank for planes of stride s, with the smoothing along
+// the ridges of Gaussian sigma sigma. Orientation bin o is the
 // ridge direction o*pi/nOri in image coordinates (y down).
-func (k *kernels) build(s int) {
+func (k *kernels) build(s int, sigma float32) {
 	var sum float64
 	for t := -alongR; t <= alongR; t++ {
-		g := math.Exp(-float64(t*t) / (2 * 3.0 * 3.0))
+		g := math.Exp(-float64(t*t) / (2 * float64(sigma) * float64(sigma)))
 		k.alongW[t+alongR] = float32(g)
 		sum += g
 	}

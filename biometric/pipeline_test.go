@@ -12,7 +12,7 @@ import (
 func TestKernelSymmetry(t *testing.T) {
 	t.Parallel()
 	var k kernels
-	k.build(437)
+	k.build(437, alongSigma)
 	for o := range nOri {
 		for d := 1; d <= alongR; d++ {
 			if k.along[o][alongR+d] != -k.along[o][alongR-d] {

@@ -69,7 +69,7 @@ func (e *Extractor) segment() {
 			break
 		}
 	}
-	thr := max(float32(minStd), 0.3*float32(p95))
+	thr := max(float32(minStd), e.params().segFrac*float32(p95))
 	for b := range bw * bh {
 		sd := e.bistd[b]
 		if sd > thr {

@@ -119,6 +119,13 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		{"distBase", []float64{6, 10, 12}, nil, func(p *matchParams, v float64) { p.distBase = float32(v) }},
 		{"distGrow", []float64{0.05, 0.075, 0.125, 0.15}, nil, func(p *matchParams, v float64) { p.distGrow = float32(v) }},
 		{"distMax", []float64{16, 24, 28}, nil, func(p *matchParams, v float64) { p.distMax = float32(v) }},
+		{"alongSigma", []float64{2, 4, 5, 8}, func(p *filterParams, v float64) { p.alongSigma = float32(v) }, nil},
+		{"segFrac", []float64{0.2, 0.25, 0.35}, func(p *filterParams, v float64) { p.segFrac = float32(v) }, nil},
+		{"growCoh", []float64{0.5, 0.7}, func(p *filterParams, v float64) { p.growCoh = float32(v) }, nil},
+		{"growE", []float64{0.01, 0.03, 0.1}, func(p *filterParams, v float64) { p.growE = float32(v) }, nil},
+		{"edgeQ", []float64{0.05, 0.15, 0.3, 0.6}, func(p *filterParams, v float64) { p.edgeQ = float32(v) }, nil},
+		{"oriNorm", []float64{0.01, 0.25, 0.4, 0.5, 0.6, 0.75, 1}, func(p *filterParams, v float64) { p.oriNorm = float32(v) }, nil},
+		{"forkNoReach", []float64{1}, func(p *filterParams, v float64) { p.forkNoReach = v != 0 }, nil},
 		{"floor", []float64{4, 6, 12}, nil, func(p *matchParams, v float64) { p.floor = float32(v) }},
 	}
 	defM := defaultMatchParams
