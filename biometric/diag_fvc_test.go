@@ -160,6 +160,17 @@ func TestDiagMinutiae(t *testing.T) {
 							}
 						}
 						add(fmt.Sprintf("removed why=%02d kind=%v", c.why, c.kind), ok)
+						if bk := int(c.y/blk)*e.bw + int(c.x/blk); c.why == 5 && e.bdist[bk] > 1 {
+							if fr, ct, ch, hit := e.edgeCue(c); hit {
+								cb := fmt.Sprintf("contrast=%.1f", math.Min(math.Floor(float64(ct)*5)/5, 1))
+								if fr {
+									cb = "frame"
+								}
+								add(fmt.Sprintf("edge %s %s", db, cb), ok)
+								add(fmt.Sprintf("edge %s coh=%.1f", db, math.Floor(float64(ch)*10)/10), ok)
+								add(fmt.Sprintf("edge all %s", cb), ok)
+							}
+						}
 						continue
 					}
 					ang := isoAngle(c.dx, c.dy)

@@ -479,15 +479,56 @@ func (e *Extractor) find(i int32) int32 {
 // the ridge would continue), on either side along a bifurcation. Such
 // minutiae are mostly ridges cut by the edge of the print.
 func (e *Extractor) facesBackground(c *candidate) bool {
-	for t := float32(4); t <= e.params().borderReach; t += 4 {
-		if e.background(float32(c.x)-t*c.dx, float32(c.y)-t*c.dy) {
+	tp := e.params()
+	for t := float32(4); t <= tp.borderReach; t += 4 {
+		if e.reachBackground(float32(c.x)-t*c.dx, float32(c.y)-t*c.dy, &tp) {
 			return true
 		}
-		if c.kind == KindBifurcation && !e.params().forkNoReach && e.background(float32(c.x)+t*c.dx, float32(c.y)+t*c.dy) {
+		if c.kind == KindBifurcation && !tp.forkNoReach && e.reachBackground(float32(c.x)+t*c.dx, float32(c.y)+t*c.dy, &tp) {
 			return true
 		}
 	}
 	return false
+}
+
+// reachBackground is background for the reach test: with frameFree the
+// image's own edge does not count, with fadeCon > 0 neither does a
+// background block of at least fadeCon times the segmentation threshold's
+// contrast.
+func (e *Extractor) reachBackground(x, y float32, tp *filterParams) bool {
+	if x < 0 || y < 0 || x >= float32(e.w) || y >= float32(e.h) {
+		return !tp.frameFree
+	}
+	b := (int(y)/blk)*e.bw + int(x)/blk
+	if e.mask[b] != 0 {
+		return false
+	}
+	return tp.fadeCon <= 0 || float32(e.bcon[b]) < tp.fadeCon*64
+}
+
+// edgeCue describes where c's ridge first meets the background within
+// borderReach pixels (behind an ending, either way along a bifurcation):
+// frame is true when that is the image's own edge; otherwise contrast is
+// the background block's contrast over the segmentation threshold and coh
+// its coherence. ok is false when the ridge does not meet the background.
+func (e *Extractor) edgeCue(c *candidate) (frame bool, contrast, coh float32, ok bool) {
+	for t := float32(4); t <= e.params().borderReach; t += 4 {
+		for s := float32(-1); s <= 1; s += 2 {
+			if s > 0 && (c.kind != KindBifurcation || e.params().forkNoReach) {
+				continue
+			}
+			x, y := float32(c.x)+s*t*c.dx, float32(c.y)+s*t*c.dy
+			if !e.background(x, y) {
+				continue
+			}
+			if x < 0 || y < 0 || x >= float32(e.w) || y >= float32(e.h) {
+				return true, 0, 0, true
+			}
+			b := (int(y)/blk)*e.bw + int(x)/blk
+			return false, float32(e.bcon[b]) / 64, e.coh[b], true
+		}
+	}
+	return false, 0, 0, false
 }
 
 // background reports whether working pixel (x, y) is outside the image or
@@ -606,6 +647,8 @@ type filterParams struct {
 	edgeQ                    float32 // >0: minutiae facing the background are kept with their quality times this
 	oriNorm                  float32 // >0: orientation averages block vectors divided by energy^oriNorm
 	forkNoReach              bool    // the border reach test skips bifurcations (a cut edge makes endings)
+	frameFree                bool    // the border reach test ignores the image's edge (boundary blocks still go)
+	fadeCon                  float32 // >0: the reach test ignores background blocks of this contrast over the threshold
 }
 
 func (e *Extractor) params() filterParams {
