@@ -116,7 +116,6 @@ type Extractor struct {
 	bistd      []float32
 	mask, mtmp []uint8
 	near       []uint8 // foreground or next to it
-	bcon       []uint8 // block contrast over the segmentation threshold, in 64ths (saturating)
 	bdist      []uint8
 	gxx        []float32 // gxx, gyy, gxy, d1 share the memory of bsum, bsq, bmean, bistd (setup)
 	gyy        []float32
@@ -363,7 +362,7 @@ func (e *Extractor) setup() {
 	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.ori, &e.coh, &e.period, &e.d2, &e.f1, &e.f2} {
 		*p = grow(*p, nb)
 	}
-	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin, &e.bcon} {
+	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin} {
 		*p = grow(*p, nb)
 	}
 	nc := (e.bw + 1) * (e.bh + 1)

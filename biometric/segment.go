@@ -78,7 +78,6 @@ func (e *Extractor) segment() {
 			e.mask[b] = 0
 		}
 		e.bistd[b] = 1 / max(sd, 10)
-		e.bcon[b] = uint8(min(sd/thr*64, 255))
 	}
 	e.majority()
 	e.majority()
