@@ -160,6 +160,17 @@ func TestDiagMinutiae(t *testing.T) {
 							}
 						}
 						add(fmt.Sprintf("removed why=%02d kind=%v", c.why, c.kind), ok)
+						if bk := int(c.y/blk)*e.bw + int(c.x/blk); c.why == 5 && e.bdist[bk] > 1 {
+							if fr, ch, hit := e.edgeCue(c); hit {
+								cb := "background"
+								if fr {
+									cb = "frame"
+								}
+								add(fmt.Sprintf("edge %s %s", db, cb), ok)
+								add(fmt.Sprintf("edge %s coh=%.1f", db, math.Floor(float64(ch)*10)/10), ok)
+								add(fmt.Sprintf("edge all %s", cb), ok)
+							}
+						}
 						continue
 					}
 					ang := isoAngle(c.dx, c.dy)
@@ -231,4 +242,31 @@ func TestDiagMinutiae(t *testing.T) {
 	for k := 1; k <= 2; k++ {
 		t.Logf("kind %d: mean offset ref-ours along direction %.2f px, mean abs angle diff %.2f deg", k, along[k]/float64(alongN[k]), angErr[k]/float64(alongN[k]))
 	}
+}
+
+// edgeCue describes where c's ridge first meets the background within
+// borderReach pixels (behind an ending, either way along a bifurcation):
+// frame is true when that is the image's own edge; otherwise coh is the
+// background block's coherence. ok is false when the ridge does not meet
+// the background. (The block's contrast over the segmentation threshold,
+// measured the same way at fe51dbd, did not separate true from false
+// minutiae: see biometric/eval/RESULTS.md.)
+func (e *Extractor) edgeCue(c *candidate) (frame bool, coh float32, ok bool) {
+	for t := float32(4); t <= e.params().borderReach; t += 4 {
+		for s := float32(-1); s <= 1; s += 2 {
+			if s > 0 && (c.kind != KindBifurcation || e.params().forkNoReach) {
+				continue
+			}
+			x, y := float32(c.x)+s*t*c.dx, float32(c.y)+s*t*c.dy
+			if !e.background(x, y) {
+				continue
+			}
+			if x < 0 || y < 0 || x >= float32(e.w) || y >= float32(e.h) {
+				return true, 0, true
+			}
+			b := (int(y)/blk)*e.bw + int(x)/blk
+			return false, e.coh[b], true
+		}
+	}
+	return false, 0, false
 }

@@ -36,6 +36,7 @@ const (
 	cloudCount  = 4
 	junctionLen = 5  // bifurcations this close along the skeleton are one junction
 	borderReach = 24 // an ending whose ridge would run into the background this soon is cut by the edge
+	frameReach  = 12 // ... or into the image's own edge this soon (see facesBackground)
 )
 
 // kernels is the oriented filter bank, with offsets for one plane stride.

@@ -125,6 +125,7 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		{"growE", []float64{0.01, 0.03, 0.1}, func(p *filterParams, v float64) { p.growE = float32(v) }, nil},
 		{"edgeQ", []float64{0.05, 0.15, 0.3, 0.6}, func(p *filterParams, v float64) { p.edgeQ = float32(v) }, nil},
 		{"oriNorm", []float64{0.01, 0.25, 0.4, 0.5, 0.6, 0.75, 1}, func(p *filterParams, v float64) { p.oriNorm = float32(v) }, nil},
+		{"frameReach", []float64{0.5, 4, 8, 10, 12, 14, 16, 20}, func(p *filterParams, v float64) { p.frameReach = float32(v) }, nil},
 		{"forkNoReach", []float64{1}, func(p *filterParams, v float64) { p.forkNoReach = v != 0 }, nil},
 		{"floor", []float64{4, 6, 12}, nil, func(p *matchParams, v float64) { p.floor = float32(v) }},
 	}
