@@ -373,10 +373,15 @@ func parse2005(r *reader) *Record {
 			Compression: comp,
 		}
 		im.ImpressionType = r.u8(name + "impression type")
+		sizeAt := r.pos
 		im.Width = int(r.u16(name + "horizontal line length"))
 		im.Height = int(r.u16(name + "vertical line length"))
 		r.u8(name + "reserved")
 		if r.err != nil {
+			return nil
+		}
+		if im.Width == 0 || im.Height == 0 {
+			r.fail(sizeAt, name+"line lengths", "%d × %d image", im.Width, im.Height)
 			return nil
 		}
 		if blockLen < view2005Len || uint64(blockLen) > uint64(len(r.b)-start) {
@@ -465,6 +470,7 @@ func parse2011(r *reader) *Record {
 		compAt := sub.pos
 		compCode := sub.u8(name + "image compression algorithm")
 		im.ImpressionType = sub.u8(name + "impression type")
+		sizeAt := sub.pos
 		im.Width = int(sub.u16(name + "horizontal line length"))
 		im.Height = int(sub.u16(name + "vertical line length"))
 		dataAt := sub.pos
@@ -475,6 +481,10 @@ func parse2011(r *reader) *Record {
 		}
 		if im.Depth == 0 || im.Depth > 16 {
 			r.fail(depthAt, name+"bit depth", "%d bits, want 1..16", im.Depth)
+			return nil
+		}
+		if im.Width == 0 || im.Height == 0 {
+			r.fail(sizeAt, name+"line lengths", "%d × %d image", im.Width, im.Height)
 			return nil
 		}
 		var ok bool

@@ -122,6 +122,26 @@ func TestParse2011KnownAnswer(t *testing.T) {
 	assert.Equal(t, im.Data, back.Images[0].Data)
 }
 
+// TestParse2011ZeroSize: a representation with a zero line length is refused
+// where the line lengths are, as in a 2005 record (which Marshal could not
+// write back).
+func TestParse2011ZeroSize(t *testing.T) {
+	good := unhex(t, stripComments(record2011))
+	good[11] = byte(len(good))
+	good[19] = byte(len(good) - 16)
+	for _, off := range []int{58, 60} {
+		data := bytes.Clone(good)
+		data[off], data[off+1] = 0, 0
+		rec, err := Parse(data)
+		require.ErrorIs(t, err, ErrFormat)
+		assert.Nil(t, rec)
+		var fe *FormatError
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, "representation 1 line lengths", fe.Field, "error %v", err)
+		assert.Equal(t, 58, fe.Offset, "error %v", err)
+	}
+}
+
 func synth(t testing.TB, seed uint64, w, h int) *image.Gray {
 	img, _ := amfm.Generate(seed, w, h, 20, 9, 4)
 	return img
@@ -209,6 +229,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad compression", mod(29, 9), "image compression algorithm", 29},
 		{"block too long", mod(35, 0x15), "finger 1 data block length", 32},
 		{"block too short", mod(35, 0x0d), "finger 1 data block length", 32},
+		{"zero width", mod(41, 0, 0), "finger 1 line lengths", 41},
+		{"zero height", mod(43, 0, 0), "finger 1 line lengths", 41},
 		{"truncated", good[:40], "record length", 8},
 		{"bytes after the views", append(mod(13, 0x35), 0), "record", 52},
 	} {
