@@ -15,8 +15,7 @@ import (
 // explicitDER encodes SpecifiedECDomain parameters (SEC 1 C.2) of k with
 // the base point g, the field type field and, unless nil, the cofactor h;
 // extra elements follow the order (or the cofactor).
-func explicitDER(t *testing.T, k *KnownCurve, field asn1.ObjectIdentifier, g []byte, h *big.Int, extra ...[]byte) []byte {
-	t.Helper()
+func explicitDER(k *KnownCurve, field asn1.ObjectIdentifier, g []byte, h *big.Int, extra ...[]byte) []byte {
 	cp := k.Curve.Params()
 	l := byteLen(cp.P)
 	var b cryptobyte.Builder
@@ -105,18 +104,18 @@ func TestParseECParameters(t *testing.T) {
 		wantNamed bool
 	}{
 		{name: "named", der: named, want: bp384, wantNamed: true},
-		{name: "explicit", der: explicitDER(t, bp384, oidPrimeField, g, nil), want: bp384},
-		{name: "explicit cofactor 1 and hash", der: explicitDER(t, bp384, oidPrimeField, g, big.NewInt(1), hashAlg), want: bp384},
-		{name: "explicit hash without cofactor", der: explicitDER(t, bp384, oidPrimeField, g, nil, hashAlg), want: bp384},
+		{name: "explicit", der: explicitDER(bp384, oidPrimeField, g, nil), want: bp384},
+		{name: "explicit cofactor 1 and hash", der: explicitDER(bp384, oidPrimeField, g, big.NewInt(1), hashAlg), want: bp384},
+		{name: "explicit hash without cofactor", der: explicitDER(bp384, oidPrimeField, g, nil, hashAlg), want: bp384},
 		{name: "unknown named", der: other, curveErr: ErrUnknownCurve, wantNamed: true},
-		{name: "cofactor 4", der: explicitDER(t, bp384, oidPrimeField, g, big.NewInt(4)), curveErr: ErrCofactor},
-		{name: "characteristic-two", der: explicitDER(t, bp384, asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 2}, g, nil), curveErr: ErrNotPrimeField},
-		{name: "compressed base point", der: explicitDER(t, bp384, oidPrimeField, append([]byte{2}, g[1:49]...), nil), curveErr: ErrUnknownCurve},
+		{name: "cofactor 4", der: explicitDER(bp384, oidPrimeField, g, big.NewInt(4)), curveErr: ErrCofactor},
+		{name: "characteristic-two", der: explicitDER(bp384, asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 2}, g, nil), curveErr: ErrNotPrimeField},
+		{name: "compressed base point", der: explicitDER(bp384, oidPrimeField, append([]byte{2}, g[1:49]...), nil), curveErr: ErrUnknownCurve},
 		{name: "named with trailing bytes", der: append(named, 0), parseErr: ErrMalformedNamedCurve},
-		{name: "explicit with trailing bytes", der: append(explicitDER(t, bp384, oidPrimeField, g, nil), 0), parseErr: ErrMalformedDomain},
-		{name: "truncated", der: explicitDER(t, bp384, oidPrimeField, g, nil)[:40], parseErr: ErrMalformedDomain},
+		{name: "explicit with trailing bytes", der: append(explicitDER(bp384, oidPrimeField, g, nil), 0), parseErr: ErrMalformedDomain},
+		{name: "truncated", der: explicitDER(bp384, oidPrimeField, g, nil)[:40], parseErr: ErrMalformedDomain},
 		{name: "empty", der: nil, parseErr: ErrMalformedDomain},
-		{name: "malformed cofactor", der: explicitDER(t, bp384, oidPrimeField, g, nil, []byte{0x02, 0x02, 0x00, 0x01}), parseErr: ErrMalformedDomain},
+		{name: "malformed cofactor", der: explicitDER(bp384, oidPrimeField, g, nil, []byte{0x02, 0x02, 0x00, 0x01}), parseErr: ErrMalformedDomain},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -148,23 +147,7 @@ func FuzzParseECParameters(f *testing.F) {
 	for _, k := range KnownCurves() {
 		named, _ := asn1.Marshal(k.OID)
 		f.Add(named)
-		var b cryptobyte.Builder
-		cp := k.Curve.Params()
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddASN1Int64(1)
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				b.AddASN1ObjectIdentifier(oidPrimeField)
-				b.AddASN1BigInt(cp.P)
-			})
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				b.AddASN1OctetString(k.A.Bytes())
-				b.AddASN1OctetString(cp.B.Bytes())
-			})
-			b.AddASN1OctetString(uncompressedG(k))
-			b.AddASN1BigInt(cp.N)
-			b.AddASN1Int64(1)
-		})
-		f.Add(b.BytesOrPanic())
+		f.Add(explicitDER(k, oidPrimeField, uncompressedG(k), big.NewInt(1)))
 	}
 	f.Fuzz(func(t *testing.T, der []byte) {
 		e, err := ParseECParameters(der)
