@@ -55,7 +55,6 @@ func TestKnownCurves(t *testing.T) {
 	require.Len(t, KnownCurves(), 9)
 	for _, k := range KnownCurves() {
 		cp := k.Curve.Params()
-		assert.True(t, k.Curve.IsOnCurve(cp.Gx, cp.Gy), "%s: generator on the curve", k.Name)
 		assert.Same(t, k, CurveByOID(k.OID), "CurveByOID(%s)", k.OID)
 		assert.Same(t, k, CurveOf(k.Curve), "CurveOf(%s)", k.Name)
 		assert.Same(t, k, MatchDomain(cp.P, k.A, cp.B, cp.N, uncompressedG(k)), "MatchDomain(%s)", k.Name)
