@@ -62,10 +62,10 @@ func BenchmarkReadChipAuthenticated(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		info emrtd.PACEInfo
-		by   string
+		by   emrtd.ChipAuth
 	}{
-		{"GM+CA", bp256(2), "CA"},
-		{"CAM", bp256(6), "PACE-CAM/DG14"},
+		{"GM+CA", bp256(2), emrtd.ChipAuthCA},
+		{"CAM", bp256(6), emrtd.ChipAuthPACECAMDG14},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			sim := newCIE(b, func(o *cardsim.CIEOptions) {
@@ -83,7 +83,7 @@ func BenchmarkReadChipAuthenticated(b *testing.B) {
 					b.Fatal(err)
 				}
 				if e.ChipAuthenticatedBy != bc.by {
-					b.Fatalf("chip authenticated by %q, want %q", e.ChipAuthenticatedBy, bc.by)
+					b.Fatalf("chip authenticated by %v, want %v", e.ChipAuthenticatedBy, bc.by)
 				}
 				if _, err := e.Verify(emrtd.PAOptions{CSCA: pool}); err != nil {
 					b.Fatal(err)

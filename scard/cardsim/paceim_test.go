@@ -60,7 +60,7 @@ func TestReadIMDocument(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, opts.ChipAuthentication, e.ChipAuthenticated)
 		if opts.ChipAuthentication {
-			assert.Equal(t, "CA", e.ChipAuthenticatedBy)
+			assert.Equal(t, emrtd.ChipAuthCA, e.ChipAuthenticatedBy)
 		}
 		si, err := e.DG14()
 		require.NoError(t, err)
@@ -90,7 +90,7 @@ func TestReadCAMDocument(t *testing.T) {
 		assert.True(t, e.PACE.ChipAuthenticated)
 		assert.True(t, e.ChipAuthenticated)
 		assert.True(t, e.Checks().ChipAuthenticated)
-		assert.Equal(t, "PACE-CAM/DG14", e.ChipAuthenticatedBy)
+		assert.Equal(t, emrtd.ChipAuthPACECAMDG14, e.ChipAuthenticatedBy)
 		assert.Nil(t, e.CardSecurity, "not needed: DG14 has the key")
 		require.NotNil(t, e.PACE.ChipAuthenticationKey)
 		assert.Equal(t, emrtd.OIDPKECDH, e.PACE.ChipAuthenticationKey.Protocol.String())

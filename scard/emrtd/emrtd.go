@@ -76,16 +76,53 @@ type Document struct {
 	// once passive authentication has verified the file holding the key
 	// (DG14 with [Document.Verify], or EF.CardSecurity).
 	ChipAuthenticated bool
-	// ChipAuthenticatedBy says how: "CA" (chip authentication with DG14's
-	// key), "PACE-CAM/DG14" or "PACE-CAM/EF.CardSecurity" (the file whose
-	// key PACE-CAM verified); empty when not authenticated.
-	ChipAuthenticatedBy string
+	// ChipAuthenticatedBy says how: [ChipAuthCA], [ChipAuthPACECAMDG14]
+	// or [ChipAuthPACECAMCardSecurity]; [ChipAuthNone] (the zero value)
+	// when not authenticated.
+	ChipAuthenticatedBy ChipAuth
 	// TerminalAuthenticated reports that terminal authentication succeeded.
 	TerminalAuthenticated bool
 	// FileErrors holds, with [ReadOptions.Partial], the error of each file
 	// that could not be read or was malformed, by file name ("EF.COM",
 	// "DG2", "EF.SOD"); each is a [*FileError]. Nil when every file read.
 	FileErrors map[string]error
+}
+
+// ChipAuth is how the chip proved that it holds its private chip
+// authentication key ([Document.ChipAuthenticatedBy]). The zero value,
+// [ChipAuthNone], means it did not.
+type ChipAuth int
+
+// Ways of chip authentication.
+const (
+	// ChipAuthNone means the chip is not authenticated.
+	ChipAuthNone ChipAuth = iota
+	// ChipAuthCA is EAC chip authentication (ICAO Doc 9303-11 clause 6.2)
+	// with the key of DG14.
+	ChipAuthCA
+	// ChipAuthPACECAMDG14 is PACE with Chip Authentication Mapping (clause
+	// 4.4.3.5), verified with the key of DG14.
+	ChipAuthPACECAMDG14
+	// ChipAuthPACECAMCardSecurity is PACE with Chip Authentication Mapping,
+	// verified with the key of EF.CardSecurity (DG14 had none).
+	ChipAuthPACECAMCardSecurity
+)
+
+// String returns "none", "CA", "PACE-CAM/DG14" or
+// "PACE-CAM/EF.CardSecurity" (the file whose key PACE-CAM verified), and
+// "ChipAuth(n)" for any other value.
+func (a ChipAuth) String() string {
+	switch a {
+	case ChipAuthNone:
+		return "none"
+	case ChipAuthCA:
+		return "CA"
+	case ChipAuthPACECAMDG14:
+		return "PACE-CAM/DG14"
+	case ChipAuthPACECAMCardSecurity:
+		return "PACE-CAM/EF.CardSecurity"
+	}
+	return fmt.Sprintf("ChipAuth(%d)", int(a))
 }
 
 // Read opens the ICAO eMRTD application and reads EF.COM, the data
@@ -228,7 +265,7 @@ func Read(ctx context.Context, c *scard.Card, opts ReadOptions) (*Document, erro
 		}
 		e.DataGroups[14] = b
 		e.ChipAuthenticated = true
-		e.ChipAuthenticatedBy = "CA"
+		e.ChipAuthenticatedBy = ChipAuthCA
 	}
 	for _, n := range want {
 		if _, done := e.DataGroups[n]; done {
@@ -313,7 +350,7 @@ func (e *Document) camCardSecurity(ctx context.Context, c *scard.Card, opts Read
 	if err != nil {
 		return e.fileFailed(ctx, opts, "EF.CardSecurity", err)
 	}
-	return e.verifyCAM(cs.SecurityInfos, "PACE-CAM/EF.CardSecurity")
+	return e.verifyCAM(cs.SecurityInfos, ChipAuthPACECAMCardSecurity)
 }
 
 // camDG14 verifies the chip after PACE-CAM with the key of DG14.
@@ -333,10 +370,10 @@ func (e *Document) camDG14(ctx context.Context, c *scard.Card, opts ReadOptions)
 		return e.fileFailed(ctx, opts, "DG14", err)
 	}
 	e.DataGroups[14] = b
-	return e.verifyCAM(si, "PACE-CAM/DG14")
+	return e.verifyCAM(si, ChipAuthPACECAMDG14)
 }
 
-func (e *Document) verifyCAM(si *SecurityInfos, by string) error {
+func (e *Document) verifyCAM(si *SecurityInfos, by ChipAuth) error {
 	err := e.PACE.VerifyCAM(si)
 	switch {
 	case err == nil:

@@ -179,3 +179,13 @@ func mustCAN(digits string) CAN {
 	}
 	return c
 }
+
+func TestChipAuthString(t *testing.T) {
+	t.Parallel()
+	for a, want := range map[ChipAuth]string{
+		ChipAuthNone: "none", ChipAuthCA: "CA", ChipAuthPACECAMDG14: "PACE-CAM/DG14",
+		ChipAuthPACECAMCardSecurity: "PACE-CAM/EF.CardSecurity", 9: "ChipAuth(9)",
+	} {
+		assert.Equal(t, want, a.String(), "ChipAuth(%d).String()", int(a))
+	}
+}

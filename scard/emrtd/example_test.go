@@ -80,6 +80,30 @@ func Example_readCIE() {
 	// passive authentication: true [1 2 11 12 14]
 }
 
+// ExampleChipAuth reads a simulated CIE with chip authentication and
+// tells how the chip was authenticated: the CIE offers PACE with Generic
+// Mapping, so [emrtd.Read] runs EAC chip authentication with DG14's key.
+func ExampleChipAuth() {
+	sim, _ := exampleCIE()
+	can, err := emrtd.NewCAN("123456")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	doc, err := emrtd.Read(context.Background(), scard.NewCard(sim, scard.CardOptions{}), emrtd.ReadOptions{CAN: can, ChipAuthentication: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("chip authenticated by", doc.ChipAuthenticatedBy)
+	fmt.Println("PACE-CAM:", doc.ChipAuthenticatedBy == emrtd.ChipAuthPACECAMDG14 || doc.ChipAuthenticatedBy == emrtd.ChipAuthPACECAMCardSecurity)
+	fmt.Println("zero value:", emrtd.ChipAuth(0))
+	// Output:
+	// chip authenticated by CA
+	// PACE-CAM: false
+	// zero value: none
+}
+
 // ExampleMRZKey_BACKeys derives the BAC keys of the ICAO Doc 9303-11
 // appendix D worked example.
 func ExampleMRZKey_BACKeys() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/asn1"
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -314,17 +315,6 @@ func (r *PACEResult) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "PACE(%s, %s, parameters %d, chip authenticated %t)", r.Protocol, r.Mapping, r.ParameterID, r.ChipAuthenticated)
 }
 
-// Well-known curve OIDs of id-ecPublicKey keys (RFC 5480, RFC 5639).
-var namedCurves = map[string]int{
-	"1.3.132.0.33":         ParamP224,
-	"1.2.840.10045.3.1.7":  ParamP256,
-	"1.3.36.3.3.2.8.1.1.7": ParamBrainpool256,
-	"1.3.132.0.34":         ParamP384,
-	"1.3.132.0.35":         ParamP521,
-}
-
-const oidPrimeField = "1.2.840.10045.1.1"
-
 // parseECCAKey reads the SubjectPublicKeyInfo of an id-PK-ECDH chip
 // authentication key: BSI standardized domain parameters (as in ICAO Doc
 // 9303-11 appendix I), or id-ecPublicKey with a named curve or explicit
@@ -358,43 +348,28 @@ func parseECCAKey(spki []byte) (*group.EC, *group.Point, error) {
 		}
 		curve = g
 	case oidECPublicKey:
-		var named asn1.ObjectIdentifier
-		if rest, err := asn1.Unmarshal(info.Alg.Params.FullBytes, &named); err == nil && len(rest) == 0 {
-			id, ok := namedCurves[named.String()]
-			if !ok {
-				return nil, nil, fmt.Errorf("emrtd: chip authentication key on curve %s: %w", named, scard.ErrNotSupported)
-			}
-			curve = group.Standard(id).(*group.EC)
-			break
-		}
-		var ecp struct {
-			Version int
-			Field   struct {
-				OID   asn1.ObjectIdentifier
-				Prime *big.Int
-			}
-			Curve struct {
-				A, B []byte
-				Seed asn1.BitString `asn1:"optional"`
-			}
-			Base     []byte
-			Order    *big.Int
-			Cofactor *big.Int `asn1:"optional"`
-		}
-		if rest, err := asn1.Unmarshal(info.Alg.Params.FullBytes, &ecp); err != nil || len(rest) != 0 {
+		e, err := group.ParseECParameters(info.Alg.Params.FullBytes)
+		if err != nil {
 			return nil, nil, bad("malformed elliptic-curve parameters")
 		}
-		if ecp.Field.OID.String() != oidPrimeField || ecp.Field.Prime == nil || ecp.Order == nil {
+		k, err := e.Curve()
+		var ok bool
+		if err == nil {
+			// Only the curves of standardized domain parameters ciekit
+			// implements: the key shares PACE's group.
+			curve, ok = group.Standard(k.ParamID).(*group.EC)
+		}
+		switch {
+		case ok:
+		case e.Named != nil:
+			return nil, nil, fmt.Errorf("emrtd: chip authentication key on curve %s: %w", e.Named, scard.ErrNotSupported)
+		case errors.Is(err, group.ErrNotPrimeField):
 			return nil, nil, fmt.Errorf("emrtd: chip authentication key on a curve that is not over a prime field: %w", scard.ErrNotSupported)
-		}
-		if ecp.Cofactor != nil && ecp.Cofactor.Cmp(big.NewInt(1)) != 0 {
-			return nil, nil, fmt.Errorf("emrtd: chip authentication key on a curve with cofactor %s: %w", ecp.Cofactor, scard.ErrNotSupported)
-		}
-		c, _ := group.MatchEC(ecp.Field.Prime, new(big.Int).SetBytes(ecp.Curve.A), new(big.Int).SetBytes(ecp.Curve.B), ecp.Order, ecp.Base)
-		if c == nil {
+		case errors.Is(err, group.ErrCofactor):
+			return nil, nil, fmt.Errorf("emrtd: chip authentication key on a curve with cofactor %s: %w", e.H, scard.ErrNotSupported)
+		default:
 			return nil, nil, fmt.Errorf("emrtd: chip authentication key on explicit curve parameters ciekit does not implement: %w", scard.ErrNotSupported)
 		}
-		curve = c
 	default:
 		return nil, nil, fmt.Errorf("emrtd: chip authentication key algorithm %s: %w", info.Alg.OID, scard.ErrNotSupported)
 	}

@@ -617,7 +617,7 @@ func TestReadCAMCardSecurity(t *testing.T) {
 			continue
 		}
 		require.NoError(t, err)
-		assert.Equal(t, "PACE-CAM/EF.CardSecurity", e.ChipAuthenticatedBy)
+		assert.Equal(t, ChipAuthPACECAMCardSecurity, e.ChipAuthenticatedBy)
 		assert.Equal(t, card.mf[FIDCardSecurity], e.CardSecurity)
 		assert.Equal(t, []int{1, 2, 11, 12}, e.DataGroupNumbers())
 		cs, err := ParseCardSecurity(e.CardSecurity)

@@ -11,7 +11,10 @@
 //     recording; leftover exchanges fail it too.
 //   - [Replay] sends a transcript's commands to a live card and fails the
 //     test at the first response that differs: Playback holds the
-//     terminal to a recording, Replay holds the card to it.
+//     terminal to a recording, Replay holds the card to it. It resets the
+//     card where the transcript notes a reset ([ResetComment]);
+//     [ReplayExchanges] is the same without a testing.TB, and counts the
+//     resets.
 //   - [Hostile] is the adversary of the reader-side fuzz targets: a card
 //     that answers from fuzzer-chosen bytes, raw ([DecodeResponses],
 //     [RawCard]) or as mutations of a recorded simulated session ([Tape],
@@ -36,7 +39,9 @@
 // Lines starting with '>' hold a command APDU and lines starting with '<'
 // its response in hex (spaces allowed); '< !' followed by a transport error
 // name (see [ErrorName]) records a Transmit error instead. '#' starts a
-// comment; blank lines are ignored. Transcripts of secure-messaging
+// comment; blank lines are ignored. A comment line "# card reset"
+// ([ResetComment]) before an exchange records a warm reset of the card
+// before its command. Transcripts of secure-messaging
 // sessions replay only if both sides drew the same randomness, which a
 // cardsim card with cardsim.DeterministicRand and a scard.Card with a
 // deterministic CardOptions.Rand do.

@@ -1,6 +1,7 @@
 package scardtest_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"strings"
@@ -45,3 +46,55 @@ func ExampleDiff() {
 	//   got  00B000E0E0
 	//              ^ first difference at byte 3 [header: CLA INS P1 P2]
 }
+
+// resettingCard answers every command with 9000, and with 6985 to the
+// first command after a warm reset (a card that wants its application
+// selected again).
+type resettingCard struct{ fresh bool }
+
+func (c *resettingCard) Reset() { c.fresh = true }
+
+func (c *resettingCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
+	if c.fresh {
+		c.fresh = false
+		return []byte{0x69, 0x85}, nil
+	}
+	return []byte{0x90, 0x00}, nil
+}
+
+// ExampleReplayExchanges replays a recorded session that contains a
+// reader's reset against a card, which ReplayExchanges resets at the
+// "# card reset" comment.
+func ExampleReplayExchanges() {
+	xs, err := scardtest.ParseTranscript(strings.NewReader(`# ciekit APDU transcript v1
+# SELECT MF (ISO/IEC 7816-4 11.2.2)
+> 00A4000C023F00
+< 9000
+# card reset
+# READ BINARY (ISO/IEC 7816-4 11.3.3)
+> 00B0000004
+< 6985
+> 00B0000004
+< 9000
+`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	matched, resets, err := scardtest.ReplayExchanges(context.Background(), &resettingCard{}, xs)
+	fmt.Println("matched:", matched, "resets:", resets, "error:", err)
+
+	// A card that ignores resets answers the third exchange differently.
+	matched, _, err = scardtest.ReplayExchanges(context.Background(), &ignoresReset{}, xs)
+	fmt.Println("matched:", matched, "error:", err)
+	// Output:
+	// matched: 3 resets: 1 error: <nil>
+	// matched: 1 error: exchange 2 (card reset; READ BINARY (ISO/IEC 7816-4 11.3.3)): response to 00B0000004 differs from the recording
+	//   want 6985
+	//   got  9000
+	//        ^ first difference at byte 0 [header: CLA INS P1 P2]
+}
+
+// ignoresReset is resettingCard whose Reset does nothing.
+type ignoresReset struct{ resettingCard }
+
+func (c *ignoresReset) Reset() {}

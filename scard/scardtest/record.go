@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -200,29 +201,61 @@ func Diff(want, got []byte) string {
 	return b.String()
 }
 
+// ResetComment is the transcript comment ("# card reset") that marks a
+// warm reset of the card before an exchange, as a reader (vpcd, PC/SC
+// reconnect) applies it between a program's sessions. A recorder that
+// forwards resets writes it; [Replay] and [ReplayExchanges] reset the live
+// card there.
+const ResetComment = "card reset"
+
 // Replay sends the commands of the transcript at path, in order, to a live
 // Transmitter (typically a card simulator) and fails the test with a diff
 // at the first response or transport error that differs from the
 // recording. It is the card-side counterpart of Playback: Playback holds
-// the terminal to a recording, Replay holds the card to it. It stops at
-// the first difference and returns the number of exchanges that matched.
+// the terminal to a recording, Replay holds the card to it. Where the
+// transcript notes [ResetComment], live is reset first; a live
+// Transmitter without a Reset method ([Resetter]) then fails the test. It
+// stops at the first difference and returns the number of exchanges that
+// matched. [ReplayExchanges] does the same without a testing.TB.
 func Replay(t testing.TB, live scard.Transmitter, path string) int {
 	t.Helper()
-	xs := LoadTranscript(t, path)
+	n, _, err := ReplayExchanges(t.Context(), live, LoadTranscript(t, path))
+	if err != nil {
+		t.Errorf("scardtest: %s: %v", path, err)
+	}
+	return n
+}
+
+// ReplayExchanges sends the commands of xs, in order, to live, resetting
+// live first wherever an exchange's comments include [ResetComment], and
+// holds each outcome to the recording: the same response byte for byte,
+// or for a recorded error an error of the same [ErrorName]. It returns
+// the number of exchanges that matched, the number of resets it applied
+// and, at the first difference, an error naming the exchange (1-based,
+// with its comments) with a byte diff ([Diff]). A reset in xs when live
+// does not implement [Resetter] is an error too. It is [Replay] for
+// callers that count the resets or report the difference themselves.
+func ReplayExchanges(ctx context.Context, live scard.Transmitter, xs []Exchange) (matched, resets int, err error) {
 	for i, x := range xs {
-		resp, err := live.Transmit(t.Context(), x.Command)
+		if slices.Contains(x.Comments, ResetComment) {
+			rs, ok := live.(Resetter)
+			if !ok {
+				return i, resets, fmt.Errorf("exchange %d%s: the transcript resets the card, and %T has no Reset method", i+1, context1(x), live)
+			}
+			rs.Reset()
+			resets++
+		}
+		resp, err := live.Transmit(ctx, x.Command)
 		switch {
 		case x.Err != nil || err != nil:
 			if x.Err == nil || err == nil || ErrorName(x.Err) != ErrorName(err) {
-				t.Errorf("scardtest: %s: exchange %d%s: Transmit(%X) error = %v, want %v", path, i+1, context1(x), x.Command, err, x.Err)
-				return i
+				return i, resets, fmt.Errorf("exchange %d%s: Transmit(%X) error = %v, want %v", i+1, context1(x), x.Command, err, x.Err)
 			}
 		case !bytes.Equal(resp, x.Response):
-			t.Errorf("scardtest: %s: exchange %d%s: response to %X differs from the recording\n%s", path, i+1, context1(x), x.Command, Diff(x.Response, resp))
-			return i
+			return i, resets, fmt.Errorf("exchange %d%s: response to %X differs from the recording\n%s", i+1, context1(x), x.Command, Diff(x.Response, resp))
 		}
 	}
-	return len(xs)
+	return len(xs), resets, nil
 }
 
 // TranscriptPath returns the conventional transcript file of the running

@@ -187,3 +187,67 @@ func TestTranscriptPath(t *testing.T) {
 		assert.Equal(t, "testdata/TestTranscriptPath_PACE_CAN_1.apdu", scardtest.TranscriptPath(t))
 	})
 }
+
+// headerCard answers every command with its header and 9000, and counts
+// its resets.
+type headerCard struct{ resets int }
+
+func (c *headerCard) Reset() { c.resets++ }
+func (c *headerCard) Transmit(_ context.Context, capdu []byte) ([]byte, error) {
+	return append(append([]byte(nil), capdu[:4]...), 0x90, 0x00), nil
+}
+
+// noReset is a headerCard without the Reset method.
+type noReset struct{ c headerCard }
+
+func (n *noReset) Transmit(ctx context.Context, capdu []byte) ([]byte, error) {
+	return n.c.Transmit(ctx, capdu)
+}
+
+func TestReplayExchanges(t *testing.T) {
+	t.Parallel()
+	sel := []byte{0x00, 0xA4, 0x04, 0x0C, 0x01, 0xA0}
+	rd := []byte{0x00, 0xB0, 0x00, 0x00, 0x10}
+	recorded := func() []scardtest.Exchange {
+		return []scardtest.Exchange{
+			{Command: sel, Response: []byte{0x00, 0xA4, 0x04, 0x0C, 0x90, 0x00}},
+			{Comments: []string{scardtest.ResetComment, "READ BINARY"}, Command: rd, Response: []byte{0x00, 0xB0, 0x00, 0x00, 0x90, 0x00}},
+		}
+	}
+	tests := []struct {
+		name        string
+		change      func(xs []scardtest.Exchange)
+		card        scard.Transmitter
+		matched     int
+		resets      int
+		errContains string
+	}{
+		{name: "same answers", card: &headerCard{}, matched: 2, resets: 1},
+		{name: "changed answer", change: func(xs []scardtest.Exchange) { xs[1].Response = []byte{0x6A, 0x82} },
+			card: &headerCard{}, matched: 1, resets: 1, errContains: "exchange 2 (card reset; READ BINARY): response to 00B0000010 differs"},
+		{name: "recorded error not given", change: func(xs []scardtest.Exchange) { xs[1].Response, xs[1].Err = nil, scard.ErrCardRemoved },
+			card: &headerCard{}, matched: 1, resets: 1, errContains: "error = <nil>, want scard: card removed"},
+		{name: "card without Reset", card: &noReset{}, matched: 1, errContains: "exchange 2 (card reset; READ BINARY): the transcript resets the card, and *scardtest_test.noReset has no Reset method"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			xs := recorded()
+			if tc.change != nil {
+				tc.change(xs)
+			}
+			matched, resets, err := scardtest.ReplayExchanges(t.Context(), tc.card, xs)
+			assert.Equal(t, tc.matched, matched, "matched")
+			assert.Equal(t, tc.resets, resets, "resets")
+			if tc.errContains == "" {
+				require.NoError(t, err)
+				if c, ok := tc.card.(*headerCard); ok {
+					assert.Equal(t, 1, c.resets, "card resets")
+				}
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.errContains)
+		})
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ciekit/ciekit/internal/tlv"
 	"github.com/ciekit/ciekit/scard"
+	"github.com/ciekit/ciekit/scard/emrtd/internal/group"
 )
 
 // Terminal authentication object identifiers (BSI TR-03110 part 3, A.6.4
@@ -381,11 +382,12 @@ func (c *Certificate) parseKey(key []byte) error {
 		if h, ok := dos[0x87]; ok && new(big.Int).SetBytes(h).Cmp(big.NewInt(1)) != 0 {
 			return nil // a cofactor other than 1: no known curve, parsed but not usable
 		}
-		curve := curveByDomain(dos[0x81], dos[0x82], dos[0x83], dos[0x84], dos[0x85])
-		if curve == nil {
+		i := func(t tlv.Tag) *big.Int { return new(big.Int).SetBytes(dos[t]) }
+		known := group.MatchDomain(i(0x81), i(0x82), i(0x83), i(0x85), dos[0x84])
+		if known == nil {
 			return nil // an unknown curve: parsed, not usable
 		}
-		pub, err := ecPublicKey(curve, y)
+		pub, err := ecPublicKey(known.Curve, y)
 		if err != nil {
 			return bad("%v", err)
 		}

@@ -8,9 +8,11 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 
+	"github.com/ciekit/ciekit/scard/emrtd/internal/group"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
@@ -18,7 +20,6 @@ import (
 var (
 	oidRSAEncryption = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
 	oidECPublicKey   = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
-	oidPrimeField    = asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 1}
 )
 
 // ParsePrivateKey parses a terminal's (or an issuer's) private key as EAC
@@ -107,43 +108,25 @@ func ecSigner(k *ecdsa.PrivateKey, err error) (crypto.Signer, error) {
 }
 
 // parseECParams reads ECParameters (RFC 5480 2.1.1, SEC 1 C.2): a named
-// curve or explicit SpecifiedECDomain parameters.
+// curve or explicit SpecifiedECDomain parameters, those of a curve
+// internal/group knows.
 func parseECParams(params cryptobyte.String, bad func(string, ...any) error) (elliptic.Curve, error) {
-	var named asn1.ObjectIdentifier
-	if params.PeekASN1Tag(cbasn1.OBJECT_IDENTIFIER) {
-		if !params.ReadASN1ObjectIdentifier(&named) || !params.Empty() {
-			return nil, bad("malformed named curve")
-		}
-		c := curveByOID(named)
-		if c == nil {
-			return nil, bad("named curve %s is not a NIST prime or brainpool r1 curve", named)
-		}
-		return c, nil
+	e, err := group.ParseECParameters(params)
+	if err != nil {
+		return nil, bad("%v", err) // "malformed named curve" or "malformed EC domain parameters"
 	}
-	var dom, field, crv cryptobyte.String
-	var ver int
-	var fieldType asn1.ObjectIdentifier
-	var p, n, h big.Int
-	var a, b, g []byte
-	if !params.ReadASN1(&dom, cbasn1.SEQUENCE) || !params.Empty() ||
-		!dom.ReadASN1Integer(&ver) ||
-		!dom.ReadASN1(&field, cbasn1.SEQUENCE) || !field.ReadASN1ObjectIdentifier(&fieldType) || !field.ReadASN1Integer(&p) ||
-		!dom.ReadASN1(&crv, cbasn1.SEQUENCE) ||
-		!crv.ReadASN1Bytes(&a, cbasn1.OCTET_STRING) || !crv.ReadASN1Bytes(&b, cbasn1.OCTET_STRING) ||
-		!dom.ReadASN1Bytes(&g, cbasn1.OCTET_STRING) || !dom.ReadASN1Integer(&n) {
-		return nil, bad("malformed EC domain parameters")
-	}
-	if !fieldType.Equal(oidPrimeField) {
-		return nil, bad("EC field %s is not prime-field", fieldType)
-	}
-	if !dom.Empty() && (!dom.ReadASN1Integer(&h) || h.Cmp(big.NewInt(1)) != 0) {
+	k, err := e.Curve()
+	switch {
+	case err == nil:
+		return k.Curve, nil
+	case e.Named != nil:
+		return nil, bad("named curve %s is not a NIST prime or brainpool r1 curve", e.Named)
+	case errors.Is(err, group.ErrNotPrimeField):
+		return nil, bad("EC field %s is not prime-field", e.FieldType)
+	case errors.Is(err, group.ErrCofactor):
 		return nil, bad("EC cofactor is not 1")
 	}
-	c := curveByDomain(p.Bytes(), a, b, g, n.Bytes())
-	if c == nil {
-		return nil, bad("explicit EC domain parameters are not those of a NIST prime or brainpool r1 curve (or the generator is not uncompressed)")
-	}
-	return c, nil
+	return nil, bad("explicit EC domain parameters are not those of a NIST prime or brainpool r1 curve (or the generator is not uncompressed)")
 }
 
 // parseECPrivateKey reads ECPrivateKey (SEC 1 C.4): version 1, the private

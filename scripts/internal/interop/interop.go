@@ -1,25 +1,19 @@
 // Package interop holds what the interop runs under scripts/ share: a
-// recorder that serves a card to vpcd and keeps every exchange as a
-// scardtest transcript, and the helpers with which their tests replay
-// the transcripts and compare ciekit's commands with a judge's.
+// recorder that serves a card to vpcd and keeps every exchange (and every
+// reset) as a scardtest transcript, and the helpers with which their
+// tests compare ciekit's commands with a judge's. The tests replay the
+// transcripts with scardtest.ReplayExchanges.
 package interop
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"slices"
-	"strings"
 	"sync"
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/scardtest"
 )
-
-// ResetComment marks a reader-initiated reset in a transcript, as
-// scardtest.ParseTranscript returns it (comments trimmed).
-const ResetComment = "card reset"
 
 // Card is a simulated card a Recorder serves: a transmitter with an ATR
 // that a reader may reset.
@@ -30,7 +24,8 @@ type Card interface {
 }
 
 // Recorder passes exchanges to the card and keeps them, each described
-// (scardtest.Describe) and preceded by ResetComment after a reset. It
+// (scardtest.Describe) and preceded by scardtest.ResetComment after a
+// reset, so that scardtest.ReplayExchanges replays the resets. It
 // implements vpcd.Card and is safe for concurrent use.
 type Recorder struct {
 	card Card
@@ -61,7 +56,7 @@ func (r *Recorder) Transmit(ctx context.Context, capdu []byte) ([]byte, error) {
 	defer r.mu.Unlock()
 	x := scardtest.Exchange{Command: append([]byte(nil), capdu...), Response: resp, Err: err}
 	if r.reset {
-		x.Comments = append(x.Comments, ResetComment)
+		x.Comments = append(x.Comments, scardtest.ResetComment)
 		r.reset = false
 	}
 	x.Comments = append(x.Comments, scardtest.Describe(capdu))
@@ -87,37 +82,6 @@ func (r *Recorder) WriteFile(path string) error {
 		return err
 	}
 	return f.Close()
-}
-
-// Resetter is a card a replay sends commands to and resets.
-type Resetter interface {
-	scard.Transmitter
-	Reset()
-}
-
-// Replay sends the commands of xs to card in order, resetting the card
-// first wherever an exchange carries ResetComment, and wants each recorded
-// answer byte for byte (or, for a recorded error, an error of the same
-// name). It returns the number of resets it applied and, at the first
-// answer that differs, an error naming the exchange with a byte diff.
-func Replay(ctx context.Context, card Resetter, xs []scardtest.Exchange) (resets int, err error) {
-	for i, x := range xs {
-		if slices.Contains(x.Comments, ResetComment) {
-			card.Reset()
-			resets++
-		}
-		got, err := card.Transmit(ctx, x.Command)
-		what := strings.Join(x.Comments, "; ")
-		switch {
-		case x.Err != nil:
-			if err == nil || scardtest.ErrorName(err) != scardtest.ErrorName(x.Err) {
-				return resets, fmt.Errorf("exchange %d (%s): Transmit(%X) = %X, %v; recorded error %v", i+1, what, x.Command, got, err, x.Err)
-			}
-		case err != nil || !bytes.Equal(got, x.Response):
-			return resets, fmt.Errorf("exchange %d (%s): Transmit(%X) = %X, %v; recorded\n%s", i+1, what, x.Command, got, err, scardtest.Diff(x.Response, got))
-		}
-	}
-	return resets, nil
 }
 
 // CmdLog is a transmitter that records the command APDUs it passes on.

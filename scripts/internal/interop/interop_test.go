@@ -4,10 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
-	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/scardtest"
 )
 
@@ -39,7 +37,7 @@ func TestRecorder(t *testing.T) {
 		t.Fatal(err)
 	}
 	xs := scardtest.LoadTranscript(t, path)
-	if len(xs) != 2 || slices.Contains(xs[0].Comments, ResetComment) || !slices.Contains(xs[1].Comments, ResetComment) {
+	if len(xs) != 2 || slices.Contains(xs[0].Comments, scardtest.ResetComment) || !slices.Contains(xs[1].Comments, scardtest.ResetComment) {
 		t.Fatalf("transcript %+v: want two exchanges, the reset noted before the second", xs)
 	}
 	if got := Shape(xs[1].Command); got != "00B00000/5" {
@@ -54,30 +52,5 @@ func TestCompareShapes(t *testing.T) {
 	d := CompareShapes("judge", []string{"a", "b"}, []string{"a", "c", "x"})
 	if len(d) != 2 || d[0] != "command 2: ciekit c, judge b" || d[1] != "command 3: ciekit x, judge " {
 		t.Errorf("diffs %q", d)
-	}
-}
-
-func TestReplay(t *testing.T) {
-	sel := []byte{0x00, 0xA4, 0x04, 0x0C, 0x01, 0xA0}
-	rd := []byte{0x00, 0xB0, 0x00, 0x00, 0x10}
-	xs := []scardtest.Exchange{
-		{Command: sel, Response: []byte{0x00, 0xA4, 0x04, 0x0C, 0x90, 0x00}},
-		{Comments: []string{ResetComment, "READ BINARY"}, Command: rd, Response: []byte{0x00, 0xB0, 0x00, 0x00, 0x90, 0x00}},
-	}
-	card := &echoCard{}
-	resets, err := Replay(t.Context(), card, xs)
-	if err != nil || resets != 1 || card.resets != 1 {
-		t.Fatalf("Replay = %d, %v (card reset %d times); want 1 reset, no error", resets, err, card.resets)
-	}
-
-	xs[1].Response = []byte{0x6A, 0x82}
-	_, err = Replay(t.Context(), &echoCard{}, xs)
-	if err == nil || !strings.Contains(err.Error(), "exchange 2 (card reset; READ BINARY)") {
-		t.Errorf("Replay of a changed answer: %v, want the exchange named", err)
-	}
-
-	xs[1].Response, xs[1].Err = nil, scard.ErrCardRemoved
-	if _, err := Replay(t.Context(), &echoCard{}, xs); err == nil || !strings.Contains(err.Error(), "recorded error") {
-		t.Errorf("Replay of a recorded error the card does not give: %v", err)
 	}
 }

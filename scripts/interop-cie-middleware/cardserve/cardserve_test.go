@@ -56,7 +56,7 @@ func resetLines(t *testing.T, path string) int {
 	}
 	n := 0
 	for line := range strings.Lines(string(b)) {
-		if c, ok := strings.CutPrefix(strings.TrimSpace(line), "#"); ok && strings.TrimSpace(c) == interop.ResetComment {
+		if c, ok := strings.CutPrefix(strings.TrimSpace(line), "#"); ok && strings.TrimSpace(c) == scardtest.ResetComment {
 			n++
 		}
 	}
@@ -78,7 +78,7 @@ func TestReplayMiddleware(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			resets, err := interop.Replay(t.Context(), card, scardtest.LoadTranscript(t, path))
+			_, resets, err := scardtest.ReplayExchanges(t.Context(), card, scardtest.LoadTranscript(t, path))
 			if err != nil {
 				t.Fatal(err)
 			}

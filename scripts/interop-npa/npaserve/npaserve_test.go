@@ -68,14 +68,8 @@ func TestReplayNPATool(t *testing.T) {
 			if len(xs) == 0 {
 				t.Fatal("empty transcript")
 			}
-			for i, x := range xs {
-				if slices.Contains(x.Comments, interop.ResetComment) {
-					card.Reset()
-				}
-				got, err := card.Transmit(t.Context(), x.Command)
-				if err != nil || !bytes.Equal(got, x.Response) {
-					t.Fatalf("exchange %d (%s): Transmit(%X) = %X, %v; recorded\n%s", i+1, strings.TrimSpace(strings.Join(x.Comments, " ")), x.Command, got, err, scardtest.Diff(x.Response, got))
-				}
+			if _, _, err := scardtest.ReplayExchanges(t.Context(), card, xs); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

@@ -1,7 +1,11 @@
 // Package group is the finite-field Diffie-Hellman and elliptic-curve group
 // arithmetic behind PACE (ICAO Doc 9303-11 clause 4.4) and chip
 // authentication (clause 6.2): the standardized domain parameters, element
-// encodings and public-value validation. It is internal to scard/emrtd.
+// encodings and public-value validation. It is also the one place that
+// recognises elliptic-curve domain parameters however a key names them
+// (a namedCurve OID, explicit SEC 1 parameters, CV certificate data
+// objects, a standardized ID): see [KnownCurve], [ParseECParameters] and
+// [MatchDomain]. It is internal to scard/emrtd and scard/emrtd/cvc.
 package group
 
 import (

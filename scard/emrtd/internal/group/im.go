@@ -126,20 +126,3 @@ func (c *EC) encodePoint(t *big.Int) (*Point, error) {
 	}
 	return pt, nil
 }
-
-// MatchEC returns the implemented standardized curve with field prime p,
-// coefficients a and b, order n and base point g (uncompressed), and its
-// parameter ID, or nil and -1: documents often publish their chip
-// authentication key with explicit curve parameters.
-func MatchEC(p, a, b, n *big.Int, g []byte) (*EC, int) {
-	for _, id := range []int{10, 12, 13, 15, 18} {
-		c := Standard(id).(*EC)
-		if c.p.Cmp(p) != 0 || c.a.Cmp(a) != 0 || c.b.Cmp(b) != 0 || c.n.Cmp(n) != 0 {
-			continue
-		}
-		if pt, err := c.Decode(g); err == nil && c.Equal(pt, c.g) {
-			return c, id
-		}
-	}
-	return nil, -1
-}

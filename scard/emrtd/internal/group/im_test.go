@@ -49,17 +49,3 @@ func TestMap(t *testing.T) {
 	_, err := Map(Standard(0), big.NewInt(1))
 	require.ErrorIs(t, err, ErrDegenerate)
 }
-
-func TestMatchEC(t *testing.T) {
-	t.Parallel()
-	for _, id := range []int{10, 12, 13, 15, 18} {
-		c := Standard(id).(*EC)
-		m, got := MatchEC(c.p, c.a, c.b, c.n, c.Encode(c.g))
-		require.NotNil(t, m)
-		assert.Equal(t, id, got)
-	}
-	c := Standard(12).(*EC)
-	m, got := MatchEC(c.p, c.a, c.b, c.n, c.Encode(c.Mul(c.g, big.NewInt(2))))
-	assert.Nil(t, m, "another base point")
-	assert.Equal(t, -1, got)
-}
