@@ -18,7 +18,8 @@ type calibPair struct {
 	genuine bool
 	raw     float64
 	parts   scoreParts
-	area    int // probe grid cells (of 24 px) inside the candidate's area, after alignment
+	area    int        // probe grid cells (of 24 px) inside the candidate's area, after alignment
+	mw      [2]float64 // mean minutia weight of each template
 }
 
 // TestDiagCalibrationCovariates asks whether conditioning the raw score
@@ -83,6 +84,7 @@ func TestDiagCalibrationCovariates(t *testing.T) {
 						cp.raw = pr.rawScore(c)
 						cp.parts = pr.best
 						cp.area = overlapCells(&pr.t, c, &pr.best)
+						cp.mw = [2]float64{meanWeight(&pr.t), meanWeight(c)}
 					}
 					pairs = append(pairs, cp)
 				}
@@ -107,6 +109,12 @@ func TestDiagCalibrationCovariates(t *testing.T) {
 		}, nil},
 		{"half-weighted raw·sqrt(na·nb/(a0·b0))", func(c *calibPair, _ float64) float64 {
 			return c.raw * math.Sqrt(fl(c.parts.inA)*fl(c.parts.inB)/(fi(c.parts.a0)*fi(c.parts.b0)))
+		}, nil},
+		{"relative weights: unpaired weights over the template's mean weight", func(c *calibPair, _ float64) float64 {
+			m, k := float64(c.parts.m), float64(c.parts.matched)
+			na := k + (float64(c.parts.inA)-k)/c.mw[0]
+			nb := k + (float64(c.parts.inB)-k)/c.mw[1]
+			return m * m * m / (math.Max(na, 8) * math.Max(nb, 8))
 		}, nil},
 		{"random correspondence −log10 P(Poisson(0.05·a0·b0/area) ≥ m)", func(c *calibPair, _ float64) float64 {
 			if c.parts.m <= 0 {
@@ -216,6 +224,14 @@ func overlapCells(a, c *Prepared, sp *scoreParts) int {
 		}
 	}
 	return n
+}
+
+func meanWeight(p *Prepared) float64 {
+	var s float64
+	for _, w := range p.w[:p.n] {
+		s += float64(w)
+	}
+	return s / float64(max(p.n, 1))
 }
 
 // upperQuantile is the score reached or exceeded by a share fmr of s (as
