@@ -166,16 +166,26 @@ func TestMatchCalibrationLeaveOneSetOut(t *testing.T) {
 			100*eval.FMRAt(mom, biometric.ThresholdFMR100), 100*eval.FMRAt(mom, biometric.ThresholdFMR1000))
 	}
 	tab := fitCalibration(sets)
+	for _, cs := range sets {
+		im, g, om := calibrated(tab, cs.impostor), calibrated(tab, cs.genuine), calibrated(tab, cs.oursImpostor)
+		t.Logf("table of all four sets on %s (fitted on it too): FMR at %g: %.3f%% (FNMR %.2f%%, our templates' FMR %.3f%%), at %g: %.3f%% (FNMR %.2f%%, ours %.3f%%)",
+			cs.name, biometric.ThresholdFMR100, 100*eval.FMRAt(im, biometric.ThresholdFMR100), 100*eval.FNMRAt(g, biometric.ThresholdFMR100),
+			100*eval.FMRAt(om, biometric.ThresholdFMR100), biometric.ThresholdFMR1000, 100*eval.FMRAt(im, biometric.ThresholdFMR1000),
+			100*eval.FNMRAt(g, biometric.ThresholdFMR1000), 100*eval.FMRAt(om, biometric.ThresholdFMR1000))
+	}
 	var sb strings.Builder
 	for _, v := range tab {
 		fmt.Fprintf(&sb, "%.3f, ", v)
 	}
 	t.Logf("fitted on all four sets: calibRaw = {%s}", sb.String())
-	// A new sensor may drift, but not by more than a factor of 2.
-	if worst100 > 0.02 {
-		t.Errorf("held-out FMR at ThresholdFMR100 up to %.2f%%, want ≤ 2%%", 100*worst100)
+	// A held-out sensor may drift, but not by more than half the promised
+	// rate. The former rule (the highest of the training sets' quantiles,
+	// 1.86 % and 0.19 % held out) fails this; the prediction bound passes
+	// it with 1.02 % and 0 %.
+	if worst100 > 0.015 {
+		t.Errorf("held-out FMR at ThresholdFMR100 up to %.2f%%, want ≤ 1.5%%", 100*worst100)
 	}
-	if worst1000 > 0.002 {
-		t.Errorf("held-out FMR at ThresholdFMR1000 up to %.3f%%, want ≤ 0.2%%", 100*worst1000)
+	if worst1000 > 0.0015 {
+		t.Errorf("held-out FMR at ThresholdFMR1000 up to %.3f%%, want ≤ 0.15%%", 100*worst1000)
 	}
 }
