@@ -91,6 +91,25 @@ func TestDiagCalibrationCovariates(t *testing.T) {
 			}
 		}
 	}
+	// What differs between the sets: the bulk of the impostor scores, and
+	// the mean minutia weight of the templates.
+	for k, db := range []string{"DB1_B", "DB2_B", "DB3_B", "DB4_B"} {
+		var ours, ref []float64
+		var mw float64
+		for _, c := range pairs {
+			if c.set != k || c.genuine {
+				continue
+			}
+			if c.ours {
+				ours = append(ours, c.raw)
+				mw += (c.mw[0] + c.mw[1]) / 2
+			} else {
+				ref = append(ref, c.raw)
+			}
+		}
+		t.Logf("%s impostors: median raw score %.3f (ours), %.3f (reference); mean minutia weight of our templates %.2f",
+			db, upperQuantile(ours, 0.5), upperQuantile(ref, 0.5), mw/float64(len(ours)))
+	}
 	fl := func(v float32) float64 { return float64(max(v, defaultMatchParams.floor)) }
 	fi := func(v int) float64 { return math.Max(float64(v), float64(defaultMatchParams.floor)) }
 	// score returns a candidate's score of a pair; fit, if not nil, fits
