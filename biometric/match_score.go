@@ -6,9 +6,12 @@ import "math"
 //
 // A score is -10·log10 of the estimated false-match rate of a decision
 // that accepts it: a score of 30 is passed by about one impostor pair in
-// 1,000, 40 by about one in 10,000. Scores are 0 for pairs that share no
-// structure and grow without a fixed bound with the number of paired
-// minutiae.
+// 1,000, 40 by about one in 10,000. The estimate is meant for a sensor
+// the calibration has not seen (an upper prediction bound over sensors,
+// see calibrate), so on sensors like those it was fitted on the rates are
+// lower, and the genuine pairs rejected at a threshold more. Scores are 0
+// for pairs that share no structure and grow without a fixed bound with
+// the number of paired minutiae.
 const (
 	ThresholdFMR100   = 20.0 // false-match rate about 1 %
 	ThresholdFMR1000  = 30.0 // false-match rate about 0.1 %
