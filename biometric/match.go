@@ -300,6 +300,18 @@ type Probe struct {
 	matched int
 	// last transform
 	sin, cos, ox, oy, tx, ty float32
+	// what score saw last, and for the best root of rawScore
+	last, best scoreParts
+}
+
+// scoreParts are the terms of a raw score: the weighted pair count and
+// the weighted minutia counts of each print's overlap with the other.
+type scoreParts struct {
+	m, inA, inB float32
+	a0, b0      int // unweighted minutia counts of the overlaps
+	matched     int
+	// the transform (see Probe.transform)
+	sin, cos, ox, oy, tx, ty float32
 }
 
 // NewProbe prepares t as a probe.
@@ -458,9 +470,12 @@ func (p *Probe) rawScore(c *Prepared) float64 {
 		top[k], topN[k] = r, n
 	}
 	best := 0.0
+	p.best = scoreParts{}
 	for _, r := range top[:nt] {
 		rt := &p.roots[r]
-		best = max(best, p.tryRoot(c, int(rt.a), int(rt.b), rt.rot))
+		if s := p.tryRoot(c, int(rt.a), int(rt.b), rt.rot); s > best {
+			best, p.best = s, p.last
+		}
 	}
 	return best
 }
@@ -685,6 +700,7 @@ func minutiaWeight(q uint8) float32 {
 // quality (minutiaWeight): a low-quality minutia with no partner is more
 // likely noise than a sign of a different finger.
 func (p *Probe) score(c *Prepared) float64 {
+	p.last = scoreParts{}
 	if p.matched < 2 {
 		return 0
 	}
@@ -694,11 +710,14 @@ func (p *Probe) score(c *Prepared) float64 {
 		m += 1 - matchTune.soft*p.matchC[k]/2
 	}
 	var inA float32
+	a0, b0 := 0, 0
 	for i := 0; i < a.n; i++ {
 		if p.usedA[i] {
 			inA++
+			a0++
 		} else if c.inside(p.px[i], p.py[i]) {
 			inA += a.w[i]
+			a0++
 		}
 	}
 	// Candidate minutiae in the probe's area: map them back with the
@@ -708,6 +727,7 @@ func (p *Probe) score(c *Prepared) float64 {
 	for j := 0; j < c.n; j++ {
 		if p.usedB[j] {
 			inB++
+			b0++
 			continue
 		}
 		x, y := c.x[j]-p.tx, c.y[j]-p.ty
@@ -715,8 +735,11 @@ func (p *Probe) score(c *Prepared) float64 {
 		qy := p.oy + x*sn + y*cs
 		if a.inside(qx, qy) {
 			inB += c.w[j]
+			b0++
 		}
 	}
+	p.last = scoreParts{m: m, inA: inA, inB: inB, a0: a0, b0: b0, matched: p.matched,
+		sin: p.sin, cos: p.cos, ox: p.ox, oy: p.oy, tx: p.tx, ty: p.ty}
 	fm := float64(m)
 	na := float64(max(inA, matchTune.floor))
 	nb := float64(max(inB, matchTune.floor))

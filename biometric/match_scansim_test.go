@@ -59,7 +59,8 @@ func TestSameFingerScansim(t *testing.T) {
 	// 3 of 56, scores 31..38, since the short-ridge and bridge rules are
 	// off and the prints keep more minutiae, while on FVC2002 the held-out
 	// false-match rate at that threshold stays under 0.2 %: see
-	// TestMatchCalibrationLeaveOneSetOut). The bound guards against
+	// TestMatchCalibrationLeaveOneSetOut; 0 of 56 since the calibration
+	// takes the 95 % prediction bound over sensors). The bound guards against
 	// regressions; the rate is reported on issue 10.
 	if diff > 3 {
 		t.Errorf("SameFinger took %d of %d pairs of different fingers for the same finger, want ≤ 3", diff, n*(n-1))
