@@ -175,7 +175,7 @@ func TestDiagCalibrationCovariates(t *testing.T) {
 				beta = cd.fit(train)
 			}
 			var imp [4][]float64
-			var gen, impOurs, genOurs []float64
+			var impOurs, genOurs []float64
 			for i := range pairs {
 				c := &pairs[i]
 				s := cd.score(c, beta)
@@ -185,11 +185,8 @@ func TestDiagCalibrationCovariates(t *testing.T) {
 					if c.set == h && c.ours {
 						impOurs = append(impOurs, s)
 					}
-				case c.set == h:
-					gen = append(gen, s)
-					if c.ours {
-						genOurs = append(genOurs, s)
-					}
+				case c.set == h && c.ours:
+					genOurs = append(genOurs, s)
 				}
 			}
 			eers[h] = tuneEER(genOurs, impOurs)
