@@ -84,8 +84,8 @@ func slices6988(xs []scardtest.Exchange) int {
 //  3. Error status words under secure messaging come bare, without DO 99
 //     and MAC (6A82 for each data group it lacks), and the emulator does
 //     not count them in its send sequence counter. Neither does ciekit
-//     (scard.PlainSMStatus): the session goes on through the twelve bare
-//     6A82 of the probe to EF.SOD, which is not found.
+//     (scard.PlainSMStatus): the session goes on through the bare 6A82 of
+//     the probe (DG5-DG16 but DG13) to EF.SOD, a twelfth bare 6A82.
 //
 // A second session reads only DG1 and DG2, so that each file's error is in
 // Document.FileErrors without a probe.
