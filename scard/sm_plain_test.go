@@ -54,15 +54,7 @@ func TestSSCAfterPlainError(t *testing.T) {
 		for _, sw := range []uint16{0x6A82, 0x6982, 0x63C2, 0x6983, 0x6B00, 0x6D00, 0x6987, 0x6988} {
 			t.Run(fmt.Sprintf("%v/%04X", ciph, sw), func(t *testing.T) {
 				t.Parallel()
-				kEnc, kMac := bytes.Repeat([]byte{0x31}, ciph.KeyLen()), bytes.Repeat([]byte{0x47}, ciph.KeyLen())
-				reader, err := NewSecureMessaging(ciph, kEnc, kMac, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				card, err := NewSecureMessaging(ciph, kEnc, kMac, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
+				reader, card := smPair(t, ciph, 0x31)
 				c := NewCard(&plainErrCard{card: card, plain: []uint16{sw, 0}}, CardOptions{})
 				c.SetSecureMessaging(reader)
 				ctx := t.Context()
@@ -108,14 +100,11 @@ func TestSSCAfterPlainError(t *testing.T) {
 func TestUnprotectedSuccess(t *testing.T) {
 	t.Parallel()
 	for _, sw := range []uint16{0x9000, 0x6282, 0x6100} {
-		reader, err := NewSecureMessaging(CipherTDES, bytes.Repeat([]byte{1}, 16), bytes.Repeat([]byte{2}, 16), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		reader, _ := smPair(t, CipherTDES, 1)
 		if PlainSMStatus(sw) {
 			t.Errorf("PlainSMStatus(%04X) = true, want false", sw)
 		}
-		_, err = reader.UnwrapResponse(Response{SW: sw})
+		_, err := reader.UnwrapResponse(Response{SW: sw})
 		if !errors.Is(err, ErrSecureMessaging) {
 			t.Errorf("UnwrapResponse(bare %04X) = %v, want an *SMError", sw, err)
 		}
