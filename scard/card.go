@@ -143,7 +143,8 @@ func (c *Card) sendOne(ctx context.Context, cmd Command) (Response, error) {
 	}
 	if len(r.Data) == 0 && (r.SW == SWSMObjectsMissing || r.SW == SWSMObjectsIncorrect) {
 		// The card rejected the protection and has ended the session
-		// (ICAO Doc 9303-11 9.8.6); so do we.
+		// (ICAO Doc 9303-11 9.8.6); so do we. Other plain errors leave it
+		// running, their responses not counted (PlainSMStatus).
 		c.sm = nil
 	}
 	return u, nil

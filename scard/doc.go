@@ -43,7 +43,9 @@
 // ICAO Doc 9303-11 clause 9.7 (key derivation) and 9.8 (secure messaging;
 // the worked example of appendix D is the package's known-answer and fuzz
 // seed), ISO/IEC 9797-1 (retail MAC, padding method 2), NIST SP 800-38B
-// (AES-CMAC).
+// (AES-CMAC). What a bare error status word under secure messaging does to
+// the session and its counter, which ICAO leaves open, is
+// [PlainSMStatus]; SM.md in this directory has the evidence.
 //
 // # Security
 //

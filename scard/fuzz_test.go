@@ -62,16 +62,29 @@ var icaoSM = struct {
 }
 
 // FuzzSMUnwrap feeds arbitrary data objects to both unwrap directions of
-// a 3DES session keyed as in the ICAO appendix D example.
+// a 3DES session keyed as in the ICAO appendix D example, and checks the
+// counter rule of PlainSMStatus on the terminal side.
 func FuzzSMUnwrap(f *testing.F) {
 	f.Add(unhex(f, icaoSM.selectResp), unhex(f, icaoSM.selectCmd))
 	f.Add(unhex(f, icaoSM.read4Resp), unhex(f, icaoSM.read4Cmd))
 	f.Add(unhex(f, icaoSM.read18Resp), unhex(f, icaoSM.read18Cmd))
+	f.Add([]byte{0x6A, 0x82}, unhex(f, icaoSM.selectCmd)) // a bare error (PlainSMStatus)
+	f.Add([]byte{0x90, 0x00}, unhex(f, icaoSM.selectCmd)) // a bare success: an SMError
 	f.Fuzz(func(t *testing.T, resp, cmd []byte) {
 		term, _ := NewSecureMessaging(CipherTDES, unhex(t, icaoSM.ksEnc), unhex(t, icaoSM.ksMac), unhex(t, icaoSM.ssc))
 		card, _ := NewSecureMessaging(CipherTDES, unhex(t, icaoSM.ksEnc), unhex(t, icaoSM.ksMac), unhex(t, icaoSM.ssc))
 		if r, err := ParseResponse(resp); err == nil {
-			_, _ = term.UnwrapResponse(r)
+			before := term.SSC()
+			u, err := term.UnwrapResponse(r)
+			after := term.SSC()
+			if len(r.Data) == 0 && PlainSMStatus(r.SW) {
+				// PlainSMStatus: returned as is, not counted.
+				if err != nil || u.SW != r.SW || len(u.Data) != 0 || !bytes.Equal(before, after) {
+					t.Fatalf("UnwrapResponse(bare %04X) = %04X, %v; SSC %X -> %X, want it as is and the SSC unchanged", r.SW, u.SW, err, before, after)
+				}
+			} else if bytes.Equal(before, after) {
+				t.Fatalf("UnwrapResponse(%X): SSC not incremented", resp)
+			}
 		}
 		if c, err := ParseCommand(cmd); err == nil {
 			_, _ = card.UnwrapCommand(c)

@@ -24,6 +24,11 @@ import (
 // UnwrapCommand should answer with the plain status word 6988 (or 6987 for
 // missing objects) and discard the session, as ICAO requires.
 //
+// A card may also answer a protected command with a bare error status
+// word (see [PlainSMStatus]): UnwrapResponse returns it as it is and
+// leaves the SSC alone, and a card emulator that answers so does not call
+// WrapResponse, so the session goes on with both counters in step.
+//
 // With [CipherTDES] the SSC is 8 bytes, encryption is 3DES-CBC with a zero
 // IV and the MAC is ISO/IEC 9797-1 algorithm 3. With AES the SSC is 16
 // bytes, the IV is E(K_enc, SSC) and the MAC is CMAC truncated to 8 bytes.
@@ -171,16 +176,48 @@ func (s *SecureMessaging) WrapCommand(cmd Command) (Command, error) {
 	return out, nil
 }
 
+// PlainSMStatus reports whether a card may answer a secure-messaging
+// command with the bare status word sw (no data field, no DO 99, no MAC).
+// It is every status word but 9000, 61xx and 62xx: those report a
+// command carried out, possibly with data, and must come protected. It is
+// the one rule both sides of a [SecureMessaging] session follow:
+//
+//   - 6987 and 6988 (SM data objects missing or incorrect, ISO/IEC 7816-4)
+//     mean the card has ended secure messaging and discarded its keys
+//     (ICAO Doc 9303-11 9.8); [Card] then drops its session too.
+//   - Any other such status word (6A82, 6982, 63Cx, 6983, ...) is an error
+//     that leaves the session running, and the response is not counted in
+//     the send sequence counter: [SecureMessaging.UnwrapResponse] returns
+//     it without incrementing the SSC, and a card emulator answers it
+//     without [SecureMessaging.WrapResponse]. The next protected command
+//     works on both sides.
+//
+// ICAO Doc 9303-11 expects every response under secure messaging to be
+// protected except these SM errors, so it does not say what a counter
+// does after a plain error. The rule follows the implementations that
+// keep the session through one; none of them counts it: the official CIE
+// middleware (italia/cie-middleware-linux IAS::getResp_SM unwraps only
+// 9000, 6282 and 6B00 and leaves the SSC alone otherwise), PagoPA's CIE
+// SDK for the eMRTD after PACE (ApduSecureMessageManager.getRespSM, the
+// same), JMRTD (SecureMessagingAPDUSender.transmit never unwraps, so
+// never counts, a 2-byte response) and vsmartcard's ePass emulator (it
+// counts only the responses it MACs). OpenSC's iso-sm counts it but ends
+// its session on it. scard/SM.md has the evidence.
+func PlainSMStatus(sw uint16) bool {
+	return sw != SWSuccess && sw>>8 != 0x61 && sw>>8 != 0x62
+}
+
 // UnwrapResponse verifies and decrypts a protected response (terminal
-// side). A response without data and with an error status word is a plain
-// error from the card (which has then dropped the session) and is returned
-// as is. Other failures give an [*SMError].
+// side). A response without data whose status word is a plain error
+// ([PlainSMStatus]) is returned as is, and the SSC is not incremented for
+// it; the caller decides whether the session goes on (it ends on 6987 and
+// 6988). Other failures give an [*SMError], after incrementing the SSC.
 func (s *SecureMessaging) UnwrapResponse(r Response) (Response, error) {
+	if len(r.Data) == 0 && PlainSMStatus(r.SW) {
+		return r, nil
+	}
 	s.inc()
 	if len(r.Data) == 0 {
-		if r.SW != SWSuccess && r.SW1() != 0x62 && r.SW1() != 0x63 {
-			return r, nil
-		}
 		return Response{}, &SMError{Msg: fmt.Sprintf("response %04X without SM data objects", r.SW)}
 	}
 	p := tlv.Parser(r.Data)

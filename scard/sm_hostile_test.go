@@ -91,19 +91,11 @@ func TestMalformedSMObjects(t *testing.T) {
 	for _, ciph := range []Cipher{CipherTDES, CipherAES128} {
 		for _, tc := range cases {
 			t.Run(ciph.String()+"/"+tc.name, func(t *testing.T) {
-				kEnc, kMac := bytes.Repeat([]byte{0x11}, ciph.KeyLen()), bytes.Repeat([]byte{0x22}, ciph.KeyLen())
-				reader, err := NewSecureMessaging(ciph, kEnc, kMac, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				card, err := NewSecureMessaging(ciph, kEnc, kMac, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
+				reader, card := smPair(t, ciph, 0x11)
 				sc := &smCard{card: card, resp: tc.resp}
 				c := NewCard(sc, CardOptions{})
 				c.SetSecureMessaging(reader)
-				_, err = c.ReadBinary(t.Context(), 0, 16)
+				_, err := c.ReadBinary(t.Context(), 0, 16)
 				if se, ok := errors.AsType[*SMError](err); !ok {
 					t.Fatalf("err = %v (%T), want *SMError", err, err)
 				} else if se.Msg == "" {
@@ -115,4 +107,19 @@ func TestMalformedSMObjects(t *testing.T) {
 			})
 		}
 	}
+}
+
+// smPair returns the terminal and card sides of one session under ciph,
+// with keys of the bytes k and k+1 and the SSC at zero.
+func smPair(t *testing.T, ciph Cipher, k byte) (reader, card *SecureMessaging) {
+	t.Helper()
+	kEnc, kMac := bytes.Repeat([]byte{k}, ciph.KeyLen()), bytes.Repeat([]byte{k + 1}, ciph.KeyLen())
+	reader, err := NewSecureMessaging(ciph, kEnc, kMac, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if card, err = NewSecureMessaging(ciph, kEnc, kMac, nil); err != nil {
+		t.Fatal(err)
+	}
+	return reader, card
 }

@@ -155,8 +155,11 @@ type CIE struct {
 	ecdh    bool
 	pace    pace // CIEOptions.PACEInfos
 	exactLe bool
-	rand    io.Reader
-	pki     *PKI
+	// plainSMErrors: the eMRTD application answers error status words
+	// under secure messaging in plain (SetPlainSMErrors).
+	plainSMErrors bool
+	rand          io.Reader
+	pki           *PKI
 
 	mf, emrtd, ias, ciedf *df
 
@@ -576,7 +579,7 @@ func (c *CIE) process(capdu []byte) (out []byte) {
 		}
 		sm := c.s.sm
 		r = c.exec(plain)
-		if c.s.sm != sm || sm == nil || c.iasPlainStatus(r.SW) {
+		if c.s.sm != sm || sm == nil || c.iasPlainStatus(r.SW) || c.emrtdPlainStatus(r) {
 			// The command replaced or ended the session: answer in plain.
 			return c.outer(cmd, r)
 		}

@@ -45,7 +45,9 @@
 // publish; [CIE.SetCardAccess] changes what EF.CardAccess lists without
 // changing what the chip runs. Afterwards every command must be
 // protected (clause 9.8): a bad MAC gives a plain 6988 and ends the
-// session, as does any plain command. Chip Authentication version 1
+// session, as does any plain command. Errors are answered protected, or
+// bare and uncounted after [CIE.SetPlainSMErrors] (scard.PlainSMStatus);
+// the session goes on either way. Chip Authentication version 1
 // (MSE:SET KAT with 3DES, clause 6.2) is answered with the DH key that
 // DG14 publishes; [CIE.CloneFrom] makes a clone that passes passive
 // authentication but fails chip authentication.

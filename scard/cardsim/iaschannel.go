@@ -239,7 +239,10 @@ func (c *CIE) iasSM() bool { return c.s.sm != nil && c.s.iasc != nil && c.s.iasc
 
 // iasPlainStatus reports whether, in the IAS session, a response with
 // this status word goes back unprotected: the middleware unwraps only
-// 9000, 6282 and 6B00 and reads every other status word in the clear.
+// 9000, 6282 and 6B00 and reads every other status word in the clear,
+// leaving its SSC alone, and the card does not count them either. These
+// are the status words of scard.PlainSMStatus but 6B00, plus the warnings
+// 62xx other than 6282; ias.Client reads them as the middleware does.
 func (c *CIE) iasPlainStatus(sw uint16) bool {
 	return c.iasSM() && sw != scard.SWSuccess && sw != scard.SWEndOfFile && sw != scard.SWWrongP1P2
 }

@@ -1,6 +1,10 @@
 package cardsim
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ciekit/ciekit/scard"
+)
 
 // SetEMRTDFile sets the content of the elementary file fid of the eMRTD
 // application (EF.COM 011E, DG1-DG16 0101-0110, EF.SOD 011D, or any other
@@ -50,4 +54,25 @@ func (c *CIE) SetCardAccess(data []byte) {
 			e.data = append([]byte(nil), data...)
 		}
 	}
+}
+
+// SetPlainSMErrors makes the eMRTD application answer a protected command
+// that fails with a bare status word, without DO 99 and MAC and without
+// counting the response in its send sequence counter, whenever
+// [scard.PlainSMStatus] allows it (6A82 for a missing file, 6982, ...); a
+// plain 6987/6988 still ends the session. It plays chips that answer
+// errors so, as vsmartcard's ePass emulator does and as the CIE's IAS
+// application does (the simulator's IAS channel always answers so). By
+// default every response of the eMRTD application is protected (ICAO Doc
+// 9303-11 9.8). Either way the session goes on after the error.
+func (c *CIE) SetPlainSMErrors(on bool) {
+	c.dev.xmu.Lock()
+	defer c.dev.xmu.Unlock()
+	c.plainSMErrors = on
+}
+
+// emrtdPlainStatus reports whether the eMRTD session answers r in plain
+// (SetPlainSMErrors).
+func (c *CIE) emrtdPlainStatus(r scard.Response) bool {
+	return c.plainSMErrors && !c.iasSM() && len(r.Data) == 0 && scard.PlainSMStatus(r.SW)
 }
