@@ -172,43 +172,30 @@ func (r *Registry) Resume(ctx context.Context, id int64) (*Flow, error) {
 
 // Sede returns a sede by ID.
 func (r *Registry) Sede(ctx context.Context, id int64) (*Sede, error) {
-	var s *Sede
-	err := r.store.View(ctx, func(tx Tx) error {
-		var err error
-		s, err = tx.Sede(id)
-		return err
-	})
-	return s, err
+	return view(ctx, r.store, func(tx Tx) (*Sede, error) { return tx.Sede(id) })
 }
 
 // Sedi returns the sedi of a comune ("" for all), ordered by ID.
 func (r *Registry) Sedi(ctx context.Context, comune string) ([]*Sede, error) {
-	var out []*Sede
-	err := r.store.View(ctx, func(tx Tx) error {
-		var err error
-		out, err = tx.Sedi(comune)
-		return err
-	})
-	return out, err
+	return view(ctx, r.store, func(tx Tx) ([]*Sede, error) { return tx.Sedi(comune) })
 }
 
 // Referenti returns a comune's list of contacts ("" for all).
 func (r *Registry) Referenti(ctx context.Context, comune string) ([]*Referente, error) {
-	var out []*Referente
-	err := r.store.View(ctx, func(tx Tx) error {
-		var err error
-		out, err = tx.Referenti(comune)
-		return err
-	})
-	return out, err
+	return view(ctx, r.store, func(tx Tx) ([]*Referente, error) { return tx.Referenti(comune) })
 }
 
 // Events returns the outbox, oldest first.
 func (r *Registry) Events(ctx context.Context) ([]Event, error) {
-	var out []Event
-	err := r.store.View(ctx, func(tx Tx) error {
+	return view(ctx, r.store, Tx.Events)
+}
+
+// view runs read in a read-only transaction of st and returns what it read.
+func view[T any](ctx context.Context, st Store, read func(Tx) (T, error)) (T, error) {
+	var out T
+	err := st.View(ctx, func(tx Tx) error {
 		var err error
-		out, err = tx.Events()
+		out, err = read(tx)
 		return err
 	})
 	return out, err
