@@ -201,8 +201,34 @@ func view[T any](ctx context.Context, st Store, read func(Tx) (T, error)) (T, er
 	return out, err
 }
 
-// step runs one action of step n on the flow's sede in a transaction.
+// step runs one action of step n on the flow's sede in a transaction. The
+// action undoes steps n and later.
 func (f *Flow) step(ctx context.Context, n int, fn func(tx Tx, s *Sede) error) error {
+	return f.update(ctx, n, func(tx Tx, s *Sede) error {
+		if err := fn(tx, s); err != nil {
+			return err
+		}
+		s.State = Incomplete
+		s.Step = min(s.Step, n-1)
+		return nil
+	})
+}
+
+// next completes step n after checking it.
+func (f *Flow) next(ctx context.Context, n int, check func(tx Tx, s *Sede) error) error {
+	return f.update(ctx, n, func(tx Tx, s *Sede) error {
+		if err := check(tx, s); err != nil {
+			return err
+		}
+		s.Step = max(s.Step, n)
+		return nil
+	})
+}
+
+// update runs fn on the flow's sede in a read-write transaction, once
+// steps 1 to n-1 are done and the sede is not complete, and stores the
+// sede fn changed.
+func (f *Flow) update(ctx context.Context, n int, fn func(tx Tx, s *Sede) error) error {
 	return f.r.store.Update(ctx, func(tx Tx) error {
 		s, err := tx.Sede(f.id)
 		if err != nil {
@@ -214,27 +240,6 @@ func (f *Flow) step(ctx context.Context, n int, fn func(tx Tx, s *Sede) error) e
 		if err := fn(tx, s); err != nil {
 			return err
 		}
-		s.State = Incomplete
-		s.Step = min(s.Step, n-1)
-		_, err = tx.PutSede(s)
-		return err
-	})
-}
-
-// next completes step n after checking it.
-func (f *Flow) next(ctx context.Context, n int, check func(tx Tx, s *Sede) error) error {
-	return f.r.store.Update(ctx, func(tx Tx) error {
-		s, err := tx.Sede(f.id)
-		if err != nil {
-			return err
-		}
-		if s.State == Complete || s.Step < n-1 {
-			return ruleErr(RuleStep, "", "3.1")
-		}
-		if err := check(tx, s); err != nil {
-			return err
-		}
-		s.Step = max(s.Step, n)
 		_, err = tx.PutSede(s)
 		return err
 	})
