@@ -97,20 +97,11 @@ func ParseCoreDelta(data []byte, f Format) (CoreDelta, error) {
 		return cd, bad(0, "number of cores", "reserved bits set in %#02x", h)
 	}
 	for i := range ncores {
-		off := rd.off
-		x, ok1 := rd.u16()
-		y, ok2 := rd.u16()
-		if !ok1 || !ok2 {
-			return cd, eof(off, fmt.Sprintf("core %d", i))
+		x, y, angular, err := rd.point(f, "core", i, listAngular)
+		if err != nil {
+			return cd, err
 		}
-		angular := listAngular
-		if f == FormatISO2005 {
-			angular = x>>14 == 1
-		}
-		if (f == FormatANSI2004 && x>>14 != 0) || x>>14 > 1 || y>>14 != 0 {
-			return cd, bad(off, fmt.Sprintf("core %d", i), "reserved bits set")
-		}
-		c := Core{X: x & maxCoordinate, Y: y, HasAngle: angular}
+		c := Core{X: x, Y: y, HasAngle: angular}
 		if angular {
 			if c.Angle, ok = rd.u8(); !ok {
 				return cd, eof(rd.off, fmt.Sprintf("core %d angle", i))
@@ -127,20 +118,11 @@ func ParseCoreDelta(data []byte, f Format) (CoreDelta, error) {
 		return cd, bad(off, "number of deltas", "reserved bits set in %#02x", h)
 	}
 	for i := range int(h & 0x3f) {
-		off := rd.off
-		x, ok1 := rd.u16()
-		y, ok2 := rd.u16()
-		if !ok1 || !ok2 {
-			return cd, eof(off, fmt.Sprintf("delta %d", i))
+		x, y, angular, err := rd.point(f, "delta", i, listAngular)
+		if err != nil {
+			return cd, err
 		}
-		angular := listAngular
-		if f == FormatISO2005 {
-			angular = x>>14 == 1
-		}
-		if (f == FormatANSI2004 && x>>14 != 0) || x>>14 > 1 || y>>14 != 0 {
-			return cd, bad(off, fmt.Sprintf("delta %d", i), "reserved bits set")
-		}
-		d := Delta{X: x & maxCoordinate, Y: y, HasAngles: angular}
+		d := Delta{X: x, Y: y, HasAngles: angular}
 		if angular {
 			a, ok := rd.bytes(3)
 			if !ok {
@@ -154,6 +136,26 @@ func ParseCoreDelta(data []byte, f Format) (CoreDelta, error) {
 		return cd, bad(rd.off, "end of core and delta data", "%d trailing bytes", len(data)-rd.off)
 	}
 	return cd, nil
+}
+
+// point reads the position of core or delta i (what names the list) and
+// whether it has angles: for ISO the flag in the top two bits of x, for
+// ANSI listAngular, the flag of the whole list.
+func (rd *reader) point(f Format, what string, i int, listAngular bool) (x, y uint16, angular bool, err error) {
+	off := rd.off
+	x, ok1 := rd.u16()
+	y, ok2 := rd.u16()
+	if !ok1 || !ok2 {
+		return 0, 0, false, eof(off, fmt.Sprintf("%s %d", what, i))
+	}
+	angular = listAngular
+	if f == FormatISO2005 {
+		angular = x>>14 == 1
+	}
+	if (f == FormatANSI2004 && x>>14 != 0) || x>>14 > 1 || y>>14 != 0 {
+		return 0, 0, false, bad(off, fmt.Sprintf("%s %d", what, i), "reserved bits set")
+	}
+	return x & maxCoordinate, y, angular, nil
 }
 
 // Append appends the block data encoding of cd in format f to dst. It
@@ -175,23 +177,19 @@ func (cd CoreDelta) Append(dst []byte, f Format) ([]byte, error) {
 		return 0
 	}
 	b := dst
+	var err error
 	h := byte(len(cd.Cores))
 	if f == FormatANSI2004 && len(cd.Cores) > 0 {
 		h |= byte(flag(cd.Cores[0].HasAngle)) << 6
 	}
 	b = append(b, h)
 	for i, c := range cd.Cores {
-		if c.X > maxCoordinate || c.Y > maxCoordinate {
-			return dst, encErr("core %d: coordinate above 16383", i)
+		if b, err = appendPoint(b, f, "core", i, c.X, c.Y, c.HasAngle); err != nil {
+			return dst, err
 		}
-		x := c.X
-		if f == FormatISO2005 {
-			x |= flag(c.HasAngle) << 14
-		} else if c.HasAngle != cd.Cores[0].HasAngle {
+		if f == FormatANSI2004 && c.HasAngle != cd.Cores[0].HasAngle {
 			return dst, encErr("core %d: ANSI cores must all have an angle or none", i)
 		}
-		b = binary.BigEndian.AppendUint16(b, x)
-		b = binary.BigEndian.AppendUint16(b, c.Y)
 		if c.HasAngle {
 			b = append(b, c.Angle)
 		}
@@ -202,20 +200,29 @@ func (cd CoreDelta) Append(dst []byte, f Format) ([]byte, error) {
 	}
 	b = append(b, h)
 	for i, d := range cd.Deltas {
-		if d.X > maxCoordinate || d.Y > maxCoordinate {
-			return dst, encErr("delta %d: coordinate above 16383", i)
+		if b, err = appendPoint(b, f, "delta", i, d.X, d.Y, d.HasAngles); err != nil {
+			return dst, err
 		}
-		x := d.X
-		if f == FormatISO2005 {
-			x |= flag(d.HasAngles) << 14
-		} else if d.HasAngles != cd.Deltas[0].HasAngles {
+		if f == FormatANSI2004 && d.HasAngles != cd.Deltas[0].HasAngles {
 			return dst, encErr("delta %d: ANSI deltas must all have angles or none", i)
 		}
-		b = binary.BigEndian.AppendUint16(b, x)
-		b = binary.BigEndian.AppendUint16(b, d.Y)
 		if d.HasAngles {
 			b = append(b, d.Angles[:]...)
 		}
 	}
 	return b, nil
+}
+
+// appendPoint appends the position of core or delta i (what names the
+// list), for ISO with the angle flag in the top two bits of x. It fails if
+// a coordinate does not fit in 14 bits.
+func appendPoint(b []byte, f Format, what string, i int, x, y uint16, angular bool) ([]byte, error) {
+	if x > maxCoordinate || y > maxCoordinate {
+		return b, encErr("%s %d: coordinate above 16383", what, i)
+	}
+	if f == FormatISO2005 && angular {
+		x |= 1 << 14
+	}
+	b = binary.BigEndian.AppendUint16(b, x)
+	return binary.BigEndian.AppendUint16(b, y), nil
 }

@@ -151,6 +151,20 @@ func (e *Extractor) branches(i int32) (out [4]int32, n int) {
 	return out, n
 }
 
+// fork returns the branches leaving skeleton pixel p (see branches) and a
+// new generation with which p and the first pixel of every branch are
+// stamped, so that a trace along one branch walks neither back through p
+// nor into a sibling branch.
+func (e *Extractor) fork(p int32) (br [4]int32, n int, gen uint8) {
+	br, n = e.branches(p)
+	gen = e.nextGen()
+	e.stamp[p] = gen
+	for _, f := range br[:n] {
+		e.stamp[f] = gen
+	}
+	return br, n, gen
+}
+
 // trace follows the skeleton from start through first for at most maxLen
 // pixels, never revisiting pixels stamped with gen. It returns the last
 // pixel reached, the steps taken and the index+1 of the candidate met
@@ -207,12 +221,7 @@ func (e *Extractor) filter() {
 		if c.removed {
 			continue
 		}
-		br, nbr := e.branches(c.p)
-		gen := e.nextGen()
-		e.stamp[c.p] = gen
-		for _, f := range br[:nbr] {
-			e.stamp[f] = gen
-		}
+		br, nbr, gen := e.fork(c.p)
 		for _, f := range br[:nbr] {
 			limit := tp.bridgeLen
 			if c.kind == KindEnding {
@@ -386,12 +395,7 @@ func (e *Extractor) mergeJunctions() {
 		if c.removed || c.kind != KindBifurcation {
 			continue
 		}
-		br, nbr := e.branches(c.p)
-		gen := e.nextGen()
-		e.stamp[c.p] = gen
-		for _, f := range br[:nbr] {
-			e.stamp[f] = gen
-		}
+		br, nbr, gen := e.fork(c.p)
 		for _, f := range br[:nbr] {
 			_, _, hit := e.trace(c.p, f, junctionLen, gen)
 			if hit == 0 || int(hit-1) == ci || cs[hit-1].kind != KindBifurcation || cs[hit-1].removed {
@@ -419,12 +423,7 @@ func (e *Extractor) mergeJunctions() {
 		}
 		root := e.find(int32(ci))
 		size[root]++
-		br, nbr := e.branches(c.p)
-		gen := e.nextGen()
-		e.stamp[c.p] = gen
-		for _, f := range br[:nbr] {
-			e.stamp[f] = gen
-		}
+		br, nbr, gen := e.fork(c.p)
 		for _, f := range br[:nbr] {
 			_, _, hit := e.trace(c.p, f, junctionLen, gen)
 			if hit == 0 || cs[hit-1].removed || cs[hit-1].kind != KindBifurcation || e.find(hit-1) != root {
@@ -525,12 +524,7 @@ func (e *Extractor) background(x, y float32) bool {
 // pointing up the ridge for an ending and between the two branches for a
 // bifurcation (the ISO/IEC 19794-2 convention).
 func (e *Extractor) direction(c *candidate) {
-	br, nbr := e.branches(c.p)
-	gen := e.nextGen()
-	e.stamp[c.p] = gen
-	for _, f := range br[:nbr] {
-		e.stamp[f] = gen
-	}
+	br, nbr, gen := e.fork(c.p)
 	var vx, vy [4]float32
 	for k, f := range br[:nbr] {
 		last, _, _ := e.trace(c.p, f, e.params().dirLen, gen)

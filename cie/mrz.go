@@ -64,16 +64,8 @@ func mrzField(line, pos int) string {
 		}
 	case 2:
 		switch {
-		case pos <= 6:
-			return "date of birth"
-		case pos == 7:
-			return "date of birth check digit"
-		case pos == 8:
-			return "sex"
-		case pos <= 14:
-			return "date of expiry"
-		case pos == 15:
-			return "date of expiry check digit"
+		case pos <= 15:
+			return birthSexExpiryField(pos)
 		case pos <= 18:
 			return "nationality"
 		case pos <= 29:
@@ -83,6 +75,24 @@ func mrzField(line, pos int) string {
 		}
 	}
 	return "name"
+}
+
+// birthSexExpiryField names the field at 1-based position pos of the
+// 15 characters parseBirthSexExpiry reads, the same on every format
+// (line 2 positions 1-15 on TD1, 14-28 on TD2 and TD3): date of birth, its
+// check digit, sex, date of expiry, its check digit.
+func birthSexExpiryField(pos int) string {
+	switch {
+	case pos <= 6:
+		return "date of birth"
+	case pos == 7:
+		return "date of birth check digit"
+	case pos == 8:
+		return "sex"
+	case pos <= 14:
+		return "date of expiry"
+	}
+	return "date of expiry check digit"
 }
 
 func mrzErr(line, pos int, err error) *MRZError {

@@ -87,16 +87,8 @@ func tdField(f MRZFormat, line, pos int) string {
 			return "document number check digit"
 		case pos <= 13:
 			return "nationality"
-		case pos <= 19:
-			return "date of birth"
-		case pos == 20:
-			return "date of birth check digit"
-		case pos == 21:
-			return "sex"
-		case pos <= 27:
-			return "date of expiry"
-		case pos == 28:
-			return "date of expiry check digit"
+		case pos <= 28:
+			return birthSexExpiryField(pos - 13)
 		case pos <= opt:
 			return "optional data"
 		case f == TD3 && pos == 43:

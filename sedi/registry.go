@@ -172,50 +172,63 @@ func (r *Registry) Resume(ctx context.Context, id int64) (*Flow, error) {
 
 // Sede returns a sede by ID.
 func (r *Registry) Sede(ctx context.Context, id int64) (*Sede, error) {
-	var s *Sede
-	err := r.store.View(ctx, func(tx Tx) error {
-		var err error
-		s, err = tx.Sede(id)
-		return err
-	})
-	return s, err
+	return view(ctx, r.store, func(tx Tx) (*Sede, error) { return tx.Sede(id) })
 }
 
 // Sedi returns the sedi of a comune ("" for all), ordered by ID.
 func (r *Registry) Sedi(ctx context.Context, comune string) ([]*Sede, error) {
-	var out []*Sede
-	err := r.store.View(ctx, func(tx Tx) error {
-		var err error
-		out, err = tx.Sedi(comune)
-		return err
-	})
-	return out, err
+	return view(ctx, r.store, func(tx Tx) ([]*Sede, error) { return tx.Sedi(comune) })
 }
 
 // Referenti returns a comune's list of contacts ("" for all).
 func (r *Registry) Referenti(ctx context.Context, comune string) ([]*Referente, error) {
-	var out []*Referente
-	err := r.store.View(ctx, func(tx Tx) error {
-		var err error
-		out, err = tx.Referenti(comune)
-		return err
-	})
-	return out, err
+	return view(ctx, r.store, func(tx Tx) ([]*Referente, error) { return tx.Referenti(comune) })
 }
 
 // Events returns the outbox, oldest first.
 func (r *Registry) Events(ctx context.Context) ([]Event, error) {
-	var out []Event
-	err := r.store.View(ctx, func(tx Tx) error {
+	return view(ctx, r.store, Tx.Events)
+}
+
+// view runs read in a read-only transaction of st and returns what it read.
+func view[T any](ctx context.Context, st Store, read func(Tx) (T, error)) (T, error) {
+	var out T
+	err := st.View(ctx, func(tx Tx) error {
 		var err error
-		out, err = tx.Events()
+		out, err = read(tx)
 		return err
 	})
 	return out, err
 }
 
-// step runs one action of step n on the flow's sede in a transaction.
+// step runs one action of step n on the flow's sede in a transaction. The
+// action undoes steps n and later.
 func (f *Flow) step(ctx context.Context, n int, fn func(tx Tx, s *Sede) error) error {
+	return f.update(ctx, n, func(tx Tx, s *Sede) error {
+		if err := fn(tx, s); err != nil {
+			return err
+		}
+		s.State = Incomplete
+		s.Step = min(s.Step, n-1)
+		return nil
+	})
+}
+
+// next completes step n after checking it.
+func (f *Flow) next(ctx context.Context, n int, check func(tx Tx, s *Sede) error) error {
+	return f.update(ctx, n, func(tx Tx, s *Sede) error {
+		if err := check(tx, s); err != nil {
+			return err
+		}
+		s.Step = max(s.Step, n)
+		return nil
+	})
+}
+
+// update runs fn on the flow's sede in a read-write transaction, once
+// steps 1 to n-1 are done and the sede is not complete, and stores the
+// sede fn changed.
+func (f *Flow) update(ctx context.Context, n int, fn func(tx Tx, s *Sede) error) error {
 	return f.r.store.Update(ctx, func(tx Tx) error {
 		s, err := tx.Sede(f.id)
 		if err != nil {
@@ -227,27 +240,6 @@ func (f *Flow) step(ctx context.Context, n int, fn func(tx Tx, s *Sede) error) e
 		if err := fn(tx, s); err != nil {
 			return err
 		}
-		s.State = Incomplete
-		s.Step = min(s.Step, n-1)
-		_, err = tx.PutSede(s)
-		return err
-	})
-}
-
-// next completes step n after checking it.
-func (f *Flow) next(ctx context.Context, n int, check func(tx Tx, s *Sede) error) error {
-	return f.r.store.Update(ctx, func(tx Tx) error {
-		s, err := tx.Sede(f.id)
-		if err != nil {
-			return err
-		}
-		if s.State == Complete || s.Step < n-1 {
-			return ruleErr(RuleStep, "", "3.1")
-		}
-		if err := check(tx, s); err != nil {
-			return err
-		}
-		s.Step = max(s.Step, n)
 		_, err = tx.PutSede(s)
 		return err
 	})

@@ -131,14 +131,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		card = sim
 		if cfg.source == "pcsc-sim" {
-			b := vpcd.Start(ctx, vpcd.Reader0Addr, sim, nil)
+			b, reader, err := serveToPCSC(ctx, sim, cfg.reader)
+			if err != nil {
+				return err
+			}
 			defer b.Close()
-			if err := b.WaitConnected(ctx); err != nil {
-				return fmt.Errorf("serving the simulated card to pcscd (is vsmartcard-vpcd installed and pcscd running?): %w", err)
-			}
-			if cfg.reader == "" {
-				cfg.reader = "Virtual PCD 00 00"
-			}
+			cfg.reader = reader
 			fmt.Fprintf(stdout, "Simulated CIE inserted in %q through pcscd\n", cfg.reader)
 		}
 	}
@@ -187,6 +185,22 @@ func checkConfig(cfg *config) error {
 		return cli.Usagef("timeout", "%s: want a positive duration such as 30s", cfg.timeout)
 	}
 	return nil
+}
+
+// serveToPCSC serves sim to the running pcscd in vsmartcard-vpcd's first
+// virtual reader (-source pcsc-sim) until ctx ends or the bridge is closed,
+// and returns the reader to connect to: reader, or that virtual reader
+// when reader is "".
+func serveToPCSC(ctx context.Context, sim *cardsim.CIE, reader string) (*vpcd.Bridge, string, error) {
+	b := vpcd.Start(ctx, vpcd.Reader0Addr, sim, nil)
+	if err := b.WaitConnected(ctx); err != nil {
+		b.Close()
+		return nil, "", fmt.Errorf("serving the simulated card to pcscd (is vsmartcard-vpcd installed and pcscd running?): %w", err)
+	}
+	if reader == "" {
+		reader = "Virtual PCD 00 00"
+	}
+	return b, reader, nil
 }
 
 // cardWaiter is the part of *pcsc.Context that connect uses to find the

@@ -25,7 +25,6 @@ import (
 
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/ias"
-	"github.com/ciekit/ciekit/scard/vpcd"
 )
 
 // runPIN runs "cie-read pin <action> [flags]".
@@ -61,14 +60,12 @@ func runPIN(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		card, atr = sim, sim.ATR()
 		if *source == "pcsc-sim" {
-			b := vpcd.Start(ctx, vpcd.Reader0Addr, sim, nil)
+			b, r, err := serveToPCSC(ctx, sim, *reader)
+			if err != nil {
+				return err
+			}
 			defer b.Close()
-			if err := b.WaitConnected(ctx); err != nil {
-				return fmt.Errorf("serving the simulated card to pcscd (is vsmartcard-vpcd installed and pcscd running?): %w", err)
-			}
-			if *reader == "" {
-				*reader = "Virtual PCD 00 00"
-			}
+			*reader = r
 		}
 	case "pcsc":
 	default:

@@ -243,27 +243,10 @@ func (c *Conn) passive(ctx context.Context) (net.Conn, error) {
 // Store uploads data as path (binary STOR), replacing any existing file.
 func (c *Conn) Store(ctx context.Context, path string, data []byte) error {
 	return c.guard(ctx, func() error {
-		dc, err := c.passive(ctx)
-		if err != nil {
+		return c.transfer(ctx, "STOR "+path, func(dc net.Conn) error {
+			_, err := dc.Write(data)
 			return err
-		}
-		defer dc.Close()
-		if _, _, err := c.cmdExpect("STOR "+path, 125, 150); err != nil {
-			return err
-		}
-		stop := context.AfterFunc(ctx, func() { dc.SetDeadline(time.Unix(1, 0)) })
-		defer stop()
-		if dl, ok := ctx.Deadline(); ok {
-			dc.SetDeadline(dl)
-		}
-		if _, err := dc.Write(data); err != nil {
-			return err
-		}
-		if err := dc.Close(); err != nil {
-			return err
-		}
-		_, _, err = c.expect(226, 250)
-		return err
+		})
 	})
 }
 
@@ -272,34 +255,50 @@ func (c *Conn) Store(ctx context.Context, path string, data []byte) error {
 func (c *Conn) Retrieve(ctx context.Context, path string, max int64) ([]byte, error) {
 	var out []byte
 	err := c.guard(ctx, func() error {
-		dc, err := c.passive(ctx)
-		if err != nil {
-			return err
-		}
-		defer dc.Close()
-		if _, _, err := c.cmdExpect("RETR "+path, 125, 150); err != nil {
-			return err
-		}
-		stop := context.AfterFunc(ctx, func() { dc.SetDeadline(time.Unix(1, 0)) })
-		defer stop()
-		if dl, ok := ctx.Deadline(); ok {
-			dc.SetDeadline(dl)
-		}
-		b, err := io.ReadAll(io.LimitReader(dc, max+1))
-		if err != nil {
-			return err
-		}
-		if int64(len(b)) > max {
-			return fmt.Errorf("ftp: %s is larger than %d bytes", path, max)
-		}
-		dc.Close()
-		if _, _, err := c.expect(226, 250); err != nil {
-			return err
-		}
-		out = b
-		return nil
+		return c.transfer(ctx, "RETR "+path, func(dc net.Conn) error {
+			b, err := io.ReadAll(io.LimitReader(dc, max+1))
+			if err != nil {
+				return err
+			}
+			if int64(len(b)) > max {
+				return fmt.Errorf("ftp: %s is larger than %d bytes", path, max)
+			}
+			out = b
+			return nil
+		})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// transfer runs one data transfer: it opens a passive data connection,
+// sends cmd (STOR or RETR), lets move write or read the data with ctx's
+// deadline and cancellation applied to the connection, closes it and
+// waits for the server's 226 or 250.
+func (c *Conn) transfer(ctx context.Context, cmd string, move func(dc net.Conn) error) error {
+	dc, err := c.passive(ctx)
+	if err != nil {
+		return err
+	}
+	defer dc.Close()
+	if _, _, err := c.cmdExpect(cmd, 125, 150); err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { dc.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if dl, ok := ctx.Deadline(); ok {
+		dc.SetDeadline(dl)
+	}
+	if err := move(dc); err != nil {
+		return err
+	}
+	if err := dc.Close(); err != nil {
+		return err
+	}
+	_, _, err = c.expect(226, 250)
+	return err
 }
 
 // Size returns the size of path (SIZE, RFC 3659). A missing file is a 550
