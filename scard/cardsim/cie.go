@@ -158,8 +158,11 @@ type CIE struct {
 	// plainSMErrors: the eMRTD application answers error status words
 	// under secure messaging in plain (SetPlainSMErrors).
 	plainSMErrors bool
-	rand          io.Reader
-	pki           *PKI
+	// shortOnly: extended-length APDUs are refused before secure
+	// messaging (SetShortAPDUOnly).
+	shortOnly bool
+	rand      io.Reader
+	pki       *PKI
 
 	mf, emrtd, ias, ciedf *df
 
@@ -552,6 +555,11 @@ func (c *CIE) process(capdu []byte) (out []byte) {
 	}()
 	cmd, err := scard.ParseCommand(capdu)
 	if err != nil {
+		return sw(scard.SWWrongLength).Bytes()
+	}
+	if c.shortOnly && extendedAPDU(capdu) {
+		// Refused by the transport layer: no SM check, no SSC step,
+		// the session and the selection stay as they were.
 		return sw(scard.SWWrongLength).Bytes()
 	}
 	if cmd.CLA == 0xFF || cmd.CLA&0x80 != 0 {
