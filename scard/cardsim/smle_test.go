@@ -8,6 +8,7 @@ import (
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
+	"github.com/ciekit/ciekit/scard/ias"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -151,4 +152,51 @@ func TestShortAPDUOnlyKeepsSession(t *testing.T) {
 	require.ErrorIs(t, err, scard.ErrSecureMessaging, "a read with the counter one ahead of the chip's")
 	assert.Nil(t, dg1)
 	assert.Nil(t, c.SecureMessaging(), "6988 ends the session")
+}
+
+// readSNICC reads EF.SN.ICC (MF D003) with the middleware's commands
+// (IAS::ReadPAN): SELECT the IAS application, SELECT D003, READ BINARY.
+func readSNICC(t *testing.T, sim *cardsim.CIE) []byte {
+	t.Helper()
+	c := scard.NewCard(sim, scard.CardOptions{})
+	ctx := t.Context()
+	require.NoError(t, c.SelectAID(ctx, ias.AID()))
+	b, err := c.ReadFile(ctx, ias.FIDSNICC, "EF.SN.ICC")
+	require.NoError(t, err, "reading EF.SN.ICC")
+	return b
+}
+
+// TestSNICCWithNIS: with CIEOptions.SNICCWithNIS the hex of bytes 5 to 10
+// of EF.SN.ICC, the name under which the official middleware's PKCS#11
+// side looks for a card's enrolment (IAS::IsEnrolled, GetCertificate),
+// is the NIS, the name under which its enrolment (AbilitaCIE) files it.
+// The other bytes, and every other file of the card, are those of the
+// default card built from the same randomness.
+func TestSNICCWithNIS(t *testing.T) {
+	plain := newCIE(t)
+	withNIS := newCIE(t, func(o *cardsim.CIEOptions) { o.SNICCWithNIS = true })
+	require.Equal(t, "123456789012", withNIS.NIS())
+
+	got, def := readSNICC(t, withNIS), readSNICC(t, plain)
+	require.Len(t, got, 12, "EF.SN.ICC with the NIS")
+	require.Len(t, def, 12, "EF.SN.ICC by default")
+	assert.Equal(t, withNIS.NIS(), fmt.Sprintf("%X", got[5:11]), "hex of EF.SN.ICC bytes 5-10")
+	assert.Equal(t, []byte{0x12, 0x34, 0x56, 0x78, 0x90, 0x12}, got[5:11])
+	assert.Equal(t, def[:5], got[:5], "bytes 0-4 as on the default card")
+	assert.Equal(t, def[11:], got[11:], "byte 11 as on the default card")
+	assert.NotEqual(t, plain.NIS(), fmt.Sprintf("%X", def[5:11]), "the default card's EF.SN.ICC is random")
+
+	ctx := t.Context()
+	var serials [2][]byte
+	for i, sim := range []*cardsim.CIE{plain, withNIS} {
+		ic := ias.NewClient(scard.NewCard(sim, scard.CardOptions{}))
+		require.NoError(t, ic.Select(ctx))
+		var err error
+		serials[i], err = ic.ReadSerial(ctx)
+		require.NoError(t, err, "EF.Serial")
+	}
+	assert.Equal(t, serials[0], serials[1], "EF.Serial does not change with SNICCWithNIS")
+	for n := range 16 {
+		assert.Equal(t, plain.DataGroup(n), withNIS.DataGroup(n), "DG%d does not change with SNICCWithNIS", n)
+	}
 }
