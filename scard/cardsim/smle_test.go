@@ -42,18 +42,22 @@ func smReadForm(capdu []byte) (do97, outerLe string, err error) {
 	return fmt.Sprintf("%X", data[2:2+int(data[1])]), outerLe, nil
 }
 
+// readAccess are the two ways the tests open the eMRTD application of a
+// simulated CIE before reading it.
+var readAccess = []struct {
+	name string
+	opts emrtd.ReadOptions
+}{
+	{"BAC", emrtd.ReadOptions{MRZ: testKey, NoPACE: true}},
+	{"PACE-CAN", emrtd.ReadOptions{CAN: mustCAN(testCAN)}},
+}
+
 // TestSMReadBinaryForm: every READ BINARY ciekit protects while reading a
 // CIE's eMRTD application (BAC and PACE) carries a one-byte DO 97 of at
 // most DF and a short outer Le 00, the form the CIE middleware, PagoPA's
 // CIE SDK and JMRTD send to real documents (scard/SM.md).
 func TestSMReadBinaryForm(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		opts emrtd.ReadOptions
-	}{
-		{"BAC", emrtd.ReadOptions{MRZ: testKey, NoPACE: true}},
-		{"PACE-CAN", emrtd.ReadOptions{CAN: mustCAN(testCAN)}},
-	} {
+	for _, tc := range readAccess {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sim := newCIE(t)
@@ -91,13 +95,7 @@ func TestReadEMRTDShortAPDUOnly(t *testing.T) {
 	ecdhOnly := func(o *cardsim.CIEOptions) {
 		o.PACEInfos = []emrtd.PACEInfo{{Protocol: []int{0, 4, 0, 127, 0, 7, 2, 2, 4, 2, 2}, Version: 2, ParameterID: emrtd.ParamP256}}
 	}
-	for _, tc := range []struct {
-		name string
-		opts emrtd.ReadOptions
-	}{
-		{"BAC", emrtd.ReadOptions{MRZ: testKey, NoPACE: true}},
-		{"PACE-CAN", emrtd.ReadOptions{CAN: mustCAN(testCAN)}},
-	} {
+	for _, tc := range readAccess {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sim := newCIE(t, ecdhOnly)
