@@ -128,14 +128,19 @@ func (c *Card) ReadTLVFile(ctx context.Context, fid uint16, name string, progres
 	return buf[:total], nil
 }
 
-// readChunk reads up to n bytes at offset with the largest Le the reader
-// and the card allow: extended (readChunkExtended) unless
-// [CardOptions.NoExtended] is set or the card refused an extended Le
-// before with 67xx (wrong length), else 0xDF, which keeps an SM response
-// within a short APDU. The first refusal is retried with the short Le and
-// remembered for the rest of the session.
+// readChunk reads up to n bytes at offset. Under secure messaging it
+// always asks for 0xDF bytes (short Le in DO 97 and outer Le 00), as the
+// CIE middleware, PagoPA's CIE SDK, JMRTD and OpenSC's npa-tool do on
+// real CIEs and passports (SM.md): some chips answer an extended-length
+// command with a bare 6700 without counting it in their send sequence
+// counter, which a retry in the same session cannot recover from. In
+// plain it asks for the largest Le the reader and the card allow:
+// extended (readChunkExtended) unless [CardOptions.NoExtended] is set or
+// the card refused an extended Le before with 67xx (wrong length), else
+// 0xDF. The first refusal is retried with the short Le and remembered for
+// the rest of the session.
 func (c *Card) readChunk(ctx context.Context, offset, n int) ([]byte, error) {
-	if c.opts.NoExtended || c.shortRead {
+	if c.opts.NoExtended || c.shortRead || c.sm != nil {
 		return c.ReadBinary(ctx, offset, min(n, readChunk))
 	}
 	part, err := c.ReadBinary(ctx, offset, min(n, readChunkExtended))

@@ -147,7 +147,13 @@ func leBytes(ne int) []byte {
 }
 
 // WrapCommand protects a plain command (terminal side). The result has
-// CLA|0C and Ne 256 (or 65536 if extended lengths are needed).
+// CLA|0C and Ne 256 (or 65536 if extended lengths are needed): the outer
+// Le is always present, 00 (or 0000), as the CIE middleware, PagoPA's CIE
+// SDK and JMRTD send it. A non-zero cmd.Ne goes in DO 97 as one byte up to
+// 256 (256 as 00) and as two bytes above (65536 as 0000), JMRTD's and
+// OpenSC's encoding; Ne 0 sends no DO 97. Readers should keep Ne at or
+// below 0xDF for protected reads, so that the answer fits a short APDU
+// and chips without extended lengths answer (SM.md).
 func (s *SecureMessaging) WrapCommand(cmd Command) (Command, error) {
 	if cmd.Ne < 0 || cmd.Ne > MaxExtendedNe {
 		return Command{}, &APDUError{Offset: 4, Msg: fmt.Sprintf("Ne %d outside 0..%d", cmd.Ne, MaxExtendedNe)}

@@ -87,6 +87,17 @@ type CIEOptions struct {
 
 	// NIS is the 12-digit ID_Servizi. Default: 12 digits from Rand.
 	NIS string
+	// SNICCWithNIS writes the NIS into EF.SN.ICC (MF D003): bytes 5 to 10
+	// of its 12 hold the 12 digits in BCD (NIS 123456789012: 12 34 56 78
+	// 90 12); the other 6 stay random. The official CIE middleware files a
+	// card's enrolment under the NIS and looks it up under the hex of
+	// those bytes, so real cards are inferred to be made so (scard/ias
+	// README.md, "EF.SN.ICC and the NIS"; not confirmed by a dump of a
+	// real card). Default false: all 12 bytes random, the card the
+	// committed middleware sessions (scripts/interop-cie-middleware) were
+	// recorded with. Either way the random bytes are drawn alike, so the
+	// rest of the card does not change.
+	SNICCWithNIS bool
 	// PIN and PUK are 8 digits. Zero values mean DefaultPIN and DefaultPUK.
 	PIN scard.PIN
 	PUK scard.PUK
@@ -158,8 +169,11 @@ type CIE struct {
 	// plainSMErrors: the eMRTD application answers error status words
 	// under secure messaging in plain (SetPlainSMErrors).
 	plainSMErrors bool
-	rand          io.Reader
-	pki           *PKI
+	// shortOnly: extended-length APDUs are refused before secure
+	// messaging (SetShortAPDUOnly).
+	shortOnly bool
+	rand      io.Reader
+	pki       *PKI
 
 	mf, emrtd, ias, ciedf *df
 
@@ -369,7 +383,7 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 	}
 	c.mf = &df{name: "MF", fid: 0x3F00, efs: []*ef{
 		{fid: 0x2F01, sfi: 0x1D, data: append([]byte(nil), atr...)},
-		{fid: 0xD003, data: serial},
+		{fid: 0xD003, data: c.snICC(serial, cfg.SNICCWithNIS)},
 		{fid: 0xD004, sfi: 0x1B, data: dhParams},
 		{fid: 0x011C, sfi: 0x1C, data: cardAccess},
 	}}
@@ -403,6 +417,19 @@ func NewCIE(cfg CIEOptions) (*CIE, error) {
 	c.dev.init(atr, cfg.Latency)
 	c.resetSession()
 	return c, nil
+}
+
+// snICC returns the content of EF.SN.ICC: a copy of the 12 random bytes
+// r, with bytes 5 to 10 replaced by the NIS in BCD when withNIS is set
+// (CIEOptions.SNICCWithNIS).
+func (c *CIE) snICC(r []byte, withNIS bool) []byte {
+	sn := append([]byte(nil), r...)
+	if withNIS {
+		for i := range 6 {
+			sn[5+i] = (c.nis[2*i]-'0')<<4 | (c.nis[2*i+1] - '0')
+		}
+	}
+	return sn
 }
 
 func digits(s string) bool {
@@ -552,6 +579,11 @@ func (c *CIE) process(capdu []byte) (out []byte) {
 	}()
 	cmd, err := scard.ParseCommand(capdu)
 	if err != nil {
+		return sw(scard.SWWrongLength).Bytes()
+	}
+	if c.shortOnly && extendedAPDU(capdu) {
+		// Refused by the transport layer: no SM check, no SSC step,
+		// the session and the selection stay as they were.
 		return sw(scard.SWWrongLength).Bytes()
 	}
 	if cmd.CLA == 0xFF || cmd.CLA&0x80 != 0 {

@@ -25,7 +25,8 @@
 //
 // The file system mirrors a CIE 3.0:
 //
-//	MF 3F00        EF.ATR 2F01, EF.SN.ICC D003, EF.DH D004, EF.CardAccess 011C,
+//	MF 3F00        EF.ATR 2F01, EF.SN.ICC D003 (NIS in BCD at bytes 5-10
+//	               with CIEOptions.SNICCWithNIS), EF.DH D004, EF.CardAccess 011C,
 //	               EF.CardSecurity 011D (with PACE-CAM only; after PACE)
 //	eMRTD A0000002471001  EF.COM 011E, DG1 0101, DG2 0102, DG3 0103 (after TA),
 //	               DG11 010B, DG12 010C, DG14 010E, EF.SOD 011D (after BAC/PACE)
@@ -47,7 +48,9 @@
 // protected (clause 9.8): a bad MAC gives a plain 6988 and ends the
 // session, as does any plain command. Errors are answered protected, or
 // bare and uncounted after [CIE.SetPlainSMErrors] (scard.PlainSMStatus);
-// the session goes on either way. Chip Authentication version 1
+// the session goes on either way. [CIE.SetShortAPDUOnly] plays a chip
+// without extended lengths: it refuses any extended APDU with a bare 6700
+// before secure messaging sees it (scard/SM.md). Chip Authentication version 1
 // (MSE:SET KAT with 3DES, clause 6.2) is answered with the DH key that
 // DG14 publishes; [CIE.CloneFrom] makes a clone that passes passive
 // authentication but fails chip authentication.

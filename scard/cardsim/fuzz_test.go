@@ -10,8 +10,9 @@ import (
 
 // FuzzCIETransmit feeds arbitrary bytes to a simulated CIE in one of four
 // states (mode%4: fresh, after BAC, in the middle of PACE after step 1,
-// IAS application selected): it must never panic and must always answer
-// with a status word.
+// IAS application selected), refusing extended lengths when mode&4 is set
+// (SetShortAPDUOnly): it must never panic and must always answer with a
+// status word.
 func FuzzCIETransmit(f *testing.F) {
 	for _, s := range [][]byte{
 		{0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01},
@@ -27,7 +28,7 @@ func FuzzCIETransmit(f *testing.F) {
 		{0x10, 0x2C, 0x00, 0x81, 0x02, 0x31, 0x32},
 		{0x0C, 0x22, 0x41, 0xA6, 0x0D, 0x87, 0x09, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0x8E, 0x08, 1, 2, 3, 4, 5, 6, 7, 8},
 	} {
-		for mode := range byte(4) {
+		for mode := range byte(8) {
 			f.Add(s, mode)
 		}
 	}
@@ -35,6 +36,7 @@ func FuzzCIETransmit(f *testing.F) {
 	f.Fuzz(func(t *testing.T, capdu []byte, mode byte) {
 		sim.Insert()
 		sim.Reset()
+		sim.SetShortAPDUOnly(mode&4 != 0)
 		c := scard.NewCard(sim, scard.CardOptions{})
 		ctx := t.Context()
 		var err error

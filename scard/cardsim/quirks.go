@@ -76,3 +76,25 @@ func (c *CIE) SetPlainSMErrors(on bool) {
 func (c *CIE) emrtdPlainStatus(r scard.Response) bool {
 	return c.plainSMErrors && !c.iasSM() && len(r.Data) == 0 && scard.PlainSMStatus(r.SW)
 }
+
+// SetShortAPDUOnly makes the chip refuse every extended-length command
+// APDU (ISO/IEC 7816-3 12.1.3: Lc or Le in three or two bytes) with a
+// bare 6700, before secure messaging sees it: the send sequence counter
+// does not move and the session goes on. It plays documents without
+// extended lengths, as gmrtd found a Chinese passport to answer an
+// extended READ BINARY in secure messaging (gmrtd issue 457; US passports
+// lack extended lengths as well) and as OpenSC's driver assumes of the
+// Polish eDO. PACE with DH parameters, whose 2048-bit keys need extended
+// lengths, then fails as on such a chip. By default the chip accepts both.
+func (c *CIE) SetShortAPDUOnly(on bool) {
+	c.dev.xmu.Lock()
+	defer c.dev.xmu.Unlock()
+	c.shortOnly = on
+}
+
+// extendedAPDU reports whether capdu uses extended length fields: after
+// the header, a zero byte followed by at least two more (a short APDU's
+// Lc is never zero, and a short case 2 is five bytes long).
+func extendedAPDU(capdu []byte) bool {
+	return len(capdu) >= 7 && capdu[4] == 0
+}

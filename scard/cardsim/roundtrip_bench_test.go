@@ -23,8 +23,9 @@ func (c *countingTransmitter) Transmit(ctx context.Context, capdu []byte) ([]byt
 
 // BenchmarkFullReadAPDUs reports the APDUs of a full read (PACE with the
 // CAN or BAC; EF.CardAccess, EF.COM, DG1, DG2 with a 15 kB face, DG11, DG12, DG14,
-// EF.SOD): "extended" lets the reader use extended lengths (the default),
-// "short" is a reader without them (CardOptions.NoExtended; BAC, as PACE
+// EF.SOD): "extended" lets the reader use extended lengths (the default;
+// since reads in secure messaging use a short Le, only EF.CardAccess and
+// PACE use them), "short" is a reader without them (CardOptions.NoExtended; BAC, as PACE
 // with a 2048-bit DH group needs extended lengths). The APDU count
 // decides the time of a read over NFC and through pcscd (about 44 ms each
 // through pcscd+vpcd, issue 24).

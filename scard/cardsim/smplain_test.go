@@ -84,13 +84,7 @@ func TestEMRTDMissingFileThenFile(t *testing.T) {
 // a partial read: every error comes bare, and the read goes on in the
 // same session to the end, with passive authentication.
 func TestReadEMRTDPlainErrors(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		opts emrtd.ReadOptions
-	}{
-		{"BAC", emrtd.ReadOptions{MRZ: testKey, NoPACE: true}},
-		{"PACE-CAN", emrtd.ReadOptions{CAN: mustCAN(testCAN)}},
-	} {
+	for _, tc := range readAccess {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sim := newCIE(t)

@@ -103,10 +103,13 @@
 // checked against the simulator only, which shares its reading of the
 // standards.
 //
-// READ BINARY asks for the largest response the reader and the card allow:
-// an extended Le unless [scard.CardOptions] NoExtended is set or the card
-// refuses one (then 0xDF, which keeps an SM response in a short APDU); the
-// size of each file comes from its first bytes.
+// READ BINARY under secure messaging asks for 0xDF bytes at a time (DO 97
+// of one byte, outer Le 00), the form the CIE middleware, PagoPA's CIE SDK
+// and JMRTD send to real documents: a protected response then fits a short
+// APDU, and chips without extended lengths are read too (scard/SM.md).
+// Plain reads (EF.CardAccess) ask for an extended Le unless
+// [scard.CardOptions] NoExtended is set or the card refuses one. The size
+// of each file comes from its first bytes.
 //
 // # Terminal authentication
 //
