@@ -300,12 +300,13 @@ type Probe struct {
 	matched int
 	// last transform
 	sin, cos, ox, oy, tx, ty float32
-	// what score saw last, and for the best root of rawScore
-	last, best scoreParts
+	// the root of rawScore's best score, -1 if none scored
+	bestRoot int
 }
 
-// scoreParts are the terms of a raw score: the weighted pair count and
-// the weighted minutia counts of each print's overlap with the other.
+// scoreParts are the terms of a raw score (Probe.parts): the weighted
+// pair count and the weighted minutia counts of each print's overlap with
+// the other.
 type scoreParts struct {
 	m, inA, inB float32
 	a0, b0      int // unweighted minutia counts of the overlaps
@@ -470,11 +471,11 @@ func (p *Probe) rawScore(c *Prepared) float64 {
 		top[k], topN[k] = r, n
 	}
 	best := 0.0
-	p.best = scoreParts{}
+	p.bestRoot = -1
 	for _, r := range top[:nt] {
 		rt := &p.roots[r]
 		if s := p.tryRoot(c, int(rt.a), int(rt.b), rt.rot); s > best {
-			best, p.best = s, p.last
+			best, p.bestRoot = s, r
 		}
 	}
 	return best
@@ -700,9 +701,25 @@ func minutiaWeight(q uint8) float32 {
 // quality (minutiaWeight): a low-quality minutia with no partner is more
 // likely noise than a sign of a different finger.
 func (p *Probe) score(c *Prepared) float64 {
-	p.last = scoreParts{}
-	if p.matched < 2 {
+	return p.parts(c).score()
+}
+
+// score is the raw score of the terms.
+func (sp scoreParts) score() float64 {
+	if sp.matched < 2 {
 		return 0
+	}
+	fm := float64(sp.m)
+	na := float64(max(sp.inA, matchTune.floor))
+	nb := float64(max(sp.inB, matchTune.floor))
+	return fm * fm * fm / (na * nb)
+}
+
+// parts counts the terms of the score of the last pairing (all zero with
+// fewer than two pairs).
+func (p *Probe) parts(c *Prepared) scoreParts {
+	if p.matched < 2 {
+		return scoreParts{}
 	}
 	a := &p.t
 	var m float32
@@ -738,10 +755,6 @@ func (p *Probe) score(c *Prepared) float64 {
 			b0++
 		}
 	}
-	p.last = scoreParts{m: m, inA: inA, inB: inB, a0: a0, b0: b0, matched: p.matched,
+	return scoreParts{m: m, inA: inA, inB: inB, a0: a0, b0: b0, matched: p.matched,
 		sin: p.sin, cos: p.cos, ox: p.ox, oy: p.oy, tx: p.tx, ty: p.ty}
-	fm := float64(m)
-	na := float64(max(inA, matchTune.floor))
-	nb := float64(max(inB, matchTune.floor))
-	return fm * fm * fm / (na * nb)
 }

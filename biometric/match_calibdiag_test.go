@@ -82,8 +82,8 @@ func TestDiagCalibrationCovariates(t *testing.T) {
 					if ts[b] != nil {
 						c := Prepare(ts[b])
 						cp.raw = pr.rawScore(c)
-						cp.parts = pr.best
-						cp.area = overlapCells(&pr.t, c, &pr.best)
+						cp.parts = pr.bestParts(c)
+						cp.area = overlapCells(&pr.t, c, &cp.parts)
 						cp.mw = [2]float64{meanWeight(&pr.t), meanWeight(c)}
 					}
 					pairs = append(pairs, cp)
@@ -222,6 +222,17 @@ func TestDiagCalibrationCovariates(t *testing.T) {
 			cd.name, line[0], 100*worst[0][0], 100*worst[0][1], line[1], 100*worst[1][0], 100*worst[1][1],
 			100*eers[0], 100*eers[1], 100*eers[2], 100*eers[3], 100*(eers[0]+eers[1]+eers[2]+eers[3])/4)
 	}
+}
+
+// bestParts returns the terms of the best score of the last rawScore(c),
+// pairing its root again.
+func (p *Probe) bestParts(c *Prepared) scoreParts {
+	if p.bestRoot < 0 {
+		return scoreParts{}
+	}
+	rt := &p.roots[p.bestRoot]
+	p.tryRoot(c, int(rt.a), int(rt.b), rt.rot)
+	return p.parts(c)
 }
 
 // overlapCells counts the probe's grid cells (those within one cell of a
