@@ -949,3 +949,63 @@ func TestDiagDB1Floor(t *testing.T) {
 		}
 	}
 }
+
+// TestDiagDB1Tail (CIEKIT_DIAG=1) lists the terms of the score of DB1_B's
+// highest impostor and lowest genuine pairs with our templates: what the
+// EER is made of once 103_4-103_8 is set aside.
+func TestDiagDB1Tail(t *testing.T) {
+	if os.Getenv("CIEKIT_DIAG") == "" {
+		t.Skip("set CIEKIT_DIAG=1")
+	}
+	dir := filepath.Join(sharedDir(t, "data/fingerprints/fvc2002"), "DB1_B")
+	e := Extractor{Options: Options{Resolution: 500}}
+	var ts [80]*Template
+	for n := range 80 {
+		tp, err := e.ExtractTemplate(loadPNG(t, filepath.Join(dir, fmt.Sprintf("%d_%d.png", 101+n/8, n%8+1))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts[n] = &tp
+	}
+	type scored struct {
+		a, b  int
+		score float64
+		sp    scoreParts
+	}
+	var gen, imp []scored
+	for a := range 80 {
+		p := NewProbe(ts[a])
+		for b := a + 1; b < 80; b++ {
+			c := Prepare(ts[b])
+			s := scored{a: a, b: b, score: calibrate(p.rawScore(c))}
+			s.sp = p.bestParts(c)
+			if a/8 == b/8 {
+				gen = append(gen, s)
+			} else {
+				imp = append(imp, s)
+			}
+		}
+	}
+	byScore := func(x, y scored) int {
+		switch {
+		case x.score < y.score:
+			return -1
+		case x.score > y.score:
+			return 1
+		}
+		return 0
+	}
+	slices.SortFunc(gen, byScore)
+	slices.SortFunc(imp, byScore)
+	show := func(what string, s scored) {
+		t.Logf("%s %d_%d-%d_%d: %.1f; minutiae %d/%d, pairs %d (m %.2f), in the overlap %d/%d (weighted %.1f/%.1f)", what,
+			101+s.a/8, s.a%8+1, 101+s.b/8, s.b%8+1, s.score, len(ts[s.a].Minutiae), len(ts[s.b].Minutiae),
+			s.sp.matched, s.sp.m, s.sp.a0, s.sp.b0, s.sp.inA, s.sp.inB)
+	}
+	for _, s := range slices.Backward(imp[len(imp)-10:]) {
+		show("impostor", s)
+	}
+	for _, s := range gen[:4] {
+		show("genuine ", s)
+	}
+}
