@@ -1,6 +1,7 @@
 package biometric
 
 import (
+	"cmp"
 	"fmt"
 	"image"
 	"image/color"
@@ -314,15 +315,7 @@ func TestDiagDB1Pair(t *testing.T) {
 			ok := math.Hypot(x-float64(b.X), y-float64(b.Y)) <= 12 && angleDiffDeg(gt.applyAngle(a.Angle), b.Angle) <= 30
 			vs = append(vs, vp{rp.votes, ok})
 		}
-		slices.SortFunc(vs, func(x, y vp) int {
-			switch {
-			case x.votes > y.votes:
-				return -1
-			case x.votes < y.votes:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(vs, func(x, y vp) int { return cmp.Compare(y.votes, x.votes) })
 		var ranks []string
 		nTrue := 0
 		for i, v := range vs {
@@ -338,7 +331,7 @@ func TestDiagDB1Pair(t *testing.T) {
 			top = float64(vs[0].votes)
 		}
 		t.Logf("     vote pairs %d, true ones %d, their ranks (votes): %s; top votes %.2f", len(vs), nTrue, strings.Join(ranks, ", "), top)
-		// Held at the truth: transform, pair from the overlap's centre, refit.
+		// Held at the truth: transform, pair from the overlap's centre, no refit.
 		st := p.scoreAt(c, gt, float32(x0)*float32(matchScale(tb.ResolutionX)), float32(y0)*float32(matchScale(tb.ResolutionY)), matchScale(ta.ResolutionX), matchScale(tb.ResolutionX))
 		t.Logf("     held at the true alignment: raw %.3f (calibrated %.2f), m %.2f, na %.2f, nb %.2f, pairs %d, overlap counts %d/%d",
 			st.score(), calibrate(st.score()), st.m, st.inA, st.inB, st.matched, st.a0, st.b0)
@@ -524,17 +517,10 @@ func matchPairs(a, b *Template) (map[int]int, float64) {
 
 // scoreAt pairs the probe with c held at the transform r (in the two
 // templates' pixel coordinates, scaled by sa and sb to 500 ppi), pairing
-// from (rx, ry), refitting once as tryRoot does, and returns the terms.
+// from (rx, ry) without a refit, and returns the terms. It reuses the
+// buffers of a rawScore(c) with at least two minutiae on each side, which
+// must come first.
 func (p *Probe) scoreAt(c *Prepared, r rigid, rx, ry, sa, sb float32) scoreParts {
-	a := &p.t
-	p.px = resize(p.px, a.n)
-	p.py = resize(p.py, a.n)
-	p.pth = resize(p.pth, a.n)
-	p.usedA = resize(p.usedA, a.n)
-	p.usedB = resize(p.usedB, c.n)
-	p.matchA = resize(p.matchA, min(a.n, c.n))
-	p.matchB = resize(p.matchB, min(a.n, c.n))
-	p.matchC = resize(p.matchC, min(a.n, c.n))
 	// The point o of the probe (500 ppi) that r takes to the root.
 	inv := r.inverse()
 	ox, oy := inv.apply(float64(rx/sb), float64(ry/sb))
@@ -564,22 +550,7 @@ func loadDB1Print(t *testing.T, dir, fj, name string) *db1Print {
 	pr.scale = e.scale
 	pr.mask = slices.Clone(e.mask[:e.bw*e.bh])
 	pr.bw, pr.bh = e.bw, e.bh
-	raw, err := os.ReadFile(filepath.Join(dir, name+".iso"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := ParseISO(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k := range ref.Minutiae {
-		m := &ref.Minutiae[k]
-		m.X = uint16(int(m.X) * pr.w / int(ref.Width))
-		m.Y = uint16(int(m.Y) * pr.h / int(ref.Height))
-	}
-	ref.Width, ref.Height = uint16(pr.w), uint16(pr.h)
-	ref.ResolutionX, ref.ResolutionY = PxPerCM(500), PxPerCM(500)
-	pr.tpl["ref"] = ref
+	pr.tpl["ref"] = loadDB1Ref(t, filepath.Join(dir, name), pr.w, pr.h, 500)
 	if fj != "" {
 		raw, err := os.ReadFile(filepath.Join(fj, "DB1_B", name+".ist"))
 		if err != nil {
@@ -647,14 +618,7 @@ func writeDB1Overlay(t *testing.T, path string, A, B *db1Print, r rigid) {
 	for _, m := range B.tpl["ours"].Minutiae {
 		mark(float64(m.X), float64(m.Y), color.RGBA{0, 0, 255, 255})
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, out); err != nil {
-		t.Fatal(err)
-	}
+	writeDB1PNG(t, path, out)
 }
 
 // writeDB1Crop writes the rectangle r of p at three times the size, with
@@ -697,23 +661,10 @@ func writeDB1Crop(t *testing.T, path string, p *db1Print, r image.Rectangle, in 
 		rad := map[string]float64{"ours": 6, "ref": 9, "fj": 12}[kind]
 		for _, m := range tp.Minutiae {
 			x, y := float64(int(m.X)-r.Min.X)*z+1, float64(int(m.Y)-r.Min.Y)*z+1
-			for a := 0.0; a < 2*math.Pi; a += 0.05 {
-				out.Set(int(x+rad*math.Cos(a)), int(y+rad*math.Sin(a)), c)
-			}
-			ang := float64(m.Angle) * 2 * math.Pi / 256
-			for s := rad; s < rad+10; s++ {
-				out.Set(int(x+s*math.Cos(ang)), int(y-s*math.Sin(ang)), c)
-			}
+			drawDB1Mark(out, x, y, rad, 10, m.Angle, c)
 		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, out); err != nil {
-		t.Fatal(err)
-	}
+	writeDB1PNG(t, path, out)
 }
 
 // writeDB1Patch writes 64x64 px around (cx, cy) of B's frame at five times
@@ -755,24 +706,11 @@ func writeDB1Patch(t *testing.T, path string, A, B *db1Print, r rigid, cx, cy fl
 				if x < cx-half || y < cy-half || x >= cx+half || y >= cy+half {
 					continue
 				}
-				for a := 0.0; a < 2*math.Pi; a += 0.03 {
-					out.Set(int(X+rad*math.Cos(a)), int(Y+rad*math.Sin(a)), c)
-				}
-				aa := float64(ang) * 2 * math.Pi / 256
-				for s := rad; s < rad+14; s++ {
-					out.Set(int(X+s*math.Cos(aa)), int(Y-s*math.Sin(aa)), c)
-				}
+				drawDB1Mark(out, X, Y, rad, 14, ang, c)
 			}
 		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, out); err != nil {
-		t.Fatal(err)
-	}
+	writeDB1PNG(t, path, out)
 }
 
 // TestDiagDB1Evidence (CIEKIT_DIAG=1) measures how much evidence a genuine
@@ -802,22 +740,8 @@ func TestDiagDB1Evidence(t *testing.T) {
 					t.Fatal(err)
 				}
 				ts["ours"] = append(ts["ours"], &tp)
-				raw, err := os.ReadFile(name + ".iso")
-				if err != nil {
-					t.Fatal(err)
-				}
-				ref, err := ParseISO(raw)
-				if err != nil {
-					t.Fatal(err)
-				}
 				b := img.Bounds()
-				for k := range ref.Minutiae {
-					m := &ref.Minutiae[k]
-					m.X = uint16(int(m.X) * b.Dx() / int(ref.Width))
-					m.Y = uint16(int(m.Y) * b.Dy() / int(ref.Height))
-				}
-				ref.ResolutionX, ref.ResolutionY = PxPerCM(res), PxPerCM(res)
-				ts["ref"] = append(ts["ref"], ref)
+				ts["ref"] = append(ts["ref"], loadDB1Ref(t, name, b.Dx(), b.Dy(), res))
 			}
 		}
 		for _, kind := range []string{"ours", "ref"} {
@@ -986,15 +910,7 @@ func TestDiagDB1Tail(t *testing.T) {
 			}
 		}
 	}
-	byScore := func(x, y scored) int {
-		switch {
-		case x.score < y.score:
-			return -1
-		case x.score > y.score:
-			return 1
-		}
-		return 0
-	}
+	byScore := func(x, y scored) int { return cmp.Compare(x.score, y.score) }
 	slices.SortFunc(gen, byScore)
 	slices.SortFunc(imp, byScore)
 	show := func(what string, s scored) {
@@ -1008,4 +924,50 @@ func TestDiagDB1Tail(t *testing.T) {
 	for _, s := range gen[:4] {
 		show("genuine ", s)
 	}
+}
+
+func writeDB1PNG(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// drawDB1Mark draws a circle of radius rad at (x, y) with a tick of length
+// tick in the direction of ISO angle a.
+func drawDB1Mark(out *image.RGBA, x, y, rad, tick float64, a uint8, c color.RGBA) {
+	for t := 0.0; t < 2*math.Pi; t += 0.5 / rad {
+		out.Set(int(x+rad*math.Cos(t)), int(y+rad*math.Sin(t)), c)
+	}
+	ang := float64(a) * 2 * math.Pi / 256
+	for s := rad; s < rad+tick; s++ {
+		out.Set(int(x+s*math.Cos(ang)), int(y-s*math.Sin(ang)), c)
+	}
+}
+
+// loadDB1Ref reads the reference template name+".iso", its minutiae scaled
+// to the w x h image and its resolution set to res ppi.
+func loadDB1Ref(t *testing.T, name string, w, h, res int) *Template {
+	t.Helper()
+	raw, err := os.ReadFile(name + ".iso")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := ParseISO(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range ref.Minutiae {
+		m := &ref.Minutiae[k]
+		m.X = uint16(int(m.X) * w / int(ref.Width))
+		m.Y = uint16(int(m.Y) * h / int(ref.Height))
+	}
+	ref.Width, ref.Height = uint16(w), uint16(h)
+	ref.ResolutionX, ref.ResolutionY = PxPerCM(res), PxPerCM(res)
+	return ref
 }
