@@ -84,7 +84,9 @@ func fitRigid(p, q [][2]float64) rigid {
 // (12 px, 30 degrees); it scores the pair with the matcher held at the true
 // alignment, lists where the matcher's own roots lie, and which of our
 // extraction rules removed the candidates the other impression's
-// minutiae call for. CIEKIT_DIAG_OUT=dir writes an overlay picture.
+// minutiae call for. CIEKIT_DIAG_OUT=dir writes pictures (overlay, crops,
+// side-by-side patches); CIEKIT_DIAG_PAIR=finger_a_b studies another pair;
+// CIEKIT_DIAG_FRAMEREACH=px sets our border rule's reach to the image edge.
 func TestDiagDB1Pair(t *testing.T) {
 	if os.Getenv("CIEKIT_DIAG") == "" {
 		t.Skip("set CIEKIT_DIAG=1")
