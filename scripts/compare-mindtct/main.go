@@ -41,10 +41,21 @@ import (
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		var fe flagError
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			return // -h: the flag package printed the usage
+		case errors.As(err, &fe):
+			os.Exit(2) // the flag package printed the problem and the usage
+		}
 		fmt.Fprintln(os.Stderr, "compare-mindtct:", err)
 		os.Exit(1)
 	}
 }
+
+// flagError is a wrong command line (exit status 2), already printed by the
+// flag package with the usage.
+type flagError struct{ error }
 
 // sample is one image with its reference minutiae.
 type sample struct {
@@ -72,7 +83,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reps := fs.Int("reps", 3, "runs per image; the best time counts")
 	tmp := fs.String("tmp", "", "directory for the PGM files (default: a new temporary directory)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return flagError{err}
 	}
 	if *driver == "" {
 		return errors.New("give -driver PATH (or MINDTCT_DRIVER): c/driver.c built against NBIS's MINDTCT outside the repository")

@@ -48,10 +48,21 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		var fe flagError
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			return // -h: the flag package printed the usage
+		case errors.As(err, &fe):
+			os.Exit(2) // the flag package printed the problem and the usage
+		}
 		fmt.Fprintln(os.Stderr, "npaserve:", err)
 		os.Exit(1)
 	}
 }
+
+// flagError is a wrong command line (exit status 2), already printed by the
+// flag package with the usage.
+type flagError struct{ error }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("npaserve", flag.ContinueOnError)
@@ -64,7 +75,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	certsOnly := fs.Bool("certs-only", false, "with -eac-dir: write the EAC files and exit (to check them with OpenPACE's cvc-print)")
 	printMRZ := fs.Bool("print-mrz", false, "print the card's MRZ on one line (npa-tool --mrz) and exit")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return flagError{err}
 	}
 	if *printMRZ {
 		_, err := fmt.Fprintln(stdout, simMRZ)
