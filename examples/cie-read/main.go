@@ -18,6 +18,11 @@
 // see scripts/interop-vicc) and lists each file with its size or its
 // error, then shows and verifies what was read.
 //
+// "cie-read pin verify|change|unblock" verifies, changes or unblocks (with
+// the PUK) the PIN in the IAS secure channel (cie-read pin -h):
+//
+//	go run ./examples/cie-read pin verify -pin-stdin <<< 12345678
+//
 // Exit status: 0 when the card was read and verified, 1 when reading or
 // verifying failed (the error is printed once) and, with -partial, also
 // when any file could not be read (a finding: the files that were read
