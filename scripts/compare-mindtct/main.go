@@ -37,25 +37,10 @@ import (
 
 	"github.com/ciekit/ciekit/biometric"
 	"github.com/ciekit/ciekit/biometric/scansim"
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
-func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		var fe flagError
-		switch {
-		case errors.Is(err, flag.ErrHelp):
-			return // -h: the flag package printed the usage
-		case errors.As(err, &fe):
-			os.Exit(2) // the flag package printed the problem and the usage
-		}
-		fmt.Fprintln(os.Stderr, "compare-mindtct:", err)
-		os.Exit(1)
-	}
-}
-
-// flagError is a wrong command line (exit status 2), already printed by the
-// flag package with the usage.
-type flagError struct{ error }
+func main() { cli.Main("compare-mindtct", run) }
 
 // sample is one image with its reference minutiae.
 type sample struct {
@@ -83,10 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reps := fs.Int("reps", 3, "runs per image; the best time counts")
 	tmp := fs.String("tmp", "", "directory for the PGM files (default: a new temporary directory)")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return flagError{err}
+		return cli.FlagSetError(err) // -h: exit 0; else exit 2, printed by fs
 	}
 	if *driver == "" {
 		return errors.New("give -driver PATH (or MINDTCT_DRIVER): c/driver.c built against NBIS's MINDTCT outside the repository")

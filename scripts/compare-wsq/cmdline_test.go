@@ -1,20 +1,17 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"io"
 	"testing"
+
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
-// TestCommandLine: -h is not an error (exit status 0) and a wrong flag is a
-// flagError (exit status 2), whatever tools are installed.
+// TestCommandLine: -h exits 0 and a wrong flag 2, whatever tools are installed.
 func TestCommandLine(t *testing.T) {
-	if err := run([]string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("run(-h) = %v, want flag.ErrHelp", err)
-	}
-	var fe flagError
-	if err := run([]string{"-no-such-flag"}, io.Discard); !errors.As(err, &fe) {
-		t.Errorf("run(-no-such-flag) = %v, want a flagError", err)
+	for args, want := range map[string]int{"-h": cli.ExitOK, "-no-such-flag": cli.ExitUsage} {
+		if got := cli.ExitCode(run([]string{args}, io.Discard)); got != want {
+			t.Errorf("run(%s): exit status %d, want %d", args, got, want)
+		}
 	}
 }

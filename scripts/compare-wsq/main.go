@@ -48,26 +48,13 @@ import (
 	"github.com/ciekit/ciekit/biometric/fingerimage"
 	"github.com/ciekit/ciekit/biometric/wsq"
 	"github.com/ciekit/ciekit/internal/amfm"
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
 func main() {
 	runtime.GOMAXPROCS(1) // ciekit's codec is single-threaded, as NBIS is
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		var fe flagError
-		switch {
-		case errors.Is(err, flag.ErrHelp):
-			return // -h: the flag package printed the usage
-		case errors.As(err, &fe):
-			os.Exit(2) // the flag package printed the problem and the usage
-		}
-		fmt.Fprintln(os.Stderr, "compare-wsq:", err)
-		os.Exit(1)
-	}
+	os.Exit(cli.Report(os.Stderr, "compare-wsq", run(os.Args[1:], os.Stdout)))
 }
-
-// flagError is a wrong command line (exit status 2), already printed by the
-// flag package with the usage.
-type flagError struct{ error }
 
 type input struct {
 	name string
@@ -86,10 +73,7 @@ func run(args []string, out io.Writer) error {
 	iso2011 := fs.String("iso2011", "", "directory with idemia/python-iso19794's iso19794/tests (annexc.fir, type4-annexc.data, twofingers.fir): parse them and exit")
 	synthRaw := fs.String("synth-raw", "", "write one synthetic print seed,w,h,period as raw pixels to stdout and exit")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return flagError{err}
+		return cli.FlagSetError(err) // -h: exit 0; else exit 2, printed by fs
 	}
 	if *synthRaw != "" {
 		var seed uint64

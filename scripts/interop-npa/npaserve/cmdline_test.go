@@ -1,20 +1,22 @@
 package main
 
 import (
-	"errors"
-	"flag"
-	"io"
+	"bytes"
+	"strings"
 	"testing"
+
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
-// TestCommandLine: -h is not an error (exit status 0) and a wrong flag is a
-// flagError (exit status 2), whatever tools are installed.
+// TestCommandLine: a wrong flag exits 2 after the flag package printed it
+// once with the usage; -h exits 0 (as every ciekit command).
 func TestCommandLine(t *testing.T) {
-	if err := run(t.Context(), []string{"-h"}, io.Discard, io.Discard); !errors.Is(err, flag.ErrHelp) {
-		t.Errorf("run(-h) = %v, want flag.ErrHelp", err)
+	var stderr bytes.Buffer
+	err := run(t.Context(), []string{"-addr"}, &bytes.Buffer{}, &stderr)
+	if cli.ExitCode(err) != cli.ExitUsage || strings.Count(stderr.String(), "-addr") < 2 {
+		t.Errorf("run(-addr) = %v, printed %q; want exit status 2, the problem and the usage", err, stderr.String())
 	}
-	var fe flagError
-	if err := run(t.Context(), []string{"-no-such-flag"}, io.Discard, io.Discard); !errors.As(err, &fe) {
-		t.Errorf("run(-no-such-flag) = %v, want a flagError", err)
+	if code := cli.ExitCode(run(t.Context(), []string{"-help"}, &bytes.Buffer{}, &bytes.Buffer{})); code != cli.ExitOK {
+		t.Errorf("run(-help): exit status %d, want 0", code)
 	}
 }
