@@ -90,7 +90,7 @@ var allowed = map[string][]string{
 	"scripts/compare-cvc":                      {"scard/emrtd/cvc"},
 	"scripts/compare-wsq":                      {"biometric/fingerimage", "biometric/wsq", "internal/amfm", "internal/cli"},
 	"examples/cie-tls":                         {"golang.org/x/term", "internal/cli", "internal/pemcert", "scard", "scard/cardsim", "scard/emrtd", "scard/ias", "scard/pcsc", "scard/vpcd"},
-	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix"},
+	"scripts/compare-fingerjet":                {"biometric", "biometric/eval", "golang.org/x/sys/unix", "internal/cli"},
 	"scripts/interop-cie-middleware/cardserve": {"internal/cli", "scard/cardsim", "scard/emrtd", "scard/vpcd", "scripts/internal/interop"},
 	"examples/cardserve":                       {"cie", "internal/cli", "scard", "scard/cardsim", "scard/emrtd", "scard/sco", "scard/vpcd"},
 	"scripts/interop-npa/npaserve":             {"internal/cli", "scard/cardsim", "scard/emrtd", "scard/emrtd/cvc", "scard/vpcd", "scripts/internal/interop"},
