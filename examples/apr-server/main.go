@@ -81,6 +81,14 @@ from the CIE workstation, over http and/or ftp.
 Usage:
   apr-server [-http ADDR] [-path /sad] [-upload DIR -download DIR -state DIR] [flags]
 
+Inputs:
+  the register: by default the seven synthetic people of sad.SampleSubjects;
+    -register FILE, a RispostaSAD document listing the subjects; or your SQL
+    database with -db, -dsn and -mapping (a JSON mapping, see sad/sqlregistry
+    and examples/apr-server/README.md);
+  the requests: http POSTs on -http/-path, and/or the files the workstation
+    uploads into -upload (answers in -download, claims in -state).
+
 Examples:
   apr-server -http 127.0.0.1:8080
   curl --data-binary @req.xml http://127.0.0.1:8080/sad

@@ -131,7 +131,7 @@ func TestHelp(t *testing.T) {
 	err := run(t.Context(), []string{"-h"}, &stdout, &stderr)
 	require.ErrorIs(t, err, flag.ErrHelp)
 	assert.Equal(t, exitOK, exitCode(err, &stderr))
-	for _, want := range []string{"Usage:", "Examples:", "curl --data-binary @req.xml", "POST a RichiestaSAD",
+	for _, want := range []string{"Usage:", "Inputs:\n  the register:", "Examples:", "curl --data-binary @req.xml", "POST a RichiestaSAD",
 		"MUST be named after the\n        IdRichiesta", "Exit status: 0", "-mapping", "-max-conns"} {
 		assert.Contains(t, stdout.String(), want)
 	}

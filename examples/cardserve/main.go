@@ -22,17 +22,14 @@ package main
 import (
 	"context"
 	"encoding/pem"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
@@ -40,28 +37,31 @@ import (
 	"github.com/ciekit/ciekit/scard/vpcd"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	var ue usageError
-	switch {
-	case errors.As(err, &ue):
-		fmt.Fprintln(os.Stderr, "cardserve:", err)
-		os.Exit(2)
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(0)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "cardserve:", err)
-		os.Exit(1)
-	}
+var command = &cli.Command{
+	Name: "cardserve",
+	Summary: `Serves a simulated CIE and/or a simulated operator card (SCO) to pcscd through
+vsmartcard's virtual reader driver until interrupted, so that any PC/SC application can
+be tried against a card whose secrets are known. It prints the card's CAN, MRZ, PIN and
+PUK (the simulator's test values) and waits for Ctrl-C. Keys, document signer and CSCA
+are generated at start; nothing here is a real document.`,
+	Inputs: `a running pcscd with vsmartcard-vpcd (Debian packages pcscd, vsmartcard-vpcd), whose
+readers "Virtual PCD 00 00" and "Virtual PCD 00 01" listen for a card on -cie-addr and
+-sco-addr; -mrz, to play another document (any ICAO MRZ) instead of the CIE's holder.`,
+	Examples: []string{
+		"go run ./examples/cardserve                   # a CIE in \"Virtual PCD 00 00\"",
+		"go run ./examples/cardserve -card both        # and an SCO in \"Virtual PCD 00 01\"",
+		"go run ./examples/cardserve -mrz 'P<UTO...'   # play a passport (TD3 MRZ)",
+		"go run ./examples/cardserve -pace cam         # a document with PACE-CAM (or -pace im)",
+		"go run ./examples/cardserve -csca-out csca.pem &  go run ./examples/cie-read -source pcsc -can 123456 -csca csca.pem",
+	},
+	OK:      "stopped by an interrupt (Ctrl-C) or SIGTERM",
+	Failure: "pcscd/vpcd did not take the card, or the simulator could not be built",
 }
 
-type usageError struct{ error }
+func main() { cli.Main(command.Name, run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("cardserve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := command.FlagSet()
 	which := fs.String("card", "cie", "cards to serve: cie, sco or both")
 	cieAddr := fs.String("cie-addr", vpcd.Reader0Addr, "vpcd reader address for the CIE (the first vpcd reader)")
 	scoAddr := fs.String("sco-addr", vpcd.Reader1Addr, "vpcd reader address for the SCO (the second vpcd reader)")
@@ -70,16 +70,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mrz := fs.String("mrz", "", "MRZ to play instead of the CIE's: TD1, TD2 or TD3 lines, newlines or one piece")
 	ecdh := fs.Bool("ecdh", false, "the CIE offers PACE over ECDH (P-256) instead of DH")
 	paceSel := fs.String("pace", "cie", "PACE the card offers: cie (DH-GM, with -ecdh also ECDH-GM), im (only id-PACE-ECDH-IM-AES-CBC-CMAC-128, brainpoolP256r1) or cam (only id-PACE-ECDH-CAM-AES-CBC-CMAC-128, brainpoolP256r1, with EF.CardSecurity)")
-	cscaOut := fs.String("csca-out", "", "write the simulated CSCA certificate (PEM) to this file, to verify the card with")
+	cscaOut := fs.String("csca-out", "", "write the simulated CSCA certificate (PEM) to this `file`, to verify the card with")
 	connect := fs.Duration("connect-timeout", 10*time.Second, "how long to wait for vpcd (pcscd) to take the card")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+	if err := command.Parse(fs, args, stdout); err != nil {
+		return err // flag.ErrHelp (exit 0) or a *cli.UsageError (exit 2)
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+		return cli.Usagef("", "unexpected argument %q: cardserve takes only flags", fs.Arg(0))
+	}
+	if err := cli.Choice("card", *which, "cie", "sco", "both"); err != nil {
+		return err
+	}
+	if err := cli.Choice("pace", *paceSel, "cie", "im", "cam"); err != nil {
+		return err
+	}
+	if *connect <= 0 {
+		return cli.Usagef("connect-timeout", "%s: want a positive duration such as 10s", *connect)
 	}
 	serveCIE, serveSCO := false, false
 	switch *which {
@@ -89,12 +95,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		serveSCO = true
 	case "both":
 		serveCIE, serveSCO = true, true
-	default:
-		return usageError{fmt.Errorf("-card %q, want cie, sco or both", *which)}
 	}
 	p, err := scard.NewPIN(*pin)
 	if err != nil {
-		return usageError{errors.New("-pin: want 8 digits")}
+		return cli.Usagef("", "-pin: want 8 digits")
 	}
 	var bridges []*vpcd.Bridge
 	defer func() {
@@ -113,7 +117,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if serveCIE {
 		c, err := emrtd.NewCAN(*can)
 		if err != nil {
-			return usageError{errors.New("-can: want 6 digits")}
+			return cli.Usagef("can", "%q: want 6 digits", *can)
 		}
 		opts, lines, err := cieOptions(c, p, *mrz, *can, *ecdh)
 		if err != nil {
@@ -175,7 +179,7 @@ func paceInfos(name string) ([]emrtd.PACEInfo, error) {
 	case "cam":
 		return cardsim.PACEChipAuthenticationMapping(), nil
 	}
-	return nil, usageError{fmt.Errorf("-pace %q, want cie, im or cam", name)}
+	return nil, cli.Choice("pace", name, "cie", "im", "cam")
 }
 
 // cieOptions builds the simulated CIE: a synthetic holder, or the MRZ
@@ -186,7 +190,7 @@ func cieOptions(can emrtd.CAN, pin scard.PIN, mrz, canDigits string, ecdh bool) 
 	if mrz != "" {
 		var err error
 		if m, err = cie.ParseAnyMRZ(mrz); err != nil {
-			return opts, nil, usageError{fmt.Errorf("-mrz: %w", err)}
+			return opts, nil, cli.Usagef("", "-mrz: %w", err)
 		}
 		opts.MRZ = m.String()
 	} else {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"flag"
 	"io"
 	"net"
 	"strings"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
 // driver plays vpcd's side of the protocol on a loopback listener, so the
@@ -140,11 +143,41 @@ func TestServeCIEAndSCO(t *testing.T) {
 }
 
 func TestServeUsage(t *testing.T) {
-	for _, args := range [][]string{{"-card", "passport"}, {"-pin", "12"}, {"-can", "12"}, {"-mrz", "P<UTO"}, {"extra"}} {
-		err := run(t.Context(), append(args, "-cie-addr", "127.0.0.1:1"), io.Discard, io.Discard)
-		var ue usageError
-		assert.ErrorAs(t, err, &ue, "run(%q)", args)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-card", "passport"}, `-card "passport": want cie, sco or both`},
+		{[]string{"-pace", "gm"}, `-pace "gm": want cie, im or cam`},
+		{[]string{"-card", "sco", "-pace", "gm"}, `-pace "gm": want cie, im or cam`},
+		{[]string{"-pin", "12"}, "-pin: want 8 digits"},
+		{[]string{"-can", "12"}, `-can "12": want 6 digits`},
+		{[]string{"-mrz", "P<UTO"}, "-mrz: "},
+		{[]string{"-connect-timeout", "0s"}, "-connect-timeout 0s: want a positive duration"},
+		{[]string{"-nosuch"}, "flag provided but not defined: -nosuch"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(t.Context(), append(tc.args, "-cie-addr", "127.0.0.1:1"), &out, &errOut)
+		var ue *cli.UsageError
+		require.ErrorAs(t, err, &ue, "run(%q)", tc.args)
+		assert.Contains(t, err.Error(), tc.want, "run(%q)", tc.args)
+		assert.Equal(t, cli.ExitUsage, cli.ExitCode(err), "run(%q)", tc.args)
 		assert.NotContains(t, err.Error(), "12345678")
+		assert.Empty(t, out.String()+errOut.String(), "run(%q) prints (main prints the error once)", tc.args)
+	}
+}
+
+// TestHelp: -h prints the usage on stdout, with the inputs, examples and
+// exit statuses, and exits 0 (internal/cli).
+func TestHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"-h"}, &out, &errOut)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	assert.Equal(t, cli.ExitOK, cli.ExitCode(err))
+	assert.Empty(t, errOut.String())
+	for _, want := range []string{"Usage: cardserve [flags]", "Inputs:\n  a running pcscd", "-pace string", "Examples:\n", "Exit status:\n  0  stopped by an interrupt"} {
+		assert.Contains(t, out.String(), want)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
 func TestPACEFlag(t *testing.T) {
@@ -22,6 +24,6 @@ func TestPACEFlag(t *testing.T) {
 	require.Len(t, infos, 1)
 	assert.Equal(t, emrtd.MappingChipAuthentication, infos[0].Mapping())
 	_, err = paceInfos("gm")
-	var ue usageError
+	var ue *cli.UsageError
 	require.True(t, errors.As(err, &ue))
 }

@@ -18,6 +18,11 @@
 // see scripts/interop-vicc) and lists each file with its size or its
 // error, then shows and verifies what was read.
 //
+// "cie-read pin verify|change|unblock" verifies, changes or unblocks (with
+// the PUK) the PIN in the IAS secure channel (cie-read pin -h):
+//
+//	go run ./examples/cie-read pin verify -pin-stdin <<< 12345678
+//
 // Exit status: 0 when the card was read and verified, 1 when reading or
 // verifying failed (the error is printed once) and, with -partial, also
 // when any file could not be read (a finding: the files that were read
@@ -55,7 +60,8 @@ var command = &cli.Command{
 	Name: "cie-read",
 	Summary: `Reads an Italian electronic identity card (CIE 3.0) with PACE (or BAC), verifies it by
 passive authentication and the NIS by the chip's internal authentication, and prints
-the holder's data and the result.`,
+the holder's data and the result. "cie-read pin verify|change|unblock" manages the PIN
+(see cie-read pin -h).`,
 	Inputs: `-source sim      a simulated CIE in memory (the default; no hardware; its CAN is 123456)
 -source pcsc-sim  the simulated CIE served to the running pcscd through vsmartcard-vpcd
 -source pcsc      a real card in a real PC/SC reader: give its CAN (-can, printed on the
@@ -65,6 +71,7 @@ the holder's data and the result.`,
 		"go run ./examples/cie-read -source pcsc-sim",
 		"go run ./examples/cie-read -source pcsc -can 123456 -csca csca.pem",
 		"go run ./examples/cie-read -source pcsc -reader 'Virtual PCD 00 01' -bac -mrz 'P<UTO…' -partial",
+		"go run ./examples/cie-read pin verify -pin-stdin <<< 12345678",
 	},
 	OK: "the card was read and verified (with -partial: every file too)",
 	Failure: "reading or verifying the card failed (no card, wrong CAN, passive authentication failed, ...);\n" +

@@ -14,36 +14,72 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/term"
 
+	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/scard"
 	"github.com/ciekit/ciekit/scard/ias"
 )
 
+// pinCommand describes "cie-read pin" for its usage text.
+var pinCommand = &cli.Command{
+	Name: "cie-read pin",
+	Args: "verify|change|unblock [flags]",
+	Summary: `Verifies, changes or unblocks (with the PUK) the CIE's PIN in the IAS secure channel,
+as a real CIE requires.`,
+	Inputs: `verify    asks for the PIN
+change    asks for the current PIN, then the new one (twice on a terminal)
+unblock   asks for the PUK, then the new PIN (twice on a terminal)
+PINs and PUKs have 8 digits; they are read from the terminal without echo, or one per
+line from stdin with -pin-stdin, and never printed. The simulated CIE's PIN is 12345678
+and its PUK 87654321.`,
+	Examples: []string{
+		"go run ./examples/cie-read pin verify -pin-stdin <<< 12345678",
+		"go run ./examples/cie-read pin change -source pcsc",
+		"go run ./examples/cie-read pin unblock -source pcsc",
+	},
+	OK:      "the PIN was verified, changed or unblocked",
+	Failure: "wrong PIN or PUK (the tries left are printed), blocked, no card, ...",
+}
+
+// pinActions are the actions of "cie-read pin".
+var pinActions = []string{"verify", "change", "unblock"}
+
 // runPIN runs "cie-read pin <action> [flags]".
 func runPIN(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return errors.New("usage: cie-read pin verify|change|unblock [-source sim|pcsc-sim|pcsc] [-reader name] [-pin-stdin]")
-	}
-	action := args[0]
-	fs := flag.NewFlagSet("cie-read pin "+action, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := pinCommand.FlagSet()
 	source := fs.String("source", "sim", "sim (simulated card in memory), pcsc-sim (through pcscd and vsmartcard-vpcd) or pcsc (a real reader)")
 	reader := fs.String("reader", "", "PC/SC reader name (default: the first one)")
 	fromStdin := fs.Bool("pin-stdin", false, "read PIN and PUK one per line from stdin instead of the terminal")
 	timeout := fs.Duration("timeout", time.Minute, "give up after this long")
-	if err := fs.Parse(args[1:]); err != nil {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if err := pinCommand.Parse(fs, args, stdout); err != nil {
+			return err // -h, or a bad flag
+		}
+		return cli.Usagef("", "missing action: want cie-read pin %s", cli.OneOf(pinActions...))
+	}
+	action := args[0]
+	if err := pinCommand.Parse(fs, args[1:], stdout); err != nil {
 		return err
 	}
-	if action != "verify" && action != "change" && action != "unblock" {
-		return fmt.Errorf("unknown pin action %q (verify, change, unblock)", action)
+	if !slices.Contains(pinActions, action) {
+		return cli.Usagef("", "unknown pin action %q: want %s", action, cli.OneOf(pinActions...))
+	}
+	if err := cli.Choice("source", *source, sources...); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return cli.Usagef("", "unexpected arguments %q after cie-read pin %s", fs.Args(), action)
+	}
+	if *timeout <= 0 {
+		return cli.Usagef("timeout", "%s: want a positive duration such as 1m", *timeout)
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
@@ -68,8 +104,6 @@ func runPIN(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			*reader = r
 		}
 	case "pcsc":
-	default:
-		return fmt.Errorf("unknown -source %q", *source)
 	}
 	if *source != "sim" {
 		c, closeCard, err := connect(ctx, config{source: *source, reader: *reader}, stdout)

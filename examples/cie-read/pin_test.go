@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
 func TestPINCommands(t *testing.T) {
@@ -40,6 +43,41 @@ func TestPINCommands(t *testing.T) {
 			}
 		})
 	}
-	err := runPIN(t.Context(), []string{"frobnicate"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
-	require.ErrorContains(t, err, "unknown pin action")
+}
+
+// TestPINCommandLine: "cie-read pin" follows internal/cli: -h prints the
+// usage on stdout and exits 0; a missing or unknown action, an unknown
+// source or flag is a usage error (exit 2) that prints nothing itself.
+func TestPINCommandLine(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"-h"}, {"verify", "-h"}} {
+		var out, errb bytes.Buffer
+		err := runPIN(t.Context(), args, strings.NewReader(""), &out, &errb)
+		require.ErrorIs(t, err, flag.ErrHelp, "runPIN(%q)", args)
+		assert.Equal(t, cli.ExitOK, cli.ExitCode(err), "runPIN(%q)", args)
+		assert.Empty(t, errb.String(), "runPIN(%q)", args)
+		for _, want := range []string{"Usage: cie-read pin verify|change|unblock [flags]", "Inputs:\n", "-pin-stdin", "Examples:\n", "Exit status:\n  0  the PIN was"} {
+			assert.Contains(t, out.String(), want, "runPIN(%q)", args)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "missing action: want cie-read pin verify, change or unblock"},
+		{[]string{"-pin-stdin"}, "missing action: want cie-read pin verify, change or unblock"},
+		{[]string{"frobnicate"}, `unknown pin action "frobnicate": want verify, change or unblock`},
+		{[]string{"verify", "-source", "floppy"}, `-source "floppy": want sim, pcsc-sim or pcsc`},
+		{[]string{"verify", "-nosuch"}, "flag provided but not defined: -nosuch"},
+		{[]string{"verify", "now"}, `unexpected arguments ["now"] after cie-read pin verify`},
+		{[]string{"verify", "-timeout", "0s"}, "-timeout 0s: want a positive duration"},
+	} {
+		var out, errb bytes.Buffer
+		err := runPIN(t.Context(), tc.args, strings.NewReader(""), &out, &errb)
+		var ue *cli.UsageError
+		require.ErrorAs(t, err, &ue, "runPIN(%q)", tc.args)
+		assert.Contains(t, err.Error(), tc.want, "runPIN(%q)", tc.args)
+		assert.Equal(t, cli.ExitUsage, cli.ExitCode(err), "runPIN(%q)", tc.args)
+		assert.Empty(t, out.String()+errb.String(), "runPIN(%q) prints (main prints the error once)", tc.args)
+	}
 }

@@ -19,12 +19,16 @@
 //     -no-fingerprints records that taking them is impossible (12-month card);
 //  5. expiry and validity for travel abroad (espatrio) by the rules of
 //     package cie, the card assembled and validated, the MRZ built;
-//  6. a simulated CIE personalised with the result (photo in DG2, fingerprint
-//     templates in DG3), the issuance signed with the operator card, the
-//     issued-card notice sent to the APR over SAD;
-//  7. the new card read back through package scard (PACE with the CAN),
-//     verified by passive authentication, the NIS read and authenticated, and
-//     everything compared field by field with what was sent.
+//  6. a simulated CIE personalised with the result (a JPEG 2000 face in DG2,
+//     the two prints as ISO/IEC 19794-4 finger image records with WSQ images
+//     in DG3), the issuance signed with the operator card, the issued-card
+//     notice sent to the APR over SAD;
+//  7. the new card read back with package scard/emrtd (PACE with the CAN,
+//     chip authentication, terminal authentication for DG3), verified by
+//     passive authentication, the face and prints decoded and the prints
+//     matched 1:1 against the captured templates, the NIS read and
+//     authenticated, and everything compared field by field with what was
+//     sent.
 //
 // The first failure stops the run: its step is marked ✗ with the error, the
 // report ends with ISSUANCE FAILED naming the step, and the exit status is
@@ -36,9 +40,9 @@
 // Usage:
 //
 //	go run ./examples/workstation [-citizen adult|minor|teen|foreign|CF] [-transport http|ftp]
-//	    [-seed N] [-json FILE] [-pin PIN] [-sco new|active|blocked] [-poor N]
+//	    [-seed N] [-json FILE] [-pin PIN] [-master PASSWORD] [-sco new|active|blocked] [-poor N]
 //	    [-no-fingerprints] [-consent yes|no] [-apr up|down|down-after-lookup]
-//	    [-issue YYYY-MM-DD] [-keybits 1024|2048] [-reproducible] [-unblock] [-forge]
+//	    [-barcode TEXT] [-issue YYYY-MM-DD] [-keybits 1024|2048] [-reproducible] [-unblock] [-forge]
 //
 // README.md in this directory maps each step to the ciekit API it uses.
 //

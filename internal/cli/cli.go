@@ -217,6 +217,18 @@ func Reported(err error) error {
 	return &reportedError{err}
 }
 
+// FlagSetError adapts the error of a plain [flag.FlagSet], one that prints
+// its own errors and usage (not made by [Command.FlagSet]), for [Report]
+// and [Main]: nil and [flag.ErrHelp] (exit 0) are returned as they are, and
+// any other error becomes a [*UsageError] marked [Reported], so that it
+// exits 2 without being printed a second time.
+func FlagSetError(err error) error {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return Reported(&UsageError{Err: err})
+}
+
 // ExitCode is the exit status for the error run returned: [ExitOK] for nil
 // and [flag.ErrHelp], [ExitUsage] for a [*UsageError], [ExitFailure]
 // otherwise.

@@ -78,6 +78,25 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestFlagSetError: a plain flag set prints its own errors, so Report
+// prints nothing more and exits 2; -h exits 0.
+func TestFlagSetError(t *testing.T) {
+	t.Parallel()
+	var printed bytes.Buffer
+	fs := flag.NewFlagSet("tool", flag.ContinueOnError)
+	fs.SetOutput(&printed)
+	err := FlagSetError(fs.Parse([]string{"-colour"}))
+	var ue *UsageError
+	require.ErrorAs(t, err, &ue)
+	var stderr bytes.Buffer
+	assert.Equal(t, ExitUsage, Report(&stderr, "tool", err))
+	assert.Empty(t, stderr.String(), "Report after the flag package printed the error")
+	assert.Contains(t, printed.String(), "flag provided but not defined: -colour")
+
+	assert.Equal(t, ExitOK, Report(&stderr, "tool", FlagSetError(fs.Parse([]string{"-h"}))))
+	assert.NoError(t, FlagSetError(nil))
+}
+
 func TestReport(t *testing.T) {
 	t.Parallel()
 	var stderr bytes.Buffer

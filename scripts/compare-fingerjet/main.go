@@ -40,7 +40,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -51,19 +50,10 @@ import (
 
 	"github.com/ciekit/ciekit/biometric"
 	"github.com/ciekit/ciekit/biometric/eval"
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-	default:
-		fmt.Fprintln(os.Stderr, "compare-fingerjet:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("compare-fingerjet", run) }
 
 type side struct {
 	ms       []float64 // per print
@@ -89,7 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reps := fs.Int("reps", 3, "timed runs per image and extractor (the best counts)")
 	work := fs.String("work", "", "folder for the PGM, template and xyt files (default: a new temporary folder, removed afterwards)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return cli.FlagSetError(err) // -h: exit 0; else exit 2, printed by fs
 	}
 	if *fjfx == "" {
 		return errors.New("give -fjfx PATH (FingerJet FX OSE's fjfxSample, built outside the repository)")

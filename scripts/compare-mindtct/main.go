@@ -37,14 +37,10 @@ import (
 
 	"github.com/ciekit/ciekit/biometric"
 	"github.com/ciekit/ciekit/biometric/scansim"
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
-func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "compare-mindtct:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("compare-mindtct", run) }
 
 // sample is one image with its reference minutiae.
 type sample struct {
@@ -72,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reps := fs.Int("reps", 3, "runs per image; the best time counts")
 	tmp := fs.String("tmp", "", "directory for the PGM files (default: a new temporary directory)")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return cli.FlagSetError(err) // -h: exit 0; else exit 2, printed by fs
 	}
 	if *driver == "" {
 		return errors.New("give -driver PATH (or MINDTCT_DRIVER): c/driver.c built against NBIS's MINDTCT outside the repository")

@@ -48,14 +48,12 @@ import (
 	"github.com/ciekit/ciekit/biometric/fingerimage"
 	"github.com/ciekit/ciekit/biometric/wsq"
 	"github.com/ciekit/ciekit/internal/amfm"
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
 func main() {
 	runtime.GOMAXPROCS(1) // ciekit's codec is single-threaded, as NBIS is
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "compare-wsq:", err)
-		os.Exit(1)
-	}
+	os.Exit(cli.Report(os.Stderr, "compare-wsq", run(os.Args[1:], os.Stdout)))
 }
 
 type input struct {
@@ -75,7 +73,7 @@ func run(args []string, out io.Writer) error {
 	iso2011 := fs.String("iso2011", "", "directory with idemia/python-iso19794's iso19794/tests (annexc.fir, type4-annexc.data, twofingers.fir): parse them and exit")
 	synthRaw := fs.String("synth-raw", "", "write one synthetic print seed,w,h,period as raw pixels to stdout and exit")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return cli.FlagSetError(err) // -h: exit 0; else exit 2, printed by fs
 	}
 	if *synthRaw != "" {
 		var seed uint64

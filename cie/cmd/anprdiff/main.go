@@ -24,64 +24,53 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
-// Errors of run that set the exit status.
-var (
-	errChanged = errors.New("the loaded files differ from the embedded table")
-	errUsage   = errors.New("usage")
-)
+// errChanged is returned by run when the loaded files differ from the
+// embedded table: exit status 1, as diff(1), with the differences already
+// printed.
+var errChanged = errors.New("the loaded files differ from the embedded table")
 
-func main() {
-	err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return
-	case errors.Is(err, errChanged):
-		os.Exit(1)
-	case errors.Is(err, errUsage):
-		fmt.Fprintln(os.Stderr, "anprdiff:", err)
-		os.Exit(2)
-	}
-	fmt.Fprintln(os.Stderr, "anprdiff:", err)
-	os.Exit(1)
+var command = &cli.Command{
+	Name: "anprdiff",
+	Args: "-comuni ANPR_archivio_comuni.csv [-states ANPR_stati_esteri.csv] [-o places.tsv.gz] [-all]",
+	Summary: `Loads the ANPR archive files as ANPR publishes them and prints what changed against
+the place table embedded in package cie: comuni added, ceased, renamed, moved to another
+province, otherwise revised (with -all), and codes missing from the new files. With -o
+it writes the new table in the embedded format. Downloads nothing.`,
+	Inputs: `ANPR_archivio_comuni.csv (-comuni, required) and optionally ANPR_stati_esteri.csv
+(-states), as ANPR publishes them; a copy is in ../shared/data/anpr.`,
+	Examples: []string{
+		"go run ./cie/cmd/anprdiff -comuni ../shared/data/anpr/ANPR_archivio_comuni.csv",
+		"go run ./cie/cmd/anprdiff -comuni ~/Downloads/ANPR_archivio_comuni.csv -o cie/internal/anpr/places.tsv.gz",
+	},
+	OK:      "the files load and nothing changed",
+	Failure: "something changed (the table is still written with -o), or a file does not load",
 }
 
+func main() { cli.Main(command.Name, run) }
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("anprdiff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := command.FlagSet()
 	comuni := fs.String("comuni", "", "path of ANPR_archivio_comuni.csv (required)")
 	states := fs.String("states", "", "path of ANPR_stati_esteri.csv (default: keep the embedded foreign states)")
 	out := fs.String("o", "", "write the new table, in the embedded format, to this path")
 	all := fs.Bool("all", false, "also list revised records (dates, ISTAT codes, second-language names)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: anprdiff -comuni ANPR_archivio_comuni.csv [-states ANPR_stati_esteri.csv] [-o places.tsv.gz] [-all]
-
-Loads the ANPR archive files as ANPR publishes them and prints what changed against
-the place table embedded in package cie. Downloads nothing.
-
-example: go run ./cie/cmd/anprdiff -comuni ~/Downloads/ANPR_archivio_comuni.csv -o cie/internal/anpr/places.tsv.gz
-exit status: 0 no change, 1 changes found or error, 2 usage error
-
-`)
-		fs.PrintDefaults()
+	if err := command.Parse(fs, args, stdout); err != nil {
+		return err // flag.ErrHelp (exit 0) or a *cli.UsageError (exit 2)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if fs.NArg() != 0 {
+		return cli.Usagef("", "unexpected arguments %q: anprdiff takes only flags", fs.Args())
 	}
-	if *comuni == "" || fs.NArg() != 0 {
-		fs.Usage()
-		return fmt.Errorf("%w: -comuni is required, and no arguments", errUsage)
+	if *comuni == "" {
+		return cli.Usagef("comuni", "is required: the path of ANPR_archivio_comuni.csv")
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -119,7 +108,7 @@ exit status: 0 no change, 1 changes found or error, 2 usage error
 		counts[cie.PlaceAdded], counts[cie.PlaceCeased], counts[cie.PlaceRenamed], counts[cie.PlaceMoved], counts[cie.PlaceRevised], counts[cie.PlaceRemoved])
 	var result error
 	if len(changes) > 0 {
-		result = errChanged
+		result = cli.Reported(errChanged)
 	}
 	if *out == "" {
 		return result

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciekit/ciekit/cie"
+	"github.com/ciekit/ciekit/internal/cli"
 )
 
 // shared returns the ANPR comuni archive of ../shared, or skips.
@@ -45,7 +46,11 @@ func TestRun(t *testing.T) {
 	out := filepath.Join(dir, "places.tsv.gz")
 
 	var stdout, stderr bytes.Buffer
-	require.ErrorIs(t, run(t.Context(), []string{"-comuni", in, "-o", out}, &stdout, &stderr), errChanged, "changes: exit status 1")
+	err := run(t.Context(), []string{"-comuni", in, "-o", out}, &stdout, &stderr)
+	require.ErrorIs(t, err, errChanged)
+	var code bytes.Buffer
+	assert.Equal(t, cli.ExitFailure, cli.Report(&code, "anprdiff", err), "changes: exit status 1")
+	assert.Empty(t, code.String(), "the changes are the report: no error line after them")
 	got := stdout.String()
 	for _, want := range []string{
 		"loaded:   19542 records, snapshot 2026-01-02\n",
@@ -84,13 +89,30 @@ func TestRunErrors(t *testing.T) {
 	_, statErr := os.Stat(out)
 	assert.True(t, os.IsNotExist(statErr), "nothing written on error")
 
-	err = run(t.Context(), nil, &stdout, &stderr)
-	assert.ErrorIs(t, err, errUsage)
-	assert.ErrorContains(t, err, "-comuni is required")
-	assert.ErrorIs(t, run(t.Context(), []string{"-nonsense"}, &stdout, &stderr), errUsage)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "-comuni is required"},
+		{[]string{"-nonsense"}, "flag provided but not defined: -nonsense"},
+		{[]string{"-comuni", "x.csv", "extra"}, `unexpected arguments ["extra"]`},
+	} {
+		stdout.Reset()
+		stderr.Reset()
+		err = run(t.Context(), tc.args, &stdout, &stderr)
+		assert.ErrorContains(t, err, tc.want, "run(%q)", tc.args)
+		assert.Equal(t, cli.ExitUsage, cli.ExitCode(err), "run(%q): exit status", tc.args)
+		assert.Empty(t, stdout.String()+stderr.String(), "run(%q) prints (main prints the error once)", tc.args)
+	}
+	stdout.Reset()
 	stderr.Reset()
-	assert.ErrorIs(t, run(t.Context(), []string{"-h"}, &stdout, &stderr), flag.ErrHelp, "-h exits 0")
-	assert.Contains(t, stderr.String(), "exit status: 0 no change, 1 changes found or error, 2 usage error")
+	err = run(t.Context(), []string{"-h"}, &stdout, &stderr)
+	assert.ErrorIs(t, err, flag.ErrHelp)
+	assert.Equal(t, cli.ExitOK, cli.ExitCode(err), "-h exits 0")
+	assert.Empty(t, stderr.String(), "-h prints on stdout")
+	for _, want := range []string{"Usage: anprdiff -comuni", "Inputs:\n", "Examples:\n", "Exit status:\n  0  the files load and nothing changed\n  1  something changed"} {
+		assert.Contains(t, stdout.String(), want)
+	}
 	err = run(t.Context(), []string{"-comuni", filepath.Join(dir, "absent.csv")}, &stdout, &stderr)
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }

@@ -53,6 +53,13 @@ Usage:
   sadcheck -url http://HOST:PORT/PATH [flags]
   sadcheck -ftp HOST:PORT -upload DIR -download DIR [-user U] [flags]
 
+Inputs:
+  the endpoint under test: -url (http), or -ftp with the -upload and -download
+    directories (and -user; the password from $SADCHECK_FTP_PASSWORD);
+  the codici fiscali its test register holds (-cf; default those of
+    sad.SampleSubjects), among which the suite looks for homonyms, a minor, an
+    AIRE subject and a former resident.
+
 Example (the reference server of this repository):
   go run ./examples/apr-server -http 127.0.0.1:8080 &
   go run ./sad/cmd/sadcheck -url http://127.0.0.1:8080/sad -junit sadcheck.xml

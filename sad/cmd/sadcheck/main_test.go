@@ -20,7 +20,7 @@ func TestHelp(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := run(t.Context(), []string{"-h"}, noenv, &out, &errb)
 	assert.Equal(t, exitOK, code)
-	for _, want := range []string{"Usage:", "Example", "Exit status: 0", "-junit", "SADCHECK_FTP_PASSWORD"} {
+	for _, want := range []string{"Usage:", "Inputs:\n  the endpoint under test", "Example", "Exit status: 0", "-junit", "SADCHECK_FTP_PASSWORD"} {
 		assert.Contains(t, out.String(), want)
 	}
 	assert.Empty(t, errb.String())

@@ -22,10 +22,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/vpcd"
@@ -33,12 +31,9 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "cardserve:", err)
-		os.Exit(1)
-	}
+	cli.Main("cardserve", func(ctx context.Context, args []string, _, stderr io.Writer) error {
+		return run(ctx, args, stderr)
+	})
 }
 
 func run(ctx context.Context, args []string, stderr io.Writer) error {
@@ -48,7 +43,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	out := fs.String("out", "", "transcript file to write on exit (required)")
 	pan := fs.Bool("pan", false, "print the name the middleware's PKCS#11 side gives the card's cache, and exit")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return cli.FlagSetError(err) // -h: exit 0; else exit 2, printed by fs
 	}
 	card, err := newCard()
 	if err != nil {

@@ -32,11 +32,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
+	"github.com/ciekit/ciekit/internal/cli"
 	"github.com/ciekit/ciekit/scard/cardsim"
 	"github.com/ciekit/ciekit/scard/emrtd"
 	"github.com/ciekit/ciekit/scard/emrtd/cvc"
@@ -44,14 +43,7 @@ import (
 	"github.com/ciekit/ciekit/scripts/internal/interop"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "npaserve:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("npaserve", run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("npaserve", flag.ContinueOnError)
@@ -64,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	certsOnly := fs.Bool("certs-only", false, "with -eac-dir: write the EAC files and exit (to check them with OpenPACE's cvc-print)")
 	printMRZ := fs.Bool("print-mrz", false, "print the card's MRZ on one line (npa-tool --mrz) and exit")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return cli.FlagSetError(err) // -h: exit 0; else exit 2, printed by fs
 	}
 	if *printMRZ {
 		_, err := fmt.Fprintln(stdout, simMRZ)
