@@ -205,30 +205,38 @@ func TestFVCFormatsSynthetic(t *testing.T) {
 	assert.Contains(t, err.Error(), "no image "+filepath.Join(dir, "R", "101_1")+".* (looked for .png, .wsq, .fir, .iso19794-4, .tif, .tiff, .bmp, .jpg, .jpeg, .gif)")
 }
 
+// convertFVC decodes the first fingers × imps PNG prints of each set of the
+// FVC2002 folder data and hands each to write with its set and its path in
+// dir without extension (dir/SET/101_1), the set's folder made.
+func convertFVC(t *testing.T, data, dir string, sets []string, fingers, imps int, write func(set, base string, m image.Image)) {
+	t.Helper()
+	for _, set := range sets {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, set), 0o755))
+		for f := range fingers {
+			for i := range imps {
+				name := fmt.Sprintf("%d_%d", 101+f, i+1)
+				b, err := os.ReadFile(filepath.Join(data, set, name+".png"))
+				require.NoError(t, err)
+				m, err := png.Decode(bytes.NewReader(b))
+				require.NoError(t, err)
+				write(set, filepath.Join(dir, set, name), m)
+			}
+		}
+	}
+}
+
 // The FVC protocol on FVC2002 prints converted to WSQ at test time (the
 // converted files live in a temporary folder only).
 func TestFVCAsWSQ(t *testing.T) {
 	data := fvcData(t, "DB2_B", "DB3_B")
 	dir := t.TempDir()
-	const fingers, imps = 3, 3
-	for _, set := range []string{"DB2_B", "DB3_B"} {
-		require.NoError(t, os.MkdirAll(filepath.Join(dir, set), 0o755))
+	convertFVC(t, data, dir, []string{"DB2_B", "DB3_B"}, 3, 3, func(set, base string, m image.Image) {
 		ppi := 500
 		if set == "DB2_B" {
 			ppi = 569
 		}
-		for f := range fingers {
-			for i := range imps {
-				name := fmt.Sprintf("%d_%d", 101+f, i+1)
-				fd, err := os.Open(filepath.Join(data, set, name+".png"))
-				require.NoError(t, err)
-				m, err := png.Decode(fd)
-				fd.Close()
-				require.NoError(t, err)
-				writeWSQ(t, filepath.Join(dir, set, name+".wsq"), m, ppi)
-			}
-		}
-	}
+		writeWSQ(t, base+".wsq", m, ppi)
+	})
 	var out, errb bytes.Buffer
 	err := run(t.Context(), []string{"fvc", "-data", dir, "-sets", "DB2_B,DB3_B", "-ppi", "", "-fingers", "3", "-impressions", "3", "-q"}, &out, &errb)
 	require.NoError(t, err, "stderr %s", errb.String())
@@ -250,23 +258,12 @@ func TestFVCAsTIFF(t *testing.T) {
 	if testing.Short() {
 		fingers, imps = 3, 3
 	}
-	for _, set := range []string{"DB1_B", "DB2_B"} {
-		require.NoError(t, os.MkdirAll(filepath.Join(dir, set), 0o755))
-		for f := range fingers {
-			for i := range imps {
-				name := fmt.Sprintf("%d_%d", 101+f, i+1)
-				fd, err := os.Open(filepath.Join(data, set, name+".png"))
-				require.NoError(t, err)
-				m, err := png.Decode(fd)
-				fd.Close()
-				require.NoError(t, err)
-				writeTIFF(t, filepath.Join(dir, set, name+".tif"), m)
-				if tpl, err := os.ReadFile(filepath.Join(data, set, name+".iso")); err == nil {
-					require.NoError(t, os.WriteFile(filepath.Join(dir, set, name+".iso"), tpl, 0o644))
-				}
-			}
+	convertFVC(t, data, dir, []string{"DB1_B", "DB2_B"}, fingers, imps, func(set, base string, m image.Image) {
+		writeTIFF(t, base+".tif", m)
+		if tpl, err := os.ReadFile(filepath.Join(data, set, filepath.Base(base)+".iso")); err == nil {
+			require.NoError(t, os.WriteFile(base+".iso", tpl, 0o644))
 		}
-	}
+	})
 	table := func(data string) []string {
 		var out, errb bytes.Buffer
 		err := run(t.Context(), []string{"fvc", "-data", data, "-sets", "DB1_B,DB2_B", "-fingers", strconv.Itoa(fingers), "-impressions", strconv.Itoa(imps), "-q"}, &out, &errb)
