@@ -22,11 +22,27 @@
 // [ReadPrints] reads the prints of one file in the formats fingerprint
 // collections come in: WSQ (the NIST special databases; package
 // biometric/wsq), ISO/IEC 19794-4 finger image records (one print per
-// finger image, named file#view; package biometric/fingerimage), PNG (the
-// FVC databases), JPEG and GIF. Each [Print] carries the resolution its
-// file declares, for [biometric.Options].Resolution. The reader lives here
-// rather than in package biometric so that the extractor and matcher, which
-// card readers and issuing stations embed, stay free of the image codecs.
+// finger image, named file#view; package biometric/fingerimage), TIFF (the
+// FVC2000/2002/2004 databases as distributed; golang.org/x/image/tiff,
+// 16-bit grey kept as *image.Gray16), BMP (CASIA, PolyU;
+// golang.org/x/image/bmp), PNG, JPEG and GIF. [IsPrint] and
+// [PrintExtensions] pick them out of a folder.
+//
+// Each [Print] carries the resolution its file declares, for
+// [biometric.Options].Resolution: WSQ's NISTCOM PPI, the record's image
+// resolution, TIFF's XResolution with ResolutionUnit inch or centimetre
+// (unit 1, no absolute unit, declares none), BMP's biXPelsPerMeter; PNG,
+// JPEG and GIF declare none. Where X and Y differ, X is taken. A value
+// under 200 or over 10000 ppi, most often the 72 or 96 dpi image software
+// writes by default, is no print's: it is kept in [Print].IgnoredPPI and
+// the caller's resolution applies. The TIFF and BMP headers are read by
+// this package (x/image does not expose the resolution) with bounds
+// checks, and a damaged header is a [*HeaderError]; the image size is
+// checked before any pixel memory is allocated.
+//
+// The reader lives here rather than in package biometric so that the
+// extractor and matcher, which card readers and issuing stations embed,
+// stay free of the image codecs.
 //
 // # FVC protocol
 //

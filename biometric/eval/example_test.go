@@ -1,7 +1,9 @@
 package eval_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"math"
@@ -10,6 +12,7 @@ import (
 	"github.com/ciekit/ciekit/biometric/eval"
 	"github.com/ciekit/ciekit/biometric/fingerimage"
 	"github.com/ciekit/ciekit/biometric/scansim"
+	"golang.org/x/image/tiff"
 )
 
 // The error rates of a handful of scores.
@@ -102,4 +105,33 @@ func ExampleReadPrints() {
 	// Output:
 	// dg3.fir#1: finger 2, (400,500), 500 ppi, minutiae found: true, err <nil>
 	// dg3.fir#2: finger 7, (400,500), 500 ppi, minutiae found: true, err <nil>
+}
+
+// A TIFF print, as the FVC databases ship them, here written by
+// golang.org/x/image's encoder: that encoder always declares 72 dpi, no
+// print's resolution, so the caller's applies. A damaged header gives a
+// *HeaderError saying which field, where.
+func ExampleReadPrints_tiff() {
+	var buf bytes.Buffer
+	if err := tiff.Encode(&buf, scansim.Generate(1, 0, 0).Image, nil); err != nil {
+		log.Fatal(err)
+	}
+	data := buf.Bytes() // in practice: os.ReadFile("101_1.tif")
+	prints, err := eval.ReadPrints("101_1.tif", data)
+	if err != nil {
+		log.Fatal(err)
+	}
+	p := prints[0]
+	fmt.Printf("%T %v: declared %d ppi, ignored %d ppi, extracted at %d ppi\n", p.Image, p.Image.Bounds().Size(), p.PPI, p.IgnoredPPI, p.Resolution(500))
+
+	_, err = eval.ReadPrints("cut.tif", data[:len(data)-100])
+	var he *eval.HeaderError
+	if errors.As(err, &he) {
+		fmt.Printf("%s: %s at byte %d: %s\n", he.Format, he.Field, he.Offset, he.Reason)
+	}
+	fmt.Println(errors.Is(err, eval.ErrMalformed))
+	// Output:
+	// *image.Gray (400,500): declared 0 ppi, ignored 72 ppi, extracted at 500 ppi
+	// TIFF: IFD entries at byte 200008: 12 entries need bytes up to 200154, the file has 200074
+	// true
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/tiff"
 
 	"github.com/ciekit/ciekit/biometric"
 	"github.com/ciekit/ciekit/biometric/eval"
@@ -136,7 +138,7 @@ func TestReadPrintsErrors(t *testing.T) {
 
 	_, err = eval.ReadPrints("x.png", []byte("hello world"))
 	assert.ErrorIs(t, err, eval.ErrNotPrint)
-	assert.ErrorContains(t, err, `x.png: not a fingerprint image file: not PNG, JPEG, GIF, WSQ or an ISO/IEC 19794-4 record (starts with "hell")`)
+	assert.ErrorContains(t, err, `x.png: not a fingerprint image file: not PNG, JPEG, GIF, TIFF, BMP, WSQ or an ISO/IEC 19794-4 record (starts with "hell")`)
 
 	// A truncated record: the record parser's error, with the file name.
 	_, err = eval.ReadPrints("t.fir", b[:40])
@@ -186,6 +188,12 @@ func FuzzReadPrints(f *testing.F) {
 	require.NoError(f, wsq.Encode(&w, synth(f, 7).Image, nil))
 	f.Add("a.wsq", w.Bytes())
 	f.Add("a.png", []byte("\x89PNG\r\n\x1a\n"))
+	small := scansim.Generate(8, 64, 72).Image
+	var t8, b8 bytes.Buffer
+	require.NoError(f, tiff.Encode(&t8, small, &tiff.Options{Compression: tiff.Deflate}))
+	f.Add("a.tif", t8.Bytes())
+	require.NoError(f, bmp.Encode(&b8, small))
+	f.Add("a.bmp", b8.Bytes())
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		ps, err := eval.ReadPrints(name, data)
 		// CountPrints does not decode the images: it may count what ReadPrints

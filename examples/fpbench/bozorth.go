@@ -17,7 +17,7 @@ import (
 // a bozorth3 mates list of the FVC pairs (genuine, then impostor) in each
 // set's folder; scripts/bozorth3 scores them and runRates reads the scores.
 func runXYT(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("xyt", "Writes our (or the reference) templates of the FVC2002 B sets as NIST .xyt files and a bozorth3\nmates list per set, for scripts/bozorth3. Images may be "+formats+"\n(101_1.png, 101_1.wsq, 101_1.fir …); the resolution is the file's own, else 500 (569 for DB2_B).",
+	fs := newFlagSet("xyt", "Writes our (or the reference) templates of the FVC2002 B sets as NIST .xyt files and a bozorth3\nmates list per set, for scripts/bozorth3. Images may be "+formats+"\n(101_1.png, 101_1.tif, 101_1.bmp, 101_1.wsq, 101_1.fir …).\n"+strings.Replace(resolutionRule, "-ppi", "500 (569 for DB2_B)", 2),
 		"fpbench xyt -out /tmp/xyt", stdout, stderr)
 	data := fs.String("data", "", "folder holding the DBn_B sets (default: $"+dataEnv+", else ../shared/data/fingerprints/fvc2002 beside the ciekit module root)")
 	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")

@@ -28,6 +28,7 @@ type extractResult struct {
 	name          string
 	width, height int
 	ppi           int
+	file          eval.Print // the file's resolution fields (files only)
 	dur           time.Duration
 	minutiae      int
 	quality       uint8
@@ -37,13 +38,13 @@ type extractResult struct {
 }
 
 func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("extract", "Extracts every print of a folder, or N synthetic prints (biometric/scansim), on all cores with one\nbiometric.Extractor per worker; reports throughput per core, single-thread latency, and precision/recall\nwhere ground truth exists (synthetic prints, or <name>.iso templates beside the images).\nFormats: "+formats+"; a record with several finger images gives one print per image, named FILE#VIEW.\nThe resolution is the file's own (WSQ NISTCOM PPI, the record's image resolution), else -ppi.",
+	fs := newFlagSet("extract", "Extracts every print of a folder, or N synthetic prints (biometric/scansim), on all cores with one\nbiometric.Extractor per worker; reports throughput per core, single-thread latency, and precision/recall\nwhere ground truth exists (synthetic prints, or <name>.iso templates beside the images).\nFormats: "+formats+"; a record with several finger images gives one print per image, named FILE#VIEW.\n"+resolutionRule,
 		"fpbench extract -n 100 -workers 2 -csv /tmp/extract.csv", stdout, stderr)
-	dir := fs.String("dir", "", "folder of prints to extract (WSQ, 19794-4 records, PNG, JPEG, GIF)")
+	dir := fs.String("dir", "", "folder of prints to extract (WSQ, 19794-4 records, TIFF, BMP, PNG, JPEG, GIF)")
 	n := fs.Int("n", 0, "number of synthetic prints to generate instead (biometric/scansim)")
 	seed := fs.Uint64("seed", 1, "seed of the first synthetic print")
 	size := fs.String("size", "400x500", "size of the synthetic prints, WxH")
-	ppi := fs.Int("ppi", 500, "resolution in pixels per inch of images that declare none (PNG, JPEG, GIF); WSQ files and 19794-4 records carry their own")
+	ppi := fs.Int("ppi", 500, "resolution in pixels per inch of images that declare none (PNG, JPEG, GIF, or a TIFF, BMP, WSQ or 19794-4 file without one)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "extraction workers, each with its own Extractor (default: all cores)")
 	latN := fs.Int("latency", 20, "prints timed alone on one thread first, for the single-thread latency (0: none)")
 	csvPath := fs.String("csv", "", "write per-image results to this CSV file")
@@ -77,12 +78,13 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	tol := eval.Tolerance{Distance: *tolD, Angle: *tolA}
 	opts := biometric.Options{Resolution: *ppi}
-	// load returns input i with its resolution and ground truth.
-	load := func(i int) (string, image.Image, int, []biometric.Minutia, bool, error) {
+	// load returns input i with its resolution and ground truth, and for
+	// a file the resolution fields it declares.
+	load := func(i int) (string, image.Image, int, []biometric.Minutia, bool, eval.Print, error) {
 		if files != nil {
 			p, err := loadPrint(files[i])
 			if err != nil {
-				return "", nil, 0, nil, false, fmt.Errorf("extract: %w", err)
+				return "", nil, 0, nil, false, p, fmt.Errorf("extract: %w", err)
 			}
 			var truth []biometric.Minutia
 			ok := false
@@ -90,11 +92,11 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				path := files[i].path
 				truth, ok, err = loadTruth(strings.TrimSuffix(path, filepath.Ext(path))+".iso", p.Image.Bounds())
 			}
-			return p.Name, p.Image, p.Resolution(*ppi), truth, ok, err
+			return p.Name, p.Image, p.Resolution(*ppi), truth, ok, eval.Print{PPI: p.PPI, IgnoredPPI: p.IgnoredPPI}, err
 		}
 		s := *seed + uint64(i)
 		im := scansim.Generate(s, w, h)
-		return "synthetic-" + strconv.FormatUint(s, 10), im.Image, im.Resolution, im.Minutiae, true, nil
+		return "synthetic-" + strconv.FormatUint(s, 10), im.Image, im.Resolution, im.Minutiae, true, eval.Print{}, nil
 	}
 	// Single-thread latency: the first prints alone, one Extractor.
 	var single []time.Duration
@@ -109,7 +111,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			_, img, rppi, _, _, err := load(i)
+			_, img, rppi, _, _, _, err := load(i)
 			if err != nil {
 				return err
 			}
@@ -140,13 +142,13 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			e := biometric.Extractor{Options: opts}
 			var dst []biometric.Minutia
 			for i := range jobs {
-				name, img, rppi, truth, hasTruth, err := load(i)
+				name, img, rppi, truth, hasTruth, file, err := load(i)
 				if err != nil {
 					errc <- err
 					return
 				}
 				e.Options.Resolution = rppi
-				r := extractResult{name: name, width: img.Bounds().Dx(), height: img.Bounds().Dy(), ppi: rppi, hasTruth: hasTruth}
+				r := extractResult{name: name, width: img.Bounds().Dx(), height: img.Bounds().Dy(), ppi: rppi, file: file, hasTruth: hasTruth}
 				t0 := time.Now()
 				dst, err = e.Extract(dst[:0], img)
 				r.dur = time.Since(t0)
@@ -193,7 +195,7 @@ feed:
 			return err
 		}
 	}
-	printExtractSummary(stdout, res, single, wall, *workers)
+	printExtractSummary(stdout, res, single, wall, *workers, files != nil, *ppi)
 	return nil
 }
 
@@ -262,7 +264,8 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 	return s[i]
 }
 
-func printExtractSummary(w io.Writer, res []extractResult, single []time.Duration, wall time.Duration, workers int) {
+func printExtractSummary(w io.Writer, res []extractResult, single []time.Duration, wall time.Duration, workers int, fromFiles bool, ppi int) {
+	ppis := ppiCount{def: ppi}
 	var ds []time.Duration
 	var acc eval.Accuracy
 	var busy time.Duration
@@ -278,9 +281,13 @@ func printExtractSummary(w io.Writer, res []extractResult, single []time.Duratio
 			acc = acc.Add(r.acc)
 		}
 		mins += r.minutiae
+		ppis.add(r.file)
 	}
 	n := float64(max(len(res), 1))
 	fmt.Fprintf(w, "images %d, failed %d, mean minutiae %.1f\n", len(res), fails, float64(mins)/n)
+	if fromFiles {
+		fmt.Fprintf(w, "resolution of the prints: %s\n", &ppis)
+	}
 	if len(single) > 0 {
 		fmt.Fprintf(w, "single-thread latency (%d prints, one Extractor, warm): median %.2f ms, p95 %.2f ms\n", len(single), ms(percentile(single, 0.5)), ms(percentile(single, 0.95)))
 	}

@@ -29,11 +29,11 @@ type fvcRow struct {
 }
 
 func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("fvc", "Runs the FVC protocol on the FVC2002 B sets, or any folder of sets laid out like them (DIR/SET/101_1.png …),\nwith ciekit's extractor and matcher: a table of EER, FMR100, FMR1000 and ZeroFMR per set, and with -out the\nDET curves (det.png, det.svg) and scores.csv. Images may be "+formats+":\n101_1.wsq or 101_1.fir serves as well as 101_1.png (one finger image per file); the resolution is the file's own, else -ppi.",
+	fs := newFlagSet("fvc", "Runs the FVC protocol on the FVC2002 B sets, or any folder of sets laid out like them (DIR/SET/101_1.png …),\nwith ciekit's extractor and matcher: a table of EER, FMR100, FMR1000 and ZeroFMR per set, and with -out the\nDET curves (det.png, det.svg) and scores.csv. Images may be "+formats+":\n101_1.tif, 101_1.bmp, 101_1.wsq or 101_1.fir serves as well as 101_1.png (one finger image per file).\n"+resolutionRule,
 		"fpbench fvc -out /tmp/fvc -sets DB1_B,DB3_B", stdout, stderr)
 	data := fs.String("data", "", "folder holding the DBn_B sets, each with images 101_1.png or .wsq, .fir, .iso19794-4, .jpg, .gif … (default: $"+dataEnv+", else ../shared/data/fingerprints/fvc2002 beside the ciekit module root)")
 	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")
-	ppis := fs.String("ppi", "DB2_B=569", "comma-separated SET=PPI for sets not at 500 ppi whose files declare no resolution (PNG, JPEG, GIF; WSQ and 19794-4 files carry their own)")
+	ppis := fs.String("ppi", "DB2_B=569", "comma-separated SET=PPI for sets not at 500 ppi whose files declare no resolution (PNG, JPEG, GIF; TIFF, BMP, WSQ and 19794-4 files may carry their own)")
 	out := fs.String("out", "", "write DET curves (det.png, det.svg) and scores.csv to this folder")
 	fingers := fs.Int("fingers", 10, "how many fingers of each set to use, 2..100: the first N finger numbers, 101, 102, … (images 101_1.png, 102_1.png, …)")
 	imps := fs.Int("impressions", 8, "how many impressions of each finger to use, 2..100: _1, _2, … (images 101_1.png … 101_N.png)")
@@ -145,7 +145,7 @@ func fvcSet(ctx context.Context, dir, set string, ppi, fingers, imps int, all, r
 				return row, nil, fmt.Errorf("fvc: %w", err)
 			}
 			img, res := p.Image, p.Resolution(ppi)
-			row.ppi.add(p.PPI)
+			row.ppi.add(p)
 			e.Options.Resolution = res
 			ref, ok, err := loadTruthTemplate(base+".iso", img.Bounds().Dx(), img.Bounds().Dy(), res)
 			if err != nil {

@@ -13,7 +13,11 @@ import (
 )
 
 // formats is the list of input formats, for the help texts.
-const formats = "WSQ, ISO/IEC 19794-4 finger image records (.fir, .iso19794-4, or any file starting \"FIR\\0\"), PNG, JPEG, GIF"
+const formats = "WSQ, ISO/IEC 19794-4 finger image records (.fir, .iso19794-4, or any file starting \"FIR\\0\"), TIFF (.tif, .tiff; 8- or 16-bit grey), BMP, PNG, JPEG, GIF"
+
+// resolutionRule says where the resolution of a print comes from, for the
+// help texts.
+const resolutionRule = "The resolution is the file's own (WSQ NISTCOM PPI, a 19794-4 record's image resolution, TIFF XResolution\nwith ResolutionUnit inch or cm, BMP pixels per metre), else -ppi; a declared value under 200 or over 10000 ppi\n(the 72 or 96 dpi image software writes by default) is ignored and -ppi used."
 
 // printRef is one print of a folder: view (from 0) of the views of the
 // file at path (views 1 for an image file).
@@ -24,8 +28,9 @@ type printRef struct {
 
 // listPrints returns every print in dir: one per image file, one per
 // finger image of a 19794-4 record. Files are recognised by extension
-// (eval.PrintExtensions) or, whatever their name, by content (a record's
-// "FIR\0", WSQ's FF A0); other files (the .iso templates beside FVC
+// (eval.PrintExtensions, in any case) or, whatever their name, by content
+// (a record's "FIR\0", WSQ's FF A0, TIFF's "II*\0" or "MM\0*", BMP's
+// "BM" header); other files (the .iso templates beside FVC
 // images, notes) are skipped.
 func listPrints(dir string) ([]printRef, error) {
 	ents, err := os.ReadDir(dir)
@@ -39,7 +44,7 @@ func listPrints(dir string) ([]printRef, error) {
 		}
 		path := filepath.Join(dir, e.Name())
 		switch strings.ToLower(filepath.Ext(e.Name())) {
-		case ".png", ".jpg", ".jpeg", ".gif", ".wsq":
+		case ".png", ".jpg", ".jpeg", ".gif", ".wsq", ".tif", ".tiff", ".bmp":
 			refs = append(refs, printRef{path: path, views: 1})
 			continue
 		}
@@ -66,15 +71,15 @@ func listPrints(dir string) ([]printRef, error) {
 	return refs, nil
 }
 
-// readHead returns the first 4 bytes of the file at path (fewer if it is
-// shorter).
+// readHead returns the first 18 bytes of the file at path (fewer if it is
+// shorter): enough for eval.IsPrint to recognise every format by content.
 func readHead(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b := make([]byte, 4)
+	b := make([]byte, 18)
 	n, err := io.ReadFull(f, b)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return nil, err
@@ -131,19 +136,26 @@ func loadFVCPrint(base string) (eval.Print, error) {
 // ppiCount tallies where the resolutions of a set's prints came from.
 type ppiCount struct {
 	declared map[int]int // by the files: ppi → prints
+	ignored  map[int]int // at the -ppi value, the files declaring no print's resolution: declared ppi → prints
 	assumed  int         // prints at the -ppi value (the files declare none)
 	def      int
 }
 
-func (c *ppiCount) add(declared int) {
-	if declared <= 0 {
+func (c *ppiCount) add(p eval.Print) {
+	switch {
+	case p.PPI > 0:
+		if c.declared == nil {
+			c.declared = map[int]int{}
+		}
+		c.declared[p.PPI]++
+	case p.IgnoredPPI != 0:
+		if c.ignored == nil {
+			c.ignored = map[int]int{}
+		}
+		c.ignored[p.IgnoredPPI]++
+	default:
 		c.assumed++
-		return
 	}
-	if c.declared == nil {
-		c.declared = map[int]int{}
-	}
-	c.declared[declared]++
 }
 
 func (c *ppiCount) String() string {
@@ -154,6 +166,12 @@ func (c *ppiCount) String() string {
 	if len(parts) > 1 {
 		slices.Sort(parts)
 	}
+	var ign []string
+	for ppi, n := range c.ignored {
+		ign = append(ign, fmt.Sprintf("%d at %d ppi (-ppi; the files declare %d ppi, no print's resolution)", n, c.def, ppi))
+	}
+	slices.Sort(ign)
+	parts = append(parts, ign...)
 	if c.assumed > 0 {
 		parts = append(parts, fmt.Sprintf("%d at %d ppi (-ppi; the files declare none)", c.assumed, c.def))
 	}

@@ -2,16 +2,23 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/tiff"
 
 	"github.com/ciekit/ciekit/biometric/fingerimage"
 	"github.com/ciekit/ciekit/biometric/scansim"
@@ -46,6 +53,26 @@ func writeRecord(t *testing.T, path string, ppi int, ms ...image.Image) {
 	require.NoError(t, os.WriteFile(path, b, 0o644))
 }
 
+func writeTIFF(t *testing.T, path string, m image.Image) {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, tiff.Encode(&b, m, &tiff.Options{Compression: tiff.Deflate}))
+	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
+}
+
+// writeBMP writes m as golang.org/x/image/bmp does (8-bit grey palette for
+// an *image.Gray, rows bottom-up) with its resolution fields set to ppi.
+func writeBMP(t *testing.T, path string, m image.Image, ppi int) {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, bmp.Encode(&b, m))
+	ppm := uint32(math.Round(float64(ppi) / 0.0254))
+	data := b.Bytes()
+	binary.LittleEndian.PutUint32(data[38:], ppm) // biXPelsPerMeter
+	binary.LittleEndian.PutUint32(data[42:], ppm) // biYPelsPerMeter
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+}
+
 func readCSV(t *testing.T, path string) map[string][]string {
 	t.Helper()
 	f, err := os.Open(path)
@@ -70,14 +97,23 @@ func TestExtractFormats(t *testing.T) {
 	writeWSQ(t, filepath.Join(dir, "noext"), g(3), 500) // recognised by content
 	writeRecord(t, filepath.Join(dir, "dg3.fir"), 500, g(4), g(5))
 	writeRecord(t, filepath.Join(dir, "one.iso19794-4"), 450, g(6))
+	writeTIFF(t, filepath.Join(dir, "c.tif"), g(7)) // x/image writes 72 dpi: ignored, -ppi used
+	g16 := image.NewGray16(g(8).Bounds())
+	draw.Draw(g16, g16.Rect, g(8), image.Point{}, draw.Src)
+	writeTIFF(t, filepath.Join(dir, "d16.TIFF"), g16)
+	writeBMP(t, filepath.Join(dir, "e.bmp"), g(9), 569)
+	writeBMP(t, filepath.Join(dir, "bmp-noext"), g(10), 0) // recognised by content
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a print"), 0o644))
 	csvPath := filepath.Join(t.TempDir(), "r.csv")
 	var out, errb bytes.Buffer
 	err := run(t.Context(), []string{"extract", "-dir", dir, "-ppi", "480", "-workers", "2", "-latency", "1", "-q", "-csv", csvPath}, &out, &errb)
 	require.NoError(t, err, "stderr %s", errb.String())
-	assert.Contains(t, out.String(), "images 6, failed 0")
+	assert.Contains(t, out.String(), "images 10, failed 0")
+	assert.Contains(t, out.String(), "resolution of the prints: 1 at 450 ppi declared by the files, 1 at 569 ppi declared by the files, 1 at 600 ppi declared by the files, 3 at 500 ppi declared by the files, "+
+		"2 at 480 ppi (-ppi; the files declare 72 ppi, no print's resolution), 2 at 480 ppi (-ppi; the files declare none)\n")
 	rows := readCSV(t, csvPath)
-	want := map[string]string{"a.png": "480", "b.wsq": "600", "noext": "500", "dg3.fir#1": "500", "dg3.fir#2": "500", "one.iso19794-4": "450"}
+	want := map[string]string{"a.png": "480", "b.wsq": "600", "noext": "500", "dg3.fir#1": "500", "dg3.fir#2": "500", "one.iso19794-4": "450",
+		"c.tif": "480", "d16.TIFF": "480", "e.bmp": "569", "bmp-noext": "480"}
 	assert.Len(t, rows, len(want))
 	for name, ppi := range want {
 		r, ok := rows[name]
@@ -106,7 +142,7 @@ func TestExtractBadFiles(t *testing.T) {
 			b, _ := os.ReadFile(p)
 			require.NoError(t, os.WriteFile(p, b[:40], 0o644))
 		}},
-		{"bad.png", `bad.png: not a fingerprint image file: not PNG, JPEG, GIF, WSQ or an ISO/IEC 19794-4 record`, func(p string) {
+		{"bad.png", `bad.png: not a fingerprint image file: not PNG, JPEG, GIF, TIFF, BMP, WSQ or an ISO/IEC 19794-4 record`, func(p string) {
 			require.NoError(t, os.WriteFile(p, []byte("GIF87 nothing"), 0o644))
 		}},
 	} {
@@ -143,15 +179,19 @@ func TestFVCFormatsSynthetic(t *testing.T) {
 	fvcFolder(t, dir, "W", 3, 3, func(p string, m image.Image) { writeWSQ(t, p+".wsq", m, 500) })
 	fvcFolder(t, dir, "R", 3, 3, func(p string, m image.Image) { writeRecord(t, p+".fir", 500, m) })
 	fvcFolder(t, dir, "P", 3, 3, func(p string, m image.Image) { writePNG(t, p+".png", m) })
+	fvcFolder(t, dir, "T", 3, 3, func(p string, m image.Image) { writeTIFF(t, p+".TIF", m) })
+	fvcFolder(t, dir, "B", 3, 3, func(p string, m image.Image) { writeBMP(t, p+".bmp", m, 500) })
 	var out, errb bytes.Buffer
-	err := run(t.Context(), []string{"fvc", "-data", dir, "-sets", "W,R,P", "-fingers", "3", "-impressions", "3", "-ppi", "P=510", "-q"}, &out, &errb)
+	err := run(t.Context(), []string{"fvc", "-data", dir, "-sets", "W,R,P,T,B", "-fingers", "3", "-impressions", "3", "-ppi", "P=510,T=520", "-q"}, &out, &errb)
 	require.NoError(t, err, "stderr %s", errb.String())
-	for _, set := range []string{"W", "R", "P"} {
+	for _, set := range []string{"W", "R", "P", "T", "B"} {
 		assert.Contains(t, out.String(), "| "+set+" | 0 |", "no failure to enrol in %s", set)
 	}
 	assert.Contains(t, out.String(), "W: 9 at 500 ppi declared by the files\n")
 	assert.Contains(t, out.String(), "R: 9 at 500 ppi declared by the files\n")
 	assert.Contains(t, out.String(), "P: 9 at 510 ppi (-ppi; the files declare none)\n")
+	assert.Contains(t, out.String(), "T: 9 at 520 ppi (-ppi; the files declare 72 ppi, no print's resolution)\n")
+	assert.Contains(t, out.String(), "B: 9 at 500 ppi declared by the files\n")
 
 	// A record with two finger images is not one impression.
 	writeRecord(t, filepath.Join(dir, "R", "101_1.fir"), 500, scansim.Generate(1, 256, 288).Image, scansim.Generate(2, 256, 288).Image)
@@ -162,7 +202,27 @@ func TestFVCFormatsSynthetic(t *testing.T) {
 	require.NoError(t, os.Remove(filepath.Join(dir, "R", "101_1.fir")))
 	err = run(t.Context(), []string{"fvc", "-data", dir, "-sets", "R", "-fingers", "3", "-impressions", "3", "-q"}, &out, &errb)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "no image "+filepath.Join(dir, "R", "101_1")+".* (looked for .png, .wsq, .fir, .iso19794-4, .jpg, .jpeg, .gif)")
+	assert.Contains(t, err.Error(), "no image "+filepath.Join(dir, "R", "101_1")+".* (looked for .png, .wsq, .fir, .iso19794-4, .tif, .tiff, .bmp, .jpg, .jpeg, .gif)")
+}
+
+// convertFVC decodes the first fingers × imps PNG prints of each set of the
+// FVC2002 folder data and hands each to write with its set and its path in
+// dir without extension (dir/SET/101_1), the set's folder made.
+func convertFVC(t *testing.T, data, dir string, sets []string, fingers, imps int, write func(set, base string, m image.Image)) {
+	t.Helper()
+	for _, set := range sets {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, set), 0o755))
+		for f := range fingers {
+			for i := range imps {
+				name := fmt.Sprintf("%d_%d", 101+f, i+1)
+				b, err := os.ReadFile(filepath.Join(data, set, name+".png"))
+				require.NoError(t, err)
+				m, err := png.Decode(bytes.NewReader(b))
+				require.NoError(t, err)
+				write(set, filepath.Join(dir, set, name), m)
+			}
+		}
+	}
 }
 
 // The FVC protocol on FVC2002 prints converted to WSQ at test time (the
@@ -170,25 +230,13 @@ func TestFVCFormatsSynthetic(t *testing.T) {
 func TestFVCAsWSQ(t *testing.T) {
 	data := fvcData(t, "DB2_B", "DB3_B")
 	dir := t.TempDir()
-	const fingers, imps = 3, 3
-	for _, set := range []string{"DB2_B", "DB3_B"} {
-		require.NoError(t, os.MkdirAll(filepath.Join(dir, set), 0o755))
+	convertFVC(t, data, dir, []string{"DB2_B", "DB3_B"}, 3, 3, func(set, base string, m image.Image) {
 		ppi := 500
 		if set == "DB2_B" {
 			ppi = 569
 		}
-		for f := range fingers {
-			for i := range imps {
-				name := fmt.Sprintf("%d_%d", 101+f, i+1)
-				fd, err := os.Open(filepath.Join(data, set, name+".png"))
-				require.NoError(t, err)
-				m, err := png.Decode(fd)
-				fd.Close()
-				require.NoError(t, err)
-				writeWSQ(t, filepath.Join(dir, set, name+".wsq"), m, ppi)
-			}
-		}
-	}
+		writeWSQ(t, base+".wsq", m, ppi)
+	})
 	var out, errb bytes.Buffer
 	err := run(t.Context(), []string{"fvc", "-data", dir, "-sets", "DB2_B,DB3_B", "-ppi", "", "-fingers", "3", "-impressions", "3", "-q"}, &out, &errb)
 	require.NoError(t, err, "stderr %s", errb.String())
@@ -196,4 +244,42 @@ func TestFVCAsWSQ(t *testing.T) {
 	assert.Contains(t, out.String(), "| DB3_B | 0 |")
 	assert.Contains(t, out.String(), "DB2_B: 9 at 569 ppi declared by the files\n", "DB2's resolution from the WSQ files, not -ppi")
 	assert.Contains(t, out.String(), "DB3_B: 9 at 500 ppi declared by the files\n")
+}
+
+// FVC2002 prints converted to TIFF at test time (in a temporary folder
+// only) by golang.org/x/image's encoder, which declares 72 dpi: that is
+// ignored, -ppi applies as for the PNGs, and the table is the PNGs' one
+// (times aside). The reference templates are copied beside them for the
+// cross-matching column.
+func TestFVCAsTIFF(t *testing.T) {
+	data := fvcData(t, "DB1_B", "DB2_B")
+	dir := t.TempDir()
+	fingers, imps := 10, 8
+	if testing.Short() {
+		fingers, imps = 3, 3
+	}
+	convertFVC(t, data, dir, []string{"DB1_B", "DB2_B"}, fingers, imps, func(set, base string, m image.Image) {
+		writeTIFF(t, base+".tif", m)
+		if tpl, err := os.ReadFile(filepath.Join(data, set, filepath.Base(base)+".iso")); err == nil {
+			require.NoError(t, os.WriteFile(base+".iso", tpl, 0o644))
+		}
+	})
+	table := func(data string) []string {
+		var out, errb bytes.Buffer
+		err := run(t.Context(), []string{"fvc", "-data", data, "-sets", "DB1_B,DB2_B", "-fingers", strconv.Itoa(fingers), "-impressions", strconv.Itoa(imps), "-q"}, &out, &errb)
+		require.NoError(t, err, "stderr %s", errb.String())
+		var rows []string
+		for _, l := range strings.Split(out.String(), "\n") {
+			f := strings.Split(l, " | ")
+			if strings.HasPrefix(l, "| DB") && len(f) == 10 {
+				f[3], f[4] = "", "" // extraction and match times
+				rows = append(rows, strings.Join(f, " | "))
+			}
+		}
+		require.Len(t, rows, 2, "table rows in %s", out.String())
+		return rows
+	}
+	want := table(data)
+	t.Logf("PNG rows: %q", want)
+	assert.Equal(t, want, table(dir), "FVC table of the TIFFs against the PNGs'")
 }

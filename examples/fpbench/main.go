@@ -19,10 +19,17 @@
 // Prints may be WSQ files (the NIST special databases), ISO/IEC 19794-4
 // finger image records (.fir, .iso19794-4, or any file that starts
 // "FIR\0"; a record with several finger images gives one print per image,
-// named FILE#VIEW), PNG (the FVC databases), JPEG or GIF. Each is extracted
-// at the resolution its file declares (WSQ's NISTCOM PPI, the record's
-// image resolution), else at -ppi. fvc and xyt take an FVC-style folder in
-// any of these formats: 101_1.wsq or 101_1.fir as well as 101_1.png.
+// named FILE#VIEW), TIFF (.tif, .tiff: the FVC2000/2002/2004 databases as
+// distributed; 8-bit grey, or 16-bit grey kept at its precision), BMP
+// (CASIA, PolyU; palette grey or 24-bit), PNG, JPEG or GIF, extensions in
+// any case. Each is extracted at the resolution its file declares (WSQ's
+// NISTCOM PPI, the record's image resolution, TIFF XResolution with
+// ResolutionUnit inch or centimetre, BMP pixels per metre), else at -ppi;
+// a declared value under 200 or over 10000 ppi, such as the 72 or 96 dpi
+// image software writes by default, is no print's and -ppi is used (fvc's
+// "resolution of the prints" lines say so). fvc and xyt take an FVC-style
+// folder in any of these formats: 101_1.tif, 101_1.bmp, 101_1.wsq or
+// 101_1.fir as well as 101_1.png.
 //
 // Exit status: 0 success (also for -h), 1 failure, 2 usage error (unknown
 // mode, bad flag or flag value).
@@ -78,14 +85,18 @@ usage: fpbench extract [flags]   extraction time, throughput per core, precision
        fpbench MODE -h           the flags of MODE
 
 prints: WSQ (.wsq), ISO/IEC 19794-4 finger image records (.fir, .iso19794-4, or content
-       starting "FIR\0"; one print per finger image, named FILE#VIEW), PNG, JPEG, GIF.
-       The resolution is the file's own (WSQ NISTCOM PPI, the record's), else -ppi.
+       starting "FIR\0"; one print per finger image, named FILE#VIEW), TIFF (.tif, .tiff; 8- or
+       16-bit grey, as FVC2000-2004 ship), BMP (CASIA, PolyU), PNG, JPEG, GIF.
+       The resolution is the file's own (WSQ NISTCOM PPI, the record's, TIFF XResolution with
+       ResolutionUnit inch or cm, BMP pixels per metre), else -ppi; a declared value under 200
+       or over 10000 ppi (72 or 96 dpi placeholders) is ignored and -ppi used.
 
 examples:
        fpbench extract -n 50                   50 synthetic prints on all cores
-       fpbench extract -dir ~/sd302            every WSQ/record/PNG/JPEG/GIF print of a folder
+       fpbench extract -dir ~/sd302            every WSQ/record/TIFF/BMP/PNG/JPEG/GIF print of a folder
        fpbench fvc -out /tmp/fvc               FVC2002 B: table, det.png, det.svg, scores.csv
        fpbench fvc -data ~/mywsq -sets DB1     sets laid out like FVC (DB1/101_1.wsq …)
+       fpbench fvc -data ~/fvc2004 -sets DB1_B,DB3_B -ppi DB3_B=512   FVC B sets as distributed (DB1_B/101_1.tif …)
 
 exit status: 0 success, 1 failure, 2 usage error
 `

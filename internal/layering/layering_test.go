@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"scard/sco":   {"internal/secret", "internal/tlv", "scard"},
 
 	// Simulators, conformance suites, evaluation.
-	"biometric/eval":        {"biometric", "biometric/fingerimage", "biometric/jpeg2000", "biometric/wsq"},
+	"biometric/eval":        {"biometric", "biometric/fingerimage", "biometric/jpeg2000", "biometric/wsq", "golang.org/x/image/bmp", "golang.org/x/image/tiff"},
 	"biometric/scansim":     {"biometric"},
 	"biometric/scannertest": {"biometric"},
 	"sad/ftpsim":            {},
