@@ -29,13 +29,14 @@ type fvcRow struct {
 }
 
 func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("fvc", "Runs the FVC protocol on the FVC2002 B sets, or any folder of sets laid out like them (DIR/SET/101_1.png …),\nwith ciekit's extractor and matcher: a table of EER, FMR100, FMR1000 and ZeroFMR per set, and with -out the\nDET curves (det.png, det.svg) and scores.csv. Images may be "+formats+":\n101_1.tif, 101_1.bmp, 101_1.wsq or 101_1.fir serves as well as 101_1.png (one finger image per file).\n"+resolutionRule,
+	fs := newFlagSet("fvc", "Runs the FVC protocol on the FVC2002 B sets, or any folder of sets laid out like FVC's (DIR/SET/101_1.png … in a B set, 1_1.png … in an A set),\nwith ciekit's extractor and matcher: a table of EER, FMR100, FMR1000 and ZeroFMR per set, and with -out the\nDET curves (det.png, det.svg) and scores.csv. Images may be "+formats+":\n101_1.tif, 101_1.bmp, 101_1.wsq or 101_1.fir serves as well as 101_1.png (one finger image per file).\n"+resolutionRule,
 		"fpbench fvc -out /tmp/fvc -sets DB1_B,DB3_B", stdout, stderr)
-	data := fs.String("data", "", "folder holding the DBn_B sets, each with images 101_1.png or .wsq, .fir, .iso19794-4, .jpg, .gif … (default: $"+dataEnv+", else ../shared/data/fingerprints/fvc2002 beside the ciekit module root)")
+	data := fs.String("data", "", "folder holding the sets, each with images 101_1.png (or 1_1.png) or .tif, .bmp, .wsq, .fir, .iso19794-4, .jpg, .gif … (default: $"+dataEnv+", else ../shared/data/fingerprints/fvc2002 beside the ciekit module root)")
 	sets := fs.String("sets", "DB1_B,DB2_B,DB3_B,DB4_B", "comma-separated sets")
 	ppis := fs.String("ppi", "DB2_B=569", "comma-separated SET=PPI for sets not at 500 ppi whose files declare no resolution (PNG, JPEG, GIF; TIFF, BMP, WSQ and 19794-4 files may carry their own)")
 	out := fs.String("out", "", "write DET curves (det.png, det.svg) and scores.csv to this folder")
-	fingers := fs.Int("fingers", 10, "how many fingers of each set to use, 2..100: the first N finger numbers, 101, 102, … (images 101_1.png, 102_1.png, …)")
+	first := fs.Int("first", 0, "number of each set's first finger: 101 in FVC's B sets (101_1.png …), 1 in its A sets (1_1.png …); 0 finds it per set: 1 when 1_1 exists and 101_1 does not, else 101")
+	fingers := fs.Int("fingers", 10, "how many fingers of each set to use, 2..100: N finger numbers from the first (images 101_1.png, 102_1.png, …; 1_1.png, 2_1.png, … in an A set)")
 	imps := fs.Int("impressions", 8, "how many impressions of each finger to use, 2..100: _1, _2, … (images 101_1.png … 101_N.png)")
 	all := fs.Bool("all", true, "impostors: all cross-finger pairs (false: first impressions only, the FVC minimum)")
 	tpl := fs.String("templates", "ours", "templates to match: ours (extracted here) or reference (the <name>.iso files)")
@@ -49,6 +50,9 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *fingers < 2 || *imps < 2 || *fingers > 100 || *imps > 100 {
 		return usagef("fvc: -fingers and -impressions must be 2..100, not %d and %d", *fingers, *imps)
+	}
+	if *first < 0 {
+		return usagef("fvc: -first must be a finger number, or 0 to find it, not %d", *first)
 	}
 	if *data == "" {
 		d, err := defaultData()
@@ -88,7 +92,12 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if ppi == 0 {
 			ppi = biometric.DefaultResolution
 		}
-		row, ss, err := fvcSet(ctx, filepath.Join(*data, set), set, ppi, *fingers, *imps, *all, *tpl == "reference", *cross, stderr, *quiet)
+		dir := filepath.Join(*data, set)
+		f0 := *first
+		if f0 == 0 {
+			f0 = firstFinger(dir)
+		}
+		row, ss, err := fvcSet(ctx, dir, set, ppi, f0, *fingers, *imps, *all, *tpl == "reference", *cross, stderr, *quiet)
 		if err != nil {
 			return err
 		}
@@ -118,7 +127,18 @@ func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-func fvcSet(ctx context.Context, dir, set string, ppi, fingers, imps int, all, reference, cross bool, stderr io.Writer, quiet bool) (fvcRow, []eval.Score, error) {
+// firstFinger returns the number of the first finger of an FVC-style set:
+// 1 when dir holds 1_1 and not 101_1 (FVC's A sets, 1_1 … 100_8), else
+// 101 (its B sets; a folder with neither then fails naming 101_1).
+func firstFinger(dir string) int {
+	_, errB := findPrint(filepath.Join(dir, "101_1"))
+	if _, errA := findPrint(filepath.Join(dir, "1_1")); errA == nil && errB != nil {
+		return 1
+	}
+	return 101
+}
+
+func fvcSet(ctx context.Context, dir, set string, ppi, first, fingers, imps int, all, reference, cross bool, stderr io.Writer, quiet bool) (fvcRow, []eval.Score, error) {
 	row := fvcRow{set: set}
 	ours := make([][]*biometric.Prepared, fingers)
 	refs := make([][]*biometric.Prepared, fingers)
@@ -139,7 +159,7 @@ func fvcSet(ctx context.Context, dir, set string, ppi, fingers, imps int, all, r
 			if err := ctx.Err(); err != nil {
 				return row, nil, err
 			}
-			base := filepath.Join(dir, fmt.Sprintf("%d_%d", 101+f, i+1))
+			base := filepath.Join(dir, fmt.Sprintf("%d_%d", first+f, i+1))
 			p, err := loadFVCPrint(base)
 			if err != nil {
 				return row, nil, fmt.Errorf("fvc: %w", err)

@@ -158,18 +158,46 @@ func TestExtractBadFiles(t *testing.T) {
 	}
 }
 
-// fvcFolder writes fingers × imps synthetic prints laid out like FVC in
-// dir/set, with write choosing each file's format.
+// fvcFolder writes fingers × imps synthetic prints laid out like an FVC
+// B set (101_1 …) in dir/set, with write choosing each file's format.
 func fvcFolder(t *testing.T, dir, set string, fingers, imps int, write func(path string, m image.Image)) {
+	fvcFolderFrom(t, dir, set, 101, fingers, imps, write)
+}
+
+// fvcFolderFrom is fvcFolder with the first finger's number: 1 for an
+// FVC A set (1_1 …).
+func fvcFolderFrom(t *testing.T, dir, set string, first, fingers, imps int, write func(path string, m image.Image)) {
 	t.Helper()
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, set), 0o755))
 	for f := range fingers {
 		finger := scansim.NewFinger(uint64(100+f), 256, 288)
 		for i := range imps {
 			im := finger.Impress(scansim.NaturalCondition(uint64(10*f+i)), uint64(i))
-			write(filepath.Join(dir, set, fmt.Sprintf("%d_%d", 101+f, i+1)), im.Image)
+			write(filepath.Join(dir, set, fmt.Sprintf("%d_%d", first+f, i+1)), im.Image)
 		}
 	}
+}
+
+// An FVC A set numbers its fingers from 1 (1_1.tif … 100_8.tif): fvc
+// finds that, or takes -first.
+func TestFVCASet(t *testing.T) {
+	dir := t.TempDir()
+	fvcFolderFrom(t, dir, "DB1_A", 1, 3, 3, func(p string, m image.Image) { writeTIFF(t, p+".tif", m) })
+	for _, args := range [][]string{nil, {"-first", "1"}} {
+		var out, errb bytes.Buffer
+		args = append([]string{"fvc", "-data", dir, "-sets", "DB1_A", "-fingers", "3", "-impressions", "3", "-ppi", "DB1_A=500", "-q"}, args...)
+		err := run(t.Context(), args, &out, &errb)
+		require.NoError(t, err, "%v: stderr %s", args, errb.String())
+		assert.Contains(t, out.String(), "| DB1_A | 0 |", "%v: no failure to enrol", args)
+	}
+	// Told the wrong first finger, it names the file it lacks.
+	var out, errb bytes.Buffer
+	err := run(t.Context(), []string{"fvc", "-data", dir, "-sets", "DB1_A", "-fingers", "3", "-impressions", "3", "-first", "101", "-q"}, &out, &errb)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), filepath.Join(dir, "DB1_A", "101_1"))
+	err = run(t.Context(), []string{"fvc", "-data", dir, "-first", "-1"}, &out, &errb)
+	require.Error(t, err)
+	assert.Equal(t, 2, exitCode(err, &errb))
 }
 
 // The FVC protocol on sets laid out like FVC whose images are WSQ files

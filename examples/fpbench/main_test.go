@@ -101,7 +101,8 @@ func TestExitCodes(t *testing.T) {
 func TestFingersHelp(t *testing.T) {
 	var out, errb bytes.Buffer
 	require.ErrorIs(t, run(t.Context(), []string{"fvc", "-h"}, &out, &errb), flag.ErrHelp)
-	assert.Contains(t, out.String(), "how many fingers of each set to use, 2..100: the first N finger numbers, 101, 102")
+	assert.Contains(t, out.String(), "how many fingers of each set to use, 2..100: N finger numbers from the first")
+	assert.Contains(t, out.String(), "1 in its A sets")
 	assert.Contains(t, out.String(), "how many impressions of each finger to use")
 }
 
