@@ -17,13 +17,16 @@ var ErrMalformed = errors.New("malformed image header")
 // which field, where, and what is wrong with it. It unwraps to
 // [ErrMalformed].
 type HeaderError struct {
-	Format string // "TIFF" or "BMP"
+	Format string // "TIFF", "BMP", or for an image too large "PNG", "JPEG", "GIF"
 	Field  string // the field being read, e.g. "first IFD offset", "XResolution (tag 282)"
-	Offset int64  // byte offset in the file of the field (or of where it should be)
+	Offset int64  // byte offset in the file of the field (or of where it should be); -1 if not known
 	Reason string // what is wrong
 }
 
 func (e *HeaderError) Error() string {
+	if e.Offset < 0 {
+		return fmt.Sprintf("%s header, %s: %s", e.Format, e.Field, e.Reason)
+	}
 	return fmt.Sprintf("%s header, %s at byte %d: %s", e.Format, e.Field, e.Offset, e.Reason)
 }
 

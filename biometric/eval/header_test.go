@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
+	"image/gif"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -569,4 +571,35 @@ func TestReadPrintsToolMade(t *testing.T) {
 			assertSameGray(t, src8, ps[0].Image, tc.file)
 		})
 	}
+}
+
+// A PNG, GIF or JPEG declaring more pixels than ReadPrints decodes is
+// refused from its header, before the pixels are allocated.
+func TestReadPrintsHugeDeclared(t *testing.T) {
+	var png8 bytes.Buffer
+	require.NoError(t, png.Encode(&png8, image.NewGray(image.Rect(0, 0, 4, 4))))
+	huge := bytes.Clone(png8.Bytes())
+	binary.BigEndian.PutUint32(huge[16:], 10000) // IHDR width
+	binary.BigEndian.PutUint32(huge[20:], 10000) // IHDR height
+	binary.BigEndian.PutUint32(huge[29:], crc32.ChecksumIEEE(huge[12:29]))
+	_, err := ReadPrints("big.png", huge)
+	require.Error(t, err)
+	var he *HeaderError
+	require.ErrorAs(t, err, &he)
+	assert.ErrorIs(t, err, ErrMalformed)
+	assert.Equal(t, "big.png: PNG header, image size at byte 16: 10000×10000 pixels, more than the 67108864 ReadPrints decodes", err.Error())
+
+	var gif8 bytes.Buffer
+	require.NoError(t, gif.Encode(&gif8, image.NewGray(image.Rect(0, 0, 4, 4)), nil))
+	hugeGIF := bytes.Clone(gif8.Bytes())
+	binary.LittleEndian.PutUint16(hugeGIF[6:], 65535)
+	binary.LittleEndian.PutUint16(hugeGIF[8:], 65535)
+	_, err = ReadPrints("big.gif", hugeGIF)
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, int64(6), he.Offset)
+
+	// An ordinary size still decodes.
+	ps, err := ReadPrints("small.png", png8.Bytes())
+	require.NoError(t, err)
+	assert.Equal(t, image.Rect(0, 0, 4, 4), ps[0].Image.Bounds())
 }

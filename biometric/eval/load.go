@@ -201,6 +201,15 @@ func (p *parsed) print(name string, data []byte, i int) (Print, error) {
 	case kindTIFF, kindBMP:
 		return p.decodeHeadered(name, data)
 	}
+	// The size first, so that a small file declaring a huge image is
+	// refused before its pixels are allocated.
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err == nil {
+		if px := int64(cfg.Width) * int64(cfg.Height); px > maxPixels {
+			return Print{}, fmt.Errorf("%s: %w", name, &HeaderError{Format: strings.ToUpper(format), Field: "image size", Offset: sizeOffset(format),
+				Reason: fmt.Sprintf("%d×%d pixels, more than the %d ReadPrints decodes", cfg.Width, cfg.Height, maxPixels)})
+		}
+	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
@@ -209,6 +218,19 @@ func (p *parsed) print(name string, data []byte, i int) (Print, error) {
 		return Print{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return Print{Name: p.name, Image: img}, nil
+}
+
+// sizeOffset is where the image size lies in a format image.Decode reads:
+// PNG's IHDR width, GIF's logical screen width; -1 where it has no fixed
+// place (a JPEG's frame header) or the format is not one of those.
+func sizeOffset(format string) int64 {
+	switch format {
+	case "png":
+		return 16
+	case "gif":
+		return 6
+	}
+	return -1
 }
 
 // recordResolution is a view's image resolution for Print.PPI and
@@ -287,8 +309,10 @@ func ReadPrint(name string, data []byte, i int) (Print, error) {
 //
 // Errors name the file (and view) and say what is wrong; they wrap
 // [ErrNotPrint] for an unrecognised file, a [*HeaderError] (unwrapping to
-// [ErrMalformed]) for a TIFF or BMP header that cannot be read or an
-// image larger than 8192 × 8192 pixels or than the file can hold, and
+// [ErrMalformed]) for a TIFF or BMP header that cannot be read, for an
+// image larger than 8192 × 8192 pixels in any format (refused from its
+// header, before its pixels are allocated) or a TIFF or BMP one larger
+// than the file can hold, and
 // otherwise the codec's error (a *fingerimage.FormatError, a
 // *wsq.FormatError, tiff.FormatError, tiff.UnsupportedError,
 // bmp.ErrUnsupported, io.ErrUnexpectedEOF for pixel data cut short,
