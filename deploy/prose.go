@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -73,7 +74,7 @@ func (p *parser) prose(n int, text string) {
 	if len(p.plan.Statements) >= maxStatements {
 		return
 	}
-	low := strings.ToLower(t)
+	low := lowerInPlace(t)
 	add := func(st Statement, at int) {
 		st.Line = n
 		st.Source = Source{Doc: p.plan.Circular, Section: p.annex, Quote: sentenceAround(t, at)}
@@ -265,6 +266,26 @@ func italianDate(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return civil(y, time.Month(m+1), d)
+}
+
+// lowerInPlace returns s in lower case with every byte where it was in s,
+// so that offsets found in the result index s too: strings.ToLower
+// changes the length of invalid UTF-8 (each byte becomes a 3-byte U+FFFD)
+// and of a few letters (İ, Ⱥ), and the statements quote s at offsets found
+// in the lower-case text. A rune whose lower case has another length, and
+// every invalid byte, is kept as it is.
+func lowerInPlace(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if l := unicode.ToLower(r); r != utf8.RuneError && utf8.RuneLen(l) == n {
+			b = utf8.AppendRune(b, l)
+		} else {
+			b = append(b, s[i:i+n]...)
+		}
+		i += n
+	}
+	return string(b)
 }
 
 // sentenceBounds returns the byte range of the sentence of t around byte

@@ -224,3 +224,26 @@ func TestPhaseStartsInTheSeeds(t *testing.T) {
 	}
 	assert.Equal(t, map[int]time.Time{1: date(2016, 7, 4), 2: date(2017, 4, 26), 3: date(2017, 10, 2)}, starts)
 }
+
+// A line whose lower case is longer than itself (invalid UTF-8, "İ") still
+// quotes the sentence of its statement: offsets found in the lower-case
+// text index the line too (the fuzzer found an index past the end).
+func TestProseLowerCaseLength(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		line string
+		day  int
+	}{
+		{strings.Repeat("\xbf", 18) + "entro e non oltre il 2 aprile 2017", 2},
+		{"İİİİ Prefetture. Confermare l'aula entro e non oltre il 12 aprile 2017. Poi altro.", 12},
+	} {
+		plan, err := Parse(strings.NewReader("CIRCOLARE N. 4/2017\n"+c.line+"\n"), ParseOptions{})
+		require.NoError(t, err, "%q", c.line)
+		require.Len(t, plan.Statements, 1, "%q", c.line)
+		st := plan.Statements[0]
+		assert.Equal(t, time.Date(2017, 4, c.day, 0, 0, 0, 0, time.UTC), st.Date.UTC())
+		assert.Contains(t, c.line, st.Source.Quote)
+		assert.Contains(t, st.Source.Quote, "entro e non oltre il")
+	}
+	assert.Equal(t, "\xbfabc İ àè", lowerInPlace("\xbfABC İ ÀÈ"))
+}
