@@ -148,6 +148,7 @@ type Extractor struct {
 	lut     [256]uint8    // palette gray levels (convert.go)
 	tune    *filterParams // nil: the defaults; set only by the tuning harness
 	fgBlock int
+	noise   float32 // pixel noise deviation of the working image (noiseSigma), gray levels
 }
 
 // candidate is a minutia during detection and filtering, in working
