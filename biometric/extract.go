@@ -52,7 +52,7 @@ type Options struct {
 
 	// MaxMinutiae caps the number of minutiae returned, highest quality
 	// first. Zero means 128 (DefaultMaxMinutiae); negative means no cap
-	// beyond the extractor's own limit of 1024 candidates per image.
+	// beyond the extractor's own limit of 4096 candidates per image.
 	MaxMinutiae int
 
 	// Debug, when non-nil, is called after each pipeline stage with the
@@ -137,7 +137,7 @@ type Extractor struct {
 	path []int32  // pixels of the last trace
 	uf   []int32  // union-find over candidates
 	ext  []uint16 // external branches per junction cluster
-	size []uint16 // members per junction cluster (up to maxCandidates)
+	size []uint16 // members per junction cluster
 	cand []candidate
 	out  []Minutia
 
@@ -375,15 +375,15 @@ func (e *Extractor) setup() {
 	e.gxx, e.gyy, e.gxy, e.d1 = e.bsum, e.bsq, e.bmean, e.bistd
 	e.stack = grow(e.stack, nb)[:0]
 	e.path = grow(e.path, 4*shortRidge)[:0]
-	if cap(e.cand) < maxCandidates {
-		e.cand = make([]candidate, 0, maxCandidates)
-		e.uf = make([]int32, maxCandidates)
-		e.ext = make([]uint16, maxCandidates)
-		e.size = make([]uint16, maxCandidates)
+	if cap(e.cand) < candInit { // grown up to maxCandidates when an image needs it (detectAt)
+		e.cand = make([]candidate, 0, candInit)
+		e.uf = make([]int32, candInit)
+		e.ext = make([]uint16, candInit)
+		e.size = make([]uint16, candInit)
 	}
 	e.cand = e.cand[:0]
-	if cap(e.out) < maxCandidates {
-		e.out = make([]Minutia, 0, maxCandidates)
+	if cap(e.out) < candInit {
+		e.out = make([]Minutia, 0, candInit)
 	}
 	e.out = e.out[:0]
 	if e.scale == 1 {
