@@ -77,10 +77,10 @@ func (e *Extractor) detectAt(i int32, nb uint8) bool {
 	if e.bdist[(y/blk)*e.bw+x/blk] == 0 {
 		return true
 	}
+	if len(e.cand) >= maxCandidates {
+		return false
+	}
 	if len(e.cand) == cap(e.cand) {
-		if len(e.cand) >= maxCandidates {
-			return false
-		}
 		// Noisy images only: the candidate list grows once and is kept.
 		e.cand = slices.Grow(e.cand, min(2*len(e.cand), maxCandidates)-len(e.cand))
 	}
