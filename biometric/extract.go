@@ -92,7 +92,9 @@ type Options struct {
 type Extractor struct {
 	Options Options
 
-	inW, inH  int     // input size
+	inW, inH  int // input size (the window inside a canvas margin, see trimCanvas)
+	offX      int // offset of that window in the input
+	offY      int
 	scale     float32 // input pixels per working pixel
 	w, h      int     // working size (500 ppi)
 	s         int     // stride of padded planes
@@ -200,6 +202,11 @@ func (e *Extractor) Quality() uint8 { return e.quality }
 // them. Coordinates are in the pixel space of img with its Bounds().Min
 // as the origin.
 //
+// A uniform margin round the image whose level differs from the edge of
+// the window it surrounds (a print pasted onto a larger canvas) is cut off
+// first, so that the window's edge counts as the image's edge; Quality
+// then describes the window.
+//
 // An image without a usable fingerprint gives no minutiae, finger quality
 // 0 and no error. That includes images that are not fingerprints at all:
 // noise, blurred noise, blank or uniform images, gradients, printed text,
@@ -217,6 +224,7 @@ func (e *Extractor) Extract(dst []Minutia, img image.Image) ([]Minutia, error) {
 	e.inW, e.inH = w, h
 	e.growIn()
 	e.toGray(img, b, w, h)
+	e.trimCanvas()
 	return e.run(dst)
 }
 
@@ -236,6 +244,7 @@ func (e *Extractor) ExtractRaw(dst []Minutia, pix []byte, width, height, stride 
 	e.inW, e.inH = width, height
 	e.growIn()
 	copyPlane(e.in, width, height, pix, stride)
+	e.trimCanvas()
 	return e.run(dst)
 }
 
@@ -413,8 +422,8 @@ func (e *Extractor) collect() {
 		}
 		x := int((c.fx + 0.5) * e.scale)
 		y := int((c.fy + 0.5) * e.scale)
-		x = min(max(x, 0), e.inW-1)
-		y = min(max(y, 0), e.inH-1)
+		x = min(max(x, 0), e.inW-1) + e.offX
+		y = min(max(y, 0), e.inH-1) + e.offY
 		q := int(c.q*100 + 0.5)
 		q = min(max(q, 1), 100)
 		e.out = append(e.out, Minutia{
