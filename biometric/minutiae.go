@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // ---------------------------------------------------------------------------
@@ -76,8 +77,12 @@ func (e *Extractor) detectAt(i int32, nb uint8) bool {
 	if e.bdist[(y/blk)*e.bw+x/blk] == 0 {
 		return true
 	}
-	if len(e.cand) == cap(e.cand) {
+	if len(e.cand) >= maxCandidates {
 		return false
+	}
+	if len(e.cand) == cap(e.cand) {
+		// Noisy images only: the candidate list grows once and is kept.
+		e.cand = slices.Grow(e.cand, min(2*len(e.cand), maxCandidates)-len(e.cand))
 	}
 	e.cand = append(e.cand, candidate{p: i, x: int32(x), y: int32(y), kind: kind})
 	e.setMark(i, len(e.cand))
@@ -91,9 +96,15 @@ func (e *Extractor) detectAt(i int32, nb uint8) bool {
 // candidate sits there; markAt finds which through a small open-addressing
 // table keyed by pixel index, instead of an index plane.
 
-const markSlots = 2 * maxCandidates // power of two, at most half full
+const (
+	markBits  = 13 // markSlots = 1<<markBits
+	markSlots = 1 << markBits
+)
 
-func markHash(p int32) int { return int(uint32(p) * 0x9E3779B1 >> 21 & (markSlots - 1)) }
+// The table is at most half full.
+var _ [markSlots - 2*maxCandidates]struct{}
+
+func markHash(p int32) int { return int(uint32(p) * 0x9E3779B1 >> (32 - markBits) & (markSlots - 1)) }
 
 // setMark records candidate index+1 m at pixel p.
 func (e *Extractor) setMark(p int32, m int) {
@@ -384,7 +395,8 @@ func (e *Extractor) pruneSpurs() {
 // are a hole in a ridge and four or more a crossing (all removed).
 func (e *Extractor) mergeJunctions() {
 	cs := e.cand
-	uf := e.uf[:len(cs)]
+	e.uf = grow(e.uf, len(cs))
+	uf := e.uf
 	for i := range uf {
 		uf[i] = int32(i)
 	}
@@ -412,9 +424,11 @@ func (e *Extractor) mergeJunctions() {
 		return
 	}
 	// Count external branches per cluster root (in the root's q, as scratch).
-	ext := e.ext[:len(cs)]
+	e.ext = grow(e.ext, len(cs))
+	ext := e.ext
 	clear(ext)
-	size := e.size[:len(cs)]
+	e.size = grow(e.size, len(cs))
+	size := e.size
 	clear(size)
 	for ci := range cs {
 		c := &cs[ci]

@@ -211,15 +211,7 @@ func nfJPEG(seed uint64, quality int) image.Image {
 	for i, v := range g.Pix {
 		g.Pix[i] = uint8(200 + (float64(v)-200)*0.5)
 	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, g, &jpeg.Options{Quality: quality}); err != nil {
-		panic(err)
-	}
-	img, err := jpeg.Decode(&buf)
-	if err != nil {
-		panic(err)
-	}
-	return img
+	return jpegGray(g, quality)
 }
 
 type notFinger struct {

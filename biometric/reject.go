@@ -51,6 +51,31 @@ func (e *Extractor) rejectNotFinger() {
 	bw, bh := e.bw, e.bh
 	var sumCoh float32
 	nb, nper := 0, 0
+	// Pixel noise adds the same gradient energy to both axes of each
+	// block's structure tensor (gradientRow: central differences on every
+	// other row, σ²/2 per axis and sample, in the units of the block's
+	// normalisation) and so lowers the coherence of a noisy print's
+	// ridges; it is taken out of the trace, by half of it at most (pure
+	// noise must not gain more than a factor of 2). The per-block noise
+	// energy goes in d2, dead once the orientation is smoothed.
+	nv := e.noise * e.noise / 2
+	ne := e.d2[:bw*bh]
+	clear(ne)
+	if nv > 0 {
+		cw := bw + 1
+		for by := range bh {
+			for bx := range bw {
+				b := by*bw + bx
+				if e.near[b] == 0 {
+					continue // no gradients summed
+				}
+				c := by*cw + bx
+				is := (e.cistd[c] + e.cistd[c+1] + e.cistd[c+cw] + e.cistd[c+cw+1]) / 4
+				n := float32((min(bx*blk+blk, e.w) - bx*blk) * ((min(by*blk+blk, e.h) - by*blk + 1) / 2))
+				ne[b] = 2 * n * nv * is * is
+			}
+		}
+	}
 	for by := range bh {
 		for bx := range bw {
 			b := by*bw + bx
@@ -61,17 +86,18 @@ func (e *Extractor) rejectNotFinger() {
 			if e.periodConsistent(b, bx, by) {
 				nper++
 			}
-			var sxx, syy, sxy float32
+			var sxx, syy, sxy, sn float32
 			for yy := max(by-rejectCohR, 0); yy <= min(by+rejectCohR, bh-1); yy++ {
 				for xx := max(bx-rejectCohR, 0); xx <= min(bx+rejectCohR, bw-1); xx++ {
 					k := yy*bw + xx
 					sxx += e.gxx[k]
 					syy += e.gyy[k]
 					sxy += e.gxy[k]
+					sn += ne[k]
 				}
 			}
 			if t := sxx + syy; t > 1e-6 {
-				sumCoh += float32(math.Sqrt(float64((sxx-syy)*(sxx-syy)+4*sxy*sxy))) / t
+				sumCoh += float32(math.Sqrt(float64((sxx-syy)*(sxx-syy)+4*sxy*sxy))) / max(t-sn, t/2)
 			}
 		}
 	}

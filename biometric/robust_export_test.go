@@ -1,0 +1,6 @@
+package biometric
+
+// RejectReason exposes to the robustness sweep why the last image was
+// rejected as not a finger: 0 not rejected, 1 no ridge structure
+// (coherence), 2 no ridge period, 3 JPEG blocking.
+func (e *Extractor) RejectReason() int { return int(e.reject) }
