@@ -338,12 +338,20 @@ func sentenceAround(t string, at int) string {
 	for from > 0 && !utf8.RuneStart(s[from]) {
 		from--
 	}
-	r := []rune(s[from:])
-	out := string(r[:min(len(r), maxQuote)])
+	// Cut after maxQuote runes by byte offset, so that invalid UTF-8 is
+	// quoted as it is, not as U+FFFD.
+	rest := s[from:]
+	cut, n := 0, 0
+	for cut < len(rest) && n < maxQuote {
+		_, size := utf8.DecodeRuneInString(rest[cut:])
+		cut += size
+		n++
+	}
+	out := rest[:cut]
 	if from > 0 {
 		out = "…" + out
 	}
-	if len(r) > maxQuote {
+	if cut < len(rest) {
 		out += "…"
 	}
 	return out
