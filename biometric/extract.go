@@ -159,6 +159,7 @@ type Extractor struct {
 	tune    *filterParams // nil: the defaults; set only by the tuning harness
 	fgBlock int
 	noise   float32 // pixel noise deviation of the working image (noiseSigma), gray levels
+	ridgeP  float32 // median ridge period of the foreground, input pixels (RidgePeriod)
 }
 
 // candidate is a minutia during detection and filtering, in working
@@ -332,6 +333,7 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.debugFloat("normalized", e.dbgNorm)
 	e.debugOrientation()
 	e.debugFrequency()
+	e.measureRidgePeriod() // before the not-a-finger decision may clear the foreground
 	e.rejectNotFinger()
 	e.debugFloat("enhanced", e.dbgEnh)
 	e.ridgeQuality()
