@@ -35,10 +35,12 @@ const TypicalRidgePeriod = 8.45
 // above the largest clean deviation for populations with finer or coarser
 // ridges than these. What it catches, measured on the FVC2002 B prints
 // resampled and extracted as 500 ppi (TestRidgePeriodFVC2002): every set
-// at 250, 800 and 1000 ppi, most at 300 and 700 ppi, hardly any at 400 or
-// 600 ppi. The period estimate is compressed towards the middle of its
-// range (a print at 800 ppi reads as 700 to 830), so the resolution it
-// suggests errs towards the one given.
+// at 700 (DB3_B 1 point past the threshold), 800 and 1000 ppi; at 250
+// and 300 ppi 4 and 3 of the 4 sets (DB3_B within a point of the
+// threshold); at 600 ppi only DB2_B; none at 400 ppi. The period
+// estimate is compressed towards the middle of its range (prints at 800
+// ppi read as 700 to 830, at 250 ppi as 330 to 370), so the resolution
+// it suggests errs towards the one given.
 const ResolutionTolerance = 0.25
 
 // MinResolutionPrints is the number of prints with a measured period that
