@@ -49,13 +49,16 @@ type Options struct {
 	// the coordinates of the input image. Values outside 250..1000 are
 	// rejected by Extract with an *ImageError.
 	//
-	// A wrong resolution is not detected. Measured on FVC2002 B prints
-	// resampled and extracted as if at 500 ppi (TestRobustnessSweep):
-	// prints of 400 or 600 ppi give normal-looking templates that miss
-	// their mates (59 % and 30 % of genuine pairs below
-	// ThresholdFMR100); prints of 800 ppi match almost none (99 %), and
-	// of 1000 ppi most are taken for "not a finger" (no minutiae, quality
-	// 0).
+	// A wrong resolution is not detected by Extract. Measured on FVC2002
+	// B prints resampled and extracted as if at 500 ppi
+	// (TestRobustnessSweep): prints of 400 or 600 ppi give
+	// normal-looking templates that miss their mates (59 % and 30 % of
+	// genuine pairs below ThresholdFMR100); prints of 800 ppi match
+	// almost none (99 %), and of 1000 ppi most are taken for "not a
+	// finger" (no minutiae, quality 0). Over a set of prints,
+	// [CheckResolution] on their [Extractor.RidgePeriod] values warns of
+	// the larger errors (800 ppi and more, or about 250 ppi, taken for
+	// 500), not of 400 or 600 ppi.
 	Resolution int
 
 	// MaxMinutiae caps the number of minutiae returned, highest quality
@@ -159,6 +162,7 @@ type Extractor struct {
 	tune    *filterParams // nil: the defaults; set only by the tuning harness
 	fgBlock int
 	noise   float32 // pixel noise deviation of the working image (noiseSigma), gray levels
+	ridgeP  float32 // median ridge period of the foreground, input pixels (RidgePeriod)
 }
 
 // candidate is a minutia during detection and filtering, in working
@@ -332,6 +336,7 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.debugFloat("normalized", e.dbgNorm)
 	e.debugOrientation()
 	e.debugFrequency()
+	e.measureRidgePeriod() // before the not-a-finger decision may clear the foreground
 	e.rejectNotFinger()
 	e.debugFloat("enhanced", e.dbgEnh)
 	e.ridgeQuality()

@@ -32,6 +32,7 @@ type extractResult struct {
 	dur           time.Duration
 	minutiae      int
 	quality       uint8
+	period        float32 // median ridge period, input pixels (biometric.Extractor.RidgePeriod)
 	acc           eval.Accuracy
 	hasTruth      bool
 	err           error
@@ -156,6 +157,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				if err == nil {
 					r.minutiae = len(dst)
 					r.quality = e.Quality()
+					r.period = e.RidgePeriod()
 					if hasTruth {
 						r.acc = eval.CompareMinutiae(truth, dst, tol)
 					}
@@ -196,6 +198,15 @@ feed:
 		}
 	}
 	printExtractSummary(stdout, res, single, wall, *workers, files != nil, *ppi)
+	periods := periodTally{}
+	for _, r := range res {
+		periods.add(r.ppi, r.period)
+	}
+	set := "the synthetic prints"
+	if *dir != "" {
+		set = *dir
+	}
+	periods.warn(stdout, set)
 	return nil
 }
 
@@ -236,11 +247,11 @@ func writeExtractCSV(path string, res []extractResult) error {
 		return err
 	}
 	cw := csv.NewWriter(f)
-	cw.Write([]string{"image", "width", "height", "ppi", "ms", "minutiae", "quality", "truth", "paired", "precision", "recall", "error"})
+	cw.Write([]string{"image", "width", "height", "ppi", "ms", "minutiae", "quality", "truth", "paired", "precision", "recall", "error", "ridge_period"})
 	for _, r := range res {
 		rec := []string{r.name, strconv.Itoa(r.width), strconv.Itoa(r.height), strconv.Itoa(r.ppi),
 			strconv.FormatFloat(r.dur.Seconds()*1000, 'f', 3, 64), strconv.Itoa(r.minutiae), strconv.Itoa(int(r.quality)),
-			"", "", "", "", ""}
+			"", "", "", "", "", strconv.FormatFloat(float64(r.period), 'f', 2, 32)}
 		if r.hasTruth {
 			rec[7], rec[8] = strconv.Itoa(r.acc.Truth), strconv.Itoa(r.acc.Paired)
 			rec[9] = strconv.FormatFloat(r.acc.Precision(), 'f', 4, 64)

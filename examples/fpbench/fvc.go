@@ -26,6 +26,7 @@ type fvcRow struct {
 	cross     eval.Rates
 	hasCross  bool
 	ppi       ppiCount
+	periods   periodTally // ridge periods of the prints extracted, by resolution
 }
 
 func runFVC(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -144,6 +145,7 @@ func fvcSet(ctx context.Context, dir, set string, ppi, first, fingers, imps int,
 	refs := make([][]*biometric.Prepared, fingers)
 	probes := make([][]*biometric.Probe, fingers)
 	row.ppi.def = ppi
+	row.periods = periodTally{}
 	var e biometric.Extractor
 	var bar *progress
 	if !quiet {
@@ -188,6 +190,7 @@ func fvcSet(ctx context.Context, dir, set string, ppi, first, fingers, imps int,
 				extractTime += time.Since(start)
 				if err == nil {
 					t = &tt
+					row.periods.add(res, e.RidgePeriod())
 				}
 			}
 			if t == nil {
@@ -292,5 +295,8 @@ func printFVC(w io.Writer, rows []fvcRow, tpl string) {
 	fmt.Fprintln(w, "\nresolution of the prints:")
 	for _, r := range rows {
 		fmt.Fprintf(w, "%s: %s\n", r.set, &r.ppi)
+	}
+	for _, r := range rows {
+		r.periods.warn(w, r.set)
 	}
 }
