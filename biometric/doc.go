@@ -54,7 +54,10 @@
 // lost to JPEG blocking) is rejected: no minutiae, finger quality 0.
 //
 // Images of another resolution ([Options.Resolution]) are resampled to
-// 500 ppi first and the minutiae are reported in input coordinates.
+// 500 ppi first and the minutiae are reported in input coordinates. A
+// wrong resolution costs much accuracy and one print cannot show it; over
+// a set of prints, [CheckResolution] on each [Extractor.RidgePeriod] says
+// when the prints look like another resolution.
 //
 // # Conventions
 //
