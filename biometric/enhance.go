@@ -25,9 +25,39 @@ const (
 // coherenceRow, orientRow), smoothing along the ridges (smoothRow), ridge
 // frequency (frequencyRow, periodRow), the band-pass across the ridges
 // with binarisation into bin (enhanceRow) and the clarity (clarityRow).
+//
+// A blurred image, or a wet one, reads long ridge periods: sharp ridges'
+// harmonics raise the gradient energy the period estimate divides by the
+// signal energy, blur and closed valleys take them away and leave slow
+// variation in the blocks. Where more than filterParams.blurShare of the
+// foreground blocks read a period 1.5 px longer than the reading about
+// each block's own mean (periodRow), the stages run again with the
+// band-pass tuned at most filterParams.periodCap bins above the second
+// reading. No FVC2002 B print is taken for blurred (the share is at most
+// 0.65 there), so their templates do not change.
 func (e *Extractor) enhance() {
+	e.cornerStats() // once: the passes reuse the memory it reads (gxy, d1)
+	tp := e.params()
+	grow, fg := tp.growCoh > 0, e.fgBlock
+	if grow { // growRow changes the mask: keep it for a second pass
+		copy(e.mtmp, e.mask)
+	}
+	n, long := e.enhancePass(-1)
+	if tp.blurShare == 0 || n == 0 || float32(long) <= tp.blurShare*float32(n) {
+		return
+	}
+	if grow {
+		copy(e.mask, e.mtmp[:len(e.mask)])
+		e.fgBlock = fg
+	}
+	e.enhancePass(tp.periodCap)
+}
+
+// enhancePass is one pass of enhance, with the band-pass period capped
+// at capBins above the block-mean reading (negative: not capped); it returns
+// periodRow's counts summed over the image.
+func (e *Extractor) enhancePass(capBins int) (blocks, long int) {
 	bh, rs := e.bh, blk*e.s
-	e.cornerStats()
 	clear(e.bin)
 	if e.Options.Debug != nil {
 		e.dbgNorm = growClear(e.dbgNorm, len(e.bin))
@@ -77,7 +107,9 @@ func (e *Extractor) enhance() {
 			e.frequencyRow(by, e.win, e.winR0*rs)
 		}
 		if by := n - 5; by >= 0 {
-			e.periodRow(by)
+			bn, bl := e.periodRow(by, capBins)
+			blocks += bn
+			long += bl
 			e.enhanceRow(by)
 			e.clarityRow(by, e.nwin, nb)
 		}
@@ -85,6 +117,7 @@ func (e *Extractor) enhance() {
 	if grow && e.fgBlock != grown {
 		e.blockDistance()
 	}
+	return blocks, long
 }
 
 // growRow adds to the foreground the background blocks of block row by

@@ -139,6 +139,7 @@ type Extractor struct {
 	period     []float32 // ridge period in working pixels
 	obin, pbin []uint8
 	f1, f2     []float32 // frequency: gradient and signal energy, summed over 5 blocks of a row
+	f3         []float32 // frequency: signal energy about each block's own mean (as f1, f2)
 	clar       float32   // clarity summed over the blocks measured (clarityRow)
 	clarN      int
 	cmean      []float32 // corner grid (bw+1)*(bh+1)
@@ -382,7 +383,7 @@ func (e *Extractor) setup() {
 		e.kernS, e.kernSigma = e.s, sg
 	}
 	nb := e.bw * e.bh
-	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.ori, &e.coh, &e.period, &e.d2, &e.f1, &e.f2} {
+	for _, p := range []*[]float32{&e.bsum, &e.bsq, &e.bmean, &e.bistd, &e.ori, &e.coh, &e.period, &e.d2, &e.f1, &e.f2, &e.f3} {
 		*p = grow(*p, nb)
 	}
 	for _, p := range []*[]uint8{&e.mask, &e.mtmp, &e.near, &e.bdist, &e.obin, &e.pbin} {

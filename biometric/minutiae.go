@@ -637,6 +637,8 @@ type filterParams struct {
 	oriNorm                  float32 // >0: orientation averages block vectors divided by energy^oriNorm
 	forkNoReach              bool    // the border reach test skips bifurcations (a cut edge makes endings)
 	frameReach               float32 // the border reach test counts the image's edge only this close; 0: as borderReach
+	periodCap                int     // band-pass period at most this many bins above the block-mean reading on a blurred image (enhance)
+	blurShare                float32 // ... an image where more than this share of the foreground blocks read longLead bins longer; 0: off
 }
 
 func (e *Extractor) params() filterParams {
@@ -679,5 +681,5 @@ func (e *Extractor) params() filterParams {
 		cloudRadius: cloudRadius, cloudCount: cloudCount, borderBlocks: 1,
 		spurLen: spurLen, shortRidge: 0, bridgeLen: 0, borderQ: 0.6, dirLen: dirLen, dirBlend: dirBlend,
 		endShift: -0.1, forkShift: 0.3, alongSigma: alongSigma, segFrac: segFrac, oriNorm: oriNorm,
-		frameReach: frameReach}
+		frameReach: frameReach, periodCap: periodCap, blurShare: blurShare}
 }

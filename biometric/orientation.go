@@ -93,13 +93,16 @@ func stencil(t []float32, o, x0, x1, s int) (row, up, dn []float32) {
 	return t[o+x0-1 : o+x1+1], t[o-s+x0 : o-s+x1], t[o+s+x0 : o+s+x1]
 }
 
-// boxRow replaces the block-map rows f1 and f2 of block row by by their
-// sums over 5 blocks, using the period row as scratch (periodRow fills it
-// last).
+// boxRow replaces the block-map rows f1 and f2 (nil: none) of block row
+// by by their sums over 5 blocks, using the period row as scratch
+// (periodRow fills it last).
 func (e *Extractor) boxRow(by int, f1, f2 []float32) {
 	bw := e.bw
 	sc := e.period[by*bw : by*bw+bw]
 	for _, f := range [2][]float32{f1, f2} {
+		if f == nil {
+			continue
+		}
 		for bx := range bw {
 			var a float32
 			for xx := max(bx-2, 0); xx <= min(bx+2, bw-1); xx++ {
@@ -161,20 +164,22 @@ func (e *Extractor) orientRow(by int) {
 // block row inside enhance, on the window of the smoothed image.
 
 // frequencyRow sums the gradient and signal energy of the blocks of block
-// row by into f1 and f2, from the smoothed image in the window t (padded
-// index i is t[i-base]), then replaces the row by its sums over 5 blocks
-// (the horizontal half of the 5x5 box; periodRow adds the rows).
+// row by into f1 and f2, and the signal energy about each block's own mean
+// into f3, from the smoothed image in the window t (padded index i is
+// t[i-base]), then replaces the rows by their sums over 5 blocks (the
+// horizontal half of the 5x5 box; periodRow adds the rows).
 func (e *Extractor) frequencyRow(by int, t []float32, base int) {
 	bw, w, h, s := e.bw, e.w, e.h, e.s
 	y0, y1 := by*blk, min(by*blk+blk, h)
-	f1, f2 := e.f1[by*bw:by*bw+bw], e.f2[by*bw:by*bw+bw]
+	f1, f2, f3 := e.f1[by*bw:by*bw+bw], e.f2[by*bw:by*bw+bw], e.f3[by*bw:by*bw+bw]
 	for bx := range bw {
 		if e.near[by*bw+bx] == 0 {
-			f1[bx], f2[bx] = 0, 0
+			f1[bx], f2[bx], f3[bx] = 0, 0, 0
 			continue
 		}
 		x0, x1 := bx*blk, min(bx*blk+blk, w)
-		var g2, p2 float32
+		var g2, p2, s1 float32
+		n := 0
 		for y := y0; y < y1; y += 2 { // every other row: the ratio of sums barely changes
 			row, up, dn := stencil(t, (y+pad)*s+pad-base, x0, x1, s)
 			for i := range up {
@@ -183,34 +188,71 @@ func (e *Extractor) frequencyRow(by int, t []float32, base int) {
 				v := row[i+1]
 				g2 += gx*gx + gy*gy
 				p2 += v * v
+				s1 += v
 			}
+			n += len(up)
 		}
-		f1[bx], f2[bx] = g2, p2
+		f1[bx], f2[bx], f3[bx] = g2, p2, max(p2-s1*s1/float32(n), 0)
 	}
 	e.boxRow(by, f1, f2)
+	e.boxRow(by, f3, nil)
 }
 
 // periodRow sets the period of the blocks of block row by from the sums
 // of frequencyRow over block rows by-2..by+2 (all of them computed).
-func (e *Extractor) periodRow(by int) {
+//
+// It also reads the period from the signal energy about each block's own
+// mean (f3). A block holds less than a ridge period, so that reading is
+// the shorter; on a sharp print by half a pixel to a pixel. Where the
+// first reading runs further ahead, slow variation the ratio takes for
+// long ridges dominates the block's energy, as on a blurred print or a wet
+// one whose valleys have closed. It returns the foreground blocks counted
+// and those where the first reading is longLead bins (1.5 px) or more
+// ahead (see enhance). With capBins >= 0 the period the band-pass is tuned
+// to (pbin) is at most capBins above the second reading; the period map
+// itself (period: the not-a-finger test, quality, minutia positions)
+// always keeps the first.
+func (e *Extractor) periodRow(by, capBins int) (n, long int) {
 	bw := e.bw
 	for bx := range bw {
 		g2, p2 := e.boxCol(e.f1, e.f2, bx, by)
 		b := by*bw + bx
+		tab := &e.kern.ratio[e.obin[b]]
 		k := nPer / 2
 		if p2 > 1e-3 {
-			r := g2 / p2
-			tab := &e.kern.ratio[e.obin[b]]
-			// The ratio falls with the period: take the closest entry.
-			k = 0
-			for k < nPer-1 && tab[k+1] >= r {
-				k++
+			k = periodBin(tab, g2/p2)
+		}
+		e.period[b] = minPeriod + float32(k)*periodStep
+		var p3 float32
+		for yy := max(by-2, 0); yy <= min(by+2, e.bh-1); yy++ {
+			p3 += e.f3[yy*bw+bx]
+		}
+		if p3 > 1e-3 {
+			k2 := periodBin(tab, g2/p3)
+			if e.mask[b] != 0 {
+				n++
+				if k-k2 >= longLead {
+					long++
+				}
 			}
-			if k < nPer-1 && tab[k]-r > r-tab[k+1] {
-				k++
+			if capBins >= 0 {
+				k = min(k, k2+capBins)
 			}
 		}
 		e.pbin[b] = uint8(k)
-		e.period[b] = minPeriod + float32(k)*periodStep
 	}
+	return n, long
+}
+
+// periodBin returns the bin of the period grid whose energy ratio in tab
+// (falling with the period) is closest to r.
+func periodBin(tab *[nPer]float32, r float32) int {
+	k := 0
+	for k < nPer-1 && tab[k+1] >= r {
+		k++
+	}
+	if k < nPer-1 && tab[k]-r > r-tab[k+1] {
+		k++
+	}
+	return k
 }

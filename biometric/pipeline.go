@@ -30,6 +30,19 @@ const (
 
 	oriNorm = 0 // orientation: block vectors divided by energy^oriNorm; off (see params)
 
+	// A blurred or wet image (enhance): more than blurShare of its
+	// foreground blocks read a period longLead bins (1.5 px) longer from
+	// their signal energy than from the energy about each block's own
+	// mean; its band-pass is then tuned at most periodCap bins above the
+	// second reading (0: the shorter of the two). blurShare sits above
+	// every FVC2002 B print's share (at most 0.65, one DB2_B print; the
+	// others at most 0.58), so no FVC2002 template changes; periodCap was
+	// chosen among 0, 1, 2 on the sweep's blur and wet transforms. See
+	// biometric/eval/RESULTS.md, "blur and wet skin".
+	longLead  = 3
+	blurShare = 0.7
+	periodCap = 0
+
 	minStd  = 6.0 // gray levels: below this a block is background
 	segFrac = 0.3 // ... and below this fraction of the print's 95th-percentile contrast
 

@@ -2,6 +2,7 @@ package biometric_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -227,6 +228,32 @@ func TestRobustnessSweep(t *testing.T) {
 			100*r.eers[0], 100*r.eers[1], 100*r.eers[2], 100*r.eers[3], r.setMinutiae[0], r.setMinutiae[1], r.setMinutiae[2], r.setMinutiae[3])
 	}
 	t.Log(out.String())
+}
+
+// TestFVCTemplateDigest logs a SHA-256 over the minutiae and quality of
+// all 320 FVC2002 B prints, to show that a change leaves every FVC2002
+// template as it was (compare the digest before and after). It runs with
+// the sweep (CIEKIT_ROBUST=1).
+func TestFVCTemplateDigest(t *testing.T) {
+	if os.Getenv("CIEKIT_ROBUST") == "" {
+		t.Skip("set CIEKIT_ROBUST=1 to run the robustness sweep")
+	}
+	root := fvcDir(t)
+	h := sha256.New()
+	for _, db := range fvcDBs {
+		e := biometric.Extractor{Options: biometric.Options{Resolution: fvcRes(db)}}
+		for n := range 80 {
+			g := loadGray(t, filepath.Join(root, db, fmt.Sprintf("%d_%d.png", 101+n/8, n%8+1)))
+			tpl, err := e.ExtractTemplate(g)
+			require.NoError(t, err)
+			fmt.Fprintf(h, "%s %d q%d:", db, n, tpl.Quality)
+			for _, m := range tpl.Minutiae {
+				fmt.Fprintf(h, " %d,%d,%d,%d,%d", m.X, m.Y, m.Angle, m.Kind, m.Quality)
+			}
+			fmt.Fprintln(h)
+		}
+	}
+	t.Logf("SHA-256 over the minutiae and quality of the 320 FVC2002 B templates: %x", h.Sum(nil))
 }
 
 // loadGray reads a PNG as *image.Gray with its origin at (0, 0).
