@@ -66,14 +66,17 @@ const MinResolutionPrints = 5
 // [CheckResolution] to turn it into a resolution.
 func (e *Extractor) RidgePeriod() float32 { return e.ridgeP }
 
-// measureRidgePeriod sets e.ridgeP from the period bins of the foreground
-// blocks: the median of the histogram, interpolated within its bin.
+// measureRidgePeriod sets e.ridgeP from the period map of the foreground
+// blocks (the first reading, which the band-pass of a blurred print does
+// not follow: see enhance): the median of its histogram over the period
+// grid, interpolated within its bin.
 func (e *Extractor) measureRidgePeriod() {
 	var hist [nPer]int32
 	n := 0
 	for b, m := range e.mask[:e.bw*e.bh] {
 		if m != 0 {
-			hist[e.pbin[b]]++
+			k := int((e.period[b]-minPeriod)/periodStep + 0.5)
+			hist[min(max(k, 0), nPer-1)]++
 			n++
 		}
 	}
