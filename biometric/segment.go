@@ -45,9 +45,6 @@ func noiseSigma(pix []uint8, w, h int) float32 {
 // signalSD is the standard deviation left of variance v once the noise
 // variance nv is taken out.
 func signalSD(v, nv float32) float32 {
-	if nv == 0 {
-		return float32(math.Sqrt(float64(v)))
-	}
 	return float32(math.Sqrt(float64(max(v-nv, 0))))
 }
 
