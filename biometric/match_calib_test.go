@@ -19,27 +19,48 @@ type calibSet struct {
 	name              string
 	impostor, genuine []float64
 	oursImpostor      []float64 // the impostor scores of our templates alone
+	oursGenuine       []float64 // and their genuine scores
 }
 
-func loadCalibSets(t *testing.T) []calibSet {
+func loadCalibSets(t *testing.T) []calibSet { return scoreCalibSets(loadCalibTemplates(t)) }
+
+// calibTemplates holds our and the reference templates of one FVC2002 B set.
+type calibTemplates struct {
+	name      string
+	ours, ref [10][8]*biometric.Template
+}
+
+func loadCalibTemplates(t *testing.T) []calibTemplates {
 	root := fvcDir(t)
-	var sets []calibSet
+	var out []calibTemplates
 	for _, db := range fvcDBs {
 		dir := filepath.Join(root, db)
-		ours := extractFVC(t, dir, db)
-		ref := referenceFVC(t, dir, db)
-		cs := calibSet{name: db}
+		out = append(out, calibTemplates{name: db, ours: extractFVC(t, dir, db), ref: referenceFVC(t, dir, db)})
+	}
+	return out
+}
+
+// scoreCalibSets scores the calibration pairs of each set with the
+// matcher as it is set now (matchTune).
+func scoreCalibSets(ts []calibTemplates) []calibSet {
+	var sets []calibSet
+	for _, ct := range ts {
+		cs := calibSet{name: ct.name}
 		pairs := append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, true)...)
-		for k, set := range []*[10][8]*biometric.Template{&ours, &ref} {
+		for k, set := range []*[10][8]*biometric.Template{&ct.ours, &ct.ref} {
 			for _, p := range pairs {
 				a, b := set[p.A.Finger][p.A.Impression], set[p.B.Finger][p.B.Impression]
 				s := 0.0
 				if a != nil && b != nil {
 					s = biometric.RawScore(biometric.NewProbe(a), biometric.Prepare(b))
 				}
-				if p.Genuine {
+				switch {
+				case p.Genuine:
 					cs.genuine = append(cs.genuine, s)
-				} else {
+					if k == 0 {
+						cs.oursGenuine = append(cs.oursGenuine, s)
+					}
+				default:
 					cs.impostor = append(cs.impostor, s)
 					if k == 0 {
 						cs.oursImpostor = append(cs.oursImpostor, s)
