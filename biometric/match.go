@@ -706,7 +706,10 @@ type matchParams struct {
 // were chosen leave-one-set-out on FVC2002 B (every combination of soft
 // 0..1 and qLo 1..0.05; three folds of four chose soft 0.8 and qLo 0.05,
 // the fourth 0.8 and 0.3): held-out mean EER 2.94 % -> 2.50 %. See
-// TestTuneLeaveOneSetOut and biometric/eval/RESULTS.md.
+// TestTuneLeaveOneSetOut and biometric/eval/RESULTS.md. wFloor is the
+// lowest mean minutia weight of our 320 FVC2002 B templates (0.2025, a
+// DB3_B print), rounded down: it was not fitted, and it changes no FVC2002
+// score (TestDiagClutter prints it; RESULTS.md, "late morning").
 var defaultMatchParams = matchParams{qLo: 0.05, floor: 8, angleTol: 12, distBase: 8, distGrow: 0.1, distMax: pairDistMax, soft: 0.8, wFloor: 0.2}
 
 // matchTune is read by the matcher; only the tuning harness changes it.
@@ -715,6 +718,7 @@ var matchTune = defaultMatchParams
 // minutiaWeight is the weight of a minutia of quality q (0..100) in the
 // score: 1 at quality 100 and for unknown quality (0), falling linearly
 // to matchTune.qLo at quality 1.
+// Prepare then floors the template's mean weight (floorWeights).
 func minutiaWeight(q uint8) float32 {
 	if q == 0 || q >= 100 {
 		return 1
