@@ -1,6 +1,7 @@
 package biometric_test
 
 import (
+	"cmp"
 	"fmt"
 	"image"
 	"math/rand/v2"
@@ -107,10 +108,10 @@ func TestDiagClutter(t *testing.T) {
 	}
 	restore()
 	type agg struct {
-		n                                          int
-		na, nb, a0, b0, matched, m, inA, inB, area float64
-		pairW, freeW, pairCrowd, allCrowd, meanW   float64
-		density                                    float64 // sqrt(a0·b0) per overlap cell
+		n                                        int
+		na, a0, matched, m, inA, area            float64 // means over both prints where two
+		pairW, freeW, pairCrowd, allCrowd, meanW float64
+		density                                  float64 // (a0+b0)/2 per overlap cell
 	}
 	add := func(g *agg, s *biometric.PairStats) {
 		g.n++
@@ -348,15 +349,7 @@ func TestDiagNullModel(t *testing.T) {
 	}
 	c, phi := fit(pooled)
 	t.Logf("pooled: c %.3f, φ %.2f", c, phi)
-	slices.SortFunc(pooled, func(a, b xy) int {
-		switch {
-		case a.x < b.x:
-			return -1
-		case a.x > b.x:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(pooled, func(a, b xy) int { return cmp.Compare(a.x, b.x) })
 	for q := range 10 {
 		part := pooled[q*len(pooled)/10 : (q+1)*len(pooled)/10]
 		var mx, my, vy, f20 float64
@@ -405,15 +398,7 @@ func TestDiagMargin(t *testing.T) {
 		}
 		rs = append(rs, row{p.Genuine, biometric.DiagPair(biometric.NewProbe(a), biometric.Prepare(b))})
 	}
-	slices.SortFunc(rs, func(a, b row) int {
-		switch {
-		case a.s.Raw < b.s.Raw:
-			return 1
-		case a.s.Raw > b.s.Raw:
-			return -1
-		}
-		return 0
-	})
+	slices.SortFunc(rs, func(a, b row) int { return cmp.Compare(b.s.Raw, a.s.Raw) })
 	// The pairs around the EER: the 14 strongest impostors and the
 	// genuine pairs that do not score above them all.
 	hi := 0.0
