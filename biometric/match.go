@@ -153,7 +153,11 @@ func (p *Prepared) floorWeights() {
 		return
 	}
 	for k := range p.w {
-		p.w[k] = min(p.w[k]*f/mw, 1)
+		if mw > 0 {
+			p.w[k] = min(p.w[k]*f/mw, 1)
+		} else {
+			p.w[k] = f // all weights 0 (a tuned qLo of 0)
+		}
 	}
 }
 
@@ -717,8 +721,8 @@ var matchTune = defaultMatchParams
 
 // minutiaWeight is the weight of a minutia of quality q (0..100) in the
 // score: 1 at quality 100 and for unknown quality (0), falling linearly
-// to matchTune.qLo at quality 1.
-// Prepare then floors the template's mean weight (floorWeights).
+// to matchTune.qLo at quality 1. Prepare then floors the template's mean
+// weight (floorWeights).
 func minutiaWeight(q uint8) float32 {
 	if q == 0 || q >= 100 {
 		return 1
