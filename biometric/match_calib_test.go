@@ -210,3 +210,31 @@ func TestMatchCalibrationLeaveOneSetOut(t *testing.T) {
 		t.Errorf("held-out FMR at ThresholdFMR1000 up to %.3f%%, want ≤ 0.15%%", 100*worst1000)
 	}
 }
+
+// TestWeightFloorBelowFVC checks that the matcher's floor of a template's
+// mean minutia weight (floorWeights) stays below every FVC2002 B template
+// of ours, so that it moves no FVC2002 score and the calibration, fitted
+// there, stays as it is. An extractor change that lowers the quality of
+// FVC2002 prints makes this fail: lower the floor to the new minimum.
+func TestWeightFloorBelowFVC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("extracts 320 images")
+	}
+	restore := biometric.SetMatchParam("wFloor", 0)
+	defer restore()
+	lowest := 1.0
+	for _, ct := range loadCalibTemplates(t) {
+		for f := range ct.ours {
+			for _, tp := range ct.ours[f] {
+				if tp != nil && len(tp.Minutiae) > 0 {
+					_, w := biometric.Density(biometric.Prepare(tp))
+					lowest = min(lowest, w)
+				}
+			}
+		}
+	}
+	t.Logf("lowest mean minutia weight of our FVC2002 B templates: %.4f (floor %g)", lowest, biometric.WeightFloor())
+	if lowest < biometric.WeightFloor() {
+		t.Errorf("an FVC2002 B template has mean minutia weight %.4f, below the matcher's floor %g", lowest, biometric.WeightFloor())
+	}
+}

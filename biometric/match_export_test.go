@@ -112,3 +112,6 @@ func SetMatchParam(name string, v float64) (restore func()) {
 	}
 	return func() { matchTune = defaultMatchParams }
 }
+
+// WeightFloor returns the shipped floor of a template's mean minutia weight.
+func WeightFloor() float64 { return float64(defaultMatchParams.wFloor) }
