@@ -233,8 +233,8 @@ func TestWeightFloorBelowFVC(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("lowest mean minutia weight of our FVC2002 B templates: %.4f (floor %g)", lowest, biometric.WeightFloor())
+	t.Logf("lowest mean minutia weight of our FVC2002 B templates: %.4f (floor %.2f)", lowest, biometric.WeightFloor())
 	if lowest < biometric.WeightFloor() {
-		t.Errorf("an FVC2002 B template has mean minutia weight %.4f, below the matcher's floor %g", lowest, biometric.WeightFloor())
+		t.Errorf("an FVC2002 B template has mean minutia weight %.4f, below the matcher's floor %.2f", lowest, biometric.WeightFloor())
 	}
 }
