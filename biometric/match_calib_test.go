@@ -19,27 +19,48 @@ type calibSet struct {
 	name              string
 	impostor, genuine []float64
 	oursImpostor      []float64 // the impostor scores of our templates alone
+	oursGenuine       []float64 // and their genuine scores
 }
 
-func loadCalibSets(t *testing.T) []calibSet {
+func loadCalibSets(t *testing.T) []calibSet { return scoreCalibSets(loadCalibTemplates(t)) }
+
+// calibTemplates holds our and the reference templates of one FVC2002 B set.
+type calibTemplates struct {
+	name      string
+	ours, ref [10][8]*biometric.Template
+}
+
+func loadCalibTemplates(t *testing.T) []calibTemplates {
 	root := fvcDir(t)
-	var sets []calibSet
+	var out []calibTemplates
 	for _, db := range fvcDBs {
 		dir := filepath.Join(root, db)
-		ours := extractFVC(t, dir, db)
-		ref := referenceFVC(t, dir, db)
-		cs := calibSet{name: db}
+		out = append(out, calibTemplates{name: db, ours: extractFVC(t, dir, db), ref: referenceFVC(t, dir, db)})
+	}
+	return out
+}
+
+// scoreCalibSets scores the calibration pairs of each set with the
+// matcher as it is set now (matchTune).
+func scoreCalibSets(ts []calibTemplates) []calibSet {
+	var sets []calibSet
+	for _, ct := range ts {
+		cs := calibSet{name: ct.name}
 		pairs := append(eval.GenuinePairs(10, 8), eval.ImpostorPairs(10, 8, true)...)
-		for k, set := range []*[10][8]*biometric.Template{&ours, &ref} {
+		for k, set := range []*[10][8]*biometric.Template{&ct.ours, &ct.ref} {
 			for _, p := range pairs {
 				a, b := set[p.A.Finger][p.A.Impression], set[p.B.Finger][p.B.Impression]
 				s := 0.0
 				if a != nil && b != nil {
 					s = biometric.RawScore(biometric.NewProbe(a), biometric.Prepare(b))
 				}
-				if p.Genuine {
+				switch {
+				case p.Genuine:
 					cs.genuine = append(cs.genuine, s)
-				} else {
+					if k == 0 {
+						cs.oursGenuine = append(cs.oursGenuine, s)
+					}
+				default:
 					cs.impostor = append(cs.impostor, s)
 					if k == 0 {
 						cs.oursImpostor = append(cs.oursImpostor, s)
@@ -187,5 +208,33 @@ func TestMatchCalibrationLeaveOneSetOut(t *testing.T) {
 	}
 	if worst1000 > 0.0015 {
 		t.Errorf("held-out FMR at ThresholdFMR1000 up to %.3f%%, want ≤ 0.15%%", 100*worst1000)
+	}
+}
+
+// TestWeightFloorBelowFVC checks that the matcher's floor of a template's
+// mean minutia weight (floorWeights) stays below every FVC2002 B template
+// of ours, so that it moves no FVC2002 score and the calibration, fitted
+// there, stays as it is. An extractor change that lowers the quality of
+// FVC2002 prints makes this fail: lower the floor to the new minimum.
+func TestWeightFloorBelowFVC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("extracts 320 images")
+	}
+	restore := biometric.SetMatchParam("wFloor", 0)
+	defer restore()
+	lowest := 1.0
+	for _, ct := range loadCalibTemplates(t) {
+		for f := range ct.ours {
+			for _, tp := range ct.ours[f] {
+				if tp != nil && len(tp.Minutiae) > 0 {
+					_, w := biometric.Density(biometric.Prepare(tp))
+					lowest = min(lowest, w)
+				}
+			}
+		}
+	}
+	t.Logf("lowest mean minutia weight of our FVC2002 B templates: %.4f (floor %.2f)", lowest, biometric.WeightFloor())
+	if lowest < biometric.WeightFloor() {
+		t.Errorf("an FVC2002 B template has mean minutia weight %.4f, below the matcher's floor %.2f", lowest, biometric.WeightFloor())
 	}
 }

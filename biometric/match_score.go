@@ -49,6 +49,16 @@ func FMR(score float64) float64 {
 // quality weights or its area did not make the sets' impostor scores
 // agree (TestDiagCalibrationCovariates). See
 // TestMatchCalibrationLeaveOneSetOut and biometric/eval/RESULTS.md.
+//
+// Images degraded beyond FVC2002's (noise, wet skin) breed false minutiae
+// that pair by chance, and their impostor scores exceed the promise: on
+// the robustness sweep, with both prints degraded, 1.1-1.6 % pass
+// ThresholdFMR100 under noise of σ 20-40 gray levels, 1.4 % with wet skin
+// (ridges dilated 1 px), 4.3 % at 2 px. Prepare's weight floor
+// (floorWeights) took noise σ 20 from 1.4 % to 1.1 %; chance-pair
+// corrections that went further all cost FVC2002 DB3_B genuine pairs,
+// whose weakest are between cluttered prints too (RESULTS.md, "late
+// morning").
 func calibrate(raw float64) float64 { return calibrateTable(calibRaw[:], raw) }
 
 func calibrateTable(t []float64, raw float64) float64 {

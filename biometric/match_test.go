@@ -84,3 +84,24 @@ func TestGallerySearchFVC(t *testing.T) {
 	t.Logf("rank-1 identification: %d of %d", rank1, n)
 	assert.GreaterOrEqual(t, rank1, n*85/100, "rank-1 identifications")
 }
+
+// TestMatchWeightFloor checks that Prepare lifts the minutia weights of a
+// template of uniformly low quality to the floor's mean weight and leaves
+// a template above the floor alone.
+func TestMatchWeightFloor(t *testing.T) {
+	mk := func(q uint8) *biometric.Template {
+		tp := &biometric.Template{Width: 300, Height: 300}
+		for i := range 30 {
+			tp.Minutiae = append(tp.Minutiae, biometric.Minutia{X: uint16(20 + 40*(i%6)), Y: uint16(20 + 50*(i/6)), Angle: uint8(37 * i), Quality: q})
+		}
+		return tp
+	}
+	_, low := biometric.Density(biometric.Prepare(mk(5)))
+	assert.InDelta(t, 0.2, low, 1e-6, "quality 5 (weight 0.088) floored at 0.2")
+	_, mid := biometric.Density(biometric.Prepare(mk(60)))
+	assert.InDelta(t, 0.05+0.95*59.0/99, mid, 1e-6, "quality 60 untouched")
+	restore := biometric.SetMatchParam("wFloor", 0)
+	defer restore()
+	_, raw := biometric.Density(biometric.Prepare(mk(5)))
+	assert.InDelta(t, 0.05+0.95*4.0/99, raw, 1e-6, "no floor")
+}

@@ -128,6 +128,7 @@ func TestTuneLeaveOneSetOut(t *testing.T) {
 		{"frameReach", []float64{0.5, 4, 8, 10, 12, 14, 16, 20}, func(p *filterParams, v float64) { p.frameReach = float32(v) }, nil},
 		{"forkNoReach", []float64{1}, func(p *filterParams, v float64) { p.forkNoReach = v != 0 }, nil},
 		{"floor", []float64{4, 6, 12}, nil, func(p *matchParams, v float64) { p.floor = float32(v) }},
+		{"wFloor", []float64{0, 0.25, 0.3, 0.35}, nil, func(p *matchParams, v float64) { p.wFloor = float32(v) }},
 	}
 	defM := defaultMatchParams
 	set := func(pr int, p *filterParams, mp *matchParams, v float64) {
