@@ -16,6 +16,7 @@ type flowField struct {
 	bw, bh     int
 	scale      float32
 	offX, offY float32
+	sx         float32 // the matcher's scale of the template (matchScale)
 }
 
 func (f *flowField) at(x, y float64) (float32, float32, bool) {

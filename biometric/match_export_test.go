@@ -1,5 +1,10 @@
 package biometric
 
+import (
+	"math"
+	"slices"
+)
+
 // RawScore exposes the uncalibrated score to the calibration test.
 func RawScore(p *Probe, c *Prepared) float64 { return p.rawScore(c) }
 
@@ -115,3 +120,54 @@ func SetMatchParam(name string, v float64) (restore func()) {
 
 // WeightFloor returns the shipped floor of a template's mean minutia weight.
 func WeightFloor() float64 { return float64(defaultMatchParams.wFloor) }
+
+// FlowDiag is the block orientation field of one extraction, for the flow
+// diagnostic (TestDiagFlowFVC).
+type FlowDiag = flowField
+
+// FlowOf returns the orientation field of e's last extraction, which made
+// t.
+func (e *Extractor) FlowOf(t *Template) *FlowDiag {
+	k := e.bw * e.bh
+	return &flowField{ori: slices.Clone(e.ori[:k]), coh: slices.Clone(e.coh[:k]), mask: slices.Clone(e.mask[:k]),
+		bw: e.bw, bh: e.bh, scale: e.scale, offX: float32(e.offX), offY: float32(e.offY), sx: matchScale(t.ResolutionX)}
+}
+
+// FlowAgreement returns, after RawScore(p, c), the number of fa's
+// foreground blocks that the best alignment moves onto fb's foreground and
+// the coherence-weighted mean cos 2Δθ of the two fields there (fa is p's
+// field, fb c's).
+func FlowAgreement(p *Probe, c *Prepared, fa, fb *FlowDiag) (int, float64) {
+	if p.bestRoot < 0 || fa == nil || fb == nil {
+		return 0, 0
+	}
+	sp := p.bestParts(c)
+	rot := math.Atan2(float64(sp.sin), float64(sp.cos))
+	s, co := float64(sp.sin), float64(sp.cos)
+	n := 0
+	var sum, w float64
+	for by := range fa.bh {
+		for bx := range fa.bw {
+			b := by*fa.bw + bx
+			if fa.mask[b] == 0 {
+				continue
+			}
+			x := ((float64(bx*blk)+blk/2)*float64(fa.scale)+float64(fa.offX))*float64(fa.sx) - float64(sp.ox)
+			y := ((float64(by*blk)+blk/2)*float64(fa.scale)+float64(fa.offY))*float64(fa.sx) - float64(sp.oy)
+			qx := float64(sp.tx) + x*co + y*s
+			qy := float64(sp.ty) - x*s + y*co
+			ob, cb, ok := fb.at(qx/float64(fb.sx), qy/float64(fb.sx))
+			if !ok {
+				continue
+			}
+			k := float64(fa.coh[b] * cb)
+			sum += k * math.Cos(2*(float64(fa.ori[b])-rot-float64(ob)))
+			w += k
+			n++
+		}
+	}
+	if w == 0 {
+		return n, 0
+	}
+	return n, sum / w
+}
