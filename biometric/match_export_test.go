@@ -142,32 +142,14 @@ func FlowAgreement(p *Probe, c *Prepared, fa, fb *FlowDiag) (int, float64) {
 		return 0, 0
 	}
 	sp := p.bestParts(c)
-	rot := math.Atan2(float64(sp.sin), float64(sp.cos))
 	s, co := float64(sp.sin), float64(sp.cos)
-	n := 0
-	var sum, w float64
-	for by := range fa.bh {
-		for bx := range fa.bw {
-			b := by*fa.bw + bx
-			if fa.mask[b] == 0 {
-				continue
-			}
-			x := ((float64(bx*blk)+blk/2)*float64(fa.scale)+float64(fa.offX))*float64(fa.sx) - float64(sp.ox)
-			y := ((float64(by*blk)+blk/2)*float64(fa.scale)+float64(fa.offY))*float64(fa.sx) - float64(sp.oy)
-			qx := float64(sp.tx) + x*co + y*s
-			qy := float64(sp.ty) - x*s + y*co
-			ob, cb, ok := fb.at(qx/float64(fb.sx), qy/float64(fb.sx))
-			if !ok {
-				continue
-			}
-			k := float64(fa.coh[b] * cb)
-			sum += k * math.Cos(2*(float64(fa.ori[b])-rot-float64(ob)))
-			w += k
-			n++
-		}
+	move := func(x, y float64) (float64, float64) {
+		x, y = x-float64(sp.ox), y-float64(sp.oy)
+		return float64(sp.tx) + x*co + y*s, float64(sp.ty) - x*s + y*co
 	}
-	if w == 0 {
-		return n, 0
-	}
-	return n, sum / w
+	return flowOverlap(fa, fb, float64(fa.sx), float64(fb.sx), move, math.Atan2(s, co))
 }
+
+// LooChoose is looChoose (tune_test.go) for the external diagnostics; k < 0
+// chooses on all four sets.
+func LooChoose(k int, eers [][4]float64) int { return looChoose(k, eers) }

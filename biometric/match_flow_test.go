@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"fmt"
 	"image"
-	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
@@ -19,22 +18,12 @@ import (
 // flowPrints extracts the prints transformed by tr (untransformed if tr is
 // nil) with the sweep's seeds, keeping each print's orientation field.
 func flowPrints(prints *[4][80]*image.Gray, tr *robustTransform) (ps [4][80]*biometric.Prepared, fs [4][80]*biometric.FlowDiag) {
-	for k, db := range fvcDBs {
-		for n, g := range prints[k] {
-			var img image.Image = g
-			told := fvcRes(db)
-			if tr != nil {
-				rng := rand.New(rand.NewPCG(uint64(k*1000+n), 22))
-				img, _, told = tr.fn(g, fvcRes(db), rng)
-			}
-			e := biometric.Extractor{Options: biometric.Options{Resolution: told}}
-			tpl, err := e.ExtractTemplate(img)
-			ps[k][n] = biometric.Prepare(&tpl)
-			if err == nil {
-				fs[k][n] = e.FlowOf(&tpl)
-			}
+	sweepExtract(prints, tr, func(k, n int, e *biometric.Extractor, tpl biometric.Template, err error) {
+		ps[k][n] = biometric.Prepare(&tpl)
+		if err == nil {
+			fs[k][n] = e.FlowOf(&tpl)
 		}
-	}
+	})
 	return ps, fs
 }
 
@@ -201,14 +190,14 @@ func TestDiagFlowCombine(t *testing.T) {
 	var held [4]float64
 	chosen := map[int]bool{0: true}
 	for k := range 4 {
-		c := flowChoose(k, eers)
+		c := biometric.LooChoose(k, eers)
 		chosen[c] = true
 		held[k] = eers[c][k]
 		t.Logf("held out %s: chosen %v on the other three (their mean %.2f%%); held-out EER %.2f%% (minutiae only %.2f%%)",
 			fvcDBs[k], gains[c], 100*(eers[c][0]+eers[c][1]+eers[c][2]+eers[c][3]-eers[c][k])/3, 100*held[k], 100*eers[0][k])
 	}
 	t.Logf("leave-one-set-out: %s", fmtFlowEERs(held))
-	c := flowChoose(-1, eers)
+	c := biometric.LooChoose(-1, eers)
 	chosen[c] = true
 	t.Logf("chosen on all four: %v, EER %s", gains[c], fmtFlowEERs(eers[c]))
 	for n, g := range gains {
@@ -311,24 +300,6 @@ func TestDiagFlowCombine(t *testing.T) {
 				100*eval.FNMRAt(gc, 20), 100*eval.FNMRAt(gc, 30), 100*eval.FMRAt(ic, 20), 100*eval.FMRAt(ic, 30), 100*eer)
 		}
 	}
-}
-
-// flowChoose returns the trial with the lowest mean EER on the sets other
-// than k (all four for k < 0); the first (minutiae only) wins ties.
-func flowChoose(k int, eers [][4]float64) int {
-	best, bestMean := 0, 0.0
-	for n, e := range eers {
-		m := 0.0
-		for j := range e {
-			if j != k {
-				m += e[j]
-			}
-		}
-		if n == 0 || m < bestMean-1e-9 {
-			best, bestMean = n, m
-		}
-	}
-	return best
 }
 
 func fmtFlowEERs(e [4]float64) string {
