@@ -16,6 +16,7 @@ type flowField struct {
 	bw, bh     int
 	scale      float32
 	offX, offY float32
+	sx         float32 // the matcher's scale of the template (matchScale)
 }
 
 func (f *flowField) at(x, y float64) (float32, float32, bool) {
@@ -35,6 +36,12 @@ func (f *flowField) at(x, y float64) (float32, float32, bool) {
 // blocks that land on B's foreground: the number of such blocks and the
 // coherence-weighted mean cos 2Δ.
 func flowAgree(A, B *flowField, r rigid) (int, float64) {
+	return flowOverlap(A, B, 1, 1, r.apply, r.rot)
+}
+
+// flowOverlap is flowAgree for any move that takes A's template pixels
+// times sa to B's times sb and rotates directions by rot.
+func flowOverlap(A, B *flowField, sa, sb float64, move func(x, y float64) (float64, float64), rot float64) (int, float64) {
 	n := 0
 	var s, w float64
 	for by := range A.bh {
@@ -45,12 +52,12 @@ func flowAgree(A, B *flowField, r rigid) (int, float64) {
 			}
 			x := (float64(bx*blk)+blk/2)*float64(A.scale) + float64(A.offX)
 			y := (float64(by*blk)+blk/2)*float64(A.scale) + float64(A.offY)
-			qx, qy := r.apply(x, y)
-			ob, cb, ok := B.at(qx, qy)
+			qx, qy := move(x*sa, y*sa)
+			ob, cb, ok := B.at(qx/sb, qy/sb)
 			if !ok {
 				continue
 			}
-			d := float64(A.ori[b]) - r.rot - float64(ob)
+			d := float64(A.ori[b]) - rot - float64(ob)
 			k := float64(A.coh[b] * cb)
 			s += k * math.Cos(2*d)
 			w += k

@@ -46,6 +46,14 @@ func prepareAll(ts *[4][80]*biometric.Template) (ps [4][80]*biometric.Prepared) 
 // clutterRaw extracts the prints transformed by tr (untransformed if tr
 // is nil) with the sweep's seeds, as TestRobustnessSweep does.
 func clutterRaw(prints *[4][80]*image.Gray, tr *robustTransform) (ts [4][80]*biometric.Template) {
+	sweepExtract(prints, tr, func(k, n int, _ *biometric.Extractor, tpl biometric.Template, _ error) { ts[k][n] = &tpl })
+	return ts
+}
+
+// sweepExtract extracts the prints transformed by tr (untransformed if tr
+// is nil) with the sweep's seeds and hands each result to got, with the
+// extractor that made it.
+func sweepExtract(prints *[4][80]*image.Gray, tr *robustTransform, got func(k, n int, e *biometric.Extractor, tpl biometric.Template, err error)) {
 	for k, db := range fvcDBs {
 		for n, g := range prints[k] {
 			var img image.Image = g
@@ -55,11 +63,10 @@ func clutterRaw(prints *[4][80]*image.Gray, tr *robustTransform) (ts [4][80]*bio
 				img, _, told = tr.fn(g, fvcRes(db), rng)
 			}
 			e := biometric.Extractor{Options: biometric.Options{Resolution: told}}
-			tpl, _ := e.ExtractTemplate(img)
-			ts[k][n] = &tpl
+			tpl, err := e.ExtractTemplate(img)
+			got(k, n, &e, tpl, err)
 		}
 	}
-	return ts
 }
 
 // clutterRows returns the sweep's transforms whose names contain one of

@@ -1,5 +1,10 @@
 package biometric
 
+import (
+	"math"
+	"slices"
+)
+
 // RawScore exposes the uncalibrated score to the calibration test.
 func RawScore(p *Probe, c *Prepared) float64 { return p.rawScore(c) }
 
@@ -115,3 +120,36 @@ func SetMatchParam(name string, v float64) (restore func()) {
 
 // WeightFloor returns the shipped floor of a template's mean minutia weight.
 func WeightFloor() float64 { return float64(defaultMatchParams.wFloor) }
+
+// FlowDiag is the block orientation field of one extraction, for the flow
+// diagnostic (TestDiagFlowFVC).
+type FlowDiag = flowField
+
+// FlowOf returns the orientation field of e's last extraction, which made
+// t.
+func (e *Extractor) FlowOf(t *Template) *FlowDiag {
+	k := e.bw * e.bh
+	return &flowField{ori: slices.Clone(e.ori[:k]), coh: slices.Clone(e.coh[:k]), mask: slices.Clone(e.mask[:k]),
+		bw: e.bw, bh: e.bh, scale: e.scale, offX: float32(e.offX), offY: float32(e.offY), sx: matchScale(t.ResolutionX)}
+}
+
+// FlowAgreement returns, after RawScore(p, c), the number of fa's
+// foreground blocks that the best alignment moves onto fb's foreground and
+// the coherence-weighted mean cos 2Δθ of the two fields there (fa is p's
+// field, fb c's).
+func FlowAgreement(p *Probe, c *Prepared, fa, fb *FlowDiag) (int, float64) {
+	if p.bestRoot < 0 || fa == nil || fb == nil {
+		return 0, 0
+	}
+	sp := p.bestParts(c)
+	s, co := float64(sp.sin), float64(sp.cos)
+	move := func(x, y float64) (float64, float64) {
+		x, y = x-float64(sp.ox), y-float64(sp.oy)
+		return float64(sp.tx) + x*co + y*s, float64(sp.ty) - x*s + y*co
+	}
+	return flowOverlap(fa, fb, float64(fa.sx), float64(fb.sx), move, math.Atan2(s, co))
+}
+
+// LooChoose is looChoose (tune_test.go) for the external diagnostics; k < 0
+// chooses on all four sets.
+func LooChoose(k int, eers [][4]float64) int { return looChoose(k, eers) }
