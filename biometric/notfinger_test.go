@@ -442,4 +442,11 @@ func TestDegradedPrintsKept(t *testing.T) {
 			t.Errorf("DB3_B %s: %.2f %% of cross-finger pairs at ThresholdFMR100 or above, want ≤ %g %%", tc.name, 100*fmr, 100*tc.maxFMR)
 		}
 	}
+	// The first dotted print is one the second look keeps: its buffers
+	// are grown once, then reused.
+	img := tests[0].fn(loadGray(t, filepath.Join(dir, "101_1.png")), rand.New(rand.NewPCG(2000, 22)))
+	dst := make([]biometric.Minutia, 0, 256)
+	if n := testing.AllocsPerRun(3, func() { dst, _ = e.Extract(dst[:0], img) }); n != 0 {
+		t.Errorf("Extract(dotted DB3_B 101_1): %v allocs per print, want 0", n)
+	}
 }
