@@ -173,7 +173,7 @@ const (
 func (e *Extractor) bandCoherence(nb int) float32 {
 	w, h, bw, bh := e.w, e.h, e.bw, e.bh
 	n, m := w*h, bw*bh
-	e.band = grow(e.band, 2*n+3*m+max(w, h)+2*bandHiR+1)
+	e.band = grow(e.band, 2*n+3*m+boxScratch(w, bandHiR))
 	lo, hi := e.band[:n], e.band[n:2*n]
 	gxx, gyy, gxy := e.band[2*n:2*n+m], e.band[2*n+m:2*n+2*m], e.band[2*n+2*m:2*n+3*m]
 	tmp := e.band[2*n+3*m:]
@@ -273,28 +273,51 @@ func (e *Extractor) keepCoherentBlocks() {
 }
 
 // boxBlur replaces the w x h plane p by its mean over (2r+1)² boxes,
-// edges replicated, with tmp (at least max(w, h)+2r+1 values) as
-// scratch: running sums along the rows, then the columns.
+// edges replicated, with tmp (at least boxScratch(w, r) values) as
+// scratch: running sums along each row, then down the columns, all
+// columns at once (a ring of the last r+1 rows' old values).
 func boxBlur(p []float32, w, h, r int, tmp []float32) {
 	for y := range h {
 		t := tmp[:w+2*r]
+		row := p[y*w : y*w+w]
 		for i := range t {
-			t[i] = p[y*w+min(max(i-r, 0), w-1)]
+			t[i] = row[min(max(i-r, 0), w-1)]
 		}
-		boxLine(p[y*w:], 1, t, r)
+		boxLine(row, t, r)
 	}
-	for x := range w {
-		t := tmp[:h+2*r]
-		for i := range t {
-			t[i] = p[min(max(i-r, 0), h-1)*w+x]
+	acc, ring := tmp[:w], tmp[w:w+(r+1)*w]
+	clear(acc)
+	for i := -r; i <= r; i++ {
+		row := p[min(max(i, 0), h-1)*w:][:w]
+		for x, v := range row {
+			acc[x] += v
 		}
-		boxLine(p[x:], w, t, r)
+	}
+	k := 1 / float32(2*r+1)
+	for y := range h {
+		row := p[y*w : y*w+w]
+		old := ring[(y%(r+1))*w:][:w]
+		copy(old, row) // row y's old values, needed until row y+r+1
+		for x, a := range acc {
+			row[x] = a * k
+		}
+		if y == h-1 {
+			break
+		}
+		add := p[min(y+r+1, h-1)*w:][:w] // a row below y: not written yet
+		sub := ring[(max(y-r, 0)%(r+1))*w:][:w]
+		for x := range acc {
+			acc[x] += add[x] - sub[x]
+		}
 	}
 }
 
+// boxScratch is the scratch boxBlur needs for a plane w wide and radius r.
+func boxScratch(w, r int) int { return max(w+2*r, (r+2)*w) }
+
 // boxLine writes the running means over 2r+1 values of t (a line of
-// len(t)-2r values padded by r on each side) to dst[0], dst[step], ...
-func boxLine(dst []float32, step int, t []float32, r int) {
+// len(t)-2r values padded by r on each side) to dst.
+func boxLine(dst []float32, t []float32, r int) {
 	k := 1 / float32(2*r+1)
 	var s float32
 	for _, v := range t[:2*r+1] {
@@ -302,7 +325,7 @@ func boxLine(dst []float32, step int, t []float32, r int) {
 	}
 	n := len(t) - 2*r
 	for i := range n {
-		dst[i*step] = s * k
+		dst[i] = s * k
 		if i+1 < n {
 			s += t[i+2*r+1] - t[i]
 		}
