@@ -206,24 +206,35 @@ func (e *Extractor) bandCoherence(nb int) float32 {
 	var sum float32
 	for by := range bh {
 		for bx := range bw {
-			if e.mask[by*bw+bx] == 0 {
-				continue
-			}
-			var sxx, syy, sxy float32
-			for yy := max(by-rejectBandR, 0); yy <= min(by+rejectBandR, bh-1); yy++ {
-				for xx := max(bx-rejectBandR, 0); xx <= min(bx+rejectBandR, bw-1); xx++ {
-					k := yy*bw + xx
-					sxx += gxx[k]
-					syy += gyy[k]
-					sxy += gxy[k]
-				}
-			}
-			if t := sxx + syy; t > 1e-6 {
-				sum += float32(math.Sqrt(float64((sxx-syy)*(sxx-syy)+4*sxy*sxy))) / t
+			if e.mask[by*bw+bx] != 0 {
+				sum += e.bandWindowCoherence(bx, by, rejectBandR)
 			}
 		}
 	}
 	return sum / float32(nb)
+}
+
+// bandWindowCoherence returns the coherence of bandCoherence's block
+// tensors summed over the blocks within r of block (bx, by), 0 where
+// there are no gradients.
+func (e *Extractor) bandWindowCoherence(bx, by, r int) float32 {
+	bw, bh := e.bw, e.bh
+	n, m := e.w*e.h, bw*bh
+	gxx, gyy, gxy := e.band[2*n:2*n+m], e.band[2*n+m:2*n+2*m], e.band[2*n+2*m:2*n+3*m]
+	var sxx, syy, sxy float32
+	for yy := max(by-r, 0); yy <= min(by+r, bh-1); yy++ {
+		for xx := max(bx-r, 0); xx <= min(bx+r, bw-1); xx++ {
+			k := yy*bw + xx
+			sxx += gxx[k]
+			syy += gyy[k]
+			sxy += gxy[k]
+		}
+	}
+	t := sxx + syy
+	if t <= 1e-6 {
+		return 0
+	}
+	return float32(math.Sqrt(float64((sxx-syy)*(sxx-syy)+4*sxy*sxy))) / t
 }
 
 // keepCoherentBlocks drops from the foreground of an image the second
@@ -232,26 +243,11 @@ func (e *Extractor) bandCoherence(nb int) float32 {
 // binary ridges follow the noise and would give false minutiae.
 func (e *Extractor) keepCoherentBlocks() {
 	w, h, bw, bh := e.w, e.h, e.bw, e.bh
-	n, m := w*h, bw*bh
-	gxx, gyy, gxy := e.band[2*n:2*n+m], e.band[2*n+m:2*n+2*m], e.band[2*n+2*m:2*n+3*m]
 	changed := false
 	for by := range bh {
 		for bx := range bw {
 			b := by*bw + bx
-			if e.mask[b] == 0 {
-				continue
-			}
-			var sxx, syy, sxy float32
-			for yy := max(by-rejectKeepR, 0); yy <= min(by+rejectKeepR, bh-1); yy++ {
-				for xx := max(bx-rejectKeepR, 0); xx <= min(bx+rejectKeepR, bw-1); xx++ {
-					k := yy*bw + xx
-					sxx += gxx[k]
-					syy += gyy[k]
-					sxy += gxy[k]
-				}
-			}
-			t := sxx + syy
-			if t > 1e-6 && float32(math.Sqrt(float64((sxx-syy)*(sxx-syy)+4*sxy*sxy))) >= rejectKeepCoh*t {
+			if e.mask[b] == 0 || e.bandWindowCoherence(bx, by, rejectKeepR) >= rejectKeepCoh {
 				continue
 			}
 			e.mask[b] = 0 // the tensors, not the mask, decide the next blocks
