@@ -285,6 +285,8 @@ func notFingers() []notFinger {
 			notFinger{"blurred noise r3", nfBoxBlur(nfNoise(s+30), 3)},
 			notFinger{"text scale 2", nfText(s, 2)},
 			notFinger{"text scale 3", nfText(s+5, 3)},
+			notFinger{"text scale 4", nfText(s+50, 4)},
+			notFinger{"text scale 5", nfText(s+51, 5)},
 			notFinger{"face", nfFace(s)},
 			notFinger{"gradient", nfGradient(false, s)},
 			notFinger{"radial gradient", nfGradient(true, s)},
