@@ -184,18 +184,16 @@ func (e *Extractor) rightAngleShare(nb int) float32 {
 			hist[(d%180+180)%180]++
 		}
 	}
-	near := func(th int) int32 { // blocks within the tolerance of θ
-		var c int32
+	var near [180]int32 // blocks within the tolerance of each direction
+	for th := range near {
 		for d := -rejectStrokeTol; d <= rejectStrokeTol; d++ {
-			c += hist[(th+d+180)%180]
+			near[th] += hist[(th+d+180)%180]
 		}
-		return c
 	}
 	minMode := int32(rejectStrokeMode * float32(nb))
 	var best int32
 	for th := range 90 {
-		a, b := near(th), near(th+90)
-		if min(a, b) >= minMode {
+		if a, b := near[th], near[th+90]; min(a, b) >= minMode {
 			best = max(best, a+b)
 		}
 	}
