@@ -164,6 +164,8 @@ type Extractor struct {
 	fgBlock int
 	noise   float32 // pixel noise deviation of the working image (noiseSigma), gray levels
 	ridgeP  float32 // median ridge period of the foreground, input pixels (RidgePeriod)
+	xsigP   float32 // median x-signature period of the foreground, working pixels (xsig.go), 0 if none
+	xsigN   int     // blocks that gave an x-signature period
 }
 
 // candidate is a minutia during detection and filtering, in working
@@ -337,6 +339,7 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.debugFloat("normalized", e.dbgNorm)
 	e.debugOrientation()
 	e.debugFrequency()
+	e.measureXSig()
 	e.measureRidgePeriod() // before the not-a-finger decision may clear the foreground
 	e.rejectNotFinger()
 	e.debugFloat("enhanced", e.dbgEnh)
