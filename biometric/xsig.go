@@ -27,7 +27,7 @@ const (
 	xsAlongD = 2  // step along the ridges, px (5 samples)
 	xsStep   = 4  // every xsStep-th block in each direction
 	xsMin    = 3.0
-	xsMax    = 30.0
+	xsMax    = 24.0
 	xsBin    = 0.05 // histogram bin of the median, px
 	xsBins   = int((xsMax-xsMin)/xsBin) + 1
 	// xsHyst is the smallest step between two successive extrema of the
