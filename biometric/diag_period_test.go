@@ -13,8 +13,10 @@ import (
 )
 
 // TestPeriodEstimates compares, per FVC2002 B set and sweep transform, the
-// median over the set's prints of the period map's reading
-// (Extractor.RidgePeriod) and of the x-signature reading (xsig.go), both
+// median over the set's prints of the period map's reading (the
+// Extractor.RidgePeriod of before 2026-12-06 afternoon; prints rejected
+// as not a finger are left out) and of the x-signature reading (xsig.go,
+// today's Extractor.RidgePeriod), both
 // converted to 500 ppi of the print's true resolution: an estimate that
 // does not depend on the ridge profile stays put down a column. It runs
 // with CIEKIT_PERIODDIAG=1 (CIEKIT_ROBUST_ONLY limits the transforms, as
@@ -50,7 +52,11 @@ func TestPeriodEstimates(t *testing.T) {
 				if _, err := e.Extract(nil, img); err != nil {
 					t.Fatal(err)
 				}
-				p := e.RidgePeriod()
+				scale := float32(500)
+				if told != 0 {
+					scale = float32(told)
+				}
+				p := e.PeriodMapMedian() * scale / 500 // 0 when rejected
 				x, m := e.XSigPeriod()
 				if p > 0 {
 					old = append(old, p)

@@ -339,7 +339,6 @@ func (e *Extractor) run(dst []Minutia) ([]Minutia, error) {
 	e.debugFloat("normalized", e.dbgNorm)
 	e.debugOrientation()
 	e.debugFrequency()
-	e.measureXSig()
 	e.measureRidgePeriod() // before the not-a-finger decision may clear the foreground
 	e.rejectNotFinger()
 	e.debugFloat("enhanced", e.dbgEnh)

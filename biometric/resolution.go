@@ -78,13 +78,19 @@ func (e *Extractor) RidgePeriod() float32 { return e.ridgeP }
 // measureRidgePeriod sets e.ridgeP from the x-signature reading
 // (measureXSig, which blur, wet skin and the resolution do not bend; see
 // xsig.go) or, when no block gave one, from the period map of the
-// foreground blocks: the median of its histogram over the period grid,
-// interpolated within its bin.
+// foreground blocks (periodMapMedian).
 func (e *Extractor) measureRidgePeriod() {
 	if e.xsigN > 0 {
 		e.ridgeP = e.xsigP * e.scale
 		return
 	}
+	e.ridgeP = e.periodMapMedian() * e.scale
+}
+
+// periodMapMedian returns the median of the period map over the
+// foreground blocks, working pixels (0 without foreground): the median
+// of its histogram over the period grid, interpolated within its bin.
+func (e *Extractor) periodMapMedian() float32 {
 	var hist [nPer]int32
 	n := 0
 	for b, m := range e.mask[:e.bw*e.bh] {
@@ -94,9 +100,8 @@ func (e *Extractor) measureRidgePeriod() {
 			n++
 		}
 	}
-	e.ridgeP = 0
 	if n == 0 {
-		return
+		return 0
 	}
 	half := float32(n) / 2
 	var below float32
@@ -106,10 +111,9 @@ func (e *Extractor) measureRidgePeriod() {
 			continue
 		}
 		// Bin k covers periods within half a step of its centre.
-		p := minPeriod + (float32(k)-0.5+(half-below)/float32(c))*periodStep
-		e.ridgeP = p * e.scale
-		return
+		return minPeriod + (float32(k)-0.5+(half-below)/float32(c))*periodStep
 	}
+	return 0
 }
 
 // ResolutionFromPeriod returns the resolution, in pixels per inch, at
