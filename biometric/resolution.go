@@ -103,17 +103,8 @@ func (e *Extractor) periodMapMedian() float32 {
 	if n == 0 {
 		return 0
 	}
-	half := float32(n) / 2
-	var below float32
-	for k, c := range hist {
-		if c == 0 || below+float32(c) < half {
-			below += float32(c)
-			continue
-		}
-		// Bin k covers periods within half a step of its centre.
-		return minPeriod + (float32(k)-0.5+(half-below)/float32(c))*periodStep
-	}
-	return 0
+	// Bin k covers periods within half a step of its centre.
+	return minPeriod + (histMedian(hist[:], n)-0.5)*periodStep
 }
 
 // ResolutionFromPeriod returns the resolution, in pixels per inch, at

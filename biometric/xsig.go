@@ -58,9 +58,15 @@ func (e *Extractor) measureXSig() {
 		}
 	}
 	e.xsigP, e.xsigN = 0, n
-	if n == 0 {
-		return
+	if n > 0 {
+		e.xsigP = xsMin + histMedian(hist[:], n)*xsBin
 	}
+}
+
+// histMedian returns the median of the n values counted in hist, in bins:
+// k plus the share of bin k's count needed to reach half of n, where k is
+// the bin the median falls in (values spread evenly over each bin).
+func histMedian(hist []int32, n int) float32 {
 	half := float32(n) / 2
 	var below float32
 	for k, c := range hist {
@@ -68,9 +74,9 @@ func (e *Extractor) measureXSig() {
 			below += float32(c)
 			continue
 		}
-		e.xsigP = xsMin + (float32(k)+(half-below)/float32(c))*xsBin
-		return
+		return float32(k) + (half-below)/float32(c)
 	}
+	return float32(len(hist))
 }
 
 // xsigBlock returns the x-signature period of block (bx, by) in working
