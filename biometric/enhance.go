@@ -31,8 +31,9 @@ const (
 // signal energy, blur and closed valleys take them away and leave slow
 // variation in the blocks. Where blurred (see blurred) the stages run
 // again with the band-pass tuned at most filterParams.periodCap bins
-// above the period read about each block's own mean (periodRow). No
-// FVC2002 B print is taken for blurred, so their templates do not change.
+// above the period read about each block's own mean (periodRow; the
+// default, -2, is 1 px below it). No FVC2002 B print is taken for
+// blurred, so their templates do not change.
 func (e *Extractor) enhance() {
 	e.cornerStats() // once: the passes reuse the memory it reads (gxy, d1)
 	tp := e.params()
@@ -40,7 +41,7 @@ func (e *Extractor) enhance() {
 	if grow { // growRow changes the mask: keep it for a second pass
 		copy(e.mtmp, e.mask)
 	}
-	n, long := e.enhancePass(-1)
+	n, long := e.enhancePass(noCap)
 	e.measureXSig()
 	if !e.blurred(n, long, tp.blurShare) {
 		return
@@ -74,7 +75,7 @@ func (e *Extractor) blurred(n, long int, share float32) bool {
 }
 
 // enhancePass is one pass of enhance, with the band-pass period capped
-// at capBins above the block-mean reading (negative: not capped); it returns
+// at capBins above the block-mean reading (noCap: not capped); it returns
 // periodRow's counts summed over the image.
 func (e *Extractor) enhancePass(capBins int) (blocks, long int) {
 	bh, rs := e.bh, blk*e.s
