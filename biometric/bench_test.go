@@ -79,7 +79,8 @@ func BenchmarkStage(b *testing.B) {
 		run  func()
 	}{
 		{"segmentation", e.segment},
-		{"enhancement", e.enhance}, // normalisation, orientation, smoothing, frequency, band-pass, binarisation
+		{"enhancement", e.enhance},    // normalisation, orientation, smoothing, frequency, band-pass, binarisation, x-signature
+		{"xsignature", e.measureXSig}, // (already inside enhancement: its share of it)
 		{"ridgequality", func() { e.ridgeQuality(); binary = append(binary[:0], e.bin...) }},
 		{"thinning", func() { copy(e.bin, binary); e.thin() }},
 		{"detection", func() { e.detect(); e.clearMarks() }},

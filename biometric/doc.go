@@ -30,7 +30,12 @@
 //  3. orientation field: the gradient structure tensor per block, smoothed
 //     as a doubled-angle field, with its coherence as reliability;
 //  4. ridge frequency: the ratio of gradient to signal energy, which for a
-//     sampled sinusoid depends only on its frequency and direction;
+//     sampled sinusoid depends only on its frequency and direction; and,
+//     on a subsample of the blocks, the distance between successive ridges
+//     and valleys across an oriented window (Hong, Wan and Jain's
+//     x-signature), which does not depend on the ridges' profile: it gives
+//     [Extractor.RidgePeriod], and where the two readings part (blur, wet
+//     skin) the band-pass of stage 5 is retuned;
 //  5. contextual enhancement: an oriented Gabor filter applied block-wise
 //     in two passes (smoothing along the ridges, an even band-pass tuned to
 //     the block's period across them) from a bank of 24 orientations and

@@ -56,9 +56,9 @@ type Options struct {
 	// genuine pairs below ThresholdFMR100); prints of 800 ppi match
 	// almost none (99 %), and of 1000 ppi most are taken for "not a
 	// finger" (no minutiae, quality 0). Over a set of prints,
-	// [CheckResolution] on their [Extractor.RidgePeriod] values warns of
-	// the larger errors (800 ppi and more, or about 250 ppi, taken for
-	// 500), not of 400 or 600 ppi.
+	// [CheckResolution] on their [Extractor.RidgePeriod] values warns
+	// when the resolution is about 15 % or more off (400, 600 ppi and
+	// beyond taken for 500, on sets of typical adult fingers).
 	Resolution int
 
 	// MaxMinutiae caps the number of minutiae returned, highest quality
@@ -165,6 +165,8 @@ type Extractor struct {
 	fgBlock int
 	noise   float32 // pixel noise deviation of the working image (noiseSigma), gray levels
 	ridgeP  float32 // median ridge period of the foreground, input pixels (RidgePeriod)
+	xsigP   float32 // median x-signature period of the foreground, working pixels (xsig.go), 0 if none
+	xsigN   int     // blocks that gave an x-signature period
 }
 
 // candidate is a minutia during detection and filtering, in working

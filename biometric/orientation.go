@@ -208,8 +208,9 @@ func (e *Extractor) frequencyRow(by int, t []float32, base int) {
 // long ridges dominates the block's energy, as on a blurred print or a wet
 // one whose valleys have closed. It returns the foreground blocks counted
 // and those where the first reading is longLead bins (1.5 px) or more
-// ahead (see enhance). With capBins >= 0 the period the band-pass is tuned
-// to (pbin) is at most capBins above the second reading; the period map
+// ahead (see enhance). Unless capBins is noCap the period the band-pass is
+// tuned to (pbin) is at most capBins above the second reading (below it
+// for capBins < 0; never below the grid's first bin); the period map
 // itself (period: the not-a-finger test, quality, minutia positions)
 // always keeps the first.
 func (e *Extractor) periodRow(by, capBins int) (n, long int) {
@@ -235,14 +236,18 @@ func (e *Extractor) periodRow(by, capBins int) (n, long int) {
 					long++
 				}
 			}
-			if capBins >= 0 {
-				k = min(k, k2+capBins)
+			if capBins != noCap {
+				k = max(min(k, k2+capBins), 0)
 			}
 		}
 		e.pbin[b] = uint8(k)
 	}
 	return n, long
 }
+
+// noCap is the capBins of periodRow that leaves the band-pass period
+// alone.
+const noCap = -1 << 30
 
 // periodBin returns the bin of the period grid whose energy ratio in tab
 // (falling with the period) is closest to r.

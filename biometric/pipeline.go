@@ -30,18 +30,24 @@ const (
 
 	oriNorm = 0 // orientation: block vectors divided by energy^oriNorm; off (see params)
 
-	// A blurred or wet image (enhance): more than blurShare of its
-	// foreground blocks read a period longLead bins (1.5 px) longer from
-	// their signal energy than from the energy about each block's own
-	// mean; its band-pass is then tuned at most periodCap bins above the
-	// second reading (0: the shorter of the two). blurShare sits above
-	// every FVC2002 B print's share (at most 0.65, one DB2_B print; the
-	// others at most 0.58), so no FVC2002 template changes; periodCap was
-	// chosen among 0, 1, 2 on the sweep's blur and wet transforms. See
-	// biometric/eval/RESULTS.md, "blur and wet skin".
+	// A blurred or wet image (enhance, blurred): the share of its
+	// foreground blocks that read a period longLead bins (1.5 px) longer
+	// from their signal energy than from the energy about each block's
+	// own mean, plus blurLag times the relative excess of the period
+	// map's median over the x-signature's, is above blurShare; its
+	// band-pass is then tuned at most periodCap bins above the second
+	// reading (-2: 1 px below it, which lifts the frequencies blur took
+	// away as well as following the ridges). blurShare sits above every
+	// FVC2002 B print's score (at most 0.652, one DB2_B print; the share
+	// alone at most 0.649), so no FVC2002 template changes. periodCap was
+	// chosen among 2, 1, 0 (mid-morning) and -1 to -4 (afternoon), and
+	// blurLag among 0, 0.5, 1 with blurShare kept, on the sweep's blur and
+	// wet transforms (tuned on). See biometric/eval/RESULTS.md, "blur and
+	// wet skin" and "afternoon".
 	longLead  = 3
 	blurShare = 0.7
-	periodCap = 0
+	blurLag   = 0.5
+	periodCap = -2
 
 	minStd  = 6.0 // gray levels: below this a block is background
 	segFrac = 0.3 // ... and below this fraction of the print's 95th-percentile contrast
