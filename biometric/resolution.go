@@ -43,12 +43,13 @@ const TypicalRidgePeriod = 8.45
 // ridges cancel the error). 15 % sits between the two, and so was chosen
 // looking at both the clean sets and the 400 and 600 ppi cases: measured
 // on the FVC2002 B prints resampled and extracted as 500 ppi
-// (TestRidgePeriodFVC2002), it catches every set at 250, 300, 400, 800
-// and 1000 ppi, three of four at 600 and 700 ppi (not DB4_B), with 3
+// (TestRidgePeriodFVC2002), it catches every set at 250, 300, 400, 700,
+// 800 and 1000 ppi and three of four at 600 ppi (not DB4_B), with 3
 // points of margin to scansim's clean styles and 1 point to the closest
 // 400 ppi set (DB2_B, 420 ppi implied). A population with ridges 15 %
-// finer or coarser than FVC2002's would be reported as scanned at another
-// resolution: read the message as "check the resolution".
+// finer or coarser than FVC2002's would be reported too, which is why a
+// mismatch up to [ResolutionSure] is not [ResolutionCheck.Sure] and its
+// message names both causes.
 const ResolutionTolerance = 0.15
 
 // MinResolutionPrints is the number of prints with a measured period that
@@ -134,7 +135,22 @@ type ResolutionCheck struct {
 	// and Likely differs from Used by more than ResolutionTolerance of
 	// Used.
 	Mismatch bool
+	// Sure is set with Mismatch when Likely differs from Used by more
+	// than ResolutionSure of Used, beyond what a population of fingers
+	// with finer or coarser ridges than FVC2002's could explain. A
+	// Mismatch that is not Sure may be either.
+	Sure bool
 }
+
+// ResolutionSure is the relative distance between the resolution a set's
+// median ridge period suggests and the one given beyond which
+// [CheckResolution] no longer allows for fingers whose ridges are finer
+// or coarser than typical: 25 %, three times the largest deviation of an
+// FVC2002 B set's median (8.9 %) and twice that of scansim's coarse
+// master prints (12 %), both at their true resolution. A set 400 ppi
+// taken for 500 reads 16 to 24 % off, below it; 250, 300, 800 and 1000
+// ppi read beyond it.
+const ResolutionSure = 0.25
 
 // CheckResolution judges whether prints extracted at used ppi (0 meaning
 // 500, as in [Options]) were scanned at about that resolution, from
@@ -164,14 +180,17 @@ func CheckResolution(periods []float32, used int) ResolutionCheck {
 	c.Likely = ResolutionFromPeriod(c.Period)
 	scale := float32(used) / workPPI
 	c.Beyond = c.Period >= (xsMax-2)*scale || c.Period <= (xsMin+0.5)*scale
-	c.Mismatch = c.Prints >= MinResolutionPrints &&
-		math.Abs(float64(c.Likely-used)) > ResolutionTolerance*float64(used)
+	off := math.Abs(float64(c.Likely - used))
+	c.Mismatch = c.Prints >= MinResolutionPrints && off > ResolutionTolerance*float64(used)
+	c.Sure = c.Mismatch && off > ResolutionSure*float64(used)
 	return c
 }
 
 // String describes the check in one line, e.g. "the prints' median ridge
 // period is 14.2 px, typical of about 800 ppi prints, not the 500 ppi
-// used".
+// used", or, for a Mismatch that is not Sure, "... typical of about 430
+// ppi prints: either not the 500 ppi used or fingers with coarser ridges
+// than most".
 func (c ResolutionCheck) String() string {
 	if c.Prints == 0 {
 		return "no ridge period measured"
@@ -183,13 +202,18 @@ func (c ResolutionCheck) String() string {
 			about = "at most"
 		}
 	}
-	verdict := "consistent with the"
+	head := fmt.Sprintf("the prints' median ridge period is %.1f px, typical of %s %d ppi prints", c.Period, about, c.Likely)
 	switch {
+	case c.Sure:
+		return fmt.Sprintf("%s, not the %d ppi used", head, c.Used)
 	case c.Mismatch:
-		verdict = "not the"
+		ridges := "finer" // a shorter period than typical at Used
+		if c.Likely > c.Used {
+			ridges = "coarser"
+		}
+		return fmt.Sprintf("%s: either not the %d ppi used or fingers with %s ridges than most", head, c.Used, ridges)
 	case c.Prints < MinResolutionPrints:
-		verdict = fmt.Sprintf("too few prints (%d) to judge the", c.Prints)
+		return fmt.Sprintf("%s, too few prints (%d) to judge the %d ppi used", head, c.Prints, c.Used)
 	}
-	return fmt.Sprintf("the prints' median ridge period is %.1f px, typical of %s %d ppi prints, %s %d ppi used",
-		c.Period, about, c.Likely, verdict, c.Used)
+	return fmt.Sprintf("%s, consistent with the %d ppi used", head, c.Used)
 }

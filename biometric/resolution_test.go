@@ -97,6 +97,9 @@ func TestRidgePeriodFVC2002(t *testing.T) {
 			if c.Mismatch {
 				warned++
 			}
+			if tc.ppi >= 800 || tc.ppi <= 300 {
+				assert.True(t, c.Sure, "CheckResolution(%s at %d ppi, extracted as 500) = %v, want sure", db, tc.ppi, c)
+			}
 			c = biometric.CheckResolution(told[db], tc.ppi)
 			assert.False(t, c.Mismatch, "CheckResolution(%s at %d ppi, %d) = %v", db, tc.ppi, tc.ppi, c)
 		}
@@ -171,25 +174,28 @@ func TestCheckResolution(t *testing.T) {
 		periods  []float32
 		used     int
 		mismatch bool
+		sure     bool
 		likely   int
 	}{
-		{"none", nil, 500, false, 0},
-		{"no foreground", rep(0, 10), 0, false, 0},
-		{"typical", rep(typ, 10), 0, false, 500},
-		{"800 ppi taken for 500", rep(typ*1.6, 10), 0, true, 800},
-		{"800 ppi told", rep(typ*1.6, 10), 800, false, 800},
-		{"300 ppi taken for 500", rep(typ*0.6, 10), 500, true, 300},
-		{"too few prints", rep(typ*1.6, biometric.MinResolutionPrints-1), 500, false, 800},
-		{"enough prints", rep(typ*1.6, biometric.MinResolutionPrints), 500, true, 800},
-		{"median, not mean", append(rep(typ, 6), rep(3*typ, 5)...), 500, false, 500},
-		{"just inside", rep(typ*1.14, 10), 500, false, 570},
-		{"just outside", rep(typ*1.18, 10), 500, true, 590},
-		{"400 ppi taken for 500", rep(typ*0.82, 10), 0, true, 410},
+		{"none", nil, 500, false, false, 0},
+		{"no foreground", rep(0, 10), 0, false, false, 0},
+		{"typical", rep(typ, 10), 0, false, false, 500},
+		{"800 ppi taken for 500", rep(typ*1.6, 10), 0, true, true, 800},
+		{"800 ppi told", rep(typ*1.6, 10), 800, false, false, 800},
+		{"300 ppi taken for 500", rep(typ*0.6, 10), 500, true, true, 300},
+		{"too few prints", rep(typ*1.6, biometric.MinResolutionPrints-1), 500, false, false, 800},
+		{"enough prints", rep(typ*1.6, biometric.MinResolutionPrints), 500, true, true, 800},
+		{"median, not mean", append(rep(typ, 6), rep(3*typ, 5)...), 500, false, false, 500},
+		{"just inside", rep(typ*1.14, 10), 500, false, false, 570},
+		{"just outside", rep(typ*1.18, 10), 500, true, false, 590},
+		{"400 ppi taken for 500", rep(typ*0.82, 10), 0, true, false, 410},
+		{"sure beyond 25 %", rep(typ*1.28, 10), 500, true, true, 640},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := slices.Clone(tc.periods)
 			c := biometric.CheckResolution(tc.periods, tc.used)
 			assert.Equal(t, tc.mismatch, c.Mismatch, "CheckResolution(%v, %d) = %v", tc.periods, tc.used, c)
+			assert.Equal(t, tc.sure, c.Sure, "CheckResolution(%v, %d).Sure", tc.periods, tc.used)
 			assert.Equal(t, tc.likely, c.Likely, "CheckResolution(%v, %d).Likely", tc.periods, tc.used)
 			assert.Equal(t, in, tc.periods, "CheckResolution modified its input")
 		})

@@ -32,9 +32,11 @@
 // 101_1.fir as well as 101_1.png.
 //
 // extract, after its summary, and fvc, per set, print a warning line when
-// the prints' median ridge period implies a resolution more than 25 % off
-// the one used (biometric.CheckResolution), e.g. 800 ppi prints read
-// without -ppi; the extract CSV has each print's ridge_period in pixels.
+// the prints' median ridge period implies a resolution more than 15 % off
+// the one used (biometric.CheckResolution), e.g. 400 or 800 ppi prints read
+// without -ppi; between 15 and 25 % the line says it may instead be
+// fingers with finer or coarser ridges than most. The extract CSV has each
+// print's ridge_period in pixels.
 //
 // Exit status: 0 success (also for -h), 1 failure, 2 usage error (unknown
 // mode, bad flag or flag value).

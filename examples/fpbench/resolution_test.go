@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/draw"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -46,8 +47,12 @@ func TestResolutionWarningExtract(t *testing.T) {
 	}
 }
 
-// TestResolutionWarningFVCSynthetic: fvc warns per set, only on the set
-// whose resolution is wrong.
+// TestResolutionWarningFVCSynthetic: fvc warns per set, and says a
+// resolution is wrong only of the set whose resolution is wrong. The
+// simulated fingers have ridges about 15 % coarser than FVC2002's (their
+// periods are drawn from 8.6-10.2 px), so the sets at their true
+// resolution may get the hedged line ("either not the ... or fingers with
+// coarser ridges than most"), never the sure one.
 func TestResolutionWarningFVCSynthetic(t *testing.T) {
 	dir := t.TempDir()
 	fvcFolder(t, dir, "HI", 3, 2, func(p string, m image.Image) {
@@ -61,11 +66,15 @@ func TestResolutionWarningFVCSynthetic(t *testing.T) {
 		var out, errb bytes.Buffer
 		args := []string{"fvc", "-data", dir, "-sets", "HI,OK", "-fingers", "3", "-impressions", "2", "-cross=false", "-q", "-ppi", tc.ppi}
 		require.NoError(t, run(t.Context(), args, &out, &errb), "fpbench %q: stderr %s", args, errb.String())
-		assert.NotContains(t, out.String(), "warning: OK", "fpbench %q", args)
+		sure := regexp.MustCompile(`(?m)^warning: (\w+): the prints' median ridge period is .*, not the \d+ ppi used; set -ppi`)
+		var sets []string
+		for _, m := range sure.FindAllStringSubmatch(out.String(), -1) {
+			sets = append(sets, m[1])
+		}
 		if tc.warn {
-			assert.Contains(t, out.String(), "warning: HI: the prints' median ridge period is ", "fpbench %q", args)
+			assert.Equal(t, []string{"HI"}, sets, "fpbench %q: sets said to be at the wrong resolution\n%s", args, out.String())
 		} else {
-			assert.NotContains(t, out.String(), "warning:", "fpbench %q", args)
+			assert.Empty(t, sets, "fpbench %q: sets said to be at the wrong resolution\n%s", args, out.String())
 		}
 	}
 }
