@@ -144,12 +144,23 @@ func heldBytes(img image.Image) (uint64, *Extractor) {
 }
 
 // TestExtractorHeap reports the heap an Extractor holds after a 388x374
-// print (FVC2002 DB1) and after a 640x480 one, per input pixel.
+// print (FVC2002 DB1) and after a 640x480 one, per input pixel; and after
+// the same prints under heavy noise, which the structure test rejects at
+// first sight and its second look keeps (the band-pass planes of
+// reject.go are then held too).
 func TestExtractorHeap(t *testing.T) {
 	for _, sz := range [][2]int{{388, 374}, {640, 480}} {
 		img := synthAMFM(9, sz[0], sz[1], 24, 9, 10).img
 		n, e := heldBytes(img)
 		t.Logf("%dx%d: Extractor holds %d bytes (%.1f per pixel)", sz[0], sz[1], n, float64(n)/float64(sz[0]*sz[1]))
+		runtime.KeepAlive(e)
+
+		noisy := synthAMFM(9, sz[0], sz[1], 24, 9, 160).img
+		n, e = heldBytes(noisy)
+		if e.band == nil {
+			t.Fatalf("%dx%d with noise: the second look was not taken (reject reason %d)", sz[0], sz[1], e.RejectReason())
+		}
+		t.Logf("%dx%d with noise, second look taken: Extractor holds %d bytes (%.1f per pixel)", sz[0], sz[1], n, float64(n)/float64(sz[0]*sz[1]))
 		runtime.KeepAlive(e)
 	}
 }

@@ -213,34 +213,40 @@ const (
 // orientation coherence over 9x9 blocks of the gray image band-passed
 // about the ridge frequency (box-filter difference of Gaussians,
 // bandLoR less bandHiR). It runs only on images the first coherence test
-// rejects, and grows e.band on first use.
+// rejects, and grows e.band and e.bandT on first use: the two blurred
+// planes are held as 16-bit fixed point (gray level × 256, rounded at
+// each box pass: within 1/256 of a gray level per pass), 4 bytes per
+// pixel rather than 8 in float32.
 func (e *Extractor) bandCoherence(nb int) float32 {
 	w, h, bw, bh := e.w, e.h, e.bw, e.bh
 	n, m := w*h, bw*bh
-	e.band = grow(e.band, 2*n+3*m+boxScratch(w, bandHiR))
+	ring, line := (bandHiR+1)*w, w+2*bandHiR
+	e.band = grow(e.band, 2*n+ring+line)
+	e.bandT = grow(e.bandT, 3*m+w)
 	lo, hi := e.band[:n], e.band[n:2*n]
-	gxx, gyy, gxy := e.band[2*n:2*n+m], e.band[2*n+m:2*n+2*m], e.band[2*n+2*m:2*n+3*m]
-	tmp := e.band[2*n+3*m:]
+	scratch := e.band[2*n:]
+	gxx, gyy, gxy := e.bandT[:m], e.bandT[m:2*m], e.bandT[2*m:3*m]
+	acc := e.bandT[3*m:]
 	for i, v := range e.gray[:n] {
-		lo[i] = float32(v)
+		lo[i] = uint16(v) << 8
 	}
 	copy(hi, lo)
 	for range 3 {
-		boxBlur(lo, w, h, bandLoR, tmp)
-		boxBlur(hi, w, h, bandHiR, tmp)
-	}
-	for i := range lo {
-		lo[i] -= hi[i]
+		boxBlur(lo, w, h, bandLoR, scratch, acc)
+		boxBlur(hi, w, h, bandHiR, scratch, acc)
 	}
 	clear(gxx)
 	clear(gyy)
 	clear(gxy)
+	// The band-passed value at i is (lo[i] - hi[i]) / 256; the gradients
+	// below are of 256 times it, which the coherence does not see.
+	dog := func(i int) float32 { return float32(int32(lo[i]) - int32(hi[i])) }
 	for y := 1; y < h-1; y++ {
-		row, up, dn := lo[y*w:y*w+w], lo[(y-1)*w:y*w], lo[(y+1)*w:(y+2)*w]
 		brow := (y / blk) * bw
 		for x := 1; x < w-1; x++ {
-			gx := (row[x+1] - row[x-1]) * 0.5
-			gy := (dn[x] - up[x]) * 0.5
+			i := y*w + x
+			gx := (dog(i+1) - dog(i-1)) * 0.5
+			gy := (dog(i+w) - dog(i-w)) * 0.5
 			b := brow + x/blk
 			gxx[b] += gx * gx
 			gyy[b] += gy * gy
@@ -263,8 +269,8 @@ func (e *Extractor) bandCoherence(nb int) float32 {
 // there are no gradients.
 func (e *Extractor) bandWindowCoherence(bx, by, r int) float32 {
 	bw, bh := e.bw, e.bh
-	n, m := e.w*e.h, bw*bh
-	gxx, gyy, gxy := e.band[2*n:2*n+m], e.band[2*n+m:2*n+2*m], e.band[2*n+2*m:2*n+3*m]
+	m := bw * bh
+	gxx, gyy, gxy := e.bandT[:m], e.bandT[m:2*m], e.bandT[2*m:3*m]
 	var sxx, syy, sxy float32
 	for yy := max(by-r, 0); yy <= min(by+r, bh-1); yy++ {
 		for xx := max(bx-r, 0); xx <= min(bx+r, bw-1); xx++ {
@@ -313,33 +319,34 @@ func (e *Extractor) keepCoherentBlocks() {
 }
 
 // boxBlur replaces the w x h plane p by its mean over (2r+1)² boxes,
-// edges replicated, with tmp (at least boxScratch(w, r) values) as
-// scratch: running sums along each row, then down the columns, all
-// columns at once (a ring of the last r+1 rows' old values).
-func boxBlur(p []float32, w, h, r int, tmp []float32) {
+// rounded, edges replicated: running sums along each row, then down the
+// columns, all columns at once. scratch holds at least (r+1)*w + w+2r
+// values (a ring of the last r+1 rows' old values and a padded line),
+// acc w. The sums stay below 2^24, so acc's float32 adds are exact.
+func boxBlur(p []uint16, w, h, r int, scratch []uint16, acc []float32) {
+	ring, t := scratch[:(r+1)*w], scratch[(r+1)*w:][:w+2*r]
 	for y := range h {
-		t := tmp[:w+2*r]
 		row := p[y*w : y*w+w]
 		for i := range t {
 			t[i] = row[min(max(i-r, 0), w-1)]
 		}
 		boxLine(row, t, r)
 	}
-	acc, ring := tmp[:w], tmp[w:w+(r+1)*w]
+	acc = acc[:w]
 	clear(acc)
 	for i := -r; i <= r; i++ {
 		row := p[min(max(i, 0), h-1)*w:][:w]
 		for x, v := range row {
-			acc[x] += v
+			acc[x] += float32(v)
 		}
 	}
-	k := 1 / float32(2*r+1)
+	k := uint32(2*r + 1)
 	for y := range h {
 		row := p[y*w : y*w+w]
 		old := ring[(y%(r+1))*w:][:w]
 		copy(old, row) // row y's old values, needed until row y+r+1
 		for x, a := range acc {
-			row[x] = a * k
+			row[x] = uint16((uint32(a) + k/2) / k)
 		}
 		if y == h-1 {
 			break
@@ -347,27 +354,24 @@ func boxBlur(p []float32, w, h, r int, tmp []float32) {
 		add := p[min(y+r+1, h-1)*w:][:w] // a row below y: not written yet
 		sub := ring[(max(y-r, 0)%(r+1))*w:][:w]
 		for x := range acc {
-			acc[x] += add[x] - sub[x]
+			acc[x] += float32(add[x]) - float32(sub[x])
 		}
 	}
 }
 
-// boxScratch is the scratch boxBlur needs for a plane w wide and radius r.
-func boxScratch(w, r int) int { return max(w+2*r, (r+2)*w) }
-
-// boxLine writes the running means over 2r+1 values of t (a line of
-// len(t)-2r values padded by r on each side) to dst.
-func boxLine(dst []float32, t []float32, r int) {
-	k := 1 / float32(2*r+1)
-	var s float32
+// boxLine writes the rounded running means over 2r+1 values of t (a line
+// of len(t)-2r values padded by r on each side) to dst.
+func boxLine(dst []uint16, t []uint16, r int) {
+	k := uint32(2*r + 1)
+	var s uint32
 	for _, v := range t[:2*r+1] {
-		s += v
+		s += uint32(v)
 	}
 	n := len(t) - 2*r
 	for i := range n {
-		dst[i] = s * k
+		dst[i] = uint16((s + k/2) / k)
 		if i+1 < n {
-			s += t[i+2*r+1] - t[i]
+			s += uint32(t[i+2*r+1]) - uint32(t[i])
 		}
 	}
 }

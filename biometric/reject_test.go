@@ -13,25 +13,27 @@ func TestBoxBlur(t *testing.T) {
 	for _, sz := range [][2]int{{1, 1}, {3, 2}, {7, 13}, {40, 9}, {33, 31}} {
 		w, h := sz[0], sz[1]
 		for _, r := range []int{1, 4} {
-			p := make([]float32, w*h)
+			p := make([]uint16, w*h)
 			for i := range p {
-				p[i] = float32(rng.IntN(256))
+				p[i] = uint16(rng.IntN(256)) << 8
 			}
-			want := make([]float32, w*h)
+			want := make([]float64, w*h)
 			for y := range h {
 				for x := range w {
-					var s float32
+					var s float64
 					for dy := -r; dy <= r; dy++ {
 						for dx := -r; dx <= r; dx++ {
-							s += p[min(max(y+dy, 0), h-1)*w+min(max(x+dx, 0), w-1)]
+							s += float64(p[min(max(y+dy, 0), h-1)*w+min(max(x+dx, 0), w-1)])
 						}
 					}
-					want[y*w+x] = s / float32((2*r+1)*(2*r+1))
+					want[y*w+x] = s / float64((2*r+1)*(2*r+1))
 				}
 			}
-			boxBlur(p, w, h, r, make([]float32, boxScratch(w, r)))
+			boxBlur(p, w, h, r, make([]uint16, (r+1)*w+w+2*r), make([]float32, w))
 			for i := range p {
-				if d := p[i] - want[i]; d > 1e-3 || d < -1e-3 {
+				// One rounding per direction: within 1 unit (1/256 of a
+				// gray level) of the exact mean.
+				if d := float64(p[i]) - want[i]; d > 1 || d < -1 {
 					t.Fatalf("boxBlur %dx%d r %d: pixel (%d, %d) = %v, want %v", w, h, r, i%w, i/w, p[i], want[i])
 				}
 			}
