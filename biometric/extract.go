@@ -115,8 +115,9 @@ type Extractor struct {
 	winR0    int       // padded block row at the top of win
 	dbgNorm  []float32 // padded: normalised image, only with Options.Debug
 	dbgEnh   []float32 // padded: enhanced image, only with Options.Debug
-	band     []uint16  // two blurred planes (16-bit fixed point) and scratch, only for an image the first structure test rejects (reject.go)
-	bandT    []float32 // their block tensors and a row of column sums
+	band     []uint16  // the wide blur's plane (16-bit fixed point) and scratch, only for an image the first structure test rejects (reject.go)
+	bandT    []float32 // its block tensors and a row of column sums
+	bandLo   boxRows   // the narrow blur, row by row
 	bin      []uint8   // padded: binary image, thinned in place
 	skel     []uint8   // bin once thinned: the skeleton (same plane)
 	stamp    []uint8   // padded: tracing visit stamps, in the memory of in (useStamps)

@@ -213,40 +213,43 @@ const (
 // orientation coherence over 9x9 blocks of the gray image band-passed
 // about the ridge frequency (box-filter difference of Gaussians,
 // bandLoR less bandHiR). It runs only on images the first coherence test
-// rejects, and grows e.band and e.bandT on first use: the two blurred
-// planes are held as 16-bit fixed point (gray level × 256, rounded at
-// each box pass: within 1/256 of a gray level per pass), 4 bytes per
-// pixel rather than 8 in float32.
+// rejects, and grows e.band and e.bandT on first use. The blurred images
+// are 16-bit fixed point (gray level × 256, rounded at each box pass:
+// within 1/256 of a gray level per pass); the wide blur is held as a
+// plane, 2 bytes per pixel, the narrow one is made row by row as the
+// gradients need it (boxRows), with the same values.
 func (e *Extractor) bandCoherence(nb int) float32 {
 	w, h, bw, bh := e.w, e.h, e.bw, e.bh
 	n, m := w*h, bw*bh
 	ring, line := (bandHiR+1)*w, w+2*bandHiR
-	e.band = grow(e.band, 2*n+ring+line)
+	e.band = grow(e.band, n+ring+line+boxRowsSize(w, bandLoR))
 	e.bandT = grow(e.bandT, 3*m+w)
-	lo, hi := e.band[:n], e.band[n:2*n]
-	scratch := e.band[2*n:]
+	hi := e.band[:n]
+	scratch := e.band[n : n+ring+line]
 	gxx, gyy, gxy := e.bandT[:m], e.bandT[m:2*m], e.bandT[2*m:3*m]
 	acc := e.bandT[3*m:]
 	for i, v := range e.gray[:n] {
-		lo[i] = uint16(v) << 8
+		hi[i] = uint16(v) << 8
 	}
-	copy(hi, lo)
 	for range 3 {
-		boxBlur(lo, w, h, bandLoR, scratch, acc)
 		boxBlur(hi, w, h, bandHiR, scratch, acc)
 	}
+	lo := &e.bandLo // a field, so that its arrays do not escape per call
+	*lo = boxRows{gray: e.gray[:n], w: w, h: h, r: bandLoR}
+	lo.init(e.band[n+ring+line:])
 	clear(gxx)
 	clear(gyy)
 	clear(gxy)
-	// The band-passed value at i is (lo[i] - hi[i]) / 256; the gradients
-	// below are of 256 times it, which the coherence does not see.
-	dog := func(i int) float32 { return float32(int32(lo[i]) - int32(hi[i])) }
+	// The band-passed value is (lo - hi) / 256; the gradients below are
+	// of 256 times it, which the coherence does not see.
+	dog := func(lo []uint16, i int) float32 { return float32(int32(lo[i%w]) - int32(hi[i])) }
 	for y := 1; y < h-1; y++ {
+		up, row, dn := lo.row(y-1), lo.row(y), lo.row(y+1)
 		brow := (y / blk) * bw
 		for x := 1; x < w-1; x++ {
 			i := y*w + x
-			gx := (dog(i+1) - dog(i-1)) * 0.5
-			gy := (dog(i+w) - dog(i-w)) * 0.5
+			gx := (dog(row, i+1) - dog(row, i-1)) * 0.5
+			gy := (dog(dn, i+w) - dog(up, i-w)) * 0.5
 			b := brow + x/blk
 			gxx[b] += gx * gx
 			gyy[b] += gy * gy
@@ -357,6 +360,96 @@ func boxBlur(p []uint16, w, h, r int, scratch []uint16, acc []float32) {
 			acc[x] += float32(add[x]) - float32(sub[x])
 		}
 	}
+}
+
+// boxRows gives, row by row in increasing order, the w x h gray image
+// (as 16-bit fixed point, gray level × 256) blurred by three passes of
+// boxBlur of radius r, with the same values, holding 2r+2 rows per pass
+// rather than the plane: pass k's row y is the rounded mean of the rows
+// y-r..y+r (edges replicated) of pass k-1's rows blurred along x.
+type boxRows struct {
+	gray    []uint8
+	w, h, r int
+	src     []uint16      // a gray row in fixed point
+	line    []uint16      // a row padded by r on each side
+	hrow    [3][][]uint16 // per pass, rows of the pass before blurred along x, slot y % (2r+2)
+	htag    [3][]int      // the row each hrow slot holds, -1: none
+	orow    [3][][]uint16 // per pass, its output rows
+	otag    [3][]int
+	slots   [3 * 2 * 8]int      // backing of the tags (2r+2 <= 8)
+	hdrs    [3 * 2 * 8][]uint16 // backing of the row headers
+}
+
+// boxRows holds at most 8 rows per pass and sums at most 8: r <= 3.
+var _ [3 - bandLoR]struct{}
+
+// boxRowsSize is the buffer boxRows.init needs for rows w wide, radius r.
+func boxRowsSize(w, r int) int { return (2+3*2*(2*r+2))*w + 2*r }
+
+// init carves boxRows' rows out of buf (at least boxRowsSize values).
+func (b *boxRows) init(buf []uint16) {
+	w, k := b.w, 2*b.r+2
+	b.src, buf = buf[:w], buf[w:]
+	b.line, buf = buf[:w+2*b.r], buf[w+2*b.r:]
+	for p := range 3 {
+		b.htag[p], b.otag[p] = b.slots[2*p*k:][:k], b.slots[(2*p+1)*k:][:k]
+		b.hrow[p], b.orow[p] = b.hdrs[2*p*k:][:k], b.hdrs[(2*p+1)*k:][:k]
+		for i := range k {
+			b.htag[p][i], b.otag[p][i] = -1, -1
+			b.hrow[p][i], buf = buf[:w], buf[w:]
+			b.orow[p][i], buf = buf[:w], buf[w:]
+		}
+	}
+}
+
+// row returns the last pass's row y (0 <= y < h).
+func (b *boxRows) row(y int) []uint16 { return b.out(2, y) }
+
+// in returns pass p's input row y: the gray row, or pass p-1's output.
+func (b *boxRows) in(p, y int) []uint16 {
+	if p > 0 {
+		return b.out(p-1, y)
+	}
+	for x, v := range b.gray[y*b.w : y*b.w+b.w] {
+		b.src[x] = uint16(v) << 8
+	}
+	return b.src
+}
+
+// horiz returns pass p's input row y blurred along x.
+func (b *boxRows) horiz(p, y int) []uint16 {
+	k := y % len(b.htag[p])
+	if b.htag[p][k] != y {
+		row := b.in(p, y)
+		for i := range b.line {
+			b.line[i] = row[min(max(i-b.r, 0), b.w-1)]
+		}
+		boxLine(b.hrow[p][k], b.line, b.r)
+		b.htag[p][k] = y
+	}
+	return b.hrow[p][k]
+}
+
+// out returns pass p's output row y.
+func (b *boxRows) out(p, y int) []uint16 {
+	k := y % len(b.otag[p])
+	if b.otag[p][k] == y {
+		return b.orow[p][k]
+	}
+	var in [8][]uint16 // rows y-r..y+r of the pass's input, blurred along x
+	for i := range 2*b.r + 1 {
+		in[i] = b.horiz(p, min(max(y-b.r+i, 0), b.h-1))
+	}
+	o, n := b.orow[p][k], uint32(2*b.r+1)
+	for x := range o {
+		var s uint32
+		for _, row := range in[:n] {
+			s += uint32(row[x])
+		}
+		o[x] = uint16((s + n/2) / n)
+	}
+	b.otag[p][k] = y
+	return o
 }
 
 // boxLine writes the rounded running means over 2r+1 values of t (a line

@@ -40,3 +40,36 @@ func TestBoxBlur(t *testing.T) {
 		}
 	}
 }
+
+// TestBoxRows checks that boxRows gives, row by row, the values of three
+// boxBlur passes over the plane, on planes smaller and larger than the
+// box and with rows asked for as bandCoherence asks (y-1, y, y+1).
+func TestBoxRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, sz := range [][2]int{{1, 1}, {2, 3}, {5, 1}, {7, 13}, {40, 9}, {33, 31}} {
+		w, h := sz[0], sz[1]
+		gray := make([]uint8, w*h)
+		for i := range gray {
+			gray[i] = uint8(rng.IntN(256))
+		}
+		want := make([]uint16, w*h)
+		for i, v := range gray {
+			want[i] = uint16(v) << 8
+		}
+		for range 3 {
+			boxBlur(want, w, h, bandLoR, make([]uint16, (bandLoR+1)*w+w+2*bandLoR), make([]float32, w))
+		}
+		b := &boxRows{gray: gray, w: w, h: h, r: bandLoR}
+		b.init(make([]uint16, boxRowsSize(w, bandLoR)))
+		for y := range h {
+			for _, yy := range []int{max(y-1, 0), y, min(y+1, h-1)} {
+				got := b.row(yy)
+				for x := range w {
+					if got[x] != want[yy*w+x] {
+						t.Fatalf("%dx%d: row %d (asked at %d), x %d = %d, want %d", w, h, yy, y, x, got[x], want[yy*w+x])
+					}
+				}
+			}
+		}
+	}
+}
