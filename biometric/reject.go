@@ -242,14 +242,14 @@ func (e *Extractor) bandCoherence(nb int) float32 {
 	clear(gxy)
 	// The band-passed value is (lo - hi) / 256; the gradients below are
 	// of 256 times it, which the coherence does not see.
-	dog := func(lo []uint16, i int) float32 { return float32(int32(lo[i%w]) - int32(hi[i])) }
+	dog := func(lo, hi []uint16, x int) float32 { return float32(int32(lo[x]) - int32(hi[x])) }
 	for y := 1; y < h-1; y++ {
 		up, row, dn := lo.row(y-1), lo.row(y), lo.row(y+1)
+		hup, hrow, hdn := hi[(y-1)*w:y*w], hi[y*w:(y+1)*w], hi[(y+1)*w:(y+2)*w]
 		brow := (y / blk) * bw
 		for x := 1; x < w-1; x++ {
-			i := y*w + x
-			gx := (dog(row, i+1) - dog(row, i-1)) * 0.5
-			gy := (dog(dn, i+w) - dog(up, i-w)) * 0.5
+			gx := (dog(row, hrow, x+1) - dog(row, hrow, x-1)) * 0.5
+			gy := (dog(dn, hdn, x) - dog(up, hup, x)) * 0.5
 			b := brow + x/blk
 			gxx[b] += gx * gx
 			gyy[b] += gy * gy
